@@ -1,0 +1,68 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app.py
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint format vendor bench translations browser mail clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when the pinned requirements change.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d portal/translations 2>&1 | tail -n 1
+
+run: $(VENV)/.runtime translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data --first-run
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Debian's 'chromium' package at $(CHROMIUM)."; \
+		echo "Install it with: sudo apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; \
+		exit 1; \
+	fi
+
+test: $(VENV)/.dev translations browser
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+vendor:
+	scripts/vendor.sh
+
+# Refresh the translation catalogue after adding strings: extract, then merge into en.
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --no-location -i portal/translations/messages.pot -d portal/translations
+
+mail: $(VENV)/.runtime
+	$(BIN)/flask send-mail --loop
+
+bench: $(VENV)/.dev translations
+	$(BIN)/python bench/run.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,175 @@
+"""The VINK booking portal: application factory."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from . import auth_session, i18n, labels, navigation, security
+from .config import load_config
+from .extensions import babel, csrf, db, limiter, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides=None):
+    """Build the app. `overrides` replace config values (tests pass a database URL and the like)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(overrides=overrides))
+
+    _init_database(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "portal" / "translations"),
+    )
+    i18n.init_app(app)
+    labels.init_app(app)
+    navigation.init_app(app)
+    auth_session.init_app(app)
+    security.init_app(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_transaction_edge(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_database(app):
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+    if app.config["CHECK_DB_ON_START"]:
+        _check_database(app)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    # WAL lets readers work while one writer writes; foreign keys are off by default in SQLite;
+    # the busy timeout makes a second writer wait instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _check_database(app):
+    """Fail at start with one readable line when the database cannot be reached."""
+    with app.app_context():
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError as error:
+            url = db.engine.url.render_as_string(hide_password=True)
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+            raise SystemExit(
+                f"Kan ikke forbinde til databasen. Tjek DATABASE_URL ({url}): {reason}"
+            ) from None
+
+
+def _register_blueprints(app):
+    from .views import admin, assignee, auth, public, secretariat
+
+    for module in (public, auth, secretariat, assignee, admin):
+        app.register_blueprint(module.bp)
+
+
+def _register_error_pages(app):
+    def page(status, title, message):
+        return render_template("errors/error.html", title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return page(
+            400,
+            _("Siden er udløbet"),
+            _(
+                "Formularen kunne ikke sendes, fordi siden var for gammel eller åbnet i en anden "
+                "fane. Genindlæs siden og prøv igen. Intet er gemt."
+            ),
+        )
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(
+            400, _("Forkert forespørgsel"), _("Adressen eller formularen var ikke i orden.")
+        )
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("Ingen adgang"), _("Du har ikke adgang til denne side."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(
+            404,
+            _("Siden findes ikke"),
+            _("Vi kan ikke finde den side, du leder efter. Tjek adressen, eller gå til forsiden."),
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return page(405, _("Ikke tilladt"), _("Den handling kan ikke udføres på denne adresse."))
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return page(
+            429,
+            _("For mange forsøg"),
+            _("Du har prøvet for mange gange på kort tid. Vent et par minutter, og prøv igen."),
+        )
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        return page(
+            500,
+            _("Der skete en fejl"),
+            _(
+                "Noget gik galt hos os. Intet er gemt. "
+                "Prøv igen om lidt, eller kontakt sekretariatet."
+            ),
+        )
+
+
+def _register_transaction_edge(app):
+    """The request commits once, at the edge; services only flush (as Indico does)."""
+
+    @app.after_request
+    def commit_or_roll_back(response):
+        if response.status_code < 400:
+            db.session.commit()
+            if app.config["MAIL_SEND_SYNC"] and db.session.info.pop("outbox_dirty", False):
+                from .services import notifications
+
+                notifications.deliver_due()
+                db.session.commit()
+        else:
+            db.session.rollback()
+            db.session.info.pop("outbox_dirty", None)
+        return response
+
+    @app.teardown_request
+    def roll_back_on_error(error):
+        if error is not None:
+            db.session.rollback()
+
+    @app.shell_context_processor
+    def shell_context():
+        from . import models
+
+        return {"db": db, "models": models, "request": request}

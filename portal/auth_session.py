@@ -1,0 +1,71 @@
+"""Staff and assignee sessions: loading the user, a fresh session at login, idle and absolute
+timeouts. Deactivating a user (or bumping `session_version`) ends their sessions at once."""
+
+from datetime import UTC, datetime
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from .extensions import db, login_manager
+from .models import User
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log ind for at se siden.")
+    login_manager.login_message_category = "info"
+    # We give every login a new session ourselves; Flask-Login's "strong" mode would log
+    # people out when their IP changes on a phone between networks.
+    login_manager.session_protection = "basic"
+    app.before_request(enforce_session_limits)
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    user_id, _sep, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def start_session(user):
+    """Log `user` in with a brand-new session (no data carried over from before login)."""
+    session.clear()
+    now = _now()
+    login_user(user)
+    session["login_at"] = now
+    session["seen_at"] = now
+    session.permanent = True
+    user.last_login_at = datetime.now(UTC)
+
+
+def end_session():
+    logout_user()
+    session.clear()
+
+
+def enforce_session_limits():
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = _now()
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    login_at = session.get("login_at", 0)
+    seen_at = session.get("seen_at", 0)
+    if now - seen_at > idle or now - login_at > absolute:
+        end_session()
+        flash(_l("Du er blevet logget ud, fordi du ikke har været aktiv et stykke tid."), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    # Refresh at most once a minute, so not every response rewrites the cookie.
+    if now - seen_at > 60:
+        session["seen_at"] = now
+    return None
+
+
+def _now():
+    return int(datetime.now(UTC).timestamp())

@@ -1,0 +1,73 @@
+"""Commands: `flask create-user`, `flask demo-data`, `flask send-mail`."""
+
+import time
+
+import click
+from flask import current_app
+
+from .extensions import db
+from .models import Person
+from .models.enums import Role
+
+
+def init_app(app):
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(send_mail_command)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--person-email", help="For an assignee: the email of their person in the panel.")
+@click.password_option(help="At least 12 characters. Asked for when not given.")
+def create_user_command(email, name, role, person_email, password):
+    """Create a staff or assignee login."""
+    from .services.accounts import AccountError, create_user
+
+    person = None
+    if person_email:
+        person = db.session.scalar(db.select(Person).where(Person.email == person_email.lower()))
+        if person is None:
+            raise click.ClickException(f"Ingen person med e-mailadressen {person_email}.")
+    try:
+        user = create_user(email=email, name=name, password=password, role=role, person=person)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Oprettet: {user.email} ({user.role.value})")
+
+
+@click.command("demo-data")
+@click.option("--scale", default=1, show_default=True, help="Multiply the data (benchmarks).")
+@click.option("--first-run", is_flag=True, help="Quietly do nothing when data already exists.")
+def demo_data_command(scale, first_run):
+    """Load a believable Danish demo data set (idempotent: never loads twice)."""
+    from . import demo
+
+    if demo.already_loaded():
+        if not first_run:
+            click.echo("Demodata findes allerede; intet ændret.")
+        demo.print_logins(click.echo)
+        return
+    counts = demo.load(scale=scale)
+    db.session.commit()
+    click.echo("Demodata indlæst: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    demo.print_logins(click.echo)
+
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running, checking the outbox every --interval.")
+@click.option("--interval", default=30, show_default=True, help="Seconds between checks.")
+def send_mail_command(loop, interval):
+    """Deliver due messages from the outbox (SMTP settings: MAIL_* variables)."""
+    from .services.notifications import deliver_due
+
+    while True:
+        sent, failed = deliver_due()
+        if sent or failed or not loop:
+            click.echo(f"{sent} sendt, {failed} opgivet ({current_app.config['MAIL_BACKEND']}).")
+        if not loop:
+            return
+        time.sleep(interval)

@@ -1,0 +1,20 @@
+"""Time, in one place: stored in UTC, shown and reasoned about in Europe/Copenhagen."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def now():
+    return datetime.now(UTC)
+
+
+def today():
+    """Today's date in Copenhagen (not the server's time zone)."""
+    return datetime.now(COPENHAGEN).date()
+
+
+def local(year, month, day, hour=0, minute=0):
+    """A Copenhagen wall-clock time, as an aware UTC datetime for storing."""
+    return datetime(year, month, day, hour, minute, tzinfo=COPENHAGEN).astimezone(UTC)

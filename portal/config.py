@@ -1,0 +1,96 @@
+"""Configuration: defaults here, overrides from the environment (see .env.example)."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _bool(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_dir):
+    """SECRET_KEY from the environment, or one generated once into instance/ (never committed)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url(instance_dir):
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_dir) / 'vink.sqlite3'}"
+    # Accept the common spellings and use psycopg 3 for PostgreSQL.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(instance_dir=INSTANCE_DIR, overrides=None):
+    """Build the config dict. `overrides` (tests, scripts) win over the environment."""
+    overrides = dict(overrides or {})
+    instance_dir = Path(overrides.pop("INSTANCE_DIR", instance_dir))
+    env = os.environ.get("VINK_ENV", "development")
+    development = env == "development"
+    config = {
+        "ENV_NAME": env,
+        "INSTANCE_DIR": str(instance_dir),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_dir),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: HttpOnly, SameSite=Lax, Secure outside development.
+        "SESSION_COOKIE_NAME": "vink_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 30))),
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 10))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 10))),
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        # CSRF tokens live as long as the session; a form left open over lunch still posts.
+        "WTF_CSRF_TIME_LIMIT": None,
+        # i18n
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+        "LANGUAGES": ("da", "en"),
+        # Rate limits (Redis when REDIS_URL is set, so all workers share them).
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        # Mail: the outbox is delivered by `flask send-mail`; in development also synchronously,
+        # and written to instance/mail/ so a newcomer can read what the portal sent.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_TIMEOUT": 10,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "VINK <vink@kk.dk>"),
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "file" if development else "smtp"),
+        "MAIL_SEND_SYNC": _bool("MAIL_SEND_SYNC", development),
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", 6)),
+        "MAIL_DIR": str(instance_dir / "mail"),
+        # The unit's contact details and the municipality's published accessibility statement.
+        "SECRETARIAT_EMAIL": os.environ.get("SECRETARIAT_EMAIL", "vink@kk.dk"),
+        "SECRETARIAT_PHONE": os.environ.get("SECRETARIAT_PHONE", "+45 33 66 33 66"),
+        "ACCESSIBILITY_STATEMENT_URL": os.environ.get(
+            "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/kk-dk"
+        ),
+        "CHECK_DB_ON_START": True,
+        "TESTING": False,
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,541 @@
+"""A believable Danish demo data set, for `make run`, the page tests and the benchmark.
+
+Deterministic (seeded), relative to today, and multiplied by `scale` for benchmarks. It covers
+every status of requests, events and assignments, attendance, targets and school holidays.
+"""
+
+import random
+import secrets
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from . import clock
+from .extensions import db
+from .models import (
+    Assignment,
+    Attendance,
+    AvailabilityRule,
+    ClosedPeriod,
+    Contact,
+    DateProposal,
+    DeclineReason,
+    District,
+    Event,
+    EventSession,
+    OfferKind,
+    Organisation,
+    Person,
+    ProposedDate,
+    Request,
+    SupportCourse,
+    Target,
+    Topic,
+    User,
+)
+from .models.enums import (
+    AssignmentStatus,
+    Audience,
+    ClosedPeriodKind,
+    DateProposalSource,
+    DeclineReasonScope,
+    EventStatus,
+    OrganisationKind,
+    RequestStatus,
+    Role,
+    SupportCourseKind,
+)
+from .school_year import school_holidays, school_year_start
+from .services import audit
+
+COPENHAGEN = clock.COPENHAGEN
+DEMO_PASSWORD = "vink-demo-2026"  # noqa: S105 (printed on the console and in the README)
+DEMO_LOGINS = [
+    # (email, name, role, index of the linked person or None)
+    ("admin@vink.example.org", "Mette Holm", Role.ADMIN, None),
+    ("sekretariat@vink.example.org", "Sara Lindberg", Role.SECRETARIAT, None),
+    ("jonas@vink.example.org", "Jonas Madsen", Role.SECRETARIAT, None),
+    ("resurseperson@vink.example.org", "Karin Bech", Role.ASSIGNEE, 0),
+    ("ambassador@vink.example.org", "Yasmin Haddad", Role.ASSIGNEE, 8),
+]
+
+FIRST_NAMES = [
+    "Karin",
+    "Peter",
+    "Lone",
+    "Henrik",
+    "Nadia",
+    "Ole",
+    "Birgitte",
+    "Tariq",  # resource persons
+    "Yasmin",
+    "Mikkel",
+    "Amina",
+    "Oliver",
+    "Sofie",
+    "Ahmad",
+    "Emma",
+    "Mohammed",
+    "Freja",
+    "Ali",
+    "Ida",
+    "Hassan",
+    "Laura",
+    "Emil",
+    "Zainab",
+    "Noah",  # ambassadors
+]
+LAST_NAMES = [
+    "Bech",
+    "Nørgaard",
+    "Kristensen",
+    "Thomsen",
+    "Rahimi",
+    "Sørensen",
+    "Lund",
+    "Iqbal",
+    "Haddad",
+    "Larsen",
+    "Yusuf",
+    "Nielsen",
+    "Christensen",
+    "Karimi",
+    "Pedersen",
+    "Ali",
+    "Jørgensen",
+    "Demir",
+    "Hansen",
+    "Osman",
+    "Olsen",
+    "Rasmussen",
+    "Abdi",
+    "Poulsen",
+]
+EXTRA_LANGUAGES = ["en", "ar", "tr", "so", "ur", "fa", "en", "", "", ""]
+
+ORGANISATIONS = [
+    ("Husum Skole", OrganisationKind.SCHOOL, "Brønshøj-Husum"),
+    ("Tingbjerg Skole", OrganisationKind.SCHOOL, "Brønshøj-Husum"),
+    ("Nørre Fælled Skole", OrganisationKind.SCHOOL, "Østerbro"),
+    ("Lundehusskolen", OrganisationKind.SCHOOL, "Bispebjerg"),
+    ("Amager Fælled Skole", OrganisationKind.SCHOOL, "Amager Vest"),
+    ("Valby Skole", OrganisationKind.SCHOOL, "Valby"),
+    ("Vanløse Skole", OrganisationKind.SCHOOL, "Vanløse"),
+    ("Blågård Skole", OrganisationKind.SCHOOL, "Nørrebro"),
+    ("Sønderbro Skole", OrganisationKind.SCHOOL, "Amager Øst"),
+    ("Kongens Enghave Skole", OrganisationKind.SCHOOL, "Vesterbro/Kongens Enghave"),
+    ("Nørre Gymnasium", OrganisationKind.UPPER_SECONDARY, "Bispebjerg"),
+    ("Ørestad Gymnasium", OrganisationKind.UPPER_SECONDARY, "Amager Vest"),
+    ("HF-Centret Indre By", OrganisationKind.UPPER_SECONDARY, "Indre By"),
+    ("TEC Hvidovre", OrganisationKind.UPPER_SECONDARY, "Uden for Københavns Kommune"),
+    ("Mødrenetværket på Nørrebro", OrganisationKind.NGO, "Nørrebro"),
+    ("Foreningen Unge Stemmer", OrganisationKind.NGO, "Vesterbro/Kongens Enghave"),
+    ("Frivilligcentret Amager", OrganisationKind.NGO, "Amager Øst"),
+    ("Lektiecafeen i Tingbjerg", OrganisationKind.NGO, "Brønshøj-Husum"),
+    ("SSP København, Nord", OrganisationKind.SSP, "Bispebjerg"),
+    ("SSP København, Syd", OrganisationKind.SSP, "Valby"),
+    ("SSP København, Amager", OrganisationKind.SSP, "Amager Vest"),
+    ("Hovedbiblioteket", OrganisationKind.MUNICIPAL, "Indre By"),
+    ("Fritidsklubben Mjølner", OrganisationKind.MUNICIPAL, "Nørrebro"),
+    ("Socialforvaltningen, Børnefamilieenheden Vest", OrganisationKind.MUNICIPAL, "Valby"),
+]
+CONTACT_NAMES = [
+    "Anne Mortensen",
+    "Bo Frederiksen",
+    "Camilla Winther",
+    "Dorthe Skov",
+    "Esben Holm",
+    "Fatima El-Sayed",
+    "Gitte Bruun",
+    "Hans Kjær",
+    "Ibrahim Said",
+    "Julie Vestergaard",
+    "Kasper Dam",
+    "Lene Mikkelsen",
+]
+PLACES = ["Aulaen", "Lokale 12", "Personalerummet", "Biblioteket, mødelokale 2", "Klasselokalet"]
+
+
+def already_loaded():
+    """Demo data never goes into a database that has users or requests already."""
+    return (
+        db.session.scalar(db.select(User.id).limit(1)) is not None
+        or db.session.scalar(db.select(Request.id).limit(1)) is not None
+    )
+
+
+def print_logins(echo):
+    if db.session.scalar(db.select(User.id).where(User.email == DEMO_LOGINS[0][0])) is None:
+        return
+    echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
+    for email, name, role, _person in DEMO_LOGINS:
+        echo(f"  {email:34} {name} ({role.value})")
+
+
+def load(scale=1, today=None):
+    """Load the data set `scale` times over. Flushes; the caller commits. Returns counts."""
+    builder = _Builder(random.Random(2014), today or clock.today())
+    for copy in range(scale):
+        builder.build_copy(copy)
+    builder.add_year_data()
+    audit.record(
+        "demo_data.loaded", actor_label="system", object_type="demo", after={"scale": scale}
+    )
+    db.session.flush()
+    return builder.counts
+
+
+class _Builder:
+    def __init__(self, rng, today):
+        self.rng = rng
+        self.today = today
+        self.now = clock.now()
+        self.counts = defaultdict(int)
+        self.kinds = {k.code: k for k in db.session.scalars(db.select(OfferKind))}
+        self.topics = db.session.scalars(db.select(Topic)).all()
+        self.districts = {d.name: d for d in db.session.scalars(db.select(District))}
+        self.request_reasons = db.session.scalars(
+            db.select(DeclineReason).where(DeclineReason.scope == DeclineReasonScope.REQUEST)
+        ).all()
+        self.assignment_reasons = db.session.scalars(
+            db.select(DeclineReason).where(DeclineReason.scope == DeclineReasonScope.ASSIGNMENT)
+        ).all()
+        # Accepted intervals per person, so the demo never double-books anyone.
+        self.busy = defaultdict(list)
+
+    # --- one copy of the data set -------------------------------------------------------------
+    def build_copy(self, copy):
+        persons = self._persons(copy)
+        if copy == 0:
+            self._users(persons)
+        organisations = self._organisations(copy)
+        self._requests_and_events(copy, organisations, persons)
+        self._own_talks(copy, persons)
+
+    def _persons(self, copy):
+        persons = []
+        for index, first in enumerate(FIRST_NAMES):
+            last = LAST_NAMES[index]
+            suffix = f".{copy + 1}" if copy else ""
+            person = Person(
+                first_name=first,
+                last_name=last,
+                email=f"{first}.{last}{suffix}@example.org".lower()
+                .replace("ø", "oe")
+                .replace("æ", "ae")
+                .replace("å", "aa"),
+                phone=f"+45 {self.rng.randint(20, 61)} {self.rng.randint(10, 99)} "
+                f"{self.rng.randint(10, 99)} {self.rng.randint(10, 99)}",
+                is_resource_person=index < 8,
+                is_ambassador=index >= 8 or index == 7,
+                languages=" ".join(filter(None, ["da", self.rng.choice(EXTRA_LANGUAGES)])),
+                active=index != 23,
+                calendar_token=secrets.token_urlsafe(24),
+            )
+            person.topics = self.rng.sample(self.topics, 3 if index < 8 else 2)
+            for weekday in self.rng.sample(range(5), 2):
+                person.availability_rules.append(
+                    AvailabilityRule(
+                        weekday=weekday, starts_at=time(8 if index < 8 else 12), ends_at=time(16)
+                    )
+                )
+            db.session.add(person)
+            persons.append(person)
+        db.session.flush()
+        self.counts["personer"] += len(persons)
+        return persons
+
+    def _users(self, persons):
+        for email, name, role, person_index in DEMO_LOGINS:
+            user = User(
+                email=email,
+                name=name,
+                role=role,
+                person=persons[person_index] if person_index is not None else None,
+            )
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+            self.counts["brugere"] += 1
+        db.session.flush()
+
+    def _organisations(self, copy):
+        organisations = []
+        for name, kind, district in ORGANISATIONS:
+            name = f"{name} ({copy + 1})" if copy else name
+            organisation = Organisation(
+                name=name,
+                name_key=Organisation.key_for(name),
+                kind=kind,
+                district=self.districts[district],
+            )
+            db.session.add(organisation)
+            organisations.append(organisation)
+        db.session.flush()
+        self.counts["organisationer"] += len(organisations)
+        return organisations
+
+    def _requests_and_events(self, copy, organisations, persons):
+        # (days from today of the event or wished date, request status, event status or None)
+        plan = [
+            (-330, RequestStatus.PLANNED, EventStatus.HELD),
+            (-300, RequestStatus.PLANNED, EventStatus.HELD),
+            (-260, RequestStatus.DECLINED, None),
+            (-240, RequestStatus.PLANNED, EventStatus.HELD),
+            (-200, RequestStatus.PLANNED, EventStatus.CANCELLED),
+            (-170, RequestStatus.PLANNED, EventStatus.HELD),
+            (-150, RequestStatus.WITHDRAWN, None),
+            (-120, RequestStatus.PLANNED, EventStatus.HELD),
+            (-90, RequestStatus.PLANNED, EventStatus.HELD),
+            (-60, RequestStatus.PLANNED, EventStatus.HELD),
+            (-45, RequestStatus.DECLINED, None),
+            (-30, RequestStatus.PLANNED, EventStatus.HELD),
+            (-14, RequestStatus.PLANNED, EventStatus.HELD),
+            (-3, RequestStatus.PLANNED, EventStatus.HELD),  # attendance not yet recorded
+            (-1, RequestStatus.PLANNED, EventStatus.HELD),  # attendance not yet recorded
+            (2, RequestStatus.PLANNED, EventStatus.PLANNED),
+            (5, RequestStatus.PLANNED, EventStatus.PLANNED),
+            (9, RequestStatus.PLANNED, EventStatus.PLANNED),
+            (12, RequestStatus.PLANNED, EventStatus.PLANNED),
+            (20, RequestStatus.PLANNED, EventStatus.PLANNED),
+            (25, RequestStatus.PLANNING, None),
+            (30, RequestStatus.PLANNED, EventStatus.CANCELLED),
+            (35, RequestStatus.PLANNING, None),
+            (40, RequestStatus.SUBMITTED, None),
+            (48, RequestStatus.SUBMITTED, None),
+            (55, RequestStatus.SUBMITTED, None),
+            (60, RequestStatus.WITHDRAWN, None),
+            (70, RequestStatus.SUBMITTED, None),
+        ]
+        codes = ["dialogue", "talk", "dialogue", "advisory"]
+        for index, (days, request_status, event_status) in enumerate(plan):
+            organisation = organisations[(index * 7 + copy) % len(organisations)]
+            code = "dialogue" if organisation.kind == OrganisationKind.SCHOOL else codes[index % 4]
+            if organisation.kind == OrganisationKind.SSP:
+                code = "advisory"
+            kind = self.kinds[code]
+            day = self.today + timedelta(days=days)
+            request = self._request(index, organisation, kind, day, request_status)
+            if event_status is not None:
+                self._event(kind, request, day, event_status, persons, index)
+        self.counts["henvendelser"] += len(plan)
+
+    def _request(self, index, organisation, kind, wished, status):
+        students = kind.code == "dialogue"
+        contact_name = CONTACT_NAMES[index % len(CONTACT_NAMES)]
+        contact = Contact(
+            name=contact_name,
+            email=contact_name.split()[0].lower().replace("ø", "oe") + f".{index}@example.org",
+            phone=f"+45 33 {self.rng.randint(10, 99)} {self.rng.randint(10, 99)} "
+            f"{self.rng.randint(10, 99)}",
+        )
+        submitted = datetime.combine(wished - timedelta(days=30), time(9), COPENHAGEN)
+        request = Request(
+            offer_kind=kind,
+            topic=self.rng.choice(self.topics),
+            organisation=organisation,
+            contact=contact,
+            audience=Audience.STUDENTS
+            if students
+            else self.rng.choice([Audience.STAFF, Audience.PARENTS, Audience.VOLUNTEERS]),
+            grade=self.rng.choice(["7. klasse", "8. klasse", "9. klasse", "1.g"])
+            if students
+            else "",
+            expected_participants=self.rng.randint(18, 28)
+            if students
+            else self.rng.randint(10, 40),
+            place=f"{organisation.name}, {self.rng.choice(PLACES)}",
+            online=kind.online_allowed and index % 5 == 0,
+            notes=self.rng.choice(
+                [
+                    "",
+                    "Klassen har talt om konspirationsteorier efter en episode på sociale medier.",
+                    "Vi vil gerne have fokus på, hvordan man taler med de unge om det.",
+                    "Forældremødet holdes om aftenen; kaffe og kage sørger vi for.",
+                ]
+            ),
+            status=status,
+            tracking_token=secrets.token_urlsafe(24),
+            submitted_at=submitted.astimezone(UTC),
+        )
+        if status == RequestStatus.DECLINED:
+            request.decline_reason = self.rng.choice(self.request_reasons)
+            request.decline_note = "Vi henviser til SSP i jeres bydel, som kan hjælpe hurtigere."
+        if status == RequestStatus.WITHDRAWN:
+            request.withdraw_note = "Klassen skal på lejrskole i den periode."
+        proposal = DateProposal(
+            request=request, source=DateProposalSource.REQUESTER, created_at=request.submitted_at
+        )
+        for offset in (0, 7):
+            proposal.dates.append(
+                ProposedDate(
+                    starts_on=wished + timedelta(days=offset),
+                    ends_on=wished + timedelta(days=offset + 2),
+                )
+            )
+        db.session.add_all([contact, request, proposal])
+        db.session.flush()
+        return request
+
+    def _event(self, kind, request, day, status, persons, index):
+        start_local = datetime.combine(day, time(9 + (index % 3) * 2, 0), COPENHAGEN)
+        duration = timedelta(minutes=kind.default_duration_minutes)
+        sessions = 2 if kind.code == "advisory" else 1
+        event = Event(
+            offer_kind=kind,
+            request=request,
+            place=request.place if request else "VINK, Bernstorffsgade 17",
+            online=request.online if request else False,
+            status=status,
+            cancel_note="Skolen er lukket pga. vandskade."
+            if status == EventStatus.CANCELLED
+            else "",
+        )
+        for number in range(sessions):
+            session_start = (start_local + timedelta(days=7 * number)).astimezone(UTC)
+            event.sessions.append(
+                EventSession(starts_at=session_start, ends_at=session_start + duration)
+            )
+        event.starts_at = event.sessions[0].starts_at
+        event.ends_at = event.sessions[-1].ends_at
+        db.session.add(event)
+        db.session.flush()
+        self._staff(event, persons, index)
+        if status == EventStatus.HELD and day < self.today - timedelta(days=3):
+            participants = request.expected_participants if request else 30
+            students = kind.code == "dialogue"
+            db.session.add(
+                Attendance(
+                    event=event,
+                    students=participants - 2 if students else 0,
+                    staff=2 if students else participants,
+                    recorded_at=event.ends_at + timedelta(hours=20),
+                )
+            )
+            self.counts["fremmøder"] += 1
+        self.counts["arrangementer"] += 1
+        return event
+
+    def _staff(self, event, persons, index):
+        """Fill the seats: accepted where the event is settled, a mix of states where it is not."""
+        future = event.starts_at > self.now
+        for need in event.offer_kind.staffing_needs:
+            candidates = [p for p in persons if need.seat_role in p.seat_roles and p.active]
+            self.rng.shuffle(candidates)
+            for seat in range(1, need.count + 1):
+                person = self._free(candidates, event)
+                if person is None:
+                    continue
+                candidates.remove(person)
+                if future and (index + seat) % 4 == 0:
+                    # An open follow-up: someone declined, someone else is asked now.
+                    self._assignment(event, person, need.seat_role, seat, AssignmentStatus.DECLINED)
+                    other = self._free(candidates, event)
+                    if other is not None:
+                        candidates.remove(other)
+                        self._assignment(
+                            event, other, need.seat_role, seat, AssignmentStatus.OFFERED
+                        )
+                    continue
+                if future and (index + seat) % 5 == 0:
+                    self._assignment(event, person, need.seat_role, seat, AssignmentStatus.LAPSED)
+                    continue
+                status = AssignmentStatus.ACCEPTED
+                if event.status == EventStatus.CANCELLED:
+                    status = AssignmentStatus.WITHDRAWN
+                self._assignment(event, person, need.seat_role, seat, status)
+
+    def _free(self, candidates, event):
+        buffer = timedelta(minutes=60)
+        for person in candidates:
+            if all(
+                event.ends_at + buffer <= start or end + buffer <= event.starts_at
+                for start, end in self.busy[person.id]
+            ):
+                return person
+        return None
+
+    def _assignment(self, event, person, role, seat, status):
+        offered = min(event.starts_at - timedelta(days=10), self.now - timedelta(days=1))
+        assignment = Assignment(
+            event=event,
+            person=person,
+            seat_role=role,
+            seat_number=seat,
+            status=status,
+            offered_at=offered,
+            responded_at=None
+            if status in (AssignmentStatus.OFFERED, AssignmentStatus.LAPSED)
+            else offered + timedelta(hours=self.rng.randint(2, 40)),
+            expires_at=offered + timedelta(hours=event.offer_kind.offer_deadline_hours),
+        )
+        if status == AssignmentStatus.DECLINED:
+            assignment.decline_reason = self.rng.choice(self.assignment_reasons)
+        if status == AssignmentStatus.ACCEPTED:
+            for session in event.sessions:
+                self.busy[person.id].append((session.starts_at, session.ends_at))
+        db.session.add(assignment)
+        self.counts["tildelinger"] += 1
+
+    def _own_talks(self, copy, persons):
+        """VINK's own talks, with no request behind them."""
+        for days, status, title in [
+            (-100, EventStatus.HELD, "Temadag for SSP-konsulenter"),
+            (-20, EventStatus.HELD, "Oplæg for nye medarbejdere i Børne- og Ungdomsforvaltningen"),
+            (16, EventStatus.PLANNED, "Åbent forældremøde om unge og ekstremisme online"),
+        ]:
+            event = self._event(
+                self.kinds["talk"],
+                None,
+                self.today + timedelta(days=days),
+                status,
+                persons,
+                copy + days,
+            )
+            event.title = title
+
+    # --- once, whatever the scale -------------------------------------------------------------
+    def add_year_data(self):
+        year = self.today.year
+        for target_year in (year - 1, year):
+            for target in db.session.scalars(db.select(Target).where(Target.year == 2014)).all():
+                if target_year != 2014:
+                    db.session.add(
+                        Target(year=target_year, metric=target.metric, value=target.value)
+                    )
+        first = school_year_start(self.today)
+        for school_year in (first, first + 1):
+            for name, starts_on, ends_on in school_holidays(school_year):
+                db.session.add(
+                    ClosedPeriod(
+                        name=f"{name} {starts_on.year}",
+                        kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+                        starts_on=starts_on,
+                        ends_on=ends_on,
+                    )
+                )
+                self.counts["lukkeperioder"] += 1
+        db.session.add(
+            ClosedPeriod(
+                name="VINK lukket: personaledag",
+                kind=ClosedPeriodKind.CLOSURE,
+                starts_on=self.today + timedelta(days=45),
+                ends_on=self.today + timedelta(days=45),
+            )
+        )
+        for offset, kind, ended in [
+            (300, SupportCourseKind.MENTOR, True),
+            (200, SupportCourseKind.MENTOR, True),
+            (120, SupportCourseKind.MENTOR, False),
+            (40, SupportCourseKind.MENTOR, False),
+            (250, SupportCourseKind.PARENT_COACHING, True),
+            (60, SupportCourseKind.PARENT_COACHING, False),
+        ]:
+            started = self.today - timedelta(days=offset)
+            db.session.add(
+                SupportCourse(
+                    kind=kind,
+                    started_on=started,
+                    ended_on=started + timedelta(days=90) if ended else None,
+                )
+            )
+            self.counts["støtteforløb"] += 1
+        db.session.flush()

@@ -1,0 +1,1 @@
+"""WTForms classes per audience."""

@@ -1,0 +1,58 @@
+"""Danish first, English on request: locale choice, and dates the Danish way."""
+
+from datetime import datetime
+
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+from . import clock
+
+LOCALE_COOKIE = "vink_lang"
+
+
+def select_locale():
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale():
+    return str(get_locale() or "da")
+
+
+def long_date(value):
+    """21. november 2026 (da) / 21 November 2026 (en), in Copenhagen time for datetimes."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "d. MMMM y" if current_locale() == "da" else "d MMMM y")
+    return format_date(value, "d. MMMM y" if current_locale() == "da" else "d MMMM y")
+
+
+def short_time(value):
+    """14.30 (da) / 14:30 (en), Copenhagen time."""
+    return format_datetime(value, "HH.mm" if current_locale() == "da" else "HH:mm") if value else ""
+
+
+def date_and_time(value):
+    return f"{long_date(value)} {short_time(value)}" if value else ""
+
+
+def number(value):
+    return format_decimal(value) if value is not None else ""
+
+
+def init_app(app):
+    app.jinja_env.filters.update(
+        long_date=long_date, short_time=short_time, date_and_time=date_and_time, number=number
+    )
+
+    @app.context_processor
+    def locale_context():
+        locale = current_locale()
+        return {
+            "current_locale": locale,
+            "other_locales": [code for code in app.config["LANGUAGES"] if code != locale],
+            "today": clock.today(),
+        }

@@ -1,0 +1,110 @@
+"""States and kinds as enums, with the named groups the services and templates ask about.
+
+The Danish labels live in `portal/labels.py` (through Babel); code speaks English.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SECRETARIAT = "secretariat"
+    ASSIGNEE = "assignee"
+
+
+class OrganisationKind(StrEnum):
+    SCHOOL = "school"
+    UPPER_SECONDARY = "upper_secondary"
+    NGO = "ngo"
+    SSP = "ssp"
+    MUNICIPAL = "municipal"
+    OTHER = "other"
+
+
+class Audience(StrEnum):
+    STUDENTS = "students"
+    STAFF = "staff"
+    VOLUNTEERS = "volunteers"
+    PARENTS = "parents"
+    MIXED = "mixed"
+
+
+class RequestStatus(StrEnum):
+    SUBMITTED = "submitted"
+    PLANNING = "planning"
+    PLANNED = "planned"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def open_states(cls):
+        """Requests the secretariat still has to act on or follow."""
+        return {cls.SUBMITTED, cls.PLANNING, cls.PLANNED}
+
+    @classmethod
+    def closed_states(cls):
+        return {cls.DECLINED, cls.WITHDRAWN}
+
+
+class EventStatus(StrEnum):
+    # "Fully staffed" (Bemandet) is derived from the assignments, not stored.
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class SeatRole(StrEnum):
+    RESOURCE_PERSON = "resource_person"
+    AMBASSADOR = "ambassador"
+
+
+class AssignmentStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def live_states(cls):
+        """An assignment that holds (accepted) or may soon hold (offered) its seat."""
+        return {cls.OFFERED, cls.ACCEPTED}
+
+
+class DeclineReasonScope(StrEnum):
+    REQUEST = "request"
+    ASSIGNMENT = "assignment"
+
+
+class ClosedPeriodKind(StrEnum):
+    SCHOOL_HOLIDAY = "school_holiday"
+    CLOSURE = "closure"
+
+
+class Metric(StrEnum):
+    """What the unit is measured on (Handleplan VINK 2014); yearly values live in `targets`."""
+
+    TALKS_HELD = "talks_held"
+    TALK_PARTICIPANTS = "talk_participants"
+    ADVISORY_COURSES = "advisory_courses"
+    DIALOGUES_HELD = "dialogues_held"
+    DIALOGUE_STUDENTS = "dialogue_students"
+    MENTOR_COURSES = "mentor_courses"
+    PARENT_COACHING_COURSES = "parent_coaching_courses"
+    SSP_REQUESTS = "ssp_requests"
+
+
+class SupportCourseKind(StrEnum):
+    MENTOR = "mentor"
+    PARENT_COACHING = "parent_coaching"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class DateProposalSource(StrEnum):
+    REQUESTER = "requester"
+    SECRETARIAT = "secretariat"

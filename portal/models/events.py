@@ -1,0 +1,149 @@
+"""Events, their sessions, the assignments that staff them, and attendance."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column, utcnow
+from .enums import AssignmentStatus, EventStatus, SeatRole
+from .people import Person
+from .reference import DeclineReason, OfferKind
+from .requests import Request
+
+
+class Event(db.Model):
+    """A scheduled talk, dialogue or advisory course; `version` guards against lost updates."""
+
+    __tablename__ = "events"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_kind_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_kinds.id"), index=True)
+    # One event per request; VINK's own talks have none.
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("requests.id"), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The span of all sessions, kept by the scheduling service for fast range queries.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    online: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus, "event_status"), default=EventStatus.PLANNED, index=True
+    )
+    cancel_note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    offer_kind: Mapped[OfferKind] = relationship()
+    request: Mapped[Request | None] = relationship(backref=sa.orm.backref("event", uselist=False))
+    sessions: Mapped[list["EventSession"]] = relationship(
+        back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
+    )
+    assignments: Mapped[list["Assignment"]] = relationship(
+        back_populates="event", order_by="(Assignment.seat_role, Assignment.seat_number)"
+    )
+    attendance: Mapped["Attendance | None"] = relationship(back_populates="event")
+
+
+class EventSession(db.Model):
+    """One sitting of an event; an advisory course may have several, a talk has one."""
+
+    __tablename__ = "event_sessions"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+
+class Assignment(db.Model):
+    """A person offered, holding or having given up one seat (role + number) of an event."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        sa.CheckConstraint("seat_number >= 1", name="seat_number_positive"),
+        # A seat can never have two accepted assignments.
+        sa.Index(
+            "uq_assignments_accepted_seat",
+            "event_id",
+            "seat_role",
+            "seat_number",
+            unique=True,
+            sqlite_where=sa.text("status = 'accepted'"),
+            postgresql_where=sa.text("status = 'accepted'"),
+        ),
+        # A person holds at most one live (offered or accepted) seat per event.
+        sa.Index(
+            "uq_assignments_live_person",
+            "event_id",
+            "person_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('offered', 'accepted')"),
+            postgresql_where=sa.text("status IN ('offered', 'accepted')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id"), index=True)
+    seat_role: Mapped[SeatRole] = mapped_column(enum_column(SeatRole, "seat_role"))
+    seat_number: Mapped[int]
+    status: Mapped[AssignmentStatus] = mapped_column(
+        enum_column(AssignmentStatus, "assignment_status"),
+        default=AssignmentStatus.OFFERED,
+        index=True,
+    )
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decline_reasons.id"))
+    decline_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # True when the person claimed the seat from the open-seats board.
+    claimed: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship(back_populates="assignments")
+    person: Mapped[Person] = relationship()
+    decline_reason: Mapped[DeclineReason | None] = relationship()
+
+
+class Attendance(db.Model):
+    """Head counts for a held event, by group; never names."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "students >= 0 AND staff >= 0 AND parents >= 0 AND other >= 0",
+            name="counts_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), unique=True
+    )
+    students: Mapped[int] = mapped_column(default=0)
+    staff: Mapped[int] = mapped_column(default=0)
+    parents: Mapped[int] = mapped_column(default=0)
+    other: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="attendance")
+
+    @property
+    def total(self):
+        return self.students + self.staff + self.parents + self.other

@@ -1,0 +1,121 @@
+"""Reference data the admin edits: districts, topics, offer kinds and their staffing needs,
+decline reasons, closed periods."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import enum_column
+from .enums import ClosedPeriodKind, DeclineReasonScope, SeatRole
+
+
+class District(db.Model):
+    """A city district (bydel) of Copenhagen, or "outside the municipality"."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Topic(db.Model):
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_da: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class OfferKind(db.Model):
+    """Vidensoplæg, ung-til-ung dialog, rådgivningsforløb: what can be booked, and how."""
+
+    __tablename__ = "offer_kinds"
+    __table_args__ = (
+        sa.CheckConstraint("offer_deadline_hours > 0", name="offer_deadline_positive"),
+        sa.CheckConstraint("default_duration_minutes > 0", name="duration_positive"),
+        sa.CheckConstraint("max_sessions >= 1", name="max_sessions_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name_da: Mapped[str] = mapped_column(sa.String(80))
+    name_en: Mapped[str] = mapped_column(sa.String(80))
+    description_da: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    online_allowed: Mapped[bool] = mapped_column(default=False)
+    # Hours an assignee has to answer an offer before it lapses.
+    offer_deadline_hours: Mapped[int] = mapped_column(default=72)
+    # When an offer lapses or is declined, offer the seat to the next suggested person.
+    auto_chain: Mapped[bool] = mapped_column(default=True)
+    # A claim from the open-seats board is accepted without the secretariat.
+    auto_accept_claims: Mapped[bool] = mapped_column(default=False)
+    default_duration_minutes: Mapped[int] = mapped_column(default=90)
+    max_sessions: Mapped[int] = mapped_column(default=1)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    staffing_needs: Mapped[list["StaffingNeed"]] = relationship(
+        back_populates="offer_kind", order_by="StaffingNeed.seat_role", lazy="selectin"
+    )
+
+    def name(self, locale):
+        return self.name_en if locale == "en" else self.name_da
+
+    def description(self, locale):
+        return self.description_en if locale == "en" else self.description_da
+
+    @property
+    def seats_needed(self):
+        return sum(need.count for need in self.staffing_needs)
+
+
+class StaffingNeed(db.Model):
+    """How many people of a role an event of an offer kind needs (talk: 1 resource person)."""
+
+    __tablename__ = "staffing_needs"
+    __table_args__ = (
+        sa.UniqueConstraint("offer_kind_id", "seat_role"),
+        sa.CheckConstraint("count >= 1 AND count <= 10", name="count_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_kind_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_kinds.id", ondelete="CASCADE"))
+    seat_role: Mapped[SeatRole] = mapped_column(enum_column(SeatRole, "seat_role"))
+    count: Mapped[int]
+
+    offer_kind: Mapped[OfferKind] = relationship(back_populates="staffing_needs")
+
+
+class DeclineReason(db.Model):
+    __tablename__ = "decline_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[DeclineReasonScope] = mapped_column(
+        enum_column(DeclineReasonScope, "decline_reason_scope")
+    )
+    label_da: Mapped[str] = mapped_column(sa.String(200))
+    label_en: Mapped[str] = mapped_column(sa.String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def label(self, locale):
+        return self.label_en if locale == "en" else self.label_da
+
+
+class ClosedPeriod(db.Model):
+    """School holidays and VINK's own closures; scheduling a dialogue inside one warns."""
+
+    __tablename__ = "closed_periods"
+    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[ClosedPeriodKind] = mapped_column(
+        enum_column(ClosedPeriodKind, "closed_period_kind")
+    )
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]

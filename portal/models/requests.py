@@ -1,0 +1,130 @@
+"""What requesters send: organisations, contacts, requests and the dates they propose."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, enum_column, utcnow
+from .enums import Audience, DateProposalSource, OrganisationKind, RequestStatus
+from .reference import DeclineReason, District, OfferKind, Topic
+
+
+class Organisation(db.Model):
+    """A school, NGO, SSP team or municipal unit. Recognised again by (name_key, kind)."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (sa.UniqueConstraint("name_key", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # Lower-cased, whitespace-collapsed name: "Husum  Skole" and "husum skole" are one school.
+    name_key: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "organisation_kind")
+    )
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    district: Mapped[District | None] = relationship()
+
+    @staticmethod
+    def key_for(name):
+        return " ".join(name.split()).casefold()
+
+
+class Contact(db.Model):
+    """The requester's contact details, per request; anonymised after the retention period."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Request(db.Model):
+    __tablename__ = "requests"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "expected_participants >= 1 AND expected_participants <= 500",
+            name="participants_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_kind_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_kinds.id"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(sa.ForeignKey("contacts.id"))
+    audience: Mapped[Audience] = mapped_column(enum_column(Audience, "audience"))
+    grade: Mapped[str] = mapped_column(sa.String(40), default="")
+    expected_participants: Mapped[int]
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    online: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(sa.String(10), default="da")
+    accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED, index=True
+    )
+    # Random, unguessable (>= 128 bits); the emailed link carries it signed, with an expiry.
+    tracking_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    decline_reason_id: Mapped[int | None] = mapped_column(sa.ForeignKey("decline_reasons.id"))
+    decline_note: Mapped[str] = mapped_column(sa.Text, default="")
+    withdraw_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The locale the requester used, so emails to them speak their language.
+    locale: Mapped[str] = mapped_column(sa.String(5), default="da")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    offer_kind: Mapped[OfferKind] = relationship()
+    topic: Mapped[Topic | None] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    contact: Mapped[Contact] = relationship()
+    decline_reason: Mapped[DeclineReason | None] = relationship()
+    date_proposals: Mapped[list["DateProposal"]] = relationship(
+        back_populates="request", order_by="DateProposal.created_at"
+    )
+
+
+class DateProposal(db.Model):
+    """A set of preferred dates: the request's first wishes, or a later "another date, please"."""
+
+    __tablename__ = "date_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[DateProposalSource] = mapped_column(
+        enum_column(DateProposalSource, "date_proposal_source")
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request: Mapped[Request] = relationship(back_populates="date_proposals")
+    dates: Mapped[list["ProposedDate"]] = relationship(
+        back_populates="proposal", order_by="ProposedDate.starts_on", cascade="all, delete-orphan"
+    )
+
+
+class ProposedDate(db.Model):
+    """One preferred date, or a period (starts_on..ends_on) that suits the requester."""
+
+    __tablename__ = "proposed_dates"
+    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("date_proposals.id", ondelete="CASCADE"), index=True
+    )
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    time_note: Mapped[str] = mapped_column(sa.String(120), default="")
+
+    proposal: Mapped[DateProposal] = relationship(back_populates="dates")

@@ -1,0 +1,22 @@
+"""The main menu, per role: one list that base.html renders."""
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .models.enums import Role
+
+MENUS = {
+    None: [("public.index", _l("Forside"))],
+    Role.SECRETARIAT: [("secretariat.index", _l("Overblik"))],
+    Role.ADMIN: [("secretariat.index", _l("Overblik")), ("admin.index", _l("Administration"))],
+    Role.ASSIGNEE: [("assignee.index", _l("Min side"))],
+}
+
+
+def main_menu():
+    role = current_user.role if current_user.is_authenticated else None
+    return MENUS[role]
+
+
+def init_app(app):
+    app.jinja_env.globals["main_menu"] = main_menu

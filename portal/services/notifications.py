@@ -1,0 +1,138 @@
+"""Email through the outbox: queued in the same transaction as the change that causes it,
+delivered later by `deliver_due` (the `flask send-mail` worker, or at once in development), so a
+failing mail server never loses a booking or breaks a form."""
+
+import smtplib
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import OutboxMessage
+from ..models.enums import OutboxStatus
+
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+class MailError(Exception):
+    """Delivery of one message failed; it will be retried."""
+
+
+def queue_email(*, to, subject, body, kind, dedupe_key=None):
+    """Add a message to the outbox and flush.
+
+    Side effects: one OutboxMessage row (pending). With `dedupe_key`, a second call with the same
+    key queues nothing and returns None, so reminders run twice send once.
+    """
+    if dedupe_key is not None:
+        existing = db.session.scalar(
+            db.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
+        if existing is not None:
+            return None
+    message = OutboxMessage(
+        kind=kind, to_address=to, subject=subject, body_text=body, dedupe_key=dedupe_key
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info["outbox_dirty"] = True
+    return message
+
+
+def deliver_due(*, now=None, limit=50, backend=None):
+    """Send the messages that are due. Commits: this is the worker's own transaction boundary.
+
+    Each message is leased first (committed), so two workers never send the same message; on
+    PostgreSQL the claim skips rows another worker has locked. A failure is retried with an
+    exponential backoff and marked failed after MAIL_MAX_ATTEMPTS. Returns (sent, failed_now).
+    """
+    now = now or datetime.now(UTC)
+    config = current_app.config
+    backend = backend or _backend(config["MAIL_BACKEND"])
+    claimed = _claim_due(now, limit)
+    sent = failed = 0
+    for message in claimed:
+        try:
+            backend(message, config)
+        except (MailError, OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.last_error = str(error)[:1000] or error.__class__.__name__
+            message.lease_until = None
+            if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+                message.status = OutboxStatus.FAILED
+                failed += 1
+            else:
+                message.next_attempt_at = now + min(
+                    timedelta(minutes=2**message.attempts), MAX_BACKOFF
+                )
+        else:
+            message.status = OutboxStatus.SENT
+            message.sent_at = datetime.now(UTC)
+            message.attempts += 1
+            message.lease_until = None
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def _claim_due(now, limit):
+    query = (
+        db.select(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            db.or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    messages = db.session.scalars(query).all()
+    for message in messages:
+        message.lease_until = now + LEASE
+    db.session.commit()
+    return messages
+
+
+def build_message(message, config):
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(message.created_at)
+    email["Message-ID"] = make_msgid(domain="vink.kk.dk")
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text)
+    return email
+
+
+def send_smtp(message, config):
+    email = build_message(message, config)
+    with smtplib.SMTP(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def write_file(message, config):
+    """Development: the mail lands in instance/mail/ as an .eml file anyone can open."""
+    folder = Path(config["MAIL_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = message.created_at.strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{stamp}-{message.id:06d}-{message.kind}.eml"
+    path.write_bytes(bytes(build_message(message, config)))
+
+
+def _backend(name):
+    try:
+        return {"smtp": send_smtp, "file": write_file}[name]
+    except KeyError:
+        raise MailError(f"unknown MAIL_BACKEND {name!r} (use smtp or file)") from None

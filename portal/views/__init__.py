@@ -1,0 +1,1 @@
+"""One blueprint per audience: public, auth, secretariat, assignee, admin."""

@@ -1,0 +1,46 @@
+"""Screenshot pages of a running portal with Debian's chromium: a look at what we build.
+
+Usage: .venv/bin/python scripts/screenshot.py URL OUT.png [--width 390] [--login EMAIL]
+"""
+
+import argparse
+import os
+
+from playwright.sync_api import sync_playwright
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("out")
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--login")
+    parser.add_argument("--password", default="vink-demo-2026")
+    args = parser.parse_args()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=LAUNCH_ARGS
+        )
+        page = browser.new_page(viewport={"width": args.width, "height": 900})
+        page.on("console", lambda message: print("console:", message.type, message.text))
+        if args.login:
+            base = args.url.split("/", 3)[:3]
+            page.goto("/".join(base) + "/log-ind")
+            page.fill("#email", args.login)
+            page.fill("#password", args.password)
+            page.click("button[type=submit]")
+        page.goto(args.url)
+        page.screenshot(path=args.out, full_page=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

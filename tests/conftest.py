@@ -1,0 +1,215 @@
+"""The test harness every later issue inherits.
+
+- `app`: one app per session on a fresh database built by the real migrations: SQLite in a
+  temporary folder, or PostgreSQL when DATABASE_URL is set (`.ci/run` runs the suite on both).
+- Every test runs inside an app context and leaves the database as the migrations left it.
+- `client`: a test client whose every request runs in its own, fresh app context (fresh session,
+  fresh `g`), as in production; `client.csrf_token()` gives the token a form would carry.
+- `login(client, role)` / `as_role`: a logged-in client per role.
+- `count_queries`: counts SQL statements (for query-count guards).
+- Factories in tests/factories.py; browser fixtures in tests/browser/conftest.py.
+"""
+
+import contextvars
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.extensions import db, limiter
+from portal.models.enums import Role
+from tests import factories
+from tests.factories import PASSWORD
+
+
+
+def pytest_report_header():
+    url = os.environ.get("DATABASE_URL")
+    return f"database: {'PostgreSQL (DATABASE_URL)' if url else 'SQLite (temporary file)'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in an empty contextvars context, so it gets its own app context,
+    SQLAlchemy session and `g`, instead of borrowing the test's."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+    def csrf_token(self, path="/"):
+        """The CSRF token of this client's session, read from a page as a browser would."""
+        page = self.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+        assert match, f"no CSRF meta tag on {path}"
+        return match.group(1)
+
+    def post_form(self, path, data=None, **kwargs):
+        """POST like a browser that loaded the form first: with the session's CSRF token."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(path, data=data, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.sqlite3'}"
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_DIR": str(instance),
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_BACKEND": "file",
+            "MAIL_SEND_SYNC": False,
+            "MAIL_DIR": str(instance / "mail"),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SESSION_COOKIE_SECURE": False,
+            "SERVER_NAME": None,
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        _drop_everything()
+        upgrade()
+        app.extensions["reference_rows"] = _snapshot()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        _drop_everything()
+        db.engine.dispose()
+
+
+def _drop_everything():
+    """Start from an empty database, whatever an earlier interrupted run left."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _snapshot():
+    """Every row the migrations seeded (offer kinds, districts, targets ...), per table."""
+    rows = {}
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            found = connection.execute(table.select()).mappings().all()
+            if found:
+                rows[table.name] = [dict(row) for row in found]
+    return rows
+
+
+def _restore_reference_rows(app):
+    """Empty every table and put the seeded rows back: each test starts from the migrations."""
+    snapshot = app.extensions["reference_rows"]
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+        for table in tables:
+            if table.name in snapshot:
+                connection.execute(table.insert(), snapshot[table.name])
+                if connection.dialect.name == "postgresql" and "id" in table.c:
+                    connection.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"(SELECT max(id) FROM {table.name}))"
+                        )
+                    )
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Every test runs inside an app context and leaves the database as it found it."""
+    with app.app_context():
+        limiter.reset()
+        try:
+            yield
+        finally:
+            db.session.remove()
+            _restore_reference_rows(app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user():
+    return factories.make_user
+
+
+@pytest.fixture
+def make_person():
+    return factories.make_person
+
+
+@pytest.fixture
+def make_event():
+    return factories.make_event
+
+
+@pytest.fixture
+def login():
+    def log_in(client, role_or_user):
+        user = role_or_user
+        if isinstance(role_or_user, (Role, str)):
+            user = factories.make_user(role=Role(role_or_user), password=PASSWORD)
+        response = client.post_form(
+            "/log-ind", {"email": user.email, "password": PASSWORD}, follow_redirects=False
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return log_in
+
+
+@pytest.fixture
+def as_role(app, login):
+    """as_role(Role.SECRETARIAT) -> a client logged in with a new user of that role."""
+
+    def make(role):
+        client = app.test_client()
+        login(client, role)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def count_queries():
+    """with count_queries() as counted: ...; counted.count is the number of SQL statements."""
+
+    class Counter:
+        count = 0
+        statements = []
+
+    @contextmanager
+    def counting():
+        counter = Counter()
+        counter.statements = []
+
+        def before(_conn, _cursor, statement, *_args):
+            counter.count += 1
+            counter.statements.append(statement)
+
+        sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+
+    return counting

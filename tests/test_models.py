@@ -1,0 +1,167 @@
+"""The schema: migrations match the models, seeds are there, constraints hold on both databases."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.extensions import db
+from portal.models import Assignment, Attendance, OfferKind, Request, StaffingNeed, Target
+from portal.models.enums import AssignmentStatus, Metric, SeatRole
+
+
+def test_migrations_create_exactly_the_models_schema():
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert diff == []
+
+
+def test_offer_kinds_and_their_staffing_needs_are_seeded_as_rows():
+    needs = {
+        (need.offer_kind.code, need.seat_role, need.count)
+        for need in db.session.scalars(sa.select(StaffingNeed))
+    }
+    assert needs == {
+        ("talk", SeatRole.RESOURCE_PERSON, 1),
+        ("dialogue", SeatRole.AMBASSADOR, 2),
+        ("advisory", SeatRole.RESOURCE_PERSON, 1),
+    }
+    advisory = db.session.scalar(sa.select(OfferKind).where(OfferKind.code == "advisory"))
+    assert advisory.max_sessions > 1
+
+
+def test_targets_are_seeded_with_the_2014_values():
+    targets = {t.metric: t.value for t in db.session.scalars(sa.select(Target))}
+    assert targets[Metric.TALKS_HELD] == 10
+    assert targets[Metric.TALK_PARTICIPANTS] == 150
+    assert targets[Metric.ADVISORY_COURSES] == 3
+    assert targets[Metric.DIALOGUES_HELD] == 10
+    assert targets[Metric.DIALOGUE_STUDENTS] == 200
+    assert targets[Metric.MENTOR_COURSES] == 4
+    assert targets[Metric.PARENT_COACHING_COURSES] == 3
+
+
+def test_attendance_refuses_negative_counts(make_event):
+    event = make_event()
+    db.session.add(Attendance(event=event, students=-1))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_seat_cannot_have_two_accepted_assignments(make_event, make_person):
+    event = make_event()
+    for person in (make_person(), make_person()):
+        db.session.add(
+            Assignment(event=event, person=person, seat_role=SeatRole.RESOURCE_PERSON,
+                       seat_number=1, status=AssignmentStatus.ACCEPTED)
+        )
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_two_declined_assignments_may_share_a_seat(make_event, make_person):
+    event = make_event()
+    for person in (make_person(), make_person()):
+        db.session.add(
+            Assignment(event=event, person=person, seat_role=SeatRole.RESOURCE_PERSON,
+                       seat_number=1, status=AssignmentStatus.DECLINED)
+        )
+    db.session.commit()
+    assert len(event.assignments) == 2
+
+
+def test_an_unknown_status_is_refused_by_the_database(make_event):
+    event = make_event()
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(
+            sa.text("UPDATE events SET status = 'exploded' WHERE id = :id"), {"id": event.id}
+        )
+    db.session.rollback()
+
+
+def test_request_participants_must_be_between_1_and_500():
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(
+            sa.text(
+                "INSERT INTO requests (offer_kind_id, organisation_id, contact_id, audience, "
+                "grade, expected_participants, place, online, language, accessibility_needs, "
+                "notes, status, tracking_token, decline_note, withdraw_note, locale, "
+                "submitted_at, updated_at) VALUES (1, 1, 1, 'staff', '', 0, '', false, 'da', "
+                "'', '', 'submitted', 'x', '', '', 'da', :now, :now)"
+            ),
+            {"now": datetime.now(UTC)},
+        )
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Request)) == 0
+
+
+def test_event_version_counts_updates_and_refuses_a_stale_write(app, make_event):
+    event = make_event()
+    assert event.version == 1
+    event.place = "Et andet sted"
+    db.session.commit()
+    assert event.version == 2
+
+    # A second user, in another session, saves over a version that is no longer current.
+    other = sa.orm.Session(bind=db.engine)
+    try:
+        stale = other.get(type(event), event.id)
+        event.place = "Tredje sted"
+        db.session.commit()
+        stale.place = "Gammel version"
+        with pytest.raises(StaleDataError):
+            other.commit()
+    finally:
+        other.close()
+
+
+def test_timestamps_come_back_aware_in_utc(make_event):
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    event = make_event(starts_at=start)
+    db.session.expire_all()
+    assert event.starts_at == start
+    assert event.starts_at.tzinfo is not None
+
+
+def test_a_naive_timestamp_is_refused(make_event):
+    with pytest.raises(sa.exc.StatementError):
+        make_event(starts_at=datetime(2026, 5, 1, 10, 0))
+    db.session.rollback()
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout():
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_foreign_keys_are_enforced(make_event):
+    event = make_event()
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(
+            sa.text("UPDATE events SET offer_kind_id = 9999 WHERE id = :id"), {"id": event.id}
+        )
+    db.session.rollback()
+
+
+def test_event_end_must_follow_its_start(make_event):
+    with pytest.raises(sa.exc.IntegrityError):
+        make_event(minutes=-30)
+    db.session.rollback()
+
+
+def test_timedelta_helper_sanity():
+    # The factories schedule a week ahead by default: a plain check that the clock is aware.
+    from portal import clock
+
+    assert clock.now().tzinfo is not None
+    assert clock.local(2026, 7, 1, 12) == datetime(2026, 7, 1, 10, tzinfo=UTC)
+    assert clock.local(2026, 1, 1, 12) - clock.local(2025, 12, 31, 12) == timedelta(days=1)
