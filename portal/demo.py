@@ -171,12 +171,15 @@ def print_logins(echo):
         echo(f"  {email:34} {name} ({role.value})")
 
 
-def load(scale=1, today=None):
-    """Load the data set `scale` times over. Flushes; the caller commits. Returns counts."""
-    builder = _Builder(random.Random(2014), today or clock.today())
-    for copy in range(scale):
+def load(scale=1, today=None, first_copy=0):
+    """Load the data set `scale` times over. Flushes; the caller commits. Returns counts.
+
+    `first_copy` > 0 adds more copies to data loaded before (the query-count tests grow it)."""
+    builder = _Builder(random.Random(2014 + first_copy), today or clock.today())
+    for copy in range(first_copy, first_copy + scale):
         builder.build_copy(copy)
-    builder.add_year_data()
+    if first_copy == 0:
+        builder.add_year_data()
     audit.record(
         "demo_data.loaded", actor_label="system", object_type="demo", after={"scale": scale}
     )
@@ -425,7 +428,8 @@ class _Builder:
                 if person is None:
                     continue
                 candidates.remove(person)
-                if future and (index + seat) % 4 == 0:
+                twist = (index + seat) % 6 if future else None
+                if twist == 0:
                     # An open follow-up: someone declined, someone else is asked now.
                     self._assignment(event, person, need.seat_role, seat, AssignmentStatus.DECLINED)
                     other = self._free(candidates, event)
@@ -435,8 +439,11 @@ class _Builder:
                             event, other, need.seat_role, seat, AssignmentStatus.OFFERED
                         )
                     continue
-                if future and (index + seat) % 5 == 0:
+                if twist == 1:
                     self._assignment(event, person, need.seat_role, seat, AssignmentStatus.LAPSED)
+                    continue
+                if twist == 2:
+                    self._assignment(event, person, need.seat_role, seat, AssignmentStatus.OFFERED)
                     continue
                 status = AssignmentStatus.ACCEPTED
                 if event.status == EventStatus.CANCELLED:

@@ -26,7 +26,6 @@ from tests import factories
 from tests.factories import PASSWORD
 
 
-
 def pytest_report_header():
     url = os.environ.get("DATABASE_URL")
     return f"database: {'PostgreSQL (DATABASE_URL)' if url else 'SQLite (temporary file)'}"

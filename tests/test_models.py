@@ -56,8 +56,13 @@ def test_a_seat_cannot_have_two_accepted_assignments(make_event, make_person):
     event = make_event()
     for person in (make_person(), make_person()):
         db.session.add(
-            Assignment(event=event, person=person, seat_role=SeatRole.RESOURCE_PERSON,
-                       seat_number=1, status=AssignmentStatus.ACCEPTED)
+            Assignment(
+                event=event,
+                person=person,
+                seat_role=SeatRole.RESOURCE_PERSON,
+                seat_number=1,
+                status=AssignmentStatus.ACCEPTED,
+            )
         )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
@@ -68,8 +73,13 @@ def test_two_declined_assignments_may_share_a_seat(make_event, make_person):
     event = make_event()
     for person in (make_person(), make_person()):
         db.session.add(
-            Assignment(event=event, person=person, seat_role=SeatRole.RESOURCE_PERSON,
-                       seat_number=1, status=AssignmentStatus.DECLINED)
+            Assignment(
+                event=event,
+                person=person,
+                seat_role=SeatRole.RESOURCE_PERSON,
+                seat_number=1,
+                status=AssignmentStatus.DECLINED,
+            )
         )
     db.session.commit()
     assert len(event.assignments) == 2

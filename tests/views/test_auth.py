@@ -60,7 +60,9 @@ def test_login_is_rate_limited(client, make_user):
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
     # Even the right password waits now.
-    assert client.post_form("/log-ind", {"email": user.email, "password": PASSWORD}).status_code == 429
+    assert (
+        client.post_form("/log-ind", {"email": user.email, "password": PASSWORD}).status_code == 429
+    )
 
 
 def test_login_starts_a_new_session(client, make_user):

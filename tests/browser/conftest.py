@@ -1,0 +1,135 @@
+"""A live server and a real browser (Debian's chromium through Playwright), plus axe-core.
+
+Never downloads a browser: CHROMIUM (default /usr/bin/chromium) is launched directly.
+A console error or a page error (a CSP violation, a broken script) fails the test."""
+
+import os
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from portal import demo
+from portal.extensions import db
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served over real HTTP on a free port, in a background thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Debian's chromium is needed at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageErrors(list):
+    """What the browser complained about: console errors, page errors, missing assets."""
+
+    def watch(self, page):
+        def on_console(message):
+            # A 4xx page (422 form, 404) is logged as "Failed to load resource"; missing assets
+            # are caught below by their responses instead.
+            if (
+                message.type in ("error", "warning")
+                and "Failed to load resource" not in message.text
+            ):
+                self.append(f"console {message.type}: {message.text}")
+
+        def on_response(response):
+            if response.status >= 400 and response.request.resource_type != "document":
+                self.append(
+                    f"{response.status} for {response.request.resource_type} {response.url}"
+                )
+
+        page.on("console", on_console)
+        page.on("response", on_response)
+        page.on("pageerror", lambda error: self.append(f"page error: {error}"))
+        return page
+
+
+@pytest.fixture
+def page_errors():
+    return PageErrors()
+
+
+@pytest.fixture
+def new_page(browser, live_server, page_errors):
+    """new_page(width=1280, locale=None) -> a page in a fresh browser context."""
+    contexts, errors = [], page_errors
+
+    def make(width=1280, height=900, locale=None):
+        context = browser.new_context(
+            base_url=live_server, viewport={"width": width, "height": height}
+        )
+        if locale:
+            context.add_cookies([{"name": "vink_lang", "value": locale, "url": live_server}])
+        contexts.append(context)
+        return errors.watch(context.new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert list(errors) == [], "the browser reported errors"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def axe():
+    checker = Axe()
+
+    def violations(page):
+        results = checker.run(page, options=WCAG_21_AA)
+        return [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+            for v in results.response["violations"]
+        ]
+
+    return violations
+
+
+@pytest.fixture
+def demo_data():
+    demo.load()
+    db.session.commit()
+
+
+def browser_login(page, email, password=demo.DEMO_PASSWORD):
+    page.goto("/log-ind")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

@@ -1,0 +1,80 @@
+"""Every GET page reachable from the demo data, for each role, found by following links:
+status 200, a <title>, one <h1>, a lang attribute, and 0 axe-core WCAG 2.1 AA violations,
+in Danish and in English. New pages are covered as soon as something links to them."""
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+
+from portal import demo
+from portal.models.enums import Role
+from tests.browser.conftest import browser_login
+
+# A page per endpoint is enough for markup; a second catches data-dependent branches.
+PAGES_PER_ENDPOINT = 2
+NOT_PAGES = ("/static/", "/sprog/", "/log-ud", "/healthz")
+LOGINS = {role: email for email, _name, role, _person in reversed(demo.DEMO_LOGINS)}
+
+
+def crawl(app, client, start):
+    adapter = app.url_map.bind("localhost")
+    queue, seen, per_endpoint, pages = [start], set(), Counter(), []
+    while queue:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        parts = urlsplit(url)
+        endpoint, _args = adapter.match(parts.path, method="GET")
+        if per_endpoint[endpoint] >= PAGES_PER_ENDPOINT:
+            continue
+        per_endpoint[endpoint] += 1
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        pages.append((url, response.status_code, html))
+        for href in re.findall(r'href="([^"#]+)"', html):
+            href = href.replace("&amp;", "&")
+            if (
+                href.startswith("/")
+                and not href.startswith("//")
+                and not href.startswith(NOT_PAGES)
+            ):
+                queue.append(href)
+    return pages
+
+
+def assert_page_basics(url, status, html, expected_status=200):
+    assert status == expected_status, url
+    assert re.search(r"<html lang=\"(da|en)\">", html), url
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title and title.group(1).strip(), url
+    assert len(re.findall(r"<h1[ >]", html)) == 1, url
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=["anonymous", *[r.value for r in Role]])
+def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, axe, role):
+    client = app.test_client()
+    start = "/"
+    if role is not None:
+        response = client.post_form(
+            "/log-ind", {"email": LOGINS[role], "password": demo.DEMO_PASSWORD}
+        )
+        start = response.headers["Location"]
+    pages = crawl(app, client, start)
+    if role is None:
+        pages += crawl(app, client, "/log-ind")
+        # The 404 page is a page too.
+        pages.append(("/findes-ikke", 404, client.get("/findes-ikke").get_data(as_text=True)))
+    for url, status, html in pages:
+        assert_page_basics(url, status, html, expected_status=404 if url == "/findes-ikke" else 200)
+
+    for locale in ("da", "en"):
+        page = new_page(locale=locale)
+        if role is not None:
+            browser_login(page, LOGINS[role])
+        for url, _status, _html in pages:
+            page.goto(url)
+            assert page.locator("html").get_attribute("lang") == locale, url
+            assert axe(page) == [], f"{url} ({locale})"

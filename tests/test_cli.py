@@ -1,0 +1,176 @@
+"""The commands a newcomer and an operator run."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from portal import demo
+from portal.extensions import db
+from portal.models import (
+    Assignment,
+    Attendance,
+    ClosedPeriod,
+    Event,
+    Organisation,
+    Person,
+    Request,
+    SupportCourse,
+    Target,
+    User,
+)
+from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, Role
+
+ROOT = Path(__file__).resolve().parent.parent
+FLASK = str(Path(sys.executable).parent / "flask")
+
+
+def _count(model, *where):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_demo_data_covers_every_status_and_loads_only_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "Demodata indlæst" in result.output
+    assert "admin@vink.example.org" in result.output
+
+    assert _count(Person) >= 20
+    assert len({o.district_id for o in db.session.scalars(sa.select(Organisation))}) >= 10
+    assert {r.status for r in db.session.scalars(sa.select(Request))} == set(RequestStatus)
+    assert {e.status for e in db.session.scalars(sa.select(Event))} == set(EventStatus)
+    assert {a.status for a in db.session.scalars(sa.select(Assignment))} == set(AssignmentStatus)
+    assert _count(Event, Event.request_id.is_(None)) >= 1  # VINK's own talks
+    assert _count(Attendance) >= 5
+    assert _count(ClosedPeriod) >= 10
+    assert _count(SupportCourse) >= 1
+    this_year = _count(Target, Target.year == demo.clock.today().year)
+    assert this_year >= 7
+    assert {u.role for u in db.session.scalars(sa.select(User))} == set(Role)
+
+    people_before = _count(Person)
+    again = runner.invoke(args=["demo-data"])
+    assert again.exit_code == 0
+    assert "findes allerede" in again.output
+    assert _count(Person) == people_before
+
+
+def test_demo_data_never_books_a_person_twice_at_the_same_time(app):
+    app.test_cli_runner().invoke(args=["demo-data"])
+    accepted = db.session.scalars(
+        sa.select(Assignment).where(Assignment.status == AssignmentStatus.ACCEPTED)
+    ).all()
+    by_person = {}
+    for assignment in accepted:
+        by_person.setdefault(assignment.person_id, []).append(assignment.event)
+    for events in by_person.values():
+        events.sort(key=lambda e: e.starts_at)
+        for first, second in zip(events, events[1:], strict=False):
+            assert first.ends_at <= second.starts_at
+
+
+def test_demo_data_scale_multiplies_the_data(app):
+    result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "3"])
+    assert result.exit_code == 0, result.output
+    assert _count(Person) == 3 * len(demo.FIRST_NAMES)
+    assert _count(Request) == 3 * 28
+
+
+def test_create_user_makes_a_login_that_works(app, client):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Ny@Example.org",
+            "--name",
+            "Ny Medarbejder",
+            "--role",
+            "secretariat",
+            "--password",
+            "en lang adgangskode",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    response = client.post_form(
+        "/log-ind", {"email": "ny@example.org", "password": "en lang adgangskode"}
+    )
+    assert response.headers["Location"] == "/sekretariat/"
+
+
+def test_create_user_explains_what_is_wrong(app):
+    runner = app.test_cli_runner()
+    short = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "a@example.org",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--password",
+            "kort",
+        ]
+    )
+    assert short.exit_code != 0
+    assert "mindst 12 tegn" in short.output
+    bad = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "ikke-en-adresse",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--password",
+            "x" * 12,
+        ]
+    )
+    assert "Ugyldig e-mailadresse" in bad.output
+    assignee = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "b@example.org",
+            "--name",
+            "B",
+            "--role",
+            "assignee",
+            "--password",
+            "x" * 12,
+        ]
+    )
+    assert "knyttes til en person" in assignee.output
+    assert _count(User) == 0
+
+
+def _flask(args, env_overrides, cwd=ROOT):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env_overrides
+    env["FLASK_APP"] = "app.py"
+    return subprocess.run(
+        [FLASK, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_an_unreachable_database_gives_one_readable_line_naming_database_url():
+    result = _flask(["db", "upgrade"], {"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing"})
+    assert result.returncode == 1
+    assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_first_run_migrates_and_loads_demo_data_once(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'first.sqlite3'}", "SECRET_KEY": "x" * 32}
+    upgrade = _flask(["db", "upgrade"], env)
+    assert upgrade.returncode == 0, upgrade.stderr
+    first = _flask(["demo-data", "--first-run"], env)
+    assert first.returncode == 0, first.stderr
+    assert "Demodata indlæst" in first.stdout
+    second = _flask(["demo-data", "--first-run"], env)
+    assert "Demodata indlæst" not in second.stdout
+    assert "Demo-logins" in second.stdout
