@@ -17,8 +17,8 @@ from flask import Flask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import create_app, demo  # noqa: E402
-from portal.extensions import db  # noqa: E402
+from portal import create_app, demo
+from portal.extensions import db
 
 PAGES = [
     (None, "/"),

@@ -1,5 +1,6 @@
 """The commands a newcomer and an operator run."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def test_demo_data_never_books_a_person_twice_at_the_same_time(app):
         by_person.setdefault(assignment.person_id, []).append(assignment.event)
     for events in by_person.values():
         events.sort(key=lambda e: e.starts_at)
-        for first, second in zip(events, events[1:], strict=False):
+        for first, second in itertools.pairwise(events):
             assert first.ends_at <= second.starts_at
 
 

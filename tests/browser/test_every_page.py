@@ -49,7 +49,8 @@ def assert_page_basics(url, status, html, expected_status=200):
     assert status == expected_status, url
     assert re.search(r"<html lang=\"(da|en)\">", html), url
     title = re.search(r"<title>(.*?)</title>", html, re.S)
-    assert title and title.group(1).strip(), url
+    assert title, url
+    assert title.group(1).strip(), url
     assert len(re.findall(r"<h1[ >]", html)) == 1, url
 
 

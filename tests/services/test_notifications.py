@@ -95,7 +95,8 @@ def test_the_backoff_grows_and_a_message_fails_after_the_last_attempt(app, smtp_
         now = message.next_attempt_at
     assert message.status == OutboxStatus.FAILED
     assert message.attempts == app.config["MAIL_MAX_ATTEMPTS"]
-    assert waits == sorted(waits) and waits[0] < waits[-1]
+    assert waits == sorted(waits)
+    assert waits[0] < waits[-1]
 
 
 def test_a_message_leased_by_another_worker_is_left_alone(smtp_config):
