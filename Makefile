@@ -55,8 +55,8 @@ vendor:
 
 # Refresh the translation catalogue after adding strings: extract, then merge into en.
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot portal templates
-	$(BIN)/pybabel update --no-fuzzy-matching --no-location -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -i portal/translations/messages.pot -d portal/translations
 
 mail: $(VENV)/.runtime
 	$(BIN)/flask send-mail --loop

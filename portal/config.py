@@ -89,6 +89,19 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "ACCESSIBILITY_STATEMENT_URL": os.environ.get(
             "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/kk-dk"
         ),
+        # Absolute links in emails.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Requesters: the tracking link works until this many days after the event; opening it
+        # gives a cookie for that one request, valid this long.
+        "TRACKING_LINK_DAYS_AFTER_EVENT": int(os.environ.get("TRACKING_LINK_DAYS", 90)),
+        "TRACKING_COOKIE_MINUTES": int(os.environ.get("TRACKING_COOKIE_MINUTES", 60)),
+        # Spam: a form sent faster than this after it was shown is refused; rate limits per IP.
+        "MIN_FILL_SECONDS": int(os.environ.get("MIN_FILL_SECONDS", 3)),
+        "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour"),
+        "LOST_LINK_RATE_LIMIT": os.environ.get("LOST_LINK_RATE_LIMIT", "5 per hour"),
+        # Requester contact details are anonymised this long after the event (privacy notice).
+        "RETENTION_MONTHS": int(os.environ.get("RETENTION_MONTHS", 24)),
+        "DPO_EMAIL": os.environ.get("DPO_EMAIL", "databeskyttelse@kk.dk"),
         "CHECK_DB_ON_START": True,
         "TESTING": False,
     }

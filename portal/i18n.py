@@ -2,15 +2,18 @@
 
 from datetime import datetime
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from . import clock
+from .links import external_url
 
 LOCALE_COOKIE = "vink_lang"
 
 
 def select_locale():
+    if not has_request_context():  # emails and commands choose with force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -44,6 +47,7 @@ def number(value):
 
 
 def init_app(app):
+    app.jinja_env.globals["url_for_external"] = _url_for_external
     app.jinja_env.filters.update(
         long_date=long_date, short_time=short_time, date_and_time=date_and_time, number=number
     )
@@ -56,3 +60,7 @@ def init_app(app):
             "other_locales": [code for code in app.config["LANGUAGES"] if code != locale],
             "today": clock.today(),
         }
+
+
+def _url_for_external(endpoint, **values):
+    return external_url(endpoint, **values)

@@ -71,6 +71,7 @@ def app(tmp_path_factory):
             "MAIL_DIR": str(instance / "mail"),
             "RATELIMIT_STORAGE_URI": "memory://",
             "SESSION_COOKIE_SECURE": False,
+            "MIN_FILL_SECONDS": 0,
             "SERVER_NAME": None,
         }
     )

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Event, EventSession, OfferKind, Person, User
-from portal.models.enums import EventStatus, Role
+from portal.models import District, Event, EventSession, OfferKind, Person, User
+from portal.models.enums import Audience, EventStatus, OrganisationKind, Role
+from portal.services import requests as requests_service
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -67,3 +68,78 @@ def make_event(*, kind="talk", starts_at=None, minutes=90, **overrides):
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def booking_form(**overrides):
+    """Form data for a valid dialogue booking (the view adds csrf_token and started)."""
+    today = clock.today()
+    data = {
+        "offer_kind": "dialogue",
+        "grade": "8. klasse",
+        "expected_participants": "24",
+        "organisation_name": "Husum Skole",
+        "organisation_kind": "school",
+        "district": str(district_id("Brønshøj-Husum")),
+        "contact_name": "Anne Mortensen",
+        "contact_email": "anne@example.org",
+        "contact_phone": "33 66 33 66",
+        "dates-0-first": (today + timedelta(days=20)).isoformat(),
+        "dates-1-first": (today + timedelta(days=30)).isoformat(),
+        "dates-1-last": (today + timedelta(days=34)).isoformat(),
+        "place": "Husum Skole, Kobbelvænget 65, lokale 12",
+        "language": "da",
+        "topic": "",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def district_id(name):
+    return db.session.scalar(db.select(District.id).where(District.name == name))
+
+
+def make_request(**overrides):
+    """A submitted request, through the service (receipt queued, audit written)."""
+    today = clock.today()
+    values = {
+        "offer_kind": offer_kind("dialogue"),
+        "organisation_name": "Husum Skole",
+        "organisation_kind": OrganisationKind.SCHOOL,
+        "district": db.session.scalar(db.select(District).limit(1)),
+        "contact_name": "Anne Mortensen",
+        "contact_email": "anne@example.org",
+        "contact_phone": "+45 33 66 33 66",
+        "topic": None,
+        "audience": Audience.STUDENTS,
+        "grade": "8. klasse",
+        "expected_participants": 24,
+        "preferred_dates": [(today + timedelta(days=20), None), (today + timedelta(days=30), None)],
+        "place": "Husum Skole",
+        "online": False,
+        "language": "da",
+        "accessibility_needs": "",
+        "notes": "",
+        "locale": "da",
+    } | overrides
+    request = requests_service.submit_request(**values)
+    db.session.commit()
+    return request
+
+
+def make_assignment(event, person=None, *, status=None, seat_number=1, **overrides):
+    from portal.models import Assignment
+    from portal.models.enums import AssignmentStatus
+
+    need = event.offer_kind.staffing_needs[0]
+    assignment = Assignment(
+        event=event,
+        person=person or make_person(is_ambassador=True),
+        seat_role=overrides.pop("seat_role", need.seat_role),
+        seat_number=seat_number,
+        status=status or AssignmentStatus.ACCEPTED,
+        **overrides,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment

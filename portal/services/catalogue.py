@@ -1,7 +1,7 @@
 """What can be booked: offer kinds and topics (reference data the admin edits)."""
 
 from ..extensions import db
-from ..models import OfferKind, Topic
+from ..models import District, OfferKind, Topic
 
 
 def active_offer_kinds():
@@ -12,3 +12,13 @@ def active_offer_kinds():
 
 def active_topics():
     return db.session.scalars(db.select(Topic).where(Topic.active).order_by(Topic.name_da)).all()
+
+
+def districts():
+    return db.session.scalars(
+        db.select(District).order_by(District.sort_order, District.name)
+    ).all()
+
+
+def offer_kind_by_code(code):
+    return db.session.scalar(db.select(OfferKind).where(OfferKind.code == code, OfferKind.active))

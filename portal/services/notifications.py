@@ -8,7 +8,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 
 from ..extensions import db
 from ..models import OutboxMessage
@@ -41,6 +42,16 @@ def queue_email(*, to, subject, body, kind, dedupe_key=None):
     db.session.flush()
     db.session.info["outbox_dirty"] = True
     return message
+
+
+def queue_templated(kind, *, to, locale="da", dedupe_key=None, **context):
+    """Render `templates/emails/<kind>.txt` in `locale` (first line: the subject) and queue it."""
+    with force_locale(locale):
+        text = render_template(f"emails/{kind}.txt", locale=locale, **context)
+    subject, _sep, body = text.strip().partition("\n")
+    return queue_email(
+        to=to, subject=subject.strip(), body=body.strip() + "\n", kind=kind, dedupe_key=dedupe_key
+    )
 
 
 def deliver_due(*, now=None, limit=50, backend=None):

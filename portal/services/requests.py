@@ -1,10 +1,52 @@
-"""Requests from schools, NGOs and SSP.
+"""Requests from schools, NGOs and SSP: submit, follow on a private link, withdraw, ask for
+another date, and get lost links again. Every rule about a request's life is here."""
 
-Submission and tracking arrive with the requester issue."""
+import secrets
+from datetime import datetime, time, timedelta
 
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import clock, links
 from ..extensions import db
-from ..models import Request
-from ..models.enums import RequestStatus
+from ..labels import label
+from ..models import AuditEntry, Contact, DateProposal, Organisation, ProposedDate, Request
+from ..models.enums import (
+    AssignmentStatus,
+    DateProposalSource,
+    EventStatus,
+    RequestStatus,
+)
+from . import audit, notifications, scheduling
+
+# Every allowed move of a request's status; every path goes through `_move`.
+TRANSITIONS = {
+    RequestStatus.SUBMITTED: {
+        RequestStatus.PLANNING,
+        RequestStatus.PLANNED,
+        RequestStatus.DECLINED,
+        RequestStatus.WITHDRAWN,
+    },
+    RequestStatus.PLANNING: {
+        RequestStatus.PLANNED,
+        RequestStatus.DECLINED,
+        RequestStatus.WITHDRAWN,
+    },
+    RequestStatus.PLANNED: {RequestStatus.PLANNING, RequestStatus.WITHDRAWN},
+    RequestStatus.DECLINED: set(),
+    RequestStatus.WITHDRAWN: set(),
+}
+LINK_PURPOSE = "tracking"
+COOKIE_PURPOSE = "tracking-cookie"
+MAX_PROPOSED_DATES = 3
+
+
+class RequestError(Exception):
+    """A request cannot make this move; the message says why, in the user's language."""
+
+
+class LinkExpired(Exception):
+    """A genuine tracking link whose time is up."""
 
 
 def count_by_status():
@@ -15,3 +57,348 @@ def count_by_status():
     counts = dict.fromkeys(RequestStatus, 0)
     counts.update(dict(rows))
     return counts
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+
+def find_or_create_organisation(*, name, kind, district):
+    """The organisation with this name (case and spacing aside) and kind, or a new one."""
+    key = Organisation.key_for(name)
+    organisation = db.session.scalar(
+        db.select(Organisation).where(Organisation.name_key == key, Organisation.kind == kind)
+    )
+    if organisation is None:
+        organisation = Organisation(
+            name=" ".join(name.split()), name_key=key, kind=kind, district=district
+        )
+        db.session.add(organisation)
+    elif district is not None and organisation.district_id != district.id:
+        organisation.district = district
+    return organisation
+
+
+def submit_request(
+    *,
+    offer_kind,
+    organisation_name,
+    organisation_kind,
+    district,
+    contact_name,
+    contact_email,
+    contact_phone,
+    topic,
+    audience,
+    grade,
+    expected_participants,
+    preferred_dates,
+    place,
+    online,
+    language,
+    accessibility_needs,
+    notes,
+    locale,
+):
+    """Store a new request from the public form.
+
+    `preferred_dates` is a list of (first day, last day) pairs. Side effects: an organisation
+    is found again or created; a contact; the first date proposal; audit "request.submitted";
+    the receipt with the private tracking link, queued to the contact in `locale`.
+    """
+    if online and not offer_kind.online_allowed:
+        raise RequestError(_l("Dette tilbud kan ikke holdes online."))
+    request = Request(
+        offer_kind=offer_kind,
+        topic=topic,
+        organisation=find_or_create_organisation(
+            name=organisation_name, kind=organisation_kind, district=district
+        ),
+        contact=Contact(name=contact_name.strip(), email=contact_email, phone=contact_phone),
+        audience=audience,
+        grade=grade or "",
+        expected_participants=expected_participants,
+        place="" if online else place.strip(),
+        online=online,
+        language=language,
+        accessibility_needs=accessibility_needs.strip(),
+        notes=notes.strip(),
+        status=RequestStatus.SUBMITTED,
+        tracking_token=secrets.token_urlsafe(32),
+        locale=locale,
+        submitted_at=clock.now(),
+    )
+    db.session.add(request)
+    _add_proposal(request, preferred_dates, note="")
+    db.session.flush()
+    audit.record(
+        "request.submitted",
+        request,
+        actor_label="requester",
+        after=audit.snapshot(request, ["status", "offer_kind_id", "organisation_id"]),
+    )
+    notifications.queue_templated(
+        "request_receipt",
+        to=request.contact.email,
+        locale=request.locale,
+        request=request,
+        tracking_url=tracking_url(request),
+    )
+    return request
+
+
+def _add_proposal(request, dates, *, note, source=DateProposalSource.REQUESTER):
+    proposal = DateProposal(
+        request=request, source=source, note=note.strip(), created_at=clock.now()
+    )
+    for first, last in dates[:MAX_PROPOSED_DATES]:
+        proposal.dates.append(ProposedDate(starts_on=first, ends_on=last or first))
+    db.session.add(proposal)
+    return proposal
+
+
+# --- the private link ---------------------------------------------------------------------------
+
+
+def tracking_url(request):
+    return links.external_url(
+        "public.open_tracking_link",
+        signed=links.sign(LINK_PURPOSE, request.id, request.tracking_token),
+    )
+
+
+def link_expires_at(request):
+    """The tracking link works until N days (TRACKING_LINK_DAYS_AFTER_EVENT) after the event,
+    or, before there is one, after the last date the requester wished for."""
+    days = timedelta(days=current_app.config["TRACKING_LINK_DAYS_AFTER_EVENT"])
+    event = request.event
+    if event is not None:
+        return event.ends_at + days
+    wished = [d.ends_on for proposal in request.date_proposals for d in proposal.dates]
+    last_day = max(wished) if wished else request.submitted_at.astimezone(clock.COPENHAGEN).date()
+    return datetime.combine(last_day, time(23, 59), clock.COPENHAGEN) + days
+
+
+def open_tracking_link(signed):
+    """The request a signed link opens. LinkError: not genuine; LinkExpired: time is up."""
+    request = _request_for(*links.unsign(LINK_PURPOSE, signed))
+    if clock.now() > link_expires_at(request):
+        raise LinkExpired()
+    return request
+
+
+def tracking_cookie_value(request):
+    return links.sign_timed(COOKIE_PURPOSE, [request.id, request.tracking_token])
+
+
+def request_for_cookie(request_id, cookie_value):
+    """The request a tracking cookie gives access to, if it is for `request_id`; else LinkError."""
+    if not cookie_value:
+        raise links.LinkError(COOKIE_PURPOSE)
+    max_age = current_app.config["TRACKING_COOKIE_MINUTES"] * 60
+    value = links.unsign_timed(COOKIE_PURPOSE, cookie_value, max_age=max_age)
+    if not isinstance(value, list) or len(value) != 2 or value[0] != request_id:
+        raise links.LinkError(COOKIE_PURPOSE)
+    request = _request_for(*value)
+    if clock.now() > link_expires_at(request):
+        raise LinkExpired()
+    return request
+
+
+def _request_for(request_id, token):
+    request = db.session.get(Request, request_id) if isinstance(request_id, int) else None
+    if request is None or not links.tokens_match(request.tracking_token, str(token)):
+        raise links.LinkError(LINK_PURPOSE)
+    return request
+
+
+def resend_tracking_links(email, *, locale):
+    """Send every still-working tracking link of requests made with `email` to that address.
+
+    Answers nothing about whether there were any (the view says the same either way).
+    Side effects: at most one email, to `email` only. Returns how many links it held.
+    """
+    email = (email or "").strip().lower()
+    requests = db.session.scalars(
+        db.select(Request)
+        .join(Request.contact)
+        .where(db.func.lower(Contact.email) == email, Contact.anonymised_at.is_(None))
+        .order_by(Request.submitted_at.desc())
+    ).all()
+    now = clock.now()
+    working = [r for r in requests if link_expires_at(r) >= now]
+    if working:
+        notifications.queue_templated(
+            "tracking_links",
+            to=working[0].contact.email,
+            locale=locale,
+            entries=[(r, tracking_url(r)) for r in working],
+        )
+    return len(working)
+
+
+# --- what the requester can do on the tracking page ---------------------------------------------
+
+
+def can_withdraw(request):
+    return RequestStatus.WITHDRAWN in TRANSITIONS[request.status] and not _event_started(request)
+
+
+def can_propose_dates(request):
+    return (
+        request.status in RequestStatus.open_states()
+        and not _event_started(request)
+        and open_proposal(request) is None
+    )
+
+
+def open_proposal(request):
+    """A later date proposal from the requester the secretariat has not handled yet."""
+    for proposal in request.date_proposals[1:]:
+        if proposal.source == DateProposalSource.REQUESTER and proposal.handled_at is None:
+            return proposal
+    return None
+
+
+def withdraw_request(request, *, note):
+    """The requester withdraws. Allowed until the event has started.
+
+    Side effects: status withdrawn; a planned event is cancelled (assigned persons told);
+    audit "request.withdrawn"; an email to the secretariat's shared address.
+    """
+    if _event_started(request):
+        raise RequestError(
+            _l("Arrangementet er allerede holdt, så bestillingen kan ikke trækkes tilbage.")
+        )
+    before = audit.snapshot(request, ["status"])
+    _move(request, RequestStatus.WITHDRAWN)
+    request.withdraw_note = note.strip()
+    audit.record(
+        "request.withdrawn",
+        request,
+        actor_label="requester",
+        before=before,
+        after={"status": request.status.value, "note": request.withdraw_note},
+    )
+    event = request.event
+    if event is not None and event.status == EventStatus.PLANNED:
+        scheduling.cancel_event(
+            event,
+            by=None,
+            actor_label="requester",
+            note=_l("Bestilleren har trukket bestillingen tilbage."),
+        )
+    notifications.queue_templated(
+        "secretariat_request_withdrawn",
+        to=current_app.config["SECRETARIAT_EMAIL"],
+        locale="da",
+        request=request,
+    )
+
+
+def propose_dates(request, *, dates, note):
+    """The requester asks for another date. One open proposal at a time.
+
+    Side effects: a date proposal the secretariat's inbox shows; audit "request.dates_proposed";
+    an email to the secretariat's shared address.
+    """
+    if not can_propose_dates(request):
+        if open_proposal(request) is not None:
+            raise RequestError(
+                _l("I har allerede foreslået nye datoer. Sekretariatet vender tilbage.")
+            )
+        raise RequestError(_l("Der kan ikke foreslås nye datoer til denne bestilling."))
+    if not dates:
+        raise RequestError(_l("Foreslå mindst én dato."))
+    proposal = _add_proposal(request, dates, note=note)
+    db.session.flush()
+    audit.record(
+        "request.dates_proposed",
+        request,
+        actor_label="requester",
+        after={"dates": [[d.starts_on.isoformat(), d.ends_on.isoformat()] for d in proposal.dates]},
+    )
+    notifications.queue_templated(
+        "secretariat_dates_proposed",
+        to=current_app.config["SECRETARIAT_EMAIL"],
+        locale="da",
+        request=request,
+        proposal=proposal,
+    )
+    return proposal
+
+
+def _move(request, status):
+    if status not in TRANSITIONS[request.status]:
+        raise RequestError(
+            _l(
+                "Bestillingen kan ikke ændres, fordi den er %(status)s.",
+                status=label(request.status),
+            )
+        )
+    request.status = status
+
+
+def _event_started(request):
+    event = request.event
+    return event is not None and (
+        event.status == EventStatus.HELD or event.starts_at <= clock.now()
+    )
+
+
+# --- what the tracking page shows ---------------------------------------------------------------
+
+
+def who_comes(event):
+    """First name and seat role of each accepted person: nothing more is shown to requesters."""
+    if event is None:
+        return []
+    return [
+        (a.person.first_name, a.seat_role)
+        for a in event.assignments
+        if a.status == AssignmentStatus.ACCEPTED
+    ]
+
+
+PUBLIC_HISTORY_ACTIONS = (
+    "request.submitted",
+    "request.withdrawn",
+    "request.dates_proposed",
+    "request.planning",
+    "request.declined",
+    "event.scheduled",
+    "event.rescheduled",
+    "event.cancelled",
+    "event.held",
+)
+
+
+def public_history(request):
+    """Audit entries a requester may see about their request and its event, oldest first."""
+    conditions = [(AuditEntry.object_type == "requests") & (AuditEntry.object_id == request.id)]
+    if request.event is not None:
+        conditions.append(
+            (AuditEntry.object_type == "events") & (AuditEntry.object_id == request.event.id)
+        )
+    return db.session.scalars(
+        db.select(AuditEntry)
+        .where(db.or_(*conditions), AuditEntry.action.in_(PUBLIC_HISTORY_ACTIONS))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+
+
+def public_status(request):
+    """The one word a requester sees: received, planning, planned, staffed, held, declined,
+    cancelled or withdrawn (the event's state wins once there is an event)."""
+    if request.status == RequestStatus.WITHDRAWN:
+        return "withdrawn"
+    if request.status == RequestStatus.DECLINED:
+        return "declined"
+    event = request.event
+    if event is not None:
+        if event.status == EventStatus.CANCELLED:
+            return "cancelled"
+        if event.status == EventStatus.HELD or event.ends_at <= clock.now():
+            return "held"
+        accepted = sum(1 for a in event.assignments if a.status == AssignmentStatus.ACCEPTED)
+        return "staffed" if accepted >= event.offer_kind.seats_needed else "planned"
+    return "planning" if request.status == RequestStatus.PLANNING else "received"

@@ -1,17 +1,299 @@
-"""Pages anyone may open: the start page, the language switch, the health check."""
+"""Pages anyone may open: the start page, booking, following a request on its private link,
+the language switch and the health check."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 
-from ..i18n import LOCALE_COOKIE
-from ..services import catalogue
+from .. import links
+from ..extensions import db, limiter
+from ..forms.public import LostLinkForm, ProposeDatesForm, RequestForm, WithdrawForm
+from ..i18n import LOCALE_COOKIE, current_locale
+from ..models import District, Topic
+from ..models.enums import Audience, EventStatus, OrganisationKind
+from ..services import calendar, catalogue
+from ..services import requests as requests_service
 from ..urls import safe_next
 
 bp = Blueprint("public", __name__)
+TRACKING_COOKIE = "vink_track"
+# Fields checked one by one as the visitor leaves them (htmx); the rest are checked on submit.
+CHECKABLE_FIELDS = {
+    "organisation_name",
+    "organisation_kind",
+    "district",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "expected_participants",
+    "grade",
+    "place",
+}
 
 
 @bp.get("/")
 def index():
     return render_template("public/index.html", offer_kinds=catalogue.active_offer_kinds())
+
+
+@bp.get("/privatliv")
+def privacy():
+    return render_template("public/privacy.html")
+
+
+# --- booking ------------------------------------------------------------------------------------
+
+
+def _request_form(**kwargs):
+    form = RequestForm(offer_kinds=catalogue.active_offer_kinds(), **kwargs)
+    form.localise(current_locale())
+    return form
+
+
+@bp.route("/bestil", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+def book():
+    form = _request_form()
+    if request.method == "GET":
+        form.choose_offer(request.args.get("tilbud"))
+        return render_template("public/book.html", form=form)
+    if request.form.get("action") == "change-offer":
+        # Without JavaScript, choosing another offer re-shows the form with its fields.
+        return render_template("public/book.html", form=form)
+    if form.spam_reason() is not None:
+        message = _(
+            "Vi kunne ikke tage imod formularen, fordi den blev sendt automatisk eller meget "
+            "hurtigt. Vent et øjeblik, og send den igen. Intet er gemt."
+        )
+        return render_template("public/book.html", form=form, form_error=message), 422
+    if not form.validate():
+        return render_template("public/book.html", form=form), 422
+    try:
+        booked = requests_service.submit_request(**_submission(form))
+    except requests_service.RequestError as error:
+        return render_template("public/book.html", form=form, form_error=str(error)), 422
+    response = redirect(url_for("public.tracking", request_id=booked.id, ny=1))
+    _set_tracking_cookie(response, booked)
+    return response
+
+
+def _submission(form):
+    kind = form.chosen_kind
+    dialogue = kind.code == "dialogue"
+    return {
+        "offer_kind": kind,
+        "organisation_name": form.organisation_name.data,
+        "organisation_kind": OrganisationKind(form.organisation_kind.data),
+        "district": db.session.get(District, form.district.data),
+        "contact_name": form.contact_name.data,
+        "contact_email": form.contact_email.data,
+        "contact_phone": form.contact_phone.data,
+        "topic": db.session.get(Topic, int(form.topic.data)) if form.topic.data else None,
+        "audience": Audience.STUDENTS if dialogue else Audience(form.audience.data),
+        "grade": form.grade.data if dialogue else "",
+        "expected_participants": form.expected_participants.data,
+        "preferred_dates": form.chosen_dates(),
+        "place": form.place.data or "",
+        "online": bool(form.online.data) and kind.online_allowed,
+        "language": form.language.data,
+        "accessibility_needs": form.accessibility_needs.data or "",
+        "notes": form.notes.data or "",
+        "locale": current_locale(),
+    }
+
+
+@bp.get("/bestil/felter")
+def offer_fields():
+    """The offer-specific part of the form, swapped in by htmx when the offer changes."""
+    form = _request_form(formdata=None)
+    form.choose_offer(request.args.get("tilbud"))
+    if form.chosen_kind is None:
+        abort(404)
+    return render_template("public/_offer_fields.html", form=form)
+
+
+@bp.post("/bestil/tjek/<name>")
+@limiter.limit("600 per hour")
+def check_field(name):
+    """One field validated by the same form class, as the visitor leaves it (htmx)."""
+    if name not in CHECKABLE_FIELDS:
+        abort(404)
+    form = _request_form()
+    form.validate()
+    return render_template("public/_request_field.html", form=form, name=name)
+
+
+# --- following a request ------------------------------------------------------------------------
+
+
+@bp.get("/b/<signed>")
+def open_tracking_link(signed):
+    """The emailed link: exchanged for a cookie for this one request, then a token-free URL."""
+    try:
+        tracked = requests_service.open_tracking_link(signed)
+    except requests_service.LinkExpired:
+        return _link_expired()
+    except links.LinkError:
+        abort(404)
+    response = redirect(url_for("public.tracking", request_id=tracked.id))
+    _set_tracking_cookie(response, tracked)
+    return response
+
+
+def _set_tracking_cookie(response, tracked):
+    response.set_cookie(
+        TRACKING_COOKIE,
+        requests_service.tracking_cookie_value(tracked),
+        max_age=current_app.config["TRACKING_COOKIE_MINUTES"] * 60,
+        path=url_for("public.tracking", request_id=tracked.id),
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+
+
+def _link_expired():
+    return render_template(
+        "errors/error.html",
+        title=_("Linket er udløbet"),
+        message=_(
+            "Linket til bestillingen virker ikke længere. Kontakt sekretariatet, hvis I har "
+            "spørgsmål til bestillingen."
+        ),
+    ), 410
+
+
+def _tracked_or_refuse(request_id):
+    """The request this browser's tracking cookie opens, or a clear refusal page."""
+    try:
+        return requests_service.request_for_cookie(request_id, request.cookies.get(TRACKING_COOKIE))
+    except requests_service.LinkExpired:
+        abort(make_response(_link_expired()))
+    except links.LinkError:
+        abort(
+            make_response(
+                render_template(
+                    "errors/error.html",
+                    title=_("Åbn linket fra jeres e-mail"),
+                    message=_(
+                        "Af hensyn til jeres oplysninger åbnes en bestilling kun fra linket i "
+                        "kvitteringen, og kun i en time ad gangen. Åbn linket i e-mailen igen, "
+                        "eller få det sendt igen."
+                    ),
+                    action=(url_for("public.lost_link"), _("Få linket sendt igen")),
+                ),
+                403,
+            )
+        )
+
+
+@bp.get("/bestilling/<int:request_id>")
+def tracking(request_id):
+    tracked = _tracked_or_refuse(request_id)
+    return _tracking_page(tracked)
+
+
+def _tracking_page(tracked, status=200, action_error=None):
+    return render_template(
+        "public/tracking.html",
+        req=tracked,
+        event=tracked.event,
+        who_comes=requests_service.who_comes(tracked.event),
+        history=requests_service.public_history(tracked),
+        can_withdraw=requests_service.can_withdraw(tracked),
+        can_propose=requests_service.can_propose_dates(tracked),
+        open_proposal=requests_service.open_proposal(tracked),
+        just_submitted=request.args.get("ny") == "1",
+        public_status=requests_service.public_status(tracked),
+        action_error=action_error,
+    ), status
+
+
+@bp.route("/bestilling/<int:request_id>/trak-tilbage", methods=["GET", "POST"])
+def withdraw(request_id):
+    tracked = _tracked_or_refuse(request_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            requests_service.withdraw_request(tracked, note=form.note.data or "")
+        except requests_service.RequestError as error:
+            return _tracking_page(tracked, status=409, action_error=str(error))
+        flash(_("Bestillingen er trukket tilbage. Sekretariatet har fået besked."), "success")
+        return redirect(url_for("public.tracking", request_id=tracked.id))
+    if not requests_service.can_withdraw(tracked):
+        return _tracking_page(
+            tracked, status=409, action_error=_("Bestillingen kan ikke længere trækkes tilbage.")
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/withdraw.html", req=tracked, form=form), status
+
+
+@bp.route("/bestilling/<int:request_id>/ny-dato", methods=["GET", "POST"])
+def propose_dates(request_id):
+    tracked = _tracked_or_refuse(request_id)
+    form = ProposeDatesForm()
+    if form.validate_on_submit():
+        try:
+            requests_service.propose_dates(
+                tracked, dates=form.chosen_dates(), note=form.note.data or ""
+            )
+        except requests_service.RequestError as error:
+            return _tracking_page(tracked, status=409, action_error=str(error))
+        flash(_("Tak. Sekretariatet har fået jeres forslag til nye datoer."), "success")
+        return redirect(url_for("public.tracking", request_id=tracked.id))
+    if not requests_service.can_propose_dates(tracked):
+        return _tracking_page(
+            tracked,
+            status=409,
+            action_error=_("Der kan ikke foreslås nye datoer til denne bestilling lige nu."),
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/propose_dates.html", req=tracked, form=form), status
+
+
+@bp.get("/bestilling/<int:request_id>/kalender.ics")
+def tracking_calendar(request_id):
+    tracked = _tracked_or_refuse(request_id)
+    event = tracked.event
+    if event is None or event.status == EventStatus.CANCELLED:
+        abort(404)
+    body = calendar.event_calendar(
+        event,
+        title=f"VINK: {event.offer_kind.name(tracked.locale)}",
+        description=_("Bestilt af %(org)s.", org=tracked.organisation.name),
+    )
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="vink-{event.id}.ics"',
+        },
+    )
+
+
+@bp.route("/glemt-link", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOST_LINK_RATE_LIMIT"], methods=["POST"])
+def lost_link():
+    form = LostLinkForm()
+    if form.validate_on_submit():
+        requests_service.resend_tracking_links(form.email.data, locale=current_locale())
+        # The same answer whether or not we know the address.
+        return render_template("public/lost_link_sent.html", email=form.email.data)
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/lost_link.html", form=form), status
+
+
+# --- language and health ------------------------------------------------------------------------
 
 
 @bp.get("/sprog/<code>")

@@ -13,6 +13,17 @@ PUBLIC_ENDPOINTS = {
     "public.index",
     "public.set_language",
     "public.health",
+    "public.privacy",
+    "public.book",
+    "public.offer_fields",
+    "public.check_field",
+    # Requesters have no account: these are guarded by the signed link and its cookie.
+    "public.open_tracking_link",
+    "public.tracking",
+    "public.withdraw",
+    "public.propose_dates",
+    "public.tracking_calendar",
+    "public.lost_link",
     "auth.login",
     "auth.logout",
 }

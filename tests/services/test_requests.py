@@ -1,0 +1,219 @@
+"""The requester's rules, tested on the service directly."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import clock, links
+from portal.extensions import db
+from portal.models import AuditEntry, Organisation, OutboxMessage
+from portal.models.enums import (
+    AssignmentStatus,
+    EventStatus,
+    OrganisationKind,
+    RequestStatus,
+)
+from portal.services import requests as requests_service
+from tests.factories import make_assignment, make_event, make_request
+
+
+def _outbox(kind=None):
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return db.session.scalars(query).all()
+
+
+def _actions(request):
+    return [
+        e.action
+        for e in db.session.scalars(
+            db.select(AuditEntry).where(
+                AuditEntry.object_type == "requests", AuditEntry.object_id == request.id
+            )
+        )
+    ]
+
+
+def test_submit_request_stores_everything_and_queues_a_receipt_with_the_private_link():
+    request = make_request()
+    assert request.status == RequestStatus.SUBMITTED
+    assert request.organisation.name == "Husum Skole"
+    assert request.contact.email == "anne@example.org"
+    assert len(request.date_proposals) == 1
+    assert len(request.date_proposals[0].dates) == 2
+    assert _actions(request) == ["request.submitted"]
+    [receipt] = _outbox("request_receipt")
+    assert receipt.to_address == "anne@example.org"
+    assert receipt.subject == "Kvittering: Ung-til-ung dialog for Husum Skole"
+    assert requests_service.tracking_url(request) in receipt.body_text
+
+
+def test_the_tracking_token_carries_at_least_128_bits():
+    tokens = {make_request(contact_email=f"a{i}@example.org").tracking_token for i in range(3)}
+    assert len(tokens) == 3
+    assert all(len(token) >= 43 for token in tokens)  # 32 random bytes, base64
+
+
+def test_the_receipt_speaks_the_language_the_requester_used():
+    make_request(locale="en")
+    [receipt] = _outbox("request_receipt")
+    assert receipt.subject == "Receipt: Youth-to-youth dialogue for Husum Skole"
+    assert "Follow your booking here:" in receipt.body_text
+
+
+def test_an_organisation_that_books_again_is_recognised_not_duplicated():
+    first = make_request(organisation_name="Husum Skole")
+    again = make_request(organisation_name="  husum   SKOLE ", contact_email="b@example.org")
+    other_kind = make_request(
+        organisation_name="Husum Skole",
+        organisation_kind=OrganisationKind.NGO,
+        contact_email="c@example.org",
+    )
+    assert again.organisation_id == first.organisation_id
+    assert other_kind.organisation_id != first.organisation_id
+    assert db.session.scalar(db.select(db.func.count()).select_from(Organisation)) == 2
+    assert again.contact_id != first.contact_id  # the contact is per request
+
+
+def test_online_is_refused_for_an_offer_that_cannot_be_held_online():
+    with pytest.raises(requests_service.RequestError):
+        make_request(online=True)
+    db.session.rollback()
+
+
+def test_a_genuine_link_opens_its_request():
+    request = make_request()
+    signed = links.sign("tracking", request.id, request.tracking_token)
+    assert requests_service.open_tracking_link(signed) == request
+
+
+@pytest.mark.parametrize("tamper", ["signature", "other id", "other token"])
+def test_a_tampered_link_opens_nothing(tamper):
+    request = make_request()
+    other = make_request(contact_email="b@example.org")
+    signed = {
+        "signature": links.sign("tracking", request.id, request.tracking_token)[:-2] + "xx",
+        "other id": links.sign("tracking", other.id, request.tracking_token),
+        "other token": links.sign("tracking", request.id, other.tracking_token),
+    }[tamper]
+    with pytest.raises(links.LinkError):
+        requests_service.open_tracking_link(signed)
+
+
+def test_the_link_expires_90_days_after_the_event():
+    request = make_request()
+    event = make_event(
+        kind="dialogue", request=request, starts_at=clock.now() - timedelta(days=100)
+    )
+    assert requests_service.link_expires_at(request) == event.ends_at + timedelta(days=90)
+    signed = links.sign("tracking", request.id, request.tracking_token)
+    with pytest.raises(requests_service.LinkExpired):
+        requests_service.open_tracking_link(signed)
+
+
+def test_before_an_event_the_link_lasts_until_90_days_after_the_last_wished_date():
+    request = make_request()
+    last_wish = max(d.ends_on for d in request.date_proposals[0].dates)
+    expires = requests_service.link_expires_at(request)
+    assert expires.astimezone(clock.COPENHAGEN).date() == last_wish + timedelta(days=90)
+
+
+def test_withdrawing_records_it_and_tells_the_secretariat(app):
+    request = make_request()
+    requests_service.withdraw_request(request, note="Klassen er på lejrskole")
+    db.session.commit()
+    assert request.status == RequestStatus.WITHDRAWN
+    assert request.withdraw_note == "Klassen er på lejrskole"
+    assert _actions(request)[-1] == "request.withdrawn"
+    [mail] = _outbox("secretariat_request_withdrawn")
+    assert mail.to_address == app.config["SECRETARIAT_EMAIL"]
+    assert "Klassen er på lejrskole" in mail.body_text
+
+
+def test_withdrawing_cancels_a_planned_event_and_tells_the_assigned_people():
+    request = make_request()
+    event = make_event(kind="dialogue", request=request)
+    accepted = make_assignment(event, status=AssignmentStatus.ACCEPTED, seat_number=1)
+    offered = make_assignment(event, status=AssignmentStatus.OFFERED, seat_number=2)
+    requests_service.withdraw_request(request, note="")
+    db.session.commit()
+    assert event.status == EventStatus.CANCELLED
+    assert accepted.status == offered.status == AssignmentStatus.WITHDRAWN
+    told = {m.to_address for m in _outbox("assignee_event_cancelled")}
+    assert told == {accepted.person.email, offered.person.email}
+
+
+def test_a_held_event_cannot_be_withdrawn_and_nothing_changes():
+    request = make_request()
+    make_event(
+        kind="dialogue",
+        request=request,
+        starts_at=clock.now() - timedelta(days=2),
+        status=EventStatus.HELD,
+    )
+    assert not requests_service.can_withdraw(request)
+    with pytest.raises(requests_service.RequestError):
+        requests_service.withdraw_request(request, note="")
+    db.session.rollback()
+    assert request.status == RequestStatus.SUBMITTED
+    assert _outbox("secretariat_request_withdrawn") == []
+
+
+def test_withdrawing_twice_is_refused():
+    request = make_request()
+    requests_service.withdraw_request(request, note="")
+    db.session.commit()
+    with pytest.raises(requests_service.RequestError):
+        requests_service.withdraw_request(request, note="igen")
+    db.session.rollback()
+    assert request.withdraw_note == ""
+
+
+def test_proposing_dates_creates_an_open_proposal_once():
+    request = make_request()
+    day = clock.today() + timedelta(days=60)
+    proposal = requests_service.propose_dates(
+        request, dates=[(day, None)], note="Helst om formiddagen"
+    )
+    db.session.commit()
+    assert requests_service.open_proposal(request) == proposal
+    assert proposal.dates[0].starts_on == proposal.dates[0].ends_on == day
+    assert _actions(request)[-1] == "request.dates_proposed"
+    assert "Helst om formiddagen" in _outbox("secretariat_dates_proposed")[0].body_text
+    with pytest.raises(requests_service.RequestError):
+        requests_service.propose_dates(request, dates=[(day, None)], note="")
+    db.session.rollback()
+
+
+def test_lost_links_are_sent_only_to_that_address_and_only_when_known():
+    first = make_request(contact_email="anne@example.org")
+    second = make_request(contact_email="anne@example.org", organisation_name="Tingbjerg Skole")
+    make_request(contact_email="bo@example.org")
+    assert requests_service.resend_tracking_links("ANNE@example.org ", locale="da") == 2
+    [mail] = _outbox("tracking_links")
+    assert mail.to_address == "anne@example.org"
+    assert requests_service.tracking_url(first) in mail.body_text
+    assert requests_service.tracking_url(second) in mail.body_text
+    assert requests_service.resend_tracking_links("nobody@example.org", locale="da") == 0
+    assert len(_outbox("tracking_links")) == 1
+
+
+def test_who_comes_shows_first_names_of_accepted_people_only():
+    request = make_request()
+    event = make_event(kind="dialogue", request=request)
+    yes = make_assignment(event, status=AssignmentStatus.ACCEPTED, seat_number=1)
+    make_assignment(event, status=AssignmentStatus.DECLINED, seat_number=2)
+    assert requests_service.who_comes(event) == [(yes.person.first_name, yes.seat_role)]
+
+
+def test_public_status_follows_the_event():
+    request = make_request()
+    assert requests_service.public_status(request) == "received"
+    event = make_event(kind="dialogue", request=request)
+    assert requests_service.public_status(request) == "planned"
+    make_assignment(event, seat_number=1)
+    make_assignment(event, seat_number=2)
+    assert requests_service.public_status(request) == "staffed"
+    event.status = EventStatus.CANCELLED
+    assert requests_service.public_status(request) == "cancelled"

@@ -1,0 +1,223 @@
+"""Following a request on its private link: exchange, access, actions, calendar, lost links."""
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from portal import clock, links
+from portal.extensions import db
+from portal.models import OutboxMessage
+from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus
+from portal.services import requests as requests_service
+from tests.factories import make_assignment, make_event, make_request
+
+
+def _signed(request):
+    return links.sign("tracking", request.id, request.tracking_token)
+
+
+def _open(client, request):
+    response = client.get(f"/b/{_signed(request)}")
+    assert response.status_code == 302
+    return response
+
+
+def test_the_emailed_link_is_exchanged_for_a_cookie_and_a_token_free_address(client):
+    request = make_request()
+    response = _open(client, request)
+    assert response.headers["Location"] == f"/bestilling/{request.id}"
+    assert request.tracking_token not in response.headers["Location"]
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("vink_track="))
+    assert "HttpOnly" in cookie
+    assert f"Path=/bestilling/{request.id}" in cookie
+    assert "Max-Age=3600" in cookie
+    page = client.get(f"/bestilling/{request.id}")
+    assert page.status_code == 200
+    assert "Husum Skole" in page.get_data(as_text=True)
+    assert page.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_emailed_link_keeps_working_after_it_was_used(app):
+    request = make_request()
+    for _ in range(2):
+        client = app.test_client()
+        _open(client, request)
+        assert client.get(f"/bestilling/{request.id}").status_code == 200
+
+
+def test_without_the_cookie_the_page_asks_for_the_link_and_reveals_nothing(client):
+    request = make_request()
+    response = client.get(f"/bestilling/{request.id}")
+    assert response.status_code == 403
+    text = response.get_data(as_text=True)
+    assert "Åbn linket fra jeres e-mail" in text
+    assert "Husum Skole" not in text
+    assert 'href="/glemt-link"' in text
+
+
+def test_a_cookie_for_one_request_does_not_open_another(client):
+    mine = make_request()
+    other = make_request(contact_email="other@example.org", organisation_name="Tingbjerg Skole")
+    _open(client, mine)
+    client.set_cookie(
+        "vink_track", requests_service.tracking_cookie_value(mine), path=f"/bestilling/{other.id}"
+    )
+    response = client.get(f"/bestilling/{other.id}")
+    assert response.status_code == 403
+    assert "Tingbjerg" not in response.get_data(as_text=True)
+
+
+def test_a_tampered_link_gets_a_clear_page_and_reveals_nothing(client):
+    request = make_request()
+    response = client.get(f"/b/{_signed(request)[:-3]}abc")
+    assert response.status_code == 404
+    assert "Husum Skole" not in response.get_data(as_text=True)
+    assert "vink_track" not in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_an_expired_link_gets_410(client):
+    request = make_request()
+    make_event(
+        kind="dialogue",
+        request=request,
+        starts_at=clock.now() - timedelta(days=120),
+        status=EventStatus.HELD,
+    )
+    response = client.get(f"/b/{_signed(request)}")
+    assert response.status_code == 410
+    assert "Linket er udløbet" in response.get_data(as_text=True)
+
+
+def test_the_page_shows_status_date_place_and_first_names_of_who_comes(client):
+    request = make_request()
+    event = make_event(
+        kind="dialogue",
+        request=request,
+        place="Husum Skole, lokale 12",
+        starts_at=clock.local(2027, 3, 4, 10, 0),
+    )
+    yasmin = make_assignment(event, status=AssignmentStatus.ACCEPTED, seat_number=1)
+    yasmin.person.first_name, yasmin.person.last_name = "Yasmin", "Haddad"
+    make_assignment(event, status=AssignmentStatus.OFFERED, seat_number=2)
+    db.session.commit()
+    _open(client, request)
+    text = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert "4. marts 2027, kl. 10.00–11.30" in text
+    assert "Husum Skole, lokale 12" in text
+    assert "Yasmin, dialogambassadør" in text
+    assert "Haddad" not in text
+    assert "Bestillingen er modtaget" in text  # the history
+    assert f'href="/bestilling/{request.id}/kalender.ics"' in text
+
+
+def test_the_declined_reason_is_shown(client):
+    from portal.models import DeclineReason
+
+    request = make_request()
+    request.status = RequestStatus.DECLINED
+    request.decline_reason = db.session.scalars(db.select(DeclineReason)).first()
+    request.decline_note = "Prøv SSP i jeres bydel."
+    db.session.commit()
+    _open(client, request)
+    text = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert "Afvist" in text
+    assert request.decline_reason.label_da in text
+    assert "Prøv SSP i jeres bydel." in text
+
+
+def test_the_calendar_file_has_the_event_in_copenhagen_time(client):
+    request = make_request()
+    make_event(kind="dialogue", request=request, starts_at=clock.local(2027, 3, 29, 9, 0))
+    _open(client, request)
+    response = client.get(f"/bestilling/{request.id}/kalender.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/calendar")
+    [entry] = Calendar.from_ical(response.data).walk("VEVENT")
+    start = entry.decoded("dtstart")
+    assert (start.hour, start.minute, str(start.tzinfo)) == (9, 0, "Europe/Copenhagen")
+    assert "Ung-til-ung dialog" in str(entry["summary"])
+
+
+def test_no_calendar_file_before_there_is_an_event(client):
+    request = make_request()
+    _open(client, request)
+    assert client.get(f"/bestilling/{request.id}/kalender.ics").status_code == 404
+
+
+def test_withdrawing_is_confirmed_first_and_then_done_once(client):
+    request = make_request()
+    _open(client, request)
+    confirm = client.get(f"/bestilling/{request.id}/trak-tilbage")
+    assert confirm.status_code == 200
+    assert "Ja, træk bestillingen tilbage" in confirm.get_data(as_text=True)
+    assert request.status == RequestStatus.SUBMITTED
+    done = client.post_form(f"/bestilling/{request.id}/trak-tilbage", {"note": "Lejrskole"})
+    assert done.status_code == 302
+    assert request.status == RequestStatus.WITHDRAWN
+    page = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert "Bestillingen er trukket tilbage. Sekretariatet har fået besked." in page
+    assert "Træk bestillingen tilbage</a>" not in page
+    again = client.post_form(f"/bestilling/{request.id}/trak-tilbage", {"note": "igen"})
+    assert again.status_code == 409
+    assert request.withdraw_note == "Lejrskole"
+
+
+def test_withdrawing_after_the_event_is_refused_with_409(client):
+    request = make_request()
+    make_event(
+        kind="dialogue",
+        request=request,
+        starts_at=clock.now() - timedelta(hours=3),
+        status=EventStatus.HELD,
+    )
+    _open(client, request)
+    response = client.post_form(f"/bestilling/{request.id}/trak-tilbage", {"note": ""})
+    assert response.status_code == 409
+    assert "allerede holdt" in response.get_data(as_text=True)
+    assert request.status == RequestStatus.SUBMITTED
+
+
+def test_asking_for_another_date_reaches_the_secretariat(client):
+    request = make_request()
+    _open(client, request)
+    day = (clock.today() + timedelta(days=45)).isoformat()
+    response = client.post_form(
+        f"/bestilling/{request.id}/ny-dato", {"dates-0-first": day, "note": "Gerne tirsdag"}
+    )
+    assert response.status_code == 302
+    assert requests_service.open_proposal(request) is not None
+    kinds = [m.kind for m in db.session.scalars(db.select(OutboxMessage))]
+    assert "secretariat_dates_proposed" in kinds
+    page = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert "I har foreslået nye datoer" in page
+    assert client.get(f"/bestilling/{request.id}/ny-dato").status_code == 409
+
+
+def test_asking_for_another_date_needs_a_valid_date(client):
+    request = make_request()
+    _open(client, request)
+    response = client.post_form(f"/bestilling/{request.id}/ny-dato", {"note": "x"})
+    assert response.status_code == 422
+    assert "Foreslå mindst én dato" in response.get_data(as_text=True)
+    assert requests_service.open_proposal(request) is None
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_lost_link_always_answers_the_same(client, known):
+    make_request(contact_email="anne@example.org")
+    email = "anne@example.org" if known else "nobody@example.org"
+    response = client.post_form("/glemt-link", {"email": email})
+    assert response.status_code == 200
+    assert "Hvis der er bestillinger med" in response.get_data(as_text=True)
+    sent = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.kind == "tracking_links")
+    ).all()
+    assert [m.to_address for m in sent] == (["anne@example.org"] if known else [])
+
+
+def test_lost_link_is_rate_limited(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOST_LINK_RATE_LIMIT", "2 per hour")
+    for _ in range(2):
+        assert client.post_form("/glemt-link", {"email": "a@example.org"}).status_code == 200
+    assert client.post_form("/glemt-link", {"email": "a@example.org"}).status_code == 429
