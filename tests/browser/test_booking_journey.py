@@ -1,0 +1,87 @@
+"""A teacher books a youth-to-youth dialogue in a real browser, with and without JavaScript."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models import OutboxMessage, Request
+
+
+def _fill_common(page):
+    today = clock.today()
+    page.fill("#organisation_name", "Husum Skole")
+    page.select_option("#organisation_kind", "school")
+    page.select_option("#district", label="Brønshøj-Husum")
+    page.fill("#contact_name", "Anne Mortensen")
+    page.fill("#contact_phone", "33 66 33 66")
+    page.fill("#dates-0-first", (today + timedelta(days=20)).isoformat())
+    page.fill("#dates-1-first", (today + timedelta(days=27)).isoformat())
+    page.fill("#dates-1-last", (today + timedelta(days=31)).isoformat())
+    page.fill("#place", "Husum Skole, Kobbelvænget 65, lokale 12")
+    page.check("#consent")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_teacher_books_a_dialogue_with_htmx(new_page, width):
+    page = new_page(width=width, height=900)
+    page.goto("/")
+    page.click("a[href='/bestil?tilbud=talk']")
+    assert page.locator("h1").inner_text() == "Bestil vidensoplæg"
+    assert page.locator("input[name=audience]").count() == 4
+
+    # Switching the offer swaps the offer-specific questions in place (no reload).
+    page.evaluate("window.__same_page = true")
+    page.check("#offer_kind-1")
+    page.wait_for_selector("#grade")
+    assert page.locator("input[name=audience]").count() == 0
+    assert page.evaluate("window.__same_page") is True
+
+    page.select_option("#grade", "8. klasse")
+    page.fill("#expected_participants", "24")
+    _fill_common(page)
+
+    # Leaving a field checks it at once with the server's own rules.
+    page.fill("#contact_email", "anne@")
+    page.press("#contact_email", "Tab")
+    page.wait_for_selector("#contact_email-error")
+    assert "gyldig e-mailadresse" in page.inner_text("#contact_email-error")
+    page.fill("#contact_email", "anne@example.org")
+    page.press("#contact_email", "Tab")
+    page.wait_for_selector("#contact_email-error", state="detached")
+
+    page.wait_for_timeout(100)
+    page.click("button:has-text('Send bestilling')")
+    page.wait_for_selector("text=Tak for jeres bestilling")
+    assert page.locator(".status-word").inner_text().endswith("Modtaget")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    request = db.session.scalars(db.select(Request)).one()
+    assert request.grade == "8. klasse"
+    assert request.offer_kind.code == "dialogue"
+    assert db.session.scalars(db.select(OutboxMessage)).one().to_address == "anne@example.org"
+
+
+def test_booking_works_without_javascript(browser, live_server):
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/bestil?tilbud=talk")
+        page.check("#offer_kind-1")  # dialogue; without JS the fields stay until asked
+        page.click("button:has-text('Vis spørgsmål til det valgte tilbud')")
+        page.select_option("#grade", "9. klasse")
+        page.fill("#expected_participants", "22")
+        _fill_common(page)
+        page.fill("#contact_email", "anne@")
+        page.click("button:has-text('Send bestilling')")
+        # The error summary names the problem; what was typed is kept.
+        assert "Skriv en gyldig e-mailadresse" in page.inner_text("[data-module=error-summary]")
+        assert page.input_value("#organisation_name") == "Husum Skole"
+        page.fill("#contact_email", "anne@example.org")
+        page.check("#consent")
+        page.click("button:has-text('Send bestilling')")
+        assert "Tak for jeres bestilling" in page.inner_text("main")
+    finally:
+        context.close()
+    assert db.session.scalars(db.select(Request)).one().grade == "9. klasse"
