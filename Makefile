@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
+# `make run` is for development: mail to instance/mail/, demo data, no Secure cookies.
+export VINK_ENV ?= development
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test lint format vendor bench translations browser mail clean-venv
@@ -21,7 +23,7 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	touch $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy --statistics -d portal/translations 2>&1 | tail -n 1
+	$(BIN)/pybabel compile --statistics -d portal/translations 2>&1 | tail -n 1
 
 run: $(VENV)/.runtime translations
 	$(BIN)/flask db upgrade

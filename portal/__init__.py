@@ -3,11 +3,12 @@
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, render_template, request
+from flask import Flask, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth_session, i18n, labels, navigation, security
+from . import auth_session, htmx, i18n, labels, navigation, security
 from .config import load_config
 from .extensions import babel, csrf, db, limiter, migrate
 
@@ -23,6 +24,10 @@ def create_app(overrides=None):
         static_folder=str(ROOT / "static"),
     )
     app.config.update(load_config(overrides=overrides))
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
+        )
 
     _init_database(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -38,6 +43,7 @@ def create_app(overrides=None):
     navigation.init_app(app)
     auth_session.init_app(app)
     security.init_app(app)
+    htmx.init_app(app)
     _register_blueprints(app)
     _register_error_pages(app)
     _register_transaction_edge(app)
@@ -91,7 +97,9 @@ def _register_blueprints(app):
 
 def _register_error_pages(app):
     def page(status, title, message):
-        return render_template("errors/error.html", title=title, message=message), status
+        return htmx.render_page_or_partial(
+            "errors/error.html", "errors/_error.html", status, title=title, message=message
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -146,6 +154,18 @@ def _register_error_pages(app):
         )
 
 
+def _deliver_now(app):
+    """Development: send what the request queued. The change is committed already, so a mail
+    problem is logged, never shown as an error: the outbox worker retries."""
+    from .services import notifications
+
+    try:
+        notifications.deliver_due()
+    except Exception:
+        db.session.rollback()
+        app.logger.exception("sending mail at once failed; the outbox keeps it")
+
+
 def _register_transaction_edge(app):
     """The request commits once, at the edge; services only flush (as Indico does)."""
 
@@ -154,10 +174,7 @@ def _register_transaction_edge(app):
         if response.status_code < 400:
             db.session.commit()
             if app.config["MAIL_SEND_SYNC"] and db.session.info.pop("outbox_dirty", False):
-                from .services import notifications
-
-                notifications.deliver_due()
-                db.session.commit()
+                _deliver_now(app)
         else:
             db.session.rollback()
             db.session.info.pop("outbox_dirty", None)

@@ -42,10 +42,16 @@ def create_user_command(email, name, role, person_email, password):
 @click.command("demo-data")
 @click.option("--scale", default=1, show_default=True, help="Multiply the data (benchmarks).")
 @click.option("--first-run", is_flag=True, help="Quietly do nothing when data already exists.")
-def demo_data_command(scale, first_run):
+@click.option("--force", is_flag=True, help="Load even outside VINK_ENV=development.")
+def demo_data_command(scale, first_run, force):
     """Load a believable Danish demo data set (idempotent: never loads twice)."""
     from . import demo
 
+    if current_app.config["ENV_NAME"] != "development" and not force:
+        # Demo logins share a published password: never into a real database by accident.
+        raise click.ClickException(
+            "Demodata indlæses kun med VINK_ENV=development (eller --force)."
+        )
     if demo.already_loaded():
         if not first_run:
             click.echo("Demodata findes allerede; intet ændret.")

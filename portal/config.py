@@ -20,10 +20,15 @@ def _secret_key(instance_dir):
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     path = Path(instance_dir) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: of several workers starting at once, one writes the key and all read it.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -42,7 +47,8 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
     """Build the config dict. `overrides` (tests, scripts) win over the environment."""
     overrides = dict(overrides or {})
     instance_dir = Path(overrides.pop("INSTANCE_DIR", instance_dir))
-    env = os.environ.get("VINK_ENV", "development")
+    # Production unless told otherwise: a forgotten variable must not weaken a live server.
+    env = os.environ.get("VINK_ENV", "production")
     development = env == "development"
     config = {
         "ENV_NAME": env,
@@ -102,6 +108,8 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # Requester contact details are anonymised this long after the event (privacy notice).
         "RETENTION_MONTHS": int(os.environ.get("RETENTION_MONTHS", 24)),
         "DPO_EMAIL": os.environ.get("DPO_EMAIL", "databeskyttelse@kk.dk"),
+        # Behind a reverse proxy: how many proxies to trust for the client address (rate limits).
+        "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", 0)),
         "CHECK_DB_ON_START": True,
         "TESTING": False,
     }

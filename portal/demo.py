@@ -204,12 +204,29 @@ class _Builder:
         ).all()
         # Accepted intervals per person, so the demo never double-books anyone.
         self.busy = defaultdict(list)
+        # Persons of the demo logins, when the data set is being grown (load(first_copy > 0)).
+        self.first_copy_persons = db.session.scalars(
+            db.select(Person).join(User, User.person_id == Person.id)
+        ).all()
+        self.featured = {p.email for p in self.first_copy_persons}
+        for assignment in db.session.scalars(
+            db.select(Assignment).where(
+                Assignment.status == AssignmentStatus.ACCEPTED,
+                Assignment.person_id.in_([p.id for p in self.first_copy_persons]),
+            )
+        ):
+            for session in assignment.event.sessions:
+                self.busy[assignment.person_id].append((session.starts_at, session.ends_at))
 
     # --- one copy of the data set -------------------------------------------------------------
     def build_copy(self, copy):
         persons = self._persons(copy)
         if copy == 0:
             self._users(persons)
+            self.first_copy_persons = persons
+        else:
+            # More data means more work for everyone, the demo logins included.
+            persons = persons + self.first_copy_persons
         organisations = self._organisations(copy)
         self._requests_and_events(copy, organisations, persons)
         self._own_talks(copy, persons)
@@ -249,6 +266,8 @@ class _Builder:
 
     def _users(self, persons):
         for email, name, role, person_index in DEMO_LOGINS:
+            if person_index is not None:
+                self.featured.add(persons[person_index].email)
             user = User(
                 email=email,
                 name=name,
@@ -330,7 +349,11 @@ class _Builder:
             phone=f"+45 33 {self.rng.randint(10, 99)} {self.rng.randint(10, 99)} "
             f"{self.rng.randint(10, 99)}",
         )
-        submitted = datetime.combine(wished - timedelta(days=30), time(9), COPENHAGEN)
+        # Sent a month before the wished date, but never in the future.
+        submitted = min(
+            datetime.combine(wished - timedelta(days=30), time(9), COPENHAGEN),
+            self.now - timedelta(days=self.rng.randint(1, 10), hours=self.rng.randint(0, 8)),
+        )
         request = Request(
             offer_kind=kind,
             topic=self.rng.choice(self.topics),
@@ -392,8 +415,10 @@ class _Builder:
             if status == EventStatus.CANCELLED
             else "",
         )
+        # The last session falls on the planned day, earlier ones a week apart before it.
         for number in range(sessions):
-            session_start = (start_local + timedelta(days=7 * number)).astimezone(UTC)
+            days_before = 7 * (sessions - 1 - number)
+            session_start = (start_local - timedelta(days=days_before)).astimezone(UTC)
             event.sessions.append(
                 EventSession(starts_at=session_start, ends_at=session_start + duration)
             )
@@ -423,6 +448,8 @@ class _Builder:
         for need in event.offer_kind.staffing_needs:
             candidates = [p for p in persons if need.seat_role in p.seat_roles and p.active]
             self.rng.shuffle(candidates)
+            # The demo logins' persons are asked first, so "my page" has something to show.
+            candidates.sort(key=lambda p: p.email not in self.featured)
             for seat in range(1, need.count + 1):
                 person = self._free(candidates, event)
                 if person is None:
@@ -462,6 +489,11 @@ class _Builder:
 
     def _assignment(self, event, person, role, seat, status):
         offered = min(event.starts_at - timedelta(days=10), self.now - timedelta(days=1))
+        deadline = timedelta(hours=event.offer_kind.offer_deadline_hours)
+        if status == AssignmentStatus.OFFERED:
+            offered = self.now - deadline / 3  # still waiting for an answer
+        elif status == AssignmentStatus.LAPSED:
+            offered = self.now - deadline - timedelta(hours=5)  # the deadline has passed
         assignment = Assignment(
             event=event,
             person=person,
@@ -472,7 +504,7 @@ class _Builder:
             responded_at=None
             if status in (AssignmentStatus.OFFERED, AssignmentStatus.LAPSED)
             else offered + timedelta(hours=self.rng.randint(2, 40)),
-            expires_at=offered + timedelta(hours=event.offer_kind.offer_deadline_hours),
+            expires_at=offered + deadline,
         )
         if status == AssignmentStatus.DECLINED:
             assignment.decline_reason = self.rng.choice(self.assignment_reasons)

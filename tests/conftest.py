@@ -63,6 +63,7 @@ def app(tmp_path_factory):
     app = create_app(
         {
             "TESTING": True,
+            "ENV_NAME": "development",
             "INSTANCE_DIR": str(instance),
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": url,
@@ -79,6 +80,7 @@ def app(tmp_path_factory):
     with app.app_context():
         from flask_migrate import upgrade
 
+        _refuse_a_database_in_use()
         _drop_everything()
         upgrade()
         app.extensions["reference_rows"] = _snapshot()
@@ -87,6 +89,24 @@ def app(tmp_path_factory):
     with app.app_context():
         _drop_everything()
         db.engine.dispose()
+
+
+def _refuse_a_database_in_use():
+    """The suite drops every table: never in a database that holds real work."""
+    inspector = sa.inspect(db.engine)
+    with db.engine.connect() as connection:
+        for table in ("users", "requests"):
+            if (
+                inspector.has_table(table)
+                and connection.execute(
+                    sa.text(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 (fixed names)
+                ).first()
+            ):
+                pytest.exit(
+                    f"DATABASE_URL points at a database with {table} in it; the tests would "
+                    "delete them. Use an empty database for `make test`.",
+                    returncode=2,
+                )
 
 
 def _drop_everything():

@@ -4,6 +4,7 @@ import itertools
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -67,10 +68,11 @@ def test_demo_data_never_books_a_person_twice_at_the_same_time(app):
     by_person = {}
     for assignment in accepted:
         by_person.setdefault(assignment.person_id, []).append(assignment.event)
+    buffer = timedelta(minutes=60)  # the travel buffer between two events of one person
     for events in by_person.values():
-        events.sort(key=lambda e: e.starts_at)
-        for first, second in itertools.pairwise(events):
-            assert first.ends_at <= second.starts_at
+        sessions = sorted((s.starts_at, s.ends_at) for e in events for s in e.sessions)
+        for (_start, end), (next_start, _end) in itertools.pairwise(sessions):
+            assert end + buffer <= next_start
 
 
 def test_demo_data_scale_multiplies_the_data(app):
@@ -152,6 +154,7 @@ def test_create_user_explains_what_is_wrong(app):
 def _flask(args, env_overrides, cwd=ROOT):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env_overrides
     env["FLASK_APP"] = "app.py"
+    env.setdefault("VINK_ENV", "development")
     return subprocess.run(
         [FLASK, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False
     )
@@ -175,3 +178,11 @@ def test_first_run_migrates_and_loads_demo_data_once(tmp_path):
     second = _flask(["demo-data", "--first-run"], env)
     assert "Demodata indlæst" not in second.stdout
     assert "Demo-logins" in second.stdout
+
+
+def test_demo_data_refuses_outside_development(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code != 0
+    assert "VINK_ENV=development" in result.output
+    assert _count(User) == 0

@@ -1,6 +1,6 @@
 """The schema: migrations match the models, seeds are there, constraints hold on both databases."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -166,12 +166,3 @@ def test_event_end_must_follow_its_start(make_event):
     with pytest.raises(sa.exc.IntegrityError):
         make_event(minutes=-30)
     db.session.rollback()
-
-
-def test_timedelta_helper_sanity():
-    # The factories schedule a week ahead by default: a plain check that the clock is aware.
-    from portal import clock
-
-    assert clock.now().tzinfo is not None
-    assert clock.local(2026, 7, 1, 12) == datetime(2026, 7, 1, 10, tzinfo=UTC)
-    assert clock.local(2026, 1, 1, 12) - clock.local(2025, 12, 31, 12) == timedelta(days=1)

@@ -46,8 +46,7 @@ def upgrade():
         sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contacts")),
     )
-    with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_contacts_email"), ["email"], unique=False)
+    op.create_index(op.f("ix_contacts_email"), "contacts", ["email"], unique=False)
 
     op.create_table(
         "decline_reasons",
@@ -145,8 +144,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_messages_dedupe_key")),
     )
-    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
-        batch_op.create_index("ix_outbox_messages_due", ["status", "next_attempt_at"], unique=False)
+    op.create_index(
+        "ix_outbox_messages_due", "outbox_messages", ["status", "next_attempt_at"], unique=False
+    )
 
     op.create_table(
         "persons",
@@ -249,10 +249,9 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_availability_rules")),
     )
-    with op.batch_alter_table("availability_rules", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_availability_rules_person_id"), ["person_id"], unique=False
-        )
+    op.create_index(
+        op.f("ix_availability_rules_person_id"), "availability_rules", ["person_id"], unique=False
+    )
 
     op.create_table(
         "away_periods",
@@ -270,8 +269,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_away_periods")),
     )
-    with op.batch_alter_table("away_periods", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_away_periods_person_id"), ["person_id"], unique=False)
+    op.create_index(op.f("ix_away_periods_person_id"), "away_periods", ["person_id"], unique=False)
 
     op.create_table(
         "organisations",
@@ -386,7 +384,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
-        sa.Column("actor_label", sa.String(length=60), nullable=False),
+        sa.Column("actor_label", sa.String(length=254), nullable=False),
         sa.Column("action", sa.String(length=60), nullable=False),
         sa.Column("object_type", sa.String(length=40), nullable=False),
         sa.Column("object_id", sa.Integer(), nullable=True),
@@ -400,9 +398,10 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
     )
-    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_entries_at"), ["at"], unique=False)
-        batch_op.create_index("ix_audit_entries_object", ["object_type", "object_id"], unique=False)
+    op.create_index(op.f("ix_audit_entries_at"), "audit_entries", ["at"], unique=False)
+    op.create_index(
+        "ix_audit_entries_object", "audit_entries", ["object_type", "object_id"], unique=False
+    )
 
     op.create_table(
         "requests",
@@ -483,17 +482,12 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_requests")),
         sa.UniqueConstraint("tracking_token", name=op.f("uq_requests_tracking_token")),
     )
-    with op.batch_alter_table("requests", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_requests_offer_kind_id"), ["offer_kind_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_requests_organisation_id"), ["organisation_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_requests_status"), ["status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_requests_submitted_at"), ["submitted_at"], unique=False
-        )
+    op.create_index(op.f("ix_requests_offer_kind_id"), "requests", ["offer_kind_id"], unique=False)
+    op.create_index(
+        op.f("ix_requests_organisation_id"), "requests", ["organisation_id"], unique=False
+    )
+    op.create_index(op.f("ix_requests_status"), "requests", ["status"], unique=False)
+    op.create_index(op.f("ix_requests_submitted_at"), "requests", ["submitted_at"], unique=False)
 
     op.create_table(
         "date_proposals",
@@ -521,10 +515,9 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_date_proposals")),
     )
-    with op.batch_alter_table("date_proposals", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_date_proposals_request_id"), ["request_id"], unique=False
-        )
+    op.create_index(
+        op.f("ix_date_proposals_request_id"), "date_proposals", ["request_id"], unique=False
+    )
 
     op.create_table(
         "events",
@@ -563,12 +556,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
         sa.UniqueConstraint("request_id", name=op.f("uq_events_request_id")),
     )
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_events_offer_kind_id"), ["offer_kind_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_events_starts_at"), ["starts_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_events_status"), ["status"], unique=False)
+    op.create_index(op.f("ix_events_offer_kind_id"), "events", ["offer_kind_id"], unique=False)
+    op.create_index(op.f("ix_events_starts_at"), "events", ["starts_at"], unique=False)
+    op.create_index(op.f("ix_events_status"), "events", ["status"], unique=False)
 
     op.create_table(
         "assignments",
@@ -625,24 +615,25 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
     )
-    with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_assignments_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_assignments_person_id"), ["person_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_assignments_status"), ["status"], unique=False)
-        batch_op.create_index(
-            "uq_assignments_accepted_seat",
-            ["event_id", "seat_role", "seat_number"],
-            unique=True,
-            sqlite_where=sa.text("status = 'accepted'"),
-            postgresql_where=sa.text("status = 'accepted'"),
-        )
-        batch_op.create_index(
-            "uq_assignments_live_person",
-            ["event_id", "person_id"],
-            unique=True,
-            sqlite_where=sa.text("status IN ('offered', 'accepted')"),
-            postgresql_where=sa.text("status IN ('offered', 'accepted')"),
-        )
+    op.create_index(op.f("ix_assignments_event_id"), "assignments", ["event_id"], unique=False)
+    op.create_index(op.f("ix_assignments_person_id"), "assignments", ["person_id"], unique=False)
+    op.create_index(op.f("ix_assignments_status"), "assignments", ["status"], unique=False)
+    op.create_index(
+        "uq_assignments_accepted_seat",
+        "assignments",
+        ["event_id", "seat_role", "seat_number"],
+        unique=True,
+        sqlite_where=sa.text("status = 'accepted'"),
+        postgresql_where=sa.text("status = 'accepted'"),
+    )
+    op.create_index(
+        "uq_assignments_live_person",
+        "assignments",
+        ["event_id", "person_id"],
+        unique=True,
+        sqlite_where=sa.text("status IN ('offered', 'accepted')"),
+        postgresql_where=sa.text("status IN ('offered', 'accepted')"),
+    )
 
     op.create_table(
         "attendances",
@@ -689,11 +680,12 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event_sessions")),
     )
-    with op.batch_alter_table("event_sessions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_event_sessions_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_event_sessions_starts_at"), ["starts_at"], unique=False
-        )
+    op.create_index(
+        op.f("ix_event_sessions_event_id"), "event_sessions", ["event_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_event_sessions_starts_at"), "event_sessions", ["starts_at"], unique=False
+    )
 
     op.create_table(
         "proposed_dates",
@@ -711,10 +703,9 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_proposed_dates")),
     )
-    with op.batch_alter_table("proposed_dates", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_proposed_dates_proposal_id"), ["proposal_id"], unique=False
-        )
+    op.create_index(
+        op.f("ix_proposed_dates_proposal_id"), "proposed_dates", ["proposal_id"], unique=False
+    )
 
     _seed_reference_data()
 

@@ -18,7 +18,7 @@ class AuditEntry(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # A logged-in user, or None with `actor_label` saying who ("requester", "system").
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    actor_label: Mapped[str] = mapped_column(sa.String(60), default="")
+    actor_label: Mapped[str] = mapped_column(sa.String(254), default="")
     action: Mapped[str] = mapped_column(sa.String(60))
     object_type: Mapped[str] = mapped_column(sa.String(40))
     object_id: Mapped[int | None]

@@ -1,6 +1,7 @@
 """Staff and assignee accounts: authentication, creation, deactivation."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -35,14 +36,17 @@ def create_user(*, email, name, password, role, person=None, by=None):
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise AccountError(f"Ugyldig e-mailadresse: {error}") from None
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn.")
+        raise AccountError(_l("Ugyldig e-mailadresse: %(error)s", error=str(error))) from None
+    _check_password(password)
     if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"Der findes allerede en bruger med e-mailadressen {email}.")
+        raise AccountError(
+            _l("Der findes allerede en bruger med e-mailadressen %(email)s.", email=email)
+        )
     role = Role(role)
     if role == Role.ASSIGNEE and person is None:
-        raise AccountError("En resurseperson eller dialogambassadør skal knyttes til en person.")
+        raise AccountError(
+            _l("En resurseperson eller dialogambassadør skal knyttes til en person.")
+        )
     user = User(email=email, name=name.strip(), role=role, person=person)
     user.set_password(password)
     db.session.add(user)
@@ -62,12 +66,22 @@ def deactivate_user(user, *, by):
 
 def set_password(user, password, *, by):
     """New password; other sessions of the user end. Side effects: audit "user.password_changed"."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Adgangskoden skal have mindst {MIN_PASSWORD_LENGTH} tegn.")
+    _check_password(password)
     user.set_password(password)
     user.session_version += 1
     db.session.flush()
     audit.record("user.password_changed", user, by=by)
+
+
+def end_all_sessions(user):
+    """Every session of `user` ends at its next request (the id in their cookies changes)."""
+    user.session_version += 1
+    db.session.flush()
+
+
+def _check_password(password):
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_l("Adgangskoden skal have mindst %(n)s tegn.", n=MIN_PASSWORD_LENGTH))
 
 
 def list_users():

@@ -35,8 +35,10 @@ def queue_email(*, to, subject, body, kind, dedupe_key=None):
         )
         if existing is not None:
             return None
+    # A header holds one line: a newline from user input must not break (or forge) headers.
+    subject = " ".join(str(subject).split())
     message = OutboxMessage(
-        kind=kind, to_address=to, subject=subject, body_text=body, dedupe_key=dedupe_key
+        kind=kind, to_address=to.strip(), subject=subject, body_text=body, dedupe_key=dedupe_key
     )
     db.session.add(message)
     db.session.flush()
@@ -57,21 +59,35 @@ def queue_templated(kind, *, to, locale="da", dedupe_key=None, **context):
 def deliver_due(*, now=None, limit=50, backend=None):
     """Send the messages that are due. Commits: this is the worker's own transaction boundary.
 
-    Each message is leased first (committed), so two workers never send the same message; on
-    PostgreSQL the claim skips rows another worker has locked. A failure is retried with an
-    exponential backoff and marked failed after MAIL_MAX_ATTEMPTS. Returns (sent, failed_now).
+    Each message is claimed just before it is sent, by a conditional UPDATE that only one
+    worker can win (on SQLite and PostgreSQL alike), so two workers never send the same
+    message. A failure of any kind is retried with an exponential backoff and marked failed
+    after MAIL_MAX_ATTEMPTS; one bad message never stops the others. Returns (sent, failed).
     """
     now = now or datetime.now(UTC)
     config = current_app.config
     backend = backend or _backend(config["MAIL_BACKEND"])
-    claimed = _claim_due(now, limit)
+    due = db.session.scalars(
+        db.select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            db.or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()
     sent = failed = 0
-    for message in claimed:
+    for message_id in due:
+        message = _claim(message_id, now)
+        if message is None:
+            continue  # another worker took it
         try:
             backend(message, config)
-        except (MailError, OSError, smtplib.SMTPException) as error:
+        except Exception as error:
             message.attempts += 1
-            message.last_error = str(error)[:1000] or error.__class__.__name__
+            message.last_error = (str(error) or error.__class__.__name__)[:1000]
             message.lease_until = None
             if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
                 message.status = OutboxStatus.FAILED
@@ -90,23 +106,24 @@ def deliver_due(*, now=None, limit=50, backend=None):
     return sent, failed
 
 
-def _claim_due(now, limit):
-    query = (
-        db.select(OutboxMessage)
+def _claim(message_id, now):
+    """Lease one message for this worker, or None if another worker holds or sent it."""
+    claimed = db.session.execute(
+        db.update(OutboxMessage)
         .where(
+            OutboxMessage.id == message_id,
             OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
             db.or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
         )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    messages = db.session.scalars(query).all()
-    for message in messages:
-        message.lease_until = now + LEASE
+        .values(lease_until=now + LEASE)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.commit()
-    return messages
+    if claimed != 1:
+        return None
+    message = db.session.get(OutboxMessage, message_id)
+    db.session.refresh(message)
+    return message
 
 
 def build_message(message, config):

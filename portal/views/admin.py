@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template
 
 from .. import clock
-from ..models.enums import Metric, Role
+from ..models.enums import Role
 from ..permissions import require_roles
 from ..services import accounts, reporting
 
@@ -14,11 +14,9 @@ bp.before_request(require_roles(Role.ADMIN))
 @bp.get("/")
 def index():
     year = clock.today().year
-    source_year, targets = reporting.targets_for(year)
     return render_template(
         "admin/index.html",
         users=accounts.list_users(),
         year=year,
-        targets_year=source_year,
-        targets=[(metric, targets.get(metric)) for metric in Metric],
+        targets=reporting.targets_for(year),
     )

@@ -38,5 +38,8 @@ def login():
 
 @bp.post("/log-ud")
 def logout():
+    if current_user.is_authenticated:
+        # A copy of the session cookie taken before logout must not keep working.
+        accounts.end_all_sessions(current_user)
     end_session()
     return redirect(url_for("public.index"))

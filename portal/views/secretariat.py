@@ -8,6 +8,7 @@ from ..services import requests, scheduling
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 bp.before_request(require_roles(*STAFF))
+UPCOMING_DAYS = 14
 
 
 @bp.get("/")
@@ -15,5 +16,6 @@ def index():
     return render_template(
         "secretariat/index.html",
         request_counts=requests.count_by_status(),
-        upcoming=scheduling.upcoming_events(now=clock.now(), days=14),
+        days=UPCOMING_DAYS,
+        upcoming=scheduling.upcoming_events(now=clock.now(), days=UPCOMING_DAYS),
     )

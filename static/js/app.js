@@ -9,17 +9,17 @@ document.addEventListener("htmx:config:request", (event) => {
   }
 });
 
-// Det Fælles Designsystem's components (error summary focus, accordions, ...).
+// Det Fælles Designsystem's components (error summary focus, accordions, ...) on the page,
+// and again on every piece htmx puts into it (onLoad hands over the new, connected element).
 document.addEventListener("DOMContentLoaded", () => {
   if (window.DKFDS) {
     window.DKFDS.init();
   }
-});
-
-// Content swapped in by htmx gets the same treatment as a fresh page.
-document.addEventListener("htmx:after:swap", (event) => {
-  const target = event.detail && event.detail.ctx && event.detail.ctx.target;
-  if (window.DKFDS && target instanceof Element) {
-    window.DKFDS.init({ scope: target });
+  if (window.htmx && window.DKFDS) {
+    window.htmx.onLoad((element) => {
+      if (element !== document.body && element.isConnected) {
+        window.DKFDS.init({ scope: element });
+      }
+    });
   }
 });

@@ -4,6 +4,7 @@ import email
 import socket
 from datetime import timedelta
 from email import policy
+from pathlib import Path
 
 import pytest
 
@@ -42,11 +43,40 @@ def _queue(**overrides):
     return message
 
 
-def test_queue_email_stores_a_pending_message_and_sends_nothing():
+def test_queue_email_stores_a_pending_message_and_sends_nothing(app):
     message = _queue()
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 0
-    assert db.session.info.get("outbox_dirty") is True
+    assert message.sent_at is None
+    assert not list(Path(app.config["MAIL_DIR"]).glob("*.eml"))
+
+
+def test_a_newline_cannot_sneak_into_the_subject():
+    message = _queue(subject="Hej\r\nBcc: victim@example.org")
+    assert message.subject == "Hej Bcc: victim@example.org"
+
+
+def test_one_broken_message_is_retried_and_does_not_stop_the_others():
+    broken, fine = _queue(kind="broken"), _queue(kind="fine")
+    delivered = []
+
+    def backend(message, _config):
+        if message.kind == "broken":
+            raise ValueError("cannot build this one")
+        delivered.append(message.id)
+
+    assert notifications.deliver_due(backend=backend) == (1, 0)
+    assert delivered == [fine.id]
+    assert broken.status == OutboxStatus.PENDING
+    assert broken.attempts == 1
+    assert "cannot build this one" in broken.last_error
+
+
+def test_only_one_worker_can_claim_a_message():
+    message = _queue()
+    now = clock.now()
+    assert notifications._claim(message.id, now) is not None
+    assert notifications._claim(message.id, now) is None  # the second worker loses
 
 
 def test_a_dedupe_key_queues_a_reminder_only_once():

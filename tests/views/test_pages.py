@@ -41,7 +41,8 @@ def test_htmx_requests_may_send_the_csrf_token_in_a_header(client, make_user):
         data={"email": user.email, "password": "correct horse battery"},
         headers={"X-CSRFToken": client.csrf_token(), "HX-Request": "true"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == "/sekretariat/"
 
 
 @pytest.mark.parametrize("path", ["/", "/log-ind", "/findes/ikke", "/healthz"])
@@ -92,5 +93,45 @@ def test_staff_see_their_menu_and_a_logout_button(as_role):
 
 def test_the_admin_page_shows_the_targets_carried_over_from_2014(as_role):
     text = as_role(Role.ADMIN).get("/admin/").get_data(as_text=True)
-    assert "Viser målene fra 2014" in text
+    assert "2014 (videreført)" in text
     assert "Vidensoplæg afholdt" in text
+    assert "Ikke sat" in text  # SSP use is counted, not targeted
+
+
+def test_a_target_set_for_this_year_replaces_only_its_own_metric(as_role):
+    from portal import clock
+    from portal.extensions import db
+    from portal.models import Target
+    from portal.models.enums import Metric
+    from portal.services import reporting
+
+    year = clock.today().year
+    db.session.add(Target(year=year, metric=Metric.TALKS_HELD, value=12))
+    db.session.commit()
+    rows = {metric: (value, set_for) for metric, value, set_for in reporting.targets_for(year)}
+    assert rows[Metric.TALKS_HELD] == (12, year)
+    assert rows[Metric.DIALOGUES_HELD] == (10, 2014)
+
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def test_an_htmx_request_gets_an_error_as_a_partial_not_a_page_in_a_page(client):
+    response = client.get("/findes/ikke", headers=HTMX)
+    assert response.status_code == 404
+    text = response.get_data(as_text=True)
+    assert "<html" not in text
+    assert "<h2>Siden findes ikke</h2>" in text
+    full = client.get("/findes/ikke", headers=HTMX | {"HX-Request-Type": "full"})
+    assert "<html" in full.get_data(as_text=True)
+
+
+def test_htmx_is_told_to_navigate_instead_of_swapping_a_redirect(client):
+    response = client.get("/sekretariat/", headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith("/log-ind?next=")
+    assert response.get_data() == b""
+
+
+def test_pages_vary_on_hx_request_for_caches(client):
+    assert "HX-Request" in client.get("/").headers["Vary"]
