@@ -426,6 +426,13 @@ class _Builder:
         event.ends_at = event.sessions[-1].ends_at
         db.session.add(event)
         db.session.flush()
+        scheduled = audit.record(
+            "event.scheduled",
+            event,
+            actor_label="sekretariat@vink.example.org",
+            after={"starts_at": event.starts_at.isoformat()},
+        )
+        scheduled.at = min(event.starts_at - timedelta(days=14), self.now - timedelta(hours=1))
         self._staff(event, persons, index)
         if status == EventStatus.HELD and day < self.today - timedelta(days=3):
             participants = request.expected_participants if request else 30

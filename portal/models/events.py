@@ -39,7 +39,7 @@ class Event(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     offer_kind: Mapped[OfferKind] = relationship()
-    request: Mapped[Request | None] = relationship(backref=sa.orm.backref("event", uselist=False))
+    request: Mapped[Request | None] = relationship(back_populates="event")
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
     )

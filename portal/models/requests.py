@@ -89,6 +89,8 @@ class Request(db.Model):
     date_proposals: Mapped[list["DateProposal"]] = relationship(
         back_populates="request", order_by="DateProposal.created_at"
     )
+    # The event scheduled for this request, if any (one at most: events.request_id is unique).
+    event: Mapped["Event | None"] = relationship(back_populates="request", uselist=False)  # noqa: F821
 
 
 class DateProposal(db.Model):
