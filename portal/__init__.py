@@ -89,9 +89,9 @@ def _check_database(app):
 
 
 def _register_blueprints(app):
-    from .views import admin, assignee, auth, public, secretariat
+    from .views import admin, assignee, auth, offers, public, secretariat
 
-    for module in (public, auth, secretariat, assignee, admin):
+    for module in (public, auth, offers, secretariat, assignee, admin):
         app.register_blueprint(module.bp)
 
 

@@ -110,6 +110,10 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "DPO_EMAIL": os.environ.get("DPO_EMAIL", "databeskyttelse@kk.dk"),
         # Behind a reverse proxy: how many proxies to trust for the client address (rate limits).
         "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", 0)),
+        # Scheduling: minutes between two events of one person; dialogues held before an
+        # ambassador counts as experienced (paired with a newer one).
+        "TRAVEL_BUFFER_MINUTES": int(os.environ.get("TRAVEL_BUFFER_MINUTES", 60)),
+        "EXPERIENCED_AFTER_DIALOGUES": int(os.environ.get("EXPERIENCED_AFTER_DIALOGUES", 3)),
         "CHECK_DB_ON_START": True,
         "TESTING": False,
     }

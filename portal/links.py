@@ -7,6 +7,7 @@ caller from the data (e.g. 90 days after the event), so a link can outlive a res
 """
 
 import hmac
+import secrets
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -21,6 +22,11 @@ class LinkError(Exception):
 
 def _serializer(purpose):
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"vink-link-{purpose}")
+
+
+def new_token():
+    """A random secret for a row (256 bits)."""
+    return secrets.token_urlsafe(32)
 
 
 def sign(purpose, object_id, token):

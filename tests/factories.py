@@ -143,3 +143,24 @@ def make_assignment(event, person=None, *, status=None, seat_number=1, **overrid
     db.session.add(assignment)
     db.session.commit()
     return assignment
+
+
+def make_scheduled(kind="dialogue", *, starts_at=None, minutes=90, request=None, by=None):
+    """An event scheduled through the service (sessions, audit, emails as in real use)."""
+    from portal.services import scheduling
+
+    starts_at = starts_at or clock.now() + timedelta(days=10)
+    event = scheduling.schedule_event(
+        by=by,
+        offer_kind=offer_kind(kind),
+        sessions=[(starts_at, starts_at + timedelta(minutes=minutes))],
+        place="Husum Skole",
+        online=False,
+        request=request,
+    )
+    db.session.commit()
+    return event
+
+
+def make_ambassador(**overrides):
+    return make_person(**({"is_ambassador": True, "is_resource_person": False} | overrides))

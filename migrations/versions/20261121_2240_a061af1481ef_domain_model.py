@@ -598,6 +598,7 @@ def upgrade():
         sa.Column("decline_reason_id", sa.Integer(), nullable=True),
         sa.Column("decline_note", sa.Text(), nullable=False),
         sa.Column("claimed", sa.Boolean(), nullable=False),
+        sa.Column("answer_token", sa.String(length=64), nullable=True),
         sa.CheckConstraint("seat_number >= 1", name=op.f("ck_assignments_seat_number_positive")),
         sa.ForeignKeyConstraint(
             ["decline_reason_id"],
@@ -614,6 +615,7 @@ def upgrade():
             ["person_id"], ["persons.id"], name=op.f("fk_assignments_person_id_persons")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
+        sa.UniqueConstraint("answer_token", name=op.f("uq_assignments_answer_token")),
     )
     op.create_index(op.f("ix_assignments_event_id"), "assignments", ["event_id"], unique=False)
     op.create_index(op.f("ix_assignments_person_id"), "assignments", ["person_id"], unique=False)

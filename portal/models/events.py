@@ -112,6 +112,8 @@ class Assignment(db.Model):
     decline_note: Mapped[str] = mapped_column(sa.Text, default="")
     # True when the person claimed the seat from the open-seats board.
     claimed: Mapped[bool] = mapped_column(default=False)
+    # Secret in the emailed one-tap answer link; the link works while the offer is open.
+    answer_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     event: Mapped[Event] = relationship(back_populates="assignments")
     person: Mapped[Person] = relationship()

@@ -1,7 +1,8 @@
 """What can be booked: offer kinds and topics (reference data the admin edits)."""
 
 from ..extensions import db
-from ..models import District, OfferKind, Topic
+from ..models import DeclineReason, District, OfferKind, Topic
+from ..models.enums import DeclineReasonScope
 
 
 def active_offer_kinds():
@@ -22,3 +23,19 @@ def districts():
 
 def offer_kind_by_code(code):
     return db.session.scalar(db.select(OfferKind).where(OfferKind.code == code, OfferKind.active))
+
+
+def decline_reasons(scope):
+    return db.session.scalars(
+        db.select(DeclineReason)
+        .where(DeclineReason.scope == scope, DeclineReason.active)
+        .order_by(DeclineReason.sort_order)
+    ).all()
+
+
+def assignment_decline_reasons():
+    return decline_reasons(DeclineReasonScope.ASSIGNMENT)
+
+
+def request_decline_reasons():
+    return decline_reasons(DeclineReasonScope.REQUEST)

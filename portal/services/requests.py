@@ -17,7 +17,7 @@ from ..models.enums import (
     EventStatus,
     RequestStatus,
 )
-from . import audit, notifications, scheduling
+from . import audit, notifications
 
 # Every allowed move of a request's status; every path goes through `_move`.
 TRANSITIONS = {
@@ -279,6 +279,8 @@ def withdraw_request(request, *, note):
         before=before,
         after={"status": request.status.value, "note": request.withdraw_note},
     )
+    from . import scheduling  # scheduling imports this module too
+
     event = request.event
     if event is not None and event.status == EventStatus.PLANNED:
         scheduling.cancel_event(
@@ -325,6 +327,53 @@ def propose_dates(request, *, dates, note):
         proposal=proposal,
     )
     return proposal
+
+
+def move_request(request, status, *, by):
+    """Move a request through TRANSITIONS. Side effects: audit "request.<status>"."""
+    if request.status == status:
+        return
+    before = audit.snapshot(request, ["status"])
+    _move(request, status)
+    audit.record(
+        f"request.{status.value}", request, by=by, before=before, after={"status": status.value}
+    )
+
+
+def start_planning(request, *, by):
+    """The secretariat has picked the request up. Side effects: see move_request."""
+    move_request(request, RequestStatus.PLANNING, by=by)
+
+
+def decline_request(request, *, by, reason, note):
+    """The secretariat says no, with a reason the requester sees.
+
+    Side effects: declined; audit "request.declined"; the requester gets the reason by email.
+    """
+    if reason is None and not note.strip():
+        raise RequestError(_l("Vælg en begrundelse, eller skriv en."))
+    before = audit.snapshot(request, ["status"])
+    _move(request, RequestStatus.DECLINED)
+    request.decline_reason = reason
+    request.decline_note = note.strip()
+    audit.record(
+        "request.declined",
+        request,
+        by=by,
+        before=before,
+        after={
+            "status": "declined",
+            "reason_id": reason.id if reason else None,
+            "note": request.decline_note,
+        },
+    )
+    notifications.queue_templated(
+        "requester_request_declined",
+        to=request.contact.email,
+        locale=request.locale,
+        request=request,
+        tracking_url=tracking_url(request),
+    )
 
 
 def _move(request, status):

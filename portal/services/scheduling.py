@@ -1,18 +1,92 @@
-"""Events and their staffing.
+"""Events and their staffing: scheduling, seats, offers, and the rule that nobody is booked twice.
 
-Scheduling and the overlap rule arrive with the secretariat issue."""
+Every status change goes through a transition table here. The overlap rule lives in exactly one
+place (`_overlapping_assignment`), and `accept_offer` applies it inside a transaction that holds
+a lock on what it checks, so two accepts racing each other cannot both win.
+"""
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock
+from .. import clock, links
 from ..extensions import db
 from ..labels import label
-from ..models import Assignment, Event
-from ..models.enums import AssignmentStatus, EventStatus
+from ..models import (
+    Assignment,
+    AuditEntry,
+    ClosedPeriod,
+    Event,
+    EventSession,
+    Person,
+)
+from ..models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
 from . import audit, notifications
+
+# Every allowed move of an event's status ("fully staffed" is derived, not stored).
+EVENT_TRANSITIONS = {
+    EventStatus.PLANNED: {EventStatus.HELD, EventStatus.CANCELLED},
+    EventStatus.HELD: set(),
+    EventStatus.CANCELLED: set(),
+}
+# Every allowed move of an assignment's status.
+ASSIGNMENT_TRANSITIONS = {
+    AssignmentStatus.OFFERED: {
+        AssignmentStatus.ACCEPTED,
+        AssignmentStatus.DECLINED,
+        AssignmentStatus.LAPSED,
+        AssignmentStatus.WITHDRAWN,
+    },
+    AssignmentStatus.ACCEPTED: {AssignmentStatus.WITHDRAWN},
+    AssignmentStatus.DECLINED: set(),
+    AssignmentStatus.LAPSED: set(),
+    AssignmentStatus.WITHDRAWN: set(),
+}
+ANSWER_LINK = "offer-answer"
+
+
+class SchedulingError(Exception):
+    """An event or assignment cannot make this move; the message says why, nothing changed."""
+
+
+class EditConflict(SchedulingError):
+    """Someone else saved the event since it was loaded; `changes` are their audit entries."""
+
+    def __init__(self, event, changes):
+        super().__init__(_l("En anden har ændret arrangementet, mens du redigerede det."))
+        self.event = event
+        self.changes = changes
+
+
+def _move_event(event, status):
+    if status not in EVENT_TRANSITIONS[event.status]:
+        raise SchedulingError(
+            _l("Arrangementet er %(status)s og kan ikke ændres sådan.", status=label(event.status))
+        )
+    event.status = status
+
+
+def _move_assignment(assignment, status):
+    if status not in ASSIGNMENT_TRANSITIONS[assignment.status]:
+        raise SchedulingError(
+            _l(
+                "Forespørgslen er allerede %(status)s.",
+                status=str(label(assignment.status)).lower(),
+            )
+        )
+    assignment.status = status
+    assignment.responded_at = clock.now()
+
+
+def travel_buffer():
+    return timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 def accepted_counts(event_ids):
@@ -43,42 +117,252 @@ def upcoming_events(*, now, days=14):
     return [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
 
 
-# Every allowed move of an event's status ("fully staffed" is derived, not stored).
-EVENT_TRANSITIONS = {
-    EventStatus.PLANNED: {EventStatus.HELD, EventStatus.CANCELLED},
-    EventStatus.HELD: set(),
-    EventStatus.CANCELLED: set(),
-}
+@dataclass
+class Seat:
+    """One place to fill on an event, e.g. "Dialogambassadør 2 af 2", and who is on it."""
+
+    role: SeatRole
+    number: int
+    of: int
+    assignments: list = field(default_factory=list)
+
+    @property
+    def accepted(self):
+        return next((a for a in self.assignments if a.status == AssignmentStatus.ACCEPTED), None)
+
+    @property
+    def offered(self):
+        return [a for a in self.assignments if a.status == AssignmentStatus.OFFERED]
+
+    @property
+    def state(self):
+        """open, offered, accepted or declined (declined: the last answer was no, none pending)."""
+        if self.accepted:
+            return "accepted"
+        if self.offered:
+            return "offered"
+        if any(
+            a.status in (AssignmentStatus.DECLINED, AssignmentStatus.LAPSED)
+            for a in self.assignments
+        ):
+            return "declined"
+        return "open"
 
 
-class SchedulingError(Exception):
-    """An event or assignment cannot make this move; the message says why."""
+def seats(event):
+    """Every seat the event's offer kind needs (data: StaffingNeed rows), with its assignments."""
+    result = []
+    for need in event.offer_kind.staffing_needs:
+        for number in range(1, need.count + 1):
+            result.append(
+                Seat(
+                    role=need.seat_role,
+                    number=number,
+                    of=need.count,
+                    assignments=[
+                        a
+                        for a in event.assignments
+                        if a.seat_role == need.seat_role and a.seat_number == number
+                    ],
+                )
+            )
+    return result
+
+
+def is_fully_staffed(event):
+    return all(seat.accepted for seat in seats(event))
+
+
+def _accepted_overlapping(sessions, *, exclude_event_id=None):
+    """Accepted assignments on events (not cancelled) that overlap any of `sessions`, travel
+    buffer included: the one place the overlap rule is written. Events touching at exactly the
+    buffer's distance do not overlap."""
+    buffer = travel_buffer()
+    query = (
+        db.select(Assignment)
+        .join(Assignment.event)
+        .join(Event.sessions)
+        .where(
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            Event.status != EventStatus.CANCELLED,
+            sa.or_(
+                *(
+                    sa.and_(
+                        EventSession.starts_at < end + buffer,
+                        EventSession.ends_at > start - buffer,
+                    )
+                    for start, end in sessions
+                )
+            ),
+        )
+    )
+    if exclude_event_id is not None:
+        query = query.where(Event.id != exclude_event_id)
+    return query
+
+
+def _overlapping_assignment(person_id, sessions, *, exclude_event_id=None):
+    """An accepted assignment of the person that overlaps `sessions`, or None."""
+    query = _accepted_overlapping(sessions, exclude_event_id=exclude_event_id)
+    return db.session.scalar(query.where(Assignment.person_id == person_id).limit(1))
+
+
+def closed_periods_during(sessions):
+    """School holidays and closures that any of the sessions falls in (for the warning)."""
+    days = {start.astimezone(clock.COPENHAGEN).date() for start, _end in sessions}
+    if not days:
+        return []
+    return db.session.scalars(
+        db.select(ClosedPeriod)
+        .where(ClosedPeriod.starts_on <= max(days), ClosedPeriod.ends_on >= min(days))
+        .order_by(ClosedPeriod.starts_on)
+    ).all()
+
+
+# --- scheduling ---------------------------------------------------------------------------------
+
+
+def _check_sessions(offer_kind, sessions):
+    if not sessions:
+        raise SchedulingError(_l("Angiv mindst ét tidspunkt."))
+    if len(sessions) > offer_kind.max_sessions:
+        raise SchedulingError(
+            _l(
+                "%(offer)s har højst %(n)s møder.",
+                offer=offer_kind.name_da,
+                n=offer_kind.max_sessions,
+            )
+        )
+    for start, end in sessions:
+        if end <= start:
+            raise SchedulingError(_l("Sluttidspunktet skal ligge efter starttidspunktet."))
+
+
+def _set_sessions(event, sessions):
+    event.sessions = [EventSession(starts_at=s, ends_at=e) for s, e in sorted(sessions)]
+    event.starts_at = min(s for s, _e in sessions)
+    event.ends_at = max(e for _s, e in sessions)
+
+
+def schedule_event(*, by, offer_kind, sessions, place, online, title="", request=None):
+    """Create an event (from a request, or VINK's own with none).
+
+    Side effects: the request moves to planned; audit "event.scheduled"; the requester gets the
+    date by email.
+    """
+    _check_sessions(offer_kind, sessions)
+    if request is not None:
+        if request.event is not None and request.event.status != EventStatus.CANCELLED:
+            raise SchedulingError(_l("Henvendelsen har allerede et arrangement."))
+        if request.event is not None:
+            # A cancelled event makes way for the new one (one event per request).
+            request.event.request = None
+            db.session.flush()
+        from . import requests as requests_service
+
+        requests_service.move_request(request, RequestStatus.PLANNED, by=by)
+    event = Event(
+        offer_kind=offer_kind,
+        request=request,
+        title=title.strip(),
+        place="" if online else place.strip(),
+        online=online,
+        status=EventStatus.PLANNED,
+    )
+    _set_sessions(event, sessions)
+    db.session.add(event)
+    db.session.flush()
+    audit.record("event.scheduled", event, by=by, after=_event_snapshot(event))
+    if request is not None:
+        _tell_requester(event, "requester_event_scheduled")
+    return event
+
+
+def reschedule_event(event, *, by, sessions, place, online, expected_version):
+    """Move an event or change its place. Refused when someone else saved it since
+    `expected_version` (EditConflict with their changes), or when an accepted person would
+    then be booked twice.
+
+    Side effects: audit "event.rescheduled"; the requester and every accepted or offered person
+    are told by email.
+    """
+    if event.version != expected_version:
+        raise EditConflict(event, changes_since(event, expected_version))
+    if event.status != EventStatus.PLANNED:
+        raise SchedulingError(
+            _l("Arrangementet er %(status)s og kan ikke ændres.", status=label(event.status))
+        )
+    _check_sessions(event.offer_kind, sessions)
+    for assignment in event.assignments:
+        if assignment.status == AssignmentStatus.ACCEPTED:
+            clash = _overlapping_assignment(
+                assignment.person_id, sessions, exclude_event_id=event.id
+            )
+            if clash is not None:
+                raise SchedulingError(
+                    _l(
+                        "%(name)s er optaget på det nye tidspunkt (%(when)s).",
+                        name=assignment.person.full_name,
+                        when=clash.event.starts_at.astimezone(clock.COPENHAGEN).strftime(
+                            "%d.%m.%Y %H.%M"
+                        ),
+                    )
+                )
+    before = _event_snapshot(event)
+    _set_sessions(event, sessions)
+    event.place = "" if online else place.strip()
+    event.online = online
+    db.session.flush()  # bumps event.version
+    audit.record("event.rescheduled", event, by=by, before=before, after=_event_snapshot(event))
+    if event.request is not None:
+        _tell_requester(event, "requester_event_rescheduled")
+    for assignment in event.assignments:
+        if assignment.status in AssignmentStatus.live_states():
+            notifications.queue_templated(
+                "assignee_event_rescheduled",
+                to=assignment.person.email,
+                event=event,
+                person=assignment.person,
+            )
+
+
+def changes_since(event, version):
+    """Audit entries that moved the event past `version` (what the other person changed)."""
+    entries = db.session.scalars(
+        db.select(AuditEntry)
+        .where(AuditEntry.object_type == "events", AuditEntry.object_id == event.id)
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+    return [e for e in entries if (e.after or {}).get("version", 0) > version]
+
+
+def _event_snapshot(event):
+    return {
+        "version": event.version,
+        "status": event.status.value,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "sessions": [[s.starts_at.isoformat(), s.ends_at.isoformat()] for s in event.sessions],
+        "place": event.place,
+        "online": event.online,
+    }
 
 
 def cancel_event(event, *, by, actor_label="", note=""):
     """Cancel an event that has not been held.
 
-    Side effects: status cancelled; live assignments withdrawn, each person told by email;
-    audit "event.cancelled".
+    Side effects: status cancelled; live assignments withdrawn, each person told by email; the
+    requester told (unless they cancelled it themselves); audit "event.cancelled".
     """
-    if EventStatus.CANCELLED not in EVENT_TRANSITIONS[event.status]:
-        raise SchedulingError(
-            _l(
-                "Arrangementet kan ikke aflyses, fordi det er %(status)s.",
-                status=label(event.status),
-            )
-        )
     before = audit.snapshot(event, ["status"])
-    event.status = EventStatus.CANCELLED
+    _move_event(event, EventStatus.CANCELLED)
     event.cancel_note = str(note)
     for assignment in event.assignments:
         if assignment.status in AssignmentStatus.live_states():
-            assignment.status = AssignmentStatus.WITHDRAWN
-            assignment.responded_at = assignment.responded_at or clock.now()
+            _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
             notifications.queue_templated(
                 "assignee_event_cancelled",
                 to=assignment.person.email,
-                locale="da",
                 event=event,
                 person=assignment.person,
             )
@@ -89,5 +373,400 @@ def cancel_event(event, *, by, actor_label="", note=""):
         by=by,
         actor_label=actor_label,
         before=before,
-        after={"status": event.status.value, "note": event.cancel_note},
+        after={"status": event.status.value, "note": event.cancel_note, "version": event.version},
     )
+    if event.request is not None and actor_label != "requester":
+        _tell_requester(event, "requester_event_cancelled")
+
+
+def _tell_requester(event, kind):
+    from . import requests as requests_service
+
+    request = event.request
+    notifications.queue_templated(
+        kind,
+        to=request.contact.email,
+        locale=request.locale,
+        request=request,
+        event=event,
+        tracking_url=requests_service.tracking_url(request),
+    )
+
+
+# --- offers -------------------------------------------------------------------------------------
+
+
+def offer_seat(event, *, by, seat_role, seat_number, persons):
+    """Offer one seat to one person, or to several at once (the first to accept gets it).
+
+    Side effects: an offered assignment per person, expiring at the offer kind's deadline (or the
+    event's start if sooner), each with an email holding a one-tap answer link; audit
+    "assignment.offered" per person.
+    """
+    if event.status != EventStatus.PLANNED or event.starts_at <= clock.now():
+        raise SchedulingError(_l("Der kan kun forespørges på kommende, planlagte arrangementer."))
+    seat = next((s for s in seats(event) if s.role == seat_role and s.number == seat_number), None)
+    if seat is None:
+        raise SchedulingError(_l("Den plads findes ikke på arrangementet."))
+    if seat.accepted is not None:
+        raise SchedulingError(_l("Pladsen er allerede besat."))
+    if not persons:
+        raise SchedulingError(_l("Vælg mindst én person."))
+    live = {a.person_id for a in event.assignments if a.status in AssignmentStatus.live_states()}
+    deadline = min(
+        clock.now() + timedelta(hours=event.offer_kind.offer_deadline_hours), event.starts_at
+    )
+    offered = []
+    for person in persons:
+        if seat_role not in person.seat_roles or not person.active:
+            raise SchedulingError(_l("%(name)s kan ikke tage den plads.", name=person.full_name))
+        if person.id in live:
+            raise SchedulingError(
+                _l("%(name)s er allerede forespurgt på arrangementet.", name=person.full_name)
+            )
+        assignment = Assignment(
+            event=event,
+            person=person,
+            seat_role=seat_role,
+            seat_number=seat_number,
+            status=AssignmentStatus.OFFERED,
+            offered_at=clock.now(),
+            expires_at=deadline,
+            answer_token=links.new_token(),
+        )
+        db.session.add(assignment)
+        db.session.flush()
+        audit.record(
+            "assignment.offered",
+            assignment,
+            by=by,
+            after={"person_id": person.id, "seat": f"{seat_role.value}:{seat_number}"},
+        )
+        notifications.queue_templated(
+            "assignee_offer",
+            to=person.email,
+            assignment=assignment,
+            event=event,
+            person=person,
+            others=len(persons) - 1,
+            answer_url=answer_url(assignment),
+        )
+        offered.append(assignment)
+    return offered
+
+
+def answer_url(assignment):
+    return links.external_url(
+        "offers.answer",
+        signed=links.sign(ANSWER_LINK, assignment.id, assignment.answer_token),
+    )
+
+
+def _lock_for_accept(assignment):
+    """Hold what the accept checks until the transaction ends: on PostgreSQL the person's and the
+    event's rows (SELECT ... FOR UPDATE); on SQLite the database's write lock, taken before
+    anything is read (the equivalent of BEGIN IMMEDIATE). Returns the fresh assignment."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            db.select(Person.id).where(Person.id == assignment.person_id).with_for_update()
+        )
+        db.session.execute(
+            db.select(Event.id).where(Event.id == assignment.event_id).with_for_update()
+        )
+    else:
+        db.session.execute(
+            sa.update(Person)
+            .where(Person.id == assignment.person_id)
+            .values(id=Person.id)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.refresh(assignment)
+    for other in assignment.event.assignments:
+        db.session.refresh(other)
+    return assignment
+
+
+def accept_offer(assignment, *, by=None, actor_label=""):
+    """The person says yes. Refused when the offer is no longer open, the seat is taken, or the
+    person holds another accepted event that overlaps (with the travel buffer).
+
+    Runs under `_lock_for_accept`, so of two accepts racing for one seat or one person's time,
+    exactly one wins; the partial unique index on accepted seats backs this up.
+    Side effects: accepted; other open offers for the same seat withdrawn and those persons told;
+    audit "assignment.accepted".
+    """
+    assignment = _lock_for_accept(assignment)
+    event = assignment.event
+    if assignment.status != AssignmentStatus.OFFERED:
+        raise SchedulingError(
+            _l(
+                "Forespørgslen er ikke længere åben (%(status)s).",
+                status=str(label(assignment.status)).lower(),
+            )
+        )
+    if event.status != EventStatus.PLANNED:
+        raise SchedulingError(
+            _l("Arrangementet er %(status)s.", status=str(label(event.status)).lower())
+        )
+    if assignment.expires_at is not None and assignment.expires_at <= clock.now():
+        raise SchedulingError(_l("Forespørgslen er udløbet."))
+    taken = next(
+        (
+            a
+            for a in event.assignments
+            if a.status == AssignmentStatus.ACCEPTED
+            and a.seat_role == assignment.seat_role
+            and a.seat_number == assignment.seat_number
+        ),
+        None,
+    )
+    if taken is not None:
+        raise SchedulingError(_l("Pladsen er allerede taget af en anden."))
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    if _overlapping_assignment(assignment.person_id, sessions, exclude_event_id=event.id):
+        raise SchedulingError(
+            _l("Du er optaget på det tidspunkt: du har sagt ja til et andet arrangement.")
+        )
+    _move_assignment(assignment, AssignmentStatus.ACCEPTED)
+    for other in event.assignments:
+        same_seat = (other.seat_role, other.seat_number) == (
+            assignment.seat_role,
+            assignment.seat_number,
+        )
+        if other is not assignment and same_seat and other.status == AssignmentStatus.OFFERED:
+            _move_assignment(other, AssignmentStatus.WITHDRAWN)
+            notifications.queue_templated(
+                "assignee_offer_taken", to=other.person.email, event=event, person=other.person
+            )
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise SchedulingError(_l("Pladsen er allerede taget af en anden.")) from None
+    audit.record("assignment.accepted", assignment, by=by, actor_label=actor_label)
+    return assignment
+
+
+def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
+    """The person says no. Side effects: declined (the seat goes back to the follow-up list);
+    audit "assignment.declined"."""
+    _move_assignment(assignment, AssignmentStatus.DECLINED)
+    assignment.decline_reason = reason
+    assignment.decline_note = note.strip()
+    db.session.flush()
+    audit.record(
+        "assignment.declined",
+        assignment,
+        by=by,
+        actor_label=actor_label,
+        after={"reason_id": reason.id if reason else None, "note": assignment.decline_note},
+    )
+
+
+def withdraw_assignment(assignment, *, by):
+    """The secretariat takes an offer or an accepted seat back. Side effects: withdrawn; the
+    person told; audit "assignment.withdrawn"."""
+    _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
+    db.session.flush()
+    audit.record("assignment.withdrawn", assignment, by=by)
+    notifications.queue_templated(
+        "assignee_offer_withdrawn",
+        to=assignment.person.email,
+        event=assignment.event,
+        person=assignment.person,
+    )
+
+
+# --- suggestions --------------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    person: Person
+    free: bool
+    available: bool
+    topic_match: bool
+    language_match: bool
+    events_this_term: int
+    experienced: bool
+    reasons: list = field(default_factory=list)
+
+    @property
+    def rank(self):
+        return (
+            not self.free,
+            not self.available,
+            not self.topic_match,
+            not self.language_match,
+            self.events_this_term,
+            self.person.first_name,
+        )
+
+
+def term_start(day):
+    """Terms run August-December and January-July."""
+    return day.replace(month=8, day=1) if day.month >= 8 else day.replace(month=1, day=1)
+
+
+def suggestions(event, seat_role):
+    """Active persons of the seat's role, best fit first, in a fixed number of queries.
+
+    Fit: free at that time (the overlap rule, buffer included), available by their weekly
+    pattern and away dates, topic and language match, fewest events this term; for a dialogue,
+    an experienced ambassador pairs with a newer one.
+    """
+    live_on_event = {
+        a.person_id for a in event.assignments if a.status in AssignmentStatus.live_states()
+    }
+    people = db.session.scalars(
+        db.select(Person)
+        .options(
+            selectinload(Person.topics),
+            selectinload(Person.availability_rules),
+            selectinload(Person.away_periods),
+        )
+        .where(
+            Person.active,
+            Person.is_ambassador if seat_role == SeatRole.AMBASSADOR else Person.is_resource_person,
+        )
+        .order_by(Person.first_name, Person.id)
+    ).all()
+    people = [p for p in people if p.id not in live_on_event]
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    busy = _busy_person_ids(sessions, exclude_event_id=event.id)
+    today = clock.today()
+    load = _accepted_since(term_start(today))
+    held_dialogues = _held_dialogues()
+    threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"]
+    request = event.request
+    wanted_language = request.language if request else "da"
+    partner_experienced = _partner_experience(event, seat_role, held_dialogues, threshold)
+    result = []
+    for person in people:
+        experienced = held_dialogues.get(person.id, 0) >= threshold
+        suggestion = Suggestion(
+            person=person,
+            free=person.id not in busy,
+            available=_available(person, sessions),
+            topic_match=request is None or request.topic is None or request.topic in person.topics,
+            language_match=wanted_language in person.language_codes,
+            events_this_term=load.get(person.id, 0),
+            experienced=experienced,
+        )
+        result.append(suggestion)
+    result.sort(key=lambda s: s.rank)
+    if partner_experienced is not None and event.offer_kind.code == "dialogue":
+        # Pair an experienced ambassador with a newer one: complementary experience first
+        # among those equally free and available.
+        result.sort(
+            key=lambda s: (not s.free, not s.available, s.experienced == partner_experienced)
+        )
+    return result
+
+
+def _busy_person_ids(sessions, *, exclude_event_id):
+    query = _accepted_overlapping(sessions, exclude_event_id=exclude_event_id)
+    return set(db.session.scalars(query.with_only_columns(Assignment.person_id)))
+
+
+def _accepted_since(day):
+    start = clock.local(day.year, day.month, day.day)
+    rows = db.session.execute(
+        db.select(Assignment.person_id, db.func.count())
+        .join(Assignment.event)
+        .where(
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            Event.status != EventStatus.CANCELLED,
+            Event.starts_at >= start,
+        )
+        .group_by(Assignment.person_id)
+    ).all()
+    return dict(rows)
+
+
+def _held_dialogues():
+    rows = db.session.execute(
+        db.select(Assignment.person_id, db.func.count())
+        .join(Assignment.event)
+        .where(
+            Assignment.status == AssignmentStatus.ACCEPTED,
+            Assignment.seat_role == SeatRole.AMBASSADOR,
+            Event.status == EventStatus.HELD,
+        )
+        .group_by(Assignment.person_id)
+    ).all()
+    return dict(rows)
+
+
+def _partner_experience(event, seat_role, held_dialogues, threshold):
+    """Whether the ambassador already on the event is experienced (None if nobody is yet)."""
+    for assignment in event.assignments:
+        if (
+            assignment.seat_role == seat_role
+            and assignment.status in AssignmentStatus.live_states()
+        ):
+            return held_dialogues.get(assignment.person_id, 0) >= threshold
+    return None
+
+
+def _available(person, sessions):
+    """By the person's weekly pattern (none set: any time) and away dates."""
+    for start, end in sessions:
+        local_start = start.astimezone(clock.COPENHAGEN)
+        local_end = end.astimezone(clock.COPENHAGEN)
+        day = local_start.date()
+        if any(p.starts_on <= day <= p.ends_on for p in person.away_periods):
+            return False
+        if person.availability_rules and not any(
+            rule.weekday == day.weekday()
+            and rule.starts_at <= local_start.time()
+            and local_end.time() <= rule.ends_at
+            for rule in person.availability_rules
+        ):
+            return False
+    return True
+
+
+def follow_up_event_ids(*, now, days=7):
+    """Events that need the secretariat: a seat whose last answer was no (or lapsed) with nobody
+    asked since, or starting within `days` without every seat accepted."""
+    events = db.session.scalars(
+        db.select(Event)
+        .options(selectinload(Event.assignments), joinedload(Event.offer_kind))
+        .where(Event.status == EventStatus.PLANNED, Event.starts_at > now)
+    ).all()
+    result = set()
+    for event in events:
+        event_seats = seats(event)
+        declined = any(seat.state == "declined" for seat in event_seats)
+        soon_and_short = event.starts_at < now + timedelta(days=days) and not all(
+            seat.accepted for seat in event_seats
+        )
+        if declined or soon_and_short:
+            result.add(event.id)
+    return result
+
+
+def assignment_for_answer(signed):
+    """The assignment an emailed answer link is for (LinkError if not genuine). Whether it can
+    still be answered is for the caller to show: see `answerable`."""
+    assignment_id, token = links.unsign(ANSWER_LINK, signed)
+    assignment = db.session.get(Assignment, assignment_id)
+    if (
+        assignment is None
+        or assignment.answer_token is None
+        or not links.tokens_match(assignment.answer_token, token)
+    ):
+        raise links.LinkError(ANSWER_LINK)
+    return assignment
+
+
+def answerable(assignment):
+    """None if the offer can be answered now, else why not: used, expired or cancelled."""
+    if assignment.event.status == EventStatus.CANCELLED:
+        return "cancelled"
+    if assignment.status != AssignmentStatus.OFFERED:
+        return "used"
+    if assignment.expires_at is not None and assignment.expires_at <= clock.now():
+        return "expired"
+    return None

@@ -24,6 +24,10 @@ PUBLIC_ENDPOINTS = {
     "public.propose_dates",
     "public.tracking_calendar",
     "public.lost_link",
+    # Assignees answer an offer from the emailed link, without logging in.
+    "offers.answer",
+    "offers.accept",
+    "offers.decline",
     "auth.login",
     "auth.logout",
 }

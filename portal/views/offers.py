@@ -1,0 +1,71 @@
+"""One-tap answers to an offer, from the emailed link (no login: the signed link is the key)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from .. import links
+from ..extensions import db
+from ..forms.assignee import AcceptForm, DeclineForm
+from ..models import DeclineReason
+from ..services import scheduling
+
+bp = Blueprint("offers", __name__, url_prefix="/svar")
+
+
+def _load(signed):
+    try:
+        return scheduling.assignment_for_answer(signed)
+    except links.LinkError:
+        abort(404)
+
+
+def _page(assignment, signed, status=200, error=None):
+    return render_template(
+        "assignee/answer.html",
+        assignment=assignment,
+        event=assignment.event,
+        signed=signed,
+        why_not=scheduling.answerable(assignment),
+        accept_form=AcceptForm(),
+        decline_form=DeclineForm(),
+        error=error,
+    ), status
+
+
+@bp.get("/<signed>")
+def answer(signed):
+    """Shows the offer and the buttons. Opening the link changes nothing."""
+    return _page(_load(signed), signed)
+
+
+@bp.post("/<signed>/ja")
+def accept(signed):
+    assignment = _load(signed)
+    if not AcceptForm().validate_on_submit():
+        abort(400)
+    try:
+        scheduling.accept_offer(assignment, actor_label=assignment.person.email)
+    except scheduling.SchedulingError as error:
+        db.session.rollback()
+        return _page(_load(signed), signed, status=409, error=str(error))
+    flash(_("Tak! Du har sagt ja. Sekretariatet og bestilleren får besked."), "success")
+    return redirect(url_for("offers.answer", signed=signed))
+
+
+@bp.post("/<signed>/nej")
+def decline(signed):
+    assignment = _load(signed)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _page(assignment, signed, status=422)
+    try:
+        scheduling.decline_offer(
+            assignment,
+            actor_label=assignment.person.email,
+            reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
+            note=form.note.data or "",
+        )
+    except scheduling.SchedulingError as error:
+        return _page(assignment, signed, status=409, error=str(error))
+    flash(_("Tak for dit svar. Vi spørger en anden."), "success")
+    return redirect(url_for("offers.answer", signed=signed))

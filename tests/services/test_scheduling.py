@@ -1,0 +1,506 @@
+"""Scheduling and staffing rules, tested on the service directly."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from portal import clock, links
+from portal.extensions import db
+from portal.models import Assignment, AuditEntry, OutboxMessage
+from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
+from portal.services import scheduling
+from tests.factories import (
+    make_ambassador,
+    make_event,
+    make_request,
+    make_scheduled,
+    offer_kind,
+)
+
+SEAT = {"seat_role": SeatRole.AMBASSADOR, "seat_number": 1}
+
+
+def _mails(kind):
+    return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
+
+
+def _offer(event, *persons, seat_number=1):
+    offered = scheduling.offer_seat(
+        event,
+        by=None,
+        seat_role=SeatRole.AMBASSADOR,
+        seat_number=seat_number,
+        persons=list(persons),
+    )
+    db.session.commit()
+    return offered
+
+
+def _accept(assignment):
+    scheduling.accept_offer(assignment)
+    db.session.commit()
+
+
+def _accepted_on(event, person, seat_number=1):
+    [assignment] = _offer(event, person, seat_number=seat_number)
+    _accept(assignment)
+    return assignment
+
+
+# --- scheduling -----------------------------------------------------------------------------
+
+
+def test_scheduling_a_request_plans_it_and_tells_the_requester():
+    request = make_request()
+    event = make_scheduled(request=request)
+    assert request.status == RequestStatus.PLANNED
+    assert request.event == event
+    assert len(event.sessions) == 1
+    assert [m.to_address for m in _mails("requester_event_scheduled")] == ["anne@example.org"]
+    assert (
+        db.session.scalar(db.select(AuditEntry.action).where(AuditEntry.object_type == "events"))
+        == "event.scheduled"
+    )
+
+
+def test_vink_can_schedule_its_own_talk_without_a_request():
+    event = make_scheduled("talk")
+    assert event.request is None
+    assert _mails("requester_event_scheduled") == []
+
+
+def test_an_advisory_course_has_several_sessions_up_to_its_maximum():
+    start = clock.now() + timedelta(days=10)
+    weekly = [(start + timedelta(weeks=i), start + timedelta(weeks=i, hours=2)) for i in range(4)]
+    event = scheduling.schedule_event(
+        by=None, offer_kind=offer_kind("advisory"), sessions=weekly, place="SSP", online=False
+    )
+    assert (event.starts_at, event.ends_at) == (weekly[0][0], weekly[-1][1])
+    too_many = [*weekly, (start + timedelta(weeks=5), start + timedelta(weeks=5, hours=2))]
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.schedule_event(
+            by=None, offer_kind=offer_kind("advisory"), sessions=too_many, place="SSP", online=False
+        )
+    db.session.rollback()
+
+
+def test_a_session_must_end_after_it_starts():
+    start = clock.now() + timedelta(days=3)
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.schedule_event(
+            by=None,
+            offer_kind=offer_kind("talk"),
+            sessions=[(start, start)],
+            place="x",
+            online=False,
+        )
+
+
+def test_the_seats_come_from_the_offer_kinds_staffing_needs():
+    event = make_scheduled("dialogue")
+    assert [(s.role, s.number, s.of, s.state) for s in scheduling.seats(event)] == [
+        (SeatRole.AMBASSADOR, 1, 2, "open"),
+        (SeatRole.AMBASSADOR, 2, 2, "open"),
+    ]
+    talk = make_scheduled("talk", starts_at=clock.now() + timedelta(days=20))
+    assert [(s.role, s.of) for s in scheduling.seats(talk)] == [(SeatRole.RESOURCE_PERSON, 1)]
+
+
+def test_a_dialogue_in_a_school_holiday_is_found_for_the_warning():
+    from portal.models import ClosedPeriod
+    from portal.models.enums import ClosedPeriodKind
+
+    day = clock.today() + timedelta(days=30)
+    db.session.add(
+        ClosedPeriod(
+            name="Vinterferie",
+            kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+            starts_on=day - timedelta(days=2),
+            ends_on=day + timedelta(days=2),
+        )
+    )
+    db.session.commit()
+    start = clock.local(day.year, day.month, day.day, 10)
+    assert [p.name for p in scheduling.closed_periods_during([(start, start)])] == ["Vinterferie"]
+    later = start + timedelta(days=10)
+    assert scheduling.closed_periods_during([(later, later)]) == []
+
+
+# --- offers and answers ---------------------------------------------------------------------
+
+
+def test_offering_a_seat_emails_a_one_tap_link_that_expires_with_the_deadline():
+    event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(days=10))
+    person = make_ambassador()
+    [assignment] = _offer(event, person)
+    assert assignment.status == AssignmentStatus.OFFERED
+    hours = offer_kind("dialogue").offer_deadline_hours
+    assert abs(assignment.expires_at - (clock.now() + timedelta(hours=hours))) < timedelta(
+        minutes=1
+    )
+    [mail] = _mails("assignee_offer")
+    assert mail.subject.startswith("Svar ønskes:")
+    assert scheduling.answer_url(assignment) in mail.body_text
+
+
+def test_an_offer_never_outlives_the_events_start():
+    event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(hours=5))
+    [assignment] = _offer(event, make_ambassador())
+    assert assignment.expires_at == event.starts_at
+
+
+def test_offering_to_several_the_first_to_accept_gets_the_seat():
+    event = make_scheduled("dialogue")
+    first, second = _offer(event, make_ambassador(), make_ambassador())
+    _accept(second)
+    assert second.status == AssignmentStatus.ACCEPTED
+    assert first.status == AssignmentStatus.WITHDRAWN
+    assert [m.to_address for m in _mails("assignee_offer_taken")] == [first.person.email]
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.accept_offer(first)
+    db.session.rollback()
+
+
+def test_a_seat_already_taken_cannot_be_offered_again():
+    event = make_scheduled("dialogue")
+    _accepted_on(event, make_ambassador())
+    with pytest.raises(scheduling.SchedulingError):
+        _offer(event, make_ambassador(), seat_number=1)
+    db.session.rollback()
+
+
+def test_a_resource_person_cannot_take_an_ambassador_seat():
+    from tests.factories import make_person
+
+    event = make_scheduled("dialogue")
+    with pytest.raises(scheduling.SchedulingError):
+        _offer(event, make_person(is_resource_person=True, is_ambassador=False))
+    db.session.rollback()
+
+
+def test_the_event_is_fully_staffed_when_every_seat_is_accepted():
+    event = make_scheduled("dialogue")
+    _accepted_on(event, make_ambassador(), seat_number=1)
+    assert not scheduling.is_fully_staffed(event)
+    _accepted_on(event, make_ambassador(), seat_number=2)
+    assert scheduling.is_fully_staffed(event)
+
+
+def test_a_declined_offer_puts_the_seat_on_the_follow_up_list():
+    event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(days=20))
+    [assignment] = _offer(event, make_ambassador())
+    assert event.id not in scheduling.follow_up_event_ids(now=clock.now())
+    scheduling.decline_offer(assignment, note="Eksamen")
+    db.session.commit()
+    assert scheduling.seats(event)[0].state == "declined"
+    assert event.id in scheduling.follow_up_event_ids(now=clock.now())
+
+
+def test_an_expired_offer_cannot_be_accepted():
+    event = make_scheduled("dialogue")
+    [assignment] = _offer(event, make_ambassador())
+    assignment.expires_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.accept_offer(assignment)
+    db.session.rollback()
+    assert assignment.status == AssignmentStatus.OFFERED
+
+
+# --- the overlap rule at its edges ----------------------------------------------------------
+
+
+def _two_events(first_start, first_minutes, second_start, second_minutes=90):
+    first = make_scheduled("dialogue", starts_at=first_start, minutes=first_minutes)
+    second = make_scheduled("dialogue", starts_at=second_start, minutes=second_minutes)
+    return first, second
+
+
+@pytest.mark.parametrize(
+    ("gap_minutes", "allowed"),
+    [(-30, False), (0, False), (30, False), (59, False), (60, True), (120, True)],
+)
+def test_a_person_cannot_accept_events_closer_than_the_travel_buffer(gap_minutes, allowed):
+    start = clock.local(2027, 2, 10, 9, 0)
+    first, second = _two_events(start, 90, start + timedelta(minutes=90 + gap_minutes))
+    person = make_ambassador()
+    _accepted_on(first, person)
+    [offer] = _offer(second, person)
+    if allowed:
+        _accept(offer)
+        assert offer.status == AssignmentStatus.ACCEPTED
+    else:
+        with pytest.raises(scheduling.SchedulingError, match="optaget"):
+            scheduling.accept_offer(offer)
+        db.session.rollback()
+        assert offer.status == AssignmentStatus.OFFERED
+
+
+def test_every_session_of_a_course_counts_for_the_overlap():
+    person = make_ambassador(is_resource_person=True)
+    start = clock.local(2027, 3, 1, 9, 0)
+    sessions = [
+        (start, start + timedelta(hours=2)),
+        (start + timedelta(weeks=1), start + timedelta(weeks=1, hours=2)),
+    ]
+    course = scheduling.schedule_event(
+        by=None, offer_kind=offer_kind("advisory"), sessions=sessions, place="SSP", online=False
+    )
+    db.session.commit()
+    [held] = scheduling.offer_seat(
+        course, by=None, seat_role=SeatRole.RESOURCE_PERSON, seat_number=1, persons=[person]
+    )
+    _accept(held)
+    talk = make_scheduled("talk", starts_at=start + timedelta(weeks=1, hours=1))
+    [offer] = scheduling.offer_seat(
+        talk, by=None, seat_role=SeatRole.RESOURCE_PERSON, seat_number=1, persons=[person]
+    )
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.accept_offer(offer)
+    db.session.rollback()
+
+
+def test_the_overlap_rule_counts_real_time_across_the_change_to_winter_time():
+    # 31 October 2027: clocks go back at 03.00 CEST to 02.00 CET. Stored in UTC, so an event at
+    # 01.00-02.00 and one at 03.00 are three real hours apart, not one.
+    first_start = clock.local(2027, 10, 31, 1, 0)
+    second_start = clock.local(2027, 10, 31, 3, 0)
+    assert second_start - first_start == timedelta(hours=3)
+    first, second = _two_events(first_start, 60, second_start)
+    person = make_ambassador()
+    _accepted_on(first, person)
+    [offer] = _offer(second, person)
+    _accept(offer)
+    assert offer.status == AssignmentStatus.ACCEPTED
+
+
+def test_the_overlap_rule_counts_real_time_across_the_change_to_summer_time():
+    # 28 March 2027: clocks jump from 02.00 CET to 03.00 CEST. 00.30-01.30 and 03.00 look 90
+    # minutes apart on the wall, but only 30 real minutes pass: less than the buffer.
+    first_start = clock.local(2027, 3, 28, 0, 30)
+    second_start = clock.local(2027, 3, 28, 3, 0)
+    first, second = _two_events(first_start, 60, second_start)
+    person = make_ambassador()
+    _accepted_on(first, person)
+    [offer] = _offer(second, person)
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.accept_offer(offer)
+    db.session.rollback()
+
+
+def test_a_cancelled_event_does_not_block_the_person():
+    start = clock.local(2027, 2, 10, 9, 0)
+    first, second = _two_events(start, 90, start)
+    person = make_ambassador()
+    _accepted_on(first, person)
+    scheduling.cancel_event(first, by=None, note="Sygdom")
+    db.session.commit()
+    [offer] = _offer(second, person)
+    _accept(offer)
+    assert offer.status == AssignmentStatus.ACCEPTED
+
+
+# --- rescheduling and cancelling --------------------------------------------------------------
+
+
+def test_rescheduling_tells_everyone_and_bumps_the_version():
+    request = make_request()
+    event = make_scheduled(request=request)
+    assignment = _accepted_on(event, make_ambassador())
+    version = event.version
+    start = event.starts_at + timedelta(days=1)
+    scheduling.reschedule_event(
+        event,
+        by=None,
+        sessions=[(start, start + timedelta(hours=1))],
+        place="Aulaen",
+        online=False,
+        expected_version=version,
+    )
+    db.session.commit()
+    assert event.version > version
+    assert event.place == "Aulaen"
+    assert [m.to_address for m in _mails("requester_event_rescheduled")] == ["anne@example.org"]
+    assert [m.to_address for m in _mails("assignee_event_rescheduled")] == [assignment.person.email]
+
+
+def test_a_stale_save_is_refused_with_what_the_other_person_changed():
+    event = make_scheduled()
+    seen = event.version
+    start = event.starts_at + timedelta(hours=2)
+    scheduling.reschedule_event(
+        event,
+        by=None,
+        sessions=[(start, start + timedelta(hours=1))],
+        place="Ny adresse",
+        online=False,
+        expected_version=seen,
+    )
+    db.session.commit()
+    with pytest.raises(scheduling.EditConflict) as conflict:
+        scheduling.reschedule_event(
+            event,
+            by=None,
+            sessions=[(start, start + timedelta(hours=1))],
+            place="Min adresse",
+            online=False,
+            expected_version=seen,
+        )
+    db.session.rollback()
+    [change] = conflict.value.changes
+    assert change.after["place"] == "Ny adresse"
+    assert event.place == "Ny adresse"
+
+
+def test_rescheduling_into_a_clash_for_an_accepted_person_is_refused():
+    start = clock.local(2027, 2, 10, 9, 0)
+    first, second = _two_events(start, 90, start + timedelta(days=1))
+    person = make_ambassador()
+    _accepted_on(first, person)
+    _accepted_on(second, person)
+    with pytest.raises(scheduling.SchedulingError, match="optaget"):
+        scheduling.reschedule_event(
+            second,
+            by=None,
+            sessions=[(start, start + timedelta(hours=1))],
+            place="x",
+            online=False,
+            expected_version=second.version,
+        )
+    db.session.rollback()
+
+
+def test_a_held_event_cannot_be_cancelled():
+    event = make_event(status=EventStatus.HELD, starts_at=clock.now() - timedelta(days=1))
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.cancel_event(event, by=None)
+    db.session.rollback()
+
+
+def test_cancelling_tells_the_requester_and_the_people():
+    request = make_request()
+    event = make_scheduled(request=request)
+    assignment = _accepted_on(event, make_ambassador())
+    scheduling.cancel_event(event, by=None, note="Skolen er lukket")
+    db.session.commit()
+    assert assignment.status == AssignmentStatus.WITHDRAWN
+    assert len(_mails("requester_event_cancelled")) == 1
+    assert len(_mails("assignee_event_cancelled")) == 1
+
+
+# --- suggestions ----------------------------------------------------------------------------
+
+
+def test_suggestions_put_free_available_and_matching_people_first():
+    from portal.models import AwayPeriod, Topic
+
+    request = make_request()
+    request.topic = db.session.scalars(db.select(Topic)).first()
+    start = clock.now() + timedelta(days=12)
+    event = make_scheduled(request=request, starts_at=start)
+    busy = make_ambassador(first_name="Busy")
+    away = make_ambassador(first_name="Away")
+    make_ambassador(first_name="Plain")
+    match = make_ambassador(first_name="Match")
+    match.topics = [request.topic]
+    away.away_periods = [
+        AwayPeriod(
+            starts_on=start.date() - timedelta(days=1), ends_on=start.date() + timedelta(days=1)
+        )
+    ]
+    db.session.commit()
+    _accepted_on(make_scheduled(starts_at=start), busy)
+    ranked = [s.person.first_name for s in scheduling.suggestions(event, SeatRole.AMBASSADOR)]
+    assert (
+        ranked.index("Match") < ranked.index("Plain") < ranked.index("Away") < ranked.index("Busy")
+    )
+
+
+def test_suggestions_take_a_constant_number_of_queries(count_queries):
+    event = make_scheduled()
+    for _ in range(3):
+        make_ambassador()
+    db.session.expire_all()
+    with count_queries() as few:
+        scheduling.suggestions(event, SeatRole.AMBASSADOR)
+    for _ in range(12):
+        make_ambassador()
+    db.session.expire_all()
+    with count_queries() as many:
+        scheduling.suggestions(event, SeatRole.AMBASSADOR)
+    assert many.count == few.count
+
+
+# --- the race ---------------------------------------------------------------------------------
+
+
+def _race(app, assignment_ids):
+    """Accept each assignment in its own thread, connection and transaction, all at once."""
+    barrier = threading.Barrier(len(assignment_ids))
+    results = {}
+
+    def accept(assignment_id):
+        with app.app_context():
+            assignment = db.session.get(Assignment, assignment_id)
+            barrier.wait()
+            try:
+                scheduling.accept_offer(assignment)
+                db.session.commit()
+                results[assignment_id] = "won"
+            except scheduling.SchedulingError as error:
+                db.session.rollback()
+                results[assignment_id] = str(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in assignment_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_two_people_racing_for_one_seat_exactly_one_wins(app):
+    event = make_scheduled()
+    offers = _offer(event, make_ambassador(), make_ambassador())
+    results = _race(app, [a.id for a in offers])
+    assert sorted(results.values()).count("won") == 1
+    [loser] = [r for r in results.values() if r != "won"]
+    assert "allerede" in loser or "ikke længere åben" in loser
+    db.session.expire_all()
+    accepted = db.session.scalars(
+        db.select(Assignment).where(Assignment.status == AssignmentStatus.ACCEPTED)
+    ).all()
+    assert len(accepted) == 1
+
+
+def test_one_person_racing_to_accept_two_overlapping_events_gets_one(app):
+    start = clock.now() + timedelta(days=15)
+    first, second = _two_events(start, 90, start + timedelta(minutes=30))
+    person = make_ambassador()
+    offers = [_offer(first, person)[0], _offer(second, person)[0]]
+    results = _race(app, [a.id for a in offers])
+    assert list(results.values()).count("won") == 1
+    [loser] = [r for r in results.values() if r != "won"]
+    assert "optaget" in loser
+    db.session.expire_all()
+    assert (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(Assignment)
+            .where(Assignment.status == AssignmentStatus.ACCEPTED)
+        )
+        == 1
+    )
+
+
+def test_the_answer_link_opens_only_its_own_assignment():
+    event = make_scheduled()
+    mine, other = _offer(event, make_ambassador(), make_ambassador())
+    signed = links.sign(scheduling.ANSWER_LINK, mine.id, mine.answer_token)
+    assert scheduling.assignment_for_answer(signed) == mine
+    forged = links.sign(scheduling.ANSWER_LINK, other.id, mine.answer_token)
+    with pytest.raises(links.LinkError):
+        scheduling.assignment_for_answer(forged)

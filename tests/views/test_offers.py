@@ -1,0 +1,96 @@
+"""The one-tap answer link in an offer email."""
+
+from datetime import timedelta
+
+from portal import clock, links
+from portal.extensions import db
+from portal.models import DeclineReason
+from portal.models.enums import AssignmentStatus, SeatRole
+from portal.services import scheduling
+from tests.factories import make_ambassador, make_scheduled
+
+
+def _offer(*people):
+    event = make_scheduled("dialogue")
+    offered = scheduling.offer_seat(
+        event,
+        by=None,
+        seat_role=SeatRole.AMBASSADOR,
+        seat_number=1,
+        persons=list(people or [make_ambassador()]),
+    )
+    db.session.commit()
+    return offered
+
+
+def _path(assignment):
+    return "/svar/" + links.sign(scheduling.ANSWER_LINK, assignment.id, assignment.answer_token)
+
+
+def test_opening_the_link_shows_the_event_and_changes_nothing(client):
+    [assignment] = _offer()
+    page = client.get(_path(assignment))
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Ja, jeg kommer" in text
+    assert "Husum Skole" in text
+    assert assignment.status == AssignmentStatus.OFFERED  # a mail scanner's GET does nothing
+
+
+def test_one_tap_accepts_and_the_link_then_says_it_was_used(client):
+    [assignment] = _offer()
+    response = client.post_form(_path(assignment) + "/ja")
+    assert response.status_code == 302
+    assert assignment.status == AssignmentStatus.ACCEPTED
+    text = client.get(_path(assignment)).get_data(as_text=True)
+    assert "Du har allerede svaret: accepteret." in text
+    assert "Ja, jeg kommer" not in text
+    again = client.post_form(_path(assignment) + "/ja")
+    assert again.status_code == 409
+
+
+def test_accepting_a_seat_someone_else_just_took_answers_clearly(client):
+    mine, theirs = _offer(make_ambassador(), make_ambassador())
+    scheduling.accept_offer(theirs)
+    db.session.commit()
+    response = client.post_form(_path(mine) + "/ja")
+    assert response.status_code == 409
+    assert "ikke længere åben" in response.get_data(as_text=True)
+    assert mine.status == AssignmentStatus.WITHDRAWN
+
+
+def test_declining_with_a_reason(client):
+    [assignment] = _offer()
+    reason = db.session.scalars(
+        db.select(DeclineReason).where(DeclineReason.label_da == "Jeg er optaget på tidspunktet")
+    ).one()
+    response = client.post_form(
+        _path(assignment) + "/nej", {"reason": reason.id, "note": "Eksamen"}
+    )
+    assert response.status_code == 302
+    assert assignment.status == AssignmentStatus.DECLINED
+    assert assignment.decline_reason == reason
+    assert assignment.decline_note == "Eksamen"
+
+
+def test_a_tampered_link_is_404(client):
+    [assignment] = _offer()
+    assert client.get(_path(assignment)[:-2] + "zz").status_code == 404
+    assert client.post_form(_path(assignment)[:-2] + "zz/ja").status_code == 404
+    assert assignment.status == AssignmentStatus.OFFERED
+
+
+def test_an_expired_offer_says_so(client):
+    [assignment] = _offer()
+    assignment.expires_at = clock.now() - timedelta(hours=1)
+    db.session.commit()
+    text = client.get(_path(assignment)).get_data(as_text=True)
+    assert "Forespørgslen er udløbet" in text
+    assert client.post_form(_path(assignment) + "/ja").status_code == 409
+    assert assignment.status == AssignmentStatus.OFFERED
+
+
+def test_the_answer_needs_a_csrf_token(client):
+    [assignment] = _offer()
+    assert client.post(_path(assignment) + "/ja").status_code == 400
+    assert assignment.status == AssignmentStatus.OFFERED
