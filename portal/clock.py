@@ -1,6 +1,6 @@
 """Time, in one place: stored in UTC, shown and reasoned about in Europe/Copenhagen."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -13,6 +13,11 @@ def now():
 def today():
     """Today's date in Copenhagen (not the server's time zone)."""
     return datetime.now(COPENHAGEN).date()
+
+
+def parse_day(text):
+    """A date from YYYY-MM-DD, None for nothing; ValueError for anything else."""
+    return date.fromisoformat(text) if text else None
 
 
 def local(year, month, day, hour=0, minute=0):

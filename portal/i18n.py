@@ -42,14 +42,32 @@ def date_and_time(value):
     return f"{long_date(value)} {short_time(value)}" if value else ""
 
 
+def weekday_name(value):
+    """mandag, tirsdag ... (Danish), Monday ... (English)."""
+    return format_date(value, "EEEE")
+
+
+def month_name(value):
+    """november 2026 / November 2026."""
+    return format_date(value, "LLLL y")
+
+
 def number(value):
     return format_decimal(value) if value is not None else ""
 
 
 def init_app(app):
     app.jinja_env.globals["url_for_external"] = _url_for_external
+    app.jinja_env.filters["local_date_iso"] = lambda value: (
+        value.astimezone(clock.COPENHAGEN).date().isoformat()
+    )
     app.jinja_env.filters.update(
-        long_date=long_date, short_time=short_time, date_and_time=date_and_time, number=number
+        long_date=long_date,
+        short_time=short_time,
+        date_and_time=date_and_time,
+        number=number,
+        weekday_name=weekday_name,
+        month_name=month_name,
     )
 
     @app.context_processor

@@ -7,8 +7,19 @@ from .models.enums import Role
 
 MENUS = {
     None: [("public.index", _l("Forside"))],
-    Role.SECRETARIAT: [("secretariat.index", _l("Overblik"))],
-    Role.ADMIN: [("secretariat.index", _l("Overblik")), ("admin.index", _l("Administration"))],
+    Role.SECRETARIAT: [
+        ("secretariat.index", _l("Overblik")),
+        ("secretariat.inbox", _l("Indbakke")),
+        ("secretariat.events", _l("Arrangementer")),
+        ("secretariat.calendar", _l("Kalender")),
+    ],
+    Role.ADMIN: [
+        ("secretariat.index", _l("Overblik")),
+        ("secretariat.inbox", _l("Indbakke")),
+        ("secretariat.events", _l("Arrangementer")),
+        ("secretariat.calendar", _l("Kalender")),
+        ("admin.index", _l("Administration")),
+    ],
     Role.ASSIGNEE: [("assignee.index", _l("Min side"))],
 }
 

@@ -2,10 +2,12 @@
 another date, and get lost links again. Every rule about a request's life is here."""
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from .. import clock, links
 from ..extensions import db
@@ -15,6 +17,7 @@ from ..models.enums import (
     AssignmentStatus,
     DateProposalSource,
     EventStatus,
+    OrganisationKind,
     RequestStatus,
 )
 from . import audit, notifications
@@ -421,6 +424,20 @@ PUBLIC_HISTORY_ACTIONS = (
 )
 
 
+def history_for_staff(request):
+    """Every audit entry about the request and its event, newest first, with who did it."""
+    conditions = [(AuditEntry.object_type == "requests") & (AuditEntry.object_id == request.id)]
+    if request.event is not None:
+        conditions.append(
+            (AuditEntry.object_type == "events") & (AuditEntry.object_id == request.event.id)
+        )
+    return db.session.scalars(
+        db.select(AuditEntry)
+        .where(db.or_(*conditions))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    ).all()
+
+
 def public_history(request):
     """Audit entries a requester may see about their request and its event, oldest first."""
     conditions = [(AuditEntry.object_type == "requests") & (AuditEntry.object_id == request.id)]
@@ -451,3 +468,156 @@ def public_status(request):
         accepted = sum(1 for a in event.assignments if a.status == AssignmentStatus.ACCEPTED)
         return "staffed" if accepted >= event.offer_kind.seats_needed else "planned"
     return "planning" if request.status == RequestStatus.PLANNING else "received"
+
+
+# --- the secretariat's inbox ----------------------------------------------------------------------
+
+
+@dataclass
+class InboxFilters:
+    status: RequestStatus | None = None
+    offer_kind_id: int | None = None
+    org_kind: OrganisationKind | None = None
+    district_id: int | None = None
+    year: int | None = None
+    q: str = ""
+
+    def conditions(self, skip=None):
+        """SQL conditions for every filter except `skip` (facet counts leave their own out)."""
+        found = []
+        if self.status and skip != "status":
+            found.append(Request.status == self.status)
+        if self.offer_kind_id and skip != "offer_kind":
+            found.append(Request.offer_kind_id == self.offer_kind_id)
+        if self.org_kind and skip != "org_kind":
+            found.append(Organisation.kind == self.org_kind)
+        if self.district_id and skip != "district":
+            found.append(Organisation.district_id == self.district_id)
+        if self.year and skip != "year":
+            found.append(_year_of(Request.submitted_at) == self.year)
+        if self.q:
+            pattern = f"%{self.q.strip()}%"
+            found.append(
+                db.or_(
+                    Organisation.name.ilike(pattern),
+                    Contact.name.ilike(pattern),
+                    Contact.email.ilike(pattern),
+                )
+            )
+        return found
+
+
+def _year_of(column):
+    return db.cast(db.func.extract("year", column), db.Integer)
+
+
+@dataclass
+class InboxPage:
+    needs_action: list
+    items: list
+    total: int
+    page: int
+    pages: int
+    counts: dict = field(default_factory=dict)
+
+
+def inbox(filters, *, now, page=1, per_page=25):
+    """Requests needing action first (new, new dates asked for, events to follow up), then the
+    filtered list, paginated, with counts per filter value. A fixed number of queries."""
+    base = (
+        db.select(Request)
+        .join(Request.organisation)
+        .join(Request.contact)
+        .where(*filters.conditions())
+    )
+    total = db.session.scalar(base.with_only_columns(db.func.count(Request.id)))
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = db.session.scalars(
+        base.options(
+            joinedload(Request.organisation).joinedload(Organisation.district),
+            joinedload(Request.contact),
+            joinedload(Request.offer_kind),
+            joinedload(Request.event),
+        )
+        .order_by(Request.submitted_at.desc(), Request.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return InboxPage(
+        needs_action=needs_action(now=now),
+        items=items,
+        total=total,
+        page=page,
+        pages=pages,
+        counts=_facet_counts(filters),
+    )
+
+
+def _facet_counts(filters):
+    facets = {
+        "status": Request.status,
+        "offer_kind": Request.offer_kind_id,
+        "org_kind": Organisation.kind,
+        "district": Organisation.district_id,
+        "year": _year_of(Request.submitted_at),
+    }
+    counts = {}
+    for name, column in facets.items():
+        rows = db.session.execute(
+            db.select(column, db.func.count(Request.id))
+            .select_from(Request)
+            .join(Request.organisation)
+            .join(Request.contact)
+            .where(*filters.conditions(skip=name))
+            .group_by(column)
+        ).all()
+        # Keys as the strings the filter form sends ("submitted", "3", "2026").
+        counts[name] = {str(value): count for value, count in rows}
+    return counts
+
+
+def needs_action(*, now):
+    """[(reason, request or event)]: new requests, new dates asked for, and events whose seats
+    need following up (a no to replace, or starting within 7 days not fully staffed)."""
+    from . import scheduling
+
+    new = db.session.scalars(
+        db.select(Request)
+        .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
+        .where(Request.status == RequestStatus.SUBMITTED)
+        .order_by(Request.submitted_at)
+    ).all()
+    new_dates = (
+        db.session.scalars(
+            db.select(Request)
+            .join(DateProposal, DateProposal.request_id == Request.id)
+            .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
+            .where(
+                DateProposal.source == DateProposalSource.REQUESTER,
+                DateProposal.handled_at.is_(None),
+                Request.status.in_(RequestStatus.open_states()),
+                DateProposal.id != _first_proposal_id(),
+            )
+            .order_by(DateProposal.created_at)
+        )
+        .unique()
+        .all()
+    )
+    follow_up = scheduling.follow_up_events(now=now)
+    return (
+        [("new", r) for r in new]
+        + [("new_dates", r) for r in new_dates]
+        + [("follow_up", e) for e in follow_up]
+    )
+
+
+def _first_proposal_id():
+    """The first proposal of a request holds its original wishes, not a change."""
+    first = db.aliased(DateProposal)
+    return (
+        db.select(db.func.min(first.id))
+        .where(first.request_id == DateProposal.request_id)
+        .correlate(DateProposal)
+        .scalar_subquery()
+    )

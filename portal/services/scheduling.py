@@ -23,6 +23,7 @@ from ..models import (
     Event,
     EventSession,
     Person,
+    Request,
 )
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
 from . import audit, notifications
@@ -274,6 +275,7 @@ def schedule_event(*, by, offer_kind, sessions, place, online, title="", request
     db.session.flush()
     audit.record("event.scheduled", event, by=by, after=_event_snapshot(event))
     if request is not None:
+        _mark_proposals_handled(request)
         _tell_requester(event, "requester_event_scheduled")
     return event
 
@@ -315,6 +317,7 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
     db.session.flush()  # bumps event.version
     audit.record("event.rescheduled", event, by=by, before=before, after=_event_snapshot(event))
     if event.request is not None:
+        _mark_proposals_handled(event.request)
         _tell_requester(event, "requester_event_rescheduled")
     for assignment in event.assignments:
         if assignment.status in AssignmentStatus.live_states():
@@ -377,6 +380,13 @@ def cancel_event(event, *, by, actor_label="", note=""):
     )
     if event.request is not None and actor_label != "requester":
         _tell_requester(event, "requester_event_cancelled")
+
+
+def _mark_proposals_handled(request):
+    """Scheduling or moving the event answers the dates the requester proposed."""
+    for proposal in request.date_proposals:
+        if proposal.handled_at is None:
+            proposal.handled_at = clock.now()
 
 
 def _tell_requester(event, kind):
@@ -728,14 +738,23 @@ def _available(person, sessions):
 
 
 def follow_up_event_ids(*, now, days=7):
-    """Events that need the secretariat: a seat whose last answer was no (or lapsed) with nobody
-    asked since, or starting within `days` without every seat accepted."""
+    return {event.id for event in follow_up_events(now=now, days=days)}
+
+
+def follow_up_events(*, now, days=7):
+    """Events that need the secretariat, soonest first: a seat whose last answer was no (or
+    lapsed) with nobody asked since, or starting within `days` without every seat accepted."""
     events = db.session.scalars(
         db.select(Event)
-        .options(selectinload(Event.assignments), joinedload(Event.offer_kind))
+        .options(
+            selectinload(Event.assignments),
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        )
         .where(Event.status == EventStatus.PLANNED, Event.starts_at > now)
+        .order_by(Event.starts_at)
     ).all()
-    result = set()
+    result = []
     for event in events:
         event_seats = seats(event)
         declined = any(seat.state == "declined" for seat in event_seats)
@@ -743,7 +762,7 @@ def follow_up_event_ids(*, now, days=7):
             seat.accepted for seat in event_seats
         )
         if declined or soon_and_short:
-            result.add(event.id)
+            result.append(event)
     return result
 
 
@@ -770,3 +789,70 @@ def answerable(assignment):
     if assignment.expires_at is not None and assignment.expires_at <= clock.now():
         return "expired"
     return None
+
+
+def history_for_staff(event):
+    """Audit entries about the event, its assignments and its attendance, newest first."""
+    assignment_ids = [a.id for a in event.assignments]
+    conditions = [(AuditEntry.object_type == "events") & (AuditEntry.object_id == event.id)]
+    if assignment_ids:
+        conditions.append(
+            (AuditEntry.object_type == "assignments") & AuditEntry.object_id.in_(assignment_ids)
+        )
+    if event.attendance is not None:
+        conditions.append(
+            (AuditEntry.object_type == "attendances")
+            & (AuditEntry.object_id == event.attendance.id)
+        )
+    return db.session.scalars(
+        db.select(AuditEntry)
+        .where(sa.or_(*conditions))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    ).all()
+
+
+def event_list(*, now, upcoming=True, limit=200):
+    """[(event, accepted seats, seats needed)]: upcoming soonest first, or past latest first."""
+    query = db.select(Event).options(
+        joinedload(Event.offer_kind),
+        joinedload(Event.request).joinedload(Request.organisation),
+        joinedload(Event.attendance),
+    )
+    if upcoming:
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at)
+    else:
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
+    events = db.session.scalars(query.limit(limit)).unique().all()
+    accepted = accepted_counts([e.id for e in events])
+    return [(e, accepted.get(e.id, 0), e.offer_kind.seats_needed) for e in events]
+
+
+def message_everyone(event, *, by, subject, body):
+    """Write to the requester and every accepted or offered person at once.
+
+    Side effects: one outbox message per recipient; audit "event.messaged". Returns how many."""
+    recipients = {
+        a.person.email for a in event.assignments if a.status in AssignmentStatus.live_states()
+    }
+    if event.request is not None and event.request.contact.anonymised_at is None:
+        recipients.add(event.request.contact.email)
+    for address in sorted(recipients):
+        notifications.queue_email(
+            to=address, subject=subject, body=body.strip() + "\n", kind="event_message"
+        )
+    audit.record(
+        "event.messaged", event, by=by, after={"subject": subject, "recipients": len(recipients)}
+    )
+    return len(recipients)
+
+
+def display_state(event, accepted, needed, *, now=None):
+    """What the secretariat sees: planned, staffed, awaiting_attendance, held or cancelled."""
+    now = now or clock.now()
+    if event.status == EventStatus.CANCELLED:
+        return "cancelled"
+    if event.status == EventStatus.HELD:
+        return "held"
+    if event.ends_at <= now:
+        return "awaiting_attendance"
+    return "staffed" if accepted >= needed else "planned"

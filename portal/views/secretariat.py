@@ -1,14 +1,47 @@
-"""The secretariat's workspace."""
+"""The secretariat's workspace: overview, inbox, triage, scheduling, staffing, attendance,
+calendar. Each view loads, validates, calls one service function, and redirects or renders."""
 
-from flask import Blueprint, render_template
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
+from ..extensions import db
+from ..forms.secretariat import (
+    AttendanceForm,
+    CancelForm,
+    DeclineRequestForm,
+    InboxFilterForm,
+    MessageForm,
+    OfferForm,
+    ScheduleForm,
+)
+from ..htmx import render_page_or_partial
+from ..models import Assignment, DeclineReason, Event, OfferKind, Person, Request
+from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
-from ..services import requests, scheduling
+from ..services import attendance, calendar_view, requests, scheduling
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 bp.before_request(require_roles(*STAFF))
+
+
+@bp.app_template_global()
+def event_state(event, accepted, needed):
+    return scheduling.display_state(event, accepted, needed)
+
+
 UPCOMING_DAYS = 14
+
+
+def _get_or_404(model, object_id):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.get("/")
@@ -18,4 +51,341 @@ def index():
         request_counts=requests.count_by_status(),
         days=UPCOMING_DAYS,
         upcoming=scheduling.upcoming_events(now=clock.now(), days=UPCOMING_DAYS),
+    )
+
+
+# --- inbox --------------------------------------------------------------------------------------
+
+
+@bp.get("/indbakke")
+def inbox():
+    form = InboxFilterForm(request.args)
+    filters = requests.InboxFilters()
+    if form.validate():
+        filters = requests.InboxFilters(
+            status=RequestStatus(form.status.data) if form.status.data else None,
+            offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
+            org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
+            district_id=int(form.bydel.data) if form.bydel.data else None,
+            year=int(form.aar.data) if form.aar.data else None,
+            q=form.q.data or "",
+        )
+    page = request.args.get("side", 1, type=int)
+    result = requests.inbox(filters, now=clock.now(), page=page)
+    return render_page_or_partial(
+        "secretariat/inbox.html",
+        "secretariat/_inbox_results.html",
+        form=form,
+        result=result,
+        args={k: v for k, v in request.args.items() if k != "side" and v},
+    )
+
+
+# --- a request ----------------------------------------------------------------------------------
+
+
+def _request_page(req, status=200, **forms):
+    kind = req.offer_kind
+    context = {
+        "req": req,
+        "history": requests.history_for_staff(req),
+        "decline_form": forms.get("decline_form") or DeclineRequestForm(),
+        "schedule_form": forms.get("schedule_form") or ScheduleForm(rows=kind.max_sessions),
+        "closed": forms.get("closed", []),
+        "error": forms.get("error"),
+    }
+    if not forms.get("schedule_form"):
+        context["schedule_form"].place.data = req.place
+        context["schedule_form"].online.data = req.online
+    return render_template("secretariat/request.html", **context), status
+
+
+@bp.get("/henvendelser/<int:request_id>")
+def request_detail(request_id):
+    return _request_page(_get_or_404(Request, request_id))
+
+
+@bp.post("/henvendelser/<int:request_id>/under-planlaegning")
+def start_planning(request_id):
+    req = _get_or_404(Request, request_id)
+    try:
+        requests.start_planning(req, by=current_user)
+    except requests.RequestError as error:
+        return _request_page(req, status=409, error=str(error))
+    flash(_("Henvendelsen er markeret som under planlægning."), "success")
+    return redirect(url_for(".request_detail", request_id=req.id))
+
+
+@bp.post("/henvendelser/<int:request_id>/afvis")
+def decline_request(request_id):
+    req = _get_or_404(Request, request_id)
+    form = DeclineRequestForm()
+    if not form.validate_on_submit():
+        return _request_page(req, status=422, decline_form=form)
+    try:
+        requests.decline_request(
+            req,
+            by=current_user,
+            reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
+            note=form.note.data or "",
+        )
+    except requests.RequestError as error:
+        return _request_page(req, status=409, decline_form=form, error=str(error))
+    flash(_("Henvendelsen er afvist, og bestilleren har fået besked."), "success")
+    return redirect(url_for(".request_detail", request_id=req.id))
+
+
+@bp.post("/henvendelser/<int:request_id>/planlaeg")
+def schedule_request(request_id):
+    req = _get_or_404(Request, request_id)
+    form = ScheduleForm(rows=req.offer_kind.max_sessions)
+    if not form.validate_on_submit():
+        return _request_page(req, status=422, schedule_form=form)
+    sessions = form.chosen_sessions()
+    closed = _closed_warning(req.offer_kind, sessions, form)
+    if closed:
+        return _request_page(req, status=422, schedule_form=form, closed=closed)
+    try:
+        event = scheduling.schedule_event(
+            by=current_user,
+            offer_kind=req.offer_kind,
+            sessions=sessions,
+            place=form.place.data or "",
+            online=bool(form.online.data),
+            request=req,
+        )
+    except (scheduling.SchedulingError, requests.RequestError) as error:
+        return _request_page(req, status=409, schedule_form=form, error=str(error))
+    flash(_("Arrangementet er planlagt, og bestilleren har fået datoen."), "success")
+    return redirect(url_for(".event_detail", event_id=event.id))
+
+
+def _closed_warning(offer_kind, sessions, form):
+    """School holidays matter for dialogues: warn before saving unless the user confirmed."""
+    if offer_kind.code != "dialogue" or form.confirm_closed.data:
+        return []
+    return scheduling.closed_periods_during(sessions)
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+@bp.get("/arrangementer")
+def events():
+    show = request.args.get("vis", "kommende")
+    return render_template(
+        "secretariat/events.html",
+        show=show,
+        rows=scheduling.event_list(now=clock.now(), upcoming=show != "tidligere"),
+    )
+
+
+@bp.route("/arrangementer/nyt", methods=["GET", "POST"])
+def new_event():
+    form = ScheduleForm(rows=4)
+    closed = []
+    if form.validate_on_submit():
+        kind = db.session.get(OfferKind, int(form.offer_kind.data or 0))
+        if kind is None:
+            abort(400)
+        sessions = form.chosen_sessions()
+        closed = _closed_warning(kind, sessions, form)
+        if not closed:
+            try:
+                event = scheduling.schedule_event(
+                    by=current_user,
+                    offer_kind=kind,
+                    sessions=sessions,
+                    place=form.place.data or "",
+                    online=bool(form.online.data),
+                    title=form.title.data or "",
+                )
+            except scheduling.SchedulingError as error:
+                form.sessions.errors.append(str(error))
+            else:
+                flash(_("Arrangementet er oprettet."), "success")
+                return redirect(url_for(".event_detail", event_id=event.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("secretariat/new_event.html", form=form, closed=closed), status
+
+
+def _event_page(event, status=200, **extra):
+    schedule_form = extra.pop("schedule_form", None)
+    if schedule_form is None:
+        schedule_form = ScheduleForm(rows=0)
+        schedule_form.prefill(event)
+    event_seats = scheduling.seats(event)
+    context = {
+        "event": event,
+        "seats": event_seats,
+        "display_state": scheduling.display_state(
+            event, sum(1 for seat in event_seats if seat.accepted), len(event_seats)
+        ),
+        "fully_staffed": scheduling.is_fully_staffed(event),
+        "suggestions": {
+            seat.role: scheduling.suggestions(event, seat.role)
+            for seat in event_seats
+            if not seat.accepted and not seat.offered
+        }
+        if event.starts_at > clock.now() and event.status.value == "planned"
+        else {},
+        "history": scheduling.history_for_staff(event),
+        "schedule_form": schedule_form,
+        "cancel_form": extra.pop("cancel_form", None) or CancelForm(),
+        "message_form": extra.pop("message_form", None) or MessageForm(),
+        "attendance_form": extra.pop("attendance_form", None) or _attendance_form(event),
+        "offer_form": extra.pop("offer_form", None) or OfferForm(),
+        "can_record": attendance.can_record_now(event),
+        "conflict": extra.pop("conflict", None),
+        "error": extra.pop("error", None),
+        "closed": extra.pop("closed", []),
+    }
+    return render_page_or_partial(
+        "secretariat/event.html", "secretariat/_event_body.html", status, **context
+    )
+
+
+def _attendance_form(event):
+    form = AttendanceForm()
+    if event.attendance is not None and request.method == "GET":
+        for name in ("students", "staff", "parents", "other", "note"):
+            getattr(form, name).data = getattr(event.attendance, name)
+    return form
+
+
+@bp.get("/arrangementer/<int:event_id>")
+def event_detail(event_id):
+    return _event_page(_get_or_404(Event, event_id))
+
+
+@bp.post("/arrangementer/<int:event_id>/flyt")
+def reschedule(event_id):
+    event = _get_or_404(Event, event_id)
+    form = ScheduleForm(rows=0)
+    if not form.validate_on_submit():
+        return _event_page(event, status=422, schedule_form=form)
+    sessions = form.chosen_sessions()
+    closed = _closed_warning(event.offer_kind, sessions, form)
+    if closed:
+        return _event_page(event, status=422, schedule_form=form, closed=closed)
+    try:
+        scheduling.reschedule_event(
+            event,
+            by=current_user,
+            sessions=sessions,
+            place=form.place.data or "",
+            online=bool(form.online.data),
+            expected_version=int(form.version.data or 0),
+        )
+        db.session.flush()
+    except scheduling.EditConflict as conflict:
+        db.session.rollback()
+        return _event_page(event, status=409, schedule_form=form, conflict=conflict)
+    except StaleDataError:
+        # Somebody saved between our check and our write: the same conflict, found later.
+        db.session.rollback()
+        event = _get_or_404(Event, event_id)
+        conflict = scheduling.EditConflict(
+            event, scheduling.changes_since(event, int(form.version.data or 0))
+        )
+        return _event_page(event, status=409, schedule_form=form, conflict=conflict)
+    except scheduling.SchedulingError as error:
+        db.session.rollback()
+        return _event_page(event, status=409, schedule_form=form, error=str(error))
+    flash(_("Arrangementet er flyttet, og alle involverede har fået besked."), "success")
+    return redirect(url_for(".event_detail", event_id=event.id))
+
+
+@bp.post("/arrangementer/<int:event_id>/aflys")
+def cancel(event_id):
+    event = _get_or_404(Event, event_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _event_page(event, status=422, cancel_form=form)
+    try:
+        scheduling.cancel_event(event, by=current_user, note=form.note.data or "")
+    except scheduling.SchedulingError as error:
+        return _event_page(event, status=409, error=str(error))
+    flash(_("Arrangementet er aflyst, og alle involverede har fået besked."), "success")
+    return redirect(url_for(".event_detail", event_id=event.id))
+
+
+@bp.post("/arrangementer/<int:event_id>/forespoerg")
+def offer(event_id):
+    event = _get_or_404(Event, event_id)
+    form = OfferForm()
+    if not form.validate_on_submit():
+        return _event_page(
+            event, status=422, offer_form=form, error=_("Vælg mindst én person at forespørge.")
+        )
+    role_value, _sep, number = form.seat.data.partition(":")
+    try:
+        seat_role, seat_number = SeatRole(role_value), int(number)
+    except ValueError:
+        abort(400)
+    persons = db.session.scalars(db.select(Person).where(Person.id.in_(form.persons.data))).all()
+    try:
+        scheduling.offer_seat(
+            event, by=current_user, seat_role=seat_role, seat_number=seat_number, persons=persons
+        )
+    except scheduling.SchedulingError as error:
+        db.session.rollback()
+        return _event_page(event, status=409, error=str(error))
+    flash(_("Forespørgslen er sendt."), "success")
+    return redirect(url_for(".event_detail", event_id=event.id))
+
+
+@bp.post("/tildelinger/<int:assignment_id>/traek-tilbage")
+def withdraw_assignment(assignment_id):
+    assignment = _get_or_404(Assignment, assignment_id)  # CSRF: checked for every POST
+    try:
+        scheduling.withdraw_assignment(assignment, by=current_user)
+    except scheduling.SchedulingError as error:
+        return _event_page(assignment.event, status=409, error=str(error))
+    flash(_("Forespørgslen er trukket tilbage, og personen har fået besked."), "success")
+    return redirect(url_for(".event_detail", event_id=assignment.event_id))
+
+
+@bp.post("/arrangementer/<int:event_id>/besked")
+def message(event_id):
+    event = _get_or_404(Event, event_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _event_page(event, status=422, message_form=form)
+    sent = scheduling.message_everyone(
+        event, by=current_user, subject=form.subject.data, body=form.body.data
+    )
+    flash(_("Beskeden er sendt til %(n)s modtagere.", n=sent), "success")
+    return redirect(url_for(".event_detail", event_id=event.id))
+
+
+@bp.post("/arrangementer/<int:event_id>/fremmoede")
+def record_attendance(event_id):
+    event = _get_or_404(Event, event_id)
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        return _event_page(event, status=422, attendance_form=form)
+    try:
+        attendance.record_attendance(
+            event, by=current_user, counts=form.counts(), note=form.note.data or ""
+        )
+    except scheduling.SchedulingError as error:
+        return _event_page(event, status=409, attendance_form=form, error=str(error))
+    flash(_("Fremmødet er gemt."), "success")
+    return redirect(url_for(".event_detail", event_id=event.id))
+
+
+# --- calendar -----------------------------------------------------------------------------------
+
+
+@bp.get("/kalender")
+def calendar():
+    view = "maaned" if request.args.get("visning") == "maaned" else "uge"
+    try:
+        day = clock.parse_day(request.args.get("dato")) or clock.today()
+    except ValueError:
+        abort(400)
+    grid = calendar_view.month(day) if view == "maaned" else calendar_view.week(day)
+    return render_template(
+        "secretariat/calendar.html", view=view, grid=grid, day=day, step=timedelta(days=7)
     )

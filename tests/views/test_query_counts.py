@@ -1,38 +1,61 @@
 """A page's query count does not grow with the data (1x and 10x demo data)."""
 
-import pytest
-
-from portal import demo
+from portal import clock, demo
 from portal.extensions import db
+from portal.models import Event, Request
+from portal.models.enums import EventStatus, RequestStatus
 
-PAGES = {
-    "sekretariat@vink.example.org": ["/sekretariat/"],
-    "admin@vink.example.org": ["/admin/", "/sekretariat/"],
-    "ambassador@vink.example.org": ["/mig/"],
-    None: ["/", "/log-ind"],
-}
+STAFF = "sekretariat@vink.example.org"
 
 
-def _measure(app, count_queries):
+def _pages():
+    """The pages to guard, with ids from the first copy of the demo data (there at 1x and 10x)."""
+    future = db.session.scalars(
+        db.select(Event)
+        .where(Event.status == EventStatus.PLANNED, Event.starts_at > clock.now())
+        .order_by(Event.id)
+    ).first()
+    submitted = db.session.scalars(
+        db.select(Request).where(Request.status == RequestStatus.SUBMITTED).order_by(Request.id)
+    ).first()
+    return {
+        STAFF: [
+            "/sekretariat/",
+            "/sekretariat/indbakke",
+            "/sekretariat/indbakke?status=planned&q=skole",
+            f"/sekretariat/arrangementer/{future.id}",
+            f"/sekretariat/henvendelser/{submitted.id}",
+            "/sekretariat/arrangementer",
+            "/sekretariat/kalender",
+            "/sekretariat/kalender?visning=maaned",
+        ],
+        "admin@vink.example.org": ["/admin/"],
+        "ambassador@vink.example.org": ["/mig/"],
+        None: ["/", "/log-ind", "/bestil?tilbud=dialogue"],
+    }
+
+
+def _measure(app, count_queries, pages):
     counts = {}
-    for email, paths in PAGES.items():
+    for email, paths in pages.items():
         client = app.test_client()
         if email:
             client.post_form("/log-ind", {"email": email, "password": demo.DEMO_PASSWORD})
         for path in paths:
             with count_queries() as counted:
-                assert client.get(path).status_code == 200
+                assert client.get(path).status_code == 200, path
             counts[(email, path)] = counted.count
     return counts
 
 
-@pytest.mark.parametrize("growth", [10])
-def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries, growth):
+def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
     demo.load(scale=1)
     db.session.commit()
-    at_1x = _measure(app, count_queries)
-    demo.load(scale=growth - 1, first_copy=1)
+    pages = _pages()
+    at_1x = _measure(app, count_queries, pages)
+    demo.load(scale=9, first_copy=1)
     db.session.commit()
-    at_10x = _measure(app, count_queries)
+    at_10x = _measure(app, count_queries, pages)
     assert at_10x == at_1x
-    assert max(at_1x.values()) <= 8, at_1x
+    print("\nqueries per page:", {path: n for (_email, path), n in at_1x.items()})
+    assert max(at_1x.values()) <= 25, at_1x

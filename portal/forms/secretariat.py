@@ -1,0 +1,219 @@
+"""The secretariat's forms: inbox filters, triage, scheduling, staffing, attendance."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import clock
+from ..labels import label
+from ..models.enums import OrganisationKind, RequestStatus
+from ..services import catalogue
+from .public import choices
+
+
+class InboxFilterForm(FlaskForm):
+    """Filters travel in the URL (GET), so a filtered inbox can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Søg i organisation og kontakt"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    tilbud = SelectField(_l("Tilbud"), validators=[Optional()])
+    orgtype = SelectField(_l("Organisationstype"), validators=[Optional()])
+    bydel = SelectField(_l("Bydel"), validators=[Optional()])
+    aar = SelectField(_l("År"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _l("Alle"))]
+        self.status.choices = choices([*everything, *((s.value, label(s)) for s in RequestStatus)])
+        self.tilbud.choices = choices(
+            [*everything, *((str(k.id), k.name_da) for k in catalogue.active_offer_kinds())]
+        )
+        self.orgtype.choices = choices(
+            [*everything, *((k.value, label(k)) for k in OrganisationKind)]
+        )
+        self.bydel.choices = choices(
+            [*everything, *((str(d.id), d.name) for d in catalogue.districts())]
+        )
+        this_year = clock.today().year
+        self.aar.choices = choices(
+            [*everything, *((str(y), str(y)) for y in range(this_year + 1, this_year - 6, -1))]
+        )
+
+
+class DeclineRequestForm(FlaskForm):
+    # No Optional(): it would skip validate_reason, which allows a note instead of a reason.
+    reason = SelectField(_l("Begrundelse"), coerce=int, validate_choice=False, default=0)
+    note = TextAreaField(_l("Besked til bestilleren"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = choices(
+            [
+                (0, _l("Vælg begrundelse")),
+                *((r.id, r.label_da) for r in catalogue.request_decline_reasons()),
+            ]
+        )
+
+    def validate_reason(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Vælg en begrundelse fra listen."))
+        if not field.data and not (self.note.data or "").strip():
+            raise ValidationError(_l("Vælg en begrundelse, eller skriv en."))
+
+
+class SessionForm(Form):
+    day = DateField(_l("Dato"), validators=[Optional()])
+    starts = TimeField(_l("Fra kl."), validators=[Optional()])
+    ends = TimeField(_l("Til kl."), validators=[Optional()])
+
+    def as_utc(self):
+        """(start, end) in UTC from Copenhagen wall-clock time, or None for an empty row."""
+        if not (self.day.data and self.starts.data and self.ends.data):
+            return None
+        day = self.day.data
+        return (
+            clock.local(
+                day.year, day.month, day.day, self.starts.data.hour, self.starts.data.minute
+            ),
+            clock.local(day.year, day.month, day.day, self.ends.data.hour, self.ends.data.minute),
+        )
+
+
+class ScheduleForm(FlaskForm):
+    """Schedule or move an event: one row per session (an advisory course may have several)."""
+
+    offer_kind = SelectField(_l("Tilbud"), validators=[Optional()])
+    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
+    sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=8)
+    place = StringField(_l("Sted"), validators=[Optional(), Length(max=300)])
+    online = BooleanField(_l("Online"))
+    version = HiddenField()
+    confirm_closed = BooleanField(_l("Planlæg alligevel, selv om datoen ligger i en lukkeperiode"))
+
+    def __init__(self, *args, rows=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_kind.choices = choices(
+            (str(k.id), k.name_da) for k in catalogue.active_offer_kinds()
+        )
+        while len(self.sessions.entries) < rows:
+            self.sessions.append_entry()
+
+    def chosen_sessions(self):
+        return [s for s in (entry.form.as_utc() for entry in self.sessions) if s]
+
+    def validate_sessions(self, field):
+        complete = self.chosen_sessions()
+        partial = [
+            e
+            for e in field.entries
+            if any([e.form.day.data, e.form.starts.data, e.form.ends.data])
+            and e.form.as_utc() is None
+        ]
+        if partial:
+            raise ValidationError(_l("Udfyld dato, start og slut for hvert møde."))
+        if not complete:
+            raise ValidationError(_l("Angiv dato og tidspunkt."))
+
+    def validate_place(self, field):
+        if not self.online.data and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv, hvor det foregår."))
+
+    def prefill(self, event):
+        """Show an event's current sessions and place (GET of the edit form)."""
+        self.sessions.entries = []
+        for session in event.sessions:
+            start = session.starts_at.astimezone(clock.COPENHAGEN)
+            end = session.ends_at.astimezone(clock.COPENHAGEN)
+            self.sessions.append_entry(
+                {"day": start.date(), "starts": start.time(), "ends": end.time()}
+            )
+        self.place.data = event.place
+        self.online.data = event.online
+        self.version.data = str(event.version)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class OfferForm(FlaskForm):
+    seat = HiddenField(validators=[DataRequired()])
+    persons = MultiCheckboxField(
+        _l("Forespørg"),
+        coerce=int,
+        validate_choice=False,
+        validators=[DataRequired(_l("Vælg mindst én person."))],
+    )
+
+
+class CancelForm(FlaskForm):
+    note = TextAreaField(
+        _l("Begrundelse (sendes til bestiller og personer)"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class MessageForm(FlaskForm):
+    subject = StringField(
+        _l("Emne"), validators=[DataRequired(_l("Skriv et emne.")), Length(max=200)]
+    )
+    body = TextAreaField(
+        _l("Besked"), validators=[DataRequired(_l("Skriv en besked.")), Length(max=5000)]
+    )
+
+
+class AttendanceForm(FlaskForm):
+    students = IntegerField(
+        _l("Elever"),
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
+    )
+    staff = IntegerField(
+        _l("Personale"),
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
+    )
+    parents = IntegerField(
+        _l("Forældre"),
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
+    )
+    other = IntegerField(
+        _l("Andre"),
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
+    )
+    note = TextAreaField(_l("Bemærkning"), validators=[Optional(), Length(max=2000)])
+
+    def counts(self):
+        return {
+            name: getattr(self, name).data or 0
+            for name in ("students", "staff", "parents", "other")
+        }
