@@ -1,0 +1,75 @@
+"""A dialogue request walks from the inbox to fully staffed to held with attendance, in a real
+browser: the secretariat schedules and offers, two ambassadors answer from their email links."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from portal import clock, demo
+from portal.extensions import db
+from portal.models import Assignment, Request
+from portal.models.enums import EventStatus
+from portal.services import scheduling
+from tests.browser.conftest import browser_login
+from tests.factories import make_ambassador, make_request
+
+
+def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, monkeypatch):
+    make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
+    make_request(organisation_name="Tingbjerg Skole")
+    yasmin = make_ambassador(first_name="Yasmin", last_name="Haddad")
+    amina = make_ambassador(first_name="Amina", last_name="Yusuf")
+
+    staff = new_page()
+    browser_login(staff, "sara@example.org")
+    staff.click("a:has-text('Indbakke')")
+    staff.click("a:has-text('Ung-til-ung dialog: Tingbjerg Skole')")
+    assert staff.locator("h1").inner_text() == "Ung-til-ung dialog: Tingbjerg Skole"
+
+    day = clock.today() + timedelta(days=9)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    staff.fill("#sessions-0-day", day.isoformat())
+    staff.fill("#sessions-0-starts", "10:00")
+    staff.fill("#sessions-0-ends", "11:30")
+    staff.click("button:has-text('Planlæg arrangement')")
+    staff.wait_for_selector("text=Dialogambassadør 1 af 2")
+    if staff.locator("text=Datoen ligger i en lukkeperiode").count():
+        staff.check("#confirm_closed")
+        staff.click("button:has-text('Planlæg arrangement')")
+        staff.wait_for_selector("text=Dialogambassadør 1 af 2")
+
+    # Offer each seat from the suggestions.
+    for person in (yasmin, amina):
+        staff.locator("form:has(input[name=seat])").first.locator(
+            f"input[name=persons][value='{person.id}']"
+        ).check()
+        staff.locator("form:has(input[name=seat])").first.locator(
+            "button:has-text('Send forespørgsel')"
+        ).click()
+        staff.wait_for_selector("text=Forespørgslen er sendt.")
+
+    # Each ambassador answers from the link in their email, on a phone.
+    db.session.expire_all()
+    for assignment in db.session.scalars(db.select(Assignment)).all():
+        phone = new_page(width=390, height=844)
+        phone.goto(urlsplit(scheduling.answer_url(assignment)).path)
+        phone.click("button:has-text('Ja, jeg kommer')")
+        phone.wait_for_selector("text=Du har sagt ja")
+
+    staff.reload()
+    assert "Bemanding · Bemandet" in staff.inner_text("main")
+
+    # The day after: the event has ended; attendance is recorded and it is held.
+    event = db.session.scalars(db.select(Request)).one().event
+    later = event.ends_at + timedelta(hours=20)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    staff.reload()
+    staff.fill("#students", "23")
+    staff.fill("#staff", "2")
+    staff.click("button:has-text('Gem fremmøde')")
+    staff.wait_for_selector("text=Fremmødet er gemt.")
+    db.session.expire_all()
+    event = db.session.get(type(event), event.id)
+    assert event.status == EventStatus.HELD
+    assert event.attendance.total == 25
+    assert "Afholdt" in staff.inner_text("main")
