@@ -47,6 +47,11 @@ def weekday_name(value):
     return format_date(value, "EEEE")
 
 
+def short_day(value):
+    """man. 16. nov. (da) / Mon 16 Nov (en)."""
+    return format_date(value, "EEE d. MMM" if current_locale() == "da" else "EEE d MMM")
+
+
 def month_name(value):
     """november 2026 / November 2026."""
     return format_date(value, "LLLL y")
@@ -67,6 +72,7 @@ def init_app(app):
         date_and_time=date_and_time,
         number=number,
         weekday_name=weekday_name,
+        short_day=short_day,
         month_name=month_name,
     )
 
