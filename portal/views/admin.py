@@ -1,14 +1,26 @@
-"""Administration: accounts, the resource panel, reference data, targets."""
+"""Administration: accounts, targets, and the reference data the portal works from."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from .. import clock
-from ..models.enums import Role
+from ..extensions import db
+from ..forms.admin import ClosedPeriodForm, DeclineReasonForm
+from ..models import ClosedPeriod, DeclineReason
+from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Role
 from ..permissions import require_roles
-from ..services import accounts, reporting
+from ..services import accounts, reference, reporting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
+
+
+def _get_or_404(model, object_id):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.get("/")
@@ -20,3 +32,55 @@ def index():
         year=year,
         targets=reporting.targets_for(year),
     )
+
+
+@bp.route("/lukkeperioder", methods=["GET", "POST"])
+def closed_periods():
+    form = ClosedPeriodForm()
+    if form.validate_on_submit():
+        reference.add_closed_period(
+            by=current_user,
+            name=form.name.data,
+            kind=ClosedPeriodKind(form.kind.data),
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+        )
+        flash(_("Lukkeperioden er tilføjet."), "success")
+        return redirect(url_for(".closed_periods"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/closed_periods.html", form=form, periods=reference.closed_periods()
+    ), status
+
+
+@bp.post("/lukkeperioder/<int:period_id>/slet")
+def delete_closed_period(period_id):
+    reference.delete_closed_period(_get_or_404(ClosedPeriod, period_id), by=current_user)
+    flash(_("Lukkeperioden er slettet."), "success")
+    return redirect(url_for(".closed_periods"))
+
+
+@bp.route("/afslagsgrunde", methods=["GET", "POST"])
+def decline_reasons():
+    form = DeclineReasonForm()
+    if form.validate_on_submit():
+        reference.add_decline_reason(
+            by=current_user,
+            scope=DeclineReasonScope(form.scope.data),
+            label_da=form.label_da.data,
+            label_en=form.label_en.data or "",
+        )
+        flash(_("Begrundelsen er tilføjet."), "success")
+        return redirect(url_for(".decline_reasons"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/decline_reasons.html", form=form, reasons=reference.decline_reasons()
+    ), status
+
+
+@bp.post("/afslagsgrunde/<int:reason_id>/vis-skjul")
+def toggle_decline_reason(reason_id):
+    reason = _get_or_404(DeclineReason, reason_id)
+    reference.set_decline_reason_active(reason, by=current_user, active=not reason.active)
+    flash(_("Begrundelsen vises nu.") if reason.active else _("Begrundelsen er skjult."), "success")
+    return redirect(url_for(".decline_reasons"))

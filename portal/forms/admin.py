@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..models.enums import ClosedPeriodKind, DeclineReasonScope
+from .public import choices
+
+
+class ClosedPeriodForm(FlaskForm):
+    name = StringField(
+        _l("Navn"),
+        validators=[DataRequired(_l("Skriv et navn, fx Vinterferie 2027.")), Length(max=120)],
+    )
+    kind = SelectField(
+        _l("Type"),
+        choices=choices(
+            [
+                (ClosedPeriodKind.SCHOOL_HOLIDAY.value, _l("Skoleferie")),
+                (ClosedPeriodKind.CLOSURE.value, _l("VINK er lukket")),
+            ]
+        ),
+        validators=[DataRequired()],
+    )
+    starts_on = DateField(_l("Fra og med"), validators=[InputRequired(_l("Vælg en startdato."))])
+    ends_on = DateField(_l("Til og med"), validators=[InputRequired(_l("Vælg en slutdato."))])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(
+                _l("Slutdatoen skal være samme dag som startdatoen eller senere.")
+            )
+
+
+class DeclineReasonForm(FlaskForm):
+    scope = SelectField(
+        _l("Bruges når"),
+        choices=choices(
+            [
+                (DeclineReasonScope.REQUEST.value, _l("sekretariatet afviser en henvendelse")),
+                (
+                    DeclineReasonScope.ASSIGNMENT.value,
+                    _l("en person siger nej til en forespørgsel"),
+                ),
+            ]
+        ),
+        validators=[DataRequired()],
+    )
+    label_da = StringField(
+        _l("Tekst på dansk"), validators=[DataRequired(_l("Skriv teksten.")), Length(max=200)]
+    )
+    label_en = StringField(_l("Tekst på engelsk"), validators=[Optional(), Length(max=200)])
