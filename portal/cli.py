@@ -14,6 +14,7 @@ def init_app(app):
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(send_reminders_command)
 
 
 @click.command("create-user")
@@ -77,3 +78,13 @@ def send_mail_command(loop, interval):
         if not loop:
             return
         time.sleep(interval)
+
+
+@click.command("send-reminders")
+def send_reminders_command():
+    """Reminders, lapsed offers and the offer chain (run every 15 minutes; safe to repeat)."""
+    from .services.reminders import send_reminders
+
+    counts = send_reminders()
+    db.session.commit()
+    click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))

@@ -179,6 +179,7 @@ def load(scale=1, today=None, first_copy=0):
     for copy in range(first_copy, first_copy + scale):
         builder.build_copy(copy)
     if first_copy == 0:
+        builder.give_demo_logins_an_open_offer()
         builder.add_year_data()
     audit.record(
         "demo_data.loaded", actor_label="system", object_type="demo", after={"scale": scale}
@@ -512,6 +513,7 @@ class _Builder:
             if status in (AssignmentStatus.OFFERED, AssignmentStatus.LAPSED)
             else offered + timedelta(hours=self.rng.randint(2, 40)),
             expires_at=offered + deadline,
+            answer_token=secrets.token_urlsafe(32),
         )
         if status == AssignmentStatus.DECLINED:
             assignment.decline_reason = self.rng.choice(self.assignment_reasons)
@@ -539,6 +541,45 @@ class _Builder:
             event.title = title
 
     # --- once, whatever the scale -------------------------------------------------------------
+    def give_demo_logins_an_open_offer(self):
+        """Each demo assignee has an offer waiting, so "my page" shows its answer buttons."""
+        db.session.flush()
+        for person in self.first_copy_persons:
+            if person.email in self.featured:
+                found = self._open_seat_for(person)
+                if found is not None:
+                    event, role, seat = found
+                    self._assignment(event, person, role, seat, AssignmentStatus.OFFERED)
+
+    def _open_seat_for(self, person):
+        """(event, role, seat number) of a future seat nobody holds or is asked for, that the
+        person is free for; latest events first."""
+        events = db.session.scalars(
+            db.select(Event)
+            .where(Event.status == EventStatus.PLANNED, Event.starts_at > self.now)
+            .order_by(Event.starts_at.desc())
+        ).all()
+        for event in events:
+            if any(
+                a.person_id == person.id and a.status in AssignmentStatus.live_states()
+                for a in event.assignments
+            ):
+                continue
+            if self._free([person], event) is None:
+                continue
+            for need in event.offer_kind.staffing_needs:
+                if need.seat_role not in person.seat_roles:
+                    continue
+                taken = {
+                    a.seat_number
+                    for a in event.assignments
+                    if a.seat_role == need.seat_role and a.status in AssignmentStatus.live_states()
+                }
+                for seat in range(1, need.count + 1):
+                    if seat not in taken:
+                        return event, need.seat_role, seat
+        return None
+
     def add_year_data(self):
         year = self.today.year
         for target_year in (year - 1, year):

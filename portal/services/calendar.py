@@ -5,6 +5,7 @@ from icalendar import Event as CalendarEvent
 
 from .. import clock
 from ..models.enums import EventStatus
+from .assignments import feed_assignments
 
 PRODID = "-//Koebenhavns Kommune//VINK Booking//DA"
 
@@ -41,3 +42,25 @@ def _vevent(event, session, number, *, title, description, url):
     if url:
         entry.add("url", url)
     return entry
+
+
+def person_feed(person, *, url_for_event):
+    """A subscribable calendar of the person's accepted events (cancelled ones marked so)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"VINK: {person.first_name}")
+    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    calendar.add("refresh-interval;value=duration", "PT1H")
+    for assignment in feed_assignments(person):
+        event = assignment.event
+        title = f"VINK: {event.offer_kind.name_da}"
+        for number, session in enumerate(event.sessions, start=1):
+            calendar.add_component(
+                _vevent(
+                    event, session, number, title=title, description="", url=url_for_event(event)
+                )
+            )
+    return calendar.to_ical()

@@ -856,3 +856,10 @@ def display_state(event, accepted, needed, *, now=None):
     if event.ends_at <= now:
         return "awaiting_attendance"
     return "staffed" if accepted >= needed else "planned"
+
+
+def lapse_offer(assignment):
+    """An offer not answered by its deadline. Side effects: lapsed; audit "assignment.lapsed"."""
+    _move_assignment(assignment, AssignmentStatus.LAPSED)
+    db.session.flush()
+    audit.record("assignment.lapsed", assignment, actor_label="system")

@@ -1,4 +1,5 @@
-"""One-tap answers to an offer, from the emailed link (no login: the signed link is the key)."""
+"""Emailed links for assignees: one-tap answers to an offer, and the attendance form the day
+after (no login: the signed link is the key)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,8 +7,10 @@ from flask_babel import gettext as _
 from .. import links
 from ..extensions import db
 from ..forms.assignee import AcceptForm, DeclineForm
+from ..forms.secretariat import AttendanceForm
 from ..models import DeclineReason
-from ..services import scheduling
+from ..services import assignments, scheduling
+from ..services import attendance as attendance_service
 
 bp = Blueprint("offers", __name__, url_prefix="/svar")
 
@@ -69,3 +72,52 @@ def decline(signed):
         return _page(assignment, signed, status=409, error=str(error))
     flash(_("Tak for dit svar. Vi spørger en anden."), "success")
     return redirect(url_for("offers.answer", signed=signed))
+
+
+# --- the attendance link sent the day after the event ---------------------------------------------
+
+
+def _attendance_assignment(signed):
+    try:
+        return assignments.assignment_for_attendance_link(signed)
+    except links.LinkError:
+        abort(404)
+
+
+def _attendance_page(assignment, signed, form, status=200, error=None):
+    return render_template(
+        "assignee/attendance_link.html",
+        assignment=assignment,
+        event=assignment.event,
+        signed=signed,
+        state=assignments.attendance_link_state(assignment),
+        form=form,
+        error=error,
+    ), status
+
+
+@bp.get("/fremmoede/<signed>")
+def attendance(signed):
+    assignment = _attendance_assignment(signed)
+    return _attendance_page(assignment, signed, AttendanceForm())
+
+
+@bp.post("/fremmoede/<signed>")
+def record_attendance(signed):
+    assignment = _attendance_assignment(signed)
+    if assignments.attendance_link_state(assignment) is not None:
+        return _attendance_page(assignment, signed, AttendanceForm(), status=409)
+    form = AttendanceForm()
+    if not form.validate_on_submit():
+        return _attendance_page(assignment, signed, form, status=422)
+    try:
+        attendance_service.record_attendance(
+            assignment.event,
+            actor_label=assignment.person.email,
+            counts=form.counts(),
+            note=form.note.data or "",
+        )
+    except scheduling.SchedulingError as error:
+        return _attendance_page(assignment, signed, form, status=409, error=str(error))
+    flash(_("Tak! Fremmødet er gemt."), "success")
+    return redirect(url_for("offers.attendance", signed=signed))

@@ -28,6 +28,10 @@ PUBLIC_ENDPOINTS = {
     "offers.answer",
     "offers.accept",
     "offers.decline",
+    "offers.attendance",
+    "offers.record_attendance",
+    # Calendar apps subscribe with the secret in the URL.
+    "feeds.person_feed",
     "auth.login",
     "auth.logout",
 }

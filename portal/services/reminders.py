@@ -1,0 +1,199 @@
+"""Reminders and the offer chain, run by one scheduled command (`flask send-reminders`).
+
+Idempotent: running it twice sends nothing twice (outbox dedupe keys and status changes)."""
+
+from datetime import timedelta
+
+from sqlalchemy.orm import joinedload
+
+from .. import clock, links
+from ..extensions import db
+from ..models import Assignment, Event
+from ..models.enums import AssignmentStatus, EventStatus
+from . import assignments, audit, notifications, scheduling
+from . import requests as requests_service
+
+ANSWER_REMINDER_AFTER = timedelta(hours=48)
+EVENT_REMINDER_BEFORE = timedelta(days=2)
+ATTENDANCE_REMINDER_AFTER = timedelta(hours=12)
+ATTENDANCE_REMINDER_UNTIL = timedelta(days=7)
+
+
+def send_reminders(*, now=None):
+    """Remind unanswered offers, lapse expired ones (and offer the seat on), remind people two
+    days before their event, and ask for attendance the day after. Returns counts. Flushes."""
+    now = now or clock.now()
+    lapsed, chained = lapse_expired_offers(now=now)
+    return {
+        "svar_ønskes": remind_unanswered_offers(now=now),
+        "udløbet": lapsed,
+        "sendt_videre": chained,
+        "påmindelser": remind_upcoming_events(now=now),
+        "fremmøde": ask_for_attendance(now=now),
+    }
+
+
+def remind_unanswered_offers(*, now):
+    """One reminder, "Svar ønskes" first in the subject, for an offer unanswered for 48 hours."""
+    due = db.session.scalars(
+        db.select(Assignment)
+        .join(Assignment.event)
+        .where(
+            Assignment.status == AssignmentStatus.OFFERED,
+            Assignment.reminded_at.is_(None),
+            Assignment.offered_at <= now - ANSWER_REMINDER_AFTER,
+            Assignment.expires_at > now,
+            Event.status == EventStatus.PLANNED,
+        )
+    ).all()
+    for assignment in due:
+        assignment.reminded_at = now
+        notifications.queue_templated(
+            "assignee_offer_reminder",
+            to=assignment.person.email,
+            dedupe_key=f"offer-reminder:{assignment.id}",
+            assignment=assignment,
+            event=assignment.event,
+            person=assignment.person,
+            answer_url=scheduling.answer_url(assignment),
+        )
+    db.session.flush()
+    return len(due)
+
+
+def lapse_expired_offers(*, now):
+    """Offers past their deadline lapse; where the offer kind chains, the seat is offered to the
+    next suggested person nobody has asked yet. Returns (lapsed, offered on)."""
+    expired = db.session.scalars(
+        db.select(Assignment)
+        .options(joinedload(Assignment.event))
+        .where(Assignment.status == AssignmentStatus.OFFERED, Assignment.expires_at <= now)
+        .order_by(Assignment.expires_at)
+    ).all()
+    chained = 0
+    for assignment in expired:
+        scheduling.lapse_offer(assignment)
+        event = assignment.event
+        if (
+            event.offer_kind.auto_chain
+            and event.status == EventStatus.PLANNED
+            and event.starts_at > now
+            and _seat_needs_someone(event, assignment.seat_role, assignment.seat_number)
+        ):
+            chained += _offer_to_next(event, assignment)
+    db.session.flush()
+    return len(expired), chained
+
+
+def _seat_needs_someone(event, role, number):
+    return not any(
+        a.seat_role == role
+        and a.seat_number == number
+        and a.status in AssignmentStatus.live_states()
+        for a in event.assignments
+    )
+
+
+def _offer_to_next(event, lapsed):
+    asked = {a.person_id for a in event.assignments}
+    for suggestion in scheduling.suggestions(event, lapsed.seat_role):
+        if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
+            continue
+        scheduling.offer_seat(
+            event,
+            by=None,
+            seat_role=lapsed.seat_role,
+            seat_number=lapsed.seat_number,
+            persons=[suggestion.person],
+        )
+        audit.record(
+            "assignment.chained",
+            event,
+            actor_label="system",
+            after={"from": lapsed.person_id, "to": suggestion.person.id},
+        )
+        return 1
+    return 0
+
+
+def remind_upcoming_events(*, now):
+    """Two days before: the assigned persons and the requester get a reminder, once each."""
+    events = db.session.scalars(
+        db.select(Event).where(
+            Event.status == EventStatus.PLANNED,
+            Event.starts_at > now,
+            Event.starts_at <= now + EVENT_REMINDER_BEFORE,
+        )
+    ).all()
+    sent = 0
+    for event in events:
+        for assignment in event.assignments:
+            if assignment.status == AssignmentStatus.ACCEPTED:
+                sent += _queued(
+                    notifications.queue_templated(
+                        "assignee_event_reminder",
+                        to=assignment.person.email,
+                        dedupe_key=f"event-reminder:{event.id}:person:{assignment.person_id}",
+                        event=event,
+                        person=assignment.person,
+                    )
+                )
+        request = event.request
+        if request is not None and request.contact.anonymised_at is None:
+            sent += _queued(
+                notifications.queue_templated(
+                    "requester_event_reminder",
+                    to=request.contact.email,
+                    locale=request.locale,
+                    dedupe_key=f"event-reminder:{event.id}:requester",
+                    event=event,
+                    request=request,
+                    tracking_url=requests_service.tracking_url(request),
+                )
+            )
+    db.session.flush()
+    return sent
+
+
+def ask_for_attendance(*, now):
+    """The day after an event without attendance: each assigned person gets a signed link that
+    opens the attendance form without logging in (works once)."""
+    events = (
+        db.session.scalars(
+            db.select(Event)
+            .options(joinedload(Event.attendance))
+            .where(
+                Event.status == EventStatus.PLANNED,
+                Event.ends_at <= now - ATTENDANCE_REMINDER_AFTER,
+                Event.ends_at >= now - ATTENDANCE_REMINDER_UNTIL,
+            )
+        )
+        .unique()
+        .all()
+    )
+    sent = 0
+    for event in events:
+        if event.attendance is not None:
+            continue
+        for assignment in event.assignments:
+            if assignment.status != AssignmentStatus.ACCEPTED:
+                continue
+            if not assignment.answer_token:
+                assignment.answer_token = links.new_token()
+                db.session.flush()
+            sent += _queued(
+                notifications.queue_templated(
+                    "assignee_attendance_reminder",
+                    to=assignment.person.email,
+                    dedupe_key=f"attendance-reminder:{event.id}:{assignment.person_id}",
+                    event=event,
+                    person=assignment.person,
+                    attendance_url=assignments.attendance_url(assignment),
+                )
+            )
+    db.session.flush()
+    return sent
+
+
+def _queued(message):
+    return 0 if message is None else 1

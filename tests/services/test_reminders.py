@@ -1,0 +1,110 @@
+"""`flask send-reminders`: reminders, lapses and the offer chain, idempotent."""
+
+from datetime import timedelta
+
+from portal import clock
+from portal.extensions import db
+from portal.models import OutboxMessage
+from portal.models.enums import AssignmentStatus, SeatRole
+from portal.services import reminders, scheduling
+from tests.factories import make_ambassador, make_assignment, make_request, make_scheduled
+
+
+def _mails(kind):
+    return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
+
+
+def _run(now=None):
+    counts = reminders.send_reminders(now=now)
+    db.session.commit()
+    return counts
+
+
+def _offer(event, person, *, hours_ago=0):
+    [assignment] = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
+    )
+    assignment.offered_at = clock.now() - timedelta(hours=hours_ago)
+    db.session.commit()
+    return assignment
+
+
+def test_an_offer_unanswered_for_48_hours_gets_one_reminder():
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
+    assignment = _offer(event, make_ambassador(), hours_ago=49)
+    assignment.expires_at = clock.now() + timedelta(hours=20)
+    db.session.commit()
+    assert _run()["svar_ønskes"] == 1
+    [mail] = _mails("assignee_offer_reminder")
+    assert mail.subject.startswith("Svar ønskes:")
+    assert scheduling.answer_url(assignment) in mail.body_text
+    assert _run()["svar_ønskes"] == 0
+    assert len(_mails("assignee_offer_reminder")) == 1
+
+
+def test_a_young_offer_gets_no_reminder():
+    _offer(make_scheduled(), make_ambassador(), hours_ago=10)
+    assert _run()["svar_ønskes"] == 0
+
+
+def test_an_expired_offer_lapses_and_the_seat_goes_to_the_next_person():
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
+    first, second = make_ambassador(first_name="Anna"), make_ambassador(first_name="Bo")
+    lapsing = _offer(event, first)
+    lapsing.expires_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    counts = _run()
+    assert (counts["udløbet"], counts["sendt_videre"]) == (1, 1)
+    assert lapsing.status == AssignmentStatus.LAPSED
+    [chained] = [a for a in event.assignments if a.status == AssignmentStatus.OFFERED]
+    assert chained.person == second
+    assert (chained.seat_role, chained.seat_number) == (lapsing.seat_role, lapsing.seat_number)
+    assert _run()["udløbet"] == 0
+
+
+def test_the_chain_can_be_switched_off_per_offer_kind():
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
+    event.offer_kind.auto_chain = False
+    make_ambassador()
+    lapsing = _offer(event, make_ambassador())
+    lapsing.expires_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    assert _run()["sendt_videre"] == 0
+    assert [a.status for a in event.assignments] == [AssignmentStatus.LAPSED]
+
+
+def test_two_days_before_the_people_and_the_requester_are_reminded_once():
+    request = make_request()
+    event = make_scheduled(request=request, starts_at=clock.now() + timedelta(hours=40))
+    person = make_ambassador()
+    make_assignment(event, person, status=AssignmentStatus.ACCEPTED)
+    assert _run()["påmindelser"] == 2
+    assert [m.to_address for m in _mails("assignee_event_reminder")] == [person.email]
+    assert [m.to_address for m in _mails("requester_event_reminder")] == ["anne@example.org"]
+    assert _run()["påmindelser"] == 0
+
+
+def test_the_day_after_each_person_is_asked_for_attendance_once():
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=22))
+    person = make_ambassador()
+    make_assignment(event, person, status=AssignmentStatus.ACCEPTED)
+    assert _run()["fremmøde"] == 1
+    [mail] = _mails("assignee_attendance_reminder")
+    assert "/svar/fremmoede/" in mail.body_text
+    assert _run()["fremmøde"] == 0
+
+
+def test_no_attendance_reminder_once_attendance_is_recorded():
+    from portal.services import attendance
+
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=22))
+    make_assignment(event, make_ambassador(), status=AssignmentStatus.ACCEPTED)
+    attendance.record_attendance(event, counts={"students": 20})
+    db.session.commit()
+    assert _run()["fremmøde"] == 0
+
+
+def test_the_command_runs_and_reports(app):
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert result.exit_code == 0
+    assert "svar_ønskes: 0" in result.output

@@ -1,0 +1,198 @@
+"""An assignee's own pages: answer offers in place, see own events, record attendance, and
+subscribe to a personal calendar. Another person's ids are simply not found (404)."""
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from portal import clock, links
+from portal.extensions import db
+from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
+from portal.services import assignments, scheduling
+from tests.factories import make_ambassador, make_assignment, make_scheduled, make_user
+
+HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+@pytest.fixture
+def me(app, login):
+    person = make_ambassador(first_name="Yasmin", last_name="Haddad")
+    user = make_user(role=Role.ASSIGNEE, person=person)
+    client = app.test_client()
+    login(client, user)
+    client.person = person
+    return client
+
+
+def _offer(person, starts_at=None):
+    event = make_scheduled(starts_at=starts_at)
+    [assignment] = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
+    )
+    db.session.commit()
+    return assignment
+
+
+def _accepted(person, starts_at=None):
+    if starts_at is not None and starts_at <= clock.now():
+        # A past event: offers cannot be made any more, so the accepted seat is made directly.
+        return make_assignment(
+            make_scheduled(starts_at=starts_at),
+            person,
+            status=AssignmentStatus.ACCEPTED,
+            answer_token=links.new_token(),
+        )
+    assignment = _offer(person, starts_at=starts_at)
+    scheduling.accept_offer(assignment)
+    db.session.commit()
+    return assignment
+
+
+def test_my_page_lists_open_offers_with_answer_buttons(me):
+    assignment = _offer(me.person)
+    text = me.get("/mig/").get_data(as_text=True)
+    assert f'id="offer-{assignment.id}"' in text
+    assert "Ja, jeg kommer" in text
+
+
+def test_accepting_in_place_with_htmx_swaps_only_that_offer(me):
+    assignment = _offer(me.person)
+    response = me.post_form(f"/mig/tildelinger/{assignment.id}/ja", headers=HTMX)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert text.lstrip().startswith(f'<li class="offer-item" id="offer-{assignment.id}"')
+    assert "Du har sagt ja" in text
+    assert assignment.status == AssignmentStatus.ACCEPTED
+
+
+def test_accepting_without_javascript_redirects_to_my_page(me):
+    assignment = _offer(me.person)
+    response = me.post_form(f"/mig/tildelinger/{assignment.id}/ja")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/mig/"
+    assert assignment.status == AssignmentStatus.ACCEPTED
+
+
+def test_declining_with_a_reason_from_my_page(me):
+    assignment = _offer(me.person)
+    prefix = f"offer{assignment.id}-"
+    response = me.post_form(
+        f"/mig/tildelinger/{assignment.id}/nej", {prefix + "reason": 0, prefix + "note": "Eksamen"}
+    )
+    assert response.status_code == 302
+    assert assignment.status == AssignmentStatus.DECLINED
+    assert assignment.decline_note == "Eksamen"
+
+
+def test_accepting_a_seat_that_overlaps_my_other_event_is_refused_clearly(me):
+    start = clock.now() + timedelta(days=10)
+    _accepted(me.person, starts_at=start)
+    clash = _offer(me.person, starts_at=start + timedelta(minutes=30))
+    response = me.post_form(f"/mig/tildelinger/{clash.id}/ja", headers=HTMX)
+    assert response.status_code == 409
+    assert "optaget" in response.get_data(as_text=True)
+    assert clash.status == AssignmentStatus.OFFERED
+
+
+def test_another_persons_ids_are_not_found(me):
+    other = _accepted(make_ambassador(), starts_at=clock.now() - timedelta(hours=3))
+    offered = _offer(make_ambassador())
+    event_id = other.event_id
+    assert me.post_form(f"/mig/tildelinger/{offered.id}/ja").status_code == 404
+    assert me.post_form(f"/mig/tildelinger/{offered.id}/nej").status_code == 404
+    assert me.get(f"/mig/arrangementer/{event_id}").status_code == 404
+    assert me.get(f"/mig/arrangementer/{event_id}/kalender.ics").status_code == 404
+    assert (
+        me.post_form(
+            f"/mig/arrangementer/{event_id}/fremmoede",
+            {"students": 1, "staff": 0, "parents": 0, "other": 0},
+        ).status_code
+        == 404
+    )
+    assert offered.status == AssignmentStatus.OFFERED
+    assert other.event.attendance is None
+
+
+def test_my_event_page_shows_the_event_and_the_requesters_notes(me):
+    assignment = _accepted(me.person)
+    text = me.get(f"/mig/arrangementer/{assignment.event_id}").get_data(as_text=True)
+    assert "Husum Skole" in text
+    assert "Føj til kalender (.ics)" in text
+
+
+def test_i_record_attendance_for_my_own_event_once_it_has_started(me):
+    future = _accepted(me.person)
+    assert "Fremmøde" not in me.get(f"/mig/arrangementer/{future.event_id}").get_data(as_text=True)
+    started = _accepted(me.person, starts_at=clock.now() - timedelta(hours=2))
+    response = me.post_form(
+        f"/mig/arrangementer/{started.event_id}/fremmoede",
+        {"students": 24, "staff": 1, "parents": 0, "other": 0},
+    )
+    assert response.status_code == 302
+    assert started.event.status == EventStatus.HELD
+    assert started.event.attendance.total == 25
+
+
+def test_the_calendar_feed_parses_and_shows_copenhagen_times_across_dst(app, me):
+    summer = _accepted(me.person, starts_at=clock.local(2027, 6, 10, 10, 0))
+    winter = _accepted(me.person, starts_at=clock.local(2027, 12, 9, 10, 0))
+    token = assignments.feed_token(me.person)
+    db.session.commit()
+    anonymous = app.test_client()
+    response = anonymous.get(f"/kalender/{token}.ics")
+    assert response.status_code == 200
+    entries = Calendar.from_ical(response.data).walk("VEVENT")
+    starts = sorted(e.decoded("dtstart") for e in entries)
+    assert [(s.hour, str(s.tzinfo)) for s in starts] == [(10, "Europe/Copenhagen")] * 2
+    urls = {str(e["url"]) for e in entries}
+    assert any(f"/mig/arrangementer/{summer.event_id}" in u for u in urls)
+    assert any(f"/mig/arrangementer/{winter.event_id}" in u for u in urls)
+
+
+def test_a_cancelled_event_stays_in_the_feed_marked_cancelled(app, me):
+    assignment = _accepted(me.person)
+    scheduling.cancel_event(assignment.event, by=None)
+    token = assignments.feed_token(me.person)
+    db.session.commit()
+    [entry] = Calendar.from_ical(app.test_client().get(f"/kalender/{token}.ics").data).walk(
+        "VEVENT"
+    )
+    assert str(entry["status"]) == "CANCELLED"
+
+
+def test_a_renewed_feed_address_makes_the_old_one_stop_working(app, me):
+    old = assignments.feed_token(me.person)
+    db.session.commit()
+    assert me.post_form("/mig/kalender/nyt-link").status_code == 302
+    assert app.test_client().get(f"/kalender/{old}.ics").status_code == 404
+    assert app.test_client().get(f"/kalender/{me.person.calendar_token}.ics").status_code == 200
+
+
+def _attendance_path(assignment):
+    return "/svar/fremmoede/" + links.sign(
+        assignments.ATTENDANCE_LINK, assignment.id, assignment.answer_token
+    )
+
+
+def test_the_attendance_link_works_once_without_logging_in(app):
+    assignment = _accepted(make_ambassador(), starts_at=clock.now() - timedelta(hours=20))
+    client = app.test_client()
+    assert "Gem fremmøde" in client.get(_attendance_path(assignment)).get_data(as_text=True)
+    done = client.post_form(
+        _attendance_path(assignment), {"students": 20, "staff": 2, "parents": 0, "other": 0}
+    )
+    assert done.status_code == 302
+    assert assignment.event.attendance.total == 22
+    again = client.post_form(
+        _attendance_path(assignment), {"students": 99, "staff": 0, "parents": 0, "other": 0}
+    )
+    assert again.status_code == 409
+    assert assignment.event.attendance.total == 22
+    assert client.get(_attendance_path(assignment)[:-2] + "xx").status_code == 404
+
+
+def test_the_attendance_link_expires(app):
+    assignment = _accepted(make_ambassador(), starts_at=clock.now() - timedelta(days=20))
+    text = app.test_client().get(_attendance_path(assignment)).get_data(as_text=True)
+    assert "Linket er udløbet" in text
