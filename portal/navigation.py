@@ -20,7 +20,11 @@ MENUS = {
         ("secretariat.calendar", _l("Kalender")),
         ("admin.index", _l("Administration")),
     ],
-    Role.ASSIGNEE: [("assignee.index", _l("Min side"))],
+    Role.ASSIGNEE: [
+        ("assignee.index", _l("Min side")),
+        ("assignee.open_seats", _l("Ledige pladser")),
+        ("assignee.availability", _l("Hvornår kan jeg")),
+    ],
 }
 
 

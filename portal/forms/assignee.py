@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..services import catalogue
 from .public import choices
@@ -15,11 +15,46 @@ class DeclineForm(FlaskForm):
     reason = SelectField(_l("Hvorfor kan du ikke?"), coerce=int, validators=[Optional()])
     note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), Length(max=1000)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reasons=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if reasons is None:
+            reasons = catalogue.assignment_decline_reasons()
         self.reason.choices = choices(
             [
                 (0, _l("Vælg, hvis du vil")),
-                *((r.id, r.label_da) for r in catalogue.assignment_decline_reasons()),
+                *((r.id, r.label_da) for r in reasons),
             ]
         )
+
+
+WEEKDAYS = [
+    (0, _l("mandag")),
+    (1, _l("tirsdag")),
+    (2, _l("onsdag")),
+    (3, _l("torsdag")),
+    (4, _l("fredag")),
+    (5, _l("lørdag")),
+    (6, _l("søndag")),
+]
+
+
+class AvailabilityRuleForm(FlaskForm):
+    weekday = SelectField(_l("Ugedag"), coerce=int, choices=choices(WEEKDAYS))
+    starts_at = TimeField(_l("Fra kl."), validators=[InputRequired(_l("Vælg et starttidspunkt."))])
+    ends_at = TimeField(_l("Til kl."), validators=[InputRequired(_l("Vælg et sluttidspunkt."))])
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("Sluttidspunktet skal ligge efter starttidspunktet."))
+
+
+class AwayPeriodForm(FlaskForm):
+    starts_on = DateField(_l("Fra og med"), validators=[InputRequired(_l("Vælg en startdato."))])
+    ends_on = DateField(_l("Til og med"), validators=[InputRequired(_l("Vælg en slutdato."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(
+                _l("Slutdatoen skal være samme dag som startdatoen eller senere.")
+            )

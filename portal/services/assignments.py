@@ -3,13 +3,14 @@ reused here, never copied."""
 
 from datetime import timedelta
 
-from sqlalchemy.orm import joinedload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, links
 from ..extensions import db
-from ..models import Assignment, Event, Person
+from ..models import Assignment, AvailabilityRule, AwayPeriod, Event, Person, Request
 from ..models.enums import AssignmentStatus, EventStatus
-from . import audit
+from . import audit, scheduling
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
@@ -24,7 +25,7 @@ def overview_for(person, *, now):
         .options(
             joinedload(Assignment.event).joinedload(Event.offer_kind),
             joinedload(Assignment.event).joinedload(Event.attendance),
-            joinedload(Assignment.event).joinedload(Event.request),
+            joinedload(Assignment.event).joinedload(Event.request).joinedload(Request.organisation),
         )
         .where(Assignment.person_id == person.id)
         .order_by(Event.starts_at)
@@ -173,3 +174,111 @@ def attendance_link_state(assignment):
     if event.starts_at > clock.now():
         return "not_started"
     return None
+
+
+# --- availability -------------------------------------------------------------------------------
+
+
+def add_availability_rule(person, *, weekday, starts_at, ends_at):
+    """A weekly window the person is usually free. Side effects: audit entry."""
+    if ends_at <= starts_at:
+        raise scheduling.SchedulingError(_l("Sluttidspunktet skal ligge efter starttidspunktet."))
+    rule = AvailabilityRule(person=person, weekday=weekday, starts_at=starts_at, ends_at=ends_at)
+    db.session.add(rule)
+    db.session.flush()
+    audit.record(
+        "availability.added",
+        person,
+        actor_label=person.email,
+        after={"weekday": weekday, "from": starts_at.isoformat(), "to": ends_at.isoformat()},
+    )
+    return rule
+
+
+def add_away_period(person, *, starts_on, ends_on, note=""):
+    """Dates the person is away. Side effects: audit entry."""
+    if ends_on < starts_on:
+        raise scheduling.SchedulingError(
+            _l("Slutdatoen skal være samme dag som startdatoen eller senere.")
+        )
+    period = AwayPeriod(person=person, starts_on=starts_on, ends_on=ends_on, note=note.strip())
+    db.session.add(period)
+    db.session.flush()
+    audit.record(
+        "away.added",
+        person,
+        actor_label=person.email,
+        after={"from": starts_on.isoformat(), "to": ends_on.isoformat()},
+    )
+    return period
+
+
+def remove_own(person, item):
+    """Delete one of the person's own availability rules or away periods."""
+    if item.person_id != person.id:
+        raise LookupError("not the person's own")
+    db.session.delete(item)
+    db.session.flush()
+    audit.record("availability.removed", person, actor_label=person.email)
+
+
+# --- the open-seats board -----------------------------------------------------------------------
+
+
+def open_seats_for(person, *, now):
+    """[(event, seat, topic match)]: future seats of the person's roles nobody holds or is asked
+    for, soonest first."""
+    topics = set(person.topics)
+    events = (
+        db.session.scalars(
+            db.select(Event)
+            .options(
+                joinedload(Event.offer_kind),
+                joinedload(Event.request).joinedload(Request.organisation),
+                joinedload(Event.request).joinedload(Request.topic),
+                selectinload(Event.assignments),
+            )
+            .where(Event.status == EventStatus.PLANNED, Event.starts_at > now)
+            .order_by(Event.starts_at)
+        )
+        .unique()
+        .all()
+    )
+    board = []
+    for event in events:
+        if any(
+            a.person_id == person.id and a.status in AssignmentStatus.live_states()
+            for a in event.assignments
+        ):
+            continue
+        for seat in scheduling.seats(event):
+            if seat.role in person.seat_roles and seat.state in ("open", "declined"):
+                topic = event.request.topic if event.request else None
+                board.append((event, seat, topic is None or topic in topics))
+                break
+    return board
+
+
+def claim_seat(person, event, *, seat_role, seat_number, by):
+    """The person asks for an open seat from the board. Where the offer kind lets claims through,
+    it is accepted at once (same rule and lock as any accept); otherwise the secretariat sees the
+    claim on the event. Side effects: an offered (claimed) assignment; audit "assignment.claimed";
+    possibly the accept's side effects."""
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    if scheduling._overlapping_assignment(person.id, sessions, exclude_event_id=event.id):
+        raise scheduling.SchedulingError(
+            _l("Du er optaget på det tidspunkt: du har sagt ja til et andet arrangement.")
+        )
+    [assignment] = scheduling.offer_seat(
+        event,
+        by=by,
+        seat_role=seat_role,
+        seat_number=seat_number,
+        persons=[person],
+        notify=False,
+    )
+    assignment.claimed = True
+    audit.record("assignment.claimed", assignment, by=by, actor_label=person.email)
+    if event.offer_kind.auto_accept_claims:
+        scheduling.accept_offer(assignment, by=by, actor_label=person.email)
+    return assignment

@@ -406,7 +406,7 @@ def _tell_requester(event, kind):
 # --- offers -------------------------------------------------------------------------------------
 
 
-def offer_seat(event, *, by, seat_role, seat_number, persons):
+def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     """Offer one seat to one person, or to several at once (the first to accept gets it).
 
     Side effects: an offered assignment per person, expiring at the offer kind's deadline (or the
@@ -452,15 +452,16 @@ def offer_seat(event, *, by, seat_role, seat_number, persons):
             by=by,
             after={"person_id": person.id, "seat": f"{seat_role.value}:{seat_number}"},
         )
-        notifications.queue_templated(
-            "assignee_offer",
-            to=person.email,
-            assignment=assignment,
-            event=event,
-            person=person,
-            others=len(persons) - 1,
-            answer_url=answer_url(assignment),
-        )
+        if notify:
+            notifications.queue_templated(
+                "assignee_offer",
+                to=person.email,
+                assignment=assignment,
+                event=event,
+                person=person,
+                others=len(persons) - 1,
+                answer_url=answer_url(assignment),
+            )
         offered.append(assignment)
     return offered
 
@@ -863,3 +864,9 @@ def lapse_offer(assignment):
     _move_assignment(assignment, AssignmentStatus.LAPSED)
     db.session.flush()
     audit.record("assignment.lapsed", assignment, actor_label="system")
+
+
+def unavailable(persons, event):
+    """Those of `persons` whose weekly pattern or away dates say they cannot at the event's time."""
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    return [person for person in persons if not _available(person, sessions)]

@@ -1,19 +1,21 @@
 """Resource persons' and dialogue ambassadors' own pages. Another person's id is 404, not 403:
 nothing tells an assignee that someone else's offer or event exists."""
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..forms.assignee import DeclineForm
+from ..forms.assignee import WEEKDAYS, AvailabilityRuleForm, AwayPeriodForm, DeclineForm
 from ..forms.secretariat import AttendanceForm
 from ..htmx import is_htmx, render_page_or_partial
-from ..models import DeclineReason
+from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import Role
 from ..permissions import require_roles
-from ..services import assignments, attendance, calendar, scheduling
+from ..services import assignments, attendance, calendar, catalogue, scheduling
 
 bp = Blueprint("assignee", __name__, url_prefix="/mig")
 bp.before_request(require_roles(Role.ASSIGNEE))
@@ -40,7 +42,7 @@ def index():
         "assignee/index.html",
         person=person,
         feed_url=calendar_feed_url(person),
-        decline_form_for=_decline_form,
+        decline_form_for=partial(_decline_form, reasons=catalogue.assignment_decline_reasons()),
         **assignments.overview_for(person, now=clock.now()),
     )
 
@@ -49,9 +51,9 @@ def calendar_feed_url(person):
     return url_for("feeds.person_feed", token=assignments.feed_token(person), _external=True)
 
 
-def _decline_form(assignment_id):
+def _decline_form(assignment_id, reasons=None):
     """Each offer on the page has its own decline form, so its fields have their own ids."""
-    return DeclineForm(prefix=f"offer{assignment_id}")
+    return DeclineForm(prefix=f"offer{assignment_id}", reasons=reasons)
 
 
 def _offer_partial(assignment, status=200, error=None):
@@ -171,3 +173,106 @@ def renew_feed():
     assignments.regenerate_feed_token(_person())
     flash(_("Du har fået et nyt kalenderlink. Det gamle virker ikke længere."), "success")
     return redirect(url_for(".index") + "#kalender")
+
+
+# --- availability -------------------------------------------------------------------------------
+
+
+def _availability_page(rule_form=None, away_form=None, status=200):
+    person = _person()
+    return render_template(
+        "assignee/availability.html",
+        person=person,
+        rules=sorted(person.availability_rules, key=lambda r: (r.weekday, r.starts_at)),
+        away=sorted(person.away_periods, key=lambda p: p.starts_on),
+        rule_form=rule_form or AvailabilityRuleForm(),
+        away_form=away_form or AwayPeriodForm(),
+        weekdays=dict(WEEKDAYS),
+    ), status
+
+
+@bp.get("/tilgaengelighed")
+def availability():
+    return _availability_page()
+
+
+@bp.post("/tilgaengelighed/ugentlig")
+def add_rule():
+    form = AvailabilityRuleForm()
+    if not form.validate_on_submit():
+        return _availability_page(rule_form=form, status=422)
+    assignments.add_availability_rule(
+        _person(),
+        weekday=form.weekday.data,
+        starts_at=form.starts_at.data,
+        ends_at=form.ends_at.data,
+    )
+    flash(_("Tiden er tilføjet."), "success")
+    return redirect(url_for(".availability"))
+
+
+@bp.post("/tilgaengelighed/vaek")
+def add_away():
+    form = AwayPeriodForm()
+    if not form.validate_on_submit():
+        return _availability_page(away_form=form, status=422)
+    assignments.add_away_period(
+        _person(),
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        note=form.note.data or "",
+    )
+    flash(_("Perioden er tilføjet."), "success")
+    return redirect(url_for(".availability"))
+
+
+@bp.post("/tilgaengelighed/<kind>/<int:item_id>/slet")
+def remove_availability(kind, item_id):
+    model = {"ugentlig": AvailabilityRule, "vaek": AwayPeriod}.get(kind)
+    item = db.session.get(model, item_id) if model else None
+    if item is None or item.person_id != _person().id:
+        abort(404)
+    assignments.remove_own(_person(), item)
+    flash(_("Slettet."), "success")
+    return redirect(url_for(".availability"))
+
+
+# --- open seats ---------------------------------------------------------------------------------
+
+
+@bp.get("/ledige-pladser")
+def open_seats():
+    person = _person()
+    return render_template(
+        "assignee/open_seats.html",
+        board=assignments.open_seats_for(person, now=clock.now()),
+    )
+
+
+@bp.post("/ledige-pladser/<int:event_id>")
+def claim(event_id):
+    person = _person()
+    found = next(
+        (
+            entry
+            for entry in assignments.open_seats_for(person, now=clock.now())
+            if entry[0].id == event_id
+        ),
+        None,
+    )
+    if found is None:
+        abort(404)
+    event, seat, _topic = found
+    try:
+        claimed = assignments.claim_seat(
+            person, event, seat_role=seat.role, seat_number=seat.number, by=current_user
+        )
+    except scheduling.SchedulingError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".open_seats"))
+    if claimed.status.value == "accepted":
+        flash(_("Pladsen er din. Tak!"), "success")
+    else:
+        flash(_("Tak! Sekretariatet bekræfter, at pladsen er din."), "success")
+    return redirect(url_for(".index"))

@@ -324,6 +324,19 @@ def offer(event_id):
     except ValueError:
         abort(400)
     persons = db.session.scalars(db.select(Person).where(Person.id.in_(form.persons.data))).all()
+    away = scheduling.unavailable(persons, event)
+    if away and not request.form.get("confirm_unavailable"):
+        names = ", ".join(p.full_name for p in away)
+        return _event_page(
+            event,
+            status=422,
+            offer_form=form,
+            error=_(
+                "%(names)s har meldt sig væk eller er ikke ledig på det tidspunkt. Sæt flueben ved "
+                "'Forespørg alligevel' for at sende forespørgslen.",
+                names=names,
+            ),
+        )
     try:
         scheduling.offer_seat(
             event, by=current_user, seat_role=seat_role, seat_number=seat_number, persons=persons
@@ -343,6 +356,21 @@ def withdraw_assignment(assignment_id):
     except scheduling.SchedulingError as error:
         return _event_page(assignment.event, status=409, error=str(error))
     flash(_("Forespørgslen er trukket tilbage, og personen har fået besked."), "success")
+    return redirect(url_for(".event_detail", event_id=assignment.event_id))
+
+
+@bp.post("/tildelinger/<int:assignment_id>/godkend")
+def approve_claim(assignment_id):
+    """Let a claim from the open-seats board through (same accept rule and lock)."""
+    assignment = _get_or_404(Assignment, assignment_id)
+    try:
+        scheduling.accept_offer(assignment, by=current_user)
+    except scheduling.SchedulingError as error:
+        db.session.rollback()
+        return _event_page(
+            _get_or_404(Assignment, assignment_id).event, status=409, error=str(error)
+        )
+    flash(_("Pladsen er givet til %(name)s.", name=assignment.person.full_name), "success")
     return redirect(url_for(".event_detail", event_id=assignment.event_id))
 
 

@@ -196,3 +196,96 @@ def test_the_attendance_link_expires(app):
     assignment = _accepted(make_ambassador(), starts_at=clock.now() - timedelta(days=20))
     text = app.test_client().get(_attendance_path(assignment)).get_data(as_text=True)
     assert "Linket er udløbet" in text
+
+
+def test_i_set_my_weekly_times_and_away_dates_and_suggestions_use_them(me):
+    assert (
+        me.post_form(
+            "/mig/tilgaengelighed/ugentlig",
+            {"weekday": 1, "starts_at": "12:00", "ends_at": "16:00"},
+        ).status_code
+        == 302
+    )
+    assert (
+        me.post_form(
+            "/mig/tilgaengelighed/vaek",
+            {"starts_on": "2027-05-01", "ends_on": "2027-05-20", "note": "Eksamen"},
+        ).status_code
+        == 302
+    )
+    bad = me.post_form(
+        "/mig/tilgaengelighed/ugentlig", {"weekday": 1, "starts_at": "16:00", "ends_at": "12:00"}
+    )
+    assert bad.status_code == 422
+    person = me.person
+    assert [(r.weekday, r.starts_at.hour) for r in person.availability_rules] == [(1, 12)]
+    away_event = make_scheduled(starts_at=clock.local(2027, 5, 11, 13, 0))  # a Tuesday, away
+    fine_event = make_scheduled(starts_at=clock.local(2027, 6, 8, 13, 0))  # a Tuesday
+    morning = make_scheduled(starts_at=clock.local(2027, 6, 8, 9, 0))  # before 12
+    assert scheduling.unavailable([person], away_event) == [person]
+    assert scheduling.unavailable([person], fine_event) == []
+    assert scheduling.unavailable([person], morning) == [person]
+
+
+def test_i_can_only_delete_my_own_availability(me, app):
+    me.post_form("/mig/tilgaengelighed/vaek", {"starts_on": "2027-05-01", "ends_on": "2027-05-02"})
+    [mine] = me.person.away_periods
+    other_person = make_ambassador()
+    from portal.models import AwayPeriod
+
+    theirs = AwayPeriod(person=other_person, starts_on=mine.starts_on, ends_on=mine.ends_on)
+    db.session.add(theirs)
+    db.session.commit()
+    assert me.post_form(f"/mig/tilgaengelighed/vaek/{theirs.id}/slet").status_code == 404
+    assert me.post_form(f"/mig/tilgaengelighed/vaek/{mine.id}/slet").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AwayPeriod, theirs.id) is not None
+
+
+def test_the_open_seats_board_and_a_claim_the_secretariat_approves(me, as_role):
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
+    board = me.get("/mig/ledige-pladser").get_data(as_text=True)
+    assert f"/mig/ledige-pladser/{event.id}" in board
+    assert me.post_form(f"/mig/ledige-pladser/{event.id}").status_code == 302
+    [claim] = event.assignments
+    assert claim.claimed and claim.status == AssignmentStatus.OFFERED
+    staff = as_role(Role.SECRETARIAT)
+    assert "ønsker pladsen" in staff.get(f"/sekretariat/arrangementer/{event.id}").get_data(
+        as_text=True
+    )
+    assert staff.post_form(f"/sekretariat/tildelinger/{claim.id}/godkend").status_code == 302
+    assert claim.status == AssignmentStatus.ACCEPTED
+
+
+def test_a_claim_goes_straight_through_where_the_offer_kind_allows_it(me):
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
+    event.offer_kind.auto_accept_claims = True
+    db.session.commit()
+    me.post_form(f"/mig/ledige-pladser/{event.id}")
+    [claim] = event.assignments
+    assert claim.status == AssignmentStatus.ACCEPTED
+
+
+def test_offering_a_person_who_is_away_warns_first(as_role):
+    from portal.models import AwayPeriod
+
+    staff = as_role(Role.SECRETARIAT)
+    start = clock.now() + timedelta(days=12)
+    event = make_scheduled(starts_at=start)
+    person = make_ambassador(first_name="Væk")
+    local_day = start.astimezone(clock.COPENHAGEN).date()
+    person.away_periods = [AwayPeriod(starts_on=local_day, ends_on=local_day)]
+    db.session.commit()
+    warned = staff.post_form(
+        f"/sekretariat/arrangementer/{event.id}/forespoerg",
+        {"seat": "ambassador:1", "persons": [person.id]},
+    )
+    assert warned.status_code == 422
+    assert "har meldt sig væk" in warned.get_data(as_text=True)
+    assert event.assignments == []
+    sent = staff.post_form(
+        f"/sekretariat/arrangementer/{event.id}/forespoerg",
+        {"seat": "ambassador:1", "persons": [person.id], "confirm_unavailable": "y"},
+    )
+    assert sent.status_code == 302
+    assert len(event.assignments) == 1

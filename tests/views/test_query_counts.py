@@ -30,7 +30,7 @@ def _pages():
             "/sekretariat/kalender?visning=maaned",
         ],
         "admin@vink.example.org": ["/admin/"],
-        "ambassador@vink.example.org": ["/mig/"],
+        "ambassador@vink.example.org": ["/mig/", "/mig/ledige-pladser", "/mig/tilgaengelighed"],
         None: ["/", "/log-ind", "/bestil?tilbud=dialogue"],
     }
 
