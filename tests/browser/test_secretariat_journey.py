@@ -43,9 +43,11 @@ def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, monkeypatch):
         staff.locator("form:has(input[name=seat])").first.locator(
             f"input[name=persons][value='{person.id}']"
         ).check()
-        staff.locator("form:has(input[name=seat])").first.locator(
-            "button:has-text('Send forespørgsel')"
-        ).click()
+        # Wait for the new page: the previous offer's message is still on the old one.
+        with staff.expect_navigation():
+            staff.locator("form:has(input[name=seat])").first.locator(
+                "button:has-text('Send forespørgsel')"
+            ).click()
         staff.wait_for_selector("text=Forespørgslen er sendt.")
 
     # Each ambassador answers from the link in their email, on a phone.

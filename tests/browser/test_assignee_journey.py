@@ -1,0 +1,52 @@
+"""An ambassador on a phone answers an offer from the email link, then records attendance from
+the link sent the day after, without logging in."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from portal import clock
+from portal.extensions import db
+from portal.models import OutboxMessage
+from portal.models.enums import AssignmentStatus, EventStatus, SeatRole
+from portal.services import reminders, scheduling
+from tests.factories import make_ambassador, make_request, make_scheduled
+
+
+def _link_in(kind):
+    body = db.session.scalars(
+        db.select(OutboxMessage.body_text).where(OutboxMessage.kind == kind)
+    ).one()
+    url = next(line for line in body.splitlines() if line.startswith("http"))
+    return urlsplit(url).path
+
+
+def test_answer_from_the_email_and_record_attendance_on_a_phone(new_page, monkeypatch):
+    person = make_ambassador(first_name="Yasmin")
+    event = make_scheduled(request=make_request(), starts_at=clock.now() + timedelta(days=4))
+    [assignment] = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
+    )
+    db.session.commit()
+
+    phone = new_page(width=390, height=844)
+    phone.goto(_link_in("assignee_offer"))
+    assert "Hej Yasmin" in phone.inner_text("main")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click("button:has-text('Ja, jeg kommer')")
+    phone.wait_for_selector("text=Du har sagt ja")
+    db.session.expire_all()
+    assert assignment.status == AssignmentStatus.ACCEPTED
+
+    # The day after the event, the reminder command sends the attendance link.
+    later = event.ends_at + timedelta(hours=20)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    reminders.send_reminders()
+    db.session.commit()
+    phone.goto(_link_in("assignee_attendance_reminder"))
+    phone.fill("#students", "24")
+    phone.fill("#staff", "2")
+    phone.click("button:has-text('Gem fremmøde')")
+    phone.wait_for_selector("text=Tak! Fremmødet er gemt.")
+    assert "Fremmødet er registreret: i alt 26" in phone.inner_text("main")
+    db.session.expire_all()
+    assert event.status == EventStatus.HELD
