@@ -52,6 +52,21 @@ GRADES = [
 TALK_AUDIENCES = [Audience.STAFF, Audience.VOLUNTEERS, Audience.PARENTS, Audience.MIXED]
 
 
+def email_field(label):
+    """An email address checked for shape (no DNS lookups), as every form asks for one."""
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(_l("Skriv din e-mailadresse.")),
+            Email(
+                _l("Skriv en gyldig e-mailadresse, fx navn@skole.dk."), check_deliverability=False
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
 def choices(pairs):
     return [SelectChoice(value, text) for value, text in pairs]
 
@@ -124,17 +139,7 @@ class RequestForm(DatesMixin, FlaskForm):
         validators=[DataRequired(_l("Skriv dit navn.")), Length(max=120)],
         render_kw={"autocomplete": "name"},
     )
-    contact_email = EmailField(
-        _l("Din e-mail"),
-        validators=[
-            DataRequired(_l("Skriv din e-mailadresse.")),
-            Email(
-                _l("Skriv en gyldig e-mailadresse, fx navn@skole.dk."), check_deliverability=False
-            ),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    contact_email = email_field(_l("Din e-mail"))
     contact_phone = TelField(
         _l("Dit telefonnummer"),
         validators=[DataRequired(_l("Skriv dit telefonnummer.")), Length(max=40)],
@@ -285,14 +290,4 @@ class ProposeDatesForm(DatesMixin, FlaskForm):
 
 
 class LostLinkForm(FlaskForm):
-    email = EmailField(
-        _l("Den e-mailadresse, I bestilte med"),
-        validators=[
-            DataRequired(_l("Skriv din e-mailadresse.")),
-            Email(
-                _l("Skriv en gyldig e-mailadresse, fx navn@skole.dk."), check_deliverability=False
-            ),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field(_l("Den e-mailadresse, I bestilte med"))

@@ -424,30 +424,30 @@ PUBLIC_HISTORY_ACTIONS = (
 )
 
 
-def history_for_staff(request):
-    """Every audit entry about the request and its event, newest first, with who did it."""
+def _about(request):
+    """Audit conditions for the request and its event."""
     conditions = [(AuditEntry.object_type == "requests") & (AuditEntry.object_id == request.id)]
     if request.event is not None:
         conditions.append(
             (AuditEntry.object_type == "events") & (AuditEntry.object_id == request.event.id)
         )
+    return db.or_(*conditions)
+
+
+def history_for_staff(request):
+    """Every audit entry about the request and its event, newest first, with who did it."""
     return db.session.scalars(
         db.select(AuditEntry)
-        .where(db.or_(*conditions))
+        .where(_about(request))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     ).all()
 
 
 def public_history(request):
     """Audit entries a requester may see about their request and its event, oldest first."""
-    conditions = [(AuditEntry.object_type == "requests") & (AuditEntry.object_id == request.id)]
-    if request.event is not None:
-        conditions.append(
-            (AuditEntry.object_type == "events") & (AuditEntry.object_id == request.event.id)
-        )
     return db.session.scalars(
         db.select(AuditEntry)
-        .where(db.or_(*conditions), AuditEntry.action.in_(PUBLIC_HISTORY_ACTIONS))
+        .where(_about(request), AuditEntry.action.in_(PUBLIC_HISTORY_ACTIONS))
         .order_by(AuditEntry.at, AuditEntry.id)
     ).all()
 

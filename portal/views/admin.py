@@ -1,6 +1,6 @@
 """Administration: accounts, targets, and the reference data the portal works from."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,13 +14,6 @@ from ..services import accounts, reference, reporting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
-
-
-def _get_or_404(model, object_id):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("/")
@@ -55,7 +48,7 @@ def closed_periods():
 
 @bp.post("/lukkeperioder/<int:period_id>/slet")
 def delete_closed_period(period_id):
-    reference.delete_closed_period(_get_or_404(ClosedPeriod, period_id), by=current_user)
+    reference.delete_closed_period(db.get_or_404(ClosedPeriod, period_id), by=current_user)
     flash(_("Lukkeperioden er slettet."), "success")
     return redirect(url_for(".closed_periods"))
 
@@ -80,7 +73,7 @@ def decline_reasons():
 
 @bp.post("/afslagsgrunde/<int:reason_id>/vis-skjul")
 def toggle_decline_reason(reason_id):
-    reason = _get_or_404(DeclineReason, reason_id)
+    reason = db.get_or_404(DeclineReason, reason_id)
     reference.set_decline_reason_active(reason, by=current_user, active=not reason.active)
     flash(_("Begrundelsen vises nu.") if reason.active else _("Begrundelsen er skjult."), "success")
     return redirect(url_for(".decline_reasons"))

@@ -37,13 +37,6 @@ def event_state(event, accepted, needed):
 UPCOMING_DAYS = 14
 
 
-def _get_or_404(model, object_id):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.get("/")
 def index():
     return render_template(
@@ -102,12 +95,12 @@ def _request_page(req, status=200, **forms):
 
 @bp.get("/henvendelser/<int:request_id>")
 def request_detail(request_id):
-    return _request_page(_get_or_404(Request, request_id))
+    return _request_page(db.get_or_404(Request, request_id))
 
 
 @bp.post("/henvendelser/<int:request_id>/under-planlaegning")
 def start_planning(request_id):
-    req = _get_or_404(Request, request_id)
+    req = db.get_or_404(Request, request_id)
     try:
         requests.start_planning(req, by=current_user)
     except requests.RequestError as error:
@@ -118,7 +111,7 @@ def start_planning(request_id):
 
 @bp.post("/henvendelser/<int:request_id>/afvis")
 def decline_request(request_id):
-    req = _get_or_404(Request, request_id)
+    req = db.get_or_404(Request, request_id)
     form = DeclineRequestForm()
     if not form.validate_on_submit():
         return _request_page(req, status=422, decline_form=form)
@@ -137,7 +130,7 @@ def decline_request(request_id):
 
 @bp.post("/henvendelser/<int:request_id>/planlaeg")
 def schedule_request(request_id):
-    req = _get_or_404(Request, request_id)
+    req = db.get_or_404(Request, request_id)
     form = ScheduleForm(rows=req.offer_kind.max_sessions)
     if not form.validate_on_submit():
         return _request_page(req, status=422, schedule_form=form)
@@ -255,12 +248,12 @@ def _attendance_form(event):
 
 @bp.get("/arrangementer/<int:event_id>")
 def event_detail(event_id):
-    return _event_page(_get_or_404(Event, event_id))
+    return _event_page(db.get_or_404(Event, event_id))
 
 
 @bp.post("/arrangementer/<int:event_id>/flyt")
 def reschedule(event_id):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     form = ScheduleForm(rows=0)
     if not form.validate_on_submit():
         return _event_page(event, status=422, schedule_form=form)
@@ -284,7 +277,7 @@ def reschedule(event_id):
     except StaleDataError:
         # Somebody saved between our check and our write: the same conflict, found later.
         db.session.rollback()
-        event = _get_or_404(Event, event_id)
+        event = db.get_or_404(Event, event_id)
         conflict = scheduling.EditConflict(
             event, scheduling.changes_since(event, int(form.version.data or 0))
         )
@@ -298,7 +291,7 @@ def reschedule(event_id):
 
 @bp.post("/arrangementer/<int:event_id>/aflys")
 def cancel(event_id):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     form = CancelForm()
     if not form.validate_on_submit():
         return _event_page(event, status=422, cancel_form=form)
@@ -312,7 +305,7 @@ def cancel(event_id):
 
 @bp.post("/arrangementer/<int:event_id>/forespoerg")
 def offer(event_id):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     form = OfferForm()
     if not form.validate_on_submit():
         return _event_page(
@@ -350,7 +343,7 @@ def offer(event_id):
 
 @bp.post("/tildelinger/<int:assignment_id>/traek-tilbage")
 def withdraw_assignment(assignment_id):
-    assignment = _get_or_404(Assignment, assignment_id)  # CSRF: checked for every POST
+    assignment = db.get_or_404(Assignment, assignment_id)  # CSRF: checked for every POST
     try:
         scheduling.withdraw_assignment(assignment, by=current_user)
     except scheduling.SchedulingError as error:
@@ -362,13 +355,13 @@ def withdraw_assignment(assignment_id):
 @bp.post("/tildelinger/<int:assignment_id>/godkend")
 def approve_claim(assignment_id):
     """Let a claim from the open-seats board through (same accept rule and lock)."""
-    assignment = _get_or_404(Assignment, assignment_id)
+    assignment = db.get_or_404(Assignment, assignment_id)
     try:
         scheduling.accept_offer(assignment, by=current_user)
     except scheduling.SchedulingError as error:
         db.session.rollback()
         return _event_page(
-            _get_or_404(Assignment, assignment_id).event, status=409, error=str(error)
+            db.get_or_404(Assignment, assignment_id).event, status=409, error=str(error)
         )
     flash(_("Pladsen er givet til %(name)s.", name=assignment.person.full_name), "success")
     return redirect(url_for(".event_detail", event_id=assignment.event_id))
@@ -376,7 +369,7 @@ def approve_claim(assignment_id):
 
 @bp.post("/arrangementer/<int:event_id>/besked")
 def message(event_id):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     form = MessageForm()
     if not form.validate_on_submit():
         return _event_page(event, status=422, message_form=form)
@@ -389,7 +382,7 @@ def message(event_id):
 
 @bp.post("/arrangementer/<int:event_id>/fremmoede")
 def record_attendance(event_id):
-    event = _get_or_404(Event, event_id)
+    event = db.get_or_404(Event, event_id)
     form = AttendanceForm()
     if not form.validate_on_submit():
         return _event_page(event, status=422, attendance_form=form)
