@@ -17,16 +17,26 @@ from flask import Flask
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import create_app, demo
+from portal import clock, create_app, demo
 from portal.extensions import db
+from portal.models import Event, Request
 
-PAGES = [
-    (None, "/"),
-    (None, "/log-ind"),
-    ("sekretariat@vink.example.org", "/sekretariat/"),
-    ("admin@vink.example.org", "/admin/"),
-    ("ambassador@vink.example.org", "/mig/"),
-]
+STAFF = "sekretariat@vink.example.org"
+
+
+def pages(event_id, request_id):
+    return [
+        (None, "/"),
+        (None, "/log-ind"),
+        (None, "/bestil?tilbud=dialogue"),
+        (STAFF, "/sekretariat/"),
+        (STAFF, "/sekretariat/indbakke"),
+        (STAFF, f"/sekretariat/henvendelser/{request_id}"),
+        (STAFF, f"/sekretariat/arrangementer/{event_id}"),
+        (STAFF, "/sekretariat/kalender?visning=maaned"),
+        ("admin@vink.example.org", "/admin/"),
+        ("ambassador@vink.example.org", "/mig/"),
+    ]
 
 
 def timed(client, path, rounds):
@@ -67,6 +77,18 @@ def main():
             upgrade()
             demo.load(scale=args.scale)
             db.session.commit()
+            event_id = db.session.scalar(
+                sa.select(Event.id)
+                .where(Event.status == "planned", Event.starts_at > clock.now())
+                .order_by(Event.id)
+                .limit(1)
+            )
+            request_id = db.session.scalar(
+                sa.select(Request.id)
+                .where(Request.status == "submitted")
+                .order_by(Request.id)
+                .limit(1)
+            )
         statements = []
         sa.event.listen(
             sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(a[2])
@@ -74,7 +96,7 @@ def main():
         print(f"bare Flask page: {baseline * 1e6:.0f} µs (median of {args.rounds})")
         print(f"demo data scale {args.scale}, database {url.split(':', 1)[0]}")
         print(f"{'page':32} {'median':>10} {'ratio':>7} {'queries':>8}")
-        for email, path in PAGES:
+        for email, path in pages(event_id, request_id):
             client = app.test_client()
             if email:
                 token_page = client.get("/log-ind").get_data(as_text=True)

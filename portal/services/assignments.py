@@ -3,14 +3,23 @@ reused here, never copied."""
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, links
 from ..extensions import db
-from ..models import Assignment, AvailabilityRule, AwayPeriod, Event, Person, Request
+from ..models import (
+    Assignment,
+    AuditEntry,
+    AvailabilityRule,
+    AwayPeriod,
+    Event,
+    Person,
+    Request,
+)
 from ..models.enums import AssignmentStatus, EventStatus
-from . import audit, scheduling
+from . import audit, notifications, scheduling
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
@@ -31,14 +40,15 @@ def overview_for(person, *, now):
         .order_by(Event.starts_at)
     ).all()
     year_start = clock.local(clock.today().year, 1, 1)
-    offers, upcoming, awaiting_attendance, history = [], [], [], []
+    offers, claims, upcoming, awaiting_attendance, history = [], [], [], [], []
     for assignment in assignments:
         event = assignment.event
         live = assignment.status in AssignmentStatus.live_states()
         if live and event.status != EventStatus.CANCELLED:
             if assignment.status == AssignmentStatus.OFFERED:
                 if event.starts_at > now:
-                    offers.append(assignment)
+                    # A claim waits for the secretariat; only real offers get answer buttons.
+                    (claims if assignment.claimed else offers).append(assignment)
             elif event.starts_at > now:
                 upcoming.append(assignment)
             elif event.attendance is None:
@@ -51,6 +61,7 @@ def overview_for(person, *, now):
     history.sort(key=lambda a: a.event.starts_at, reverse=True)
     return {
         "offers": offers,
+        "claims": claims,
         "upcoming": upcoming,
         "awaiting_attendance": awaiting_attendance,
         "history": history,
@@ -73,8 +84,13 @@ def own_event(person, event_id):
         .where(
             Assignment.event_id == event_id,
             Assignment.person_id == person.id,
-            Assignment.status.in_(
-                [AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.WITHDRAWN]
+            db.or_(
+                Assignment.status.in_(AssignmentStatus.live_states()),
+                # Taken off the event: only a cancelled event stays visible (to say so).
+                db.and_(
+                    Assignment.status == AssignmentStatus.WITHDRAWN,
+                    Assignment.event.has(Event.status == EventStatus.CANCELLED),
+                ),
             ),
         )
         .order_by(Assignment.id.desc())
@@ -123,7 +139,10 @@ def feed_assignments(person):
     return db.session.scalars(
         db.select(Assignment)
         .join(Assignment.event)
-        .options(joinedload(Assignment.event).joinedload(Event.offer_kind))
+        .options(
+            joinedload(Assignment.event).joinedload(Event.offer_kind),
+            selectinload(Assignment.event, Event.sessions),
+        )
         .where(
             Assignment.person_id == person.id,
             db.or_(
@@ -131,7 +150,13 @@ def feed_assignments(person):
                 db.and_(
                     Assignment.status == AssignmentStatus.WITHDRAWN,
                     Event.status == EventStatus.CANCELLED,
-                    Assignment.responded_at.is_not(None),
+                    # ... but only if the person had said yes (the audit log knows).
+                    Assignment.id.in_(
+                        db.select(AuditEntry.object_id).where(
+                            AuditEntry.object_type == "assignments",
+                            AuditEntry.action == "assignment.accepted",
+                        )
+                    ),
                 ),
             ),
         )
@@ -246,11 +271,8 @@ def open_seats_for(person, *, now):
     )
     board = []
     for event in events:
-        if any(
-            a.person_id == person.id and a.status in AssignmentStatus.live_states()
-            for a in event.assignments
-        ):
-            continue
+        if any(a.person_id == person.id for a in event.assignments):
+            continue  # asked before, or taken off: the secretariat decides, not the board
         for seat in scheduling.seats(event):
             if seat.role in person.seat_roles and seat.state in ("open", "declined"):
                 topic = event.request.topic if event.request else None
@@ -278,7 +300,24 @@ def claim_seat(person, event, *, seat_role, seat_number, by):
         notify=False,
     )
     assignment.claimed = True
+    assignment.expires_at = event.starts_at  # waits for the secretariat, not for the person
     audit.record("assignment.claimed", assignment, by=by, actor_label=person.email)
     if event.offer_kind.auto_accept_claims:
-        scheduling.accept_offer(assignment, by=by, actor_label=person.email)
+        scheduling.accept_offer(assignment, by=_ClaimApproval(), actor_label=person.email)
+    else:
+        notifications.queue_templated(
+            "secretariat_seat_claimed",
+            to=current_app.config["SECRETARIAT_EMAIL"],
+            event=event,
+            person=person,
+            assignment=assignment,
+        )
     return assignment
+
+
+class _ClaimApproval:
+    """The offer kind's own setting approves the claim, in the secretariat's stead."""
+
+    id = None
+    email = "system"
+    is_staff = True

@@ -40,6 +40,7 @@ def remind_unanswered_offers(*, now):
         .join(Assignment.event)
         .where(
             Assignment.status == AssignmentStatus.OFFERED,
+            Assignment.claimed.is_(False),
             Assignment.reminded_at.is_(None),
             Assignment.offered_at <= now - ANSWER_REMINDER_AFTER,
             Assignment.expires_at > now,
@@ -133,7 +134,8 @@ def remind_upcoming_events(*, now):
                     notifications.queue_templated(
                         "assignee_event_reminder",
                         to=assignment.person.email,
-                        dedupe_key=f"event-reminder:{event.id}:person:{assignment.person_id}",
+                        dedupe_key=f"event-reminder:{event.id}:{event.starts_at:%Y%m%d%H%M}:"
+                        f"person:{assignment.person_id}",
                         event=event,
                         person=assignment.person,
                     )
@@ -145,7 +147,7 @@ def remind_upcoming_events(*, now):
                     "requester_event_reminder",
                     to=request.contact.email,
                     locale=request.locale,
-                    dedupe_key=f"event-reminder:{event.id}:requester",
+                    dedupe_key=f"event-reminder:{event.id}:{event.starts_at:%Y%m%d%H%M}:requester",
                     event=event,
                     request=request,
                     tracking_url=requests_service.tracking_url(request),

@@ -6,13 +6,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from .. import clock, links
 from ..extensions import db
 from ..labels import label
-from ..models import AuditEntry, Contact, DateProposal, Organisation, ProposedDate, Request
+from ..models import (
+    AuditEntry,
+    Contact,
+    DateProposal,
+    Event,
+    Organisation,
+    ProposedDate,
+    Request,
+)
 from ..models.enums import (
     AssignmentStatus,
     DateProposalSource,
@@ -35,7 +44,8 @@ TRANSITIONS = {
         RequestStatus.DECLINED,
         RequestStatus.WITHDRAWN,
     },
-    RequestStatus.PLANNED: {RequestStatus.PLANNING, RequestStatus.WITHDRAWN},
+    # A planned request changes through its event (cancel, then schedule again), not directly.
+    RequestStatus.PLANNED: {RequestStatus.WITHDRAWN},
     RequestStatus.DECLINED: set(),
     RequestStatus.WITHDRAWN: set(),
 }
@@ -285,18 +295,17 @@ def withdraw_request(request, *, note):
     from . import scheduling  # scheduling imports this module too
 
     event = request.event
-    if event is not None and event.status == EventStatus.PLANNED:
-        scheduling.cancel_event(
-            event,
-            by=None,
-            actor_label="requester",
-            note=_l("Bestilleren har trukket bestillingen tilbage."),
-        )
+    cancelled_now = event is not None and event.status == EventStatus.PLANNED
+    if cancelled_now:
+        with force_locale("da"):  # stored once, read by the Danish secretariat and assignees
+            note = str(_l("Bestilleren har trukket bestillingen tilbage."))
+        scheduling.cancel_event(event, by=None, actor_label="requester", note=note)
     notifications.queue_templated(
         "secretariat_request_withdrawn",
         to=current_app.config["SECRETARIAT_EMAIL"],
         locale="da",
         request=request,
+        cancelled_now=cancelled_now,
     )
 
 
@@ -355,6 +364,8 @@ def decline_request(request, *, by, reason, note):
     """
     if reason is None and not note.strip():
         raise RequestError(_l("Vælg en begrundelse, eller skriv en."))
+    if request.event is not None and request.event.status != EventStatus.CANCELLED:
+        raise RequestError(_l("Aflys først arrangementet, før henvendelsen afvises."))
     before = audit.snapshot(request, ["status"])
     _move(request, RequestStatus.DECLINED)
     request.decline_reason = reason
@@ -604,10 +615,18 @@ def needs_action(*, now):
         .unique()
         .all()
     )
+    rebook = db.session.scalars(
+        db.select(Request)
+        .join(Request.event)
+        .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
+        .where(Request.status == RequestStatus.PLANNED, Event.status == EventStatus.CANCELLED)
+        .order_by(Request.submitted_at)
+    ).all()
     follow_up = scheduling.follow_up_events(now=now)
     return (
         [("new", r) for r in new]
         + [("new_dates", r) for r in new_dates]
+        + [("rebook", r) for r in rebook]
         + [("follow_up", e) for e in follow_up]
     )
 

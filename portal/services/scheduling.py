@@ -295,6 +295,10 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
             _l("Arrangementet er %(status)s og kan ikke ændres.", status=label(event.status))
         )
     _check_sessions(event.offer_kind, sessions)
+    # The same lock as accept: an accept of one of these people elsewhere cannot slip in between.
+    _lock_people(
+        [a.person_id for a in event.assignments if a.status == AssignmentStatus.ACCEPTED], event.id
+    )
     for assignment in event.assignments:
         if assignment.status == AssignmentStatus.ACCEPTED:
             clash = _overlapping_assignment(
@@ -314,6 +318,10 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
     _set_sessions(event, sessions)
     event.place = "" if online else place.strip()
     event.online = online
+    for assignment in event.assignments:
+        # An open offer never outlives the (new) start.
+        if assignment.status == AssignmentStatus.OFFERED and assignment.expires_at:
+            assignment.expires_at = min(assignment.expires_at, event.starts_at)
     db.session.flush()  # bumps event.version
     audit.record("event.rescheduled", event, by=by, before=before, after=_event_snapshot(event))
     if event.request is not None:
@@ -362,12 +370,14 @@ def cancel_event(event, *, by, actor_label="", note=""):
     event.cancel_note = str(note)
     for assignment in event.assignments:
         if assignment.status in AssignmentStatus.live_states():
+            was_accepted = assignment.status == AssignmentStatus.ACCEPTED
             _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
             notifications.queue_templated(
                 "assignee_event_cancelled",
                 to=assignment.person.email,
                 event=event,
                 person=assignment.person,
+                was_accepted=was_accepted,
             )
     db.session.flush()
     audit.record(
@@ -473,24 +483,31 @@ def answer_url(assignment):
     )
 
 
-def _lock_for_accept(assignment):
-    """Hold what the accept checks until the transaction ends: on PostgreSQL the person's and the
-    event's rows (SELECT ... FOR UPDATE); on SQLite the database's write lock, taken before
-    anything is read (the equivalent of BEGIN IMMEDIATE). Returns the fresh assignment."""
+def _lock_people(person_ids, event_id=None):
+    """Hold what a staffing rule checks until the transaction ends: on PostgreSQL the persons'
+    rows and the event's row (SELECT ... FOR UPDATE, in id order so two transactions never wait
+    on each other in a circle); on SQLite the database's write lock, taken before anything is
+    read (the equivalent of BEGIN IMMEDIATE)."""
+    person_ids = sorted(set(person_ids))
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            db.select(Person.id).where(Person.id == assignment.person_id).with_for_update()
-        )
-        db.session.execute(
-            db.select(Event.id).where(Event.id == assignment.event_id).with_for_update()
-        )
+        if person_ids:
+            db.session.execute(
+                db.select(Person.id).where(Person.id.in_(person_ids)).with_for_update()
+            )
+        if event_id is not None:
+            db.session.execute(db.select(Event.id).where(Event.id == event_id).with_for_update())
     else:
         db.session.execute(
             sa.update(Person)
-            .where(Person.id == assignment.person_id)
+            .where(Person.id.in_(person_ids or [0]))
             .values(id=Person.id)
             .execution_options(synchronize_session=False)
         )
+
+
+def _lock_for_accept(assignment):
+    """Lock the person and the event, then re-read the event's assignments."""
+    _lock_people([assignment.person_id], assignment.event_id)
     db.session.refresh(assignment)
     for other in assignment.event.assignments:
         db.session.refresh(other)
@@ -519,8 +536,14 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         raise SchedulingError(
             _l("Arrangementet er %(status)s.", status=str(label(event.status)).lower())
         )
+    if event.starts_at <= clock.now():
+        raise SchedulingError(_l("Arrangementet er allerede begyndt."))
     if assignment.expires_at is not None and assignment.expires_at <= clock.now():
         raise SchedulingError(_l("Forespørgslen er udløbet."))
+    if not assignment.person.active:
+        raise SchedulingError(_l("Personen er ikke længere aktiv i panelet."))
+    if assignment.claimed and (by is None or not by.is_staff):
+        raise SchedulingError(_l("Sekretariatet skal godkende, at du tager pladsen."))
     taken = next(
         (
             a
@@ -555,12 +578,16 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         db.session.rollback()
         raise SchedulingError(_l("Pladsen er allerede taget af en anden.")) from None
     audit.record("assignment.accepted", assignment, by=by, actor_label=actor_label)
+    if event.request is not None and is_fully_staffed(event):
+        _tell_requester(event, "requester_event_staffed")
     return assignment
 
 
 def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
     """The person says no. Side effects: declined (the seat goes back to the follow-up list);
     audit "assignment.declined"."""
+    if answerable(assignment) is not None:
+        raise SchedulingError(_l("Forespørgslen kan ikke længere besvares."))
     _move_assignment(assignment, AssignmentStatus.DECLINED)
     assignment.decline_reason = reason
     assignment.decline_note = note.strip()
@@ -577,6 +604,11 @@ def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
 def withdraw_assignment(assignment, *, by):
     """The secretariat takes an offer or an accepted seat back. Side effects: withdrawn; the
     person told; audit "assignment.withdrawn"."""
+    event = assignment.event
+    if event.status != EventStatus.PLANNED or event.starts_at <= clock.now():
+        raise SchedulingError(
+            _l("Bemandingen af et begyndt eller afsluttet arrangement ændres ikke.")
+        )
     _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
     db.session.flush()
     audit.record("assignment.withdrawn", assignment, by=by)
@@ -762,7 +794,8 @@ def follow_up_events(*, now, days=7):
         soon_and_short = event.starts_at < now + timedelta(days=days) and not all(
             seat.accepted for seat in event_seats
         )
-        if declined or soon_and_short:
+        claimed = any(a.claimed and a.status == AssignmentStatus.OFFERED for a in event.assignments)
+        if declined or soon_and_short or claimed:
             result.append(event)
     return result
 
@@ -788,6 +821,8 @@ def answerable(assignment):
     if assignment.status != AssignmentStatus.OFFERED:
         return "used"
     if assignment.expires_at is not None and assignment.expires_at <= clock.now():
+        return "expired"
+    if assignment.event.starts_at <= clock.now():
         return "expired"
     return None
 

@@ -56,13 +56,13 @@ def _decline_form(assignment_id, reasons=None):
     return DeclineForm(prefix=f"offer{assignment_id}", reasons=reasons)
 
 
-def _offer_partial(assignment, status=200, error=None):
+def _offer_partial(assignment, status=200, error=None, decline_form=None):
     return render_page_or_partial(
         "assignee/offer.html",
         "assignee/_offer.html",
         status,
         assignment=assignment,
-        decline_form_for=_decline_form,
+        decline_form_for=lambda assignment_id: decline_form or _decline_form(assignment_id),
         error=error,
     )
 
@@ -87,7 +87,7 @@ def decline(assignment_id):
     assignment = _own_assignment_or_404(assignment_id)
     form = _decline_form(assignment_id)
     if not form.validate_on_submit():
-        return _offer_partial(assignment, status=422)
+        return _offer_partial(assignment, status=422, decline_form=form)
     try:
         scheduling.decline_offer(
             assignment,

@@ -22,7 +22,7 @@ def _load(signed):
         abort(404)
 
 
-def _page(assignment, signed, status=200, error=None):
+def _page(assignment, signed, status=200, error=None, decline_form=None):
     return render_template(
         "assignee/answer.html",
         assignment=assignment,
@@ -30,7 +30,7 @@ def _page(assignment, signed, status=200, error=None):
         signed=signed,
         why_not=scheduling.answerable(assignment),
         accept_form=AcceptForm(),
-        decline_form=DeclineForm(),
+        decline_form=decline_form or DeclineForm(),
         error=error,
     ), status
 
@@ -60,7 +60,7 @@ def decline(signed):
     assignment = _load(signed)
     form = DeclineForm()
     if not form.validate_on_submit():
-        return _page(assignment, signed, status=422)
+        return _page(assignment, signed, status=422, decline_form=form)
     try:
         scheduling.decline_offer(
             assignment,

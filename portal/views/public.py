@@ -114,7 +114,8 @@ def _submission(form):
 @bp.get("/bestil/felter")
 def offer_fields():
     """The offer-specific part of the form, swapped in by htmx when the offer changes."""
-    form = _request_form(formdata=None)
+    # The rest of the form comes along (hx-include), so what was typed stays typed.
+    form = _request_form(formdata=request.args or None)
     form.choose_offer(request.args.get("tilbud"))
     if form.chosen_kind is None:
         abort(404)

@@ -191,3 +191,13 @@ def test_a_booking_made_while_the_mail_server_is_down_is_kept_and_mailed_later(
     with SMTPServer(port) as server:
         assert notifications.deliver_due(now=receipt.next_attempt_at) == (1, 0)
     assert server.messages[0]["To"] == "anne@example.org"
+
+
+def test_switching_offer_with_htmx_keeps_what_was_typed(client):
+    response = client.get(
+        "/bestil/felter?tilbud=talk&offer_kind=talk&expected_participants=31",
+        headers={"HX-Request": "true"},
+    )
+    text = response.get_data(as_text=True)
+    assert 'name="audience"' in text
+    assert 'value="31"' in text
