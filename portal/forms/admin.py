@@ -1,7 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope
 from .public import choices
@@ -50,3 +57,17 @@ class DeclineReasonForm(FlaskForm):
         _l("Tekst på dansk"), validators=[DataRequired(_l("Skriv teksten.")), Length(max=200)]
     )
     label_en = StringField(_l("Tekst på engelsk"), validators=[Optional(), Length(max=200)])
+
+
+class OfferKindRulesForm(FlaskForm):
+    offer_deadline_hours = IntegerField(
+        _l("Svarfrist i timer"),
+        validators=[
+            InputRequired(_l("Skriv en svarfrist.")),
+            NumberRange(1, 336, _l("Svarfristen skal være mellem 1 time og 14 dage.")),
+        ],
+    )
+    auto_chain = BooleanField(_l("Send pladsen videre til den næste, når en forespørgsel udløber"))
+    auto_accept_claims = BooleanField(
+        _l("Giv en ledig plads til den, der tager den, uden godkendelse")
+    )

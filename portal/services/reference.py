@@ -88,3 +88,18 @@ def set_decline_reason_active(reason, *, by, active):
         before=before,
         after={"active": active},
     )
+
+
+def update_offer_kind(kind, *, by, offer_deadline_hours, auto_chain, auto_accept_claims):
+    """How offers of this kind behave. Side effects: audit "offer_kind.updated"."""
+    fields = ["offer_deadline_hours", "auto_chain", "auto_accept_claims"]
+    before = audit.snapshot(kind, fields)
+    if not 1 <= offer_deadline_hours <= 24 * 14:
+        raise ReferenceDataError(_l("Svarfristen skal være mellem 1 time og 14 dage."))
+    kind.offer_deadline_hours = offer_deadline_hours
+    kind.auto_chain = auto_chain
+    kind.auto_accept_claims = auto_accept_claims
+    db.session.flush()
+    audit.record(
+        "offer_kind.updated", kind, by=by, before=before, after=audit.snapshot(kind, fields)
+    )

@@ -6,11 +6,11 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..forms.admin import ClosedPeriodForm, DeclineReasonForm
-from ..models import ClosedPeriod, DeclineReason
+from ..forms.admin import ClosedPeriodForm, DeclineReasonForm, OfferKindRulesForm
+from ..models import ClosedPeriod, DeclineReason, OfferKind
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Role
 from ..permissions import require_roles
-from ..services import accounts, reference, reporting
+from ..services import accounts, catalogue, reference, reporting
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
@@ -77,3 +77,31 @@ def toggle_decline_reason(reason_id):
     reference.set_decline_reason_active(reason, by=current_user, active=not reason.active)
     flash(_("Begrundelsen vises nu.") if reason.active else _("Begrundelsen er skjult."), "success")
     return redirect(url_for(".decline_reasons"))
+
+
+@bp.route("/tilbud", methods=["GET", "POST"])
+def offer_kinds():
+    """Per offer kind: answer deadline, the offer chain, and whether claims go straight through."""
+    forms = {
+        kind.id: OfferKindRulesForm(prefix=f"kind{kind.id}", obj=kind)
+        for kind in catalogue.active_offer_kinds()
+    }
+    status = 200
+    if request.method == "POST":
+        kind = db.get_or_404(OfferKind, request.form.get("kind_id", type=int))
+        form = OfferKindRulesForm(prefix=f"kind{kind.id}")
+        forms[kind.id] = form
+        if form.validate_on_submit():
+            reference.update_offer_kind(
+                kind,
+                by=current_user,
+                offer_deadline_hours=form.offer_deadline_hours.data,
+                auto_chain=form.auto_chain.data,
+                auto_accept_claims=form.auto_accept_claims.data,
+            )
+            flash(_("%(offer)s er gemt.", offer=kind.name_da), "success")
+            return redirect(url_for(".offer_kinds"))
+        status = 422
+    return render_template(
+        "admin/offer_kinds.html", kinds=catalogue.active_offer_kinds(), forms=forms
+    ), status

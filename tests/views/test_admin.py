@@ -61,3 +61,28 @@ def test_decline_reasons_can_be_added_and_hidden_from_the_lists(admin):
 def test_only_the_admin_edits_reference_data(as_role):
     staff = as_role(Role.SECRETARIAT)
     assert staff.get("/admin/lukkeperioder").status_code == 403
+
+
+def test_the_admin_switches_the_offer_chain_and_the_deadline_per_offer_kind(admin):
+    from tests.factories import offer_kind
+
+    dialogue = offer_kind("dialogue")
+    assert "Regler for tilbud" in admin.get("/admin/tilbud").get_data(as_text=True)
+    prefix = f"kind{dialogue.id}-"
+    response = admin.post_form(
+        "/admin/tilbud",
+        {
+            "kind_id": dialogue.id,
+            prefix + "offer_deadline_hours": 24,
+            prefix + "auto_accept_claims": "y",
+        },
+    )
+    assert response.status_code == 302
+    assert dialogue.offer_deadline_hours == 24
+    assert dialogue.auto_chain is False
+    assert dialogue.auto_accept_claims is True
+    bad = admin.post_form(
+        "/admin/tilbud", {"kind_id": dialogue.id, prefix + "offer_deadline_hours": 0}
+    )
+    assert bad.status_code == 422
+    assert dialogue.offer_deadline_hours == 24
