@@ -352,6 +352,23 @@ def move_request(request, status, *, by):
     )
 
 
+def can_schedule(request):
+    """New or being planned, or planned but its event was cancelled (to be rebooked)."""
+    if request.status in (RequestStatus.SUBMITTED, RequestStatus.PLANNING):
+        return True
+    return (
+        request.status == RequestStatus.PLANNED
+        and request.event is not None
+        and request.event.status == EventStatus.CANCELLED
+    )
+
+
+def can_decline(request):
+    return RequestStatus.DECLINED in TRANSITIONS[request.status] and (
+        request.event is None or request.event.status == EventStatus.CANCELLED
+    )
+
+
 def start_planning(request, *, by):
     """The secretariat has picked the request up. Side effects: see move_request."""
     move_request(request, RequestStatus.PLANNING, by=by)

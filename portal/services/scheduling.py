@@ -220,6 +220,14 @@ def closed_periods_during(sessions):
     ).all()
 
 
+def closed_period_warnings(offer_kind, sessions):
+    """The closed periods a new time falls in, for offer kinds held in schools (dialogues):
+    school holidays and VINK's closures make the secretariat confirm before saving."""
+    if offer_kind.code != "dialogue":
+        return []
+    return closed_periods_during(sessions)
+
+
 # --- scheduling ---------------------------------------------------------------------------------
 
 

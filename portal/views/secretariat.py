@@ -81,6 +81,8 @@ def _request_page(req, status=200, **forms):
     kind = req.offer_kind
     context = {
         "req": req,
+        "can_schedule": requests.can_schedule(req),
+        "can_decline": requests.can_decline(req),
         "history": requests.history_for_staff(req),
         "decline_form": forms.get("decline_form") or DeclineRequestForm(),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(rows=kind.max_sessions),
@@ -154,10 +156,10 @@ def schedule_request(request_id):
 
 
 def _closed_warning(offer_kind, sessions, form):
-    """School holidays matter for dialogues: warn before saving unless the user confirmed."""
-    if offer_kind.code != "dialogue" or form.confirm_closed.data:
+    """Closed periods to warn about before saving, unless the user has confirmed them."""
+    if form.confirm_closed.data:
         return []
-    return scheduling.closed_periods_during(sessions)
+    return scheduling.closed_period_warnings(offer_kind, sessions)
 
 
 # --- events -------------------------------------------------------------------------------------
