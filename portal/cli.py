@@ -15,6 +15,7 @@ def init_app(app):
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(anonymise_command)
 
 
 @click.command("create-user")
@@ -88,3 +89,13 @@ def send_reminders_command():
     counts = send_reminders()
     db.session.commit()
     click.echo(", ".join(f"{name}: {n}" for name, n in counts.items()))
+
+
+@click.command("anonymise")
+def anonymise_command():
+    """Anonymise requester contact details past the retention period (run daily)."""
+    from .services.retention import anonymise_expired_contacts
+
+    count = anonymise_expired_contacts()
+    db.session.commit()
+    click.echo(f"{count} kontaktpersoner anonymiseret.")
