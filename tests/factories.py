@@ -70,13 +70,20 @@ def make_event(*, kind="talk", starts_at=None, minutes=90, **overrides):
     return event
 
 
-def booking_form(**overrides):
-    """Form data for a valid dialogue booking (the view adds csrf_token and started)."""
+# What a person answers to the questions each offer's booking form shows.
+OFFER_ANSWERS = {
+    "dialogue": {"grade": "8. klasse", "expected_participants": "24"},
+    "talk": {"audience": "staff", "expected_participants": "40"},
+    "advisory": {"audience": "staff", "expected_participants": "8"},
+}
+
+
+def booking_answers(offer="dialogue", **overrides):
+    """What a requester types into the booking form of `offer` (see tests/browser_form.py):
+    only the fields that offer's page shows. None leaves a field as the page has it."""
     today = clock.today()
     data = {
-        "offer_kind": "dialogue",
-        "grade": "8. klasse",
-        "expected_participants": "24",
+        **OFFER_ANSWERS[offer],
         "organisation_name": "Husum Skole",
         "organisation_kind": "school",
         "district": str(district_id("Brønshøj-Husum")),
@@ -87,12 +94,10 @@ def booking_form(**overrides):
         "dates-1-first": (today + timedelta(days=30)).isoformat(),
         "dates-1-last": (today + timedelta(days=34)).isoformat(),
         "place": "Husum Skole, Kobbelvænget 65, lokale 12",
-        "language": "da",
-        "topic": "",
-        "consent": "y",
+        "consent": True,
     }
     data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return data
 
 
 def district_id(name):

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -11,10 +10,11 @@ from wtforms.validators import (
 )
 
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope
+from .base import PortalForm
 from .public import choices
 
 
-class ClosedPeriodForm(FlaskForm):
+class ClosedPeriodForm(PortalForm):
     name = StringField(
         _l("Navn"),
         validators=[DataRequired(_l("Skriv et navn, fx Vinterferie 2027.")), Length(max=120)],
@@ -39,7 +39,7 @@ class ClosedPeriodForm(FlaskForm):
             )
 
 
-class DeclineReasonForm(FlaskForm):
+class DeclineReasonForm(PortalForm):
     scope = SelectField(
         _l("Bruges når"),
         choices=choices(
@@ -59,7 +59,7 @@ class DeclineReasonForm(FlaskForm):
     label_en = StringField(_l("Tekst på engelsk"), validators=[Optional(), Length(max=200)])
 
 
-class OfferKindRulesForm(FlaskForm):
+class OfferKindRulesForm(PortalForm):
     offer_deadline_hours = IntegerField(
         _l("Svarfrist i timer"),
         validators=[

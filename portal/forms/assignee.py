@@ -1,17 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..services import catalogue
+from .base import PortalForm
 from .public import choices
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(PortalForm):
     """One button: a POST, so mail scanners that open links change nothing."""
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(PortalForm):
     reason = SelectField(_l("Hvorfor kan du ikke?"), coerce=int, validators=[Optional()])
     note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), Length(max=1000)])
 
@@ -38,7 +38,7 @@ WEEKDAYS = [
 ]
 
 
-class AvailabilityRuleForm(FlaskForm):
+class AvailabilityRuleForm(PortalForm):
     weekday = SelectField(_l("Ugedag"), coerce=int, choices=choices(WEEKDAYS))
     starts_at = TimeField(_l("Fra kl."), validators=[InputRequired(_l("Vælg et starttidspunkt."))])
     ends_at = TimeField(_l("Til kl."), validators=[InputRequired(_l("Vælg et sluttidspunkt."))])
@@ -48,7 +48,7 @@ class AvailabilityRuleForm(FlaskForm):
             raise ValidationError(_l("Sluttidspunktet skal ligge efter starttidspunktet."))
 
 
-class AwayPeriodForm(FlaskForm):
+class AwayPeriodForm(PortalForm):
     starts_on = DateField(_l("Fra og med"), validators=[InputRequired(_l("Vælg en startdato."))])
     ends_on = DateField(_l("Til og med"), validators=[InputRequired(_l("Vælg en slutdato."))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])

@@ -5,13 +5,11 @@ from datetime import timedelta
 import phonenumbers
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -36,6 +34,7 @@ from .. import clock, links
 from ..labels import label
 from ..models.enums import Audience, OrganisationKind
 from ..services import catalogue
+from .base import PortalForm, SubForm
 
 FORM_STARTED = "form-started"
 GRADES = [
@@ -50,6 +49,8 @@ GRADES = [
     "EUD",
 ]
 TALK_AUDIENCES = [Audience.STAFF, Audience.VOLUNTEERS, Audience.PARENTS, Audience.MIXED]
+# The booking form's questions that depend on the chosen offer (see RequestForm.asked_fields).
+OFFER_FIELDS = {"grade", "audience", "expected_participants", "online"}
 
 
 def email_field(label):
@@ -81,7 +82,7 @@ def _in_the_next_year(_form, field):
         raise ValidationError(_l("Vælg en dato inden for de næste 12 måneder."))
 
 
-class DateRangeForm(Form):
+class DateRangeForm(SubForm):
     """One preferred date, or a period: from `first` to `last`."""
 
     first = DateField(_l("Fra dato"), validators=[Optional(), _in_the_next_year])
@@ -105,16 +106,25 @@ def _dates_field():
     return FieldList(FormField(DateRangeForm), min_entries=3, max_entries=3)
 
 
-class RequestForm(DatesMixin, FlaskForm):
-    """The public booking form. Its offer-specific fields depend on the chosen offer kind."""
+class RequestForm(DatesMixin, PortalForm):
+    """The public booking form. Its offer-specific fields depend on the chosen offer kind:
+    `asked_fields` decides which the page shows, and the form has no others to validate."""
 
     offer_kind = RadioField(
-        _l("Hvad vil I bestille?"), validators=[InputRequired(_l("Vælg et tilbud."))]
+        _l("Hvad vil I bestille?"),
+        validators=[InputRequired(_l("Vælg et tilbud."))],
+        invalid_choice_message=_l("Vælg et tilbud."),
     )
+    # The offer whose questions the page shows: a browser without JavaScript sends it, so a
+    # changed offer re-shows the form with the new offer's questions instead of refusing them.
+    shown_offer = HiddenField()
     # Offer-specific: a dialogue is for a class; a talk or advisory course for adults.
-    # No Optional() on fields whose need depends on the offer: it would skip validate_<field>.
-    grade = SelectField(_l("Klassetrin"))
-    audience = RadioField(_l("Hvem er deltagerne?"), validate_choice=False)
+    grade = SelectField(_l("Klassetrin"), validators=[DataRequired(_l("Vælg klassetrin."))])
+    audience = RadioField(
+        _l("Hvem er deltagerne?"),
+        validators=[InputRequired(_l("Vælg, hvem deltagerne er."))],
+        invalid_choice_message=_l("Vælg, hvem deltagerne er."),
+    )
     expected_participants = IntegerField(
         _l("Antal deltagere"),
         validators=[
@@ -168,12 +178,25 @@ class RequestForm(DatesMixin, FlaskForm):
     website = StringField(_l("Hjemmeside (lad feltet stå tomt)"))
     started = HiddenField()
 
-    def __init__(self, *args, offer_kinds, **kwargs):
+    def __init__(self, *args, offer_kinds, offer=None, **kwargs):
+        """`offer`: the code of the offer to show (a link's ?tilbud=); otherwise the one the
+        submitted form chose."""
         super().__init__(*args, **kwargs)
         self.offer_kinds = {kind.code: kind for kind in offer_kinds}
+        if offer is not None:
+            self.offer_kind.data = offer
+        if self.offer_kind.data not in self.offer_kinds:
+            self.offer_kind.data = None
         self.offer_kind.choices = choices((kind.code, kind.name_da) for kind in offer_kinds)
-        self.grade.choices = choices([("", _l("Vælg klassetrin")), *((g, g) for g in GRADES)])
-        self.audience.choices = choices((a.value, label(a)) for a in TALK_AUDIENCES)
+        self.drop_fields(OFFER_FIELDS - self.asked_fields(self.chosen_kind))
+        if self.grade is not None:
+            self.grade.choices = choices([("", _l("Vælg klassetrin")), *((g, g) for g in GRADES)])
+        if self.audience is not None:
+            self.audience.choices = choices((a.value, label(a)) for a in TALK_AUDIENCES)
+        if self.expected_participants is not None:
+            self.expected_participants.label.text = (
+                _l("Antal elever") if self._is_dialogue() else _l("Forventet antal deltagere")
+            )
         self.topic.choices = choices(
             [
                 ("", _l("Ved ikke endnu / andet")),
@@ -188,14 +211,27 @@ class RequestForm(DatesMixin, FlaskForm):
         )
         if not self.started.data:
             self.started.data = links.sign_timed(FORM_STARTED, "request")
-        self.choose_offer(self.offer_kind.data)
 
-    def choose_offer(self, code):
-        """Select an offer kind (if it exists) and word the offer-specific fields for it."""
-        self.offer_kind.data = code if code in self.offer_kinds else None
-        self.expected_participants.label.text = (
-            _l("Antal elever") if self._is_dialogue() else _l("Forventet antal deltagere")
-        )
+    @staticmethod
+    def asked_fields(kind):
+        """The offer-specific fields the form shows for `kind`: one rule for the page and for
+        validation, so a field the page does not show is never checked nor stored."""
+        if kind is None:
+            return set()
+        asked = {"expected_participants", "grade" if kind.code == "dialogue" else "audience"}
+        if kind.online_allowed:
+            asked.add("online")
+        return asked
+
+    def offer_changed(self):
+        """A browser without JavaScript chose another offer than the one whose questions the
+        page showed: show the new offer's questions rather than judge answers to the old."""
+        return (self.shown_offer.data or None) != self.offer_kind.data
+
+    def answer(self, name, default=None):
+        """What the requester answered in an offer-specific field, or `default` when the
+        chosen offer does not ask it."""
+        return self[name].data if name in self else default
 
     @property
     def chosen_kind(self):
@@ -212,23 +248,8 @@ class RequestForm(DatesMixin, FlaskForm):
                 choice.label = topics.get(choice.value, choice.label)
 
     # --- cross-field rules ---------------------------------------------------------------------
-    def validate_grade(self, field):
-        if self._is_dialogue() and not field.data:
-            raise ValidationError(_l("Vælg klassetrin."))
-
-    def validate_audience(self, field):
-        if self.chosen_kind is None or self._is_dialogue():
-            return
-        if field.data not in {a.value for a in TALK_AUDIENCES}:
-            raise ValidationError(_l("Vælg, hvem deltagerne er."))
-
-    def validate_online(self, field):
-        kind = self.chosen_kind
-        if field.data and kind is not None and not kind.online_allowed:
-            raise ValidationError(_l("Dette tilbud kan ikke holdes online."))
-
     def validate_place(self, field):
-        if not self.online.data and not (field.data or "").strip():
+        if not self.answer("online") and not (field.data or "").strip():
             raise ValidationError(_l("Skriv adressen, hvor det skal foregå."))
 
     def validate_district(self, field):
@@ -274,13 +295,13 @@ def normalise_phone(value):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PortalForm):
     note = TextAreaField(
         _l("Hvorfor trækker I bestillingen tilbage?"), validators=[Optional(), Length(max=2000)]
     )
 
 
-class ProposeDatesForm(DatesMixin, FlaskForm):
+class ProposeDatesForm(DatesMixin, PortalForm):
     dates = _dates_field()
     note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), Length(max=2000)])
 
@@ -289,5 +310,5 @@ class ProposeDatesForm(DatesMixin, FlaskForm):
             raise ValidationError(_l("Foreslå mindst én dato eller periode."))
 
 
-class LostLinkForm(FlaskForm):
+class LostLinkForm(PortalForm):
     email = email_field(_l("Den e-mailadresse, I bestilte med"))

@@ -1,12 +1,10 @@
 """The secretariat's forms: inbox filters, triage, scheduling, staffing, attendance."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -31,10 +29,11 @@ from .. import clock
 from ..labels import label
 from ..models.enums import OrganisationKind, RequestStatus
 from ..services import catalogue
+from .base import PortalForm, SubForm
 from .public import choices
 
 
-class InboxFilterForm(FlaskForm):
+class InboxFilterForm(PortalForm):
     """Filters travel in the URL (GET), so a filtered inbox can be bookmarked."""
 
     class Meta:
@@ -66,7 +65,7 @@ class InboxFilterForm(FlaskForm):
         )
 
 
-class DeclineRequestForm(FlaskForm):
+class DeclineRequestForm(PortalForm):
     # No Optional(): it would skip validate_reason, which allows a note instead of a reason.
     reason = SelectField(_l("Begrundelse"), coerce=int, validate_choice=False, default=0)
     note = TextAreaField(_l("Besked til bestilleren"), validators=[Optional(), Length(max=2000)])
@@ -87,7 +86,7 @@ class DeclineRequestForm(FlaskForm):
             raise ValidationError(_l("Vælg en begrundelse, eller skriv en."))
 
 
-class SessionForm(Form):
+class SessionForm(SubForm):
     day = DateField(_l("Dato"), validators=[Optional()])
     starts = TimeField(_l("Fra kl."), validators=[Optional()])
     ends = TimeField(_l("Til kl."), validators=[Optional()])
@@ -105,7 +104,7 @@ class SessionForm(Form):
         )
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(PortalForm):
     """Schedule or move an event: one row per session (an advisory course may have several)."""
 
     offer_kind = SelectField(_l("Tilbud"), validators=[Optional()])
@@ -163,7 +162,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class OfferForm(FlaskForm):
+class OfferForm(PortalForm):
     seat = HiddenField(validators=[DataRequired()])
     persons = MultiCheckboxField(
         _l("Forespørg"),
@@ -173,14 +172,14 @@ class OfferForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PortalForm):
     note = TextAreaField(
         _l("Begrundelse (sendes til bestiller og personer)"),
         validators=[Optional(), Length(max=2000)],
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     subject = StringField(
         _l("Emne"), validators=[DataRequired(_l("Skriv et emne.")), Length(max=200)]
     )
@@ -189,7 +188,7 @@ class MessageForm(FlaskForm):
     )
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(PortalForm):
     students = IntegerField(
         _l("Elever"),
         default=0,

@@ -62,12 +62,12 @@ def _request_form(**kwargs):
 @bp.route("/bestil", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
 def book():
-    form = _request_form()
     if request.method == "GET":
-        form.choose_offer(request.args.get("tilbud"))
+        form = _request_form(offer=request.args.get("tilbud"))
         return render_template("public/book.html", form=form)
-    if request.form.get("action") == "change-offer":
-        # Without JavaScript, choosing another offer re-shows the form with its fields.
+    form = _request_form()
+    if form.offer_changed():
+        # Without JavaScript, choosing another offer re-shows the form with its questions.
         return render_template("public/book.html", form=form)
     if form.spam_reason() is not None:
         message = _(
@@ -88,7 +88,6 @@ def book():
 
 def _submission(form):
     kind = form.chosen_kind
-    dialogue = kind.code == "dialogue"
     return {
         "offer_kind": kind,
         "organisation_name": form.organisation_name.data,
@@ -98,12 +97,13 @@ def _submission(form):
         "contact_email": form.contact_email.data,
         "contact_phone": form.contact_phone.data,
         "topic": db.session.get(Topic, int(form.topic.data)) if form.topic.data else None,
-        "audience": Audience.STUDENTS if dialogue else Audience(form.audience.data),
-        "grade": form.grade.data if dialogue else "",
-        "expected_participants": form.expected_participants.data,
+        # A class (a dialogue) is pupils; other offers ask who comes.
+        "audience": Audience(form.answer("audience", Audience.STUDENTS)),
+        "grade": form.answer("grade", ""),
+        "expected_participants": form.answer("expected_participants"),
         "preferred_dates": form.chosen_dates(),
         "place": form.place.data or "",
-        "online": bool(form.online.data) and kind.online_allowed,
+        "online": bool(form.answer("online")),
         "language": form.language.data,
         "accessibility_needs": form.accessibility_needs.data or "",
         "notes": form.notes.data or "",
@@ -111,12 +111,12 @@ def _submission(form):
     }
 
 
-@bp.get("/bestil/felter")
+@bp.post("/bestil/felter")
+@limiter.limit("600 per hour")
 def offer_fields():
     """The offer-specific part of the form, swapped in by htmx when the offer changes."""
-    # The rest of the form comes along (hx-include), so what was typed stays typed.
-    form = _request_form(formdata=request.args or None)
-    form.choose_offer(request.args.get("tilbud"))
+    # The whole form is posted (never in a URL), so what was typed in these fields stays.
+    form = _request_form()
     if form.chosen_kind is None:
         abort(404)
     return render_template("public/_offer_fields.html", form=form)
@@ -126,9 +126,9 @@ def offer_fields():
 @limiter.limit("600 per hour")
 def check_field(name):
     """One field validated by the same form class, as the visitor leaves it (htmx)."""
-    if name not in CHECKABLE_FIELDS:
-        abort(404)
     form = _request_form()
+    if name not in CHECKABLE_FIELDS or name not in form:
+        abort(404)
     form.validate()
     return render_template("public/_request_field.html", form=form, name=name)
 

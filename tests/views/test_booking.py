@@ -1,6 +1,5 @@
 """The public booking form, with and without htmx."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -8,13 +7,20 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import OutboxMessage, Request
-from tests.factories import booking_form
+from tests.browser_form import browser_form
+from tests.factories import booking_answers
+
+SEND = "Send bestilling"
 
 
-def _book(client, **overrides):
-    page = client.get("/bestil?tilbud=dialogue").get_data(as_text=True)
-    started = re.search(r'name="started" type="hidden" value="([^"]+)"', page).group(1)
-    return client.post_form("/bestil", booking_form(started=started, **overrides))
+def _form(client, offer="dialogue", **overrides):
+    """The booking form of `offer` as the page shows it, filled as a person would."""
+    form = browser_form(client, f"/bestil?tilbud={offer}", action="/bestil")
+    return form.fill(**booking_answers(offer, **overrides))
+
+
+def _book(client, offer="dialogue", button=SEND, **overrides):
+    return _form(client, offer, **overrides).submit(button)
 
 
 def _requests():
@@ -42,6 +48,42 @@ def test_the_talk_form_asks_who_the_audience_is_and_allows_online(client):
     assert 'name="audience"' in text
     assert 'name="grade"' not in text
     assert 'name="online"' in text
+
+
+@pytest.mark.parametrize(
+    ("offer", "audience", "grade", "online_shown"),
+    [
+        ("dialogue", "students", "8. klasse", False),
+        ("talk", "staff", "", True),
+        ("advisory", "staff", "", True),
+    ],
+)
+def test_every_offer_is_booked_with_exactly_the_fields_its_page_shows(
+    client, offer, audience, grade, online_shown
+):
+    form = _form(client, offer)
+    assert ("online" in form.names()) is online_shown
+    response = form.submit(SEND)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    request = db.session.scalars(db.select(Request)).one()
+    assert request.offer_kind.code == offer
+    assert request.audience.value == audience
+    assert request.grade == grade
+
+
+def test_a_field_the_chosen_offer_does_not_show_is_neither_checked_nor_stored(client):
+    # A stale page or a forger sends a dialogue's grade with a talk, and `online` with a
+    # dialogue: neither is asked for that offer, so neither is refused nor kept.
+    talk = _form(client, "talk").tamper("grade", "not a grade")
+    assert talk.submit(SEND).status_code == 302
+    dialogue = _form(client, "dialogue", contact_email="b@example.org").tamper("online", "y")
+    dialogue.tamper("place", "")
+    response = dialogue.submit(SEND)
+    assert response.status_code == 422  # a dialogue needs an address: online was not taken
+    assert "Skriv adressen" in response.get_data(as_text=True)
+    stored = db.session.scalars(db.select(Request)).one()
+    assert stored.offer_kind.code == "talk"
+    assert stored.grade == ""
 
 
 def test_a_valid_booking_is_stored_and_the_requester_lands_on_the_private_page(client):
@@ -75,12 +117,14 @@ def test_a_valid_booking_is_stored_and_the_requester_lands_on_the_private_page(c
         ({"expected_participants": "501"}, "mellem 1 og 500"),
         ({"dates-0-first": (clock.today() - timedelta(days=1)).isoformat()}, "efter i dag"),
         ({"dates-0-first": (clock.today() + timedelta(days=400)).isoformat()}, "12 måneder"),
-        ({"dates-1-first": None, "dates-1-last": None}, "mindst to datoer"),
+        ({"dates-1-first": "", "dates-1-last": ""}, "mindst to datoer"),
         ({"grade": ""}, "Vælg klassetrin"),
         ({"place": ""}, "Skriv adressen"),
-        ({"consent": None}, "Bekræft, at du har læst"),
+        ({"consent": False}, "Bekræft, at du har læst"),
         ({"organisation_name": "   "}, "Skriv navnet på jeres organisation"),
-        ({"offer_kind": "dialogue", "online": "y"}, "kan ikke holdes online"),
+        ({"organisation_kind": ""}, "Vælg, hvilken type organisation I er"),
+        ({"district": "0"}, "Vælg bydel"),
+        ({"expected_participants": "mange"}, "Skriv et helt tal"),
     ],
 )
 def test_bad_input_is_explained_kept_and_nothing_is_stored(client, overrides, message):
@@ -116,7 +160,7 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(app, client, mo
 
 
 def test_a_form_without_a_genuine_start_time_is_refused(client):
-    response = client.post_form("/bestil", booking_form(started="forged"))
+    response = _form(client).tamper("started", "forged").submit(SEND)
     assert response.status_code == 422
     assert _requests() == 0
 
@@ -130,40 +174,62 @@ def test_submitting_is_rate_limited_per_address(app, client, monkeypatch):
 
 
 def test_without_javascript_choosing_another_offer_shows_its_fields(client):
-    response = client.post_form(
-        "/bestil", booking_form(offer_kind="talk", action="change-offer", started="x")
-    )
+    form = _form(client, "dialogue")
+    form.fill(offer_kind="talk")
+    response = form.submit("Vis spørgsmål til det valgte tilbud")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert 'name="audience"' in text
+    assert 'name="grade"' not in text
     assert "Der er fejl i formularen" not in text
     assert 'value="Husum Skole"' in text
+    assert _requests() == 0
+
+
+def test_without_javascript_enter_in_a_field_books_the_offer_shown(client):
+    # Enter presses the form's first button: the <noscript> one that shows the chosen offer's
+    # questions. With the offer unchanged, that is a booking, not a detour.
+    assert _form(client, "talk").submit(button=None).status_code == 302
+    assert _requests() == 1
 
 
 def test_htmx_swaps_only_the_offer_specific_fields(client):
-    response = client.get("/bestil/felter?tilbud=talk", headers={"HX-Request": "true"})
+    form = _form(client, "dialogue").fill(offer_kind="talk")
+    response = form.submit(to="/bestil/felter", headers={"HX-Request": "true"})
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert text.lstrip().startswith('<div id="offer-fields">')
     assert "<html" not in text
     assert 'name="audience"' in text
-    assert client.get("/bestil/felter?tilbud=nothing").status_code == 404
+    assert 'name="shown_offer" type="hidden" value="talk"' in text
+    nothing = _form(client).tamper("offer_kind", "nothing")
+    assert nothing.submit(to="/bestil/felter").status_code == 404
+    assert _requests() == 0
+
+
+def test_switching_offer_with_htmx_never_puts_what_was_typed_in_a_url(client):
+    page = client.get("/bestil?tilbud=dialogue").get_data(as_text=True)
+    assert 'data-hx-post="/bestil/felter"' in page
+    assert "hx-get" not in page
+    assert client.get("/bestil/felter?offer_kind=talk").status_code == 405
 
 
 def test_htmx_checks_a_field_when_the_visitor_leaves_it(client):
-    bad = client.post_form("/bestil/tjek/contact_email", booking_form(contact_email="anne@"))
+    bad = _form(client, contact_email="anne@").submit(to="/bestil/tjek/contact_email")
     assert bad.status_code == 200
     assert "Skriv en gyldig e-mailadresse" in bad.get_data(as_text=True)
     assert bad.get_data(as_text=True).lstrip().startswith('<div class="form-group form-error"')
-    good = client.post_form("/bestil/tjek/contact_email", booking_form())
+    good = _form(client).submit(to="/bestil/tjek/contact_email")
     assert "form-error" not in good.get_data(as_text=True)
-    assert client.post_form("/bestil/tjek/csrf_token", booking_form()).status_code == 404
+    assert _form(client).submit(to="/bestil/tjek/csrf_token").status_code == 404
+    # A field the chosen offer does not show cannot be checked either.
+    assert _form(client, "talk").submit(to="/bestil/tjek/grade").status_code == 404
     assert _requests() == 0
 
 
 def test_booking_in_english_sends_an_english_receipt(client):
     client.get("/sprog/en")
-    assert _book(client).status_code == 302
+    assert _book(client, button="Send booking").status_code == 302
     receipt = db.session.scalars(db.select(OutboxMessage)).one()
     assert receipt.subject.startswith("Receipt:")
 
@@ -194,10 +260,7 @@ def test_a_booking_made_while_the_mail_server_is_down_is_kept_and_mailed_later(
 
 
 def test_switching_offer_with_htmx_keeps_what_was_typed(client):
-    response = client.get(
-        "/bestil/felter?tilbud=talk&offer_kind=talk&expected_participants=31",
-        headers={"HX-Request": "true"},
-    )
-    text = response.get_data(as_text=True)
+    form = _form(client, "advisory", expected_participants="31").fill(offer_kind="talk")
+    text = form.submit(to="/bestil/felter", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'name="audience"' in text
     assert 'value="31"' in text
