@@ -77,7 +77,7 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
     overrides = dict(overrides or {})
     instance_dir = Path(overrides.pop("INSTANCE_DIR", instance_dir))
     # Production unless told otherwise: a forgotten variable must not weaken a live server.
-    env = os.environ.get("VINK_ENV", "production")
+    env = overrides.get("ENV_NAME") or os.environ.get("VINK_ENV", "production")
     development = env == "development"
     config = {
         "ENV_NAME": env,
