@@ -37,19 +37,33 @@ HEADERS = {
 }
 
 
-# Paths whose segment is a secret (a signed link or a feed token): logged as <redacted>.
+# Paths whose segment is a secret (a signed link or a feed token): logged as <redacted>,
+# wherever they stand in a line (a request line, a Referer, an exception message).
+_SEGMENT = r"[^/?#\s\"'<>]+"
 SECRET_PATHS = [
-    (re.compile(r"^/b/[^/?]+"), "/b/<redacted>"),
-    (re.compile(r"^/svar/fremmoede/[^/?]+"), "/svar/fremmoede/<redacted>"),
-    (re.compile(r"^/svar/(?!fremmoede/)[^/?]+"), "/svar/<redacted>"),
-    (re.compile(r"^/kalender/[^/?]+\.ics"), "/kalender/<redacted>.ics"),
+    (re.compile(rf"/b/{_SEGMENT}"), "/b/<redacted>"),
+    (re.compile(rf"/svar/fremmoede/{_SEGMENT}"), "/svar/fremmoede/<redacted>"),
+    (re.compile(rf"/svar/(?!fremmoede/|<redacted>){_SEGMENT}"), "/svar/<redacted>"),
+    (re.compile(rf"/kalender/(?!<redacted>){_SEGMENT}\.ics"), "/kalender/<redacted>.ics"),
 ]
 
 
-def redact_path(path):
+def redact_path(text):
+    """`text` with every secret path segment in it replaced (idempotent)."""
     for pattern, replacement in SECRET_PATHS:
-        path = pattern.sub(replacement, path)
-    return path
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactSecrets(logging.Filter):
+    """On a logger or handler: no log line carries a link's or a feed's secret."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact_path(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 def request_id():
@@ -77,6 +91,10 @@ def security_event(name, **details):
 
 
 def init_app(app):
+    # Flask logs an exception as "Exception on <path> [POST]": the path may hold a secret.
+    app.logger.addFilter(RedactSecrets())
+    logger.addFilter(RedactSecrets())
+
     @app.after_request
     def add_security_headers(response):
         response.headers["X-Request-Id"] = request_id()
