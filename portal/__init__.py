@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth_session, htmx, i18n, labels, navigation, security
+from . import auth_session, htmx, i18n, labels, logs, navigation, security
 from .config import load_config, production_problems
 from .extensions import babel, csrf, db, limiter, migrate
 from .security import security_event
@@ -34,6 +34,8 @@ def create_app(overrides=None):
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
         )
 
+    # First registered, last to run after a request: the access line sees the final status.
+    logs.init_app(app)
     _init_database(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -1,6 +1,10 @@
-"""Commands: `flask create-user`, `flask demo-data`, `flask send-mail`."""
+"""Commands: `flask create-user`, `flask demo-data`, `flask send-mail`, `flask send-reminders`,
+`flask anonymise`, `flask backup`."""
 
+import sqlite3
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -16,6 +20,7 @@ def init_app(app):
     app.cli.add_command(send_mail_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(anonymise_command)
+    app.cli.add_command(backup_command)
 
 
 @click.command("create-user")
@@ -100,3 +105,38 @@ def anonymise_command():
     purged = purge_old_mail()
     db.session.commit()
     click.echo(f"{count} kontaktpersoner anonymiseret. {purged} gamle e-mails slettet.")
+
+
+@click.command("backup")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(dir_okay=True, path_type=Path),
+    default=None,
+    help="File or folder (default: instance/backups/vink-<time>.sqlite3).",
+)
+def backup_command(target):
+    """Copy the SQLite database, consistently, while the portal serves (online backup API).
+
+    PostgreSQL: use pg_dump (see README, "Drift")."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(
+            "flask backup er til SQLite. PostgreSQL: pg_dump --format=custom "
+            '--file=vink-$(date +%F).dump "$DATABASE_URL"'
+        )
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if target is None:
+        target = Path(current_app.config["INSTANCE_DIR"]) / "backups"
+    if target.is_dir() or target.suffix == "":
+        target = target / f"vink-{stamp}.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(url.database)
+    try:
+        with sqlite3.connect(target) as copy:
+            # Page by page, letting writers in between: safe while requests are served.
+            source.backup(copy, pages=256, sleep=0.005)
+        copy.close()
+    finally:
+        source.close()
+    click.echo(f"Sikkerhedskopi skrevet til {target}")

@@ -156,6 +156,10 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "EXPERIENCED_AFTER_DIALOGUES": int(os.environ.get("EXPERIENCED_AFTER_DIALOGUES", 3)),
         # A request body larger than this is refused with 413 (the booking form is ~5 kB).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_KB", 256)) * 1024,
+        # One JSON line per request and per log line, on stderr (off in development: plain).
+        "LOG_JSON": _bool("LOG_JSON", not development),
+        # /healthz answers 503 when the oldest unsent mail is older than this.
+        "HEALTH_MAX_OUTBOX_AGE_MINUTES": int(os.environ.get("HEALTH_MAX_OUTBOX_AGE_MINUTES", 30)),
         "CHECK_DB_ON_START": True,
         "TESTING": False,
     }

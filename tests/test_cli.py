@@ -227,7 +227,45 @@ def test_production_with_its_settings_starts_and_answers_only_its_own_host(tmp_p
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}", "INSTANCE_DIR": tmp_path}
     )
     client = app.test_client()
-    assert client.get("/healthz", base_url="https://vink.kk.dk").status_code == 200
-    forged = client.get("/healthz", base_url="https://evil.example")
+    assert client.get("/privatliv", base_url="https://vink.kk.dk").status_code == 200
+    forged = client.get("/privatliv", base_url="https://evil.example")
     assert forged.status_code == 400
     assert "Ukendt værtsnavn" in forged.get_data(as_text=True)
+
+
+def test_a_backup_taken_while_serving_restores_every_row(tmp_path):
+    """Back up, wipe, restore: the same rows (SQLite; PostgreSQL uses pg_dump, see README)."""
+    import shutil
+
+    database = tmp_path / "live.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "x" * 32}
+    assert _flask(["db", "upgrade"], env).returncode == 0
+    assert _flask(["demo-data", "--first-run"], env).returncode == 0
+
+    def rows():
+        connection = sa.create_engine(f"sqlite:///{database}").connect()
+        try:
+            return {
+                table: connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1")).all()  # noqa: S608
+                for table in ("requests", "events", "assignments", "users", "audit_entries")
+            }
+        finally:
+            connection.close()
+
+    before = rows()
+    assert before["requests"]
+    backup = _flask(["backup", "--to", str(tmp_path / "kopi")], env)
+    assert backup.returncode == 0, backup.stderr
+    [copy] = (tmp_path / "kopi").glob("vink-*.sqlite3")
+    database.unlink()  # the disk is lost
+    for extra in tmp_path.glob("live.sqlite3-*"):
+        extra.unlink()
+    shutil.copy(copy, database)
+    assert rows() == before
+
+
+@pytest.mark.postgres_only
+def test_backup_on_postgresql_names_pg_dump():
+    result = _flask(["backup"], {"DATABASE_URL": os.environ["DATABASE_URL"]})
+    assert result.returncode != 0
+    assert "pg_dump" in result.stderr

@@ -56,6 +56,20 @@ def queue_templated(kind, *, to, locale="da", dedupe_key=None, **context):
     )
 
 
+def oldest_unsent_age(*, now=None):
+    """Seconds the oldest mail still waiting has waited, or None when nothing waits."""
+    oldest = db.session.scalar(
+        db.select(db.func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING
+        )
+    )
+    if oldest is None:
+        return None
+    if oldest.tzinfo is None:  # SQLite returns naive UTC from an aggregate
+        oldest = oldest.replace(tzinfo=UTC)
+    return max(0, round(((now or datetime.now(UTC)) - oldest).total_seconds()))
+
+
 def deliver_due(*, now=None, limit=50, backend=None):
     """Send the messages that are due. Commits: this is the worker's own transaction boundary.
 

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import links
 from ..extensions import db, limiter
@@ -20,7 +21,7 @@ from ..forms.public import LostLinkForm, ProposeDatesForm, RequestForm, Withdraw
 from ..i18n import LOCALE_COOKIE, current_locale
 from ..models import District, Topic
 from ..models.enums import Audience, EventStatus, OrganisationKind
-from ..services import calendar, catalogue
+from ..services import calendar, catalogue, notifications
 from ..services import requests as requests_service
 from ..urls import safe_next
 
@@ -315,5 +316,20 @@ def set_language(code):
 
 
 @bp.get("/healthz")
+@limiter.exempt
 def health():
-    return {"status": "ok"}
+    """For the load balancer and monitoring, every few seconds: one cheap query, no personal
+    data. 503 when the database cannot be reached or mail has waited too long."""
+    try:
+        waited = notifications.oldest_unsent_age()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "error", "database": "unreachable"}, 503
+    limit = current_app.config["HEALTH_MAX_OUTBOX_AGE_MINUTES"] * 60
+    mail_ok = waited is None or waited <= limit
+    body = {
+        "status": "ok" if mail_ok else "error",
+        "database": "ok",
+        "oldest_unsent_mail_seconds": waited,
+    }
+    return body, 200 if mail_ok else 503
