@@ -103,6 +103,8 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # Rate limits (Redis when REDIS_URL is set, so all workers share them).
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Keys in a shared Redis start with this (several portals, or tests, on one Redis).
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "vink"),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
         # Failed logins per account, from any address: a growing wait after 10, 20 and 40.
