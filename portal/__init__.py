@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, request
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, SecurityError
@@ -187,6 +187,20 @@ def _register_error_pages(app):
             _("For mange forsøg"),
             _("Du har prøvet for mange gange på kort tid. Vent et par minutter, og prøv igen."),
         )
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def database_down(error):
+        # The database is unreachable (or busy past the timeout): nothing was stored, the pool
+        # reconnects by itself (pool_pre_ping) once it is back, without a restart.
+        app.logger.error("database unavailable: %s", str(error).splitlines()[0])
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            db.session.close()
+        body = render_template("errors/database_down.html")
+        return body, 503, {"Retry-After": "60"}
 
     @app.errorhandler(500)
     def server_error(_error):

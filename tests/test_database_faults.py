@@ -1,0 +1,152 @@
+"""When PostgreSQL cannot be reached, a visitor gets a clear Danish 503 page, nothing is half
+written, and the portal recovers by itself once the database is back, without a restart.
+
+The database is cut off with a TCP proxy the test owns in front of the machine's PostgreSQL
+(never by stopping the shared server)."""
+
+import contextlib
+import socket
+import threading
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Request
+from tests.browser_form import browser_form
+from tests.factories import booking_answers
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to a target; stop() refuses and cuts every connection."""
+
+    def __init__(self, target):
+        self.target = target
+        self.port = None
+        self.listener = None
+        self.connections = []
+
+    def start(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port or 0))
+        self.port = self.listener.getsockname()[1]
+        self.listener.listen(32)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def stop(self):
+        # shutdown() wakes the thread blocked in accept(); close() alone would not, and the
+        # old socket would take one more connection.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
+        self.connections = []
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.connections += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+
+def _requests():
+    db.session.expire_all()
+    return db.session.scalar(db.select(db.func.count()).select_from(Request))
+
+
+def _book(client):
+    form = browser_form(client, "/bestil?tilbud=talk", action="/bestil")
+    return form.fill(**booking_answers("talk")).submit("Send bestilling")
+
+
+@pytest.mark.postgres_only
+def test_a_lost_database_gives_a_danish_503_stores_nothing_and_recovers_by_itself(app, tmp_path):
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432))
+    proxy.start()
+    cut_off = create_app(
+        {
+            "TESTING": True,
+            "ENV_NAME": "development",
+            "INSTANCE_DIR": str(tmp_path),
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": url.set(host="127.0.0.1", port=proxy.port).render_as_string(
+                hide_password=False
+            ),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MAIL_SEND_SYNC": False,
+            "MIN_FILL_SECONDS": 0,
+            "CHECK_DB_ON_START": False,
+        }
+    )
+    cut_off.test_client_class = app.test_client_class
+    client = cut_off.test_client()
+    try:
+        with cut_off.app_context():
+            assert _book(client).status_code == 302
+            form = browser_form(client, "/bestil?tilbud=talk", action="/bestil")
+            form.fill(**booking_answers("talk", contact_email="b@example.org"))
+        assert _requests() == 1
+
+        proxy.stop()
+        with cut_off.app_context():
+            refused = form.submit("Send bestilling")
+            start_page = client.get("/")
+        assert refused.status_code == 503
+        assert refused.headers["Retry-After"] == "60"
+        text = refused.get_data(as_text=True)
+        assert "Portalen er midlertidigt utilgængelig" in text
+        assert "Intet af det, du sendte, er gemt" in text
+        assert start_page.status_code == 503
+        assert _requests() == 1  # nothing half-written
+
+        proxy.start()  # the database is back: no restart of the portal
+        with cut_off.app_context():
+            assert client.get("/").status_code == 200
+            assert _book(client).status_code == 302
+        assert _requests() == 2
+    finally:
+        proxy.stop()
+        with cut_off.app_context():
+            db.engine.dispose()
+
+
+def test_a_database_that_cannot_be_opened_gives_the_danish_503_page_on_any_database(tmp_path):
+    unreachable = create_app(
+        {
+            "TESTING": True,
+            "ENV_NAME": "development",
+            "INSTANCE_DIR": str(tmp_path),
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'no' / 'such.db'}",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "CHECK_DB_ON_START": False,
+        }
+    )
+    response = unreachable.test_client().get("/")
+    assert response.status_code == 503
+    assert "Portalen er midlertidigt utilgængelig" in response.get_data(as_text=True)
+    with unreachable.app_context():
+        db.engine.dispose()
