@@ -291,16 +291,20 @@ def forms_in(client, url, html):
     return [BrowserForm(client, url, element) for element in tree.iter("form")]
 
 
-def browser_form(client, url, action=None, button=None, **kwargs):
+def browser_form(client, url, action=None, button=None, sending=None, **kwargs):
     """The one form on the page at `url` that posts to the path `action` and/or
-    has a button with the visible text `button`; the only form when neither is given."""
-    return pick(forms_on(client, url, **kwargs), url, action=action, button=button)
+    has a button with the visible text `button` and/or would send the values `sending`
+    (a dict, e.g. the hidden seat of one of several offer forms); the only form when none
+    is given."""
+    return pick(forms_on(client, url, **kwargs), url, action=action, button=button, sending=sending)
 
 
-def pick(forms, url, action=None, button=None):
+def pick(forms, url, action=None, button=None, sending=None):
     found = []
     for form in forms:
         if action is not None and urlsplit(form.action).path != action:
+            continue
+        if sending and any(form.value(name) != str(v) for name, v in sending.items()):
             continue
         if button is not None:
             try:
@@ -311,6 +315,7 @@ def pick(forms, url, action=None, button=None):
     if len(found) != 1:
         described = [urlsplit(f.action).path for f in forms]
         raise FormNotFound(
-            f"{len(found)} forms on {url} match action={action!r} button={button!r}: {described}"
+            f"{len(found)} forms on {url} match action={action!r} button={button!r} "
+            f"sending={sending!r}: {described}"
         )
     return found[0]

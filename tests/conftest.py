@@ -164,6 +164,19 @@ def _app_context(app):
 
 
 @pytest.fixture
+def restore_database(app):
+    """restore_database(): the database as the migrations left it, in the middle of a test
+    (for a test that tries several things, each on a fresh start)."""
+
+    def restore():
+        db.session.remove()
+        _restore_reference_rows(app)
+        limiter.reset()
+
+    return restore
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
