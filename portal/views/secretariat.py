@@ -85,7 +85,8 @@ def _request_page(req, status=200, **forms):
         "can_decline": requests.can_decline(req),
         "history": requests.history_for_staff(req),
         "decline_form": forms.get("decline_form") or DeclineRequestForm(),
-        "schedule_form": forms.get("schedule_form") or ScheduleForm(rows=kind.max_sessions),
+        "schedule_form": forms.get("schedule_form")
+        or ScheduleForm(page="request", rows=kind.max_sessions),
         "closed": forms.get("closed", []),
         "error": forms.get("error"),
     }
@@ -133,7 +134,7 @@ def decline_request(request_id):
 @bp.post("/henvendelser/<int:request_id>/planlaeg")
 def schedule_request(request_id):
     req = db.get_or_404(Request, request_id)
-    form = ScheduleForm(rows=req.offer_kind.max_sessions)
+    form = ScheduleForm(page="request", rows=req.offer_kind.max_sessions)
     if not form.validate_on_submit():
         return _request_page(req, status=422, schedule_form=form)
     sessions = form.chosen_sessions()
@@ -177,12 +178,10 @@ def events():
 
 @bp.route("/arrangementer/nyt", methods=["GET", "POST"])
 def new_event():
-    form = ScheduleForm(rows=4)
+    form = ScheduleForm(page="new_event", rows=4)
     closed = []
     if form.validate_on_submit():
-        kind = db.session.get(OfferKind, int(form.offer_kind.data or 0))
-        if kind is None:
-            abort(400)
+        kind = db.session.get(OfferKind, int(form.offer_kind.data))  # one of the choices
         sessions = form.chosen_sessions()
         closed = _closed_warning(kind, sessions, form)
         if not closed:
@@ -207,7 +206,7 @@ def new_event():
 def _event_page(event, status=200, **extra):
     schedule_form = extra.pop("schedule_form", None)
     if schedule_form is None:
-        schedule_form = ScheduleForm(rows=0)
+        schedule_form = ScheduleForm(page="move", rows=0)
         schedule_form.prefill(event)
     event_seats = scheduling.seats(event)
     context = {
@@ -256,7 +255,7 @@ def event_detail(event_id):
 @bp.post("/arrangementer/<int:event_id>/flyt")
 def reschedule(event_id):
     event = db.get_or_404(Event, event_id)
-    form = ScheduleForm(rows=0)
+    form = ScheduleForm(page="move", rows=0)
     if not form.validate_on_submit():
         return _event_page(event, status=422, schedule_form=form)
     sessions = form.chosen_sessions()
@@ -270,7 +269,7 @@ def reschedule(event_id):
             sessions=sessions,
             place=form.place.data or "",
             online=bool(form.online.data),
-            expected_version=int(form.version.data or 0),
+            expected_version=form.expected_version(),
         )
         db.session.flush()
     except scheduling.EditConflict as conflict:
@@ -281,7 +280,7 @@ def reschedule(event_id):
         db.session.rollback()
         event = db.get_or_404(Event, event_id)
         conflict = scheduling.EditConflict(
-            event, scheduling.changes_since(event, int(form.version.data or 0))
+            event, scheduling.changes_since(event, form.expected_version())
         )
         return _event_page(event, status=409, schedule_form=form, conflict=conflict)
     except scheduling.SchedulingError as error:
