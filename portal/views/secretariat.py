@@ -78,15 +78,18 @@ def inbox():
 
 
 def _request_page(req, status=200, **forms):
+    """The request page; `forms` are the ones a refused post re-shows as typed. The others
+    are built without the request's data (formdata=None): they show what is stored, never
+    what was typed into another form with a field of the same name."""
     kind = req.offer_kind
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
         "can_decline": requests.can_decline(req),
         "history": requests.history_for_staff(req),
-        "decline_form": forms.get("decline_form") or DeclineRequestForm(),
+        "decline_form": forms.get("decline_form") or DeclineRequestForm(formdata=None),
         "schedule_form": forms.get("schedule_form")
-        or ScheduleForm(page="request", rows=kind.max_sessions),
+        or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),
         "closed": forms.get("closed", []),
         "error": forms.get("error"),
     }
@@ -204,9 +207,10 @@ def new_event():
 
 
 def _event_page(event, status=200, **extra):
+    """The event page; as on the request page, only a refused form shows what was typed."""
     schedule_form = extra.pop("schedule_form", None)
     if schedule_form is None:
-        schedule_form = ScheduleForm(page="move", rows=0)
+        schedule_form = ScheduleForm(formdata=None, page="move", rows=0)
         schedule_form.prefill(event)
     event_seats = scheduling.seats(event)
     context = {
@@ -225,10 +229,11 @@ def _event_page(event, status=200, **extra):
         else {},
         "history": scheduling.history_for_staff(event),
         "schedule_form": schedule_form,
-        "cancel_form": extra.pop("cancel_form", None) or CancelForm(),
-        "message_form": extra.pop("message_form", None) or MessageForm(),
-        "attendance_form": extra.pop("attendance_form", None) or _attendance_form(event),
-        "offer_form": extra.pop("offer_form", None) or OfferForm(),
+        "cancel_form": extra.pop("cancel_form", None) or CancelForm(formdata=None),
+        "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
+        "attendance_form": extra.pop("attendance_form", None)
+        or AttendanceForm(formdata=None, obj=event.attendance),
+        "offer_form": extra.pop("offer_form", None) or OfferForm(formdata=None),
         "can_record": attendance.can_record_now(event),
         "conflict": extra.pop("conflict", None),
         "error": extra.pop("error", None),
@@ -237,14 +242,6 @@ def _event_page(event, status=200, **extra):
     return render_page_or_partial(
         "secretariat/event.html", "secretariat/_event_body.html", status, **context
     )
-
-
-def _attendance_form(event):
-    form = AttendanceForm()
-    if event.attendance is not None and request.method == "GET":
-        for name in ("students", "staff", "parents", "other", "note"):
-            getattr(form, name).data = getattr(event.attendance, name)
-    return form
 
 
 @bp.get("/arrangementer/<int:event_id>")

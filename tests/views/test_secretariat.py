@@ -334,6 +334,19 @@ def test_negative_attendance_is_refused(staff):
     assert event.attendance is None
 
 
+def test_a_refused_form_leaves_the_other_forms_of_the_event_page_as_they_were(staff):
+    # The attendance and the cancel form both have a note: a refused attendance must not put
+    # its note in the cancel form, where pressing "Aflys" would send it to everyone.
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=1))
+    attendance = _event_form(staff, event, "fremmoede").fill(students=-1, note="Kun 8.b kom")
+    refused = attendance.submit()
+    assert refused.status_code == 422
+    page = f"/sekretariat/arrangementer/{event.id}"
+    assert _form_on(refused, staff, page, f"{page}/fremmoede").value("note") == "Kun 8.b kom"
+    assert _form_on(refused, staff, page, f"{page}/aflys").value("note") == ""
+    assert _form_on(refused, staff, page, f"{page}/besked").value("subject") == ""
+
+
 def test_the_calendar_shows_events_as_links_with_their_state(staff):
     start = clock.now() + timedelta(days=1)
     event = make_scheduled(starts_at=start)
