@@ -200,6 +200,8 @@ class OfferForm(PortalForm):
 
 
 class CancelForm(PortalForm):
+    """Shown beside the attendance form, which also has a note: built with prefix="cancel"."""
+
     note = TextAreaField(
         _l("Begrundelse (sendes til bestiller og personer)"),
         validators=[Optional(), Length(max=2000)],

@@ -229,7 +229,7 @@ def _event_page(event, status=200, **extra):
         else {},
         "history": scheduling.history_for_staff(event),
         "schedule_form": schedule_form,
-        "cancel_form": extra.pop("cancel_form", None) or CancelForm(formdata=None),
+        "cancel_form": extra.pop("cancel_form", None) or CancelForm(formdata=None, prefix="cancel"),
         "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
         "attendance_form": extra.pop("attendance_form", None)
         or AttendanceForm(formdata=None, obj=event.attendance),
@@ -290,7 +290,7 @@ def reschedule(event_id):
 @bp.post("/arrangementer/<int:event_id>/aflys")
 def cancel(event_id):
     event = db.get_or_404(Event, event_id)
-    form = CancelForm()
+    form = CancelForm(prefix="cancel")
     if not form.validate_on_submit():
         return _event_page(event, status=422, cancel_form=form)
     try:

@@ -1,9 +1,11 @@
 """Every form each role is shown can be sent as the page rendered it, and the answer is never a
-server error, never a 400 a person cannot act on, and never WTForms' English.
+server error, never a 400 a person cannot act on, never WTForms' English, and no page (nor
+any answer) repeats an id.
 
 A form sent unchanged is what a person sends who presses the button without typing: the
 portal may refuse it (422) or say it is too late (409), but in Danish, next to the form."""
 
+from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -151,6 +153,11 @@ def _assert_answered_in_danish(response, what):
     text = _visible_text(response)
     english = [word for word in ENGLISH if word in text]
     assert not english, (what, english)
+    html = response.get_data(as_text=True)
+    if html.strip():
+        # Several forms on one page: each label must still find its own field.
+        ids = Counter(el.get("id") for el in lxml.html.fromstring(html).iter() if el.get("id"))
+        assert [i for i, n in ids.items() if n > 1] == [], what
 
 
 @pytest.mark.parametrize(

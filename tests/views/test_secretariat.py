@@ -176,6 +176,49 @@ def test_a_dialogue_in_a_school_holiday_warns_before_saving(staff):
     assert request.event.starts_at == start
 
 
+def _winter_holiday():
+    day = clock.today() + timedelta(days=40)
+    db.session.add(
+        ClosedPeriod(
+            name="Vinterferie 2027",
+            kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+            starts_on=day,
+            ends_on=day + timedelta(days=4),
+        )
+    )
+    db.session.commit()
+    return clock.local(day.year, day.month, day.day, 10)
+
+
+def test_moving_an_event_into_a_school_holiday_is_confirmed_from_the_warning_page(staff):
+    event = make_scheduled()
+    start = _winter_holiday()
+    warned = _event_form(staff, event, "flyt").fill(**_session_data(start)).submit()
+    assert warned.status_code == 422
+    assert "Vinterferie 2027" in warned.get_data(as_text=True)
+    page = f"/sekretariat/arrangementer/{event.id}"
+    again = _form_on(warned, staff, page, f"{page}/flyt")
+    assert again.value("version") == str(event.version)  # still the version the editor saw
+    assert again.value("place") == "Husum Skole, aulaen"
+    assert again.fill(confirm_closed=True).submit().status_code == 302
+    assert event.starts_at == start
+    assert event.place == "Husum Skole, aulaen"
+
+
+def test_vinks_own_dialogue_in_a_school_holiday_is_confirmed_from_the_warning_page(staff):
+    from tests.factories import offer_kind
+
+    start = _winter_holiday()
+    dialogue = offer_kind("dialogue").id
+    form = browser_form(staff, NEW_EVENT, action=NEW_EVENT)
+    warned = form.fill(**_session_data(start, offer_kind=dialogue, title="Temadag")).submit()
+    assert warned.status_code == 422
+    again = _form_on(warned, staff, NEW_EVENT, NEW_EVENT)
+    assert (again.value("offer_kind"), again.value("title")) == (str(dialogue), "Temadag")
+    assert again.fill(confirm_closed=True).submit().status_code == 302
+    assert db.session.scalars(db.select(Event)).one().starts_at == start
+
+
 def test_a_session_without_a_time_is_explained(staff):
     request = make_request()
     form = _request_form(staff, request, "planlaeg")
@@ -273,7 +316,7 @@ def test_cancelling_an_event(staff):
     event = make_scheduled(request=request)
     form = _event_form(staff, event, "aflys")
     stale = _event_form(staff, event, "aflys")  # the same page, open in another tab
-    response = form.fill(note="Sygdom").submit()
+    response = form.fill(cancel_note="Sygdom").submit()
     assert response.status_code == 302
     assert event.status == EventStatus.CANCELLED
     assert len(_mails("requester_event_cancelled")) == 1
@@ -343,7 +386,7 @@ def test_a_refused_form_leaves_the_other_forms_of_the_event_page_as_they_were(st
     assert refused.status_code == 422
     page = f"/sekretariat/arrangementer/{event.id}"
     assert _form_on(refused, staff, page, f"{page}/fremmoede").value("note") == "Kun 8.b kom"
-    assert _form_on(refused, staff, page, f"{page}/aflys").value("note") == ""
+    assert _form_on(refused, staff, page, f"{page}/aflys").value("cancel-note") == ""
     assert _form_on(refused, staff, page, f"{page}/besked").value("subject") == ""
 
 
