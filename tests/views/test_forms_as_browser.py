@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod
 from portal.models.enums import AssignmentStatus, ClosedPeriodKind, Role, SeatRole
 from portal.services import assignments, attendance, scheduling
-from tests.browser_form import forms_in, forms_on
+from tests.browser_form import forms_in, forms_on, pick
 from tests.factories import (
     make_ambassador,
     make_assignment,
@@ -113,7 +113,7 @@ def _pages(role, world):
             f"/mig/arrangementer/{world['started'].id}",
             f"/mig/arrangementer/{world['planned'].id}",
         ]
-    offered, held = world["offered"], world["held_seat"]
+    offered = world["offered"]
     request = world["planned_request"]
     return [
         "/",
@@ -123,7 +123,7 @@ def _pages(role, world):
         "/log-ind",
         "/glemt-link",
         "/svar/" + links.sign(scheduling.ANSWER_LINK, offered.id, offered.answer_token),
-        "/svar/fremmoede/" + links.sign(assignments.ATTENDANCE_LINK, held.id, held.answer_token),
+        _answer_link(world),
         f"/bestilling/{request.id}",
         f"/bestilling/{request.id}/ny-dato",
         f"/bestilling/{request.id}/trak-tilbage",
@@ -224,3 +224,107 @@ def _forms(client, url):
         for form in forms_in(client, url, page.get_data(as_text=True))
         if urlsplit(form.action).path != "/log-ud"
     ]
+
+
+def _event_page(world, key):
+    return f"/sekretariat/arrangementer/{world[key].id}"
+
+
+def _answer_link(world):
+    held = world["held_seat"]
+    return "/svar/fremmoede/" + links.sign(assignments.ATTENDANCE_LINK, held.id, held.answer_token)
+
+
+LONG = "x" * 2001
+REFUSALS = {
+    # what: (role, page, action, typed, the Danish message)
+    "decline request": (
+        Role.SECRETARIAT,
+        lambda w: f"/sekretariat/henvendelser/{w['submitted'].id}",
+        "/afvis",
+        {"note": LONG},
+        "Skriv højst 2000 tegn.",
+    ),
+    "new event": (
+        Role.SECRETARIAT,
+        lambda w: "/sekretariat/arrangementer/nyt",
+        "",
+        {"title": "x" * 201, "sessions-0-day": "2027-02-30", "place": "Rådhuset"},
+        "Skriv en gyldig dato, fx 24.12.2026.",
+    ),
+    "message": (
+        Role.SECRETARIAT,
+        lambda w: _event_page(w, "planned"),
+        "/besked",
+        {"body": "Vi mødes ved indgangen."},
+        "Skriv et emne.",
+    ),
+    "cancel": (
+        Role.SECRETARIAT,
+        lambda w: _event_page(w, "planned"),
+        "/aflys",
+        {"cancel-note": LONG},
+        "Skriv højst 2000 tegn.",
+    ),
+    "attendance (secretariat)": (
+        Role.SECRETARIAT,
+        lambda w: _event_page(w, "started"),
+        "/fremmoede",
+        {"students": "mange", "staff": "2"},
+        "Skriv et helt tal, fx 25.",
+    ),
+    "attendance (assignee)": (
+        Role.ASSIGNEE,
+        lambda w: f"/mig/arrangementer/{w['started'].id}",
+        "/fremmoede",
+        {"students": "12", "parents": "-2"},
+        "Skriv et tal fra 0.",
+    ),
+    "attendance (emailed link)": (
+        None,
+        _answer_link,
+        "",
+        {"students": "12", "other": "", "note": "Godt"},
+        "Udfyld feltet.",
+    ),
+    "withdraw": (
+        None,
+        lambda w: f"/bestilling/{w['planned_request'].id}/trak-tilbage",
+        "",
+        {"note": LONG},
+        "Skriv højst 2000 tegn.",
+    ),
+    "closed period": (
+        Role.ADMIN,
+        lambda w: "/admin/lukkeperioder",
+        "",
+        {"name": "Vinterferie", "starts_on": "13.02.2027", "ends_on": ""},
+        "Skriv en gyldig dato, fx 24.12.2026.",
+    ),
+    "decline reason": (
+        Role.ADMIN,
+        lambda w: "/admin/afslagsgrunde",
+        "",
+        {"label_en": "Summer break"},
+        "Skriv teksten.",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(REFUSALS))
+def test_a_refused_form_is_explained_in_danish_and_keeps_what_was_typed(app, login, what):
+    role, page, action, typed, message = REFUSALS[what]
+    world = _world()
+    client = _client(app, login, role, world)
+    url = page(world)
+    form = pick(_forms(client, url), url, action=urlsplit(url).path + action)
+    response = form.fill(**typed).submit()
+    assert response.status_code == 422, what
+    assert message in response.get_data(as_text=True)
+    _assert_answered_in_danish(response, what)
+    again = pick(
+        forms_in(client, url, response.get_data(as_text=True)),
+        url,
+        action=urlsplit(url).path + action,
+    )
+    assert {name: again.value(name) for name in typed} == typed

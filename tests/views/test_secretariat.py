@@ -89,6 +89,21 @@ def test_the_inbox_filters_by_status_offer_and_text_and_counts_each_choice(staff
     assert "Husum" not in searched.split('id="inbox-results"')[1]
 
 
+def test_the_inbox_filters_sent_as_shown_list_every_request(staff):
+    make_request(organisation_name="Tingbjerg Skole")
+    make_request(organisation_name="Husum Skole", contact_email="b@example.org")
+    filters = browser_form(staff, "/sekretariat/indbakke", action="/sekretariat/indbakke")
+    assert filters.method == "get"
+    assert {filters.value(n) for n in ("q", "status", "tilbud", "orgtype", "bydel", "aar")} == {""}
+    text = filters.submit().get_data(as_text=True)
+    results = text.split('id="inbox-results"')[1]
+    assert "Tingbjerg" in results and "Husum" in results
+    assert "2 henvendelser" in text
+    partial = filters.submit(headers=HTMX).get_data(as_text=True)  # hx-get, on every change
+    assert partial.lstrip().startswith('<div id="inbox-results"')
+    assert "Tingbjerg" in partial and "Husum" in partial
+
+
 def test_the_inbox_is_paginated_and_htmx_gets_only_the_results(staff):
     for n in range(27):
         make_request(contact_email=f"c{n}@example.org", organisation_name=f"Skole {n:02d}")
