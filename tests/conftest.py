@@ -48,7 +48,9 @@ class IsolatedClient(FlaskClient):
         return match.group(1)
 
     def post_form(self, path, data=None, **kwargs):
-        """POST like a browser that loaded the form first: with the session's CSRF token."""
+        """POST with the session's CSRF token what no page's form would send (a forged id, a
+        route refused before any form). A test of a form sends it through tests/browser_form.py,
+        as a browser does: only what the page shows."""
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf_token())
         return self.post(path, data=data, **kwargs)

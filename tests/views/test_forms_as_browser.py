@@ -15,7 +15,7 @@ import pytest
 from portal import clock, links
 from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod
-from portal.models.enums import AssignmentStatus, ClosedPeriodKind, Role, SeatRole
+from portal.models.enums import AssignmentStatus, Audience, ClosedPeriodKind, Role, SeatRole
 from portal.services import assignments, attendance, scheduling
 from tests.browser_form import forms_in, forms_on, pick
 from tests.factories import (
@@ -24,6 +24,7 @@ from tests.factories import (
     make_request,
     make_scheduled,
     make_user,
+    offer_kind,
 )
 
 ENGLISH = ("Not a valid", "This field is required", "Invalid", "Field must", "CSRF")
@@ -51,6 +52,25 @@ def _world():
     )  # the secretariat approves it
     recorded = make_scheduled(starts_at=clock.now() - timedelta(days=2))
     attendance.record_attendance(recorded, counts={"students": 21, "staff": 2}, note="Godt")
+    # An advisory course: its request page shows several session rows, its event page two.
+    advisory_request = make_request(
+        offer_kind=offer_kind("advisory"),
+        audience=Audience.STAFF,
+        grade="",
+        contact_email="c@example.org",
+        organisation_name="SSP Amager",
+    )
+    first = clock.now() + timedelta(days=20)
+    advisory = scheduling.schedule_event(
+        by=None,
+        offer_kind=offer_kind("advisory"),
+        sessions=[
+            (first, first + timedelta(hours=2)),
+            (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
+        ],
+        place="Amager Fælledvej 1",
+        online=False,
+    )
     db.session.add_all(
         [
             ClosedPeriod(
@@ -80,6 +100,8 @@ def _world():
         "started": started,
         "claimed": claimed,
         "recorded": recorded,
+        "advisory_request": advisory_request,
+        "advisory": advisory,
         "person": person,
         "other": other,
         "offered": offered,
@@ -100,6 +122,8 @@ def _pages(role, world):
             f"/sekretariat/arrangementer/{world['started'].id}",
             f"/sekretariat/arrangementer/{world['claimed'].id}",
             f"/sekretariat/arrangementer/{world['recorded'].id}",
+            f"/sekretariat/henvendelser/{world['advisory_request'].id}",
+            f"/sekretariat/arrangementer/{world['advisory'].id}",
             "/sekretariat/kalender",
         ]
         if role == Role.ADMIN:

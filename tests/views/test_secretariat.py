@@ -323,6 +323,29 @@ def test_the_second_of_two_editors_gets_a_conflict_showing_what_changed(app, log
     assert event.place == "Aulaen"
 
 
+def test_moving_a_course_of_two_sessions_shows_and_keeps_both(staff):
+    from tests.factories import offer_kind
+
+    first = clock.local(2027, 3, 2, 9, 0)
+    event = scheduling.schedule_event(
+        by=None,
+        offer_kind=offer_kind("advisory"),
+        sessions=[
+            (first, first + timedelta(hours=2)),
+            (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
+        ],
+        place="Amager Fælledvej 1",
+        online=False,
+    )
+    db.session.commit()
+    form = _event_form(staff, event, "flyt")
+    assert form.value("sessions-0-day") == "2027-03-02"
+    assert form.value("sessions-1-day") == "2027-03-09"
+    response = form.fill(sessions_1_starts="10:00", sessions_1_ends="12:00").submit()
+    assert response.status_code == 302
+    assert [s.starts_at for s in event.sessions] == [first, clock.local(2027, 3, 9, 10, 0)]
+
+
 # --- cancel, message, attendance -------------------------------------------------------------
 
 
