@@ -213,6 +213,7 @@ def _event_page(event, status=200, **extra):
         schedule_form = ScheduleForm(formdata=None, page="move", rows=0)
         schedule_form.prefill(event)
     event_seats = scheduling.seats(event)
+    staffing_can_change = scheduling.staffing_can_change(event)
     context = {
         "event": event,
         "seats": event_seats,
@@ -225,8 +226,9 @@ def _event_page(event, status=200, **extra):
             for seat in event_seats
             if not seat.accepted and not seat.offered
         }
-        if event.starts_at > clock.now() and event.status.value == "planned"
+        if staffing_can_change
         else {},
+        "staffing_can_change": staffing_can_change,
         "history": scheduling.history_for_staff(event),
         "schedule_form": schedule_form,
         "cancel_form": extra.pop("cancel_form", None) or CancelForm(formdata=None, prefix="cancel"),

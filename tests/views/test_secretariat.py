@@ -1,6 +1,7 @@
 """The secretariat's screens, through the test client."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,8 +17,8 @@ from portal.models.enums import (
     SeatRole,
 )
 from portal.services import scheduling
-from tests.browser_form import browser_form, forms_in, pick
-from tests.factories import make_ambassador, make_request, make_scheduled
+from tests.browser_form import browser_form, forms_in, forms_on, pick
+from tests.factories import make_ambassador, make_assignment, make_request, make_scheduled
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 NEW_EVENT = "/sekretariat/arrangementer/nyt"
@@ -296,6 +297,21 @@ def test_withdrawing_an_offer(staff):
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.WITHDRAWN
     assert len(_mails("assignee_offer_withdrawn")) == 1
+
+
+def test_a_started_event_offers_no_staffing_change_it_would_refuse(staff):
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=1))
+    make_ambassador()  # would be a suggestion for the open seat
+    accepted = make_assignment(event, make_ambassador(), seat_number=1)
+    claimed = make_assignment(
+        event, make_ambassador(), seat_number=2, status=AssignmentStatus.OFFERED, claimed=True
+    )
+    page = f"/sekretariat/arrangementer/{event.id}"
+    actions = {urlsplit(form.action).path for form in forms_on(staff, page)}
+    assert f"/sekretariat/tildelinger/{accepted.id}/traek-tilbage" not in actions
+    assert f"/sekretariat/tildelinger/{claimed.id}/godkend" not in actions
+    assert f"{page}/forespoerg" not in actions
+    assert f"{page}/fremmoede" in actions  # what can be done now is still there
 
 
 # --- lost updates -----------------------------------------------------------------------------
