@@ -6,11 +6,13 @@ import sqlalchemy as sa
 from flask import Flask, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import auth_session, htmx, i18n, labels, navigation, security
-from .config import load_config
+from .config import load_config, production_problems
 from .extensions import babel, csrf, db, limiter, migrate
+from .urls import BoundedIntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +26,8 @@ def create_app(overrides=None):
         static_folder=str(ROOT / "static"),
     )
     app.config.update(load_config(overrides=overrides))
+    _refuse_an_unsafe_production(app)
+    app.url_map.converters["int"] = BoundedIntegerConverter
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
@@ -52,6 +56,19 @@ def create_app(overrides=None):
 
     cli.init_app(app)
     return app
+
+
+def _refuse_an_unsafe_production(app):
+    problems = production_problems(app.config, app.debug)
+    if problems:
+        raise SystemExit("Portalen starter ikke: " + " ".join(problems))
+    if app.config["ENV_NAME"] == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith(
+        "memory://"
+    ):
+        app.logger.warning(
+            "Rate limits are kept in memory: with more than one worker or host each keeps its "
+            "own count. Set REDIS_URL."
+        )
 
 
 def _init_database(app):
@@ -97,6 +114,9 @@ def _register_blueprints(app):
 
 def _register_error_pages(app):
     def page(status, title, message):
+        # A failed statement leaves the session unusable; the page (its menu asks who is
+        # logged in) must not fail in turn.
+        db.session.rollback()
         return htmx.render_page_or_partial(
             "errors/error.html", "errors/_error.html", status, title=title, message=message
         )
@@ -113,9 +133,29 @@ def _register_error_pages(app):
         )
 
     @app.errorhandler(400)
-    def bad_request(_error):
+    def bad_request(error):
+        # A view that aborts with a description of its own says what was wrong.
+        ours = error.description != BadRequest.description
         return page(
-            400, _("Forkert forespørgsel"), _("Adressen eller formularen var ikke i orden.")
+            400,
+            _("Forkert forespørgsel"),
+            error.description if ours else _("Adressen eller formularen var ikke i orden."),
+        )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # A Host header not in TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return "Ukendt værtsnavn (Host).", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return page(
+            413,
+            _("For meget på én gang"),
+            _(
+                "Det, du sendte, var større, end portalen tager imod. Intet er gemt. "
+                "Skriv kortere, og prøv igen."
+            ),
         )
 
     @app.errorhandler(403)

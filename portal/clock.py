@@ -15,9 +15,28 @@ def today():
     return datetime.now(COPENHAGEN).date()
 
 
+# The dates the portal reasons about: from 2000 to the end of the fifth year ahead. No booking
+# lies beyond them, and date arithmetic there (a week's end, a month's grid) would overflow.
+EARLIEST_DAY = date(2000, 1, 1)
+YEARS_AHEAD = 5
+
+
+def last_day_in_reach():
+    return date(today().year + YEARS_AHEAD, 12, 31)
+
+
+def in_reach(day):
+    return EARLIEST_DAY <= day <= last_day_in_reach()
+
+
 def parse_day(text):
-    """A date from YYYY-MM-DD, None for nothing; ValueError for anything else."""
-    return date.fromisoformat(text) if text else None
+    """A date within reach from YYYY-MM-DD, None for nothing; ValueError for anything else."""
+    if not text:
+        return None
+    day = date.fromisoformat(text)
+    if not in_reach(day):
+        raise ValueError(f"{text} is out of reach")
+    return day
 
 
 def local(year, month, day, hour=0, minute=0):

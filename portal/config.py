@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -15,10 +16,13 @@ def _bool(name, default):
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _secret_key(instance_dir):
-    """SECRET_KEY from the environment, or one generated once into instance/ (never committed)."""
+def _secret_key(instance_dir, development):
+    """SECRET_KEY from the environment; in development one generated once into instance/ (never
+    committed). Production has none unless it is set: several hosts must share one key."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if not development:
+        return ""
     path = Path(instance_dir) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -30,6 +34,31 @@ def _secret_key(instance_dir):
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _list(value):
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _host_of(url):
+    host = urlsplit(url or "").hostname
+    return [host] if host else None
+
+
+def production_problems(config, debug):
+    """Why this configuration must not serve the public: one line each, naming the setting."""
+    if config["ENV_NAME"] != "production" or config["TESTING"]:
+        return []
+    problems = []
+    if len((config["SECRET_KEY"] or "").encode()) < 32:
+        problems.append(
+            "SECRET_KEY mangler eller er kortere end 32 bytes (fx `openssl rand -hex 32`)."
+        )
+    if urlsplit(config["PUBLIC_BASE_URL"] or "").scheme != "https":
+        problems.append("PUBLIC_BASE_URL skal være portalens https-adresse, fx https://vink.kk.dk.")
+    if debug:
+        problems.append("FLASK_DEBUG er slået til: debug må aldrig køre i produktion.")
+    return problems
 
 
 def _database_url(instance_dir):
@@ -53,7 +82,7 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
     config = {
         "ENV_NAME": env,
         "INSTANCE_DIR": str(instance_dir),
-        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_dir),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_dir, development),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions: HttpOnly, SameSite=Lax, Secure outside development.
@@ -95,8 +124,13 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "ACCESSIBILITY_STATEMENT_URL": os.environ.get(
             "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/kk-dk"
         ),
-        # Absolute links in emails.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Absolute links in emails, feeds and calendar files; never the request's Host header.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL")
+        or ("http://127.0.0.1:5000" if development else ""),
+        # Host headers the portal answers (Flask refuses others with 400). Production defaults
+        # to the host of PUBLIC_BASE_URL.
+        "TRUSTED_HOSTS": _list(os.environ.get("TRUSTED_HOSTS"))
+        or (None if development else _host_of(os.environ.get("PUBLIC_BASE_URL"))),
         # Requesters: the tracking link works until this many days after the event; opening it
         # gives a cookie for that one request, valid this long.
         "TRACKING_LINK_DAYS_AFTER_EVENT": int(os.environ.get("TRACKING_LINK_DAYS", 90)),
@@ -114,6 +148,8 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # ambassador counts as experienced (paired with a newer one).
         "TRAVEL_BUFFER_MINUTES": int(os.environ.get("TRAVEL_BUFFER_MINUTES", 60)),
         "EXPERIENCED_AFTER_DIALOGUES": int(os.environ.get("EXPERIENCED_AFTER_DIALOGUES", 3)),
+        # A request body larger than this is refused with 413 (the booking form is ~5 kB).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_KB", 256)) * 1024,
         "CHECK_DB_ON_START": True,
         "TESTING": False,
     }

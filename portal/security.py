@@ -35,7 +35,8 @@ def init_app(app):
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
-        # Pages behind a login, and pages with a personal token, must not be cached by proxies.
-        if response.mimetype == "text/html":
+        # Pages behind a login, and pages with a personal token, must not be cached by proxies;
+        # nor calendar files, which hold names and places.
+        if response.mimetype in ("text/html", "text/calendar"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -7,6 +7,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from portal import demo
@@ -186,3 +187,47 @@ def test_demo_data_refuses_outside_development(app, monkeypatch):
     assert result.exit_code != 0
     assert "VINK_ENV=development" in result.output
     assert _count(User) == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"SECRET_KEY": "", "PUBLIC_BASE_URL": "https://vink.kk.dk"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "kort", "PUBLIC_BASE_URL": "https://vink.kk.dk"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 32, "PUBLIC_BASE_URL": ""}, "PUBLIC_BASE_URL"),
+        ({"SECRET_KEY": "x" * 32, "PUBLIC_BASE_URL": "http://vink.kk.dk"}, "PUBLIC_BASE_URL"),
+        (
+            {"SECRET_KEY": "x" * 32, "PUBLIC_BASE_URL": "https://vink.kk.dk", "FLASK_DEBUG": "1"},
+            "FLASK_DEBUG",
+        ),
+    ],
+)
+def test_production_refuses_to_start_with_one_line_naming_the_setting(tmp_path, env, named):
+    env = {
+        "VINK_ENV": "production",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        "FLASK_DEBUG": "0",
+        **env,
+    }
+    result = _flask(["db", "current"], env, cwd=ROOT)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_production_with_its_settings_starts_and_answers_only_its_own_host(tmp_path, monkeypatch):
+    from portal import create_app
+
+    monkeypatch.setenv("VINK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://vink.kk.dk")
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}", "INSTANCE_DIR": tmp_path}
+    )
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://vink.kk.dk").status_code == 200
+    forged = client.get("/healthz", base_url="https://evil.example")
+    assert forged.status_code == 400
+    assert "Ukendt værtsnavn" in forged.get_data(as_text=True)

@@ -1,5 +1,6 @@
-"""What every form of the portal shares: our own words for WTForms' built-in messages, and a
-way for a form whose variants show different fields to leave out the ones a variant does not show.
+"""What every form of the portal shares: our own words for WTForms' built-in messages, guards
+against input no person types, and a way for a form whose variants show different fields to
+leave out the ones a variant does not show.
 
 WTForms has messages of its own ("Not a valid choice.", "This field is required.") that reach a
 page whenever a validator has no message of ours or a value cannot be read (a select sent without
@@ -8,9 +9,17 @@ English. Every form here gets them from `BUILT_IN_MESSAGES`, in our catalogue, s
 (and English on an English page); a test proves every message WTForms can give is in the table.
 """
 
+import re
+from datetime import date, datetime
+
 import wtforms
+from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import ImmutableMultiDict
+
+from .. import clock
 
 # WTForms' own message ids -> ours. Placeholders stay as WTForms fills them in.
 BUILT_IN_MESSAGES = {
@@ -81,13 +90,82 @@ class BuiltInMessages:
 MESSAGES = BuiltInMessages()
 
 
-class PortalForm(FlaskForm):
+# Characters no keyboard types: NUL (which PostgreSQL refuses) and the other C0 controls but tab
+# and line breaks. They are dropped before any field sees them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# In a one-line field (a name, a subject), line breaks would let text that lands in a mail
+# start paragraphs of its own: they become spaces.
+LINE_BREAKS = re.compile("[\r\n\t\u2028\u2029\x85]+")
+SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def clean_formdata(formdata):
+    """Only text, without control characters: a file part or a JSON value sent for a field is
+    left out, as if the field were not sent."""
+    return ImmutableMultiDict(
+        (key, CONTROL_CHARACTERS.sub("", value))
+        for key, values in formdata.lists()
+        for value in values
+        if isinstance(key, str) and isinstance(value, str)
+    )
+
+
+def fold_line_breaks(value):
+    return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
+
+
+def out_of_reach_message():
+    return _(
+        "Vælg en dato mellem år %(first)s og %(last)s.",
+        first=clock.EARLIEST_DAY.year,
+        last=clock.last_day_in_reach().year,
+    )
+
+
+def date_in_reach(_form, field):
+    """Every date field: within the dates the portal reasons about (clock.in_reach)."""
+    value = field.data.date() if isinstance(field.data, datetime) else field.data
+    if isinstance(value, date) and not clock.in_reach(value):
+        raise wtforms.validators.ValidationError(out_of_reach_message())
+
+
+class _Meta:
+    def get_translations(self, form):
+        return MESSAGES
+
+    def wrap_formdata(self, form, formdata):
+        if formdata is not None and not hasattr(formdata, "getlist"):
+            # Flask-WTF's "from the request": here the form body only, never uploaded files
+            # or a JSON body (no form of ours takes either).
+            submitted = request.method in SUBMIT_METHODS and request.form
+            formdata = request.form if submitted else None
+        return None if formdata is None else clean_formdata(formdata)
+
+
+class _Guards:
+    """One-line fields lose their line breaks; date fields stay within reach."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        filters = {name: list(f) for name, f in (extra_filters or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field, wtforms.StringField) and not isinstance(
+                field, wtforms.TextAreaField | wtforms.PasswordField
+            ):
+                filters.setdefault(name, []).append(fold_line_breaks)
+        super().process(formdata, obj, data=data, extra_filters=filters, **kwargs)
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(v) for name, v in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if isinstance(field, wtforms.DateTimeField):
+                extra.setdefault(name, []).append(date_in_reach)
+        return super().validate(extra)
+
+
+class PortalForm(_Guards, FlaskForm):
     """The base of every form with a CSRF token (all forms that post)."""
 
-    class Meta:
-        def get_translations(self, form):
-            return MESSAGES
-
+    class Meta(_Meta):
         def render_field(self, field, render_kw):
             # Several forms on one page each carry a token: an id would be repeated, and
             # nothing needs one (id=False leaves the attribute out).
@@ -103,9 +181,8 @@ class PortalForm(FlaskForm):
                 del self[name]
 
 
-class SubForm(wtforms.Form):
+class SubForm(_Guards, wtforms.Form):
     """A group of fields repeated inside a form (FormField), with the same messages."""
 
-    class Meta:
-        def get_translations(self, form):
-            return MESSAGES
+    class Meta(_Meta):
+        pass

@@ -141,14 +141,6 @@ class ScheduleForm(PortalForm):
         while len(self.sessions.entries) < rows:
             self.sessions.append_entry()
 
-    def expected_version(self):
-        """The version of the event the editor saw. One nobody could have seen (a forged or
-        garbled page) is older than every real one, so the move is a conflict, not an error."""
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return 0
-
     def chosen_sessions(self):
         return [s for s in (entry.form.as_utc() for entry in self.sessions) if s]
 

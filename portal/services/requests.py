@@ -523,13 +523,14 @@ class InboxFilters:
             found.append(Organisation.district_id == self.district_id)
         if self.year and skip != "year":
             found.append(_year_of(Request.submitted_at) == self.year)
-        if self.q:
-            pattern = f"%{self.q.strip()}%"
+        if self.q.strip():
+            # autoescape: a % or _ typed in the search box is a character, not a wildcard.
+            text = self.q.strip()
             found.append(
                 db.or_(
-                    Organisation.name.ilike(pattern),
-                    Contact.name.ilike(pattern),
-                    Contact.email.ilike(pattern),
+                    Organisation.name.icontains(text, autoescape=True),
+                    Contact.name.icontains(text, autoescape=True),
+                    Contact.email.icontains(text, autoescape=True),
                 )
             )
         return found

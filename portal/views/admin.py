@@ -11,6 +11,7 @@ from ..models import ClosedPeriod, DeclineReason, OfferKind
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Role
 from ..permissions import require_roles
 from ..services import accounts, catalogue, reference, reporting
+from ..urls import bounded_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
@@ -90,7 +91,7 @@ def offer_kinds():
     }
     status = 200
     if request.method == "POST":
-        kind = db.get_or_404(OfferKind, request.form.get("kind_id", type=int))
+        kind = db.get_or_404(OfferKind, request.form.get("kind_id", 0, type=bounded_int))
         form = OfferKindRulesForm(prefix=f"kind{kind.id}")
         forms[kind.id] = form
         if form.validate_on_submit():

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
 from ..extensions import db
+from ..forms.base import out_of_reach_message
 from ..forms.secretariat import (
     AttendanceForm,
     CancelForm,
@@ -24,6 +25,7 @@ from ..models import Assignment, DeclineReason, Event, OfferKind, Person, Reques
 from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
 from ..services import attendance, calendar_view, requests, scheduling
+from ..urls import bounded_int
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 bp.before_request(require_roles(*STAFF))
@@ -63,7 +65,7 @@ def inbox():
             year=int(form.aar.data) if form.aar.data else None,
             q=form.q.data or "",
         )
-    page = request.args.get("side", 1, type=int)
+    page = request.args.get("side", 1, type=bounded_int)
     result = requests.inbox(filters, now=clock.now(), page=page)
     return render_page_or_partial(
         "secretariat/inbox.html",
@@ -257,6 +259,10 @@ def reschedule(event_id):
     form = ScheduleForm(page="move", rows=0)
     if not form.validate_on_submit():
         return _event_page(event, status=422, schedule_form=form)
+    try:
+        seen_version = bounded_int(form.version.data, low=0)
+    except (TypeError, ValueError):
+        abort(400, description=_("Siden var for gammel. Genindlæs den, og prøv igen."))
     sessions = form.chosen_sessions()
     closed = _closed_warning(event.offer_kind, sessions, form)
     if closed:
@@ -268,7 +274,7 @@ def reschedule(event_id):
             sessions=sessions,
             place=form.place.data or "",
             online=bool(form.online.data),
-            expected_version=form.expected_version(),
+            expected_version=seen_version,
         )
         db.session.flush()
     except scheduling.EditConflict as conflict:
@@ -278,9 +284,7 @@ def reschedule(event_id):
         # Somebody saved between our check and our write: the same conflict, found later.
         db.session.rollback()
         event = db.get_or_404(Event, event_id)
-        conflict = scheduling.EditConflict(
-            event, scheduling.changes_since(event, form.expected_version())
-        )
+        conflict = scheduling.EditConflict(event, scheduling.changes_since(event, seen_version))
         return _event_page(event, status=409, schedule_form=form, conflict=conflict)
     except scheduling.SchedulingError as error:
         db.session.rollback()
@@ -405,7 +409,7 @@ def calendar():
     try:
         day = clock.parse_day(request.args.get("dato")) or clock.today()
     except ValueError:
-        abort(400)
+        abort(400, description=out_of_reach_message())
     grid = calendar_view.month(day) if view == "maaned" else calendar_view.week(day)
     return render_template(
         "secretariat/calendar.html", view=view, grid=grid, day=day, step=timedelta(days=7)

@@ -85,3 +85,62 @@ def test_booking_works_without_javascript(browser, live_server):
     finally:
         context.close()
     assert db.session.scalars(db.select(Request)).one().grade == "9. klasse"
+
+
+def _fill_by_labels(page, offer):
+    """What a person does on a phone, by the Danish words on the page alone."""
+    today = clock.today()
+    if offer == "dialogue":
+        page.get_by_label("Klassetrin").select_option("8. klasse")
+        page.get_by_label("Antal elever").fill("24")
+    else:
+        page.get_by_label("Personale").check()
+        page.get_by_label("Forventet antal deltagere").fill("30")
+    page.get_by_label("Skolens, foreningens eller enhedens navn").fill("Mødrenetværket")
+    page.get_by_label("Type").select_option(label="NGO / forening")
+    page.get_by_label("Bydel").select_option(label="Nørrebro")
+    page.get_by_label("Dit navn").fill("Anne Mortensen")
+    page.get_by_label("Din e-mail").fill("anne@example.org")
+    page.get_by_label("Dit telefonnummer").fill("33 66 33 66")
+    first, second = page.locator(".date-range").nth(0), page.locator(".date-range").nth(1)
+    first.get_by_label("Fra dato").fill((today + timedelta(days=20)).isoformat())
+    second.get_by_label("Fra dato").fill((today + timedelta(days=27)).isoformat())
+    page.get_by_label("Adresse og lokale").fill("Nørrebrogade 1, 2200 København N")
+    page.get_by_label("Jeg har læst, hvordan Københavns Kommune behandler oplysningerne").check()
+
+
+@pytest.mark.parametrize(
+    ("offer", "button_label"),
+    [
+        ("talk", "Bestil vidensoplæg"),
+        ("dialogue", "Bestil ung-til-ung dialog"),
+        ("advisory", "Bestil rådgivningsforløb"),
+    ],
+)
+@pytest.mark.parametrize("javascript", [True, False])
+def test_every_offer_is_booked_from_the_start_page_on_a_phone(
+    browser, live_server, offer, button_label, javascript
+):
+    context = browser.new_context(
+        base_url=live_server,
+        viewport={"width": 390, "height": 844},
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        page.goto("/")
+        page.get_by_role("link", name=button_label).click()
+        assert page.locator("h1").inner_text() == button_label
+        _fill_by_labels(page, offer)
+        page.get_by_role("button", name="Send bestilling").click()
+        page.wait_for_load_state()
+        assert "Tak for jeres bestilling" in page.inner_text("main"), page.inner_text("main")
+        assert "Not a valid" not in page.content()
+    finally:
+        context.close()
+    request = db.session.scalars(db.select(Request)).one()
+    assert request.offer_kind.code == offer
+    assert request.grade == ("8. klasse" if offer == "dialogue" else "")
+    assert errors == []

@@ -157,10 +157,15 @@ def test_outside_development_the_session_cookie_is_secure(monkeypatch, tmp_path)
     assert load_config(instance_dir=tmp_path)["SESSION_COOKIE_SECURE"] is False
 
 
-def test_the_secret_key_is_generated_once_into_the_instance_folder(monkeypatch, tmp_path):
+def test_in_development_the_secret_key_is_generated_once_into_the_instance_folder(
+    monkeypatch, tmp_path
+):
     from portal.config import load_config
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("VINK_ENV", "production")
+    assert load_config(instance_dir=tmp_path)["SECRET_KEY"] == ""  # production: set it
+    monkeypatch.setenv("VINK_ENV", "development")
     first = load_config(instance_dir=tmp_path)["SECRET_KEY"]
     assert len(first) >= 64
     assert load_config(instance_dir=tmp_path)["SECRET_KEY"] == first

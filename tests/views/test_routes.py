@@ -94,3 +94,75 @@ def test_a_user_of_the_wrong_role_is_refused_with_403(app, as_role, role):
         response = client.open(url, method=_method(rule), data={"csrf_token": client.csrf_token()})
         assert response.status_code == 403, (role, rule.endpoint, response.status_code)
         assert "Ingen adgang" in response.get_data(as_text=True)
+
+
+BLUEPRINT_ROLE = {"secretariat": Role.SECRETARIAT, "admin": Role.ADMIN, "assignee": Role.ASSIGNEE}
+
+
+def _row_counts():
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+
+    with db.engine.connect() as connection:
+        return {
+            table.name: connection.execute(
+                sa.select(sa.func.count()).select_from(table)
+            ).scalar_one()
+            for table in db.metadata.sorted_tables
+        }
+
+
+def test_every_post_route_refuses_a_form_without_its_csrf_token(app, as_role):
+    """For its own role, with rows that exist behind the ids: 400, and nothing changes."""
+    from tests.factories import make_request, make_scheduled
+
+    req = make_request()
+    make_scheduled(request=make_request(contact_email="b@example.org"))
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(posts) > 20
+    clients = {role: as_role(role) for role in Role}
+    clients[None] = app.test_client()
+    for rule in posts:
+        client = clients[BLUEPRINT_ROLE.get(rule.endpoint.split(".")[0])]
+        before = _row_counts()
+        url = _sample_url(rule).replace("/1/", f"/{req.id}/")
+        response = client.post(url, data={"note": "x", "email": "a@example.org"})
+        assert response.status_code == 400, (rule.endpoint, response.status_code)
+        assert "Siden er udløbet" in response.get_data(as_text=True)
+        assert _row_counts() == before, rule.endpoint
+
+
+def test_every_route_of_a_requests_private_path_needs_that_requests_cookie(app):
+    """Without the tracking cookie, or with another request's: refused, whatever the route."""
+    from urllib.parse import urlsplit
+
+    from portal.services import requests as requests_service
+    from tests.factories import make_request, make_scheduled
+
+    mine = make_request()
+    make_scheduled(request=mine)
+    theirs = make_request(contact_email="b@example.org")
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/bestilling/<int:")]
+    assert {r.endpoint for r in rules} >= {
+        "public.tracking",
+        "public.withdraw",
+        "public.propose_dates",
+        "public.tracking_calendar",
+    }
+    stranger = app.test_client()
+    neighbour = app.test_client()
+    neighbour.get(urlsplit(requests_service.tracking_url(theirs)).path)
+    for rule in rules:
+        url = rule.rule.replace("<int:request_id>", str(mine.id))
+        for client in (stranger, neighbour):
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                response = client.open(
+                    url, method=method, data={"csrf_token": client.csrf_token(), "note": "x"}
+                )
+                assert response.status_code == 403, (rule.endpoint, method, response.status_code)
+    # And the owner's own cookie does open them (so the refusals above are about the cookie).
+    owner = app.test_client()
+    owner.get(urlsplit(requests_service.tracking_url(mine)).path)
+    assert owner.get(f"/bestilling/{mine.id}/kalender.ics").status_code == 200
+    assert owner.get(f"/bestilling/{mine.id}/trak-tilbage").status_code == 200

@@ -476,15 +476,6 @@ def test_a_schedule_field_the_request_page_does_not_show_is_neither_checked_nor_
     assert request.event.title in ("", None)
 
 
-def test_a_move_with_a_version_nobody_could_have_seen_is_a_conflict(staff):
-    event = make_scheduled()
-    form = _event_form(staff, event, "flyt").tamper("version", "not a number")
-    response = form.fill(place="Gymnastiksalen").submit()
-    assert response.status_code == 409
-    assert "En anden har ændret arrangementet" in response.get_data(as_text=True)
-    assert event.place == "Husum Skole"
-
-
 def test_a_new_event_needs_an_offer_and_says_so_in_danish(staff):
     start = clock.local(2027, 3, 3, 14, 0)
     form = browser_form(staff, NEW_EVENT, action=NEW_EVENT).fill(**_session_data(start))

@@ -1,0 +1,299 @@
+"""No input ever gives a server error, and a refused submission stores nothing.
+
+Walks the route inventory: every route and method, as the identity that may use it (the staff
+roles for their blueprints; a requester holding a tracking cookie and real signed links for the
+public ones), with a valid CSRF token and the field names of every form the portal has, and
+throws what people and robots send: any unicode, 100 kB strings, NUL and control characters,
+file parts, huge and negative numbers, impossible dates, missing and repeated fields, ids of
+rows that exist and of rows that cannot. A new route or form is walked without anyone
+remembering to add it.
+
+ROUTE_WALK_EXAMPLES sets the examples per route and method (default 10, so the suite stays
+short on both databases); the seed is fixed per test so CI is repeatable. For a deeper hunt:
+ROUTE_WALK_EXAMPLES=300 ROUTE_WALK_RANDOM=1 make test PYTEST_ARGS=tests/test_route_walk.py
+"""
+
+import importlib
+import inspect
+import io
+import os
+import pkgutil
+import re
+from datetime import timedelta
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+import sqlalchemy as sa
+import wtforms
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.exceptions import HTTPException
+
+import portal.forms
+from portal import clock
+from portal.extensions import db, limiter
+from portal.models.enums import AssignmentStatus, Role, SeatRole
+from portal.services import assignments as assignments_service
+from portal.services import requests as requests_service
+from portal.services import scheduling
+from tests import factories
+from tests.browser_form import forms_in
+
+EXAMPLES = int(os.environ.get("ROUTE_WALK_EXAMPLES", 10))
+STAFF_BLUEPRINTS = {"secretariat": Role.SECRETARIAT, "admin": Role.ADMIN, "assignee": Role.ASSIGNEE}
+CRAWLED = {}
+QUERY_NAMES = ["dato", "visning", "side", "vis", "next", "tilbud", "ny", "q", "status", "aar"]
+
+
+def _field_names():
+    """Every name a form of ours posts, sub-forms' rows included (dates-0-first ...)."""
+    names = set()
+    for module_info in pkgutil.iter_modules(portal.forms.__path__):
+        module = importlib.import_module(f"portal.forms.{module_info.name}")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, wtforms.form.BaseForm) and cls.__module__ == module.__name__:
+                for name, unbound in cls._unbound_fields or []:
+                    if unbound.field_class is wtforms.FieldList:
+                        sub = unbound.args[0].args[0]
+                        names.update(
+                            f"{name}-{i}-{s}" for i in range(3) for s, _ in sub._unbound_fields
+                        )
+                    else:
+                        names.add(name)
+    # Fields that some pages render by name outside a form class.
+    return sorted(names | {"kind_id", "shown_offer", "action", "seat", "persons"})
+
+
+FIELD_NAMES = _field_names()
+NASTY = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "1",
+    "2147483648",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "1e309",
+    "NaN",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30",
+    "25:61",
+    "\x00",
+    "a\x00b",
+    "Navn\r\nBcc: x@example.org",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE requests; --",
+    "%_%",
+    "on",
+    "y",
+    "talk",
+    "dialogue",
+    "ambassador:1",
+    "resource_person:1",
+    "x" * 100_000,
+]
+text_values = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=40),
+    st.integers().map(str),
+    st.dates().map(lambda d: d.isoformat()),
+)
+field_values = st.one_of(
+    text_values,
+    st.lists(text_values, min_size=2, max_size=3),  # a repeated field
+    st.just("FILE"),  # a file part where text is expected
+)
+payloads = st.dictionaries(st.sampled_from(FIELD_NAMES), field_values, max_size=12)
+queries = st.dictionaries(st.sampled_from(QUERY_NAMES + FIELD_NAMES), text_values, max_size=5)
+
+
+def _rules(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield pytest.param(rule.endpoint, method, id=f"{method} {rule.rule}")
+
+
+def _rule_params():
+    from portal import create_app
+
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "CHECK_DB_ON_START": False}
+    )
+    return list(_rules(app))
+
+
+@pytest.fixture
+def world(app, as_role, monkeypatch):
+    """Rows for every kind of id a route takes, the signed links that open them, and a
+    logged-in client per identity, each with its CSRF token."""
+    monkeypatch.setattr(limiter, "enabled", False)
+    open_request = factories.make_request()
+    planned_request = factories.make_request(contact_email="b@example.org")
+    event = factories.make_scheduled(request=planned_request)
+    person = factories.make_ambassador()
+    offered = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
+    )[0]
+    held = factories.make_event(kind="dialogue", starts_at=clock.now() - timedelta(days=1))
+    accepted = factories.make_assignment(held, person, status=AssignmentStatus.ACCEPTED)
+    db.session.commit()
+
+    clients = {role: as_role(role) for role in Role}
+    assignee_user = factories.make_user(role=Role.ASSIGNEE, person=person)
+    clients[Role.ASSIGNEE] = app.test_client()
+    clients[Role.ASSIGNEE].post_form(
+        "/log-ind", {"email": assignee_user.email, "password": factories.PASSWORD}
+    )
+    requester = app.test_client()
+    requester.get(urlsplit(requests_service.tracking_url(planned_request)).path)
+    clients[None] = requester
+    tokens = {role: client.csrf_token() for role, client in clients.items()}
+    ids = [
+        open_request.id,
+        planned_request.id,
+        event.id,
+        held.id,
+        offered.id,
+        accepted.id,
+        person.id,
+        0,
+        2**31 - 1,
+        2**31,
+        10**20,
+    ]
+    signed = [
+        requests_service.tracking_url(planned_request).rsplit("/", 1)[1],
+        scheduling.answer_url(offered).rsplit("/", 1)[1],
+        assignments_service.attendance_url(accepted).rsplit("/", 1)[1],
+        assignments_service.feed_token(person),
+    ]
+    db.session.commit()
+    real = {
+        "request_id": planned_request.id,
+        "event_id": event.id,
+        "assignment_id": offered.id,
+        "signed": signed[0],
+    }
+    if not CRAWLED:
+        # Ids and forms are the same in every test (the database restarts its sequences).
+        CRAWLED.update(_forms_on_every_page(app, clients, real, signed))
+    forms = CRAWLED
+    return {"clients": clients, "tokens": tokens, "ids": ids, "signed": signed, "forms": forms}
+
+
+def _forms_on_every_page(app, clients, real, signed):
+    """endpoint -> the (name, value) pairs each form posting to it sends as rendered, read
+    from every page each identity can open, so the walk starts from what a browser sends."""
+    adapter = app.url_map.bind("localhost")
+    pages = ["/bestil?tilbud=talk", "/bestil?tilbud=dialogue", "/bestil?tilbud=advisory"]
+    pages += [f"/svar/{signed[1]}", f"/svar/fremmoede/{signed[2]}"]
+    forms = {}
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static" or rule.arguments - real.keys():
+            continue
+        pages.append(adapter.build(rule.endpoint, {a: real[a] for a in rule.arguments}))
+    for path in pages:
+        endpoint = adapter.match(urlsplit(path).path)[0]
+        client = clients[_identity(endpoint)]
+        response = client.get(path)
+        if response.status_code != 200 or "html" not in response.content_type:
+            continue
+        for form in forms_in(client, path, response.get_data(as_text=True)):
+            if form.method != "post":
+                continue
+            try:
+                target = adapter.match(urlsplit(form.action).path, method="POST")[0]
+            except HTTPException:
+                continue
+            forms.setdefault(target, []).append(form.values())
+    return forms
+
+
+def _identity(endpoint):
+    return STAFF_BLUEPRINTS.get(endpoint.split(".")[0])
+
+
+def _row_counts():
+    with db.engine.connect() as connection:
+        return {
+            table.name: connection.execute(
+                sa.select(sa.func.count()).select_from(table)
+            ).scalar_one()
+            for table in db.metadata.sorted_tables
+        }
+
+
+def _url(rule, data, world):
+    path = rule.rule
+    for argument in rule.arguments:
+        converter = rule._converters[argument].__class__.__name__
+        if "Integer" in converter:
+            value = str(data.draw(st.sampled_from(world["ids"]), label=argument))
+        else:
+            value = data.draw(
+                st.one_of(
+                    st.sampled_from(world["signed"] + ["da", "en", "rule", "away"]),
+                    st.text(min_size=1, max_size=30),
+                ),
+                label=argument,
+            )
+        path = re.sub(rf"<(?:[^:<>]+:)?{argument}>", quote(value, safe=""), path)
+    return path
+
+
+def _body(payload, token):
+    body = {"csrf_token": token}
+    for name, value in payload.items():
+        if value == "FILE":
+            body[name] = (io.BytesIO(b"%PDF-1.4 not a form field\x00"), "bilag.pdf")
+        else:
+            body[name] = value
+    return body
+
+
+@pytest.mark.parametrize(("endpoint", "method"), _rule_params())
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=not os.environ.get("ROUTE_WALK_RANDOM"),
+    suppress_health_check=list(HealthCheck),
+)
+@given(data=st.data())
+def test_no_input_gives_a_server_error_or_stores_a_refused_submission(
+    app, world, endpoint, method, data
+):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    identity = _identity(endpoint)
+    client = world["clients"][identity]
+    url = _url(rule, data, world)
+    if method == "GET":
+        query = data.draw(queries, label="query")
+        response = client.get(f"{url}?{urlencode(query)}" if query else url)
+        assert response.status_code < 500, (method, url, query, response.status_code)
+        return
+    rendered = world["forms"].get(endpoint)
+    if rendered and data.draw(st.integers(0, 4), label="start from the page") > 0:
+        # Mostly: the form as the page sends it, with a few fields changed or left out.
+        pairs = data.draw(st.sampled_from(rendered), label="rendered form")
+        names = sorted({name for name, _value in pairs} - {"csrf_token"}) or ["extra"]
+        changed = data.draw(
+            st.dictionaries(st.sampled_from(names), field_values, max_size=4), label="changed"
+        )
+        left_out = data.draw(st.sets(st.sampled_from(names), max_size=2), label="left out")
+        payload = {}
+        for name, value in pairs:
+            if name not in left_out and name != "csrf_token":
+                payload.setdefault(name, []).append(value)
+        payload.update(changed)
+    else:
+        payload = data.draw(payloads, label="form")
+    before = _row_counts()
+    response = client.post(url, data=_body(payload, world["tokens"][identity]))
+    assert response.status_code < 500, (method, url, payload, response.status_code)
+    if response.status_code >= 400:
+        assert _row_counts() == before, (method, url, payload, response.status_code)
