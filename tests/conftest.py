@@ -76,6 +76,9 @@ def app(tmp_path_factory):
             "SESSION_COOKIE_SECURE": False,
             "MIN_FILL_SECONDS": 0,
             "SERVER_NAME": None,
+            # Links in mails: as in development, whatever VINK_ENV the shell running pytest has
+            # (without it, config defaults to production, which has no base URL).
+            "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         }
     )
     app.test_client_class = IsolatedClient
