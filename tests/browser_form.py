@@ -203,6 +203,34 @@ class BrowserForm:
         target = to or urlsplit(self.action).path + _query(self.action)
         return self.client.post(target, data=data, **kwargs)
 
+    def htmx(self):
+        """(method, url) htmx sends the form with (its data-hx-post/-get, or hx-post/-get), or
+        None for a form htmx leaves to the browser."""
+        for method in ("post", "get"):
+            for prefix in ("data-hx-", "hx-"):
+                url = self.element.get(prefix + method)
+                if url is not None:
+                    return method, urljoin(self.page_url, url or self.page_url)
+        return None
+
+    def submit_as_htmx(self, button=None, **kwargs):
+        """Send the form as htmx does (JavaScript on): the same values, to its hx-post or
+        hx-get, with htmx's request headers. Fails for a form htmx does not send."""
+        found = self.htmx()
+        assert found, f"the form to {self.action} has no hx-post or hx-get"
+        method, url = found
+        headers = {"HX-Request": "true", "HX-Request-Type": "partial", **kwargs.pop("headers", {})}
+        pairs = self.values(button=self._button(button))
+        if method == "get":
+            query = urlencode(pairs)
+            return self.client.get(f"{urlsplit(url).path}?{query}", headers=headers, **kwargs)
+        data = {}
+        for name, value in pairs:
+            data.setdefault(name, []).append(value)
+        return self.client.post(
+            urlsplit(url).path + _query(url), data=data, headers=headers, **kwargs
+        )
+
     # --- helpers -------------------------------------------------------------------------------
     def _page_name(self, key):
         names = self.names()

@@ -5,6 +5,7 @@ any answer) repeats an id.
 A form sent unchanged is what a person sends who presses the button without typing: the
 portal may refuse it (422) or say it is too late (409), but in Danish, next to the form."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -178,18 +179,22 @@ def _assert_answered_in_danish(response, what):
     english = [word for word in ENGLISH if word in text]
     assert not english, (what, english)
     html = response.get_data(as_text=True)
+    assert not re.search(r"<[^>]*\shx-[a-z-]+=", html), (what, "write htmx attributes data-hx-*")
     if html.strip():
         # Several forms on one page: each label must still find its own field.
         ids = Counter(el.get("id") for el in lxml.html.fromstring(html).iter() if el.get("id"))
         assert [i for i, n in ids.items() if n > 1] == [], what
 
 
+@pytest.mark.parametrize("javascript", [False, True], ids=["plain", "htmx"])
 @pytest.mark.parametrize(
     "role",
     [None, Role.ASSIGNEE, Role.SECRETARIAT, Role.ADMIN],
     ids=["anonymous", "assignee", "secretariat", "admin"],
 )
-def test_every_form_a_role_is_shown_can_be_sent_as_rendered(app, login, restore_database, role):
+def test_every_form_a_role_is_shown_can_be_sent_as_rendered(
+    app, login, restore_database, role, javascript
+):
     world = _world()
     client = _client(app, login, role, world)
     plan = []
@@ -208,7 +213,11 @@ def test_every_form_a_role_is_shown_can_be_sent_as_rendered(app, login, restore_
             form = _nth_form(client, _pages(role, world)[page], shape, nth)
         url = _pages(role, world)[page]
         what = f"{form.method.upper()} {urlsplit(form.action).path} from {url}"
-        response = form.submit()
+        if javascript and form.htmx():
+            what += " by htmx"
+            response = form.submit_as_htmx()
+        else:
+            response = form.submit()
         _assert_answered_in_danish(response, what)
         if response.status_code == 302:
             landed = client.get(response.headers["Location"])
