@@ -64,6 +64,15 @@ class InboxFilterForm(PortalForm):
             [*everything, *((str(y), str(y)) for y in range(this_year + 1, this_year - 6, -1))]
         )
 
+    def keep_valid(self):
+        """Check the filters; one no longer offered (an old bookmark's year, a hidden offer) or
+        too long becomes 'Alle', and the others still apply, as the page then shows them."""
+        self.validate()
+        for field in self:
+            if field.errors:
+                field.data = None
+                field.errors = []
+
 
 class DeclineRequestForm(PortalForm):
     # No Optional(): it would skip validate_reason, which allows a note instead of a reason.

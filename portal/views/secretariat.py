@@ -55,16 +55,15 @@ def index():
 @bp.get("/indbakke")
 def inbox():
     form = InboxFilterForm(request.args)
-    filters = requests.InboxFilters()
-    if form.validate():
-        filters = requests.InboxFilters(
-            status=RequestStatus(form.status.data) if form.status.data else None,
-            offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
-            org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
-            district_id=int(form.bydel.data) if form.bydel.data else None,
-            year=int(form.aar.data) if form.aar.data else None,
-            q=form.q.data or "",
-        )
+    form.keep_valid()
+    filters = requests.InboxFilters(
+        status=RequestStatus(form.status.data) if form.status.data else None,
+        offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
+        org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
+        district_id=int(form.bydel.data) if form.bydel.data else None,
+        year=int(form.aar.data) if form.aar.data else None,
+        q=form.q.data or "",
+    )
     page = request.args.get("side", 1, type=bounded_int)
     result = requests.inbox(filters, now=clock.now(), page=page)
     return render_page_or_partial(
