@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import auth_session, htmx, i18n, labels, navigation, security
 from .config import load_config, production_problems
 from .extensions import babel, csrf, db, limiter, migrate
+from .security import security_event
 from .urls import BoundedIntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +124,7 @@ def _register_error_pages(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        security_event("csrf.refused", path=request.path)
         return page(
             400,
             _("Siden er udløbet"),
@@ -160,6 +162,7 @@ def _register_error_pages(app):
 
     @app.errorhandler(403)
     def forbidden(_error):
+        security_event("access.refused", path=request.path)
         return page(403, _("Ingen adgang"), _("Du har ikke adgang til denne side."))
 
     @app.errorhandler(404)
@@ -175,7 +178,8 @@ def _register_error_pages(app):
         return page(405, _("Ikke tilladt"), _("Den handling kan ikke udføres på denne adresse."))
 
     @app.errorhandler(429)
-    def too_many(_error):
+    def too_many(error):
+        security_event("rate_limit.hit", path=request.path, limit=error.description)
         return page(
             429,
             _("For mange forsøg"),

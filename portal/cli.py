@@ -93,9 +93,10 @@ def send_reminders_command():
 
 @click.command("anonymise")
 def anonymise_command():
-    """Anonymise requester contact details past the retention period (run daily)."""
-    from .services.retention import anonymise_expired_contacts
+    """Erase requesters' personal data past the retention period, and old mail (run daily)."""
+    from .services.retention import anonymise_expired_contacts, purge_old_mail
 
     count = anonymise_expired_contacts()
+    purged = purge_old_mail()
     db.session.commit()
-    click.echo(f"{count} kontaktpersoner anonymiseret.")
+    click.echo(f"{count} kontaktpersoner anonymiseret. {purged} gamle e-mails slettet.")

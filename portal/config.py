@@ -77,7 +77,7 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
     overrides = dict(overrides or {})
     instance_dir = Path(overrides.pop("INSTANCE_DIR", instance_dir))
     # Production unless told otherwise: a forgotten variable must not weaken a live server.
-    env = os.environ.get("VINK_ENV", "production")
+    env = overrides.get("ENV_NAME") or os.environ.get("VINK_ENV", "production")
     development = env == "development"
     config = {
         "ENV_NAME": env,
@@ -105,6 +105,10 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        # Failed logins per account, from any address: a growing wait after 10, 20 and 40.
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get(
+            "LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes; 20 per hour; 40 per day"
+        ),
         # Mail: the outbox is delivered by `flask send-mail`; in development also synchronously,
         # and written to instance/mail/ so a newcomer can read what the portal sent.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
@@ -141,6 +145,8 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "LOST_LINK_RATE_LIMIT": os.environ.get("LOST_LINK_RATE_LIMIT", "5 per hour"),
         # Requester contact details are anonymised this long after the event (privacy notice).
         "RETENTION_MONTHS": int(os.environ.get("RETENTION_MONTHS", 24)),
+        # Sent mail (addresses and text) is purged this many days after it was written.
+        "OUTBOX_KEEP_DAYS": int(os.environ.get("OUTBOX_KEEP_DAYS", 30)),
         "DPO_EMAIL": os.environ.get("DPO_EMAIL", "databeskyttelse@kk.dk"),
         # Behind a reverse proxy: how many proxies to trust for the client address (rate limits).
         "PROXY_FIX_X_FOR": int(os.environ.get("PROXY_FIX_X_FOR", 0)),

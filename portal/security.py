@@ -1,4 +1,15 @@
-"""Security headers on every response."""
+"""Security headers on every response, a request id on every request, and security events
+logged with it."""
+
+import logging
+import re
+import uuid
+
+from flask import g, has_request_context, request
+
+logger = logging.getLogger("portal.security")
+# An id a proxy in front passes on is kept when it looks like one; else a new one.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -26,9 +37,67 @@ HEADERS = {
 }
 
 
+# Paths whose segment is a secret (a signed link or a feed token): logged as <redacted>,
+# wherever they stand in a line (a request line, a Referer, an exception message).
+_SEGMENT = r"[^/?#\s\"'<>]+"
+SECRET_PATHS = [
+    (re.compile(rf"/b/{_SEGMENT}"), "/b/<redacted>"),
+    (re.compile(rf"/svar/fremmoede/{_SEGMENT}"), "/svar/fremmoede/<redacted>"),
+    (re.compile(rf"/svar/(?!fremmoede/|<redacted>){_SEGMENT}"), "/svar/<redacted>"),
+    (re.compile(rf"/kalender/(?!<redacted>){_SEGMENT}\.ics"), "/kalender/<redacted>.ics"),
+]
+
+
+def redact_path(text):
+    """`text` with every secret path segment in it replaced (idempotent)."""
+    for pattern, replacement in SECRET_PATHS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactSecrets(logging.Filter):
+    """On a logger or handler: no log line carries a link's or a feed's secret."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact_path(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+def request_id():
+    if not has_request_context():
+        return None
+    if "request_id" not in g:
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+    return g.request_id
+
+
+def security_event(name, **details):
+    """One log line for a security event: what, the request id, the client address, details.
+    Never a password or a token: callers pass only what may be kept."""
+    if "path" in details:
+        details["path"] = redact_path(details["path"])
+    fields = " ".join(f"{key}={value}" for key, value in details.items())
+    logger.warning(
+        "%s request_id=%s ip=%s %s",
+        name,
+        request_id(),
+        request.remote_addr if has_request_context() else "-",
+        fields,
+    )
+
+
 def init_app(app):
+    # Flask logs an exception as "Exception on <path> [POST]": the path may hold a secret.
+    app.logger.addFilter(RedactSecrets())
+    logger.addFilter(RedactSecrets())
+
     @app.after_request
     def add_security_headers(response):
+        response.headers["X-Request-Id"] = request_id()
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if app.config["SESSION_COOKIE_SECURE"]:

@@ -26,6 +26,15 @@ from tests import factories
 from tests.factories import PASSWORD
 
 
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres_only") and not _on_postgresql():
+        pytest.skip("PostgreSQL only: set DATABASE_URL (CI runs the suite on both)")
+
+
+def _on_postgresql():
+    return (os.environ.get("DATABASE_URL") or "").startswith(("postgres://", "postgresql"))
+
+
 def pytest_report_header():
     url = os.environ.get("DATABASE_URL")
     return f"database: {'PostgreSQL (DATABASE_URL)' if url else 'SQLite (temporary file)'}"

@@ -119,6 +119,12 @@ class Assignment(db.Model):
     person: Mapped[Person] = relationship()
     decline_reason: Mapped[DeclineReason | None] = relationship()
 
+    @property
+    def is_live(self):
+        """Offered or accepted: the person is (or may soon be) on the event, and so may see
+        the requester's details; once declined, lapsed or withdrawn they may not."""
+        return self.status in AssignmentStatus.live_states()
+
 
 class Attendance(db.Model):
     """Head counts for a held event, by group; never names."""

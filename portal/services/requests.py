@@ -182,6 +182,8 @@ def tracking_url(request):
 def link_expires_at(request):
     """The tracking link works until N days (TRACKING_LINK_DAYS_AFTER_EVENT) after the event,
     or, before there is one, after the last date the requester wished for."""
+    if request.contact.anonymised_at is not None:
+        return request.contact.anonymised_at  # nothing personal is left to show
     days = timedelta(days=current_app.config["TRACKING_LINK_DAYS_AFTER_EVENT"])
     event = request.event
     if event is not None:

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forms.assignee import WEEKDAYS, AvailabilityRuleForm, AwayPeriodForm, DeclineForm
 from ..forms.secretariat import AttendanceForm
 from ..htmx import is_htmx, render_page_or_partial
+from ..links import external_url
 from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import Role
 from ..permissions import require_roles
@@ -50,7 +51,8 @@ def index():
 
 
 def calendar_feed_url(person):
-    return url_for("feeds.person_feed", token=assignments.feed_token(person), _external=True)
+    # From PUBLIC_BASE_URL, never the request's Host header: the address is copied elsewhere.
+    return external_url("feeds.person_feed", token=assignments.feed_token(person))
 
 
 def _decline_form(assignment_id, reasons=None, **kwargs):
@@ -160,7 +162,7 @@ def event_calendar(event_id):
     body = calendar.event_calendar(
         found_event,
         title=f"VINK: {found_event.offer_kind.name_da}",
-        url=url_for(".event", event_id=found_event.id, _external=True),
+        url=external_url("assignee.event", event_id=found_event.id),
     )
     return (
         body,

@@ -8,6 +8,7 @@ from ..auth_session import end_session, start_session
 from ..extensions import limiter
 from ..forms.auth import LoginForm
 from ..permissions import home_endpoint
+from ..security import security_event
 from ..services import accounts
 from ..urls import safe_next
 
@@ -18,8 +19,23 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit():
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key():
+    return "login-account:" + accounts.normalise_email(request.form.get("email"))
+
+
+def _refused(response):
+    return response.status_code == 422
+
+
 @bp.route("/log-ind", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+# Per account as well as per address: guessing one account's password from many addresses is
+# slowed too. Only failures count; the windows grow (see LOGIN_ACCOUNT_RATE_LIMIT).
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_refused)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(home_endpoint(current_user)))
@@ -29,9 +45,11 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user)
+            security_event("login.succeeded", user_id=user.id)
             return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
         # The same words for an unknown email and a wrong password: nothing else is revealed.
         error = _("E-mail eller adgangskode er forkert.")
+        security_event("login.failed", account=accounts.normalise_email(form.email.data))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, login_error=error), status
 

@@ -1,7 +1,8 @@
 """Calendar feeds: calendar apps cannot log in, so the secret in the URL is the key."""
 
-from flask import Blueprint, abort, url_for
+from flask import Blueprint, abort
 
+from ..links import external_url
 from ..services import assignments, calendar
 
 bp = Blueprint("feeds", __name__, url_prefix="/kalender")
@@ -13,7 +14,7 @@ def person_feed(token):
     if person is None:
         abort(404)
     body = calendar.person_feed(
-        person, url_for_event=lambda e: url_for("assignee.event", event_id=e.id, _external=True)
+        person, url_for_event=lambda e: external_url("assignee.event", event_id=e.id)
     )
     return (
         body,

@@ -79,6 +79,17 @@ def test_only_one_worker_can_claim_a_message():
     assert notifications._claim(message.id, now) is None  # the second worker loses
 
 
+def test_a_message_another_worker_sent_meanwhile_cannot_be_claimed():
+    """Worker A read the due ids; worker B claimed, sent and released the message before A
+    got to it: A must not win the claim, or the message goes out twice."""
+    message = _queue()
+    message.status = OutboxStatus.SENT
+    message.sent_at = clock.now()
+    message.lease_until = None
+    db.session.commit()
+    assert notifications._claim(message.id, clock.now()) is None
+
+
 def test_a_dedupe_key_queues_a_reminder_only_once():
     assert _queue(dedupe_key="reminder:event:1") is not None
     assert _queue(dedupe_key="reminder:event:1") is None

@@ -108,3 +108,37 @@ def test_the_command_runs_and_reports(app):
     result = app.test_cli_runner().invoke(args=["send-reminders"])
     assert result.exit_code == 0
     assert "svar_ønskes: 0" in result.output
+
+
+def test_an_accepted_seat_never_lapses_even_past_the_offer_deadline():
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
+    assignment = _offer(event, make_ambassador())
+    scheduling.accept_offer(assignment)
+    assignment.expires_at = clock.now() - timedelta(hours=1)
+    db.session.commit()
+    assert _run()["udløbet"] == 0
+    db.session.refresh(assignment)
+    assert assignment.status == AssignmentStatus.ACCEPTED
+
+
+def test_a_seat_still_offered_to_someone_else_is_not_offered_on():
+    """Offered to two at once: when one offer lapses, the other is still open, so the chain
+    does not ask a third person for the same seat."""
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
+    first, second = scheduling.offer_seat(
+        event,
+        by=None,
+        seat_role=SeatRole.AMBASSADOR,
+        seat_number=1,
+        persons=[make_ambassador(), make_ambassador()],
+    )
+    make_ambassador()  # someone the chain could ask
+    first.expires_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    counts = _run()
+    assert counts["udløbet"] == 1
+    assert counts["sendt_videre"] == 0
+    db.session.refresh(second)
+    assert second.status == AssignmentStatus.OFFERED
+    offered = [a for a in event.assignments if a.status == AssignmentStatus.OFFERED]
+    assert [a.id for a in offered] == [second.id]

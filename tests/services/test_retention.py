@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, Request
@@ -44,3 +46,107 @@ def test_a_request_without_an_event_counts_from_when_it_was_sent(app):
     result = app.test_cli_runner().invoke(args=["anonymise"])
     assert "1 kontaktpersoner anonymiseret" in result.output
     assert db.session.get(Request, request.id).contact.name == "Anonymiseret"
+
+
+MARKERS = ("MARKØR", "markoer@example", "12 34 56 78")
+
+
+def _tables_holding(markers):
+    """(table, column) pairs in which any text holds any of the markers."""
+    import sqlalchemy as sa
+
+    found = set()
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            for row in connection.execute(table.select()).mappings():
+                for column, value in row.items():
+                    text = str(value) if isinstance(value, (str, dict, list)) else ""
+                    if any(marker.lower() in text.lower() for marker in markers):
+                        found.add((table.name, column, text[:80]))
+    assert sa is not None
+    return found
+
+
+def _figures():
+    """What the reports count: requests per status and offer, events per status, attendance."""
+    from portal.models import Attendance, Event
+
+    def grouped(*columns):
+        return sorted(
+            tuple(str(v) for v in row)
+            for row in db.session.execute(
+                db.select(*columns, db.func.count()).group_by(*columns)
+            ).all()
+        )
+
+    return {
+        "requests": grouped(Request.status, Request.offer_kind_id, Request.expected_participants),
+        "events": grouped(Event.status, Event.offer_kind_id),
+        "attendance": grouped(Attendance.students, Attendance.staff),
+    }
+
+
+def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_the_same(app):
+    from portal.services import notifications, scheduling
+    from portal.services import requests as requests_service
+
+    marked = make_request(
+        contact_name="MARKØR Mortensen",
+        contact_email="markoer@example.org",
+        contact_phone="+45 12 34 56 78",
+        notes="MARKØR: klassen har haft en svær periode",
+        accessibility_needs="MARKØR: kørestol",
+    )
+    requests_service.propose_dates(
+        marked,
+        dates=[(clock.today() + timedelta(days=40), None)],
+        note="MARKØR foreslår en anden dag",
+    )
+    event = scheduling.schedule_event(
+        by=None,
+        offer_kind=marked.offer_kind,
+        sessions=[(clock.now() + timedelta(days=40), clock.now() + timedelta(days=40, hours=1))],
+        place="Husum Skole",
+        online=False,
+        request=marked,
+    )
+    scheduling.message_everyone(event, by=None, subject="Til MARKØR", body="Kære MARKØR")
+    requests_service.withdraw_request(marked, note="MARKØR er blevet syg")
+    declined = make_request(contact_email="markoer@example.org", contact_name="MARKØR")
+    requests_service.decline_request(declined, by=None, reason=None, note="Kære MARKØR, desværre")
+    other = make_request(contact_email="other@example.org", notes="Beholdes")
+    later = clock.now() + timedelta(days=800)
+    make_event(kind="dialogue", request=other, starts_at=later - timedelta(days=10))
+    db.session.commit()
+    notifications.deliver_due()
+    assert _tables_holding(MARKERS)  # the test would see the markers if they stayed
+    before = _figures()
+
+    retention.anonymise_expired_contacts(now=later)
+    retention.purge_old_mail(now=later)
+    db.session.commit()
+
+    assert _tables_holding(MARKERS) == set()
+    assert _figures() == before
+    assert db.session.get(Request, other.id).notes == "Beholdes"  # others' notes not touched
+    with pytest.raises(requests_service.LinkExpired):
+        requests_service.open_tracking_link(requests_service.tracking_url(marked).rsplit("/", 1)[1])
+
+
+def test_sent_mail_is_purged_after_the_days_configured_and_pending_mail_is_kept(app):
+    from portal.models import OutboxMessage
+    from portal.models.enums import OutboxStatus
+    from portal.services import notifications
+
+    sent = notifications.queue_email(to="a@example.org", subject="Hej", body="Tekst", kind="x")
+    pending = notifications.queue_email(to="b@example.org", subject="Hej", body="Tekst", kind="y")
+    sent.status = OutboxStatus.SENT
+    db.session.commit()
+    days = app.config["OUTBOX_KEEP_DAYS"]
+    assert retention.purge_old_mail(now=clock.now() + timedelta(days=days - 1)) == 0
+    assert retention.purge_old_mail(now=clock.now() + timedelta(days=days + 1)) == 1
+    db.session.commit()
+    db.session.refresh(sent)
+    assert (sent.to_address, sent.subject, sent.body_text) == ("slettet@invalid", "", "")
+    kept = db.session.get(OutboxMessage, pending.id)
+    assert kept.to_address == "b@example.org"

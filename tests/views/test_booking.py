@@ -156,12 +156,14 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(app, client, mo
     monkeypatch.setitem(app.config, "MIN_FILL_SECONDS", 60)
     response = _book(client)
     assert response.status_code == 422
+    assert "sendt automatisk eller meget hurtigt" in response.get_data(as_text=True)
     assert _requests() == 0
 
 
 def test_a_form_without_a_genuine_start_time_is_refused(client):
     response = _form(client).tamper("started", "forged").submit(SEND)
     assert response.status_code == 422
+    assert "sendt automatisk eller meget hurtigt" in response.get_data(as_text=True)
     assert _requests() == 0
 
 

@@ -1,0 +1,54 @@
+"""gunicorn settings for the portal: `gunicorn -c gunicorn.conf.py app:app`.
+
+Workers, address and timeouts come from the environment with safe defaults; the access log
+never writes a signed link's or a calendar feed's secret (/svar/<redacted> ...), and carries
+the request id the app returns, so an access-log line and the app's own lines can be joined.
+"""
+
+import multiprocessing
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+from gunicorn.glogging import Logger
+
+from portal.security import redact_path
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+# Load the app before forking: workers share the code pages, and a broken configuration stops
+# the master at once with its one-line message.
+preload_app = True
+# Behind the reverse proxy on the same host (see README, "Drift").
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+access_log_format = (
+    '%(h)s - %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" request_id=%({x-request-id}o)s'
+)
+
+
+def _redact_url(value):
+    if not isinstance(value, str):
+        return value
+    if "://" in value:
+        parts = urlsplit(value)
+        return urlunsplit(parts._replace(path=redact_path(parts.path)))
+    return redact_path(value)
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with secrets in paths and Referer headers redacted."""
+
+    REDACTED_ATOMS = ("r", "U", "f", "{referer}i")
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in self.REDACTED_ATOMS:
+            if key in atoms:
+                atoms[key] = _redact_url(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger

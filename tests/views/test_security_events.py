@@ -1,0 +1,75 @@
+"""Failed logins are slowed per account, whatever the address; security events are logged with
+the request id, and never with a password or a link's secret."""
+
+import logging
+
+import pytest
+
+from portal.models.enums import Role
+from portal.security import redact_path
+from tests.factories import PASSWORD, make_user
+
+
+def _attempt(client, email, password, address):
+    return client.post(
+        "/log-ind",
+        data={"csrf_token": client.csrf_token(), "email": email, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_failed_logins_are_throttled_per_account_from_any_address(app, client):
+    target = make_user(role=Role.SECRETARIAT)
+    bystander = make_user(role=Role.SECRETARIAT)
+    for n in range(10):
+        response = _attempt(client, target.email, f"guess-{n}", f"10.0.0.{n}")
+        assert response.status_code == 422
+    # The eleventh try, from yet another address, and even with the right password, waits.
+    assert _attempt(client, target.email, PASSWORD, "10.0.1.1").status_code == 429
+    assert _attempt(client, target.email.upper(), PASSWORD, "10.0.1.2").status_code == 429
+    # Another account is not locked out by it.
+    assert _attempt(client, bystander.email, PASSWORD, "10.0.1.3").status_code == 302
+
+
+def test_a_successful_login_does_not_count_against_the_account(app):
+    user = make_user(role=Role.SECRETARIAT)
+    for n in range(12):
+        client = app.test_client()
+        assert _attempt(client, user.email, PASSWORD, f"10.0.2.{n}").status_code == 302
+
+
+def test_security_events_carry_the_request_id_and_never_the_password(client, caplog):
+    user = make_user(role=Role.SECRETARIAT)
+    caplog.set_level(logging.WARNING, logger="portal.security")
+    response = _attempt(client, user.email, "hemmelig-kode-123", "10.0.3.1")
+    request_id = response.headers["X-Request-Id"]
+    [line] = [r.getMessage() for r in caplog.records if "login.failed" in r.getMessage()]
+    assert f"request_id={request_id}" in line
+    assert user.email in line
+    assert "hemmelig-kode-123" not in caplog.text
+    client.post("/log-ud")  # no CSRF token: refused and logged
+    assert any("csrf.refused" in r.getMessage() for r in caplog.records)
+
+
+def test_a_request_id_given_by_the_proxy_is_kept_and_a_forged_one_replaced(client):
+    assert (
+        client.get("/", headers={"X-Request-Id": "abc12345-proxy"}).headers["X-Request-Id"]
+        == "abc12345-proxy"
+    )
+    forged = client.get("/", headers={"X-Request-Id": "<script> or a very long ; one"})
+    assert forged.headers["X-Request-Id"].isalnum()
+    assert len(forged.headers["X-Request-Id"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/b/WzEsImFiYyJd.sig", "/b/<redacted>"),
+        ("/svar/WzEsImFiYyJd.sig/ja", "/svar/<redacted>/ja"),
+        ("/svar/fremmoede/WzEsImFiYyJd.sig", "/svar/fremmoede/<redacted>"),
+        ("/kalender/mlmCm5qkNAKWYwDS.ics", "/kalender/<redacted>.ics"),
+        ("/sekretariat/henvendelser/12", "/sekretariat/henvendelser/12"),
+    ],
+)
+def test_secrets_in_paths_never_reach_a_log(path, logged):
+    assert redact_path(path) == logged
