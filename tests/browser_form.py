@@ -203,6 +203,34 @@ class BrowserForm:
         target = to or urlsplit(self.action).path + _query(self.action)
         return self.client.post(target, data=data, **kwargs)
 
+    def htmx(self):
+        """(method, url) htmx sends the form with (its data-hx-post/-get, or hx-post/-get), or
+        None for a form htmx leaves to the browser."""
+        for method in ("post", "get"):
+            for prefix in ("data-hx-", "hx-"):
+                url = self.element.get(prefix + method)
+                if url is not None:
+                    return method, urljoin(self.page_url, url or self.page_url)
+        return None
+
+    def submit_as_htmx(self, button=None, **kwargs):
+        """Send the form as htmx does (JavaScript on): the same values, to its hx-post or
+        hx-get, with htmx's request headers. Fails for a form htmx does not send."""
+        found = self.htmx()
+        assert found, f"the form to {self.action} has no hx-post or hx-get"
+        method, url = found
+        headers = {"HX-Request": "true", "HX-Request-Type": "partial", **kwargs.pop("headers", {})}
+        pairs = self.values(button=self._button(button))
+        if method == "get":
+            query = urlencode(pairs)
+            return self.client.get(f"{urlsplit(url).path}?{query}", headers=headers, **kwargs)
+        data = {}
+        for name, value in pairs:
+            data.setdefault(name, []).append(value)
+        return self.client.post(
+            urlsplit(url).path + _query(url), data=data, headers=headers, **kwargs
+        )
+
     # --- helpers -------------------------------------------------------------------------------
     def _page_name(self, key):
         names = self.names()
@@ -291,16 +319,20 @@ def forms_in(client, url, html):
     return [BrowserForm(client, url, element) for element in tree.iter("form")]
 
 
-def browser_form(client, url, action=None, button=None, **kwargs):
+def browser_form(client, url, action=None, button=None, sending=None, **kwargs):
     """The one form on the page at `url` that posts to the path `action` and/or
-    has a button with the visible text `button`; the only form when neither is given."""
-    return pick(forms_on(client, url, **kwargs), url, action=action, button=button)
+    has a button with the visible text `button` and/or would send the values `sending`
+    (a dict, e.g. the hidden seat of one of several offer forms); the only form when none
+    is given."""
+    return pick(forms_on(client, url, **kwargs), url, action=action, button=button, sending=sending)
 
 
-def pick(forms, url, action=None, button=None):
+def pick(forms, url, action=None, button=None, sending=None):
     found = []
     for form in forms:
         if action is not None and urlsplit(form.action).path != action:
+            continue
+        if sending and any(form.value(name) != str(v) for name, v in sending.items()):
             continue
         if button is not None:
             try:
@@ -311,6 +343,7 @@ def pick(forms, url, action=None, button=None):
     if len(found) != 1:
         described = [urlsplit(f.action).path for f in forms]
         raise FormNotFound(
-            f"{len(found)} forms on {url} match action={action!r} button={button!r}: {described}"
+            f"{len(found)} forms on {url} match action={action!r} button={button!r} "
+            f"sending={sending!r}: {described}"
         )
     return found[0]

@@ -57,7 +57,9 @@ class IsolatedClient(FlaskClient):
         return match.group(1)
 
     def post_form(self, path, data=None, **kwargs):
-        """POST like a browser that loaded the form first: with the session's CSRF token."""
+        """POST with the session's CSRF token what no page's form would send (a forged id, a
+        route refused before any form). A test of a form sends it through tests/browser_form.py,
+        as a browser does: only what the page shows."""
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf_token())
         return self.post(path, data=data, **kwargs)
@@ -83,6 +85,9 @@ def app(tmp_path_factory):
             "SESSION_COOKIE_SECURE": False,
             "MIN_FILL_SECONDS": 0,
             "SERVER_NAME": None,
+            # Links in mails: as in development, whatever VINK_ENV the shell running pytest has
+            # (without it, config defaults to production, which has no base URL).
+            "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         }
     )
     app.test_client_class = IsolatedClient
@@ -170,6 +175,19 @@ def _app_context(app):
         finally:
             db.session.remove()
             _restore_reference_rows(app)
+
+
+@pytest.fixture
+def restore_database(app):
+    """restore_database(): the database as the migrations left it, in the middle of a test
+    (for a test that tries several things, each on a fresh start)."""
+
+    def restore():
+        db.session.remove()
+        _restore_reference_rows(app)
+        limiter.reset()
+
+    return restore
 
 
 @pytest.fixture

@@ -166,7 +166,12 @@ class PortalForm(_Guards, FlaskForm):
     """The base of every form with a CSRF token (all forms that post)."""
 
     class Meta(_Meta):
-        pass
+        def render_field(self, field, render_kw):
+            # Several forms on one page each carry a token: an id would be repeated, and
+            # nothing needs one (id=False leaves the attribute out).
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
     def drop_fields(self, names):
         """Leave out fields this variant of the form does not show: not rendered, not

@@ -64,6 +64,15 @@ class InboxFilterForm(PortalForm):
             [*everything, *((str(y), str(y)) for y in range(this_year + 1, this_year - 6, -1))]
         )
 
+    def keep_valid(self):
+        """Check the filters; one no longer offered (an old bookmark's year, a hidden offer) or
+        too long becomes 'Alle', and the others still apply, as the page then shows them."""
+        self.validate()
+        for field in self:
+            if field.errors:
+                field.data = None
+                field.errors = []
+
 
 class DeclineRequestForm(PortalForm):
     # No Optional(): it would skip validate_reason, which allows a note instead of a reason.
@@ -105,21 +114,39 @@ class SessionForm(SubForm):
 
 
 class ScheduleForm(PortalForm):
-    """Schedule or move an event: one row per session (an advisory course may have several)."""
+    """Schedule or move an event: one row per session (an advisory course may have several).
 
-    offer_kind = SelectField(_l("Tilbud"), validators=[Optional()])
+    Three pages show it, each with only some of its fields: the request page schedules the
+    request's own offer (no offer, no title); the new-event page asks for both; the event page
+    moves an event it knows (no offer, no title) and carries the version its editor saw. `page`
+    names the page, and the fields it does not show are dropped: neither checked nor read."""
+
+    NOT_SHOWN = {
+        "request": {"offer_kind", "title", "version"},
+        "new_event": {"version"},
+        "move": {"offer_kind", "title"},
+    }
+
+    offer_kind = SelectField(
+        _l("Tilbud"),
+        validators=[InputRequired(_l("Vælg et tilbud."))],
+        invalid_choice_message=_l("Vælg et tilbud."),
+    )
     title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
     sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=8)
     place = StringField(_l("Sted"), validators=[Optional(), Length(max=300)])
     online = BooleanField(_l("Online"))
     version = HiddenField()
+    # Shown only next to a closed-period warning; absent, it is simply not ticked.
     confirm_closed = BooleanField(_l("Planlæg alligevel, selv om datoen ligger i en lukkeperiode"))
 
-    def __init__(self, *args, rows=1, **kwargs):
+    def __init__(self, *args, page, rows=1, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offer_kind.choices = choices(
-            (str(k.id), k.name_da) for k in catalogue.active_offer_kinds()
-        )
+        self.drop_fields(self.NOT_SHOWN[page])
+        if self.offer_kind is not None:
+            self.offer_kind.choices = choices(
+                (str(k.id), k.name_da) for k in catalogue.active_offer_kinds()
+            )
         while len(self.sessions.entries) < rows:
             self.sessions.append_entry()
 
@@ -146,6 +173,7 @@ class ScheduleForm(PortalForm):
     def prefill(self, event):
         """Show an event's current sessions and place (GET of the edit form)."""
         self.sessions.entries = []
+        self.sessions.last_index = -1  # the rows are named sessions-0-..., as on a new form
         for session in event.sessions:
             start = session.starts_at.astimezone(clock.COPENHAGEN)
             end = session.ends_at.astimezone(clock.COPENHAGEN)
@@ -173,6 +201,8 @@ class OfferForm(PortalForm):
 
 
 class CancelForm(PortalForm):
+    """Shown beside the attendance form, which also has a note: built with prefix="cancel"."""
+
     note = TextAreaField(
         _l("Begrundelse (sendes til bestiller og personer)"),
         validators=[Optional(), Length(max=2000)],

@@ -174,6 +174,12 @@ def is_fully_staffed(event):
     return all(seat.accepted for seat in seats(event))
 
 
+def staffing_can_change(event):
+    """Seats are offered, withdrawn and claims approved only before a planned event starts:
+    the one place this rule is written, for the services and for the buttons a page shows."""
+    return event.status == EventStatus.PLANNED and event.starts_at > clock.now()
+
+
 def _accepted_overlapping(sessions, *, exclude_event_id=None):
     """Accepted assignments on events (not cancelled) that overlap any of `sessions`, travel
     buffer included: the one place the overlap rule is written. Events touching at exactly the
@@ -431,7 +437,7 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     event's start if sooner), each with an email holding a one-tap answer link; audit
     "assignment.offered" per person.
     """
-    if event.status != EventStatus.PLANNED or event.starts_at <= clock.now():
+    if not staffing_can_change(event):
         raise SchedulingError(_l("Der kan kun forespørges på kommende, planlagte arrangementer."))
     seat = next((s for s in seats(event) if s.role == seat_role and s.number == seat_number), None)
     if seat is None:
@@ -613,7 +619,7 @@ def withdraw_assignment(assignment, *, by):
     """The secretariat takes an offer or an accepted seat back. Side effects: withdrawn; the
     person told; audit "assignment.withdrawn"."""
     event = assignment.event
-    if event.status != EventStatus.PLANNED or event.starts_at <= clock.now():
+    if not staffing_can_change(event):
         raise SchedulingError(
             _l("Bemandingen af et begyndt eller afsluttet arrangement ændres ikke.")
         )

@@ -83,8 +83,10 @@ def toggle_decline_reason(reason_id):
 @bp.route("/tilbud", methods=["GET", "POST"])
 def offer_kinds():
     """Per offer kind: answer deadline, the offer chain, and whether claims go straight through."""
+    # Only the form that was sent reads the request: the others show what is stored, or a
+    # refused form's page would show them unticked, and saving one of them would untick them.
     forms = {
-        kind.id: OfferKindRulesForm(prefix=f"kind{kind.id}", obj=kind)
+        kind.id: OfferKindRulesForm(formdata=None, prefix=f"kind{kind.id}", obj=kind)
         for kind in catalogue.active_offer_kinds()
     }
     status = 200

@@ -43,7 +43,9 @@ def index():
         "assignee/index.html",
         person=person,
         feed_url=calendar_feed_url(person),
-        decline_form_for=partial(_decline_form, reasons=catalogue.assignment_decline_reasons()),
+        decline_form_for=partial(
+            _decline_form, reasons=catalogue.assignment_decline_reasons(), formdata=None
+        ),
         **assignments.overview_for(person, now=clock.now()),
     )
 
@@ -53,9 +55,9 @@ def calendar_feed_url(person):
     return external_url("feeds.person_feed", token=assignments.feed_token(person))
 
 
-def _decline_form(assignment_id, reasons=None):
+def _decline_form(assignment_id, reasons=None, **kwargs):
     """Each offer on the page has its own decline form, so its fields have their own ids."""
-    return DeclineForm(prefix=f"offer{assignment_id}", reasons=reasons)
+    return DeclineForm(prefix=f"offer{assignment_id}", reasons=reasons, **kwargs)
 
 
 def _offer_partial(assignment, status=200, error=None, decline_form=None):
@@ -64,7 +66,9 @@ def _offer_partial(assignment, status=200, error=None, decline_form=None):
         "assignee/_offer.html",
         status,
         assignment=assignment,
-        decline_form_for=lambda assignment_id: decline_form or _decline_form(assignment_id),
+        decline_form_for=lambda assignment_id: (
+            decline_form or _decline_form(assignment_id, formdata=None)
+        ),
         error=error,
     )
 
@@ -187,8 +191,9 @@ def _availability_page(rule_form=None, away_form=None, status=200):
         person=person,
         rules=sorted(person.availability_rules, key=lambda r: (r.weekday, r.starts_at)),
         away=sorted(person.away_periods, key=lambda p: p.starts_on),
-        rule_form=rule_form or AvailabilityRuleForm(),
-        away_form=away_form or AwayPeriodForm(),
+        # The form that was not sent shows no data from the one that was.
+        rule_form=rule_form or AvailabilityRuleForm(formdata=None),
+        away_form=away_form or AwayPeriodForm(formdata=None),
         weekdays=dict(WEEKDAYS),
     ), status
 

@@ -29,8 +29,8 @@ def _page(assignment, signed, status=200, error=None, decline_form=None):
         event=assignment.event,
         signed=signed,
         why_not=scheduling.answerable(assignment),
-        accept_form=AcceptForm(),
-        decline_form=decline_form or DeclineForm(),
+        accept_form=AcceptForm(formdata=None),
+        decline_form=decline_form or DeclineForm(formdata=None),
         error=error,
     ), status
 

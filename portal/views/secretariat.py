@@ -55,16 +55,15 @@ def index():
 @bp.get("/indbakke")
 def inbox():
     form = InboxFilterForm(request.args)
-    filters = requests.InboxFilters()
-    if form.validate():
-        filters = requests.InboxFilters(
-            status=RequestStatus(form.status.data) if form.status.data else None,
-            offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
-            org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
-            district_id=int(form.bydel.data) if form.bydel.data else None,
-            year=int(form.aar.data) if form.aar.data else None,
-            q=form.q.data or "",
-        )
+    form.keep_valid()
+    filters = requests.InboxFilters(
+        status=RequestStatus(form.status.data) if form.status.data else None,
+        offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
+        org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
+        district_id=int(form.bydel.data) if form.bydel.data else None,
+        year=int(form.aar.data) if form.aar.data else None,
+        q=form.q.data or "",
+    )
     page = request.args.get("side", 1, type=bounded_int)
     result = requests.inbox(filters, now=clock.now(), page=page)
     return render_page_or_partial(
@@ -80,14 +79,18 @@ def inbox():
 
 
 def _request_page(req, status=200, **forms):
+    """The request page; `forms` are the ones a refused post re-shows as typed. The others
+    are built without the request's data (formdata=None): they show what is stored, never
+    what was typed into another form with a field of the same name."""
     kind = req.offer_kind
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
         "can_decline": requests.can_decline(req),
         "history": requests.history_for_staff(req),
-        "decline_form": forms.get("decline_form") or DeclineRequestForm(),
-        "schedule_form": forms.get("schedule_form") or ScheduleForm(rows=kind.max_sessions),
+        "decline_form": forms.get("decline_form") or DeclineRequestForm(formdata=None),
+        "schedule_form": forms.get("schedule_form")
+        or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),
         "closed": forms.get("closed", []),
         "error": forms.get("error"),
     }
@@ -135,7 +138,7 @@ def decline_request(request_id):
 @bp.post("/henvendelser/<int:request_id>/planlaeg")
 def schedule_request(request_id):
     req = db.get_or_404(Request, request_id)
-    form = ScheduleForm(rows=req.offer_kind.max_sessions)
+    form = ScheduleForm(page="request", rows=req.offer_kind.max_sessions)
     if not form.validate_on_submit():
         return _request_page(req, status=422, schedule_form=form)
     sessions = form.chosen_sessions()
@@ -179,12 +182,10 @@ def events():
 
 @bp.route("/arrangementer/nyt", methods=["GET", "POST"])
 def new_event():
-    form = ScheduleForm(rows=4)
+    form = ScheduleForm(page="new_event", rows=4)
     closed = []
     if form.validate_on_submit():
-        kind = db.session.get(OfferKind, int(form.offer_kind.data or 0))
-        if kind is None:
-            abort(400)
+        kind = db.session.get(OfferKind, int(form.offer_kind.data))  # one of the choices
         sessions = form.chosen_sessions()
         closed = _closed_warning(kind, sessions, form)
         if not closed:
@@ -207,11 +208,13 @@ def new_event():
 
 
 def _event_page(event, status=200, **extra):
+    """The event page; as on the request page, only a refused form shows what was typed."""
     schedule_form = extra.pop("schedule_form", None)
     if schedule_form is None:
-        schedule_form = ScheduleForm(rows=0)
+        schedule_form = ScheduleForm(formdata=None, page="move", rows=0)
         schedule_form.prefill(event)
     event_seats = scheduling.seats(event)
+    staffing_can_change = scheduling.staffing_can_change(event)
     context = {
         "event": event,
         "seats": event_seats,
@@ -224,14 +227,16 @@ def _event_page(event, status=200, **extra):
             for seat in event_seats
             if not seat.accepted and not seat.offered
         }
-        if event.starts_at > clock.now() and event.status.value == "planned"
+        if staffing_can_change
         else {},
+        "staffing_can_change": staffing_can_change,
         "history": scheduling.history_for_staff(event),
         "schedule_form": schedule_form,
-        "cancel_form": extra.pop("cancel_form", None) or CancelForm(),
-        "message_form": extra.pop("message_form", None) or MessageForm(),
-        "attendance_form": extra.pop("attendance_form", None) or _attendance_form(event),
-        "offer_form": extra.pop("offer_form", None) or OfferForm(),
+        "cancel_form": extra.pop("cancel_form", None) or CancelForm(formdata=None, prefix="cancel"),
+        "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
+        "attendance_form": extra.pop("attendance_form", None)
+        or AttendanceForm(formdata=None, obj=event.attendance),
+        "offer_form": extra.pop("offer_form", None) or OfferForm(formdata=None),
         "can_record": attendance.can_record_now(event),
         "conflict": extra.pop("conflict", None),
         "error": extra.pop("error", None),
@@ -242,14 +247,6 @@ def _event_page(event, status=200, **extra):
     )
 
 
-def _attendance_form(event):
-    form = AttendanceForm()
-    if event.attendance is not None and request.method == "GET":
-        for name in ("students", "staff", "parents", "other", "note"):
-            getattr(form, name).data = getattr(event.attendance, name)
-    return form
-
-
 @bp.get("/arrangementer/<int:event_id>")
 def event_detail(event_id):
     return _event_page(db.get_or_404(Event, event_id))
@@ -258,7 +255,7 @@ def event_detail(event_id):
 @bp.post("/arrangementer/<int:event_id>/flyt")
 def reschedule(event_id):
     event = db.get_or_404(Event, event_id)
-    form = ScheduleForm(rows=0)
+    form = ScheduleForm(page="move", rows=0)
     if not form.validate_on_submit():
         return _event_page(event, status=422, schedule_form=form)
     try:
@@ -298,7 +295,7 @@ def reschedule(event_id):
 @bp.post("/arrangementer/<int:event_id>/aflys")
 def cancel(event_id):
     event = db.get_or_404(Event, event_id)
-    form = CancelForm()
+    form = CancelForm(prefix="cancel")
     if not form.validate_on_submit():
         return _event_page(event, status=422, cancel_form=form)
     try:

@@ -8,11 +8,14 @@ from icalendar import Calendar
 
 from portal import clock, links
 from portal.extensions import db
+from portal.models import DeclineReason
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
 from portal.services import assignments, scheduling
+from tests.browser_form import browser_form, forms_in, pick
 from tests.factories import make_ambassador, make_assignment, make_scheduled, make_user
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+AVAILABILITY = "/mig/tilgaengelighed"
 
 
 @pytest.fixture
@@ -49,6 +52,11 @@ def _accepted(person, starts_at=None):
     return assignment
 
 
+def _my_page_form(client, assignment, answer):
+    """The accept ("ja") or decline ("nej") form of one offer on my page."""
+    return browser_form(client, "/mig/", action=f"/mig/tildelinger/{assignment.id}/{answer}")
+
+
 def test_my_page_lists_open_offers_with_answer_buttons(me):
     assignment = _offer(me.person)
     text = me.get("/mig/").get_data(as_text=True)
@@ -58,7 +66,8 @@ def test_my_page_lists_open_offers_with_answer_buttons(me):
 
 def test_accepting_in_place_with_htmx_swaps_only_that_offer(me):
     assignment = _offer(me.person)
-    response = me.post_form(f"/mig/tildelinger/{assignment.id}/ja", headers=HTMX)
+    accept = _my_page_form(me, assignment, "ja")
+    response = accept.submit(to=f"/mig/tildelinger/{assignment.id}/ja", headers=HTMX)  # hx-post
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert text.lstrip().startswith(f'<li class="offer-item" id="offer-{assignment.id}"')
@@ -68,7 +77,7 @@ def test_accepting_in_place_with_htmx_swaps_only_that_offer(me):
 
 def test_accepting_without_javascript_redirects_to_my_page(me):
     assignment = _offer(me.person)
-    response = me.post_form(f"/mig/tildelinger/{assignment.id}/ja")
+    response = _my_page_form(me, assignment, "ja").submit()
     assert response.status_code == 302
     assert response.headers["Location"] == "/mig/"
     assert assignment.status == AssignmentStatus.ACCEPTED
@@ -76,20 +85,40 @@ def test_accepting_without_javascript_redirects_to_my_page(me):
 
 def test_declining_with_a_reason_from_my_page(me):
     assignment = _offer(me.person)
+    reason = db.session.scalars(
+        db.select(DeclineReason).where(DeclineReason.label_da == "Jeg er optaget på tidspunktet")
+    ).one()
     prefix = f"offer{assignment.id}-"
-    response = me.post_form(
-        f"/mig/tildelinger/{assignment.id}/nej", {prefix + "reason": 0, prefix + "note": "Eksamen"}
-    )
+    form = _my_page_form(me, assignment, "nej")
+    assert form.value(prefix + "reason") == "0"  # "Vælg, hvis du vil": a reason is optional
+    response = form.fill(**{prefix + "reason": reason.id, prefix + "note": "Eksamen"}).submit()
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.DECLINED
+    assert assignment.decline_reason == reason
     assert assignment.decline_note == "Eksamen"
+
+
+def test_declining_without_a_reason_and_a_too_long_note_is_explained_and_kept(me):
+    assignment = _offer(me.person)
+    prefix = f"offer{assignment.id}-"
+    response = _my_page_form(me, assignment, "nej").fill(**{prefix + "note": "x" * 1001}).submit()
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Skriv højst 1000 tegn." in text
+    assert "x" * 1001 in text
+    assert '<details class="details mt-4" open>' in text  # the refused form is not folded away
+    assert assignment.status == AssignmentStatus.OFFERED
+    response = _my_page_form(me, assignment, "nej").submit()  # no reason, no note: fine
+    assert response.status_code == 302
+    assert assignment.status == AssignmentStatus.DECLINED
 
 
 def test_accepting_a_seat_that_overlaps_my_other_event_is_refused_clearly(me):
     start = clock.now() + timedelta(days=10)
     _accepted(me.person, starts_at=start)
     clash = _offer(me.person, starts_at=start + timedelta(minutes=30))
-    response = me.post_form(f"/mig/tildelinger/{clash.id}/ja", headers=HTMX)
+    accept = _my_page_form(me, clash, "ja")
+    response = accept.submit(to=f"/mig/tildelinger/{clash.id}/ja", headers=HTMX)
     assert response.status_code == 409
     assert "optaget" in response.get_data(as_text=True)
     assert clash.status == AssignmentStatus.OFFERED
@@ -99,6 +128,7 @@ def test_another_persons_ids_are_not_found(me):
     other = _accepted(make_ambassador(), starts_at=clock.now() - timedelta(hours=3))
     offered = _offer(make_ambassador())
     event_id = other.event_id
+    # No page shows me these forms: the ids are forged.
     assert me.post_form(f"/mig/tildelinger/{offered.id}/ja").status_code == 404
     assert me.post_form(f"/mig/tildelinger/{offered.id}/nej").status_code == 404
     assert me.get(f"/mig/arrangementer/{event_id}").status_code == 404
@@ -125,10 +155,9 @@ def test_i_record_attendance_for_my_own_event_once_it_has_started(me):
     future = _accepted(me.person)
     assert "Fremmøde" not in me.get(f"/mig/arrangementer/{future.event_id}").get_data(as_text=True)
     started = _accepted(me.person, starts_at=clock.now() - timedelta(hours=2))
-    response = me.post_form(
-        f"/mig/arrangementer/{started.event_id}/fremmoede",
-        {"students": 24, "staff": 1, "parents": 0, "other": 0},
-    )
+    page = f"/mig/arrangementer/{started.event_id}"
+    form = browser_form(me, page, action=f"{page}/fremmoede")
+    response = form.fill(students=24, staff=1).submit()
     assert response.status_code == 302
     assert started.event.status == EventStatus.HELD
     assert started.event.attendance.total == 25
@@ -164,7 +193,7 @@ def test_a_cancelled_event_stays_in_the_feed_marked_cancelled(app, me):
 def test_a_renewed_feed_address_makes_the_old_one_stop_working(app, me):
     old = assignments.feed_token(me.person)
     db.session.commit()
-    assert me.post_form("/mig/kalender/nyt-link").status_code == 302
+    assert browser_form(me, "/mig/", action="/mig/kalender/nyt-link").submit().status_code == 302
     assert app.test_client().get(f"/kalender/{old}.ics").status_code == 404
     assert app.test_client().get(f"/kalender/{me.person.calendar_token}.ics").status_code == 200
 
@@ -178,15 +207,15 @@ def _attendance_path(assignment):
 def test_the_attendance_link_works_once_without_logging_in(app):
     assignment = _accepted(make_ambassador(), starts_at=clock.now() - timedelta(hours=20))
     client = app.test_client()
-    assert "Gem fremmøde" in client.get(_attendance_path(assignment)).get_data(as_text=True)
-    done = client.post_form(
-        _attendance_path(assignment), {"students": 20, "staff": 2, "parents": 0, "other": 0}
-    )
+    path = _attendance_path(assignment)
+    assert "Gem fremmøde" in client.get(path).get_data(as_text=True)
+    form = browser_form(client, path, action=path)
+    stale = browser_form(client, path, action=path)  # the link, opened a second time
+    done = form.fill(students=20, staff=2).submit()
     assert done.status_code == 302
     assert assignment.event.attendance.total == 22
-    again = client.post_form(
-        _attendance_path(assignment), {"students": 99, "staff": 0, "parents": 0, "other": 0}
-    )
+    assert "Gem fremmøde" not in client.get(path).get_data(as_text=True)
+    again = stale.fill(students=99).submit()
     assert again.status_code == 409
     assert assignment.event.attendance.total == 22
     assert client.get(_attendance_path(assignment)[:-2] + "xx").status_code == 404
@@ -199,24 +228,22 @@ def test_the_attendance_link_expires(app):
 
 
 def test_i_set_my_weekly_times_and_away_dates_and_suggestions_use_them(me):
-    assert (
-        me.post_form(
-            "/mig/tilgaengelighed/ugentlig",
-            {"weekday": 1, "starts_at": "12:00", "ends_at": "16:00"},
-        ).status_code
-        == 302
-    )
-    assert (
-        me.post_form(
-            "/mig/tilgaengelighed/vaek",
-            {"starts_on": "2027-05-01", "ends_on": "2027-05-20", "note": "Eksamen"},
-        ).status_code
-        == 302
-    )
-    bad = me.post_form(
-        "/mig/tilgaengelighed/ugentlig", {"weekday": 1, "starts_at": "16:00", "ends_at": "12:00"}
-    )
+    rule = browser_form(me, AVAILABILITY, action=f"{AVAILABILITY}/ugentlig")
+    assert rule.fill(weekday=1, starts_at="12:00", ends_at="16:00").submit().status_code == 302
+    away = browser_form(me, AVAILABILITY, action=f"{AVAILABILITY}/vaek")
+    away.fill(starts_on="2027-05-01", ends_on="2027-05-20", note="Eksamen")
+    assert away.submit().status_code == 302
+    rule = browser_form(me, AVAILABILITY, action=f"{AVAILABILITY}/ugentlig")
+    bad = rule.fill(weekday=1, starts_at="16:00", ends_at="12:00").submit()
     assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "Sluttidspunktet skal ligge efter starttidspunktet." in text
+    kept = pick(forms_in(me, AVAILABILITY, text), AVAILABILITY, f"{AVAILABILITY}/ugentlig")
+    assert (kept.value("weekday"), kept.value("starts_at"), kept.value("ends_at")) == (
+        "1",
+        "16:00",
+        "12:00",
+    )
     person = me.person
     assert [(r.weekday, r.starts_at.hour) for r in person.availability_rules] == [(1, 12)]
     away_event = make_scheduled(starts_at=clock.local(2027, 5, 11, 13, 0))  # a Tuesday, away
@@ -227,8 +254,19 @@ def test_i_set_my_weekly_times_and_away_dates_and_suggestions_use_them(me):
     assert scheduling.unavailable([person], morning) == [person]
 
 
+def test_a_refused_away_period_is_explained_in_danish_and_kept(me):
+    away = browser_form(me, AVAILABILITY, action=f"{AVAILABILITY}/vaek")
+    bad = away.fill(starts_on="2027-05-20", ends_on="2027-05-01", note="Eksamen").submit()
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "Slutdatoen skal være samme dag som startdatoen eller senere." in text
+    assert 'value="2027-05-20"' in text and 'value="Eksamen"' in text
+    assert me.person.away_periods == []
+
+
 def test_i_can_only_delete_my_own_availability(me, app):
-    me.post_form("/mig/tilgaengelighed/vaek", {"starts_on": "2027-05-01", "ends_on": "2027-05-02"})
+    away = browser_form(me, AVAILABILITY, action=f"{AVAILABILITY}/vaek")
+    away.fill(starts_on="2027-05-01", ends_on="2027-05-02").submit()
     [mine] = me.person.away_periods
     other_person = make_ambassador()
     from portal.models import AwayPeriod
@@ -236,8 +274,10 @@ def test_i_can_only_delete_my_own_availability(me, app):
     theirs = AwayPeriod(person=other_person, starts_on=mine.starts_on, ends_on=mine.ends_on)
     db.session.add(theirs)
     db.session.commit()
+    # My page offers only my own delete buttons: another person's id is forged.
     assert me.post_form(f"/mig/tilgaengelighed/vaek/{theirs.id}/slet").status_code == 404
-    assert me.post_form(f"/mig/tilgaengelighed/vaek/{mine.id}/slet").status_code == 302
+    delete = browser_form(me, AVAILABILITY, action=f"{AVAILABILITY}/vaek/{mine.id}/slet")
+    assert delete.submit().status_code == 302
     db.session.expire_all()
     assert db.session.get(AwayPeriod, theirs.id) is not None
 
@@ -246,14 +286,20 @@ def test_the_open_seats_board_and_a_claim_the_secretariat_approves(me, as_role):
     event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
     board = me.get("/mig/ledige-pladser").get_data(as_text=True)
     assert f"/mig/ledige-pladser/{event.id}" in board
-    assert me.post_form(f"/mig/ledige-pladser/{event.id}").status_code == 302
+    claim_form = browser_form(me, "/mig/ledige-pladser", action=f"/mig/ledige-pladser/{event.id}")
+    assert claim_form.submit().status_code == 302
     [claim] = event.assignments
     assert claim.claimed and claim.status == AssignmentStatus.OFFERED
     staff = as_role(Role.SECRETARIAT)
     assert "ønsker pladsen" in staff.get(f"/sekretariat/arrangementer/{event.id}").get_data(
         as_text=True
     )
-    assert staff.post_form(f"/sekretariat/tildelinger/{claim.id}/godkend").status_code == 302
+    approve = browser_form(
+        staff,
+        f"/sekretariat/arrangementer/{event.id}",
+        action=f"/sekretariat/tildelinger/{claim.id}/godkend",
+    )
+    assert approve.submit().status_code == 302
     assert claim.status == AssignmentStatus.ACCEPTED
 
 
@@ -261,7 +307,7 @@ def test_a_claim_goes_straight_through_where_the_offer_kind_allows_it(me):
     event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
     event.offer_kind.auto_accept_claims = True
     db.session.commit()
-    me.post_form(f"/mig/ledige-pladser/{event.id}")
+    browser_form(me, "/mig/ledige-pladser", action=f"/mig/ledige-pladser/{event.id}").submit()
     [claim] = event.assignments
     assert claim.status == AssignmentStatus.ACCEPTED
 
@@ -276,16 +322,17 @@ def test_offering_a_person_who_is_away_warns_first(as_role):
     local_day = start.astimezone(clock.COPENHAGEN).date()
     person.away_periods = [AwayPeriod(starts_on=local_day, ends_on=local_day)]
     db.session.commit()
-    warned = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/forespoerg",
-        {"seat": "ambassador:1", "persons": [person.id]},
-    )
+    page = f"/sekretariat/arrangementer/{event.id}"
+    seat = {"seat": "ambassador:1"}
+    offer = browser_form(staff, page, action=f"{page}/forespoerg", sending=seat)
+    warned = offer.fill(persons=[person.id]).submit()
     assert warned.status_code == 422
     assert "har meldt sig væk" in warned.get_data(as_text=True)
     assert event.assignments == []
-    sent = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/forespoerg",
-        {"seat": "ambassador:1", "persons": [person.id], "confirm_unavailable": "y"},
-    )
+    # The warning page keeps the person ticked; confirming is one more tick.
+    forms = forms_in(staff, page, warned.get_data(as_text=True))
+    again = pick(forms, page, f"{page}/forespoerg", sending=seat)
+    assert again.value("persons") == str(person.id)
+    sent = again.fill(confirm_unavailable=True).submit()
     assert sent.status_code == 302
     assert len(event.assignments) == 1

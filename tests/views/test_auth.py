@@ -5,7 +5,20 @@ import pytest
 from portal.extensions import db
 from portal.models.enums import Role
 from portal.services import accounts
+from tests.browser_form import browser_form
 from tests.factories import PASSWORD
+
+LOGIN = "/log-ind"
+
+
+def _log_in(client, email, password, page=LOGIN):
+    """Type into the login form of `page` (it posts to its own address, ?next= and all)."""
+    form = browser_form(client, page, action=LOGIN)
+    return form.fill(email=email, password=password).submit("Log ind")
+
+
+def _log_out(client, page):
+    return browser_form(client, page, action="/log-ud").submit()
 
 
 @pytest.mark.parametrize(
@@ -14,7 +27,7 @@ from tests.factories import PASSWORD
 )
 def test_login_lands_on_the_danish_start_page_of_the_role(client, make_user, role, home):
     user = make_user(role=role)
-    response = client.post_form("/log-ind", {"email": user.email, "password": PASSWORD})
+    response = _log_in(client, user.email, PASSWORD)
     assert response.status_code == 302
     assert response.headers["Location"] == home
     page = client.get(home).get_data(as_text=True)
@@ -24,18 +37,18 @@ def test_login_lands_on_the_danish_start_page_of_the_role(client, make_user, rol
 
 def test_login_accepts_the_email_in_any_case(client, make_user):
     user = make_user(email="Sara@Example.org".lower())
-    response = client.post_form("/log-ind", {"email": "  SARA@example.ORG ", "password": PASSWORD})
+    response = _log_in(client, "  SARA@example.ORG ", PASSWORD)
     assert response.status_code == 302
     assert user.last_login_at is not None
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user):
     user = make_user()
-    wrong_password = client.post_form("/log-ind", {"email": user.email, "password": "nope" * 4})
-    unknown_email = client.post_form(
-        "/log-ind", {"email": "nobody@example.org", "password": PASSWORD}
-    )
+    wrong_password = _log_in(client, user.email, "nope" * 4)
+    unknown_email = _log_in(client, "nobody@example.org", PASSWORD)
     assert wrong_password.status_code == unknown_email.status_code == 422
+    assert f'value="{user.email}"' in wrong_password.get_data(as_text=True)  # kept
+    assert "nope" not in wrong_password.get_data(as_text=True)  # a password never is
     message = "E-mail eller adgangskode er forkert."
     assert message in wrong_password.get_data(as_text=True)
     assert message in unknown_email.get_data(as_text=True)
@@ -43,7 +56,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user)
 
 
 def test_an_empty_login_form_names_each_missing_field(client):
-    page = client.post_form("/log-ind", {"email": "", "password": ""})
+    page = browser_form(client, LOGIN, action=LOGIN).submit()  # as shown: both empty
     assert page.status_code == 422
     text = page.get_data(as_text=True)
     assert "Skriv din e-mailadresse." in text
@@ -53,23 +66,18 @@ def test_an_empty_login_form_names_each_missing_field(client):
 
 def test_login_is_rate_limited(client, make_user):
     user = make_user()
-    statuses = [
-        client.post_form("/log-ind", {"email": user.email, "password": "wrong-" * 3}).status_code
-        for _ in range(11)
-    ]
+    statuses = [_log_in(client, user.email, "wrong-" * 3).status_code for _ in range(11)]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
     # Even the right password waits now.
-    assert (
-        client.post_form("/log-ind", {"email": user.email, "password": PASSWORD}).status_code == 429
-    )
+    assert _log_in(client, user.email, PASSWORD).status_code == 429
 
 
 def test_login_starts_a_new_session(client, make_user):
     user = make_user()
     with client.session_transaction() as session:
         session["planted"] = "by an attacker before login"
-    client.post_form("/log-ind", {"email": user.email, "password": PASSWORD})
+    _log_in(client, user.email, PASSWORD)
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"] == f"{user.id}:{user.session_version}"
@@ -77,23 +85,19 @@ def test_login_starts_a_new_session(client, make_user):
 
 def test_login_follows_a_local_next_but_not_another_site(client, make_user):
     user = make_user(role=Role.ADMIN)
-    response = client.post_form(
-        "/log-ind?next=/sekretariat/", {"email": user.email, "password": PASSWORD}
-    )
+    response = _log_in(client, user.email, PASSWORD, page="/log-ind?next=/sekretariat/")
     assert response.headers["Location"] == "/sekretariat/"
-    client.post_form("/log-ud")
-    response = client.post_form(
-        "/log-ind?next=//evil.example/x", {"email": user.email, "password": PASSWORD}
-    )
+    assert _log_out(client, "/sekretariat/").status_code == 302
+    response = _log_in(client, user.email, PASSWORD, page="/log-ind?next=//evil.example/x")
     assert response.headers["Location"] == "/admin/"
 
 
 def test_logout_needs_a_post_with_a_csrf_token(as_role):
     client = as_role(Role.SECRETARIAT)
     assert client.get("/log-ud").status_code == 405
-    assert client.post("/log-ud").status_code == 400
+    assert client.post("/log-ud").status_code == 400  # what a forged page sends: no token
     assert client.get("/sekretariat/").status_code == 200
-    assert client.post_form("/log-ud").status_code == 302
+    assert _log_out(client, "/sekretariat/").status_code == 302
     assert client.get("/sekretariat/").status_code == 302
 
 
@@ -137,7 +141,7 @@ def test_a_session_ends_after_its_absolute_lifetime_even_when_active(client, log
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(client, make_user):
     user = make_user()
-    response = client.post_form("/log-ind", {"email": user.email, "password": PASSWORD})
+    response = _log_in(client, user.email, PASSWORD)
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if "vink_session=" in h)
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie

@@ -7,6 +7,7 @@ from portal.extensions import db
 from portal.models import DeclineReason
 from portal.models.enums import AssignmentStatus, SeatRole
 from portal.services import scheduling
+from tests.browser_form import browser_form
 from tests.factories import make_ambassador, make_scheduled
 
 
@@ -27,6 +28,11 @@ def _path(assignment):
     return "/svar/" + links.sign(scheduling.ANSWER_LINK, assignment.id, assignment.answer_token)
 
 
+def _answer_form(client, assignment, answer):
+    """The emailed link's accept ("ja") or decline ("nej") form, as the page shows it."""
+    return browser_form(client, _path(assignment), action=f"{_path(assignment)}/{answer}")
+
+
 def test_opening_the_link_shows_the_event_and_changes_nothing(client):
     [assignment] = _offer()
     page = client.get(_path(assignment))
@@ -39,21 +45,24 @@ def test_opening_the_link_shows_the_event_and_changes_nothing(client):
 
 def test_one_tap_accepts_and_the_link_then_says_it_was_used(client):
     [assignment] = _offer()
-    response = client.post_form(_path(assignment) + "/ja")
+    form = _answer_form(client, assignment, "ja")
+    stale = _answer_form(client, assignment, "ja")  # the link, opened a second time
+    response = form.submit()
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.ACCEPTED
     text = client.get(_path(assignment)).get_data(as_text=True)
     assert "Du har allerede svaret: accepteret." in text
     assert "Ja, jeg kommer" not in text
-    again = client.post_form(_path(assignment) + "/ja")
+    again = stale.submit()
     assert again.status_code == 409
 
 
 def test_accepting_a_seat_someone_else_just_took_answers_clearly(client):
     mine, theirs = _offer(make_ambassador(), make_ambassador())
+    form = _answer_form(client, mine, "ja")  # opened before the other one said yes
     scheduling.accept_offer(theirs)
     db.session.commit()
-    response = client.post_form(_path(mine) + "/ja")
+    response = form.submit()
     assert response.status_code == 409
     assert "ikke længere åben" in response.get_data(as_text=True)
     assert mine.status == AssignmentStatus.WITHDRAWN
@@ -64,9 +73,9 @@ def test_declining_with_a_reason(client):
     reason = db.session.scalars(
         db.select(DeclineReason).where(DeclineReason.label_da == "Jeg er optaget på tidspunktet")
     ).one()
-    response = client.post_form(
-        _path(assignment) + "/nej", {"reason": reason.id, "note": "Eksamen"}
-    )
+    form = _answer_form(client, assignment, "nej")
+    assert form.value("reason") == "0"  # "Vælg, hvis du vil": a reason is optional
+    response = form.fill(reason=reason.id, note="Eksamen").submit()
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.DECLINED
     assert assignment.decline_reason == reason
@@ -76,21 +85,39 @@ def test_declining_with_a_reason(client):
 def test_a_tampered_link_is_404(client):
     [assignment] = _offer()
     assert client.get(_path(assignment)[:-2] + "zz").status_code == 404
-    assert client.post_form(_path(assignment)[:-2] + "zz/ja").status_code == 404
+    # The page's accept form, sent to a forged address.
+    forged = _answer_form(client, assignment, "ja")
+    assert forged.submit(to=_path(assignment)[:-2] + "zz/ja").status_code == 404
     assert assignment.status == AssignmentStatus.OFFERED
 
 
 def test_an_expired_offer_says_so(client):
     [assignment] = _offer()
+    form = _answer_form(client, assignment, "ja")  # opened before the deadline passed
     assignment.expires_at = clock.now() - timedelta(hours=1)
     db.session.commit()
     text = client.get(_path(assignment)).get_data(as_text=True)
     assert "Forespørgslen er udløbet" in text
-    assert client.post_form(_path(assignment) + "/ja").status_code == 409
+    assert "Ja, jeg kommer" not in text
+    assert form.submit().status_code == 409
     assert assignment.status == AssignmentStatus.OFFERED
 
 
 def test_the_answer_needs_a_csrf_token(client):
     [assignment] = _offer()
+    # What a forged page without the token sends.
+    forged = _answer_form(client, assignment, "ja").tamper("csrf_token", None)
+    assert forged.submit().status_code == 400
     assert client.post(_path(assignment) + "/ja").status_code == 400
+    assert assignment.status == AssignmentStatus.OFFERED
+
+
+def test_a_too_long_decline_note_is_explained_in_danish_and_kept(client):
+    [assignment] = _offer()
+    response = _answer_form(client, assignment, "nej").fill(note="x" * 1001).submit()
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Skriv højst 1000 tegn." in text
+    assert "x" * 1001 in text
+    assert '<details class="details mt-4" open>' in text  # the refused form is not folded away
     assert assignment.status == AssignmentStatus.OFFERED

@@ -1,6 +1,7 @@
 """The secretariat's screens, through the test client."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,9 +17,11 @@ from portal.models.enums import (
     SeatRole,
 )
 from portal.services import scheduling
-from tests.factories import make_ambassador, make_request, make_scheduled
+from tests.browser_form import browser_form, forms_in, forms_on, pick
+from tests.factories import make_ambassador, make_assignment, make_request, make_scheduled
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+NEW_EVENT = "/sekretariat/arrangementer/nyt"
 
 
 @pytest.fixture
@@ -31,6 +34,7 @@ def _mails(kind):
 
 
 def _session_data(start, minutes=90, place="Husum Skole, aulaen", **extra):
+    """What a person types into the first session row and the place of a schedule form."""
     local = start.astimezone(clock.COPENHAGEN)
     end = local + timedelta(minutes=minutes)
     return {
@@ -40,6 +44,23 @@ def _session_data(start, minutes=90, place="Husum Skole, aulaen", **extra):
         "place": place,
         **extra,
     }
+
+
+def _request_form(client, request, action):
+    """One of the request page's forms ("afvis", "planlaeg"), as the page shows it."""
+    page = f"/sekretariat/henvendelser/{request.id}"
+    return browser_form(client, page, action=f"{page}/{action}")
+
+
+def _event_form(client, event, action, **kwargs):
+    """One of the event page's forms ("flyt", "aflys", "besked", "fremmoede", "forespoerg")."""
+    page = f"/sekretariat/arrangementer/{event.id}"
+    return browser_form(client, page, action=f"{page}/{action}", **kwargs)
+
+
+def _form_on(response, client, url, action, **kwargs):
+    """A form of the page a refused post answered with (it keeps what was typed)."""
+    return pick(forms_in(client, url, response.get_data(as_text=True)), url, action, **kwargs)
 
 
 # --- inbox ------------------------------------------------------------------------------------
@@ -58,13 +79,43 @@ def test_the_inbox_filters_by_status_offer_and_text_and_counts_each_choice(staff
     declined = make_request(organisation_name="Husum Skole", contact_email="b@example.org")
     declined.status = RequestStatus.DECLINED
     db.session.commit()
-    text = staff.get("/sekretariat/indbakke?status=declined").get_data(as_text=True)
+    filters = browser_form(staff, "/sekretariat/indbakke", action="/sekretariat/indbakke")
+    text = filters.fill(status="declined").submit().get_data(as_text=True)
     results = text.split('id="inbox-results"')[1]
     assert "Husum Skole" in results and "Tingbjerg" not in results
     assert "Afvist (1)" in text and "Modtaget (1)" in text
-    searched = staff.get("/sekretariat/indbakke?q=tingbjerg").get_data(as_text=True)
+    filters = browser_form(staff, "/sekretariat/indbakke", action="/sekretariat/indbakke")
+    searched = filters.fill(q="tingbjerg").submit().get_data(as_text=True)
     assert "Tingbjerg" in searched.split('id="inbox-results"')[1]
     assert "Husum" not in searched.split('id="inbox-results"')[1]
+
+
+def test_the_inbox_filters_sent_as_shown_list_every_request(staff):
+    make_request(organisation_name="Tingbjerg Skole")
+    make_request(organisation_name="Husum Skole", contact_email="b@example.org")
+    filters = browser_form(staff, "/sekretariat/indbakke", action="/sekretariat/indbakke")
+    assert filters.method == "get"
+    assert {filters.value(n) for n in ("q", "status", "tilbud", "orgtype", "bydel", "aar")} == {""}
+    text = filters.submit().get_data(as_text=True)
+    results = text.split('id="inbox-results"')[1]
+    assert "Tingbjerg" in results and "Husum" in results
+    assert "2 henvendelser" in text
+    partial = filters.submit(headers=HTMX).get_data(as_text=True)  # hx-get, on every change
+    assert partial.lstrip().startswith('<div id="inbox-results"')
+    assert "Tingbjerg" in partial and "Husum" in partial
+
+
+def test_an_old_bookmark_with_a_filter_no_longer_offered_keeps_the_other_filters(staff):
+    make_request(organisation_name="Tingbjerg Skole")
+    declined = make_request(organisation_name="Husum Skole", contact_email="b@example.org")
+    declined.status = RequestStatus.DECLINED
+    db.session.commit()
+    url = "/sekretariat/indbakke?status=declined&aar=2001"  # years go back five
+    text = staff.get(url).get_data(as_text=True)
+    results = text.split('id="inbox-results"')[1]
+    assert "Husum Skole" in results and "Tingbjerg" not in results
+    filters = browser_form(staff, url, action="/sekretariat/indbakke")
+    assert (filters.value("status"), filters.value("aar")) == ("declined", "")  # as applied
 
 
 def test_the_inbox_is_paginated_and_htmx_gets_only_the_results(staff):
@@ -96,15 +147,14 @@ def test_a_request_page_shows_everything_the_requester_wrote(staff):
 
 def test_declining_needs_a_reason_and_tells_the_requester(staff):
     request = make_request()
-    empty = staff.post_form(f"/sekretariat/henvendelser/{request.id}/afvis", {})
+    empty = _request_form(staff, request, "afvis").submit()
     assert empty.status_code == 422
+    assert "Vælg en begrundelse, eller skriv en." in empty.get_data(as_text=True)
     assert request.status == RequestStatus.SUBMITTED
     reason = db.session.scalars(
         db.select(DeclineReason).where(DeclineReason.scope == "request")
     ).first()
-    done = staff.post_form(
-        f"/sekretariat/henvendelser/{request.id}/afvis", {"reason": reason.id, "note": "Prøv SSP."}
-    )
+    done = _request_form(staff, request, "afvis").fill(reason=reason.id, note="Prøv SSP.").submit()
     assert done.status_code == 302
     assert request.status == RequestStatus.DECLINED
     [mail] = _mails("requester_request_declined")
@@ -114,9 +164,9 @@ def test_declining_needs_a_reason_and_tells_the_requester(staff):
 def test_scheduling_a_request_creates_the_event_and_shows_its_seats(staff):
     request = make_request()
     start = clock.local(2027, 2, 24, 10, 0)
-    response = staff.post_form(
-        f"/sekretariat/henvendelser/{request.id}/planlaeg", _session_data(start)
-    )
+    form = _request_form(staff, request, "planlaeg")
+    assert {"offer_kind", "title", "version", "confirm_closed"}.isdisjoint(form.names())
+    response = form.fill(**_session_data(start)).submit()
     assert response.status_code == 302
     event = request.event
     assert response.headers["Location"] == f"/sekretariat/arrangementer/{event.id}"
@@ -140,37 +190,82 @@ def test_a_dialogue_in_a_school_holiday_warns_before_saving(staff):
     )
     db.session.commit()
     start = clock.local(day.year, day.month, day.day, 10)
-    warned = staff.post_form(
-        f"/sekretariat/henvendelser/{request.id}/planlaeg", _session_data(start)
-    )
+    warned = _request_form(staff, request, "planlaeg").fill(**_session_data(start)).submit()
     assert warned.status_code == 422
     assert "Vinterferie 2027" in warned.get_data(as_text=True)
     assert request.event is None
-    confirmed = staff.post_form(
-        f"/sekretariat/henvendelser/{request.id}/planlaeg", _session_data(start, confirm_closed="y")
-    )
+    # The warning page keeps what was typed and now shows the box to confirm the date.
+    page = f"/sekretariat/henvendelser/{request.id}"
+    again = _form_on(warned, staff, page, f"{page}/planlaeg")
+    assert again.value("sessions-0-day") == _session_data(start)["sessions-0-day"]
+    assert again.value("place") == "Husum Skole, aulaen"
+    confirmed = again.fill(confirm_closed=True).submit()
     assert confirmed.status_code == 302
     assert request.event is not None
+    assert request.event.starts_at == start
+
+
+def _winter_holiday():
+    day = clock.today() + timedelta(days=40)
+    db.session.add(
+        ClosedPeriod(
+            name="Vinterferie 2027",
+            kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+            starts_on=day,
+            ends_on=day + timedelta(days=4),
+        )
+    )
+    db.session.commit()
+    return clock.local(day.year, day.month, day.day, 10)
+
+
+def test_moving_an_event_into_a_school_holiday_is_confirmed_from_the_warning_page(staff):
+    event = make_scheduled()
+    start = _winter_holiday()
+    warned = _event_form(staff, event, "flyt").fill(**_session_data(start)).submit()
+    assert warned.status_code == 422
+    assert "Vinterferie 2027" in warned.get_data(as_text=True)
+    page = f"/sekretariat/arrangementer/{event.id}"
+    again = _form_on(warned, staff, page, f"{page}/flyt")
+    assert again.value("version") == str(event.version)  # still the version the editor saw
+    assert again.value("place") == "Husum Skole, aulaen"
+    assert again.fill(confirm_closed=True).submit().status_code == 302
+    assert event.starts_at == start
+    assert event.place == "Husum Skole, aulaen"
+
+
+def test_vinks_own_dialogue_in_a_school_holiday_is_confirmed_from_the_warning_page(staff):
+    from tests.factories import offer_kind
+
+    start = _winter_holiday()
+    dialogue = offer_kind("dialogue").id
+    form = browser_form(staff, NEW_EVENT, action=NEW_EVENT)
+    warned = form.fill(**_session_data(start, offer_kind=dialogue, title="Temadag")).submit()
+    assert warned.status_code == 422
+    again = _form_on(warned, staff, NEW_EVENT, NEW_EVENT)
+    assert (again.value("offer_kind"), again.value("title")) == (str(dialogue), "Temadag")
+    assert again.fill(confirm_closed=True).submit().status_code == 302
+    assert db.session.scalars(db.select(Event)).one().starts_at == start
 
 
 def test_a_session_without_a_time_is_explained(staff):
     request = make_request()
-    response = staff.post_form(
-        f"/sekretariat/henvendelser/{request.id}/planlaeg",
-        {"sessions-0-day": "2027-02-24", "place": "x"},
-    )
+    form = _request_form(staff, request, "planlaeg")
+    response = form.fill(sessions_0_day="2027-02-24", place="x").submit()
     assert response.status_code == 422
-    assert "Udfyld dato, start og slut" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "Udfyld dato, start og slut" in text
+    assert 'value="2027-02-24"' in text  # what was typed is kept
 
 
 def test_vink_creates_its_own_event(staff):
     from tests.factories import offer_kind
 
     start = clock.local(2027, 3, 3, 14, 0)
-    response = staff.post_form(
-        "/sekretariat/arrangementer/nyt",
-        _session_data(start, offer_kind=str(offer_kind("talk").id), title="Temadag for SSP"),
-    )
+    form = browser_form(staff, NEW_EVENT, action=NEW_EVENT)
+    assert "version" not in form.names()
+    form.fill(**_session_data(start, offer_kind=offer_kind("talk").id, title="Temadag for SSP"))
+    response = form.submit()
     assert response.status_code == 302
     event = db.session.scalars(db.select(Event)).one()
     assert event.title == "Temadag for SSP"
@@ -185,10 +280,8 @@ def test_offering_a_seat_from_the_suggestions(staff):
     yasmin, amina = make_ambassador(first_name="Yasmin"), make_ambassador(first_name="Amina")
     page = staff.get(f"/sekretariat/arrangementer/{event.id}").get_data(as_text=True)
     assert "Forslag til dialogambassadør 1 af 2" in page and "Yasmin" in page
-    response = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/forespoerg",
-        {"seat": "ambassador:1", "persons": [yasmin.id, amina.id]},
-    )
+    form = _event_form(staff, event, "forespoerg", sending={"seat": "ambassador:1"})
+    response = form.fill(persons=[yasmin.id, amina.id]).submit()
     assert response.status_code == 302
     assert {a.person_id for a in event.assignments} == {yasmin.id, amina.id}
     assert len(_mails("assignee_offer")) == 2
@@ -196,11 +289,11 @@ def test_offering_a_seat_from_the_suggestions(staff):
 
 def test_offering_without_choosing_anyone_is_explained(staff):
     event = make_scheduled()
-    response = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/forespoerg", {"seat": "ambassador:1"}
-    )
+    make_ambassador()
+    response = _event_form(staff, event, "forespoerg", sending={"seat": "ambassador:1"}).submit()
     assert response.status_code == 422
     assert "Vælg mindst én person" in response.get_data(as_text=True)
+    assert event.assignments == []
 
 
 def test_withdrawing_an_offer(staff):
@@ -209,10 +302,29 @@ def test_withdrawing_an_offer(staff):
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[make_ambassador()]
     )
     db.session.commit()
-    response = staff.post_form(f"/sekretariat/tildelinger/{assignment.id}/traek-tilbage")
+    page = f"/sekretariat/arrangementer/{event.id}"
+    withdraw = browser_form(
+        staff, page, action=f"/sekretariat/tildelinger/{assignment.id}/traek-tilbage"
+    )
+    response = withdraw.submit()
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.WITHDRAWN
     assert len(_mails("assignee_offer_withdrawn")) == 1
+
+
+def test_a_started_event_offers_no_staffing_change_it_would_refuse(staff):
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=1))
+    make_ambassador()  # would be a suggestion for the open seat
+    accepted = make_assignment(event, make_ambassador(), seat_number=1)
+    claimed = make_assignment(
+        event, make_ambassador(), seat_number=2, status=AssignmentStatus.OFFERED, claimed=True
+    )
+    page = f"/sekretariat/arrangementer/{event.id}"
+    actions = {urlsplit(form.action).path for form in forms_on(staff, page)}
+    assert f"/sekretariat/tildelinger/{accepted.id}/traek-tilbage" not in actions
+    assert f"/sekretariat/tildelinger/{claimed.id}/godkend" not in actions
+    assert f"{page}/forespoerg" not in actions
+    assert f"{page}/fremmoede" in actions  # what can be done now is still there
 
 
 # --- lost updates -----------------------------------------------------------------------------
@@ -225,16 +337,13 @@ def test_the_second_of_two_editors_gets_a_conflict_showing_what_changed(app, log
     login(first, make_user(name="Sara Lindberg"))
     login(second, make_user(name="Jonas Madsen"))
     start = event.starts_at + timedelta(days=1)
-    ok = first.post_form(
-        f"/sekretariat/arrangementer/{event.id}/flyt",
-        _session_data(start, place="Aulaen", version=seen),
-    )
+    # Both open the event page; the move form carries the version each of them saw.
+    first_form, second_form = _event_form(first, event, "flyt"), _event_form(second, event, "flyt")
+    assert first_form.value("version") == second_form.value("version") == str(seen)
+    ok = first_form.fill(**_session_data(start, place="Aulaen")).submit()
     assert ok.status_code == 302
-    late = second.post_form(
-        f"/sekretariat/arrangementer/{event.id}/flyt",
-        _session_data(start, place="Gymnastiksalen", version=seen),
-        headers=HTMX,
-    )
+    second_form.fill(**_session_data(start, place="Gymnastiksalen"))
+    late = second_form.submit(to=f"/sekretariat/arrangementer/{event.id}/flyt", headers=HTMX)
     assert late.status_code == 409
     text = late.get_data(as_text=True)
     assert "En anden har ændret arrangementet" in text
@@ -243,18 +352,45 @@ def test_the_second_of_two_editors_gets_a_conflict_showing_what_changed(app, log
     assert event.place == "Aulaen"
 
 
+def test_moving_a_course_of_two_sessions_shows_and_keeps_both(staff):
+    from tests.factories import offer_kind
+
+    first = clock.local(2027, 3, 2, 9, 0)
+    event = scheduling.schedule_event(
+        by=None,
+        offer_kind=offer_kind("advisory"),
+        sessions=[
+            (first, first + timedelta(hours=2)),
+            (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
+        ],
+        place="Amager Fælledvej 1",
+        online=False,
+    )
+    db.session.commit()
+    form = _event_form(staff, event, "flyt")
+    assert form.value("sessions-0-day") == "2027-03-02"
+    assert form.value("sessions-1-day") == "2027-03-09"
+    response = form.fill(sessions_1_starts="10:00", sessions_1_ends="12:00").submit()
+    assert response.status_code == 302
+    assert [s.starts_at for s in event.sessions] == [first, clock.local(2027, 3, 9, 10, 0)]
+
+
 # --- cancel, message, attendance -------------------------------------------------------------
 
 
 def test_cancelling_an_event(staff):
     request = make_request()
     event = make_scheduled(request=request)
-    response = staff.post_form(f"/sekretariat/arrangementer/{event.id}/aflys", {"note": "Sygdom"})
+    form = _event_form(staff, event, "aflys")
+    stale = _event_form(staff, event, "aflys")  # the same page, open in another tab
+    response = form.fill(cancel_note="Sygdom").submit()
     assert response.status_code == 302
     assert event.status == EventStatus.CANCELLED
     assert len(_mails("requester_event_cancelled")) == 1
-    again = staff.post_form(f"/sekretariat/arrangementer/{event.id}/aflys", {"note": ""})
+    assert "Aflys arrangementet" not in staff.get(f"/sekretariat/arrangementer/{event.id}").text
+    again = stale.submit()
     assert again.status_code == 409
+    assert event.cancel_note == "Sygdom"
 
 
 def test_writing_to_everyone_on_an_event(staff):
@@ -264,33 +400,31 @@ def test_writing_to_everyone_on_an_event(staff):
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[make_ambassador()]
     )
     db.session.commit()
-    response = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/besked",
-        {"subject": "Husk navneskilte", "body": "Vi mødes ved indgangen."},
-    )
+    form = _event_form(staff, event, "besked")
+    response = form.fill(subject="Husk navneskilte", body="Vi mødes ved indgangen.").submit()
     assert response.status_code == 302
     assert {m.to_address for m in _mails("event_message")} == {"anne@example.org", a.person.email}
 
 
 def test_attendance_only_once_the_event_has_started_then_corrected_with_a_log(staff):
     future = make_scheduled()
+    assert "Gem fremmøde" not in staff.get(f"/sekretariat/arrangementer/{future.id}").text
+    # No page offers attendance before the event: a forged (or very early stale) post.
     too_early = staff.post_form(
         f"/sekretariat/arrangementer/{future.id}/fremmoede",
         {"students": 20, "staff": 1, "parents": 0, "other": 0},
     )
     assert too_early.status_code == 409
     event = make_scheduled(starts_at=clock.now() - timedelta(hours=3))
-    first = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/fremmoede",
-        {"students": 22, "staff": 2, "parents": 0, "other": 0},
-    )
+    form = _event_form(staff, event, "fremmoede")
+    assert form.value("students") == "0"  # the page starts every count at 0
+    first = form.fill(students=22, staff=2).submit()
     assert first.status_code == 302
     assert event.status == EventStatus.HELD
     assert event.attendance.total == 24
-    fixed = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/fremmoede",
-        {"students": 21, "staff": 2, "parents": 0, "other": 0, "note": "Talt om"},
-    )
+    form = _event_form(staff, event, "fremmoede")
+    assert (form.value("students"), form.value("staff")) == ("22", "2")  # shows what is stored
+    fixed = form.fill(students=21, note="Talt om").submit()
     assert fixed.status_code == 302
     assert event.attendance.students == 21
     correction = db.session.scalars(
@@ -302,12 +436,25 @@ def test_attendance_only_once_the_event_has_started_then_corrected_with_a_log(st
 
 def test_negative_attendance_is_refused(staff):
     event = make_scheduled(starts_at=clock.now() - timedelta(hours=3))
-    response = staff.post_form(
-        f"/sekretariat/arrangementer/{event.id}/fremmoede",
-        {"students": -1, "staff": 0, "parents": 0, "other": 0},
-    )
+    response = _event_form(staff, event, "fremmoede").fill(students=-1, staff=3).submit()
     assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Skriv et tal fra 0." in text
+    assert 'value="-1"' in text and 'value="3"' in text  # what was typed is kept
     assert event.attendance is None
+
+
+def test_a_refused_form_leaves_the_other_forms_of_the_event_page_as_they_were(staff):
+    # The attendance and the cancel form both have a note: a refused attendance must not put
+    # its note in the cancel form, where pressing "Aflys" would send it to everyone.
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=1))
+    attendance = _event_form(staff, event, "fremmoede").fill(students=-1, note="Kun 8.b kom")
+    refused = attendance.submit()
+    assert refused.status_code == 422
+    page = f"/sekretariat/arrangementer/{event.id}"
+    assert _form_on(refused, staff, page, f"{page}/fremmoede").value("note") == "Kun 8.b kom"
+    assert _form_on(refused, staff, page, f"{page}/aflys").value("cancel-note") == ""
+    assert _form_on(refused, staff, page, f"{page}/besked").value("subject") == ""
 
 
 def test_the_calendar_shows_events_as_links_with_their_state(staff):
@@ -325,3 +472,29 @@ def test_the_calendar_shows_events_as_links_with_their_state(staff):
 def test_unknown_ids_are_404(staff):
     assert staff.get("/sekretariat/henvendelser/999").status_code == 404
     assert staff.get("/sekretariat/arrangementer/999").status_code == 404
+
+
+# --- each page's schedule form checks only what that page shows ------------------------------
+
+
+def test_a_schedule_field_the_request_page_does_not_show_is_neither_checked_nor_used(staff):
+    # A stale page or a forger sends the new-event page's offer and title with a request.
+    request = make_request()
+    start = clock.local(2027, 2, 24, 10, 0)
+    form = _request_form(staff, request, "planlaeg").fill(**_session_data(start))
+    form.tamper("offer_kind", "999").tamper("title", "x" * 300)
+    response = form.submit()
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert request.event.offer_kind == request.offer_kind
+    assert request.event.title in ("", None)
+
+
+def test_a_new_event_needs_an_offer_and_says_so_in_danish(staff):
+    start = clock.local(2027, 3, 3, 14, 0)
+    form = browser_form(staff, NEW_EVENT, action=NEW_EVENT).fill(**_session_data(start))
+    response = form.tamper("offer_kind", None).submit()  # no page sends it empty
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Vælg et tilbud." in text
+    assert 'value="Husum Skole, aulaen"' in text
+    assert db.session.scalars(db.select(Event)).all() == []

@@ -10,7 +10,10 @@ from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus
 from portal.services import requests as requests_service
+from tests.browser_form import browser_form
 from tests.factories import make_assignment, make_event, make_request
+
+LOST_LINK = "/glemt-link"
 
 
 def _signed(request):
@@ -21,6 +24,12 @@ def _open(client, request):
     response = client.get(f"/b/{_signed(request)}")
     assert response.status_code == 302
     return response
+
+
+def _action_form(client, request, action):
+    """The withdraw ("trak-tilbage") or new-dates ("ny-dato") form, as its page shows it."""
+    page = f"/bestilling/{request.id}/{action}"
+    return browser_form(client, page, action=page)
 
 
 def test_the_emailed_link_is_exchanged_for_a_cookie_and_a_token_free_address(client):
@@ -152,13 +161,16 @@ def test_withdrawing_is_confirmed_first_and_then_done_once(client):
     assert confirm.status_code == 200
     assert "Ja, træk bestillingen tilbage" in confirm.get_data(as_text=True)
     assert request.status == RequestStatus.SUBMITTED
-    done = client.post_form(f"/bestilling/{request.id}/trak-tilbage", {"note": "Lejrskole"})
+    form = _action_form(client, request, "trak-tilbage")
+    stale = _action_form(client, request, "trak-tilbage")  # the same page in another tab
+    done = form.fill(note="Lejrskole").submit("Ja, træk bestillingen tilbage")
     assert done.status_code == 302
     assert request.status == RequestStatus.WITHDRAWN
     page = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
     assert "Bestillingen er trukket tilbage. Sekretariatet har fået besked." in page
     assert "Træk bestillingen tilbage</a>" not in page
-    again = client.post_form(f"/bestilling/{request.id}/trak-tilbage", {"note": "igen"})
+    assert client.get(f"/bestilling/{request.id}/trak-tilbage").status_code == 409
+    again = stale.fill(note="igen").submit()
     assert again.status_code == 409
     assert request.withdraw_note == "Lejrskole"
 
@@ -172,6 +184,8 @@ def test_withdrawing_after_the_event_is_refused_with_409(client):
         status=EventStatus.HELD,
     )
     _open(client, request)
+    assert client.get(f"/bestilling/{request.id}/trak-tilbage").status_code == 409
+    # No page offers withdrawing a held event: what an old tab or a forger sends.
     response = client.post_form(f"/bestilling/{request.id}/trak-tilbage", {"note": ""})
     assert response.status_code == 409
     assert "allerede holdt" in response.get_data(as_text=True)
@@ -182,9 +196,8 @@ def test_asking_for_another_date_reaches_the_secretariat(client):
     request = make_request()
     _open(client, request)
     day = (clock.today() + timedelta(days=45)).isoformat()
-    response = client.post_form(
-        f"/bestilling/{request.id}/ny-dato", {"dates-0-first": day, "note": "Gerne tirsdag"}
-    )
+    form = _action_form(client, request, "ny-dato")
+    response = form.fill(dates_0_first=day, note="Gerne tirsdag").submit("Send forslag")
     assert response.status_code == 302
     assert requests_service.open_proposal(request) is not None
     kinds = [m.kind for m in db.session.scalars(db.select(OutboxMessage))]
@@ -197,9 +210,18 @@ def test_asking_for_another_date_reaches_the_secretariat(client):
 def test_asking_for_another_date_needs_a_valid_date(client):
     request = make_request()
     _open(client, request)
-    response = client.post_form(f"/bestilling/{request.id}/ny-dato", {"note": "x"})
+    response = _action_form(client, request, "ny-dato").fill(note="Gerne tirsdag").submit()
     assert response.status_code == 422
-    assert "Foreslå mindst én dato" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "Foreslå mindst én dato" in text
+    assert "Gerne tirsdag" in text  # what was typed is kept
+    # A browser without a date picker sends what the person typed.
+    typed = _action_form(client, request, "ny-dato").fill(dates_0_first="31.02.2027")
+    response = typed.submit()
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Skriv en gyldig dato, fx 24.12.2026." in text
+    assert 'value="31.02.2027"' in text
     assert requests_service.open_proposal(request) is None
 
 
@@ -207,7 +229,7 @@ def test_asking_for_another_date_needs_a_valid_date(client):
 def test_lost_link_always_answers_the_same(client, known):
     make_request(contact_email="anne@example.org")
     email = "anne@example.org" if known else "nobody@example.org"
-    response = client.post_form("/glemt-link", {"email": email})
+    response = browser_form(client, LOST_LINK, action=LOST_LINK).fill(email=email).submit()
     assert response.status_code == 200
     assert "Hvis der er bestillinger med" in response.get_data(as_text=True)
     sent = db.session.scalars(
@@ -218,6 +240,20 @@ def test_lost_link_always_answers_the_same(client, known):
 
 def test_lost_link_is_rate_limited(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "LOST_LINK_RATE_LIMIT", "2 per hour")
+
+    def ask():
+        form = browser_form(client, LOST_LINK, action=LOST_LINK)
+        return form.fill(email="a@example.org").submit()
+
     for _ in range(2):
-        assert client.post_form("/glemt-link", {"email": "a@example.org"}).status_code == 200
-    assert client.post_form("/glemt-link", {"email": "a@example.org"}).status_code == 429
+        assert ask().status_code == 200
+    assert ask().status_code == 429
+
+
+def test_a_lost_link_form_with_a_mistyped_address_is_explained_and_kept(client):
+    response = browser_form(client, LOST_LINK, action=LOST_LINK).fill(email="anne@").submit()
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Skriv en gyldig e-mailadresse" in text
+    assert 'value="anne@"' in text
+    assert "tracking_links" not in db.session.scalars(db.select(OutboxMessage.kind)).all()
