@@ -2,6 +2,7 @@
 delivered later by `deliver_due` (the `flask send-mail` worker, or at once in development), so a
 failing mail server never loses a booking or breaks a form."""
 
+import json
 import smtplib
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -46,14 +47,44 @@ def queue_email(*, to, subject, body, kind, dedupe_key=None):
     return message
 
 
-def queue_templated(kind, *, to, locale="da", dedupe_key=None, **context):
-    """Render `templates/emails/<kind>.txt` in `locale` (first line: the subject) and queue it."""
+def render_templated(kind, *, locale="da", **context):
+    """(subject, body) of `templates/emails/<kind>.txt` in `locale` (first line: the subject)."""
     with force_locale(locale):
         text = render_template(f"emails/{kind}.txt", locale=locale, **context)
     subject, _sep, body = text.strip().partition("\n")
-    return queue_email(
-        to=to, subject=subject.strip(), body=body.strip() + "\n", kind=kind, dedupe_key=dedupe_key
-    )
+    return subject.strip(), body.strip() + "\n"
+
+
+def queue_templated(kind, *, to, locale="da", dedupe_key=None, **context):
+    """Render `templates/emails/<kind>.txt` in `locale` and queue it."""
+    subject, body = render_templated(kind, locale=locale, **context)
+    return queue_email(to=to, subject=subject, body=body, kind=kind, dedupe_key=dedupe_key)
+
+
+# kind -> composer(to_address, params) returning (subject, body), or None when there is nothing
+# to send. A composed message is written by the worker, not by the request that queued it.
+COMPOSERS = {}
+
+
+def queue_composed(kind, *, to, **params):
+    """Queue a message the worker composes when it sends it (see COMPOSERS): the request does
+    the same work whatever the outcome, so its answer and its timing tell nothing.
+
+    Side effects: one pending OutboxMessage holding only the parameters."""
+    if kind not in COMPOSERS:
+        raise MailError(f"no composer for {kind!r}")
+    return queue_email(to=to, subject="", body=json.dumps(params), kind=kind)
+
+
+def _compose(message):
+    """Fill in a composed message's text; False when there turned out to be nothing to send."""
+    if message.subject or message.kind not in COMPOSERS:
+        return True
+    composed = COMPOSERS[message.kind](message.to_address, json.loads(message.body_text or "{}"))
+    if composed is None:
+        return False
+    message.subject, message.body_text = composed
+    return True
 
 
 def oldest_unsent_age(*, now=None):
@@ -97,6 +128,10 @@ def deliver_due(*, now=None, limit=50, backend=None):
         message = _claim(message_id, now)
         if message is None:
             continue  # another worker took it
+        if not _compose(message):
+            db.session.delete(message)  # a lookup that found nothing: nothing to send
+            db.session.commit()
+            continue
         try:
             backend(message, config)
         except Exception as error:

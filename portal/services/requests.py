@@ -227,12 +227,16 @@ def _request_for(request_id, token):
 
 
 def resend_tracking_links(email, *, locale):
-    """Send every still-working tracking link of requests made with `email` to that address.
+    """Ask for every still-working tracking link of requests made with `email`, sent to that
+    address. The lookup happens when the mail worker composes the message, so this does the
+    same work, and takes the same time, whether or not the address has booked.
 
-    Answers nothing about whether there were any (the view says the same either way).
-    Side effects: at most one email, to `email` only. Returns how many links it held.
-    """
-    email = (email or "").strip().lower()
+    Side effects: one composed outbox message to `email`, which becomes at most one email."""
+    notifications.queue_composed("tracking_links", to=(email or "").strip().lower(), locale=locale)
+
+
+def compose_tracking_links(email, params):
+    """(subject, body) with the working tracking links of `email`'s requests, or None."""
     requests = db.session.scalars(
         db.select(Request)
         .join(Request.contact)
@@ -241,14 +245,16 @@ def resend_tracking_links(email, *, locale):
     ).all()
     now = clock.now()
     working = [r for r in requests if link_expires_at(r) >= now]
-    if working:
-        notifications.queue_templated(
-            "tracking_links",
-            to=working[0].contact.email,
-            locale=locale,
-            entries=[(r, tracking_url(r)) for r in working],
-        )
-    return len(working)
+    if not working:
+        return None
+    return notifications.render_templated(
+        "tracking_links",
+        locale=params.get("locale", "da"),
+        entries=[(r, tracking_url(r)) for r in working],
+    )
+
+
+notifications.COMPOSERS["tracking_links"] = compose_tracking_links
 
 
 # --- what the requester can do on the tracking page ---------------------------------------------
