@@ -6,6 +6,9 @@ export FLASK_APP := app.py
 # `make run` is for development: mail to instance/mail/, demo data, no Secure cookies.
 export VINK_ENV ?= development
 CHROMIUM ?= /usr/bin/chromium
+# The W3C Nu HTML checker, from the npm registry, run with the machine's Java by the tests.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: run test lint format vendor bench translations browser mail clean-venv
 
@@ -41,8 +44,21 @@ browser:
 		exit 1; \
 	fi
 
-test: $(VENV)/.dev translations browser
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest $(PYTEST_ARGS)
+$(VNU_JAR):
+	@if ! command -v npm >/dev/null || ! command -v java >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing npm and Java for the HTML checker (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm default-jre-headless >/dev/null; \
+		else \
+			echo "The HTML checker needs npm and Java: sudo apt-get install npm default-jre-headless"; \
+			exit 1; \
+		fi; \
+	fi
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund \
+		--prefix $(VENV)/vnu-$(VNU_VERSION) vnu-jar@$(VNU_VERSION)
+
+test: $(VENV)/.dev translations browser $(VNU_JAR)
+	CHROMIUM=$(CHROMIUM) VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -27,7 +27,6 @@ class ClosedPeriodForm(PortalForm):
                 (ClosedPeriodKind.CLOSURE.value, _l("VINK er lukket")),
             ]
         ),
-        validators=[DataRequired()],
     )
     starts_on = DateField(_l("Fra og med"), validators=[InputRequired(_l("Vælg en startdato."))])
     ends_on = DateField(_l("Til og med"), validators=[InputRequired(_l("Vælg en slutdato."))])
@@ -51,7 +50,6 @@ class DeclineReasonForm(PortalForm):
                 ),
             ]
         ),
-        validators=[DataRequired()],
     )
     label_da = StringField(
         _l("Tekst på dansk"), validators=[DataRequired(_l("Skriv teksten.")), Length(max=200)]

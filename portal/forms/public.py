@@ -68,6 +68,11 @@ def email_field(label):
     )
 
 
+def optional_int(value):
+    """A select's value as an int; its empty placeholder as None."""
+    return None if value in ("", None) else int(value)
+
+
 def choices(pairs):
     return [SelectChoice(value, text) for value, text in pairs]
 
@@ -143,7 +148,12 @@ class RequestForm(DatesMixin, PortalForm):
     organisation_kind = SelectField(
         _l("Type"), validators=[DataRequired(_l("Vælg, hvilken type organisation I er."))]
     )
-    district = SelectField(_l("Bydel"), coerce=int, validators=[InputRequired(_l("Vælg bydel."))])
+    district = SelectField(
+        _l("Bydel"),
+        coerce=optional_int,
+        validators=[InputRequired(_l("Vælg bydel."))],
+        invalid_choice_message=_l("Vælg bydel."),
+    )
     contact_name = StringField(
         _l("Dit navn"),
         validators=[DataRequired(_l("Skriv dit navn.")), Length(max=120)],
@@ -159,12 +169,13 @@ class RequestForm(DatesMixin, PortalForm):
     place = StringField(
         _l("Adresse og lokale"),
         validators=[Length(max=300)],
-        render_kw={"autocomplete": "street-address"},
+        render_kw={"autocomplete": "address-line1"},
     )
     language = SelectField(
         _l("Sprog"),
+        # No `required`: a required select must start with an empty placeholder; the choice
+        # itself is checked, and Dansk is chosen from the start.
         choices=choices([("da", _l("Dansk")), ("en", _l("Engelsk"))]),
-        validators=[DataRequired()],
     )
     accessibility_needs = TextAreaField(
         _l("Behov for tilgængelighed"), validators=[Optional(), Length(max=2000)]
@@ -207,7 +218,7 @@ class RequestForm(DatesMixin, PortalForm):
             [("", _l("Vælg type")), *((k.value, label(k)) for k in OrganisationKind)]
         )
         self.district.choices = choices(
-            [(0, _l("Vælg bydel")), *((d.id, d.name) for d in catalogue.districts())]
+            [("", _l("Vælg bydel")), *((d.id, d.name) for d in catalogue.districts())]
         )
         if not self.started.data:
             self.started.data = links.sign_timed(FORM_STARTED, "request")

@@ -145,7 +145,10 @@ class ScheduleForm(PortalForm):
         self.drop_fields(self.NOT_SHOWN[page])
         if self.offer_kind is not None:
             self.offer_kind.choices = choices(
-                (str(k.id), k.name_da) for k in catalogue.active_offer_kinds()
+                [
+                    ("", _l("Vælg tilbud")),
+                    *((str(k.id), k.name_da) for k in catalogue.active_offer_kinds()),
+                ]
             )
         while len(self.sessions.entries) < rows:
             self.sessions.append_entry()

@@ -123,7 +123,7 @@ def test_a_valid_booking_is_stored_and_the_requester_lands_on_the_private_page(c
         ({"consent": False}, "Bekræft, at du har læst"),
         ({"organisation_name": "   "}, "Skriv navnet på jeres organisation"),
         ({"organisation_kind": ""}, "Vælg, hvilken type organisation I er"),
-        ({"district": "0"}, "Vælg bydel"),
+        ({"district": ""}, "Vælg bydel"),
         ({"expected_participants": "mange"}, "Skriv et helt tal"),
     ],
 )
