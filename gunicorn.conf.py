@@ -52,3 +52,12 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def post_fork(_server, _worker):
+    """Each worker opens its own database connections: none is inherited from the master."""
+    from portal.extensions import db
+
+    app = __import__("app").app
+    with app.app_context():
+        db.engine.dispose(close=False)

@@ -106,6 +106,9 @@ def _check_database(app):
             raise SystemExit(
                 f"Kan ikke forbinde til databasen. Tjek DATABASE_URL ({url}): {reason}"
             ) from None
+        # No connection outlives the check: gunicorn forks workers from this process
+        # (preload_app), and a socket shared between processes corrupts both.
+        db.engine.dispose()
 
 
 def _register_blueprints(app):

@@ -52,15 +52,17 @@ def migrate(env):
 
 
 @contextmanager
-def serve(env):
-    """Yield the base URL of a gunicorn serving the app with `env`; stop it afterwards."""
+def serve(env, log=None):
+    """Yield the base URL of a gunicorn serving the app with `env`; stop it afterwards. The
+    server's own output goes to the file `log`, if given."""
     port = free_port()
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app:app"],
         cwd=ROOT,
         env=env | {"GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -74,6 +76,8 @@ def serve(env):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if log:
+            output.close()
 
 
 class Browser:
