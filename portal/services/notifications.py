@@ -101,6 +101,34 @@ def oldest_unsent_age(*, now=None):
     return max(0, round(((now or datetime.now(UTC)) - oldest).total_seconds()))
 
 
+def outbox_overview(*, limit=50):
+    """For the admin: how many messages wait, went and were given up, and the (at most
+    `limit`) oldest that are being retried or were given up, with their last error."""
+    counts = dict(
+        db.session.execute(
+            db.select(OutboxMessage.status, db.func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    troubled = db.session.scalars(
+        db.select(OutboxMessage)
+        .where(
+            db.or_(
+                OutboxMessage.status == OutboxStatus.FAILED,
+                db.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.attempts > 0),
+            )
+        )
+        .order_by(OutboxMessage.created_at)
+        .limit(limit)
+    ).all()
+    return {status: counts.get(status, 0) for status in OutboxStatus}, troubled
+
+
+def masked_address(address):
+    """a***@example.org: enough to recognise a recipient, not to read them off a screen."""
+    name, at, domain = (address or "").partition("@")
+    return f"{name[:1]}***{at}{domain}" if at else "***"
+
+
 def deliver_due(*, now=None, limit=50, backend=None):
     """Send the messages that are due. Commits: this is the worker's own transaction boundary.
 

@@ -10,7 +10,7 @@ from ..forms.admin import ClosedPeriodForm, DeclineReasonForm, OfferKindRulesFor
 from ..models import ClosedPeriod, DeclineReason, OfferKind
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Role
 from ..permissions import require_roles
-from ..services import accounts, catalogue, reference, reporting
+from ..services import accounts, catalogue, notifications, reference, reporting
 from ..urls import bounded_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,6 +26,22 @@ def index():
         year=year,
         targets=reporting.targets_for(year),
     )
+
+
+@bp.get("/post")
+def outbox():
+    """Mail the portal sends: retries with their pause and error, and what was given up."""
+    counts, troubled = notifications.outbox_overview(limit=OUTBOX_ROWS)
+    return render_template(
+        "admin/outbox.html",
+        counts=counts,
+        troubled=troubled,
+        limit=OUTBOX_ROWS,
+        masked=notifications.masked_address,
+    )
+
+
+OUTBOX_ROWS = 50
 
 
 @bp.route("/lukkeperioder", methods=["GET", "POST"])

@@ -106,3 +106,34 @@ def test_a_refused_offer_kind_leaves_the_other_kinds_forms_as_stored(admin):
     assert talk_form.value(talk_prefix + "offer_deadline_hours") == "36"
     assert talk_form.submit().status_code == 302
     assert (talk.auto_chain, talk.auto_accept_claims, talk.offer_deadline_hours) == (True, True, 36)
+
+
+def test_the_admin_sees_mail_being_retried_and_given_up_with_its_error(as_role):
+    from datetime import timedelta
+
+    from portal import clock
+    from portal.extensions import db
+    from portal.models.enums import OutboxStatus
+    from portal.services import notifications
+
+    retried = notifications.queue_email(
+        to="laerer@example.org", subject="Kvittering", body="x", kind="request_receipt"
+    )
+    retried.attempts = 2
+    retried.last_error = "451 try again later"
+    retried.next_attempt_at = clock.now() + timedelta(minutes=4)
+    given_up = notifications.queue_email(to="bo@example.org", subject="S", body="x", kind="t")
+    given_up.status = OutboxStatus.FAILED
+    given_up.attempts = 6
+    given_up.last_error = "Connection refused"
+    notifications.queue_email(to="ok@example.org", subject="S", body="x", kind="fine")
+    db.session.commit()
+    client = as_role("admin")
+    text = client.get("/admin/post").get_data(as_text=True)
+    assert "451 try again later" in text
+    assert "Connection refused" in text
+    assert "Opgivet" in text
+    assert "l***@example.org" in text
+    assert "laerer@example.org" not in text  # recognisable, not readable
+    assert "ok@example.org" not in text and "o***@example.org" not in text
+    assert as_role("secretariat").get("/admin/post").status_code == 403

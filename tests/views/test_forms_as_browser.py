@@ -129,6 +129,7 @@ def _pages(role, world):
         ]
         if role == Role.ADMIN:
             pages += ["/admin/", "/admin/lukkeperioder", "/admin/afslagsgrunde", "/admin/tilbud"]
+            pages += ["/admin/post"]
         return pages
     if role == Role.ASSIGNEE:
         return [
