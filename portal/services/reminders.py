@@ -10,7 +10,7 @@ from .. import clock, links
 from ..extensions import db
 from ..models import Assignment, Event
 from ..models.enums import AssignmentStatus, EventStatus
-from . import assignments, audit, notifications, scheduling
+from . import assignments, notifications, scheduling
 from . import requests as requests_service
 
 ANSWER_REMINDER_AFTER = timedelta(hours=48)
@@ -74,47 +74,9 @@ def lapse_expired_offers(*, now):
     chained = 0
     for assignment in expired:
         scheduling.lapse_offer(assignment)
-        event = assignment.event
-        if (
-            event.offer_kind.auto_chain
-            and event.status == EventStatus.PLANNED
-            and event.starts_at > now
-            and _seat_needs_someone(event, assignment.seat_role, assignment.seat_number)
-        ):
-            chained += _offer_to_next(event, assignment)
+        chained += scheduling.chain_offer(assignment, now=now)
     db.session.flush()
     return len(expired), chained
-
-
-def _seat_needs_someone(event, role, number):
-    return not any(
-        a.seat_role == role
-        and a.seat_number == number
-        and a.status in AssignmentStatus.live_states()
-        for a in event.assignments
-    )
-
-
-def _offer_to_next(event, lapsed):
-    asked = {a.person_id for a in event.assignments}
-    for suggestion in scheduling.suggestions(event, lapsed.seat_role):
-        if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
-            continue
-        scheduling.offer_seat(
-            event,
-            by=None,
-            seat_role=lapsed.seat_role,
-            seat_number=lapsed.seat_number,
-            persons=[suggestion.person],
-        )
-        audit.record(
-            "assignment.chained",
-            event,
-            actor_label="system",
-            after={"from": lapsed.person_id, "to": suggestion.person.id},
-        )
-        return 1
-    return 0
 
 
 def remind_upcoming_events(*, now):

@@ -598,8 +598,9 @@ def accept_offer(assignment, *, by=None, actor_label=""):
 
 
 def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
-    """The person says no. Side effects: declined (the seat goes back to the follow-up list);
-    audit "assignment.declined"."""
+    """The person says no. Side effects: declined; audit "assignment.declined"; where the offer
+    kind chains, the seat is offered to the next suggested person at once (chain_offer),
+    otherwise it goes back to the secretariat's follow-up list."""
     if answerable(assignment) is not None:
         raise SchedulingError(_l("Forespørgslen kan ikke længere besvares."))
     _move_assignment(assignment, AssignmentStatus.DECLINED)
@@ -612,6 +613,48 @@ def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
         by=by,
         actor_label=actor_label,
         after={"reason_id": reason.id if reason else None, "note": assignment.decline_note},
+    )
+    chain_offer(assignment, now=clock.now())
+
+
+def chain_offer(ended, *, now):
+    """After an offer ended unanswered or declined: where the offer kind chains, the event is
+    still ahead and nobody holds or is offered the seat, offer it to the next suggested person
+    who is free and nobody has asked yet. Returns 1 when it offered, else 0.
+
+    Side effects (when it offers): as offer_seat; audit "assignment.chained"."""
+    event = ended.event
+    if not (event.offer_kind.auto_chain and event.status == EventStatus.PLANNED):
+        return 0
+    if event.starts_at <= now or _seat_is_taken(event, ended.seat_role, ended.seat_number):
+        return 0
+    asked = {a.person_id for a in event.assignments}
+    for suggestion in suggestions(event, ended.seat_role):
+        if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
+            continue
+        offer_seat(
+            event,
+            by=None,
+            seat_role=ended.seat_role,
+            seat_number=ended.seat_number,
+            persons=[suggestion.person],
+        )
+        audit.record(
+            "assignment.chained",
+            event,
+            actor_label="system",
+            after={"from": ended.person_id, "to": suggestion.person.id},
+        )
+        return 1
+    return 0
+
+
+def _seat_is_taken(event, role, number):
+    return any(
+        a.seat_role == role
+        and a.seat_number == number
+        and a.status in AssignmentStatus.live_states()
+        for a in event.assignments
     )
 
 

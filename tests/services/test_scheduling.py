@@ -526,3 +526,53 @@ def test_the_answer_link_opens_only_its_own_assignment():
     forged = links.sign(scheduling.ANSWER_LINK, other.id, mine.answer_token)
     with pytest.raises(links.LinkError):
         scheduling.assignment_for_answer(forged)
+
+
+# --- the offer chain on a decline ---------------------------------------------------------------
+
+
+def _offered_to(event, person):
+    return [
+        a
+        for a in event.assignments
+        if a.person_id == person.id and a.status == AssignmentStatus.OFFERED
+    ]
+
+
+def test_a_declined_offer_goes_on_to_the_next_free_person_at_once():
+    event = make_scheduled()
+    first, second = make_ambassador(first_name="Først"), make_ambassador(first_name="Næste")
+    [offer] = _offer(event, first)
+    scheduling.decline_offer(offer, reason=None, note="Eksamen")
+    db.session.commit()
+    db.session.refresh(event)
+    assert len(_offered_to(event, second)) == 1
+    chained = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "assignment.chained")
+    ).one()
+    assert chained.after == {"from": first.id, "to": second.id}
+    mails = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.to_address == second.email)
+    ).all()
+    assert len(mails) == 1
+
+
+def test_a_decline_does_not_chain_where_the_offer_kind_does_not():
+    event = make_scheduled()
+    event.offer_kind.auto_chain = False
+    first, second = make_ambassador(), make_ambassador()
+    [offer] = _offer(event, first)
+    scheduling.decline_offer(offer, reason=None, note="")
+    db.session.commit()
+    db.session.refresh(event)
+    assert _offered_to(event, second) == []
+
+
+def test_a_decline_does_not_chain_while_the_seat_is_still_offered_to_someone_else():
+    event = make_scheduled()
+    first, other, third = make_ambassador(), make_ambassador(), make_ambassador()
+    offer, _still_open = _offer(event, first, other)
+    scheduling.decline_offer(offer, reason=None, note="")
+    db.session.commit()
+    db.session.refresh(event)
+    assert _offered_to(event, third) == []
