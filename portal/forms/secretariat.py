@@ -221,31 +221,33 @@ class MessageForm(PortalForm):
     )
 
 
+def _head_count(label):
+    # No default: the fields start empty, so saving by mistake records nothing. A group left
+    # empty counts as 0 once another is filled in (see AttendanceForm.validate).
+    return IntegerField(
+        label, validators=[Optional(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))]
+    )
+
+
+HEAD_COUNTS = ("students", "staff", "parents", "other")
+
+
 class AttendanceForm(PortalForm):
-    students = IntegerField(
-        _l("Elever"),
-        default=0,
-        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
-    )
-    staff = IntegerField(
-        _l("Personale"),
-        default=0,
-        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
-    )
-    parents = IntegerField(
-        _l("Forældre"),
-        default=0,
-        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
-    )
-    other = IntegerField(
-        _l("Andre"),
-        default=0,
-        validators=[InputRequired(), NumberRange(0, 2000, _l("Skriv et tal fra 0."))],
-    )
+    students = _head_count(_l("Elever"))
+    staff = _head_count(_l("Personale"))
+    parents = _head_count(_l("Forældre"))
+    other = _head_count(_l("Andre"))
     note = TextAreaField(_l("Bemærkning"), validators=[Optional(), Length(max=2000)])
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Not a field validator: Optional() on an empty field would stop it from running.
+        if not any((self[name].raw_data or [""])[0].strip() for name in HEAD_COUNTS):
+            self.students.errors.append(
+                _l("Skriv, hvor mange der deltog (0 i de grupper, der ikke var der).")
+            )
+            return False
+        return valid
+
     def counts(self):
-        return {
-            name: getattr(self, name).data or 0
-            for name in ("students", "staff", "parents", "other")
-        }
+        return {name: self[name].data or 0 for name in HEAD_COUNTS}

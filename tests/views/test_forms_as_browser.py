@@ -318,8 +318,8 @@ REFUSALS = {
         None,
         _answer_link,
         "",
-        {"students": "12", "other": "", "note": "Godt"},
-        "Udfyld feltet.",
+        {"students": "", "staff": "", "parents": "", "other": "", "note": "Godt"},
+        "Skriv, hvor mange der deltog",
     ),
     "withdraw": (
         None,
