@@ -872,9 +872,20 @@ def assignment_for_answer(signed):
 
 
 def answerable(assignment):
-    """None if the offer can be answered now, else why not: used, expired or cancelled."""
+    """None if the offer can be answered now, else why not: cancelled, taken (someone else
+    accepted the seat), withdrawn (by the secretariat), used (answered), or expired."""
     if assignment.event.status == EventStatus.CANCELLED:
         return "cancelled"
+    if assignment.status == AssignmentStatus.WITHDRAWN:
+        taken = any(
+            other.seat_role == assignment.seat_role
+            and other.seat_number == assignment.seat_number
+            and other.status == AssignmentStatus.ACCEPTED
+            for other in assignment.event.assignments
+        )
+        return "taken" if taken else "withdrawn"
+    if assignment.status == AssignmentStatus.LAPSED:
+        return "expired"
     if assignment.status != AssignmentStatus.OFFERED:
         return "used"
     if assignment.expires_at is not None and assignment.expires_at <= clock.now():

@@ -1,6 +1,7 @@
 """The one-tap answer link in an offer email."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from portal import clock, links
 from portal.extensions import db
@@ -121,3 +122,37 @@ def test_a_too_long_decline_note_is_explained_in_danish_and_kept(client):
     assert "x" * 1001 in text
     assert '<details class="details mt-4" open>' in text  # the refused form is not folded away
     assert assignment.status == AssignmentStatus.OFFERED
+
+
+def test_an_offer_whose_seat_another_took_says_the_seat_is_taken(client):
+    event = make_scheduled()
+    mine, theirs = scheduling.offer_seat(
+        event,
+        by=None,
+        seat_role=event.offer_kind.staffing_needs[0].seat_role,
+        seat_number=1,
+        persons=[make_ambassador(), make_ambassador()],
+    )
+    scheduling.accept_offer(theirs)
+    db.session.commit()
+    path = urlsplit(scheduling.answer_url(mine)).path
+    text = client.get(path).get_data(as_text=True)
+    assert "Pladsen er besat" in text
+    assert "allerede svaret" not in text
+    assert "Ja, jeg kommer" not in text
+
+
+def test_an_offer_the_secretariat_took_back_says_so(client):
+    event = make_scheduled()
+    [mine] = scheduling.offer_seat(
+        event,
+        by=None,
+        seat_role=event.offer_kind.staffing_needs[0].seat_role,
+        seat_number=1,
+        persons=[make_ambassador()],
+    )
+    scheduling.withdraw_assignment(mine, by=None)
+    db.session.commit()
+    text = client.get(urlsplit(scheduling.answer_url(mine)).path).get_data(as_text=True)
+    assert "trukket forespørgslen tilbage" in text
+    assert "allerede svaret" not in text
