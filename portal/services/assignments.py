@@ -26,8 +26,14 @@ FEED_LINK_BYTES = 24
 
 
 def overview_for(person, *, now):
-    """What "my page" shows: open offers, upcoming events, past events without attendance, and
-    this year's history (held, cancelled, declined)."""
+    """What "my page" shows: open offers and claims, upcoming events, past events without
+    attendance, and this year's events held (what the person did, nothing else)."""
+    year_start = clock.local(clock.today().year, 1, 1)
+    held_this_year = db.and_(
+        Assignment.status == AssignmentStatus.ACCEPTED,
+        Event.status == EventStatus.HELD,
+        Event.starts_at >= year_start,
+    )
     assignments = db.session.scalars(
         db.select(Assignment)
         .join(Assignment.event)
@@ -36,28 +42,28 @@ def overview_for(person, *, now):
             joinedload(Assignment.event).joinedload(Event.attendance),
             joinedload(Assignment.event).joinedload(Event.request).joinedload(Request.organisation),
         )
-        .where(Assignment.person_id == person.id)
+        .where(
+            Assignment.person_id == person.id,
+            db.or_(Assignment.status.in_(AssignmentStatus.live_states()), held_this_year),
+        )
         .order_by(Event.starts_at)
     ).all()
-    year_start = clock.local(clock.today().year, 1, 1)
     offers, claims, upcoming, awaiting_attendance, history = [], [], [], [], []
     for assignment in assignments:
         event = assignment.event
-        live = assignment.status in AssignmentStatus.live_states()
-        if live and event.status != EventStatus.CANCELLED:
-            if assignment.status == AssignmentStatus.OFFERED:
-                if event.starts_at > now:
-                    # A claim waits for the secretariat; only real offers get answer buttons.
-                    (claims if assignment.claimed else offers).append(assignment)
-            elif event.starts_at > now:
-                upcoming.append(assignment)
-            elif event.attendance is None:
-                awaiting_attendance.append(assignment)
-            else:
+        if event.status == EventStatus.CANCELLED:
+            continue
+        if event.status == EventStatus.HELD:
+            if assignment.status == AssignmentStatus.ACCEPTED and event.starts_at >= year_start:
                 history.append(assignment)
-        elif event.starts_at >= year_start:
-            history.append(assignment)
-    history = [a for a in history if a.event.starts_at >= year_start]
+        elif assignment.status == AssignmentStatus.OFFERED:
+            if event.starts_at > now:
+                # A claim waits for the secretariat; only real offers get answer buttons.
+                (claims if assignment.claimed else offers).append(assignment)
+        elif event.starts_at > now:
+            upcoming.append(assignment)
+        elif event.attendance is None:
+            awaiting_attendance.append(assignment)
     history.sort(key=lambda a: a.event.starts_at, reverse=True)
     return {
         "offers": offers,

@@ -112,3 +112,26 @@ def test_the_calendar_addresses_come_from_the_public_base_url_never_the_host_hea
     assert f"{base}/kalender/" in me.get("/mig/").get_data(as_text=True)
     ics = me.get(f"/mig/arrangementer/{event.id}/kalender.ics").get_data(as_text=True)
     assert f"{base}/mig/arrangementer/{event.id}" in ics.replace("\r\n ", "")
+
+
+def test_my_year_lists_the_events_i_held_and_nothing_else(me):
+    from portal.services import attendance as attendance_service
+
+    start = clock.now() - timedelta(days=1)
+    if start.year != clock.now().year:  # 1 January: yesterday was last year
+        start = clock.now() - timedelta(hours=3)
+    held = _event_with_notes(start)
+    _seat(me.person, held, AssignmentStatus.ACCEPTED)
+    attendance_service.record_attendance(held, counts={"students": 22, "staff": 2}, note="")
+    declined = _event_with_notes(start - timedelta(hours=2))
+    _seat(me.person, declined, AssignmentStatus.DECLINED)
+    lapsed = _event_with_notes(clock.now() + timedelta(days=4))
+    _seat(me.person, lapsed, AssignmentStatus.LAPSED)
+    reoffered = _seat(me.person, lapsed, AssignmentStatus.OFFERED)
+    db.session.commit()
+    page = me.get("/mig/").get_data(as_text=True)
+    year = page.split("Afholdt i år", 1)[1].split("<h2", 1)[0]
+    assert "24 deltog" in year
+    assert year.count('class="event-line"') == 1
+    assert "Udløbet" not in page  # the lapsed offer is not shown beside the open one
+    assert f"/mig/tildelinger/{reoffered.id}/ja" in page
