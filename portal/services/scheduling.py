@@ -102,20 +102,41 @@ def accepted_counts(event_ids):
     return dict(rows)
 
 
-def upcoming_events(*, now, days=14):
-    """Planned events starting within `days`, soonest first, each with (event, accepted, needed)."""
+def upcoming_events(*, now, days=14, limit=None):
+    """Planned events starting within `days`, soonest first, each with (event, accepted, needed);
+    at most `limit` of them."""
     events = db.session.scalars(
         db.select(Event)
-        .options(joinedload(Event.offer_kind), joinedload(Event.request))
+        .options(
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        )
         .where(
             Event.status == EventStatus.PLANNED,
             Event.starts_at >= now,
             Event.starts_at < now + timedelta(days=days),
         )
         .order_by(Event.starts_at)
+        .limit(limit)
     ).all()
     accepted = accepted_counts([event.id for event in events])
     return [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
+
+
+def awaiting_attendance(*, now, limit=20):
+    """([event], how many in all): planned events that have ended without attendance, the
+    most recent first, at most `limit` of them."""
+    waiting = db.select(Event).where(Event.status == EventStatus.PLANNED, Event.ends_at <= now)
+    total = db.session.scalar(db.select(db.func.count()).select_from(waiting.subquery()))
+    events = db.session.scalars(
+        waiting.options(
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        )
+        .order_by(Event.ends_at.desc())
+        .limit(limit)
+    ).all()
+    return events, total
 
 
 @dataclass

@@ -41,12 +41,20 @@ UPCOMING_DAYS = 14
 
 @bp.get("/")
 def index():
+    now = clock.now()
+    waiting, waiting_total = scheduling.awaiting_attendance(now=now, limit=OVERVIEW_ROWS)
     return render_template(
         "secretariat/index.html",
         request_counts=requests.count_by_status(),
         days=UPCOMING_DAYS,
-        upcoming=scheduling.upcoming_events(now=clock.now(), days=UPCOMING_DAYS),
+        upcoming=scheduling.upcoming_events(now=now, days=UPCOMING_DAYS, limit=OVERVIEW_ROWS),
+        awaiting_attendance=waiting,
+        awaiting_total=waiting_total,
     )
+
+
+# The overview shows at most this many events per list; the rest are a link away.
+OVERVIEW_ROWS = 20
 
 
 # --- inbox --------------------------------------------------------------------------------------

@@ -498,3 +498,22 @@ def test_a_new_event_needs_an_offer_and_says_so_in_danish(staff):
     assert "Vælg et tilbud." in text
     assert 'value="Husum Skole, aulaen"' in text
     assert db.session.scalars(db.select(Event)).all() == []
+
+
+def test_the_overview_leads_to_the_filtered_inbox_the_events_and_missing_attendance(as_role):
+    from portal.models.enums import EventStatus
+    from tests.factories import make_event, make_request
+
+    request = make_request(organisation_name="Tingbjerg Skole")
+    soon = make_scheduled(request=request, starts_at=clock.now() + timedelta(days=3))
+    ended = make_event(kind="talk", starts_at=clock.now() - timedelta(days=2), title="Temadag")
+    recorded = make_event(
+        kind="talk", starts_at=clock.now() - timedelta(days=3), status=EventStatus.HELD
+    )
+    client = as_role(Role.SECRETARIAT)
+    text = client.get("/sekretariat/").get_data(as_text=True)
+    assert 'href="/sekretariat/indbakke?status=submitted"' in text
+    assert f'href="/sekretariat/arrangementer/{soon.id}"' in text
+    missing = text.split("Mangler fremmøde", 1)[1]
+    assert f'href="/sekretariat/arrangementer/{ended.id}#fremmoede"' in missing
+    assert f"/sekretariat/arrangementer/{recorded.id}#" not in missing
