@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from gunicorn.glogging import Logger
 
-from portal.security import redact_path
+from portal.security import RedactSecrets, redact_path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -42,6 +42,11 @@ class RedactingLogger(Logger):
     """gunicorn's logger, with secrets in paths and Referer headers redacted."""
 
     REDACTED_ATOMS = ("r", "U", "f", "{referer}i")
+
+    def __init__(self, cfg):
+        super().__init__(cfg)
+        # gunicorn's own lines ("Error handling request /svar/...") too.
+        self.error_log.addFilter(RedactSecrets())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

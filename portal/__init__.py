@@ -152,7 +152,7 @@ def _register_error_pages(app):
     @app.errorhandler(SecurityError)
     def untrusted_host(_error):
         # A Host header not in TRUSTED_HOSTS: no URL can be built for it, so no page either.
-        return "Ukendt værtsnavn (Host).", 400, {"Content-Type": "text/plain; charset=utf-8"}
+        return _("Ukendt værtsnavn (Host)."), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(413)
     def too_large(_error):

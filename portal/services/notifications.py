@@ -101,6 +101,14 @@ def oldest_unsent_age(*, now=None):
     return max(0, round(((now or datetime.now(UTC)) - oldest).total_seconds()))
 
 
+def mail_health(*, now=None):
+    """(seconds the oldest unsent mail has waited or None, whether that is too long:
+    HEALTH_MAX_OUTBOX_AGE_MINUTES)."""
+    waited = oldest_unsent_age(now=now)
+    limit = current_app.config["HEALTH_MAX_OUTBOX_AGE_MINUTES"] * 60
+    return waited, waited is not None and waited > limit
+
+
 def outbox_overview(*, limit=50):
     """For the admin: how many messages wait, went and were given up, and the (at most
     `limit`) oldest that are being retried or were given up, with their last error."""
@@ -156,15 +164,19 @@ def deliver_due(*, now=None, limit=50, backend=None):
         message = _claim(message_id, now)
         if message is None:
             continue  # another worker took it
-        if not _compose(message):
-            db.session.delete(message)  # a lookup that found nothing: nothing to send
-            db.session.commit()
-            continue
         try:
+            if not _compose(message):
+                db.session.delete(message)  # a lookup that found nothing: nothing to send
+                db.session.commit()
+                continue
             backend(message, config)
         except Exception as error:
             message.attempts += 1
-            message.last_error = (str(error) or error.__class__.__name__)[:1000]
+            # An SMTP refusal names the recipient: the log keeps only the masked address.
+            reason = str(error) or error.__class__.__name__
+            message.last_error = reason.replace(
+                message.to_address, masked_address(message.to_address)
+            )[:1000]
             message.lease_until = None
             if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
                 message.status = OutboxStatus.FAILED

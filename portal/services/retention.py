@@ -61,6 +61,7 @@ def _erase_free_text(request):
     )
     objects = [(Request.__tablename__, request.id)]
     if request.event is not None:
+        request.event.cancel_note = ""  # the secretariat's words to the requester
         objects.append((Event.__tablename__, request.event.id))
     for object_type, object_id in objects:
         entries = db.session.scalars(
@@ -96,7 +97,7 @@ def _purge_mail_to(address):
             db.func.lower(OutboxMessage.to_address) == address.lower(),
             OutboxMessage.status != OutboxStatus.PENDING,
         )
-        .values(to_address=PURGED_ADDRESS, subject="", body_text="")
+        .values(to_address=PURGED_ADDRESS, subject="", body_text="", last_error="")
         .execution_options(synchronize_session=False)
     )
 
@@ -116,6 +117,6 @@ def purge_old_mail(*, now=None):
             OutboxMessage.created_at < limit,
             OutboxMessage.to_address != PURGED_ADDRESS,
         )
-        .values(to_address=PURGED_ADDRESS, subject="", body_text="")
+        .values(to_address=PURGED_ADDRESS, subject="", body_text="", last_error="")
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -8,7 +8,7 @@ from ..auth_session import end_session, start_session
 from ..extensions import limiter
 from ..forms.auth import LoginForm
 from ..permissions import home_endpoint
-from ..security import security_event
+from ..security import account_tag, security_event
 from ..services import accounts
 from ..urls import safe_next
 
@@ -49,7 +49,7 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
         # The same words for an unknown email and a wrong password: nothing else is revealed.
         error = _("E-mail eller adgangskode er forkert.")
-        security_event("login.failed", account=accounts.normalise_email(form.email.data))
+        security_event("login.failed", account=account_tag(form.email.data))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, login_error=error), status
 

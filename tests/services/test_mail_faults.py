@@ -54,6 +54,7 @@ def test_a_server_refusing_half_a_batch_gets_that_half_again_later_and_only_that
     ).all()
     assert len(waiting) == 3
     assert all(m.attempts == 1 and "451" in m.last_error for m in waiting)
+    assert all(m.to_address not in m.last_error for m in waiting)  # masked: f***@example.org
     assert all(m.next_attempt_at > clock.now() for m in waiting)  # a pause before the retry
     with SMTPServer(smtp_config["MAIL_PORT"]) as server:
         assert notifications.deliver_due() == (0, 0)  # not before the pause is over

@@ -87,6 +87,7 @@ def _figures():
 
 
 def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_the_same(app):
+    from portal.models.enums import OutboxStatus
     from portal.services import notifications, scheduling
     from portal.services import requests as requests_service
 
@@ -112,6 +113,12 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
     )
     scheduling.message_everyone(event, by=None, subject="Til MARKØR", body="Kære MARKØR")
     requests_service.withdraw_request(marked, note="MARKØR er blevet syg")
+    marked.event.cancel_note = "MARKØR aflyste"
+    refused = notifications.queue_email(
+        to="markoer@example.org", subject="Hej MARKØR", body="x", kind="t"
+    )
+    refused.status = OutboxStatus.FAILED
+    refused.last_error = "{'markoer@example.org': (550, b'no such user')}"
     declined = make_request(contact_email="markoer@example.org", contact_name="MARKØR")
     requests_service.decline_request(declined, by=None, reason=None, note="Kære MARKØR, desværre")
     other = make_request(contact_email="other@example.org", notes="Beholdes")

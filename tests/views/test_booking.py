@@ -184,6 +184,7 @@ def test_without_javascript_choosing_another_offer_shows_its_fields(client):
     assert 'name="audience"' in text
     assert 'name="grade"' not in text
     assert "Der er fejl i formularen" not in text
+    assert "Nu ser du spørgsmålene til det valgte tilbud" in text
     assert 'value="Husum Skole"' in text
     assert _requests() == 0
 

@@ -70,3 +70,14 @@ def test_every_request_is_one_structured_line_with_its_id_and_no_secret(as_role,
     second = json.loads(JsonFormatter().format(lines[1]))
     assert second["path"] == "/svar/<redacted>"
     assert "SECRET" not in caplog.text
+
+
+def test_a_load_balancer_asking_for_the_database_only_ignores_late_mail(app, client):
+    message = notifications.queue_email(to="a@example.org", subject="Hej", body="x", kind="t")
+    limit = app.config["HEALTH_MAX_OUTBOX_AGE_MINUTES"]
+    message.created_at = clock.now() - timedelta(minutes=limit + 1)
+    db.session.commit()
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/healthz?check=database")
+    assert response.status_code == 200
+    assert response.get_json()["oldest_unsent_mail_seconds"] >= limit * 60
