@@ -63,6 +63,7 @@ def number(value):
 
 def init_app(app):
     app.jinja_env.globals["url_for_external"] = _url_for_external
+    app.jinja_env.filters["quoted"] = quoted
     app.jinja_env.filters["local_date_iso"] = lambda value: (
         value.astimezone(clock.COPENHAGEN).date().isoformat()
     )
@@ -88,3 +89,10 @@ def init_app(app):
 
 def _url_for_external(endpoint, **values):
     return external_url(endpoint, **values)
+
+
+def quoted(text):
+    """Someone's own words in a mail the portal sends, set apart line by line ("> "), so
+    nobody can write text that reads as the portal's own paragraphs."""
+    lines = (text or "").strip().splitlines() or [""]
+    return "\n".join(f"> {line}".rstrip() for line in lines)

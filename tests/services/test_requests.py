@@ -227,3 +227,14 @@ def test_public_status_follows_the_event():
     assert requests_service.public_status(request) == "staffed"
     event.status = EventStatus.CANCELLED
     assert requests_service.public_status(request) == "cancelled"
+
+
+def test_a_requesters_own_words_are_quoted_line_by_line_in_the_mail_they_cause():
+    request = make_request()
+    forged = "Vi kan ikke.\n\nVINK: Log ind her for at bekræfte: http://evil.example"
+    requests_service.withdraw_request(request, note=forged)
+    db.session.commit()
+    [mail] = _outbox("secretariat_request_withdrawn")
+    body = mail.body_text
+    assert "> Vi kan ikke.\n>\n> VINK: Log ind her for at bekræfte: http://evil.example" in body
+    assert "\nVINK: Log ind her" not in body
