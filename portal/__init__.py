@@ -112,9 +112,9 @@ def _check_database(app):
 
 
 def _register_blueprints(app):
-    from .views import admin, assignee, auth, feeds, offers, public, secretariat
+    from .views import admin, assignee, auth, feeds, offers, public, reports, secretariat
 
-    for module in (public, auth, offers, feeds, secretariat, assignee, admin):
+    for module in (public, auth, offers, feeds, secretariat, reports, assignee, admin):
         app.register_blueprint(module.bp)
 
 

@@ -7,7 +7,7 @@ every status of requests, events and assignments, attendance, targets and school
 import random
 import secrets
 from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from . import clock
 from .extensions import db
@@ -15,12 +15,14 @@ from .models import (
     Assignment,
     Attendance,
     AvailabilityRule,
+    BudgetLine,
     ClosedPeriod,
     Contact,
     DateProposal,
     DeclineReason,
     District,
     Event,
+    EventFee,
     EventSession,
     OfferKind,
     Organisation,
@@ -28,6 +30,7 @@ from .models import (
     ProposedDate,
     Request,
     SupportCourse,
+    SupportCourseKind,
     Target,
     Topic,
     User,
@@ -42,7 +45,6 @@ from .models.enums import (
     OrganisationKind,
     RequestStatus,
     Role,
-    SupportCourseKind,
 )
 from .school_year import school_holidays, school_year_start
 from .services import audit
@@ -131,13 +133,41 @@ ORGANISATIONS = [
     ("Foreningen Unge Stemmer", OrganisationKind.NGO, "Vesterbro/Kongens Enghave"),
     ("Frivilligcentret Amager", OrganisationKind.NGO, "Amager Øst"),
     ("Lektiecafeen i Tingbjerg", OrganisationKind.NGO, "Brønshøj-Husum"),
-    ("SSP København, Nord", OrganisationKind.SSP, "Bispebjerg"),
-    ("SSP København, Syd", OrganisationKind.SSP, "Valby"),
-    ("SSP København, Amager", OrganisationKind.SSP, "Amager Vest"),
+    ("SSP Bispebjerg", OrganisationKind.SSP, "Bispebjerg"),
+    ("SSP Valby", OrganisationKind.SSP, "Valby"),
+    ("SSP Amager Vest", OrganisationKind.SSP, "Amager Vest"),
     ("Hovedbiblioteket", OrganisationKind.MUNICIPAL, "Indre By"),
     ("Fritidsklubben Mjølner", OrganisationKind.MUNICIPAL, "Nørrebro"),
     ("Socialforvaltningen, Børnefamilieenheden Vest", OrganisationKind.MUNICIPAL, "Valby"),
 ]
+# The partners the action plan asks about: the local SSP committee of each district, the
+# police's crime-prevention department (DKA), PSP and the municipal administrations. They
+# ask for talks and advisory courses through the year (see _year_round).
+PARTNERS = [
+    *(
+        (f"SSP {district}", OrganisationKind.SSP, district)
+        for district in [
+            "Indre By",
+            "Østerbro",
+            "Nørrebro",
+            "Vesterbro/Kongens Enghave",
+            "Vanløse",
+            "Brønshøj-Husum",
+            "Amager Øst",
+        ]
+    ),
+    (
+        "Københavns Politi, Den Kriminalpræventive Afdeling",
+        OrganisationKind.DKA,
+        "Indre By",
+    ),
+    ("PSP København", OrganisationKind.PSP, "Indre By"),
+    ("Børne- og Ungdomsforvaltningen", OrganisationKind.ADMINISTRATION, "Indre By"),
+    ("Socialforvaltningen", OrganisationKind.ADMINISTRATION, "Indre By"),
+    ("Kultur- og Fritidsforvaltningen", OrganisationKind.ADMINISTRATION, "Indre By"),
+]
+# Per copy: 28 requests in the main plan, and two a month for two years in _year_round.
+REQUESTS_PER_COPY = 28 + 2 * 12 * 2
 CONTACT_NAMES = [
     "Anne Mortensen",
     "Bo Frederiksen",
@@ -231,6 +261,9 @@ class _Builder:
         organisations = self._organisations(copy)
         self._requests_and_events(copy, organisations, persons)
         self._own_talks(copy, persons)
+        partners = self._organisations(copy, PARTNERS)
+        for year in (self.today.year - 1, self.today.year):
+            self._year_round(copy, year, organisations, partners, persons)
 
     def _persons(self, copy):
         persons = []
@@ -280,9 +313,9 @@ class _Builder:
             self.counts["brugere"] += 1
         db.session.flush()
 
-    def _organisations(self, copy):
+    def _organisations(self, copy, names=ORGANISATIONS):
         organisations = []
-        for name, kind, district in ORGANISATIONS:
+        for name, kind, district in names:
             name = f"{name} ({copy + 1})" if copy else name
             organisation = Organisation(
                 name=name,
@@ -340,6 +373,38 @@ class _Builder:
             if event_status is not None:
                 self._event(kind, request, day, event_status, persons, index)
         self.counts["henvendelser"] += len(plan)
+
+    def _year_round(self, copy, year, organisations, partners, persons):
+        """Two requests a month through `year`, so every figure of the yearly report (and of
+        the year before) is believable: held with attendance when past, planned when ahead;
+        now and then a declined, withdrawn or cancelled one."""
+        codes = ["talk", "dialogue", "advisory", "talk", "dialogue", "dialogue"]
+        for month in range(1, 13):
+            for slot in range(2):
+                index = month * 2 + slot + copy
+                day = date(year, month, 6 + slot * 11 + copy % 5)
+                if slot:  # one request a month from a partner: SSP, DKA, PSP, administrations
+                    organisation = partners[(month + copy + year) % len(partners)]
+                else:
+                    organisation = organisations[(index * 5 + copy) % len(organisations)]
+                code = codes[index % len(codes)]
+                if organisation.kind == OrganisationKind.SCHOOL:
+                    code = "dialogue"
+                elif organisation.kind in OrganisationKind.collaboration_kinds():
+                    code = "advisory" if index % 3 == 0 else "talk"
+                kind = self.kinds[code]
+                if index % 11 == 0:
+                    self._request(index, organisation, kind, day, RequestStatus.DECLINED)
+                    continue
+                if index % 13 == 0:
+                    self._request(index, organisation, kind, day, RequestStatus.WITHDRAWN)
+                    continue
+                if day >= self.today - timedelta(days=4):
+                    status = EventStatus.PLANNED
+                else:
+                    status = EventStatus.CANCELLED if index % 17 == 0 else EventStatus.HELD
+                request = self._request(index, organisation, kind, day, RequestStatus.PLANNED)
+                self._event(kind, request, day, status, persons, index)
 
     def _request(self, index, organisation, kind, wished, status):
         students = kind.code == "dialogue"
@@ -608,21 +673,66 @@ class _Builder:
                 ends_on=self.today + timedelta(days=45),
             )
         )
-        for offset, kind, ended in [
-            (300, SupportCourseKind.MENTOR, True),
-            (200, SupportCourseKind.MENTOR, True),
-            (120, SupportCourseKind.MENTOR, False),
-            (40, SupportCourseKind.MENTOR, False),
-            (250, SupportCourseKind.PARENT_COACHING, True),
-            (60, SupportCourseKind.PARENT_COACHING, False),
+        kinds = {k.code: k for k in db.session.scalars(db.select(SupportCourseKind))}
+        # (days before today it started, kind, days it ran or None while it runs)
+        for offset, code, ran in [
+            (700, "mentor", 120),
+            (650, "mentor", 200),
+            (600, "parent_coaching", 90),
+            (560, "mentor", 150),
+            (520, "home_visit", 30),
+            (480, "parent_coaching", 100),
+            (450, "returnee", 180),
+            (420, "mentor", 90),
+            (400, "family_counselling", 60),
+            (380, "parent_coaching", 120),
+            (330, "mentor", 90),
+            (300, "mentor", 120),
+            (250, "parent_coaching", 90),
+            (220, "home_visit", 14),
+            (200, "mentor", 100),
+            (150, "returnee", None),
+            (120, "mentor", None),
+            (90, "family_counselling", 45),
+            (60, "parent_coaching", None),
+            (40, "mentor", None),
+            (20, "home_visit", None),
         ]:
             started = self.today - timedelta(days=offset)
             db.session.add(
                 SupportCourse(
-                    kind=kind,
+                    kind=kinds[code],
                     started_on=started,
-                    ended_on=started + timedelta(days=90) if ended else None,
+                    ended_on=started + timedelta(days=ran) if ran else None,
+                    district=self.districts[sorted(self.districts)[offset % len(self.districts)]],
                 )
             )
             self.counts["støtteforløb"] += 1
+        self._budget()
         db.session.flush()
+
+    def _budget(self):
+        """Handleplan VINK's two budget lines for this year and last, and a fee per held event
+        on the operations line (fees and transport for the resource panel and ambassadors)."""
+        for year in (self.today.year - 1, self.today.year):
+            if db.session.scalar(db.select(BudgetLine.id).where(BudgetLine.year == year)):
+                continue
+            operations = BudgetLine(
+                year=year,
+                name_da="Drift af VINK og resursepanelet",
+                name_en="Running VINK and the resource panel",
+                amount_ore=500_000_00,
+                sort_order=1,
+            )
+            mentors = BudgetLine(
+                year=year,
+                name_da="Mentorer og forældrecoaches",
+                name_en="Mentors and parent coaches",
+                amount_ore=250_000_00,
+                sort_order=2,
+            )
+            db.session.add_all([operations, mentors])
+            for code, fee in [("talk", 3_500_00), ("dialogue", 1_500_00), ("advisory", 8_000_00)]:
+                db.session.add(
+                    EventFee(budget_line=operations, offer_kind=self.kinds[code], fee_ore=fee)
+                )

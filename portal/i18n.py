@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask import current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 
 from . import clock
 from .links import external_url
@@ -57,8 +57,26 @@ def month_name(value):
     return format_date(value, "LLLL y")
 
 
+def short_month(value):
+    """jan., feb. ... (da) / Jan, Feb ... (en)."""
+    return format_date(value, "LLL")
+
+
 def number(value):
     return format_decimal(value) if value is not None else ""
+
+
+def percent(value):
+    """0.7 -> 70 % (da) / 70% (en)."""
+    return format_percent(value) if value is not None else ""
+
+
+def kroner(ore):
+    """Whole øre shown as kroner: 500.000 kr. (da) / DKK 500,000 (en)."""
+    if ore is None:
+        return ""
+    amount = format_decimal(ore / 100, "#,##0" if ore % 100 == 0 else "#,##0.00")
+    return f"{amount} kr." if current_locale() == "da" else f"DKK {amount}"
 
 
 def init_app(app):
@@ -72,9 +90,12 @@ def init_app(app):
         short_time=short_time,
         date_and_time=date_and_time,
         number=number,
+        percent=percent,
+        kroner=kroner,
         weekday_name=weekday_name,
         short_day=short_day,
         month_name=month_name,
+        short_month=short_month,
     )
 
     @app.context_processor

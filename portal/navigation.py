@@ -12,12 +12,14 @@ MENUS = {
         ("secretariat.inbox", _l("Indbakke")),
         ("secretariat.events", _l("Arrangementer")),
         ("secretariat.calendar", _l("Kalender")),
+        ("reports.report", _l("Rapport")),
     ],
     Role.ADMIN: [
         ("secretariat.index", _l("Overblik")),
         ("secretariat.inbox", _l("Indbakke")),
         ("secretariat.events", _l("Arrangementer")),
         ("secretariat.calendar", _l("Kalender")),
+        ("reports.report", _l("Rapport")),
         ("admin.index", _l("Administration")),
     ],
     Role.ASSIGNEE: [

@@ -80,7 +80,7 @@ def test_demo_data_scale_multiplies_the_data(app):
     result = app.test_cli_runner().invoke(args=["demo-data", "--scale", "3"])
     assert result.exit_code == 0, result.output
     assert _count(Person) == 3 * len(demo.FIRST_NAMES)
-    assert _count(Request) == 3 * 28
+    assert _count(Request) == 3 * demo.REQUESTS_PER_COPY
 
 
 def test_create_user_makes_a_login_that_works(app, client):

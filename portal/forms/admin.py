@@ -69,3 +69,62 @@ class OfferKindRulesForm(PortalForm):
     auto_accept_claims = BooleanField(
         _l("Giv en ledig plads til den, der tager den, uden godkendelse")
     )
+
+
+class MoneyField(StringField):
+    """An amount in kroner as a Dane writes it (3.500 or 3500,50), kept as whole øre."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        self.raw = valuelist[0].strip() if valuelist else ""
+        if not self.raw:
+            return
+        text = self.raw.replace(" ", "").replace("kr.", "").replace("kr", "").replace(".", "")
+        kroner, _, ore = text.partition(",")
+        if not kroner.isdigit() or (ore and (not ore.isdigit() or len(ore) > 2)):
+            raise ValueError(_l("Skriv et beløb i kroner, fx 3.500 eller 3500,50."))
+        self.data = int(kroner) * 100 + int(ore.ljust(2, "0") or 0)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        kroner, ore = divmod(self.data, 100)
+        return f"{kroner},{ore:02d}" if ore else str(kroner)
+
+
+class SupportCourseKindForm(FlaskForm):
+    name_da = StringField(
+        _l("Navn på dansk"), validators=[DataRequired(_l("Skriv et navn.")), Length(max=80)]
+    )
+    name_en = StringField(_l("Navn på engelsk"), validators=[Optional(), Length(max=80)])
+
+
+class BudgetLineForm(FlaskForm):
+    name_da = StringField(
+        _l("Budgetlinje på dansk"),
+        validators=[DataRequired(_l("Skriv budgetlinjens navn.")), Length(max=120)],
+    )
+    name_en = StringField(_l("Budgetlinje på engelsk"), validators=[Optional(), Length(max=120)])
+    amount = MoneyField(_l("Beløb i kroner"), validators=[InputRequired(_l("Skriv et beløb."))])
+
+
+class EventFeeForm(FlaskForm):
+    """The fee per held event for each offer kind, on one budget line."""
+
+    def __init__(self, *args, offer_kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_kinds = offer_kinds
+
+    @classmethod
+    def for_kinds(cls, offer_kinds, **kwargs):
+        fields = {
+            f"fee_{kind.code}": MoneyField(
+                _l("%(offer)s: kr. pr. afholdt arrangement", offer=kind.name_da),
+                validators=[Optional()],
+            )
+            for kind in offer_kinds
+        }
+        form_class = type("EventFeeFormFor", (cls,), fields)
+        return form_class(offer_kinds=offer_kinds, **kwargs)

@@ -251,3 +251,57 @@ class AttendanceForm(PortalForm):
 
     def counts(self):
         return {name: self[name].data or 0 for name in HEAD_COUNTS}
+
+
+class ReportYearForm(FlaskForm):
+    """The report's year, in the URL (GET): a bookmarkable report that needs no JavaScript."""
+
+    class Meta:
+        csrf = False
+
+    aar = SelectField(_l("År"), validators=[Optional()], validate_choice=False)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        self.aar.choices = choices([(str(y), str(y)) for y in years])
+
+    def validate_aar(self, field):
+        if field.data and (not field.data.isdigit() or int(field.data) not in self.years):
+            raise ValidationError(_l("Vælg et år fra listen."))
+
+    def year(self, default):
+        return int(self.aar.data) if self.aar.data and not self.aar.errors else default
+
+
+class SupportCourseForm(FlaskForm):
+    """A 1-1 support course as a count: kind, dates, district. Never who it concerns, so there
+    is no field for a name, an age, a CPR number or a note."""
+
+    kind = SelectField(_l("Type forløb"), validators=[DataRequired(_l("Vælg en type."))])
+    started_on = DateField(_l("Startet"), validators=[InputRequired(_l("Vælg startdatoen."))])
+    ended_on = DateField(_l("Afsluttet"), validators=[Optional()])
+    district = SelectField(_l("Bydel"), validators=[Optional()])
+
+    def __init__(self, *args, kinds, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(
+            [("", _l("Vælg type")), *((str(k.id), k.name_da) for k in kinds)]
+        )
+        self.district.choices = choices(
+            [("", _l("Ikke oplyst")), *((str(d.id), d.name) for d in districts)]
+        )
+
+    def validate_started_on(self, field):
+        if field.data and field.data > clock.today():
+            raise ValidationError(_l("Startdatoen kan ikke ligge i fremtiden."))
+
+    def validate_ended_on(self, field):
+        if field.data and self.started_on.data and field.data < self.started_on.data:
+            raise ValidationError(
+                _l("Slutdatoen skal være samme dag som startdatoen eller senere.")
+            )
+
+
+class EndSupportCourseForm(FlaskForm):
+    ended_on = DateField(_l("Afsluttet"), validators=[InputRequired(_l("Vælg slutdatoen."))])

@@ -5,7 +5,7 @@ from .events import Assignment, Attendance, Event, EventSession
 from .outbox import EmailTemplate, OutboxMessage
 from .people import AvailabilityRule, AwayPeriod, Person, person_topics
 from .reference import ClosedPeriod, DeclineReason, District, OfferKind, StaffingNeed, Topic
-from .reporting import SupportCourse, Target
+from .reporting import BudgetLine, EventFee, SupportCourse, SupportCourseKind, Target
 from .requests import Contact, DateProposal, Organisation, ProposedDate, Request
 from .users import User
 
@@ -15,6 +15,7 @@ __all__ = [
     "AuditEntry",
     "AvailabilityRule",
     "AwayPeriod",
+    "BudgetLine",
     "ClosedPeriod",
     "Contact",
     "DateProposal",
@@ -22,6 +23,7 @@ __all__ = [
     "District",
     "EmailTemplate",
     "Event",
+    "EventFee",
     "EventSession",
     "OfferKind",
     "Organisation",
@@ -31,6 +33,7 @@ __all__ = [
     "Request",
     "StaffingNeed",
     "SupportCourse",
+    "SupportCourseKind",
     "Target",
     "Topic",
     "User",

@@ -17,8 +17,20 @@ class OrganisationKind(StrEnum):
     UPPER_SECONDARY = "upper_secondary"
     NGO = "ngo"
     SSP = "ssp"
+    # The police's crime-prevention department (Den Kriminalpræventive Afdeling).
+    DKA = "dka"
+    # Police, social services and psychiatry working together.
+    PSP = "psp"
+    # A municipal administration (forvaltning) as a whole, not one of its units.
+    ADMINISTRATION = "administration"
     MUNICIPAL = "municipal"
     OTHER = "other"
+
+    @classmethod
+    def collaboration_kinds(cls):
+        """The partners the action plan asks about: do SSP, DKA, PSP and the administrations
+        use VINK's offers?"""
+        return (cls.SSP, cls.DKA, cls.PSP, cls.ADMINISTRATION)
 
 
 class Audience(StrEnum):
@@ -92,11 +104,6 @@ class Metric(StrEnum):
     MENTOR_COURSES = "mentor_courses"
     PARENT_COACHING_COURSES = "parent_coaching_courses"
     SSP_REQUESTS = "ssp_requests"
-
-
-class SupportCourseKind(StrEnum):
-    MENTOR = "mentor"
-    PARENT_COACHING = "parent_coaching"
 
 
 class OutboxStatus(StrEnum):

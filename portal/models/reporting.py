@@ -1,13 +1,14 @@
-"""What the unit reports on: yearly targets and anonymous 1-1 support courses."""
+"""What the unit reports on: yearly targets, anonymous 1-1 support courses, and the budget."""
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import enum_column
-from .enums import Metric, SupportCourseKind
+from .base import UTCDateTime, enum_column, utcnow
+from .enums import Metric
+from .reference import District, OfferKind
 
 
 class Target(db.Model):
@@ -26,8 +27,29 @@ class Target(db.Model):
     value: Mapped[int]
 
 
+class SupportCourseKind(db.Model):
+    """Mentoring, parent coaching, home visits ...: admin data. `metric` names the yearly
+    target a course of this kind counts towards, if any."""
+
+    __tablename__ = "support_course_kinds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name_da: Mapped[str] = mapped_column(sa.String(80))
+    name_en: Mapped[str] = mapped_column(sa.String(80))
+    metric: Mapped[Metric | None] = mapped_column(enum_column(Metric, "metric"))
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def name(self, locale):
+        return self.name_en if locale == "en" else self.name_da
+
+
 class SupportCourse(db.Model):
-    """A mentor or parent-coaching course: counted, never who it concerns."""
+    """One 1-1 support course, counted: its kind, when it ran and (optionally) the district.
+
+    Deliberately nothing else: no name, age, CPR number or free text about the citizen
+    (tests/test_models.py proves the table has no such column)."""
 
     __tablename__ = "support_courses"
     __table_args__ = (
@@ -35,8 +57,58 @@ class SupportCourse(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[SupportCourseKind] = mapped_column(
-        enum_column(SupportCourseKind, "support_course_kind")
-    )
-    started_on: Mapped[date]
+    kind_id: Mapped[int] = mapped_column(sa.ForeignKey("support_course_kinds.id"), index=True)
+    started_on: Mapped[date] = mapped_column(index=True)
     ended_on: Mapped[date | None]
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    kind: Mapped[SupportCourseKind] = relationship()
+    district: Mapped[District | None] = relationship()
+
+
+class BudgetLine(db.Model):
+    """One line of a year's budget (2014: 500,000 DKK for running VINK and the resource panel).
+    Money is whole øre."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (
+        sa.UniqueConstraint("year", "name_da"),
+        sa.CheckConstraint("amount_ore >= 0", name="amount_not_negative"),
+        sa.CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(index=True)
+    name_da: Mapped[str] = mapped_column(sa.String(120))
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    amount_ore: Mapped[int] = mapped_column(sa.BigInteger)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    fees: Mapped[list["EventFee"]] = relationship(
+        back_populates="budget_line", cascade="all, delete-orphan"
+    )
+
+    def name(self, locale):
+        return self.name_en if locale == "en" else self.name_da
+
+
+class EventFee(db.Model):
+    """What one held event of an offer kind costs a budget line (fees, transport): the basis
+    of the report's estimated spend. Whole øre."""
+
+    __tablename__ = "event_fees"
+    __table_args__ = (
+        sa.UniqueConstraint("budget_line_id", "offer_kind_id"),
+        sa.CheckConstraint("fee_ore >= 0", name="fee_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_line_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("budget_lines.id", ondelete="CASCADE")
+    )
+    offer_kind_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_kinds.id"))
+    fee_ore: Mapped[int] = mapped_column(sa.BigInteger)
+
+    budget_line: Mapped[BudgetLine] = relationship(back_populates="fees")
+    offer_kind: Mapped[OfferKind] = relationship()

@@ -1,9 +1,12 @@
-"""Reference data the admin keeps: closed periods (holidays, closures) and decline reasons."""
+"""Reference data the admin keeps: closed periods (holidays, closures), decline reasons,
+support-course kinds, budget lines and the fee per held event."""
+
+import re
 
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import ClosedPeriod, DeclineReason
+from ..models import BudgetLine, ClosedPeriod, DeclineReason, EventFee, SupportCourseKind
 from . import audit
 
 
@@ -102,4 +105,128 @@ def update_offer_kind(kind, *, by, offer_deadline_hours, auto_chain, auto_accept
     db.session.flush()
     audit.record(
         "offer_kind.updated", kind, by=by, before=before, after=audit.snapshot(kind, fields)
+    )
+
+
+# --- support-course kinds -----------------------------------------------------------------------
+
+
+def support_course_kinds():
+    return db.session.scalars(
+        db.select(SupportCourseKind).order_by(SupportCourseKind.sort_order, SupportCourseKind.id)
+    ).all()
+
+
+def add_support_course_kind(*, by, name_da, name_en="", metric=None):
+    """Side effects: audit "support_course_kind.added"."""
+    name_da = name_da.strip()
+    code = re.sub(r"[^a-z0-9]+", "_", name_da.casefold()).strip("_")[:24] or "kind"
+    taken = set(db.session.scalars(db.select(SupportCourseKind.code)))
+    base, number = code, 2
+    while code in taken:
+        code, number = f"{base}_{number}", number + 1
+    if db.session.scalar(
+        db.select(SupportCourseKind.id).where(SupportCourseKind.name_da == name_da)
+    ):
+        raise ReferenceDataError(_l("Der findes allerede en type med det navn."))
+    last = db.session.scalar(db.select(db.func.max(SupportCourseKind.sort_order)))
+    kind = SupportCourseKind(
+        code=code,
+        name_da=name_da,
+        name_en=(name_en or name_da).strip(),
+        metric=metric,
+        sort_order=(last or 0) + 1,
+    )
+    db.session.add(kind)
+    db.session.flush()
+    audit.record(
+        "support_course_kind.added",
+        kind,
+        by=by,
+        after=audit.snapshot(kind, ["code", "name_da", "name_en", "metric"]),
+    )
+    return kind
+
+
+def set_support_course_kind_active(kind, *, by, active):
+    """Hidden kinds stay on the courses recorded with them. Side effects: audit entry."""
+    before = audit.snapshot(kind, ["active"])
+    kind.active = active
+    db.session.flush()
+    audit.record(
+        "support_course_kind.shown" if active else "support_course_kind.hidden",
+        kind,
+        by=by,
+        before=before,
+        after={"active": active},
+    )
+
+
+# --- budget lines and fees ----------------------------------------------------------------------
+
+
+def budget_lines(year):
+    return db.session.scalars(
+        db.select(BudgetLine)
+        .where(BudgetLine.year == year)
+        .options(db.selectinload(BudgetLine.fees))
+        .order_by(BudgetLine.sort_order, BudgetLine.id)
+    ).all()
+
+
+def add_budget_line(*, by, year, name_da, name_en="", amount_ore):
+    """Side effects: audit "budget_line.added"."""
+    if amount_ore < 0:
+        raise ReferenceDataError(_l("Beløbet kan ikke være negativt."))
+    name_da = name_da.strip()
+    if db.session.scalar(
+        db.select(BudgetLine.id).where(BudgetLine.year == year, BudgetLine.name_da == name_da)
+    ):
+        raise ReferenceDataError(_l("Der findes allerede en budgetlinje med det navn i året."))
+    last = db.session.scalar(
+        db.select(db.func.max(BudgetLine.sort_order)).where(BudgetLine.year == year)
+    )
+    line = BudgetLine(
+        year=year,
+        name_da=name_da,
+        name_en=(name_en or name_da).strip(),
+        amount_ore=amount_ore,
+        sort_order=(last or 0) + 1,
+    )
+    db.session.add(line)
+    db.session.flush()
+    audit.record(
+        "budget_line.added",
+        line,
+        by=by,
+        after=audit.snapshot(line, ["year", "name_da", "name_en", "amount_ore"]),
+    )
+    return line
+
+
+def set_event_fee(line, *, by, offer_kind, fee_ore):
+    """The fee per held event of `offer_kind` charged to `line`; 0 removes it.
+    Side effects: audit "event_fee.set" with the fee before and after."""
+    if fee_ore < 0:
+        raise ReferenceDataError(_l("Beløbet kan ikke være negativt."))
+    fee = db.session.scalar(
+        db.select(EventFee).where(
+            EventFee.budget_line_id == line.id, EventFee.offer_kind_id == offer_kind.id
+        )
+    )
+    before = {"fee_ore": fee.fee_ore if fee else 0}
+    if fee is None and fee_ore:
+        fee = EventFee(budget_line=line, offer_kind=offer_kind, fee_ore=fee_ore)
+        db.session.add(fee)
+    elif fee is not None and fee_ore:
+        fee.fee_ore = fee_ore
+    elif fee is not None:
+        db.session.delete(fee)
+    db.session.flush()
+    audit.record(
+        "event_fee.set",
+        line,
+        by=by,
+        before={**before, "offer_kind": offer_kind.code},
+        after={"fee_ore": fee_ore, "offer_kind": offer_kind.code},
     )

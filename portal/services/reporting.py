@@ -1,8 +1,628 @@
-"""Progress against the yearly targets. (The full report arrives with the reports issue.)"""
+"""The yearly report: every figure the unit is judged by (Handleplan VINK), and the rules of what
+counts, written once here.
 
+- An event counts in the year its (first) session starts, in Copenhagen time: a talk at
+  23.30 on 31 December counts in that year, although it is already 1 January in UTC.
+- An event counts as held when its attendance is recorded; participants are the recorded
+  attendance (after any correction), never the expected number; a dialogue's students are
+  its recorded pupils. Cancelled events and declined or withdrawn requests never count.
+- A request counts in the year it was received; a support course in the year it started.
+
+Every figure comes from one SQL aggregate (GROUP BY) per table, whatever the size of the data:
+the report page and each export run a fixed number of queries (tests/views/test_reports.py).
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
 from ..extensions import db
-from ..models import Target
-from ..models.enums import Metric
+from ..models import (
+    Assignment,
+    Attendance,
+    BudgetLine,
+    DeclineReason,
+    District,
+    Event,
+    EventFee,
+    OfferKind,
+    Organisation,
+    Request,
+    StaffingNeed,
+    SupportCourse,
+    SupportCourseKind,
+    Target,
+    Topic,
+)
+from ..models.base import UTCDateTime
+from ..models.enums import AssignmentStatus, EventStatus, Metric, OrganisationKind, RequestStatus
+from . import audit
+
+# Which offer kind (by its code) each event metric is about.
+TALK, DIALOGUE, ADVISORY = "talk", "dialogue", "advisory"
+
+# One line per metric, shown on the page beside the figure: what counts.
+RULES = {
+    Metric.TALKS_HELD: _l(
+        "Vidensoplæg, hvor fremmødet er registreret, og som begynder i året (dansk tid)."
+    ),
+    Metric.TALK_PARTICIPANTS: _l(
+        "Det registrerede fremmøde ved afholdte vidensoplæg (efter evt. rettelse), "
+        "ikke det forventede antal."
+    ),
+    Metric.ADVISORY_COURSES: _l(
+        "Rådgivningsforløb, hvor fremmødet er registreret, og som begynder i året."
+    ),
+    Metric.DIALOGUES_HELD: _l(
+        "Ung-til-ung dialoger, hvor fremmødet er registreret, og som begynder i året."
+    ),
+    Metric.DIALOGUE_STUDENTS: _l("De registrerede elever ved afholdte ung-til-ung dialoger."),
+    Metric.MENTOR_COURSES: _l("Mentorforløb, der er startet i året (kun antal, ingen navne)."),
+    Metric.PARENT_COACHING_COURSES: _l(
+        "Forældrecoachingforløb, der er startet i året (kun antal, ingen navne)."
+    ),
+    Metric.SSP_REQUESTS: _l(
+        "Henvendelser modtaget i året fra en SSP-organisation, uanset hvordan de endte."
+    ),
+}
+
+# Event metrics: (offer kind code, what is added up) -> metric.
+EVENT_METRICS = {
+    Metric.TALKS_HELD: (TALK, "held"),
+    Metric.TALK_PARTICIPANTS: (TALK, "participants"),
+    Metric.ADVISORY_COURSES: (ADVISORY, "held"),
+    Metric.DIALOGUES_HELD: (DIALOGUE, "held"),
+    Metric.DIALOGUE_STUDENTS: (DIALOGUE, "students"),
+}
+# What a planned, fully staffed event adds to each of those (for the pace).
+FORECAST_OF = {
+    "held": "staffed",
+    "participants": "staffed_expected",
+    "students": "staffed_expected",
+}
+
+
+# --- time ---------------------------------------------------------------------------------------
+
+
+def year_start(year):
+    """Midnight on 1 January in Copenhagen, as UTC."""
+    return datetime(year, 1, 1, tzinfo=clock.COPENHAGEN).astimezone(UTC)
+
+
+def month_starts(year):
+    """The 13 boundaries of the year's months (Copenhagen midnight), in UTC."""
+    starts = [datetime(year, m, 1, tzinfo=clock.COPENHAGEN) for m in range(1, 13)]
+    return [s.astimezone(UTC) for s in starts] + [year_start(year + 1)]
+
+
+def share_of_year_gone(year, today):
+    """0 before the year, 1 after it, else the share of its days begun (1 January: 1/365)."""
+    if year < today.year:
+        return 1.0
+    if year > today.year:
+        return 0.0
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    return ((today - date(year, 1, 1)).days + 1) / days
+
+
+def _month_of(column, year):
+    """The Copenhagen month (1-12) of a UTC timestamp column, as SQL that both databases run."""
+    bounds = month_starts(year)
+    return sa.case(
+        *(
+            (column < sa.literal(bounds[m], UTCDateTime), m)
+            for m in range(1, 12)  # months 1..11 end before the next boundary
+        ),
+        else_=12,
+    )
+
+
+def _in_year(column, year):
+    return sa.and_(column >= year_start(year), column < year_start(year + 1))
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MetricRow:
+    metric: Metric
+    figure: int
+    target: int | None
+    # Held plus planned-and-staffed: what the year reaches if nothing else happens.
+    forecast: int | None
+    share_of_year: float
+    rule: str
+
+    @property
+    def share_reached(self):
+        """Figure / target (1.0 = reached), None without a target."""
+        if not self.target:
+            return None
+        return self.figure / self.target
+
+    @property
+    def expected_by_now(self):
+        return self.target * self.share_of_year if self.target else 0
+
+    @property
+    def on_track(self):
+        """At least the target times the share of the year gone, or held plus planned-and-staffed
+        already reaching the target. None without a target."""
+        if not self.target:
+            return None
+        return self.figure >= self.expected_by_now or (
+            self.forecast is not None and self.forecast >= self.target
+        )
+
+    @property
+    def missing(self):
+        """How many short of the pace (0 when on track)."""
+        if not self.target or self.on_track:
+            return 0
+        return math.ceil(self.expected_by_now - 1e-9) - self.figure
+
+
+@dataclass
+class Row:
+    """One line of a breakdown table: a key, its label and counts."""
+
+    key: object
+    label: str
+    values: dict = field(default_factory=dict)
+
+    def __getitem__(self, name):
+        return self.values.get(name, 0)
+
+
+@dataclass
+class YearReport:
+    year: int
+    today: date
+    share_of_year: float
+    has_targets: bool
+    previous_has_targets: bool
+    metrics: list
+    months: list  # Row per month: held, planned
+    by_offer_kind: list  # held, participants, average, planned, cancelled
+    by_org_kind: list  # requests, held, participants
+    collaboration: list  # the by_org_kind rows of SSP, DKA, PSP, administrations (all four)
+    by_district: list
+    by_topic: list
+    requests: dict  # received, open, scheduled, declined, withdrawn
+    decline_reasons: list  # Row: count
+    support: list  # Row per support kind: started, ended, ongoing
+    budget: list  # Row per budget line: amount_ore, estimate_ore, events
+    years: list = field(default_factory=list)
+
+    @property
+    def busiest_month(self):
+        """The highest monthly count, held or planned (at least 1): the chart's scale."""
+        return max(1, *(max(row["held"], row["planned"]) for row in self.months))
+
+    @property
+    def held_total(self):
+        return sum(row["held"] for row in self.by_offer_kind)
+
+    @property
+    def cancelled_total(self):
+        return sum(row["cancelled"] for row in self.by_offer_kind)
+
+    @property
+    def average_attendance(self):
+        held = self.held_total
+        return round(sum(r["participants"] for r in self.by_offer_kind) / held, 1) if held else 0
+
+
+def build_report(year, *, today=None, locale="da", years=None):
+    """Everything on the report page and in the exports for `year`, in a fixed number of
+    queries. `today` (Copenhagen) decides the share of the year gone; `years` (for the year
+    picker) is looked up unless given."""
+    today = today or clock.today()
+    share = share_of_year_gone(year, today)
+    targets, previous_has_targets = _targets(year)
+    kinds, event_rows = _event_figures(year)
+    by_org_kind = _breakdown(year, Organisation.kind, None)
+    requests_row, reasons = _request_outcomes(year, locale)
+    support = _support_courses(year, locale)
+
+    by_code = {}
+    for code, values in event_rows.items():
+        by_code[code] = values
+    metrics = []
+    for metric in Metric:
+        forecast = None
+        if metric in EVENT_METRICS:
+            code, what = EVENT_METRICS[metric]
+            values = by_code.get(code, {})
+            figure = values.get(what, 0)
+            forecast = figure + values.get(FORECAST_OF[what], 0)
+        elif metric == Metric.SSP_REQUESTS:
+            figure = next((r["requests"] for r in by_org_kind if r.key == OrganisationKind.SSP), 0)
+        else:
+            figure = sum(r["started"] for r in support if r.values.get("metric") == metric)
+        metrics.append(
+            MetricRow(
+                metric=metric,
+                figure=figure,
+                target=targets.get(metric),
+                forecast=forecast,
+                share_of_year=share,
+                rule=RULES[metric],
+            )
+        )
+
+    by_offer_kind = []
+    for kind in kinds:
+        values = dict(by_code.get(kind.code, {}))
+        values["average"] = (
+            round(values.get("participants", 0) / values["held"], 1) if values.get("held") else 0
+        )
+        by_offer_kind.append(Row(kind.code, kind.name(locale), values))
+
+    org_labels = {row.key: row for row in by_org_kind}
+    collaboration = [
+        org_labels.get(kind) or Row(kind, "", {}) for kind in OrganisationKind.collaboration_kinds()
+    ]
+    return YearReport(
+        year=year,
+        today=today,
+        share_of_year=share,
+        has_targets=bool(targets),
+        previous_has_targets=previous_has_targets,
+        metrics=metrics,
+        months=_months(year),
+        by_offer_kind=by_offer_kind,
+        by_org_kind=by_org_kind,
+        collaboration=collaboration,
+        by_district=_breakdown(year, Organisation.district_id, District, locale),
+        by_topic=_breakdown(year, Request.topic_id, Topic, locale),
+        requests=requests_row,
+        decline_reasons=reasons,
+        support=support,
+        budget=_budget(year, by_code, locale),
+        years=years if years is not None else years_with_data(today),
+    )
+
+
+def _targets(year):
+    """{metric: value} for `year` (only its own rows), and whether `year - 1` has any."""
+    rows = db.session.execute(
+        sa.select(Target.year, Target.metric, Target.value).where(Target.year.in_([year, year - 1]))
+    ).all()
+    return (
+        {row.metric: row.value for row in rows if row.year == year},
+        any(row.year == year - 1 for row in rows),
+    )
+
+
+def _staffed():
+    """SQL: the event has an accepted assignment for every seat its offer kind needs."""
+    accepted = (
+        sa.select(sa.func.count(Assignment.id))
+        .where(Assignment.event_id == Event.id, Assignment.status == AssignmentStatus.ACCEPTED)
+        .scalar_subquery()
+    )
+    needed = (
+        sa.select(sa.func.coalesce(sa.func.sum(StaffingNeed.count), 0))
+        .where(StaffingNeed.offer_kind_id == Event.offer_kind_id)
+        .scalar_subquery()
+    )
+    return accepted >= needed
+
+
+def _event_figures(year):
+    """Per offer kind: held, participants, students, planned, staffed (planned and fully
+    staffed), staffed_expected (their expected participants), cancelled. One query."""
+    held = sa.and_(Event.status == EventStatus.HELD, Attendance.id.is_not(None))
+    planned = Event.status == EventStatus.PLANNED
+    staffed = sa.and_(planned, _staffed())
+    total = Attendance.students + Attendance.staff + Attendance.parents + Attendance.other
+
+    def count_if(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    def sum_if(condition, value):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+    rows = db.session.execute(
+        sa.select(
+            OfferKind,
+            count_if(held).label("held"),
+            sum_if(held, total).label("participants"),
+            sum_if(held, Attendance.students).label("students"),
+            count_if(planned).label("planned"),
+            count_if(staffed).label("staffed"),
+            sum_if(staffed, sa.func.coalesce(Request.expected_participants, 0)).label(
+                "staffed_expected"
+            ),
+            count_if(Event.status == EventStatus.CANCELLED).label("cancelled"),
+        )
+        .select_from(OfferKind)
+        .outerjoin(
+            Event,
+            sa.and_(Event.offer_kind_id == OfferKind.id, _in_year(Event.starts_at, year)),
+        )
+        .outerjoin(Attendance, Attendance.event_id == Event.id)
+        .outerjoin(Request, Request.id == Event.request_id)
+        .group_by(OfferKind.id)
+        .order_by(OfferKind.sort_order, OfferKind.id)
+    ).all()
+    kinds = [row[0] for row in rows]
+    figures = {
+        row[0].code: {k: int(v) for k, v in row._mapping.items() if k != "OfferKind"}
+        for row in rows
+    }
+    return kinds, figures
+
+
+def _months(year):
+    """Held and planned events per Copenhagen month. One query."""
+    month = _month_of(Event.starts_at, year).label("month")
+    held = sa.and_(Event.status == EventStatus.HELD, Attendance.id.is_not(None))
+    rows = db.session.execute(
+        sa.select(
+            month,
+            sa.func.sum(sa.case((held, 1), else_=0)).label("held"),
+            sa.func.sum(sa.case((Event.status == EventStatus.PLANNED, 1), else_=0)).label(
+                "planned"
+            ),
+        )
+        .select_from(Event)
+        .outerjoin(Attendance, Attendance.event_id == Event.id)
+        .where(_in_year(Event.starts_at, year))
+        .group_by(month)
+    ).all()
+    found = {row.month: row for row in rows}
+    return [
+        Row(
+            m,
+            date(year, m, 1),
+            {
+                "held": int(found[m].held) if m in found else 0,
+                "planned": int(found[m].planned) if m in found else 0,
+            },
+        )
+        for m in range(1, 13)
+    ]
+
+
+def _breakdown(year, key, name_model, locale="da"):
+    """Requests received and events held in the year, per `key` (an organisation kind, a
+    district, a topic). One query: the two sets unioned, then grouped. `name_model` (District,
+    Topic) is joined for the label; None keys are VINK's own events or missing data."""
+    received = (
+        sa.select(
+            key.label("key"),
+            sa.literal(1).label("requests"),
+            sa.literal(0).label("held"),
+            sa.literal(0).label("participants"),
+        )
+        .select_from(Request)
+        .join(Organisation, Organisation.id == Request.organisation_id)
+        .where(_in_year(Request.submitted_at, year))
+    )
+    held = (
+        sa.select(
+            key.label("key"),
+            sa.literal(0),
+            sa.literal(1),
+            Attendance.students + Attendance.staff + Attendance.parents + Attendance.other,
+        )
+        .select_from(Event)
+        .join(Attendance, Attendance.event_id == Event.id)
+        .outerjoin(Request, Request.id == Event.request_id)
+        .outerjoin(Organisation, Organisation.id == Request.organisation_id)
+        .where(Event.status == EventStatus.HELD, _in_year(Event.starts_at, year))
+    )
+    both = sa.union_all(received, held).subquery()
+    grouped = sa.select(
+        both.c.key,
+        sa.func.sum(both.c.requests).label("requests"),
+        sa.func.sum(both.c.held).label("held"),
+        sa.func.sum(both.c.participants).label("participants"),
+    ).group_by(both.c.key)
+    if name_model is None:
+        rows = db.session.execute(grouped).all()
+        labelled = [(row, None, 0) for row in rows]
+    else:
+        grouped = grouped.subquery()
+        name = (
+            District.name
+            if name_model is District
+            else (Topic.name_en if locale == "en" else Topic.name_da)
+        )
+        order = District.sort_order if name_model is District else Topic.id
+        rows = db.session.execute(
+            sa.select(grouped, name.label("name"), order.label("sort"))
+            .select_from(grouped)
+            .outerjoin(name_model, name_model.id == grouped.c.key)
+        ).all()
+        labelled = [(row, row.name, row.sort) for row in rows]
+    result = []
+    for row, name, sort in labelled:
+        key_value = OrganisationKind(row.key) if name_model is None and row.key else row.key
+        result.append(
+            (
+                row.key is None,
+                sort if name_model else _org_kind_order(key_value),
+                Row(
+                    key_value,
+                    name or "",
+                    {
+                        "requests": int(row.requests or 0),
+                        "held": int(row.held or 0),
+                        "participants": int(row.participants or 0),
+                    },
+                ),
+            )
+        )
+    result.sort(key=lambda item: (item[0], item[1] if item[1] is not None else 0))
+    return [item[2] for item in result]
+
+
+def _org_kind_order(kind):
+    return list(OrganisationKind).index(kind) if kind else 99
+
+
+def _request_outcomes(year, locale):
+    """Requests received in the year by what became of them, and the reasons for declines.
+    One query, grouped by status and reason."""
+    label = DeclineReason.label_en if locale == "en" else DeclineReason.label_da
+    rows = db.session.execute(
+        sa.select(Request.status, label.label("reason"), sa.func.count(Request.id).label("n"))
+        .select_from(Request)
+        .outerjoin(DeclineReason, DeclineReason.id == Request.decline_reason_id)
+        .where(_in_year(Request.submitted_at, year))
+        .group_by(Request.status, label)
+    ).all()
+    counts = {"received": 0, "open": 0, "scheduled": 0, "declined": 0, "withdrawn": 0}
+    reasons = {}
+    for row in rows:
+        counts["received"] += row.n
+        status = RequestStatus(row.status)
+        if status == RequestStatus.PLANNED:
+            counts["scheduled"] += row.n
+        elif status == RequestStatus.DECLINED:
+            counts["declined"] += row.n
+            reasons[row.reason or ""] = reasons.get(row.reason or "", 0) + row.n
+        elif status == RequestStatus.WITHDRAWN:
+            counts["withdrawn"] += row.n
+        else:
+            counts["open"] += row.n
+    reason_rows = [Row(text, text, {"count": n}) for text, n in reasons.items()]
+    reason_rows.sort(key=lambda r: (-r["count"], r.label))
+    return counts, reason_rows
+
+
+def _support_courses(year, locale):
+    """Per support-course kind (all of them, zeros too): started, ended in the year, and still
+    running at the year's end. One query."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    started = sa.and_(SupportCourse.started_on >= first, SupportCourse.started_on <= last)
+    ended = sa.and_(SupportCourse.ended_on >= first, SupportCourse.ended_on <= last)
+    ongoing = sa.and_(
+        SupportCourse.started_on <= last,
+        sa.or_(SupportCourse.ended_on.is_(None), SupportCourse.ended_on > last),
+    )
+
+    def count_if(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    rows = db.session.execute(
+        sa.select(
+            SupportCourseKind,
+            count_if(started).label("started"),
+            count_if(ended).label("ended"),
+            count_if(ongoing).label("ongoing"),
+        )
+        .select_from(SupportCourseKind)
+        .outerjoin(SupportCourse, SupportCourse.kind_id == SupportCourseKind.id)
+        .group_by(SupportCourseKind.id)
+        .order_by(SupportCourseKind.sort_order, SupportCourseKind.id)
+    ).all()
+    return [
+        Row(
+            kind.code,
+            kind.name(locale),
+            {
+                "started": int(n_started),
+                "ended": int(n_ended),
+                "ongoing": int(n_ongoing),
+                "metric": kind.metric,
+            },
+        )
+        for kind, n_started, n_ended, n_ongoing in rows
+    ]
+
+
+def _budget(year, by_code, locale):
+    """Each budget line of the year with its estimated spend: the fee per held event of each
+    offer kind times the held events of that kind. One query (lines with their fees)."""
+    rows = db.session.execute(
+        sa.select(BudgetLine, OfferKind.code, EventFee.fee_ore)
+        .select_from(BudgetLine)
+        .outerjoin(EventFee, EventFee.budget_line_id == BudgetLine.id)
+        .outerjoin(OfferKind, OfferKind.id == EventFee.offer_kind_id)
+        .where(BudgetLine.year == year)
+        .order_by(BudgetLine.sort_order, BudgetLine.id)
+    ).all()
+    lines = {}
+    for line, code, fee in rows:
+        row = lines.setdefault(
+            line.id,
+            Row(
+                line.id,
+                line.name(locale),
+                {"amount_ore": line.amount_ore, "estimate_ore": 0, "events": 0, "has_fees": False},
+            ),
+        )
+        if code is not None:
+            held = by_code.get(code, {}).get("held", 0)
+            row.values["estimate_ore"] += held * fee
+            row.values["events"] += held
+            row.values["has_fees"] = True
+    for row in lines.values():
+        amount = row.values["amount_ore"]
+        row.values["share"] = row.values["estimate_ore"] / amount if amount else None
+    return list(lines.values())
+
+
+def years_with_data(today=None):
+    """Every year from the earliest event, request, support course or target to the latest
+    (and the current year). One query."""
+    today = today or clock.today()
+    found = db.session.execute(
+        sa.select(
+            sa.select(sa.func.min(Event.starts_at)).scalar_subquery(),
+            sa.select(sa.func.max(Event.starts_at)).scalar_subquery(),
+            sa.select(sa.func.min(Request.submitted_at)).scalar_subquery(),
+            sa.select(sa.func.min(SupportCourse.started_on)).scalar_subquery(),
+            sa.select(sa.func.max(SupportCourse.started_on)).scalar_subquery(),
+        )
+    ).one()
+    years = {today.year}
+    for value in found:
+        if value is None:
+            continue
+        if isinstance(value, str):  # SQLite hands back text for aggregates over timestamps
+            value = datetime.fromisoformat(value)
+        if isinstance(value, datetime):
+            value = value.replace(tzinfo=value.tzinfo or UTC).astimezone(clock.COPENHAGEN)
+        years.add(value.year)
+    return list(range(min(years), max(years) + 1))[::-1]
+
+
+# --- targets (admin) ----------------------------------------------------------------------------
+
+
+class ReportingError(Exception):
+    """The change cannot be made; the message says why."""
+
+
+def copy_targets(year, *, by):
+    """Give `year` the targets of `year - 1`. Refused when `year` has targets already or the
+    year before has none. Side effects: audit "targets.copied" with the values copied."""
+    if db.session.scalar(sa.select(Target.id).where(Target.year == year).limit(1)):
+        raise ReportingError(_l("%(year)s har allerede mål.", year=year))
+    previous = db.session.scalars(sa.select(Target).where(Target.year == year - 1)).all()
+    if not previous:
+        raise ReportingError(_l("%(year)s har ingen mål at kopiere.", year=year - 1))
+    for target in previous:
+        db.session.add(Target(year=year, metric=target.metric, value=target.value))
+    db.session.flush()
+    audit.record(
+        "targets.copied",
+        by=by,
+        object_type="targets",
+        object_id=year,
+        after={"from": year - 1, "values": {t.metric.value: t.value for t in previous}},
+    )
 
 
 def targets_for(year):

@@ -1,13 +1,20 @@
 """Administration: accounts, targets, and the reference data the portal works from."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..forms.admin import ClosedPeriodForm, DeclineReasonForm, OfferKindRulesForm
-from ..models import ClosedPeriod, DeclineReason, OfferKind
+from ..forms.admin import (
+    BudgetLineForm,
+    ClosedPeriodForm,
+    DeclineReasonForm,
+    EventFeeForm,
+    OfferKindRulesForm,
+    SupportCourseKindForm,
+)
+from ..models import BudgetLine, ClosedPeriod, DeclineReason, OfferKind, SupportCourseKind
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Role
 from ..permissions import require_roles
 from ..services import accounts, catalogue, notifications, reference, reporting
@@ -124,3 +131,124 @@ def offer_kinds():
     return render_template(
         "admin/offer_kinds.html", kinds=catalogue.active_offer_kinds(), forms=forms
     ), status
+
+
+# --- the report's admin data --------------------------------------------------------------------
+
+
+@bp.post("/maal/kopier")
+def copy_targets():
+    year = request.form.get("year", type=int)
+    if year is None or not 2000 <= year <= 2100:
+        abort(404)
+    try:
+        reporting.copy_targets(year, by=current_user)
+    except reporting.ReportingError as error:
+        flash(str(error), "error")
+        return redirect(url_for("reports.report", aar=year))
+    flash(
+        _("Målene for %(previous)s er kopieret til %(year)s.", previous=year - 1, year=year),
+        "success",
+    )
+    return redirect(url_for("reports.report", aar=year))
+
+
+@bp.route("/stoetteforloebstyper", methods=["GET", "POST"])
+def support_course_kinds():
+    form = SupportCourseKindForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            reference.add_support_course_kind(
+                by=current_user, name_da=form.name_da.data, name_en=form.name_en.data or ""
+            )
+        except reference.ReferenceDataError as failure:
+            error = str(failure)
+        else:
+            flash(_("Typen er tilføjet."), "success")
+            return redirect(url_for(".support_course_kinds"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/support_course_kinds.html",
+        form=form,
+        kinds=reference.support_course_kinds(),
+        error=error,
+    ), status
+
+
+@bp.post("/stoetteforloebstyper/<int:kind_id>/vis-skjul")
+def toggle_support_course_kind(kind_id):
+    kind = db.get_or_404(SupportCourseKind, kind_id)
+    reference.set_support_course_kind_active(kind, by=current_user, active=not kind.active)
+    flash(_("Typen kan vælges igen.") if kind.active else _("Typen er skjult."), "success")
+    return redirect(url_for(".support_course_kinds"))
+
+
+def _budget_page(year, form=None, fee_forms=None, status=200, error=None):
+    kinds = catalogue.active_offer_kinds()
+    lines = reference.budget_lines(year)
+    fee_forms = fee_forms or {}
+    for line in lines:
+        if line.id not in fee_forms:
+            fee_form = EventFeeForm.for_kinds(kinds, prefix=f"line{line.id}", formdata=None)
+            fees = {fee.offer_kind_id: fee.fee_ore for fee in line.fees}
+            for kind in kinds:
+                fee_form[f"fee_{kind.code}"].data = fees.get(kind.id)
+            fee_forms[line.id] = fee_form
+    return render_template(
+        "admin/budget.html",
+        year=year,
+        years=range(clock.today().year + 1, clock.today().year - 6, -1),
+        lines=lines,
+        kinds=kinds,
+        form=form or BudgetLineForm(),
+        fee_forms=fee_forms,
+        error=error,
+    ), status
+
+
+def _budget_year():
+    year = request.args.get("aar", type=int) or clock.today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+@bp.get("/budget")
+def budget():
+    return _budget_page(_budget_year())
+
+
+@bp.post("/budget")
+def add_budget_line():
+    year = _budget_year()
+    form = BudgetLineForm()
+    if not form.validate_on_submit():
+        return _budget_page(year, form=form, status=422)
+    try:
+        reference.add_budget_line(
+            by=current_user,
+            year=year,
+            name_da=form.name_da.data,
+            name_en=form.name_en.data or "",
+            amount_ore=form.amount.data,
+        )
+    except reference.ReferenceDataError as failure:
+        return _budget_page(year, form=form, status=422, error=str(failure))
+    flash(_("Budgetlinjen er tilføjet."), "success")
+    return redirect(url_for(".budget", aar=year))
+
+
+@bp.post("/budget/<int:line_id>/takster")
+def set_event_fees(line_id):
+    line = db.get_or_404(BudgetLine, line_id)
+    kinds = catalogue.active_offer_kinds()
+    form = EventFeeForm.for_kinds(kinds, prefix=f"line{line.id}")
+    if not form.validate_on_submit():
+        return _budget_page(line.year, fee_forms={line.id: form}, status=422)
+    for kind in kinds:
+        reference.set_event_fee(
+            line, by=current_user, offer_kind=kind, fee_ore=form[f"fee_{kind.code}"].data or 0
+        )
+    flash(_("Taksterne for %(line)s er gemt.", line=line.name_da), "success")
+    return redirect(url_for(".budget", aar=line.year))

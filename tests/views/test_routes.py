@@ -38,6 +38,8 @@ PUBLIC_ENDPOINTS = {
 # Which roles each audience's blueprint lets in.
 AUDIENCES = {
     "secretariat": {Role.ADMIN, Role.SECRETARIAT},
+    # The yearly report and the anonymous support courses: secretariat and admin only.
+    "reports": {Role.ADMIN, Role.SECRETARIAT},
     "admin": {Role.ADMIN},
     "assignee": {Role.ASSIGNEE},
 }

@@ -1,0 +1,296 @@
+"""The yearly report as tables: one definition that the page, the XLSX and the CSV files share,
+so the three never disagree.
+
+Cells hold real values (ints, floats, dates; money as whole øre, shown as kroner). Text that
+could start a spreadsheet formula (=, +, -, @, tab, CR) is neutralised on the way out.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from ..labels import label
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ORE_PER_KRONE = 100
+
+
+@dataclass
+class Column:
+    header: str
+    kind: str = "int"  # text, int, decimal, percent, money (øre), month (a date)
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list
+    rows: list
+
+
+def tables(report):
+    """Every table of the report, in page order."""
+    own = _("VINKs egne arrangementer / ikke oplyst")
+    breakdown_columns = [
+        Column(_l("Henvendelser modtaget")),
+        Column(_l("Arrangementer afholdt")),
+        Column(_l("Deltagere")),
+    ]
+
+    def breakdown(rows, first_header, name):
+        return [
+            (
+                name(row) if row.key is not None else own,
+                row["requests"],
+                row["held"],
+                row["participants"],
+            )
+            for row in rows
+        ], [Column(first_header, "text"), *breakdown_columns]
+
+    org_rows, org_columns = breakdown(report.by_org_kind, _l("Organisationstype"), _org_label)
+    collab_rows, collab_columns = breakdown(
+        report.collaboration, _l("Samarbejdspartner"), _org_label
+    )
+    district_rows, district_columns = breakdown(report.by_district, _l("Bydel"), _row_label)
+    topic_rows, topic_columns = breakdown(report.by_topic, _l("Emne"), _row_label)
+    requests = report.requests
+    return [
+        Table(
+            "maal",
+            _("Succeskriterier"),
+            [
+                Column(_l("Succeskriterium"), "text"),
+                Column(_l("Opnået")),
+                Column(_l("Mål")),
+                Column(_l("Andel af målet"), "percent"),
+                Column(_l("Forventet nu"), "decimal"),
+                Column(_l("Tempo"), "text"),
+                Column(_l("Mangler")),
+            ],
+            [
+                (
+                    str(label(m.metric)),
+                    m.figure,
+                    m.target,
+                    m.share_reached,
+                    round(m.expected_by_now, 1) if m.target else None,
+                    pace_text(m),
+                    m.missing if m.target else None,
+                )
+                for m in report.metrics
+            ],
+        ),
+        Table(
+            "maaneder",
+            _("Arrangementer pr. måned"),
+            [Column(_l("Måned"), "month"), Column(_l("Afholdt")), Column(_l("Planlagt"))],
+            [(row.label, row["held"], row["planned"]) for row in report.months],
+        ),
+        Table(
+            "tilbud",
+            _("Pr. tilbud"),
+            [
+                Column(_l("Tilbud"), "text"),
+                Column(_l("Afholdt")),
+                Column(_l("Deltagere")),
+                Column(_l("Deltagere pr. arrangement"), "decimal"),
+                Column(_l("Planlagt")),
+                Column(_l("Aflyst")),
+            ],
+            [
+                (
+                    row.label,
+                    row["held"],
+                    row["participants"],
+                    row["average"],
+                    row["planned"],
+                    row["cancelled"],
+                )
+                for row in report.by_offer_kind
+            ],
+        ),
+        Table("samarbejde", _("SSP, DKA, PSP og forvaltninger"), collab_columns, collab_rows),
+        Table("organisationstyper", _("Pr. organisationstype"), org_columns, org_rows),
+        Table("bydele", _("Pr. bydel"), district_columns, district_rows),
+        Table("emner", _("Pr. emne"), topic_columns, topic_rows),
+        Table(
+            "henvendelser",
+            _("Henvendelser og hvad der blev af dem"),
+            [Column(_l("Udfald"), "text"), Column(_l("Antal"))],
+            [
+                (_("Modtaget i alt"), requests["received"]),
+                (_("Planlagt"), requests["scheduled"]),
+                (_("Afvist"), requests["declined"]),
+                (_("Trukket tilbage"), requests["withdrawn"]),
+                (_("Endnu ikke afgjort"), requests["open"]),
+            ],
+        ),
+        Table(
+            "afslag",
+            _("Begrundelser for afslag"),
+            [Column(_l("Begrundelse"), "text"), Column(_l("Antal"))],
+            [(row.label or _("Ingen begrundelse"), row["count"]) for row in report.decline_reasons],
+        ),
+        Table(
+            "stoetteforloeb",
+            _("Anonym 1-1 støtte"),
+            [
+                Column(_l("Type"), "text"),
+                Column(_l("Startet i året")),
+                Column(_l("Afsluttet i året")),
+                Column(_l("I gang ved årets udgang")),
+            ],
+            [(row.label, row["started"], row["ended"], row["ongoing"]) for row in report.support],
+        ),
+        Table(
+            "budget",
+            _("Budget og skønnet forbrug"),
+            [
+                Column(_l("Budgetlinje"), "text"),
+                Column(_l("Budget (kr.)"), "money"),
+                Column(_l("Skønnet forbrug (kr.)"), "money"),
+                Column(_l("Andel brugt (skøn)"), "percent"),
+                Column(_l("Afholdte arrangementer i skønnet")),
+            ],
+            [
+                (
+                    row.label,
+                    row["amount_ore"],
+                    row["estimate_ore"] if row["has_fees"] else None,
+                    row["share"] if row["has_fees"] else None,
+                    row["events"],
+                )
+                for row in report.budget
+            ],
+        ),
+    ]
+
+
+def _org_label(row):
+    return str(label(row.key))
+
+
+def _row_label(row):
+    return row.label
+
+
+def pace_text(metric_row):
+    if metric_row.target is None:
+        return _("Intet mål")
+    if metric_row.on_track:
+        return _("På sporet")
+    return _("Bagud")
+
+
+def safe_text(value):
+    """Text a spreadsheet shows as text, never runs as a formula (OWASP CSV injection)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+NUMBER_FORMATS = {
+    "int": "#,##0",
+    "decimal": "#,##0.0",
+    "percent": "0%",
+    "money": "#,##0.00",
+    "month": "mmmm yyyy",
+}
+
+
+def xlsx_bytes(report):
+    """One sheet per table: a header row (frozen), typed cells, widths that fit."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables(report):
+        sheet = workbook.create_sheet(_sheet_title(table.title))
+        sheet.append([str(column.header) for column in table.columns])
+        for cell in sheet[1]:
+            cell.font = cell.font.copy(bold=True)
+        widths = [len(str(column.header)) for column in table.columns]
+        for row_index, row in enumerate(table.rows, start=2):
+            for col_index, (column, value) in enumerate(
+                zip(table.columns, row, strict=True), start=1
+            ):
+                cell = sheet.cell(row=row_index, column=col_index)
+                if value is None:
+                    continue
+                if column.kind == "text":
+                    cell.value = str(value)
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    if str(value).startswith(FORMULA_STARTS):
+                        cell.quotePrefix = True
+                    shown = str(value)
+                elif column.kind == "money":
+                    cell.value = value / ORE_PER_KRONE
+                    shown = f"{value / ORE_PER_KRONE:,.2f}"
+                else:
+                    cell.value = value
+                    shown = "september 2026" if column.kind == "month" else f"{value:,}"
+                cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
+                widths[col_index - 1] = max(widths[col_index - 1], len(shown))
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title):
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
+    for char in "[]:*?/\\":
+        title = title.replace(char, "-")
+    return title[:31]
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def csv_zip_bytes(report):
+    """A zip with one CSV per table: UTF-8 with BOM (Excel then reads æ, ø, å), semicolons and
+    decimal commas (what Danish Excel expects), no thousands separators, dates as YYYY-MM-DD."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number, table in enumerate(tables(report), start=1):
+            archive.writestr(
+                f"vink-rapport-{report.year}-{number:02d}-{table.slug}.csv", csv_text(table)
+            )
+    return out.getvalue()
+
+
+def csv_text(table):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_text(column.header) for column in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            [_csv_value(column, value) for column, value in zip(table.columns, row, strict=True)]
+        )
+    return "\ufeff" + buffer.getvalue()
+
+
+def _csv_value(column, value):
+    if value is None:
+        return ""
+    if column.kind == "text":
+        return safe_text(value)
+    if column.kind == "money":
+        return f"{value / ORE_PER_KRONE:.2f}".replace(".", ",")
+    if column.kind == "percent":
+        return f"{value:.4f}".replace(".", ",")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value}".replace(".", ",")
+    return value

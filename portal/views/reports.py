@@ -1,0 +1,125 @@
+"""The yearly report (page, XLSX, CSV) and the anonymous 1-1 support courses behind it: the
+secretariat's and the admin's. Figures and rules live in services/reporting.py."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..extensions import db
+from ..forms.secretariat import EndSupportCourseForm, ReportYearForm, SupportCourseForm
+from ..i18n import current_locale
+from ..models import District, SupportCourse, SupportCourseKind
+from ..permissions import STAFF, require_roles
+from ..services import catalogue, report_export, reporting, support
+
+bp = Blueprint("reports", __name__, url_prefix="/sekretariat")
+bp.before_request(require_roles(*STAFF))
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/rapport")
+def report():
+    years = reporting.years_with_data()
+    form = ReportYearForm(request.args, years=years)
+    form.validate()
+    year = form.year(default=clock.today().year)
+    form.aar.data = str(year)
+    result = reporting.build_report(year, locale=current_locale(), years=years)
+    return render_template(
+        "secretariat/report.html",
+        form=form,
+        report=result,
+        tables={table.slug: table for table in report_export.tables(result)},
+        printed_on=clock.today(),
+    )
+
+
+def _report_for_export(year):
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return reporting.build_report(year, locale=current_locale(), years=[year])
+
+
+@bp.get("/rapport/<int:year>.xlsx")
+def report_xlsx(year):
+    body = report_export.xlsx_bytes(_report_for_export(year))
+    return _download(body, XLSX, f"vink-rapport-{year}.xlsx")
+
+
+@bp.get("/rapport/<int:year>-csv.zip")
+def report_csv(year):
+    body = report_export.csv_zip_bytes(_report_for_export(year))
+    return _download(body, "application/zip", f"vink-rapport-{year}-csv.zip")
+
+
+def _download(body, mimetype, filename):
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- anonymous 1-1 support ----------------------------------------------------------------------
+
+
+def _support_page(form=None, status=200, error=None):
+    courses, total = support.recent_courses()
+    end_forms = {
+        course.id: EndSupportCourseForm(prefix=f"end{course.id}")
+        for course in courses
+        if course.ended_on is None
+    }
+    return render_template(
+        "secretariat/support_courses.html",
+        form=form or _support_form(),
+        courses=courses,
+        total=total,
+        end_forms=end_forms,
+        error=error,
+    ), status
+
+
+def _support_form():
+    return SupportCourseForm(kinds=support.active_kinds(), districts=catalogue.districts())
+
+
+@bp.get("/stoetteforloeb")
+def support_courses():
+    return _support_page()
+
+
+@bp.post("/stoetteforloeb")
+def record_support_course():
+    form = _support_form()
+    if not form.validate_on_submit():
+        return _support_page(form, status=422)
+    try:
+        support.record_support_course(
+            by=current_user,
+            kind=db.get_or_404(SupportCourseKind, int(form.kind.data)),
+            started_on=form.started_on.data,
+            ended_on=form.ended_on.data,
+            district=db.session.get(District, int(form.district.data))
+            if form.district.data
+            else None,
+        )
+    except support.SupportCourseError as error:
+        return _support_page(form, status=422, error=str(error))
+    flash(_("Forløbet er registreret."), "success")
+    return redirect(url_for(".support_courses"))
+
+
+@bp.post("/stoetteforloeb/<int:course_id>/afslut")
+def end_support_course(course_id):
+    course = db.get_or_404(SupportCourse, course_id)
+    form = EndSupportCourseForm(prefix=f"end{course.id}")
+    if not form.validate_on_submit():
+        return _support_page(status=422, error=_("Vælg en gyldig slutdato."))
+    try:
+        support.end_support_course(course, by=current_user, ended_on=form.ended_on.data)
+    except support.SupportCourseError as error:
+        return _support_page(status=422, error=str(error))
+    flash(_("Forløbet er afsluttet."), "success")
+    return redirect(url_for(".support_courses"))
