@@ -226,7 +226,7 @@ def build_report(year, *, today=None, locale="da", years=None):
     today = today or clock.today()
     share = share_of_year_gone(year, today)
     targets, previous_has_targets = _targets(year)
-    kinds, event_rows = _event_figures(year)
+    kinds, event_rows, months = _event_figures(year)
     by_org_kind = _breakdown(year, Organisation.kind, None)
     requests_row, reasons = _request_outcomes(year, locale)
     support = _support_courses(year, locale)
@@ -258,12 +258,12 @@ def build_report(year, *, today=None, locale="da", years=None):
         )
 
     by_offer_kind = []
-    for kind in kinds:
-        values = dict(by_code.get(kind.code, {}))
+    for code, (name_da, name_en) in kinds.items():
+        values = dict(by_code.get(code, {}))
         values["average"] = (
             round(values.get("participants", 0) / values["held"], 1) if values.get("held") else 0
         )
-        by_offer_kind.append(Row(kind.code, kind.name(locale), values))
+        by_offer_kind.append(Row(code, name_en if locale == "en" else name_da, values))
 
     org_labels = {row.key: row for row in by_org_kind}
     collaboration = [
@@ -276,7 +276,7 @@ def build_report(year, *, today=None, locale="da", years=None):
         has_targets=bool(targets),
         previous_has_targets=previous_has_targets,
         metrics=metrics,
-        months=_months(year),
+        months=months,
         by_offer_kind=by_offer_kind,
         by_org_kind=by_org_kind,
         collaboration=collaboration,
@@ -317,12 +317,32 @@ def _staffed():
 
 
 def _event_figures(year):
-    """Per offer kind: held, participants, students, planned, staffed (planned and fully
-    staffed), staffed_expected (their expected participants), cancelled. One query."""
-    held = sa.and_(Event.status == EventStatus.HELD, Attendance.id.is_not(None))
-    planned = Event.status == EventStatus.PLANNED
-    staffed = sa.and_(planned, _staffed())
-    total = Attendance.students + Attendance.staff + Attendance.parents + Attendance.other
+    """Per offer kind and Copenhagen month: held, participants, students, planned, staffed
+    (planned and fully staffed), staffed_expected (their expected participants), cancelled.
+    One query. Returns the offer kinds in order, the figures per kind code (summed over the
+    months) and the monthly rows (held, planned) for the chart."""
+    # Each event of the year with its month and what it adds, then grouped: a subquery, so
+    # PostgreSQL groups by a column rather than by an expression full of parameters.
+    events = (
+        sa.select(
+            Event.offer_kind_id,
+            _month_of(Event.starts_at, year).label("month"),
+            sa.and_(Event.status == EventStatus.HELD, Attendance.id.is_not(None)).label("held"),
+            (Event.status == EventStatus.PLANNED).label("planned"),
+            sa.and_(Event.status == EventStatus.PLANNED, _staffed()).label("staffed"),
+            (Event.status == EventStatus.CANCELLED).label("cancelled"),
+            (Attendance.students + Attendance.staff + Attendance.parents + Attendance.other).label(
+                "total"
+            ),
+            Attendance.students.label("students"),
+            sa.func.coalesce(Request.expected_participants, 0).label("expected"),
+        )
+        .select_from(Event)
+        .outerjoin(Attendance, Attendance.event_id == Event.id)
+        .outerjoin(Request, Request.id == Event.request_id)
+        .where(_in_year(Event.starts_at, year))
+        .subquery()
+    )
 
     def count_if(condition):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
@@ -330,66 +350,47 @@ def _event_figures(year):
     def sum_if(condition, value):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
 
+    measures = {
+        "held": count_if(events.c.held),
+        "participants": sum_if(events.c.held, events.c.total),
+        "students": sum_if(events.c.held, events.c.students),
+        "planned": count_if(events.c.planned),
+        "staffed": count_if(events.c.staffed),
+        "staffed_expected": sum_if(events.c.staffed, events.c.expected),
+        "cancelled": count_if(events.c.cancelled),
+    }
     rows = db.session.execute(
         sa.select(
-            OfferKind,
-            count_if(held).label("held"),
-            sum_if(held, total).label("participants"),
-            sum_if(held, Attendance.students).label("students"),
-            count_if(planned).label("planned"),
-            count_if(staffed).label("staffed"),
-            sum_if(staffed, sa.func.coalesce(Request.expected_participants, 0)).label(
-                "staffed_expected"
-            ),
-            count_if(Event.status == EventStatus.CANCELLED).label("cancelled"),
+            OfferKind.code,
+            OfferKind.name_da,
+            OfferKind.name_en,
+            events.c.month,
+            *(measure.label(name) for name, measure in measures.items()),
         )
         .select_from(OfferKind)
-        .outerjoin(
-            Event,
-            sa.and_(Event.offer_kind_id == OfferKind.id, _in_year(Event.starts_at, year)),
+        .outerjoin(events, events.c.offer_kind_id == OfferKind.id)
+        .group_by(
+            OfferKind.id,
+            OfferKind.code,
+            OfferKind.name_da,
+            OfferKind.name_en,
+            OfferKind.sort_order,
+            events.c.month,
         )
-        .outerjoin(Attendance, Attendance.event_id == Event.id)
-        .outerjoin(Request, Request.id == Event.request_id)
-        .group_by(OfferKind.id)
         .order_by(OfferKind.sort_order, OfferKind.id)
     ).all()
-    kinds = [row[0] for row in rows]
-    figures = {
-        row[0].code: {k: int(v) for k, v in row._mapping.items() if k != "OfferKind"}
-        for row in rows
-    }
-    return kinds, figures
-
-
-def _months(year):
-    """Held and planned events per Copenhagen month. One query."""
-    month = _month_of(Event.starts_at, year).label("month")
-    held = sa.and_(Event.status == EventStatus.HELD, Attendance.id.is_not(None))
-    rows = db.session.execute(
-        sa.select(
-            month,
-            sa.func.sum(sa.case((held, 1), else_=0)).label("held"),
-            sa.func.sum(sa.case((Event.status == EventStatus.PLANNED, 1), else_=0)).label(
-                "planned"
-            ),
-        )
-        .select_from(Event)
-        .outerjoin(Attendance, Attendance.event_id == Event.id)
-        .where(_in_year(Event.starts_at, year))
-        .group_by(month)
-    ).all()
-    found = {row.month: row for row in rows}
-    return [
-        Row(
-            m,
-            date(year, m, 1),
-            {
-                "held": int(found[m].held) if m in found else 0,
-                "planned": int(found[m].planned) if m in found else 0,
-            },
-        )
-        for m in range(1, 13)
-    ]
+    kinds, figures = {}, {}
+    monthly = {m: {"held": 0, "planned": 0} for m in range(1, 13)}
+    for row in rows:
+        kinds.setdefault(row.code, (row.name_da, row.name_en))
+        sums = figures.setdefault(row.code, dict.fromkeys(measures, 0))
+        for name in measures:
+            sums[name] += int(row._mapping[name])
+        if row.month is not None:
+            monthly[row.month]["held"] += int(row.held)
+            monthly[row.month]["planned"] += int(row.planned)
+    months = [Row(m, date(year, m, 1), monthly[m]) for m in range(1, 13)]
+    return kinds, figures, months
 
 
 def _breakdown(year, key, name_model, locale="da"):
