@@ -94,14 +94,14 @@ class MoneyField(StringField):
         return f"{kroner},{ore:02d}" if ore else str(kroner)
 
 
-class SupportCourseKindForm(FlaskForm):
+class SupportCourseKindForm(PortalForm):
     name_da = StringField(
         _l("Navn på dansk"), validators=[DataRequired(_l("Skriv et navn.")), Length(max=80)]
     )
     name_en = StringField(_l("Navn på engelsk"), validators=[Optional(), Length(max=80)])
 
 
-class BudgetLineForm(FlaskForm):
+class BudgetLineForm(PortalForm):
     name_da = StringField(
         _l("Budgetlinje på dansk"),
         validators=[DataRequired(_l("Skriv budgetlinjens navn.")), Length(max=120)],
@@ -110,7 +110,7 @@ class BudgetLineForm(FlaskForm):
     amount = MoneyField(_l("Beløb i kroner"), validators=[InputRequired(_l("Skriv et beløb."))])
 
 
-class EventFeeForm(FlaskForm):
+class EventFeeForm(PortalForm):
     """The fee per held event for each offer kind, on one budget line."""
 
     def __init__(self, *args, offer_kinds, **kwargs):

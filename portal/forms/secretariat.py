@@ -253,7 +253,7 @@ class AttendanceForm(PortalForm):
         return {name: self[name].data or 0 for name in HEAD_COUNTS}
 
 
-class ReportYearForm(FlaskForm):
+class ReportYearForm(PortalForm):
     """The report's year, in the URL (GET): a bookmarkable report that needs no JavaScript."""
 
     class Meta:
@@ -274,7 +274,7 @@ class ReportYearForm(FlaskForm):
         return int(self.aar.data) if self.aar.data and not self.aar.errors else default
 
 
-class SupportCourseForm(FlaskForm):
+class SupportCourseForm(PortalForm):
     """A 1-1 support course as a count: kind, dates, district. Never who it concerns, so there
     is no field for a name, an age, a CPR number or a note."""
 
@@ -303,5 +303,5 @@ class SupportCourseForm(FlaskForm):
             )
 
 
-class EndSupportCourseForm(FlaskForm):
+class EndSupportCourseForm(PortalForm):
     ended_on = DateField(_l("Afsluttet"), validators=[InputRequired(_l("Vælg slutdatoen."))])
