@@ -166,3 +166,13 @@ def test_event_end_must_follow_its_start(make_event):
     with pytest.raises(sa.exc.IntegrityError):
         make_event(minutes=-30)
     db.session.rollback()
+
+
+def test_a_support_course_has_no_column_that_could_identify_a_citizen():
+    """Anonymous by construction: kind, dates, district, when it was typed in. Nothing else."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db as database
+
+    columns = {c["name"] for c in sa.inspect(database.engine).get_columns("support_courses")}
+    assert columns == {"id", "kind_id", "started_on", "ended_on", "district_id", "created_at"}

@@ -14,12 +14,14 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..labels import label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ORE_PER_KRONE = 100
+HEADER_FONT = Font(bold=True)
 
 
 @dataclass
@@ -216,7 +218,7 @@ def xlsx_bytes(report):
         sheet = workbook.create_sheet(_sheet_title(table.title))
         sheet.append([str(column.header) for column in table.columns])
         for cell in sheet[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = HEADER_FONT
         widths = [len(str(column.header)) for column in table.columns]
         for row_index, row in enumerate(table.rows, start=2):
             for col_index, (column, value) in enumerate(

@@ -84,6 +84,11 @@ def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, 
         pages.append(("/findes-ikke", 404, client.get("/findes-ikke").get_data(as_text=True)))
     for url, status, html in pages:
         assert_page_basics(url, status, html, expected_status=404 if url == "/findes-ikke" else 200)
+    reached = {urlsplit(url).path for url, _status, _html in pages}
+    if role in (Role.SECRETARIAT, Role.ADMIN):
+        assert {"/sekretariat/rapport", "/sekretariat/stoetteforloeb"} <= reached
+    if role == Role.ADMIN:
+        assert {"/admin/budget", "/admin/stoetteforloebstyper"} <= reached
 
     for locale in ("da", "en"):
         page = new_page(locale=locale)

@@ -59,3 +59,24 @@ def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
     assert at_10x == at_1x
     print("\nqueries per page:", {path: n for (_email, path), n in at_1x.items()})
     assert max(at_1x.values()) <= 25, at_1x
+
+
+def test_the_report_and_its_exports_run_at_most_10_queries_at_1x_and_10x_data(app, count_queries):
+    year = demo.clock.today().year
+    paths = {
+        STAFF: [
+            "/sekretariat/rapport",
+            f"/sekretariat/rapport?aar={year - 1}",
+            f"/sekretariat/rapport/{year}.xlsx",
+            f"/sekretariat/rapport/{year}-csv.zip",
+        ]
+    }
+    demo.load(scale=1)
+    db.session.commit()
+    at_1x = _measure(app, count_queries, paths)
+    demo.load(scale=9, first_copy=1)
+    db.session.commit()
+    at_10x = _measure(app, count_queries, paths)
+    print("\nqueries per report page:", {path: n for (_email, path), n in at_10x.items()})
+    assert at_10x == at_1x
+    assert max(at_10x.values()) <= 10, at_10x

@@ -1,0 +1,418 @@
+"""The yearly report page, its XLSX and CSV exports, and the anonymous support-course screen."""
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models import AuditEntry, DeclineReason, SupportCourse, Target
+from portal.models.enums import Metric, Role
+from tests.browser_form import browser_form
+from tests.report_year import CAPACITY, build_year, expected
+
+REPORT_ROUTES = [
+    "/sekretariat/rapport",
+    "/sekretariat/rapport/2025.xlsx",
+    "/sekretariat/rapport/2025-csv.zip",
+    "/sekretariat/stoetteforloeb",
+]
+HEADERS = {
+    "maal": [
+        "Succeskriterium",
+        "Opnået",
+        "Mål",
+        "Andel af målet",
+        "Forventet nu",
+        "Tempo",
+        "Mangler",
+    ],
+    "maaneder": ["Måned", "Afholdt", "Planlagt"],
+    "budget": [
+        "Budgetlinje",
+        "Budget (kr.)",
+        "Skønnet forbrug (kr.)",
+        "Andel brugt (skøn)",
+        "Afholdte arrangementer i skønnet",
+    ],
+}
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page as {caption: [[cell text, ...], ...]} (header row first)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._caption, self._rows, self._cell, self._in_caption = (
+            {},
+            "",
+            [],
+            None,
+            False,
+        )
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._caption, self._rows = "", []
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "tr":
+            self._rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._in_caption = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self._rows[-1].append(" ".join(self._cell.replace("\xa0", " ").split()))
+            self._cell = None
+        elif tag == "table":
+            self.tables[self._caption.strip()] = self._rows
+
+    def handle_data(self, data):
+        if self._in_caption:
+            self._caption += data
+        elif self._cell is not None:
+            self._cell += data
+
+
+def _page_tables(html):
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def _danish(value, kind):
+    """A value as the Danish page shows it."""
+    if value is None:
+        return "–ingen"  # a dash, and "ingen" for screen readers
+    if kind == "percent":
+        return f"{round(value * 100)} %"
+    if kind == "money":
+        return f"{value // 100:,} kr.".replace(",", ".")
+    if kind == "decimal":
+        return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+    if kind == "month":
+        return [
+            "januar",
+            "februar",
+            "marts",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ][value.month - 1] + f" {value.year}"
+    return str(value)
+
+
+def _kinds(report_tables, slug):
+    return [column.kind for column in report_tables[slug].columns]
+
+
+@pytest.fixture
+def year():
+    return build_year()
+
+
+@pytest.fixture
+def staff(as_role):
+    return as_role(Role.SECRETARIAT)
+
+
+def test_the_page_shows_every_figure_of_the_hand_built_year(staff, year):
+    from portal.services import report_export, reporting
+
+    response = staff.get(f"/sekretariat/rapport?aar={year}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    page = _page_tables(html)
+    definitions = {t.slug: t for t in report_export.tables(reporting.build_report(year))}
+    for slug, rows in expected(year).items():
+        if slug == "maal":  # shown as one card per metric, checked below
+            continue
+        table = definitions[slug]
+        shown = page[str(table.title)]
+        assert shown[0] == [str(c.header) for c in table.columns], slug
+        kinds = _kinds(definitions, slug)
+        assert shown[1:] == [
+            [_danish(v, k) for v, k in zip(row, kinds, strict=True)] for row in rows
+        ], slug
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).replace("\xa0", " ").split())
+    assert f"Årsrapport {year}" in text
+    cards = [
+        "Vidensoplæg afholdt 2 af 3 (67 %)",
+        "Bagud: mangler 1 for at følge tempoet",
+        "Deltagere ved vidensoplæg 52 af 50 (104 %)",
+        "Rådgivningsforløb ved resursepersoner 1 af 1 (100 %)",
+        "Ung-til-ung dialoger afholdt 2 af 2 (100 %)",
+        "Elever nået med dialoger 44 af 40 (110 %)",
+        "Mentorforløb 2 af 2 (100 %)",
+        "Forældrecoachingforløb 1 af 1 (100 %)",
+        "Henvendelser fra SSP 2 (intet mål)",
+    ]
+    for card in cards:
+        assert card in text, card
+    assert "Året er slut" in text
+    # One line per metric says what counts.
+    assert text.count("På sporet") >= 6
+    assert "ikke det forventede antal" in text
+
+
+def test_the_xlsx_holds_every_table_with_typed_cells(staff, year):
+    response = staff.get(f"/sekretariat/rapport/{year}.xlsx")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert f"vink-rapport-{year}.xlsx" in response.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    want = expected(year)
+    assert len(book.sheetnames) == len(want)
+    sheets = dict(zip(want, book.worksheets, strict=True))
+    for slug, rows in want.items():
+        sheet = sheets[slug]
+        assert sheet.freeze_panes == "A2", slug
+        values = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+        wanted = [
+            [
+                v / 100 if isinstance(v, int) and slug == "budget" and i in (1, 2) else v
+                for i, v in enumerate(row)
+            ]
+            for row in rows
+        ]
+        for got_row, want_row in zip(values, wanted, strict=True):
+            for got, wanted_value in zip(got_row, want_row, strict=True):
+                if isinstance(wanted_value, date):
+                    assert isinstance(got, datetime) and got.date() == wanted_value, slug
+                elif isinstance(wanted_value, float):
+                    assert got == pytest.approx(wanted_value), slug
+                else:
+                    assert got == wanted_value, slug
+        if slug in HEADERS:
+            assert [c.value for c in sheet[1]] == HEADERS[slug]
+        assert (
+            sheet.column_dimensions["A"].width
+            >= max(len(str(r[0])) for r in rows if r[0] is not None)
+            if rows and isinstance(rows[0][0], str)
+            else True
+        )
+    goals = sheets["maal"]
+    assert goals["B2"].data_type == "n" and goals["D2"].number_format == "0%"
+    assert sheets["maaneder"]["A2"].is_date
+
+
+def test_the_csv_zip_has_one_file_per_table_in_utf8_with_bom(staff, year):
+    response = staff.get(f"/sekretariat/rapport/{year}-csv.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    want = expected(year)
+    assert len(names) == len(want)
+    for name, (slug, rows) in zip(names, want.items(), strict=True):
+        assert name.endswith(f"-{slug}.csv")
+        raw = archive.read(name)
+        assert raw.startswith(b"\xef\xbb\xbf"), name
+        lines = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+        if slug in HEADERS:
+            assert lines[0] == HEADERS[slug]
+        assert len(lines) - 1 == len(rows), slug
+    goals = list(csv.reader(io.StringIO(archive.read(names[0]).decode("utf-8-sig")), delimiter=";"))
+    assert goals[1] == ["Vidensoplæg afholdt", "2", "3", "0,6667", "3,0", "Bagud", "1"]
+    assert goals[8] == ["Henvendelser fra SSP", "2", "", "", "", "Intet mål", ""]
+    months = list(
+        csv.reader(io.StringIO(archive.read(names[1]).decode("utf-8-sig")), delimiter=";")
+    )
+    assert months[1] == [f"{year}-01-01", "1", "0"]
+    budget = archive.read(names[-1]).decode("utf-8-sig")
+    assert "Drift;100000,00;11000,00;0,1100;5" in budget
+
+
+def test_text_that_looks_like_a_formula_never_runs_as_one(staff, year):
+    reason = db.session.scalar(db.select(DeclineReason).where(DeclineReason.label_da == CAPACITY))
+    reason.label_da = '=HYPERLINK("http://evil.example","klik")'
+    db.session.commit()
+    book = openpyxl.load_workbook(io.BytesIO(staff.get(f"/sekretariat/rapport/{year}.xlsx").data))
+    cell = book.worksheets[8]["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://evil.example","klik")'
+    assert cell.quotePrefix
+    archive = zipfile.ZipFile(io.BytesIO(staff.get(f"/sekretariat/rapport/{year}-csv.zip").data))
+    text = archive.read(archive.namelist()[8]).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert "\n=HYPERLINK" not in text
+
+
+def test_the_report_defaults_to_this_year_and_offers_every_year_with_data(staff, year):
+    form = browser_form(staff, "/sekretariat/rapport", action="/sekretariat/rapport")
+    assert form.method == "get"
+    assert str(year) in form.options("aar")
+    assert form.value("aar") == str(clock.today().year)
+    form.fill(aar=str(year))
+    response = form.submit()
+    assert response.status_code == 200
+    assert f"Årsrapport {year}" in response.get_data(as_text=True)
+
+
+def test_a_year_outside_the_list_gives_a_danish_error_and_this_years_report(staff):
+    response = staff.get("/sekretariat/rapport?aar=1999")
+    html = response.get_data(as_text=True)
+    assert "Vælg et år fra listen." in html
+    assert f"Årsrapport {clock.today().year}" in html
+
+
+def test_a_year_without_targets_says_so_and_the_admin_can_copy_last_years(as_role):
+    this_year = clock.today().year
+    db.session.execute(db.delete(Target).where(Target.year.in_([this_year, this_year - 1])))
+    db.session.add(Target(year=this_year - 1, metric=Metric.TALKS_HELD, value=12))
+    db.session.commit()
+    secretariat = as_role(Role.SECRETARIAT)
+    html = secretariat.get("/sekretariat/rapport").get_data(as_text=True)
+    assert f"Der er ingen mål for {this_year}." in html
+    assert "/admin/maal/kopier" not in html
+    admin = as_role(Role.ADMIN)
+    form = browser_form(admin, "/sekretariat/rapport", action="/admin/maal/kopier")
+    response = form.submit()
+    assert response.status_code == 302
+    assert (
+        db.session.scalar(
+            db.select(Target.value).where(
+                Target.year == this_year, Target.metric == Metric.TALKS_HELD
+            )
+        )
+        == 12
+    )
+    assert (
+        db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "targets.copied"))
+        is not None
+    )
+    assert "Der er ingen mål" not in admin.get("/sekretariat/rapport").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", REPORT_ROUTES)
+def test_assignees_are_refused_and_anonymous_users_sent_to_log_in(as_role, client, path):
+    assert as_role(Role.ASSIGNEE).get(path).status_code == 403
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/log-ind")
+
+
+@pytest.mark.parametrize("path", REPORT_ROUTES)
+def test_the_secretariat_and_the_admin_may_see_the_report(as_role, path):
+    for role in (Role.SECRETARIAT, Role.ADMIN):
+        assert as_role(role).get(path).status_code == 200, (role, path)
+
+
+def test_the_staff_menu_links_to_the_report(staff):
+    html = staff.get("/sekretariat/").get_data(as_text=True)
+    assert 'href="/sekretariat/rapport"' in html
+
+
+# --- anonymous support courses ------------------------------------------------------------------
+
+
+def test_recording_a_support_course_stores_counts_only_with_an_audit_entry(staff):
+    form = browser_form(staff, "/sekretariat/stoetteforloeb", action="/sekretariat/stoetteforloeb")
+    assert form.names() == {"csrf_token", "kind", "started_on", "ended_on", "district"}
+    mentor = next(v for v in form.options("kind") if v)
+    form.fill(kind=mentor, started_on=clock.today().isoformat())
+    response = form.submit()
+    assert response.status_code == 302
+    course = db.session.scalar(db.select(SupportCourse))
+    assert course.started_on == clock.today() and course.ended_on is None
+    assert course.district is None
+    entry = db.session.scalar(
+        db.select(AuditEntry).where(AuditEntry.action == "support_course.recorded")
+    )
+    assert set(entry.after) == {"kind_id", "started_on", "ended_on", "district_id"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"started_on": ""}, "Vælg startdatoen."),
+        ({"started_on": "2026-13-45"}, "Skriv en gyldig dato"),
+        ({"started_on": "2099-01-01"}, "Startdatoen kan ikke ligge i fremtiden."),
+        (
+            {"started_on": "2025-05-01", "ended_on": "2025-04-01"},
+            "Slutdatoen skal være samme dag som startdatoen eller senere.",
+        ),
+    ],
+)
+def test_bad_input_gives_a_danish_error_and_stores_nothing(staff, fields, message):
+    form = browser_form(staff, "/sekretariat/stoetteforloeb", action="/sekretariat/stoetteforloeb")
+    form.fill(kind=next(v for v in form.options("kind") if v), **fields)
+    response = form.submit()
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(SupportCourse.id))) == 0
+
+
+def test_the_support_course_form_needs_its_csrf_token(staff):
+    form = browser_form(staff, "/sekretariat/stoetteforloeb", action="/sekretariat/stoetteforloeb")
+    form.fill(kind=next(v for v in form.options("kind") if v), started_on="2025-01-01")
+    form.tamper("csrf_token", None)
+    response = form.submit()
+    assert response.status_code in (400, 422)
+    assert db.session.scalar(db.select(db.func.count(SupportCourse.id))) == 0
+
+
+def test_a_running_course_can_be_ended(staff):
+    form = browser_form(staff, "/sekretariat/stoetteforloeb", action="/sekretariat/stoetteforloeb")
+    form.fill(kind=next(v for v in form.options("kind") if v), started_on="2025-01-01")
+    form.submit()
+    course = db.session.scalar(db.select(SupportCourse))
+    end = browser_form(
+        staff,
+        "/sekretariat/stoetteforloeb",
+        action=f"/sekretariat/stoetteforloeb/{course.id}/afslut",
+    )
+    end.fill(**{f"end{course.id}-ended_on": "2025-03-01"})
+    assert end.submit().status_code == 302
+    db.session.refresh(course)
+    assert course.ended_on == date(2025, 3, 1)
+
+
+# --- the admin's data: kinds, budget lines, fees ------------------------------------------------
+
+
+def test_the_admin_adds_a_support_course_kind_and_a_budget_line_with_fees(as_role):
+    admin = as_role(Role.ADMIN)
+    kinds = browser_form(admin, "/admin/stoetteforloebstyper", action="/admin/stoetteforloebstyper")
+    kinds.fill(name_da="Netværksmøde")
+    assert kinds.submit().status_code == 302
+    assert "Netværksmøde" in admin.get("/sekretariat/stoetteforloeb").get_data(as_text=True)
+
+    this_year = clock.today().year
+    line = browser_form(admin, f"/admin/budget?aar={this_year}", action="/admin/budget")
+    line.fill(name_da="Transport", amount="12.500,50")
+    assert line.submit().status_code == 302
+    from portal.models import BudgetLine
+
+    created = db.session.scalar(db.select(BudgetLine).where(BudgetLine.name_da == "Transport"))
+    assert created.amount_ore == 12_500_50 and created.year == this_year
+    fees = browser_form(
+        admin, f"/admin/budget?aar={this_year}", action=f"/admin/budget/{created.id}/takster"
+    )
+    fees.fill(**{f"line{created.id}-fee_talk": "2.000"})
+    assert fees.submit().status_code == 302
+    db.session.refresh(created)
+    assert [(f.offer_kind.code, f.fee_ore) for f in created.fees] == [("talk", 2_000_00)]
+
+
+def test_a_budget_amount_that_is_not_money_gives_a_danish_error(as_role):
+    admin = as_role(Role.ADMIN)
+    line = browser_form(admin, "/admin/budget", action="/admin/budget")
+    line.fill(name_da="Transport", amount="mange penge")
+    response = line.submit()
+    assert response.status_code == 422
+    assert "Skriv et beløb i kroner" in response.get_data(as_text=True)
