@@ -81,16 +81,29 @@ def add_decline_reason(*, by, scope, label_da, label_en):
 
 def set_decline_reason_active(reason, *, by, active):
     """Hidden reasons stay on the requests that used them. Side effects: audit entry."""
-    before = audit.snapshot(reason, ["active"])
-    reason.active = active
+    _set_active(reason, "decline_reason", by=by, active=active)
+
+
+def _set_active(row, action, *, by, active):
+    """Show or hide a row of reference data. Side effects: audit "<action>.shown"/".hidden"."""
+    before = audit.snapshot(row, ["active"])
+    row.active = active
     db.session.flush()
     audit.record(
-        "decline_reason.shown" if active else "decline_reason.hidden",
-        reason,
+        f"{action}.shown" if active else f"{action}.hidden",
+        row,
         by=by,
         before=before,
         after={"active": active},
     )
+
+
+def _add(row, action, *, by, fields):
+    """Store a new row of reference data. Side effects: audit `action` with its `fields`."""
+    db.session.add(row)
+    db.session.flush()
+    audit.record(action, row, by=by, after=audit.snapshot(row, fields))
+    return row
 
 
 def update_offer_kind(kind, *, by, offer_deadline_hours, auto_chain, auto_accept_claims):
@@ -137,29 +150,14 @@ def add_support_course_kind(*, by, name_da, name_en="", metric=None):
         metric=metric,
         sort_order=(last or 0) + 1,
     )
-    db.session.add(kind)
-    db.session.flush()
-    audit.record(
-        "support_course_kind.added",
-        kind,
-        by=by,
-        after=audit.snapshot(kind, ["code", "name_da", "name_en", "metric"]),
+    return _add(
+        kind, "support_course_kind.added", by=by, fields=["code", "name_da", "name_en", "metric"]
     )
-    return kind
 
 
 def set_support_course_kind_active(kind, *, by, active):
     """Hidden kinds stay on the courses recorded with them. Side effects: audit entry."""
-    before = audit.snapshot(kind, ["active"])
-    kind.active = active
-    db.session.flush()
-    audit.record(
-        "support_course_kind.shown" if active else "support_course_kind.hidden",
-        kind,
-        by=by,
-        before=before,
-        after={"active": active},
-    )
+    _set_active(kind, "support_course_kind", by=by, active=active)
 
 
 # --- budget lines and fees ----------------------------------------------------------------------
@@ -193,15 +191,9 @@ def add_budget_line(*, by, year, name_da, name_en="", amount_ore):
         amount_ore=amount_ore,
         sort_order=(last or 0) + 1,
     )
-    db.session.add(line)
-    db.session.flush()
-    audit.record(
-        "budget_line.added",
-        line,
-        by=by,
-        after=audit.snapshot(line, ["year", "name_da", "name_en", "amount_ore"]),
+    return _add(
+        line, "budget_line.added", by=by, fields=["year", "name_da", "name_en", "amount_ore"]
     )
-    return line
 
 
 def set_event_fee(line, *, by, offer_kind, fee_ore):
