@@ -329,7 +329,10 @@ def _event_figures(year):
             _month_of(Event.starts_at, year).label("month"),
             sa.and_(Event.status == EventStatus.HELD, Attendance.id.is_not(None)).label("held"),
             (Event.status == EventStatus.PLANNED).label("planned"),
-            sa.and_(Event.status == EventStatus.PLANNED, _staffed()).label("staffed"),
+            # Only planned events are asked whether they are staffed (two subqueries each).
+            sa.case((Event.status == EventStatus.PLANNED, _staffed()), else_=sa.false()).label(
+                "staffed"
+            ),
             (Event.status == EventStatus.CANCELLED).label("cancelled"),
             (Attendance.students + Attendance.staff + Attendance.parents + Attendance.other).label(
                 "total"
