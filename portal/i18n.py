@@ -66,6 +66,11 @@ def number(value):
     return format_decimal(value) if value is not None else ""
 
 
+def one_decimal(value):
+    """24,8 (da) / 24.8 (en): averages, always with one decimal."""
+    return format_decimal(value, "#,##0.0") if value is not None else ""
+
+
 def percent(value):
     """0.7 -> 70 % (da) / 70% (en)."""
     return format_percent(value) if value is not None else ""
@@ -91,6 +96,7 @@ def init_app(app):
         date_and_time=date_and_time,
         number=number,
         percent=percent,
+        one_decimal=one_decimal,
         kroner=kroner,
         weekday_name=weekday_name,
         short_day=short_day,

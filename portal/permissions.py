@@ -23,6 +23,11 @@ def require_roles(*roles):
     return guard
 
 
+def can_edit_reference_data(user):
+    """Targets, budget lines, fees and support-course kinds are the admin's."""
+    return user.is_authenticated and user.role == Role.ADMIN
+
+
 def home_endpoint(user):
     """Where a user lands after logging in."""
     return {

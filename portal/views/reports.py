@@ -10,7 +10,7 @@ from ..extensions import db
 from ..forms.secretariat import EndSupportCourseForm, ReportYearForm, SupportCourseForm
 from ..i18n import current_locale
 from ..models import District, SupportCourse, SupportCourseKind
-from ..permissions import STAFF, require_roles
+from ..permissions import STAFF, can_edit_reference_data, require_roles
 from ..services import catalogue, report_export, reporting, support
 
 bp = Blueprint("reports", __name__, url_prefix="/sekretariat")
@@ -33,6 +33,7 @@ def report():
         report=result,
         tables={table.slug: table for table in report_export.tables(result)},
         printed_on=clock.today(),
+        can_edit=can_edit_reference_data(current_user),
     )
 
 

@@ -98,7 +98,7 @@ def _danish(value, kind):
     if kind == "money":
         return f"{value // 100:,} kr.".replace(",", ".")
     if kind == "decimal":
-        return f"{value:.1f}".replace(".", ",").removesuffix(",0")
+        return f"{value:.1f}".replace(".", ",")
     if kind == "month":
         return [
             "januar",
