@@ -416,3 +416,11 @@ def test_a_budget_amount_that_is_not_money_gives_a_danish_error(as_role):
     response = line.submit()
     assert response.status_code == 422
     assert "Skriv et beløb i kroner" in response.get_data(as_text=True)
+
+
+def test_the_report_speaks_english_on_request(staff, year):
+    staff.get("/sprog/en?next=/sekretariat/rapport")
+    html = staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True)
+    assert f"Yearly report {year}" in html
+    assert "Behind: 1 short of the pace" in html
+    assert "Knowledge talk" in html and "Events per month" in html
