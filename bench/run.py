@@ -34,6 +34,8 @@ def pages(event_id, request_id):
         (STAFF, f"/sekretariat/henvendelser/{request_id}"),
         (STAFF, f"/sekretariat/arrangementer/{event_id}"),
         (STAFF, "/sekretariat/kalender?visning=maaned"),
+        (STAFF, "/sekretariat/rapport"),
+        (STAFF, f"/sekretariat/rapport/{clock.today().year}.xlsx"),
         ("admin@vink.example.org", "/admin/"),
         ("ambassador@vink.example.org", "/mig/"),
     ]
