@@ -40,7 +40,12 @@ from tests import factories
 from tests.browser_form import forms_in
 
 EXAMPLES = int(os.environ.get("ROUTE_WALK_EXAMPLES", 10))
-STAFF_BLUEPRINTS = {"secretariat": Role.SECRETARIAT, "admin": Role.ADMIN, "assignee": Role.ASSIGNEE}
+STAFF_BLUEPRINTS = {
+    "secretariat": Role.SECRETARIAT,
+    "reports": Role.SECRETARIAT,
+    "admin": Role.ADMIN,
+    "assignee": Role.ASSIGNEE,
+}
 CRAWLED = {}
 QUERY_NAMES = ["dato", "visning", "side", "vis", "next", "tilbud", "ny", "q", "status", "aar"]
 

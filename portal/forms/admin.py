@@ -1,3 +1,5 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import (
@@ -71,6 +73,9 @@ class OfferKindRulesForm(PortalForm):
     )
 
 
+MAX_KRONER = 1_000_000_000  # a billion kroner: far above any budget line, far inside BIGINT
+
+
 class MoneyField(StringField):
     """An amount in kroner as a Dane writes it (3.500 or 3500,50), kept as whole øre."""
 
@@ -81,8 +86,10 @@ class MoneyField(StringField):
             return
         text = self.raw.replace(" ", "").replace("kr.", "").replace("kr", "").replace(".", "")
         kroner, _, ore = text.partition(",")
-        if not kroner.isdigit() or (ore and (not ore.isdigit() or len(ore) > 2)):
+        if not re.fullmatch(r"[0-9]{1,10}", kroner) or not re.fullmatch(r"[0-9]{0,2}", ore):
             raise ValueError(_l("Skriv et beløb i kroner, fx 3.500 eller 3500,50."))
+        if int(kroner) > MAX_KRONER:
+            raise ValueError(_l("Beløbet er for stort."))
         self.data = int(kroner) * 100 + int(ore.ljust(2, "0") or 0)
 
     def _value(self):

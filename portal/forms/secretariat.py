@@ -267,11 +267,13 @@ class ReportYearForm(PortalForm):
         self.aar.choices = choices([(str(y), str(y)) for y in years])
 
     def validate_aar(self, field):
-        if field.data and (not field.data.isdigit() or int(field.data) not in self.years):
+        if field.data and field.data not in {str(year) for year in self.years}:
             raise ValidationError(_l("Vælg et år fra listen."))
 
     def year(self, default):
-        return int(self.aar.data) if self.aar.data and not self.aar.errors else default
+        """The chosen year when it is one of the list, else `default` (blank, typed, bad)."""
+        chosen = {str(year): year for year in self.years}
+        return chosen.get(self.aar.data, default)
 
 
 class SupportCourseForm(PortalForm):
