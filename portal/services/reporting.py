@@ -226,14 +226,11 @@ def build_report(year, *, today=None, locale="da", years=None):
     today = today or clock.today()
     share = share_of_year_gone(year, today)
     targets, previous_has_targets = _targets(year)
-    kinds, event_rows, months = _event_figures(year)
+    kinds, by_code, months = _event_figures(year)
     by_org_kind = _breakdown(year, Organisation.kind, None)
     requests_row, reasons = _request_outcomes(year, locale)
     support = _support_courses(year, locale)
 
-    by_code = {}
-    for code, values in event_rows.items():
-        by_code[code] = values
     metrics = []
     for metric in Metric:
         forecast = None
