@@ -2,7 +2,7 @@
 # Requests per second of the yearly report page and its XLSX export over HTTP, on demo data at
 # SCALE (default 100) in a scratch SQLite database, as a ratio to a bare Flask page served the
 # same way in the same run: gunicorn with 2 sync workers, wrk -t2 -c8 -d10s, loopback only.
-# Needs wrk (apt-get install wrk) and gunicorn in the venv (.venv/bin/pip install gunicorn).
+# Needs wrk (apt-get install wrk); gunicorn is pinned in requirements.txt.
 set -eu
 cd "$(dirname "$0")/.."
 SCALE=${SCALE:-100}
