@@ -11,6 +11,7 @@ import logging
 import time
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import g, has_request_context, request
 
 from .security import RedactSecrets, redact_path, request_id
@@ -51,9 +52,11 @@ def init_app(app):
     @app.after_request
     def log_request(response):
         started = g.get("started")
-        # Only a user this request already loaded: logging must not cost a query.
-        user = g.get("_login_user")
-        user = user if user is not None and user.is_authenticated else None
+        # Only a user this request already loaded: logging must not cost a query. The commit at
+        # the edge has expired the user by now, so read the id from the identity map: touching
+        # user.id or user.is_authenticated (the `active` column) would load the row again.
+        state = sa.inspect(g.get("_login_user"), raiseerr=False)
+        user_id = state.identity[0] if state is not None and state.identity else None
         access_logger.info(
             "request",
             extra={
@@ -65,7 +68,7 @@ def init_app(app):
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1)
                     if started
                     else None,
-                    "user_id": user.id if user is not None else None,
+                    "user_id": user_id,
                 }
             },
         )
