@@ -238,6 +238,18 @@ def as_role(app, login):
 
 
 @pytest.fixture
+def smtp_config(app, monkeypatch):
+    """Point the app at SMTP on a loopback port nobody listens on yet (start a
+    tests.smtp_server.SMTPServer on smtp_config["MAIL_PORT"] to have one answer)."""
+    from tests.smtp_server import free_port
+
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    return app.config
+
+
+@pytest.fixture
 def count_queries():
     """with count_queries() as counted: ...; counted.count is the number of SQL statements."""
 

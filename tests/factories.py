@@ -169,3 +169,16 @@ def make_scheduled(kind="dialogue", *, starts_at=None, minutes=90, request=None,
 
 def make_ambassador(**overrides):
     return make_person(**({"is_ambassador": True, "is_resource_person": False} | overrides))
+
+
+def row_counts():
+    """{table: rows} for every table: to prove a refused request changed nothing."""
+    import sqlalchemy as sa
+
+    with db.engine.connect() as connection:
+        return {
+            table.name: connection.execute(
+                sa.select(sa.func.count()).select_from(table)
+            ).scalar_one()
+            for table in db.metadata.sorted_tables
+        }

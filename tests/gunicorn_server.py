@@ -4,7 +4,6 @@ that need real processes (shared limits across instances, the access log)."""
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.smtp_server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def environment(database_url, **overrides):

@@ -7,6 +7,7 @@ a client that hung up waiting did not hand it over, as with a real server."""
 
 import contextlib
 import email
+import socket
 import socketserver
 import threading
 import time
@@ -56,6 +57,13 @@ class _Handler(socketserver.StreamRequestHandler):
     def _reply(self, text):
         with contextlib.suppress(OSError):  # the client hung up
             self.wfile.write(text.encode("ascii") + b"\r\n")
+
+
+def free_port():
+    """A loopback port nobody listens on yet."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class SMTPServer(socketserver.ThreadingTCPServer):

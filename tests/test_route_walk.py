@@ -23,7 +23,6 @@ from datetime import timedelta
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-import sqlalchemy as sa
 import wtforms
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,6 +37,7 @@ from portal.services import requests as requests_service
 from portal.services import scheduling
 from tests import factories
 from tests.browser_form import forms_in
+from tests.factories import row_counts
 
 EXAMPLES = int(os.environ.get("ROUTE_WALK_EXAMPLES", 10))
 STAFF_BLUEPRINTS = {
@@ -222,16 +222,6 @@ def _identity(endpoint):
     return STAFF_BLUEPRINTS.get(endpoint.split(".")[0])
 
 
-def _row_counts():
-    with db.engine.connect() as connection:
-        return {
-            table.name: connection.execute(
-                sa.select(sa.func.count()).select_from(table)
-            ).scalar_one()
-            for table in db.metadata.sorted_tables
-        }
-
-
 def _url(rule, data, world):
     path = rule.rule
     for argument in rule.arguments:
@@ -297,8 +287,8 @@ def test_no_input_gives_a_server_error_or_stores_a_refused_submission(
         payload.update(changed)
     else:
         payload = data.draw(payloads, label="form")
-    before = _row_counts()
+    before = row_counts()
     response = client.post(url, data=_body(payload, world["tokens"][identity]))
     assert response.status_code < 500, (method, url, payload, response.status_code)
     if response.status_code >= 400:
-        assert _row_counts() == before, (method, url, payload, response.status_code)
+        assert row_counts() == before, (method, url, payload, response.status_code)

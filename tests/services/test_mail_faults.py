@@ -13,16 +13,7 @@ from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.models.enums import OutboxStatus
 from portal.services import notifications
-from tests.services.test_notifications import _free_port
 from tests.smtp_server import SMTPServer
-
-
-@pytest.fixture
-def smtp_config(app, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
-    return app.config
 
 
 def _queue(count):

@@ -1,12 +1,9 @@
 """The outbox: nothing is lost when the mail server is down, nothing is sent twice."""
 
 import email
-import socket
 from datetime import timedelta
 from email import policy
 from pathlib import Path
-
-import pytest
 
 from portal import clock
 from portal.extensions import db
@@ -14,21 +11,6 @@ from portal.models import OutboxMessage
 from portal.models.enums import OutboxStatus
 from portal.services import notifications
 from tests.smtp_server import SMTPServer
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_config(app, monkeypatch):
-    """Point the app at SMTP on a port nobody listens on yet."""
-    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
-    return app.config
 
 
 def _queue(**overrides):

@@ -238,15 +238,11 @@ def test_booking_in_english_sends_an_english_receipt(client):
 
 
 def test_a_booking_made_while_the_mail_server_is_down_is_kept_and_mailed_later(
-    app, client, monkeypatch
+    app, client, monkeypatch, smtp_config
 ):
-    from tests.services.test_notifications import _free_port
     from tests.smtp_server import SMTPServer
 
-    port = _free_port()
-    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    port = smtp_config["MAIL_PORT"]
     monkeypatch.setitem(app.config, "MAIL_SEND_SYNC", True)
     response = _book(client)
     assert response.status_code == 302  # the requester notices nothing

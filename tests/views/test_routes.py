@@ -7,6 +7,7 @@ import re
 import pytest
 
 from portal.models.enums import Role
+from tests.factories import row_counts
 
 PUBLIC_ENDPOINTS = {
     "static",
@@ -101,20 +102,6 @@ def test_a_user_of_the_wrong_role_is_refused_with_403(app, as_role, role):
 BLUEPRINT_ROLE = {"secretariat": Role.SECRETARIAT, "admin": Role.ADMIN, "assignee": Role.ASSIGNEE}
 
 
-def _row_counts():
-    import sqlalchemy as sa
-
-    from portal.extensions import db
-
-    with db.engine.connect() as connection:
-        return {
-            table.name: connection.execute(
-                sa.select(sa.func.count()).select_from(table)
-            ).scalar_one()
-            for table in db.metadata.sorted_tables
-        }
-
-
 def test_every_post_route_refuses_a_form_without_its_csrf_token(app, as_role):
     """For its own role, with rows that exist behind the ids: 400, and nothing changes."""
     from tests.factories import make_request, make_scheduled
@@ -127,12 +114,12 @@ def test_every_post_route_refuses_a_form_without_its_csrf_token(app, as_role):
     clients[None] = app.test_client()
     for rule in posts:
         client = clients[BLUEPRINT_ROLE.get(rule.endpoint.split(".")[0])]
-        before = _row_counts()
+        before = row_counts()
         url = _sample_url(rule).replace("/1/", f"/{req.id}/")
         response = client.post(url, data={"note": "x", "email": "a@example.org"})
         assert response.status_code == 400, (rule.endpoint, response.status_code)
         assert "Siden er udløbet" in response.get_data(as_text=True)
-        assert _row_counts() == before, rule.endpoint
+        assert row_counts() == before, rule.endpoint
 
 
 def test_every_route_of_a_requests_private_path_needs_that_requests_cookie(app):
