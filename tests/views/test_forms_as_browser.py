@@ -212,6 +212,7 @@ def test_every_form_a_role_is_shown_can_be_sent_as_rendered(
             world = _world()
             client = _client(app, login, role, world)
             form = _nth_form(client, _pages(role, world)[page], shape, nth)
+        assert form is not None, (_pages(role, world)[page], shape, nth)
         url = _pages(role, world)[page]
         what = f"{form.method.upper()} {urlsplit(form.action).path} from {url}"
         if javascript and form.htmx():
@@ -230,9 +231,11 @@ def test_every_form_a_role_is_shown_can_be_sent_as_rendered(
 
 
 def _shape(form):
-    """What tells one form of a page from another, whatever the ids in its address."""
+    """What tells one form of a page from another, whatever the ids in its address and the
+    times in its buttons' words: a world built again a second later may stand in the next minute
+    ("Tag pladsen (10. dec. kl. 05.50)"), and its forms are still the same forms."""
     buttons = [
-        " ".join(el.text_content().split())
+        re.sub(r"\d+", "#", " ".join(el.text_content().split()))
         for el in form.element.iter("button")
         if (el.get("type") or "submit") == "submit"
     ]
