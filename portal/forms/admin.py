@@ -11,7 +11,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..models.enums import ClosedPeriodKind, DeclineReasonScope
+from ..labels import LABELS
+from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric
 from .base import PortalForm
 from .public import choices
 
@@ -135,3 +136,34 @@ class EventFeeForm(PortalForm):
         }
         form_class = type("EventFeeFormFor", (cls,), fields)
         return form_class(offer_kinds=offer_kinds, **kwargs)
+
+
+MAX_TARGET = 100_000
+
+
+class TargetsForm(PortalForm):
+    """A year's figure for every success criterion; an empty field means no target."""
+
+    @classmethod
+    def for_year(cls, values, **kwargs):
+        """The form with one field per metric, filled from `values` on a first showing."""
+        fields = {
+            f"target_{metric.value}": IntegerField(
+                LABELS[Metric][metric],
+                validators=[
+                    Optional(),
+                    NumberRange(
+                        0, MAX_TARGET, _l("Skriv et helt tal fra 0 til %(n)s.", n=MAX_TARGET)
+                    ),
+                ],
+            )
+            for metric in Metric
+        }
+        form = type("TargetsFormFor", (cls,), fields)(**kwargs)
+        if not form.is_submitted():
+            for metric in Metric:
+                form[f"target_{metric.value}"].data = values.get(metric)
+        return form
+
+    def values(self):
+        return {metric: self[f"target_{metric.value}"].data for metric in Metric}

@@ -66,7 +66,8 @@ RULES = {
         "Forældrecoachingforløb, der er startet i året (kun antal, ingen navne)."
     ),
     Metric.SSP_REQUESTS: _l(
-        "Henvendelser modtaget i året fra en SSP-organisation, uanset hvordan de endte."
+        "Henvendelser modtaget i året fra en SSP-organisation; afviste og tilbagetrukne "
+        "tæller ikke."
     ),
 }
 
@@ -186,7 +187,7 @@ class YearReport:
     today: date
     share_of_year: float
     has_targets: bool
-    previous_has_targets: bool
+    copy_from: int | None  # the latest earlier year with targets, which the admin may copy
     metrics: list
     months: list  # Row per month: held, planned
     by_offer_kind: list  # held, participants, average, planned, cancelled
@@ -225,7 +226,7 @@ def build_report(year, *, today=None, locale="da", years=None):
     picker) is looked up unless given."""
     today = today or clock.today()
     share = share_of_year_gone(year, today)
-    targets, previous_has_targets = _targets(year)
+    targets, copy_from = _targets(year)
     kinds, by_code, months = _event_figures(year)
     by_org_kind = _breakdown(year, Organisation.kind, None)
     requests_row, reasons = _request_outcomes(year, locale)
@@ -240,7 +241,7 @@ def build_report(year, *, today=None, locale="da", years=None):
             figure = values.get(what, 0)
             forecast = figure + values.get(FORECAST_OF[what], 0)
         elif metric == Metric.SSP_REQUESTS:
-            figure = next((r["requests"] for r in by_org_kind if r.key == OrganisationKind.SSP), 0)
+            figure = next((r["counted"] for r in by_org_kind if r.key == OrganisationKind.SSP), 0)
         else:
             figure = sum(r["started"] for r in support if r.values.get("metric") == metric)
         metrics.append(
@@ -271,7 +272,7 @@ def build_report(year, *, today=None, locale="da", years=None):
         today=today,
         share_of_year=share,
         has_targets=bool(targets),
-        previous_has_targets=previous_has_targets,
+        copy_from=copy_from,
         metrics=metrics,
         months=months,
         by_offer_kind=by_offer_kind,
@@ -288,13 +289,17 @@ def build_report(year, *, today=None, locale="da", years=None):
 
 
 def _targets(year):
-    """{metric: value} for `year` (only its own rows), and whether `year - 1` has any."""
+    """{metric: value} for `year` (only its own rows), and the latest earlier year that has
+    targets (None if none has). One query."""
+    earlier = sa.select(sa.func.max(Target.year)).where(Target.year < year).scalar_subquery()
     rows = db.session.execute(
-        sa.select(Target.year, Target.metric, Target.value).where(Target.year.in_([year, year - 1]))
+        sa.select(Target.year, Target.metric, Target.value).where(
+            sa.or_(Target.year == year, Target.year == earlier)
+        )
     ).all()
     return (
         {row.metric: row.value for row in rows if row.year == year},
-        any(row.year == year - 1 for row in rows),
+        next((row.year for row in rows if row.year != year), None),
     )
 
 
@@ -401,6 +406,10 @@ def _breakdown(year, key, name_model, locale="da"):
         sa.select(
             key.label("key"),
             sa.literal(1).label("requests"),
+            # What the SSP metric counts: the secretariat's refusals and withdrawals never do.
+            sa.case((Request.status.in_(RequestStatus.closed_states()), 0), else_=1).label(
+                "counted"
+            ),
             sa.literal(0).label("held"),
             sa.literal(0).label("participants"),
         )
@@ -411,6 +420,7 @@ def _breakdown(year, key, name_model, locale="da"):
     held = (
         sa.select(
             key.label("key"),
+            sa.literal(0),
             sa.literal(0),
             sa.literal(1),
             Attendance.students + Attendance.staff + Attendance.parents + Attendance.other,
@@ -425,6 +435,7 @@ def _breakdown(year, key, name_model, locale="da"):
     grouped = sa.select(
         both.c.key,
         sa.func.sum(both.c.requests).label("requests"),
+        sa.func.sum(both.c.counted).label("counted"),
         sa.func.sum(both.c.held).label("held"),
         sa.func.sum(both.c.participants).label("participants"),
     ).group_by(both.c.key)
@@ -457,6 +468,7 @@ def _breakdown(year, key, name_model, locale="da"):
                     name or "",
                     {
                         "requests": int(row.requests or 0),
+                        "counted": int(row.counted or 0),
                         "held": int(row.held or 0),
                         "participants": int(row.participants or 0),
                     },
@@ -607,13 +619,15 @@ class ReportingError(Exception):
 
 
 def copy_targets(year, *, by):
-    """Give `year` the targets of `year - 1`. Refused when `year` has targets already or the
-    year before has none. Side effects: audit "targets.copied" with the values copied."""
-    if db.session.scalar(sa.select(Target.id).where(Target.year == year).limit(1)):
+    """Give `year` the targets of the latest earlier year that has any. Refused when `year` has
+    targets already or no earlier year has any. Side effects: audit "targets.copied" with the
+    year and the values copied."""
+    own, source = _targets(year)
+    if own:
         raise ReportingError(_l("%(year)s har allerede mål.", year=year))
-    previous = db.session.scalars(sa.select(Target).where(Target.year == year - 1)).all()
-    if not previous:
-        raise ReportingError(_l("%(year)s har ingen mål at kopiere.", year=year - 1))
+    if source is None:
+        raise ReportingError(_l("Intet år før %(year)s har mål at kopiere.", year=year))
+    previous = db.session.scalars(sa.select(Target).where(Target.year == source)).all()
     for target in previous:
         db.session.add(Target(year=year, metric=target.metric, value=target.value))
     db.session.flush()
@@ -622,26 +636,48 @@ def copy_targets(year, *, by):
         by=by,
         object_type="targets",
         object_id=year,
-        after={"from": year - 1, "values": {t.metric.value: t.value for t in previous}},
+        after={"from": source, "values": {t.metric.value: t.value for t in previous}},
     )
+    return source
 
 
-def targets_for(year):
-    """[(metric, value or None, year the value was set for)] for every metric, in order.
+def targets_of(year):
+    """{metric: value} the admin has set for `year` (its own rows only)."""
+    return _targets(year)[0]
 
-    A metric the admin has not set for `year` carries the value of the latest earlier year
-    that has one (the 2014 targets of the action plan, by default)."""
-    rows = db.session.scalars(
-        db.select(Target).where(Target.year <= year).order_by(Target.metric, Target.year.desc())
-    ).all()
-    latest = {}
-    for target in rows:
-        latest.setdefault(target.metric, target)
-    return [
-        (
-            metric,
-            latest[metric].value if metric in latest else None,
-            latest[metric].year if metric in latest else None,
+
+def set_targets(year, values, *, by):
+    """Make `year`'s targets `values` ({metric: value, or None for no target}). Side effects:
+    rows added, changed or removed; audit "targets.changed" with before and after, only if
+    anything changed."""
+    if not EARLIEST_TARGET_YEAR <= year <= LATEST_TARGET_YEAR:
+        raise ReportingError(_l("Vælg et år mellem 2000 og 2100."))
+    rows = {t.metric: t for t in db.session.scalars(sa.select(Target).where(Target.year == year))}
+    before = {metric.value: row.value for metric, row in rows.items()}
+    for metric in Metric:
+        value = values.get(metric)
+        row = rows.get(metric)
+        if value is None and row is not None:
+            db.session.delete(row)
+        elif value is not None and value < 0:
+            raise ReportingError(_l("Et mål kan ikke være negativt."))
+        elif value is not None and row is None:
+            db.session.add(Target(year=year, metric=metric, value=value))
+        elif value is not None:
+            row.value = value
+    after = {m.value: values[m] for m in Metric if values.get(m) is not None}
+    db.session.flush()
+    if before != after:
+        audit.record(
+            "targets.changed",
+            by=by,
+            object_type="targets",
+            object_id=year,
+            before=before,
+            after=after,
         )
-        for metric in Metric
-    ]
+    return before != after
+
+
+# The years a target may be set for: the table's own check constraint.
+EARLIEST_TARGET_YEAR, LATEST_TARGET_YEAR = 2000, 2100

@@ -13,9 +13,10 @@ from ..forms.admin import (
     EventFeeForm,
     OfferKindRulesForm,
     SupportCourseKindForm,
+    TargetsForm,
 )
 from ..models import BudgetLine, ClosedPeriod, DeclineReason, OfferKind, SupportCourseKind
-from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Role
+from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
 from ..services import accounts, catalogue, notifications, reference, reporting
 from ..urls import bounded_int
@@ -31,7 +32,8 @@ def index():
         "admin/index.html",
         users=accounts.list_users(),
         year=year,
-        targets=reporting.targets_for(year),
+        targets=reporting.targets_of(year),
+        metrics=list(Metric),
     )
 
 
@@ -136,18 +138,41 @@ def offer_kinds():
 # --- the report's admin data --------------------------------------------------------------------
 
 
+@bp.route("/maal", methods=["GET", "POST"])
+def targets():
+    """A year's targets, set by hand; the report reads them and nothing else."""
+    year = _year_argument()
+    form = TargetsForm.for_year(reporting.targets_of(year))
+    if form.validate_on_submit():
+        changed = reporting.set_targets(year, form.values(), by=current_user)
+        flash(
+            _("Målene for %(year)s er gemt.", year=year)
+            if changed
+            else _("Målene for %(year)s er uændrede.", year=year),
+            "success",
+        )
+        return redirect(url_for("reports.report", aar=year))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/targets.html",
+        form=form,
+        year=year,
+        years=range(clock.today().year + 1, clock.today().year - 6, -1),
+    ), status
+
+
 @bp.post("/maal/kopier")
 def copy_targets():
     year = request.form.get("year", type=int)
     if year is None or not 2000 <= year <= 2100:
         abort(404)
     try:
-        reporting.copy_targets(year, by=current_user)
+        source = reporting.copy_targets(year, by=current_user)
     except reporting.ReportingError as error:
         flash(str(error), "error")
         return redirect(url_for("reports.report", aar=year))
     flash(
-        _("Målene for %(previous)s er kopieret til %(year)s.", previous=year - 1, year=year),
+        _("Målene for %(previous)s er kopieret til %(year)s.", previous=source, year=year),
         "success",
     )
     return redirect(url_for("reports.report", aar=year))
@@ -207,7 +232,8 @@ def _budget_page(year, form=None, fee_forms=None, status=200, error=None):
     ), status
 
 
-def _budget_year():
+def _year_argument():
+    """The year in `?aar=`, this year by default; 404 outside the years the portal keeps."""
     year = request.args.get("aar", type=int) or clock.today().year
     if not 2000 <= year <= 2100:
         abort(404)
@@ -216,12 +242,12 @@ def _budget_year():
 
 @bp.get("/budget")
 def budget():
-    return _budget_page(_budget_year())
+    return _budget_page(_year_argument())
 
 
 @bp.post("/budget")
 def add_budget_line():
-    year = _budget_year()
+    year = _year_argument()
     form = BudgetLineForm()
     if not form.validate_on_submit():
         return _budget_page(year, form=form, status=422)

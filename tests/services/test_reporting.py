@@ -114,16 +114,22 @@ def test_share_of_year_gone():
 
 
 def test_planned_and_fully_staffed_events_count_towards_the_pace_only():
-    year = clock.today().year + 1  # a year not begun: nothing held, the pace asks for nothing
+    year = clock.today().year + 1
+    late_in_the_year = date(year, 12, 1)  # the pace asks for 0.92 of the target by now
     db.session.add(Target(year=year, metric=Metric.TALKS_HELD, value=1))
     db.session.commit()
-    staffed = make_event(kind="talk", starts_at=clock.local(year, 3, 1, 10))
-    make_assignment(
+    staffed = make_event(kind="talk", starts_at=clock.local(year, 12, 10, 10))
+    seat = make_assignment(
         staffed, make_person(), status=AssignmentStatus.ACCEPTED, seat_role=SeatRole.RESOURCE_PERSON
     )
-    make_event(kind="talk", starts_at=clock.local(year, 3, 2, 10))  # not staffed
-    row = _figures(year, today=clock.today())[Metric.TALKS_HELD]
-    assert (row.figure, row.forecast, row.on_track) == (0, 1, True)
+    make_event(kind="talk", starts_at=clock.local(year, 12, 11, 10))  # not staffed
+    row = _figures(year, today=late_in_the_year)[Metric.TALKS_HELD]
+    assert (row.figure, row.forecast, row.on_track, row.missing) == (0, 1, True, 0)
+    # Without its accepted seat the event is not fully staffed: behind, one missing.
+    seat.status = AssignmentStatus.DECLINED
+    db.session.commit()
+    row = _figures(year, today=late_in_the_year)[Metric.TALKS_HELD]
+    assert (row.figure, row.forecast, row.on_track, row.missing) == (0, 0, False, 1)
 
 
 def test_support_courses_count_in_the_year_they_start_by_the_kinds_metric():

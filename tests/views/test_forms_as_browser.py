@@ -126,10 +126,12 @@ def _pages(role, world):
             f"/sekretariat/henvendelser/{world['advisory_request'].id}",
             f"/sekretariat/arrangementer/{world['advisory'].id}",
             "/sekretariat/kalender",
+            "/sekretariat/rapport",
+            "/sekretariat/stoetteforloeb",
         ]
         if role == Role.ADMIN:
             pages += ["/admin/", "/admin/lukkeperioder", "/admin/afslagsgrunde", "/admin/tilbud"]
-            pages += ["/admin/post"]
+            pages += ["/admin/post", "/admin/maal", "/admin/budget", "/admin/stoetteforloebstyper"]
         return pages
     if role == Role.ASSIGNEE:
         return [

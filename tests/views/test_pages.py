@@ -98,21 +98,6 @@ def test_the_admin_page_shows_the_targets_carried_over_from_2014(as_role):
     assert "Ikke sat" in text  # SSP use is counted, not targeted
 
 
-def test_a_target_set_for_this_year_replaces_only_its_own_metric(as_role):
-    from portal import clock
-    from portal.extensions import db
-    from portal.models import Target
-    from portal.models.enums import Metric
-    from portal.services import reporting
-
-    year = clock.today().year
-    db.session.add(Target(year=year, metric=Metric.TALKS_HELD, value=12))
-    db.session.commit()
-    rows = {metric: (value, set_for) for metric, value, set_for in reporting.targets_for(year)}
-    assert rows[Metric.TALKS_HELD] == (12, year)
-    assert rows[Metric.DIALOGUES_HELD] == (10, 2014)
-
-
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
