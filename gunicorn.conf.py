@@ -59,6 +59,17 @@ class RedactingLogger(Logger):
 logger_class = RedactingLogger
 
 
+def when_ready(server):
+    """Several workers each keep their own rate-limit counts in memory: say so at start."""
+    if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+        server.log.warning(
+            "Rate limits are kept in memory by each of %s workers: a limit of 10 a minute "
+            "becomes %s. Set REDIS_URL.",
+            server.cfg.workers,
+            10 * server.cfg.workers,
+        )
+
+
 def post_fork(_server, _worker):
     """Each worker opens its own database connections: none is inherited from the master."""
     from portal.extensions import db

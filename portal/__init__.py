@@ -65,13 +65,7 @@ def _refuse_an_unsafe_production(app):
     problems = production_problems(app.config, app.debug)
     if problems:
         raise SystemExit("Portalen starter ikke: " + " ".join(problems))
-    if app.config["ENV_NAME"] == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith(
-        "memory://"
-    ):
-        app.logger.warning(
-            "Rate limits are kept in memory: with more than one worker or host each keeps its "
-            "own count. Set REDIS_URL."
-        )
+    # Rate limits kept in memory with several workers: gunicorn.conf.py warns, knowing how many.
 
 
 def _init_database(app):

@@ -28,3 +28,31 @@ def test_the_apps_own_log_lines_redact_secrets(app, caplog):
         app.logger.error("Exception on %s [%s]", "/svar/SECRETSIGNED.abc/ja", "POST")
     assert "SECRET" not in caplog.text
     assert "/svar/<redacted>/ja" in caplog.text
+
+
+class _Server:
+    def __init__(self, workers):
+        self.cfg = type("Config", (), {"workers": workers})()
+        self.warnings = []
+        self.log = type("Log", (), {"warning": lambda _self, *args: self.warnings.append(args)})()
+
+
+def _shipped_configuration():
+    import runpy
+    from pathlib import Path
+
+    return runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
+
+
+def test_several_workers_without_redis_are_warned_about_their_separate_limits(monkeypatch):
+    when_ready = _shipped_configuration()["when_ready"]
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    several, one = _Server(4), _Server(1)
+    when_ready(several)
+    when_ready(one)
+    assert len(several.warnings) == 1 and "REDIS_URL" in several.warnings[0][0]
+    assert one.warnings == []
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    shared = _Server(4)
+    when_ready(shared)
+    assert shared.warnings == []

@@ -263,3 +263,14 @@ def test_switching_offer_with_htmx_keeps_what_was_typed(client):
     text = form.submit(to="/bestil/felter", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'name="audience"' in text
     assert 'value="31"' in text
+
+
+def test_the_receipts_link_comes_from_the_public_base_url_never_the_host_header(app):
+    client = app.test_client()
+    client.environ_base["HTTP_HOST"] = "evil.example"  # what a forged request says it is
+    assert client.get("/bestil?tilbud=talk").status_code == 200
+    assert _book(client, "talk").status_code == 302
+    receipt = db.session.scalars(db.select(OutboxMessage)).one()
+    base = app.config["PUBLIC_BASE_URL"]
+    assert f"{base}/b/" in receipt.body_text
+    assert "evil.example" not in receipt.body_text

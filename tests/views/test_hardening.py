@@ -4,6 +4,7 @@ pin each kind of input by name.)"""
 
 import io
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 
@@ -13,7 +14,7 @@ from portal.models import District, Event, Request
 from portal.models.enums import Role
 from portal.services import requests as requests_service
 from tests.browser_form import browser_form
-from tests.factories import booking_answers, make_event
+from tests.factories import PASSWORD, booking_answers, make_event, make_user
 
 SEND = "Send bestilling"
 
@@ -141,6 +142,24 @@ def test_a_move_with_a_version_that_is_no_number_is_refused(as_role):
 def test_a_next_address_with_line_breaks_goes_to_the_default(client, target):
     response = client.get("/sprog/en", query_string={"next": target})
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [
+        ("/sekretariat/\r\nSet-Cookie: x=1", "/sekretariat/"),
+        ("/\nhttps://evil.example", "/sekretariat/"),
+        ("//evil.example", "/sekretariat/"),
+        ("/sekretariat/kalender", "/sekretariat/kalender"),  # a safe one is followed
+    ],
+)
+def test_a_login_whose_next_address_is_unsafe_goes_to_the_users_home(client, target, lands):
+    user = make_user(role=Role.SECRETARIAT, password=PASSWORD)
+    url = "/log-ind?" + urlencode({"next": target})
+    form = browser_form(client, url)
+    response = form.fill(email=user.email, password=PASSWORD).submit()
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands
 
 
 def test_a_body_over_the_limit_gets_a_danish_413_page(client, app, monkeypatch):
