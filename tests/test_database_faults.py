@@ -13,18 +13,31 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.extensions import db
-from portal.models import Request
+from portal.models import OutboxMessage, Request
 from tests.browser_form import browser_form
 from tests.factories import booking_answers
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target; stop() refuses and cuts every connection."""
+    """Forwards 127.0.0.1:<port> to a target; stop() refuses and cuts every connection.
+    cut_when(b"...") cuts every connection, once, as soon as the app sends those bytes, before
+    they reach the database: the connection is lost in the middle of a transaction."""
 
     def __init__(self, target):
         self.target = target
         self.port = None
         self.listener = None
+        self.connections = []
+        self._cut_on = None
+
+    def cut_when(self, marker):
+        self._cut_on = marker
+
+    def _cut_connections(self):
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+            connection.close()
         self.connections = []
 
     def start(self):
@@ -41,11 +54,7 @@ class TcpProxy:
         with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
-        for connection in self.connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-            connection.close()
-        self.connections = []
+        self._cut_connections()
 
     def _accept(self, listener):
         while True:
@@ -58,10 +67,13 @@ class TcpProxy:
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pump(source, sink):
+    def _pump(self, source, sink):
         try:
             while data := source.recv(65536):
+                if self._cut_on is not None and self._cut_on in data:
+                    self._cut_on = None
+                    self._cut_connections()
+                    return
                 sink.sendall(data)
         except OSError:
             pass
@@ -74,6 +86,10 @@ class TcpProxy:
 def _requests():
     db.session.expire_all()
     return db.session.scalar(db.select(db.func.count()).select_from(Request))
+
+
+def _receipts():
+    return db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage))
 
 
 def _book(client):
@@ -127,6 +143,19 @@ def test_a_lost_database_gives_a_danish_503_stores_nothing_and_recovers_by_itsel
             assert client.get("/").status_code == 200
             assert _book(client).status_code == 302
         assert _requests() == 2
+
+        # Lost in the middle of a booking: the request row is written, the receipt is not.
+        form = browser_form(client, "/bestil?tilbud=talk", action="/bestil")
+        form.fill(**booking_answers("talk", contact_email="c@example.org"))
+        proxy.cut_when(b"INSERT INTO outbox_messages")
+        midway = form.submit("Send bestilling")
+        assert midway.status_code == 503
+        assert "Intet af det, du sendte, er gemt" in midway.get_data(as_text=True)
+        assert _requests() == 2  # the transaction never committed: no request without receipt
+        assert _receipts() == 2
+        with cut_off.app_context():
+            assert _book(client).status_code == 302  # and the next one goes through
+        assert (_requests(), _receipts()) == (3, 3)
     finally:
         proxy.stop()
         with cut_off.app_context():
