@@ -55,6 +55,35 @@ def test_security_events_carry_the_request_id_and_never_the_password(client, cap
     assert any("csrf.refused" in r.getMessage() for r in caplog.records)
 
 
+def _events(caplog, name):
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith(name + " ")]
+
+
+def test_logins_refused_access_and_rate_limits_are_security_events_with_the_request_id(
+    app, client, caplog
+):
+    caplog.set_level(logging.WARNING, logger="portal.security")
+    user = make_user(role=Role.ASSIGNEE)
+    response = _attempt(client, user.email, PASSWORD, "10.0.4.1")
+    [line] = _events(caplog, "login.succeeded")
+    assert f"request_id={response.headers['X-Request-Id']}" in line
+    assert f"user_id={user.id}" in line and PASSWORD not in line
+    refused = client.get("/sekretariat/")  # an assignee on the secretariat's pages
+    assert refused.status_code == 403
+    [line] = _events(caplog, "access.refused")
+    assert f"request_id={refused.headers['X-Request-Id']}" in line
+    assert "path=/sekretariat/" in line
+    stranger = app.test_client()
+    for n in range(30):
+        limited = _attempt(stranger, "ingen@example.org", f"gæt-{n}", "10.0.4.2")
+        if limited.status_code == 429:
+            break
+    assert limited.status_code == 429
+    [line] = _events(caplog, "rate_limit.hit")
+    assert f"request_id={limited.headers['X-Request-Id']}" in line
+    assert "path=/log-ind" in line
+
+
 def test_a_request_id_given_by_the_proxy_is_kept_and_a_forged_one_replaced(client):
     assert (
         client.get("/", headers={"X-Request-Id": "abc12345-proxy"}).headers["X-Request-Id"]
