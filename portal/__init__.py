@@ -106,9 +106,9 @@ def _check_database(app):
 
 
 def _register_blueprints(app):
-    from .views import admin, assignee, auth, feeds, offers, public, reports, secretariat
+    from .views import admin, assignee, auth, feeds, offers, public, reports, secretariat, users
 
-    for module in (public, auth, offers, feeds, secretariat, reports, assignee, admin):
+    for module in (public, auth, offers, feeds, secretariat, reports, assignee, admin, users):
         app.register_blueprint(module.bp)
 
 

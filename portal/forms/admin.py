@@ -1,7 +1,15 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -12,7 +20,7 @@ from wtforms.validators import (
 )
 
 from ..labels import LABELS
-from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric
+from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from .base import PortalForm
 from .public import choices
 
@@ -167,3 +175,43 @@ class TargetsForm(PortalForm):
 
     def values(self):
         return {metric: self[f"target_{metric.value}"].data for metric in Metric}
+
+
+class UserRoleForm(PortalForm):
+    """A user's role, and for an assignee the person in the panel they are. The view gives the
+    persons that may be chosen."""
+
+    role = RadioField(
+        _l("Rolle"),
+        choices=choices([(role.value, LABELS[Role][role]) for role in Role]),
+        validators=[InputRequired(_l("Vælg en rolle."))],
+        invalid_choice_message=_l("Vælg en rolle."),
+    )
+    person_id = SelectField(_l("Person i panelet"), coerce=int, default=0, validate_choice=False)
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.persons = {person.id: person for person in persons}
+        self.person_id.choices = choices(
+            [
+                (0, _l("Ingen (sekretariatet og administratorer)")),
+                *((p.id, f"{p.full_name} ({p.email})") for p in persons),
+            ]
+        )
+
+    def validate_person_id(self, field):
+        if field.data and field.data not in self.persons:
+            raise ValidationError(_l("Vælg en person fra listen."))
+
+    def person(self):
+        return self.persons.get(self.person_id.data)
+
+
+class InviteUserForm(UserRoleForm):
+    name = StringField(
+        _l("Navn"), validators=[DataRequired(_l("Skriv brugerens navn.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("Skriv en e-mailadresse.")), Length(max=254)],
+    )

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from .base import PortalForm
 
@@ -13,6 +13,22 @@ class LoginForm(PortalForm):
     )
     password = PasswordField(
         _l("Adgangskode"),
-        validators=[DataRequired(_l("Skriv din adgangskode.")), Length(max=200)],
+        validators=[DataRequired(_l("Skriv din adgangskode.")), Length(max=128)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChoosePasswordForm(PortalForm):
+    password = PasswordField(
+        _l("Ny adgangskode"),
+        validators=[DataRequired(_l("Skriv en adgangskode.")), Length(max=128)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        _l("Gentag adgangskoden"),
+        validators=[
+            DataRequired(_l("Skriv adgangskoden igen.")),
+            EqualTo("password", _l("De to adgangskoder er ikke ens.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
     )

@@ -26,12 +26,18 @@ class User(UserMixin, db.Model):
     # Part of the session identity: bumping it (deactivation, new password) ends every session.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The secret of the one link that may set this user's password (an invitation or a new
+    # link from the admin); cleared once used, replaced by the next link.
+    password_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # None: invited, and no password chosen yet.
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person | None] = relationship()
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
+        self.password_set_at = utcnow()
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
@@ -43,6 +49,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    @property
+    def is_invited(self):
+        """Invited, and no password chosen yet."""
+        return self.password_set_at is None
 
     @property
     def is_staff(self):

@@ -1,21 +1,43 @@
-"""Staff and assignee accounts: authentication, creation, deactivation."""
+"""Staff and assignee accounts: authentication, invitations, roles, deactivation, passwords."""
+
+import functools
+import secrets
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import links
 from ..extensions import db
-from ..models import User
+from ..models import Person, User
 from ..models.enums import Role
-from . import audit
+from . import audit, notifications
 
 MIN_PASSWORD_LENGTH = 12
+# Everywhere a password is set or checked: a longer one is refused before it is hashed.
+MAX_PASSWORD_LENGTH = 128
+# An invitation or a new-password link works this long, and once.
+PASSWORD_LINK = "choose-password"  # noqa: S105 (what a signed link is for, not a secret)
+PASSWORD_LINK_LIFETIME = timedelta(hours=72)
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing-only")
 
 
 class AccountError(Exception):
-    """A user could not be created or changed; the message says why, in plain words."""
+    """A user could not be created or changed; the message says why, in plain words, and
+    `field` names the form field it is about (email, password, person_id), if any."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+    def show_on(self, form):
+        """Put the message on its field of `form`, or return it when no field has it."""
+        if self.field and self.field in form:
+            form[self.field].errors = [*form[self.field].errors, str(self)]
+            return None
+        return str(self)
 
 
 def normalise_email(email):
@@ -31,22 +53,51 @@ def authenticate(email, password):
     return user if user.check_password(password) else None
 
 
-def create_user(*, email, name, password, role, person=None, by=None):
-    """Create a user. Side effects: audit entry "user.created"."""
+def _checked_email(email):
     try:
         email = validate_email(email, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise AccountError(_l("Ugyldig e-mailadresse: %(error)s", error=str(error))) from None
-    _check_password(password)
+        raise AccountError(
+            _l("Ugyldig e-mailadresse: %(error)s", error=str(error)), "email"
+        ) from None
     if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
         raise AccountError(
-            _l("Der findes allerede en bruger med e-mailadressen %(email)s.", email=email)
+            _l("Der findes allerede en bruger med e-mailadressen %(email)s.", email=email),
+            "email",
         )
-    role = Role(role)
+    return email
+
+
+def _check_role_and_person(role, person, *, user=None):
     if role == Role.ASSIGNEE and person is None:
         raise AccountError(
-            _l("En resurseperson eller dialogambassadør skal knyttes til en person.")
+            _l("En resurseperson eller dialogambassadør skal knyttes til en person."),
+            "person_id",
         )
+    if role != Role.ASSIGNEE and person is not None:
+        raise AccountError(
+            _l("Kun resursepersoner og dialogambassadører knyttes til en person i panelet."),
+            "person_id",
+        )
+    if person is not None:
+        holder = db.session.scalar(db.select(User).where(User.person_id == person.id))
+        if holder is not None and holder is not user:
+            raise AccountError(
+                _l(
+                    "%(person)s har allerede en bruger: %(email)s.",
+                    person=person.full_name,
+                    email=holder.email,
+                ),
+                "person_id",
+            )
+
+
+def create_user(*, email, name, password, role, person=None, by=None):
+    """Create a user with a password (the command line). Side effects: audit "user.created"."""
+    email = _checked_email(email)
+    check_password(password, email=email)
+    role = Role(role)
+    _check_role_and_person(role, person)
     user = User(email=email, name=name.strip(), role=role, person=person)
     user.set_password(password)
     db.session.add(user)
@@ -55,8 +106,131 @@ def create_user(*, email, name, password, role, person=None, by=None):
     return user
 
 
+def invite_user(*, email, name, role, person=None, by, locale="da"):
+    """Create a user who chooses their own password from an emailed link (single use, 72
+    hours). Side effects: audit "user.invited"; the invitation in the outbox."""
+    email = _checked_email(email)
+    role = Role(role)
+    _check_role_and_person(role, person)
+    user = User(email=email, name=" ".join(name.split()), role=role, person=person)
+    # Nobody knows this password: until the link is used, the account cannot be logged into.
+    user.set_password(secrets.token_urlsafe(32))
+    user.password_set_at = None
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.invited", user, by=by, after=audit.snapshot(user, ["email", "name", "role"]))
+    _send_password_link(user, kind="user_invitation", locale=locale)
+    return user
+
+
+def send_password_link(user, *, by, locale="da"):
+    """A new link for `user` to choose a password (the one sent before stops working).
+    Side effects: audit "user.password_link_sent"; the mail in the outbox."""
+    if not user.active:
+        raise AccountError(_l("Genaktivér brugeren, før du sender et nyt link."))
+    audit.record("user.password_link_sent", user, by=by)
+    _send_password_link(
+        user, kind="user_invitation" if user.is_invited else "user_password_link", locale=locale
+    )
+
+
+def _send_password_link(user, *, kind, locale):
+    user.password_token = links.new_token()
+    db.session.flush()
+    signed = links.sign_timed(PASSWORD_LINK, [user.id, user.password_token])
+    notifications.queue_templated(
+        kind,
+        to=user.email,
+        locale=locale,
+        user=user,
+        url=links.external_url("auth.choose_password", signed=signed),
+        hours=int(PASSWORD_LINK_LIFETIME.total_seconds() // 3600),
+    )
+
+
+class PasswordLinkUsed(AccountError):
+    """The link was genuine, but it has been used, replaced or has expired."""
+
+
+def user_for_password_link(signed):
+    """The user whose link this is. links.LinkError for a link that was never genuine;
+    PasswordLinkUsed for one that has expired, been used or been replaced by a newer one."""
+    try:
+        user_id, token = links.unsign_timed(
+            PASSWORD_LINK, signed, max_age=PASSWORD_LINK_LIFETIME.total_seconds()
+        )
+    except links.LinkError:
+        if links.signed_age(PASSWORD_LINK, signed) is None:
+            raise
+        raise PasswordLinkUsed(_l("Linket er udløbet.")) from None
+    if not isinstance(user_id, int) or not isinstance(token, str):
+        raise links.LinkError(PASSWORD_LINK)
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.password_token is None:
+        raise PasswordLinkUsed(_l("Linket er allerede brugt."))
+    if not links.tokens_match(user.password_token, token):
+        raise PasswordLinkUsed(_l("Linket er erstattet af et nyere."))
+    return user
+
+
+def choose_password(user, password):
+    """The user sets their password from the link, which then stops working; every other
+    session of theirs ends. Side effects: audit "user.password_chosen"."""
+    check_password(password, email=user.email)
+    user.set_password(password)
+    user.password_token = None
+    user.session_version += 1
+    db.session.flush()
+    audit.record("user.password_chosen", user, by=user)
+
+
+def change_role(user, *, role, person, by):
+    """A new role (and, for an assignee, the person in the panel they are). The last active
+    admin keeps the role. Side effects: audit "user.role_changed"; the user's sessions end, so
+    the new rights apply at once."""
+    role = Role(role)
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        _refuse_losing_the_last_admin(user)
+    _check_role_and_person(role, person, user=user)
+    before = audit.snapshot(user, ["role", "person_id"])
+    user.role = role
+    user.person = person
+    db.session.flush()
+    after = audit.snapshot(user, ["role", "person_id"])
+    if after != before:
+        end_all_sessions(user)
+        audit.record("user.role_changed", user, by=by, before=before, after=after)
+
+
+def reactivate_user(user, *, by):
+    """Side effects: audit entry "user.reactivated"."""
+    user.active = True
+    db.session.flush()
+    audit.record("user.reactivated", user, by=by, before={"active": False}, after={"active": True})
+
+
+def _refuse_losing_the_last_admin(user):
+    others = db.session.scalar(
+        db.select(db.func.count(User.id)).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
+        )
+    )
+    if not others:
+        raise AccountError(
+            _l(
+                "%(name)s er den sidste aktive administrator. "
+                "Gør en anden til administrator først.",
+                name=user.name,
+            )
+        )
+
+
 def deactivate_user(user, *, by):
-    """Deactivate and end every session at once. Side effects: audit entry "user.deactivated"."""
+    """Deactivate and end every session at once; the last active admin stays. Side effects:
+    audit entry "user.deactivated"."""
+    if user.role == Role.ADMIN:
+        _refuse_losing_the_last_admin(user)
+    user.password_token = None  # an unused link dies with the account
     before = audit.snapshot(user, ["active"])
     user.active = False
     user.session_version += 1
@@ -66,7 +240,7 @@ def deactivate_user(user, *, by):
 
 def set_password(user, password, *, by):
     """New password; other sessions of the user end. Side effects: audit "user.password_changed"."""
-    _check_password(password)
+    check_password(password, email=user.email)
     user.set_password(password)
     user.session_version += 1
     db.session.flush()
@@ -79,10 +253,61 @@ def end_all_sessions(user):
     db.session.flush()
 
 
-def _check_password(password):
+def check_password(password, *, email=""):
+    """AccountError unless `password` is 12 to 128 characters, not the email (nor its name
+    part) and not one of the 30,000 most common passwords (the list zxcvbn ships)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_l("Adgangskoden skal have mindst %(n)s tegn.", n=MIN_PASSWORD_LENGTH))
+        raise AccountError(
+            _l("Adgangskoden skal have mindst %(n)s tegn.", n=MIN_PASSWORD_LENGTH), "password"
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            _l("Adgangskoden må højst have %(n)s tegn.", n=MAX_PASSWORD_LENGTH), "password"
+        )
+    folded = password.strip().lower()
+    email = (email or "").strip().lower()
+    if email and folded in (email, email.partition("@")[0]):
+        raise AccountError(_l("Adgangskoden må ikke være din e-mailadresse."), "password")
+    if folded in _common_passwords():
+        raise AccountError(
+            _l("Adgangskoden er blandt de mest brugte og gættes let. Vælg en anden."),
+            "password",
+        )
 
 
-def list_users():
-    return db.session.scalars(db.select(User).order_by(User.role, User.name)).all()
+@functools.cache
+def _common_passwords():
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 30,000 words: loaded when first needed
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+USERS_PER_PAGE = 50
+
+
+def users_page(*, page):
+    """One page of users, by name, with the person each assignee is."""
+    from sqlalchemy.orm import joinedload
+
+    from .pages import paginate
+
+    return paginate(
+        db.select(User),
+        order_by=[User.name, User.id],
+        options=[joinedload(User.person)],
+        page=page,
+        per_page=USERS_PER_PAGE,
+    )
+
+
+def persons_to_link(user=None):
+    """The people in the panel a user can be linked to: active, with no user of their own
+    (and the person `user` is linked to now)."""
+    taken = db.select(User.person_id).where(User.person_id.is_not(None))
+    if user is not None and user.person_id is not None:
+        taken = taken.where(User.id != user.id)
+    return db.session.scalars(
+        db.select(Person)
+        .where(Person.active.is_(True), Person.id.not_in(taken))
+        .order_by(Person.first_name, Person.last_name, Person.id)
+    ).all()

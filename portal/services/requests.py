@@ -30,6 +30,7 @@ from ..models.enums import (
     RequestStatus,
 )
 from . import audit, notifications
+from .pages import Page, paginate
 
 # Every allowed move of a request's status; every path goes through `_move`.
 TRANSITIONS = {
@@ -549,12 +550,8 @@ def _year_of(column):
 
 
 @dataclass
-class InboxPage:
-    needs_action: list
-    items: list
-    total: int
-    page: int
-    pages: int
+class InboxPage(Page):
+    needs_action: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
 
 
@@ -567,26 +564,25 @@ def inbox(filters, *, now, page=1, per_page=25):
         .join(Request.contact)
         .where(*filters.conditions())
     )
-    total = db.session.scalar(base.with_only_columns(db.func.count(Request.id)))
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    items = db.session.scalars(
-        base.options(
+    result = paginate(
+        base,
+        order_by=[Request.submitted_at.desc(), Request.id.desc()],
+        options=[
             joinedload(Request.organisation).joinedload(Organisation.district),
             joinedload(Request.contact),
             joinedload(Request.offer_kind),
             joinedload(Request.event),
-        )
-        .order_by(Request.submitted_at.desc(), Request.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+        ],
+        page=page,
+        per_page=per_page,
+        count=Request.id,
+    )
     return InboxPage(
         needs_action=needs_action(now=now),
-        items=items,
-        total=total,
-        page=page,
-        pages=pages,
+        items=result.items,
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
         counts=_facet_counts(filters),
     )
 

@@ -18,7 +18,7 @@ from ..forms.admin import (
 from ..models import BudgetLine, ClosedPeriod, DeclineReason, OfferKind, SupportCourseKind
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
-from ..services import accounts, catalogue, notifications, reference, reporting
+from ..services import catalogue, notifications, reference, reporting
 from ..urls import bounded_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -30,7 +30,6 @@ def index():
     year = clock.today().year
     return render_template(
         "admin/index.html",
-        users=accounts.list_users(),
         year=year,
         targets=reporting.targets_of(year),
         metrics=list(Metric),

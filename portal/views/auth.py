@@ -1,12 +1,13 @@
 """Log in and out (staff and assignees)."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import links
 from ..auth_session import end_session, start_session
 from ..extensions import limiter
-from ..forms.auth import LoginForm
+from ..forms.auth import ChoosePasswordForm, LoginForm
 from ..permissions import home_endpoint
 from ..security import account_tag, security_event
 from ..services import accounts
@@ -61,3 +62,37 @@ def logout():
         accounts.end_all_sessions(current_user)
     end_session()
     return redirect(url_for("public.index"))
+
+
+@bp.route("/adgangskode/<signed>", methods=["GET", "POST"])
+def choose_password(signed):
+    """From the invitation or the admin's new link: choose a password, once."""
+    try:
+        user = accounts.user_for_password_link(signed)
+    except links.LinkError:
+        abort(404)
+    except accounts.PasswordLinkUsed as gone:
+        return render_template(
+            "errors/error.html",
+            title=_("Linket virker ikke længere"),
+            message=_(
+                "%(why)s Et link til at vælge adgangskode virker i 72 timer og kun én gang. "
+                "Bed en administrator om et nyt.",
+                why=str(gone),
+            ),
+        ), 410
+    if current_user.is_authenticated and current_user.id != user.id:
+        end_session()  # the link is for someone else than who is logged in here
+    form = ChoosePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.choose_password(user, form.password.data)
+        except accounts.AccountError as refused:
+            error = refused.show_on(form)
+        else:
+            security_event("password.chosen", user_id=user.id)
+            flash(_("Din adgangskode er gemt. Log ind med den nu."), "success")
+            return redirect(url_for(".login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/choose_password.html", form=form, user=user, error=error), status

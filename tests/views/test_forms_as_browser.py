@@ -107,6 +107,7 @@ def _world():
         "other": other,
         "offered": offered,
         "held_seat": held_seat,
+        "colleague": make_user(role=Role.SECRETARIAT, name="Kollega Kollegasen"),
     }
 
 
@@ -132,6 +133,11 @@ def _pages(role, world):
         if role == Role.ADMIN:
             pages += ["/admin/", "/admin/lukkeperioder", "/admin/afslagsgrunde", "/admin/tilbud"]
             pages += ["/admin/post", "/admin/maal", "/admin/budget", "/admin/stoetteforloebstyper"]
+            pages += [
+                "/admin/brugere/",
+                "/admin/brugere/ny",
+                f"/admin/brugere/{world['colleague'].id}",
+            ]
         return pages
     if role == Role.ASSIGNEE:
         return [

@@ -91,11 +91,22 @@ def test_staff_see_their_menu_and_a_logout_button(as_role):
     assert 'action="/log-ud"' in text
 
 
-def test_the_admin_page_shows_the_targets_carried_over_from_2014(as_role):
-    text = as_role(Role.ADMIN).get("/admin/").get_data(as_text=True)
-    assert "2014 (videreført)" in text
-    assert "Vidensoplæg afholdt" in text
-    assert "Ikke sat" in text  # SSP use is counted, not targeted
+def test_the_admin_page_shows_this_years_own_targets_and_leads_to_them(as_role):
+    from portal import clock
+    from portal.extensions import db
+    from portal.models import Target
+    from portal.models.enums import Metric
+
+    year = clock.today().year
+    admin = as_role(Role.ADMIN)
+    text = admin.get("/admin/").get_data(as_text=True)
+    assert f"{year} har ingen mål endnu." in text  # 2014's are not this year's
+    assert f"/admin/maal?aar={year}" in text
+    db.session.add(Target(year=year, metric=Metric.TALKS_HELD, value=12))
+    db.session.commit()
+    text = admin.get("/admin/").get_data(as_text=True)
+    assert "Vidensoplæg afholdt" in text and ">12<" in text
+    assert "Intet mål" in text  # the metrics without a target this year
 
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}

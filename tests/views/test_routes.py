@@ -35,6 +35,8 @@ PUBLIC_ENDPOINTS = {
     "feeds.person_feed",
     "auth.login",
     "auth.logout",
+    # The invitation's single-use link: the account has no password yet.
+    "auth.choose_password",
 }
 # Which roles each audience's blueprint lets in.
 AUDIENCES = {
@@ -42,6 +44,7 @@ AUDIENCES = {
     # The yearly report and the anonymous support courses: secretariat and admin only.
     "reports": {Role.ADMIN, Role.SECRETARIAT},
     "admin": {Role.ADMIN},
+    "users": {Role.ADMIN},
     "assignee": {Role.ASSIGNEE},
 }
 

@@ -1,0 +1,49 @@
+"""One page of a long list: what every list that grows with the data is shown through."""
+
+from dataclasses import dataclass
+
+from ..extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    pages: int
+
+    def numbers(self, around=2):
+        """The page numbers a pager shows: the first, the last and a few around this one, with
+        None where numbers are left out. At most 2 * around + 5 entries, however many pages."""
+        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        numbers, previous = [], 0
+        for number in sorted(n for n in shown if 1 <= n <= self.pages):
+            if number > previous + 1:
+                numbers.append(None)
+            numbers.append(number)
+            previous = number
+        return numbers
+
+
+def paginate(select, *, order_by, page, per_page, count=None, options=()):
+    """Page `page` (from 1; out of range means the nearest) of `select` in `order_by` (a list),
+    its rows loaded with `options`. Two queries: the count (of `count`, or of the rows) and
+    the page."""
+    counted = select.with_only_columns(
+        db.func.count(count) if count is not None else db.func.count(),
+        maintain_column_froms=True,  # count the rows of the FROM the select had
+    )
+    total = db.session.scalar(counted)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    items = (
+        db.session.scalars(
+            select.options(*options)
+            .order_by(*order_by)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
+    return Page(items=items, total=total, page=page, pages=pages)

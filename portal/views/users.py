@@ -1,0 +1,114 @@
+"""The admin's users: invite by email, change role, deactivate and reactivate, send a new link
+to choose a password. Every rule (the last admin, who may be linked to whom) is in
+services/accounts.py."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms.admin import InviteUserForm, UserRoleForm
+from ..i18n import current_locale
+from ..models import User
+from ..models.enums import Role
+from ..permissions import require_roles
+from ..services import accounts
+from ..urls import bounded_int
+
+bp = Blueprint("users", __name__, url_prefix="/admin/brugere")
+bp.before_request(require_roles(Role.ADMIN))
+
+
+@bp.get("/")
+def index():
+    page = accounts.users_page(page=request.args.get("side", 1, type=bounded_int))
+    return render_template("admin/users.html", result=page)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+def invite():
+    form = InviteUserForm(persons=accounts.persons_to_link())
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite_user(
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                person=form.person(),
+                by=current_user,
+                locale=current_locale(),
+            )
+        except accounts.AccountError as failure:
+            error = failure.show_on(form)
+        else:
+            flash(
+                _("%(name)s er inviteret. Linket i mailen virker i 72 timer.", name=user.name),
+                "success",
+            )
+            return redirect(url_for(".user", user_id=user.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_new.html", form=form, error=error), status
+
+
+def _user_page(user, *, form=None, error=None, status=200):
+    form = form or UserRoleForm(
+        persons=accounts.persons_to_link(user),
+        formdata=None,
+        data={"role": user.role.value, "person_id": user.person_id or 0},
+    )
+    return render_template(
+        "admin/user.html", user=user, form=form, error=error, me=user.id == current_user.id
+    ), status
+
+
+@bp.get("/<int:user_id>")
+def user(user_id):
+    return _user_page(db.get_or_404(User, user_id))
+
+
+@bp.post("/<int:user_id>/rolle")
+def change_role(user_id):
+    user = db.get_or_404(User, user_id)
+    form = UserRoleForm(persons=accounts.persons_to_link(user))
+    if not form.validate_on_submit():
+        return _user_page(user, form=form, status=422)
+    try:
+        accounts.change_role(user, role=form.role.data, person=form.person(), by=current_user)
+    except accounts.AccountError as failure:
+        return _user_page(user, form=form, error=failure.show_on(form), status=409)
+    flash(_("Rollen er gemt."), "success")
+    return redirect(url_for(".user", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/deaktiver")
+def deactivate(user_id):
+    user = db.get_or_404(User, user_id)
+    try:
+        accounts.deactivate_user(user, by=current_user)
+    except accounts.AccountError as failure:
+        return _user_page(user, error=str(failure), status=409)
+    flash(_("%(name)s er deaktiveret og logget ud overalt.", name=user.name), "success")
+    return redirect(url_for(".user", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/genaktiver")
+def reactivate(user_id):
+    user = db.get_or_404(User, user_id)
+    accounts.reactivate_user(user, by=current_user)
+    flash(_("%(name)s er aktiv igen.", name=user.name), "success")
+    return redirect(url_for(".user", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/nyt-link")
+def send_link(user_id):
+    user = db.get_or_404(User, user_id)
+    try:
+        accounts.send_password_link(user, by=current_user, locale=current_locale())
+    except accounts.AccountError as failure:
+        return _user_page(user, error=str(failure), status=409)
+    flash(
+        _("Et nyt link er sendt til %(email)s. Det gamle virker ikke længere.", email=user.email),
+        "success",
+    )
+    return redirect(url_for(".user", user_id=user.id))
