@@ -22,8 +22,11 @@ graceful_timeout = 20
 # the master at once with its one-line message.
 preload_app = True
 # Behind the reverse proxy on the same host (see README, "Drift").
+# No gunicornctl here: its socket would go under $HOME, read-only under the systemd unit.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# "-": stdout; empty: none (in production the app's own JSON line per request is enough).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = (
     '%(h)s - %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" request_id=%({x-request-id}o)s'
 )
