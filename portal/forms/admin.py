@@ -7,6 +7,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
+    SearchField,
     SelectField,
     StringField,
 )
@@ -215,3 +216,31 @@ class InviteUserForm(UserRoleForm):
         _l("E-mail"),
         validators=[DataRequired(_l("Skriv en e-mailadresse.")), Length(max=254)],
     )
+
+
+class AuditFilterForm(PortalForm):
+    """The log's filters travel in the URL (GET), so a narrowed log can be bookmarked. The view
+    gives the object types and actions that occur in the log."""
+
+    class Meta:
+        csrf = False
+
+    hvem = SearchField(
+        _l("Hvem (e-mail eller fx requester)"), validators=[Optional(), Length(max=100)]
+    )
+    objekt = SelectField(_l("Hvad"), validators=[Optional()])
+    handling = SelectField(_l("Handling"), validators=[Optional()])
+    fra = DateField(_l("Fra og med"), validators=[Optional()])
+    til = DateField(_l("Til og med"), validators=[Optional()])
+
+    def __init__(self, *args, object_types, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _l("Alle"))]
+        self.objekt.choices = choices([*everything, *((t, t) for t in object_types)])
+        self.handling.choices = choices([*everything, *((a, a) for a in actions)])
+
+    def validate_til(self, field):
+        if field.data and self.fra.data and field.data < self.fra.data:
+            raise ValidationError(
+                _l("Slutdatoen skal være samme dag som startdatoen eller senere.")
+            )

@@ -7,6 +7,7 @@ from flask_login import current_user
 from .. import clock
 from ..extensions import db
 from ..forms.admin import (
+    AuditFilterForm,
     BudgetLineForm,
     ClosedPeriodForm,
     DeclineReasonForm,
@@ -18,7 +19,7 @@ from ..forms.admin import (
 from ..models import BudgetLine, ClosedPeriod, DeclineReason, OfferKind, SupportCourseKind
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
-from ..services import catalogue, notifications, reference, reporting
+from ..services import audit, catalogue, notifications, reference, reporting
 from ..urls import bounded_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,6 +51,31 @@ def outbox():
 
 
 OUTBOX_ROWS = 50
+
+
+@bp.get("/log")
+def audit_log():
+    """Every change, who made it and the values before and after; narrowed and paged."""
+    object_types, actions = audit.logged_kinds()
+    form = AuditFilterForm(request.args, object_types=object_types, actions=actions)
+    valid = form.validate() if request.args else True
+    filters = audit.LogFilters(
+        **{
+            name: form[field].data if not form[field].errors else None
+            for name, field in [
+                ("who", "hvem"),
+                ("object_type", "objekt"),
+                ("action", "handling"),
+                ("from_day", "fra"),
+                ("to_day", "til"),
+            ]
+        }
+    )
+    result = audit.log_page(filters, page=request.args.get("side", 1, type=bounded_int))
+    args = {k: v for k, v in request.args.items() if k != "side" and v}
+    return render_template(
+        "admin/audit_log.html", form=form, result=result, args=args
+    ), 200 if valid else 422
 
 
 @bp.route("/lukkeperioder", methods=["GET", "POST"])
