@@ -106,9 +106,31 @@ def _check_database(app):
 
 
 def _register_blueprints(app):
-    from .views import admin, assignee, auth, feeds, offers, public, reports, secretariat, users
+    from .views import (
+        admin,
+        assignee,
+        auth,
+        feeds,
+        offers,
+        persons,
+        public,
+        reports,
+        secretariat,
+        users,
+    )
 
-    for module in (public, auth, offers, feeds, secretariat, reports, assignee, admin, users):
+    for module in (
+        public,
+        auth,
+        offers,
+        feeds,
+        secretariat,
+        reports,
+        assignee,
+        admin,
+        users,
+        persons,
+    ):
         app.register_blueprint(module.bp)
 
 

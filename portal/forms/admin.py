@@ -10,6 +10,7 @@ from wtforms import (
     SearchField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -22,7 +23,7 @@ from wtforms.validators import (
 
 from ..labels import LABELS
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
-from .base import PortalForm
+from .base import MultiCheckboxField, PortalForm
 from .public import choices
 
 
@@ -244,3 +245,81 @@ class AuditFilterForm(PortalForm):
             raise ValidationError(
                 _l("Slutdatoen skal være samme dag som startdatoen eller senere.")
             )
+
+
+EXPERIENCE_CHOICES = [
+    ("auto", _l("Efter antal afholdte dialoger")),
+    ("yes", _l("Erfaren")),
+    ("no", _l("Ny")),
+]
+
+
+class PersonForm(PortalForm):
+    """A person in the panel. The view gives the topics that may be chosen."""
+
+    first_name = StringField(
+        _l("Fornavn"), validators=[DataRequired(_l("Skriv fornavnet.")), Length(max=80)]
+    )
+    last_name = StringField(
+        _l("Efternavn"), validators=[DataRequired(_l("Skriv efternavnet.")), Length(max=80)]
+    )
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(_l("Skriv en e-mailadresse.")), Length(max=254)]
+    )
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=40)])
+    is_resource_person = BooleanField(_l("Resurseperson (holder vidensoplæg og rådgivning)"))
+    is_ambassador = BooleanField(_l("Dialogambassadør (holder ung-til-ung dialoger)"))
+    topics = MultiCheckboxField(_l("Emner"), coerce=int, validate_choice=False)
+    languages = StringField(
+        _l("Sprog"),
+        validators=[DataRequired(_l("Skriv mindst ét sprog, fx da.")), Length(max=120)],
+        default="da",
+    )
+    experience = RadioField(
+        _l("Erfaring"),
+        choices=choices(EXPERIENCE_CHOICES),
+        default="auto",
+        validators=[InputRequired(_l("Vælg, hvordan erfaringen afgøres."))],
+        invalid_choice_message=_l("Vælg, hvordan erfaringen afgøres."),
+    )
+    bio = TextAreaField(_l("Om personen"), validators=[Optional(), Length(max=2000)])
+
+    def __init__(self, *args, topics, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic_rows = {topic.id: topic for topic in topics}
+        self.topics.choices = choices([(t.id, t.name_da) for t in topics])
+        if person is not None and not self.is_submitted():
+            for name in ("first_name", "last_name", "email", "phone", "languages", "bio"):
+                self[name].data = getattr(person, name)
+            self.is_resource_person.data = person.is_resource_person
+            self.is_ambassador.data = person.is_ambassador
+            self.topics.data = [t.id for t in person.topics]
+            override = person.experienced_override
+            self.experience.data = "auto" if override is None else ("yes" if override else "no")
+
+    def validate_topics(self, field):
+        if any(value not in self.topic_rows for value in field.data or []):
+            raise ValidationError(_l("Vælg emner fra listen."))
+
+    def values(self):
+        """The person's values for services.people, and the chosen topics."""
+        experience = {"auto": None, "yes": True, "no": False}[self.experience.data]
+        return {
+            "first_name": self.first_name.data,
+            "last_name": self.last_name.data,
+            "email": self.email.data,
+            "phone": self.phone.data or "",
+            "is_resource_person": self.is_resource_person.data,
+            "is_ambassador": self.is_ambassador.data,
+            "languages": self.languages.data,
+            "bio": self.bio.data or "",
+            "experienced_override": experience,
+            "topics": [self.topic_rows[i] for i in self.topics.data or []],
+        }
+
+
+class PanelSearchForm(PortalForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Søg på navn eller e-mail"), validators=[Optional(), Length(max=100)])

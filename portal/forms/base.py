@@ -186,3 +186,10 @@ class SubForm(_Guards, wtforms.Form):
 
     class Meta(_Meta):
         pass
+
+
+class MultiCheckboxField(wtforms.SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = wtforms.widgets.ListWidget(prefix_label=False)
+    option_widget = wtforms.widgets.CheckboxInput()

@@ -10,7 +10,6 @@ from wtforms import (
     IntegerField,
     SearchField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -23,13 +22,12 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
 from ..labels import label
 from ..models.enums import OrganisationKind, RequestStatus
 from ..services import catalogue
-from .base import PortalForm, SubForm
+from .base import MultiCheckboxField, PortalForm, SubForm
 from .public import choices
 
 
@@ -186,11 +184,6 @@ class ScheduleForm(PortalForm):
         self.place.data = event.place
         self.online.data = event.online
         self.version.data = str(event.version)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class OfferForm(PortalForm):

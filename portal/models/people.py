@@ -35,6 +35,9 @@ class Person(db.Model):
     languages: Mapped[str] = mapped_column(sa.String(120), default="da")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Experienced (paired with a newer ambassador) by the admin's word; None: by the count of
+    # dialogues held (EXPERIENCED_AFTER_DIALOGUES).
+    experienced_override: Mapped[bool | None] = mapped_column(default=None)
     # Secret part of the personal calendar feed URL; regenerating it revokes old subscriptions.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,6 +66,12 @@ class Person(db.Model):
     @property
     def language_codes(self):
         return self.languages.split()
+
+    def is_experienced(self, dialogues_held, threshold):
+        """By the admin's word if given, else by the dialogues held."""
+        if self.experienced_override is not None:
+            return self.experienced_override
+        return dialogues_held >= threshold
 
 
 class AvailabilityRule(db.Model):

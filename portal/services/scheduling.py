@@ -764,7 +764,7 @@ def suggestions(event, seat_role):
     partner_experienced = _partner_experience(event, seat_role, held_dialogues, threshold)
     result = []
     for person in people:
-        experienced = held_dialogues.get(person.id, 0) >= threshold
+        experienced = person.is_experienced(held_dialogues.get(person.id, 0), threshold)
         suggestion = Suggestion(
             person=person,
             free=person.id not in busy,
@@ -826,7 +826,9 @@ def _partner_experience(event, seat_role, held_dialogues, threshold):
             assignment.seat_role == seat_role
             and assignment.status in AssignmentStatus.live_states()
         ):
-            return held_dialogues.get(assignment.person_id, 0) >= threshold
+            return assignment.person.is_experienced(
+                held_dialogues.get(assignment.person_id, 0), threshold
+            )
     return None
 
 

@@ -45,6 +45,7 @@ AUDIENCES = {
     "reports": {Role.ADMIN, Role.SECRETARIAT},
     "admin": {Role.ADMIN},
     "users": {Role.ADMIN},
+    "persons": {Role.ADMIN},
     "assignee": {Role.ASSIGNEE},
 }
 
