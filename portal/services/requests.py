@@ -77,7 +77,9 @@ def count_by_status():
 
 
 def find_or_create_organisation(*, name, kind, district):
-    """The organisation with this name (case and spacing aside) and kind, or a new one."""
+    """The organisation with this name (case and spacing aside) and kind, or a new one. An
+    anonymous booking never changes an organisation that exists: its name and district are
+    the secretariat's record, not whatever the latest form said."""
     key = Organisation.key_for(name)
     organisation = db.session.scalar(
         db.select(Organisation).where(Organisation.name_key == key, Organisation.kind == kind)
@@ -87,9 +89,25 @@ def find_or_create_organisation(*, name, kind, district):
             name=" ".join(name.split()), name_key=key, kind=kind, district=district
         )
         db.session.add(organisation)
-    elif district is not None and organisation.district_id != district.id:
-        organisation.district = district
     return organisation
+
+
+EARLIER_SHOWN = 5
+
+
+def earlier_requests(req):
+    """([the organisation's other requests, newest first, at most EARLIER_SHOWN], how many
+    there are in all): "has booked before" on the request page. Two queries."""
+    others = db.select(Request).where(
+        Request.organisation_id == req.organisation_id, Request.id != req.id
+    )
+    total = db.session.scalar(others.with_only_columns(db.func.count(Request.id)))
+    shown = db.session.scalars(
+        others.options(joinedload(Request.offer_kind))
+        .order_by(Request.submitted_at.desc(), Request.id.desc())
+        .limit(EARLIER_SHOWN)
+    ).all()
+    return shown, total
 
 
 def submit_request(

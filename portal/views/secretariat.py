@@ -96,6 +96,7 @@ def _request_page(req, status=200, **forms):
         "can_schedule": requests.can_schedule(req),
         "can_decline": requests.can_decline(req),
         "history": requests.history_for_staff(req),
+        "earlier": requests.earlier_requests(req),
         "decline_form": forms.get("decline_form") or DeclineRequestForm(formdata=None),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),

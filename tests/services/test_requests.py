@@ -6,7 +6,7 @@ import pytest
 
 from portal import clock, links
 from portal.extensions import db
-from portal.models import AuditEntry, Organisation, OutboxMessage
+from portal.models import AuditEntry, District, Organisation, OutboxMessage
 from portal.models.enums import (
     AssignmentStatus,
     EventStatus,
@@ -238,3 +238,25 @@ def test_a_requesters_own_words_are_quoted_line_by_line_in_the_mail_they_cause()
     body = mail.body_text
     assert "> Vi kan ikke.\n>\n> VINK: Log ind her for at bekræfte: http://evil.example" in body
     assert "\nVINK: Log ind her" not in body
+
+
+def test_an_anonymous_booking_never_changes_an_existing_organisations_name_or_district():
+    first_district, other_district = db.session.scalars(db.select(District).limit(2)).all()
+    first = make_request(organisation_name="Husum Skole", district=first_district)
+    again = make_request(
+        organisation_name="  HUSUM   skole ", district=other_district, contact_email="b@example.org"
+    )
+    assert again.organisation is first.organisation
+    assert (first.organisation.name, first.organisation.district) == ("Husum Skole", first_district)
+
+
+def test_earlier_requests_of_the_organisation_are_the_newest_few_and_the_count():
+    requests_made = [
+        make_request(organisation_name="Valby Skole", contact_email=f"l{n}@example.org")
+        for n in range(7)
+    ]
+    newest = requests_made[-1]
+    shown, total = requests_service.earlier_requests(newest)
+    assert total == 6
+    assert shown == list(reversed(requests_made[1:6]))  # five, newest first, not itself
+    assert requests_service.earlier_requests(make_request(organisation_name="Ny Skole")) == ([], 0)

@@ -517,3 +517,15 @@ def test_the_overview_leads_to_the_filtered_inbox_the_events_and_missing_attenda
     missing = text.split("Mangler fremmøde", 1)[1]
     assert f'href="/sekretariat/arrangementer/{ended.id}#fremmoede"' in missing
     assert f"/sekretariat/arrangementer/{recorded.id}#" not in missing
+
+
+def test_the_request_page_says_whether_the_organisation_has_booked_before(as_role):
+    from tests.factories import make_request
+
+    staff = as_role(Role.SECRETARIAT)
+    first = make_request(organisation_name="Brønshøj Skole", contact_email="a@example.org")
+    text = staff.get(f"/sekretariat/henvendelser/{first.id}").get_data(as_text=True)
+    assert "Nej, det er første henvendelse fra organisationen." in text
+    second = make_request(organisation_name="Brønshøj Skole", contact_email="b@example.org")
+    text = staff.get(f"/sekretariat/henvendelser/{second.id}").get_data(as_text=True)
+    assert f'href="/sekretariat/henvendelser/{first.id}"' in text
