@@ -47,6 +47,7 @@ SECRET_PATHS = [
     (re.compile(rf"/svar/fremmoede/{_SEGMENT}"), "/svar/fremmoede/<redacted>"),
     (re.compile(rf"/svar/(?!fremmoede/|<redacted>){_SEGMENT}"), "/svar/<redacted>"),
     (re.compile(rf"/kalender/(?!<redacted>){_SEGMENT}\.ics"), "/kalender/<redacted>.ics"),
+    (re.compile(rf"/adgangskode/{_SEGMENT}"), "/adgangskode/<redacted>"),
 ]
 
 

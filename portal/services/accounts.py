@@ -19,7 +19,8 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
 # An invitation or a new-password link works this long, and once.
 PASSWORD_LINK = "choose-password"  # noqa: S105 (what a signed link is for, not a secret)
-PASSWORD_LINK_LIFETIME = timedelta(hours=72)
+PASSWORD_LINK_HOURS = 72
+PASSWORD_LINK_LIFETIME = timedelta(hours=PASSWORD_LINK_HOURS)
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing-only")
 
@@ -144,7 +145,7 @@ def _send_password_link(user, *, kind, locale):
         locale=locale,
         user=user,
         url=links.external_url("auth.choose_password", signed=signed),
-        hours=int(PASSWORD_LINK_LIFETIME.total_seconds() // 3600),
+        hours=PASSWORD_LINK_HOURS,
     )
 
 
@@ -177,8 +178,18 @@ def choose_password(user, password):
     """The user sets their password from the link, which then stops working; every other
     session of theirs ends. Side effects: audit "user.password_chosen"."""
     check_password(password, email=user.email)
+    # Taken in one conditional UPDATE: of two posts of the same link at once, one wins.
+    token = user.password_token
+    taken = db.session.execute(
+        db.update(User)
+        .where(User.id == user.id, User.password_token == token)
+        .values(password_token=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if token is None or taken != 1:
+        raise PasswordLinkUsed(_l("Linket er allerede brugt."))
+    db.session.refresh(user, ["password_token"])
     user.set_password(password)
-    user.password_token = None
     user.session_version += 1
     db.session.flush()
     audit.record("user.password_chosen", user, by=user)
@@ -203,19 +214,22 @@ def change_role(user, *, role, person, by):
 
 
 def reactivate_user(user, *, by):
-    """Side effects: audit entry "user.reactivated"."""
+    """Side effects: audit entry "user.reactivated" (none if the user was active)."""
+    if user.active:
+        return
     user.active = True
     db.session.flush()
     audit.record("user.reactivated", user, by=by, before={"active": False}, after={"active": True})
 
 
 def _refuse_losing_the_last_admin(user):
-    others = db.session.scalar(
-        db.select(db.func.count(User.id)).where(
-            User.role == Role.ADMIN, User.active.is_(True), User.id != user.id
-        )
-    )
-    if not others:
+    # The active admins' rows stay locked until the change commits: two admins demoting each
+    # other at once cannot both see the other one still there (PostgreSQL; SQLite writes one
+    # at a time anyway).
+    admins = db.session.scalars(
+        db.select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).with_for_update()
+    ).all()
+    if not [admin for admin in admins if admin != user.id]:
         raise AccountError(
             _l(
                 "%(name)s er den sidste aktive administrator. "
@@ -228,6 +242,8 @@ def _refuse_losing_the_last_admin(user):
 def deactivate_user(user, *, by):
     """Deactivate and end every session at once; the last active admin stays. Side effects:
     audit entry "user.deactivated"."""
+    if not user.active:
+        return
     if user.role == Role.ADMIN:
         _refuse_losing_the_last_admin(user)
     user.password_token = None  # an unused link dies with the account

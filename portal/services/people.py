@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
-from ..models import Assignment, Event, Person
+from ..models import Assignment, Event, Person, Request
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from . import audit
 from .pages import paginate
@@ -155,13 +156,18 @@ UPCOMING = 5
 
 
 def load_of(person, *, today=None):
-    """What the person carries this term and year, and their experience. Three queries."""
+    """What the person carries this term and this year (events in them, not beyond), their
+    experience and next few events. Two queries."""
     from .scheduling import term_start  # scheduling imports much; this is its one rule here
 
     today = today or clock.today()
     first = term_start(today)
     term = clock.local(first.year, first.month, first.day)
-    year = clock.local(today.year, 1, 1)
+    # Terms run August-December and January-July: the next one starts in January or August.
+    term_end = (
+        clock.local(first.year + 1, 1, 1) if first.month == 8 else clock.local(first.year, 8, 1)
+    )
+    year, year_end = clock.local(today.year, 1, 1), clock.local(today.year + 1, 1, 1)
     accepted = (
         db.select(db.func.count(Assignment.id))
         .join(Assignment.event)
@@ -173,8 +179,8 @@ def load_of(person, *, today=None):
     )
     this_term, this_year, dialogues_held = db.session.execute(
         db.select(
-            accepted.where(Event.starts_at >= term).scalar_subquery(),
-            accepted.where(Event.starts_at >= year).scalar_subquery(),
+            accepted.where(Event.starts_at >= term, Event.starts_at < term_end).scalar_subquery(),
+            accepted.where(Event.starts_at >= year, Event.starts_at < year_end).scalar_subquery(),
             accepted.where(
                 Assignment.seat_role == SeatRole.AMBASSADOR, Event.status == EventStatus.HELD
             ).scalar_subquery(),
@@ -182,6 +188,10 @@ def load_of(person, *, today=None):
     ).one()
     upcoming = db.session.scalars(
         db.select(Event)
+        .options(
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        )
         .join(Assignment, Assignment.event_id == Event.id)
         .where(
             Assignment.person_id == person.id,

@@ -76,9 +76,10 @@ def choose_password(signed):
             "errors/error.html",
             title=_("Linket virker ikke længere"),
             message=_(
-                "%(why)s Et link til at vælge adgangskode virker i 72 timer og kun én gang. "
-                "Bed en administrator om et nyt.",
+                "%(why)s Et link til at vælge adgangskode virker i %(hours)s timer og kun én "
+                "gang. Bed en administrator om et nyt.",
                 why=str(gone),
+                hours=accounts.PASSWORD_LINK_HOURS,
             ),
         ), 410
     if current_user.is_authenticated and current_user.id != user.id:
@@ -88,6 +89,8 @@ def choose_password(signed):
     if form.validate_on_submit():
         try:
             accounts.choose_password(user, form.password.data)
+        except accounts.PasswordLinkUsed:
+            return redirect(url_for(".choose_password", signed=signed))  # says why it is gone
         except accounts.AccountError as refused:
             error = refused.show_on(form)
         else:

@@ -43,12 +43,18 @@ def invite():
             error = failure.show_on(form)
         else:
             flash(
-                _("%(name)s er inviteret. Linket i mailen virker i 72 timer.", name=user.name),
+                _(
+                    "%(name)s er inviteret. Linket i mailen virker i %(hours)s timer.",
+                    name=user.name,
+                    hours=accounts.PASSWORD_LINK_HOURS,
+                ),
                 "success",
             )
             return redirect(url_for(".user", user_id=user.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_new.html", form=form, error=error), status
+    return render_template(
+        "admin/user_new.html", form=form, error=error, hours=accounts.PASSWORD_LINK_HOURS
+    ), status
 
 
 def _user_page(user, *, form=None, error=None, status=200):

@@ -168,3 +168,27 @@ def test_an_assignee_needs_a_person_of_their_own_and_staff_none():
         )
     assert person not in accounts.persons_to_link()
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_of_two_posts_of_one_link_at_once_only_the_first_sets_the_password():
+    user = _invite()
+    # Another request took the link between this one's check and its write.
+    db.session.execute(
+        db.update(User)
+        .where(User.id == user.id)
+        .values(password_token=None)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(accounts.PasswordLinkUsed):
+        accounts.choose_password(user, "en lang og god sætning")
+    db.session.rollback()
+    assert accounts.authenticate(user.email, "en lang og god sætning") is None
+
+
+def test_deactivating_twice_or_reactivating_an_active_user_writes_nothing():
+    user = make_user(role=Role.SECRETARIAT)
+    accounts.reactivate_user(user, by=user)
+    accounts.deactivate_user(user, by=user)
+    accounts.deactivate_user(user, by=user)
+    actions = db.session.scalars(db.select(AuditEntry.action)).all()
+    assert actions.count("user.deactivated") == 1 and "user.reactivated" not in actions

@@ -136,3 +136,21 @@ def test_only_the_admin_keeps_the_panel(as_role, role):
     client = as_role(role)
     for url in (PANEL, NEW, f"{PANEL}1"):
         assert client.get(url).status_code == 403
+
+
+def test_the_load_counts_this_term_and_year_only_not_what_lies_beyond(app):
+    from datetime import date
+
+    from portal.services import people
+
+    person = make_person(is_ambassador=True)
+    in_term = clock.local(2026, 9, 15, 10)
+    next_term = clock.local(2027, 2, 15, 10)
+    for starts_at in (in_term, next_term):
+        make_assignment(
+            make_event(kind="dialogue", starts_at=starts_at),
+            person,
+            status=AssignmentStatus.ACCEPTED,
+        )
+    load = people.load_of(person, today=date(2026, 9, 1))
+    assert (load.this_term, load.this_year) == (1, 1)

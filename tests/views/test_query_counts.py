@@ -29,7 +29,15 @@ def _pages():
             "/sekretariat/kalender",
             "/sekretariat/kalender?visning=maaned",
         ],
-        "admin@vink.example.org": ["/admin/"],
+        "admin@vink.example.org": [
+            "/admin/",
+            "/admin/brugere/",
+            "/admin/brugere/1",
+            "/admin/personer/",
+            f"/admin/personer/{future.assignments[0].person_id}",
+            "/admin/log",
+            "/admin/log?handling=event.scheduled",
+        ],
         "ambassador@vink.example.org": ["/mig/", "/mig/ledige-pladser", "/mig/tilgaengelighed"],
         None: ["/", "/log-ind", "/bestil?tilbud=dialogue"],
     }
