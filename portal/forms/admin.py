@@ -240,6 +240,22 @@ class AuditFilterForm(PortalForm):
         self.objekt.choices = choices([*everything, *((t, t) for t in object_types)])
         self.handling.choices = choices([*everything, *((a, a) for a in actions)])
 
+    # services.audit.LogFilters' names for the fields.
+    FILTERS = {
+        "hvem": "who",
+        "objekt": "object_type",
+        "handling": "action",
+        "fra": "from_day",
+        "til": "to_day",
+    }
+
+    def filters(self):
+        """The filters, as LogFilters takes them; one refused (shown with its message) is off."""
+        return {
+            name: None if self[field].errors else self[field].data
+            for field, name in self.FILTERS.items()
+        }
+
     def validate_til(self, field):
         if field.data and self.fra.data and field.data < self.fra.data:
             raise ValidationError(

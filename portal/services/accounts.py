@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Person, User
 from ..models.enums import Role
 from . import audit, notifications
+from .errors import FieldError
 
 MIN_PASSWORD_LENGTH = 12
 # Everywhere a password is set or checked: a longer one is refused before it is hashed.
@@ -25,20 +26,8 @@ PASSWORD_LINK_LIFETIME = timedelta(hours=PASSWORD_LINK_HOURS)
 _DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing-only")
 
 
-class AccountError(Exception):
-    """A user could not be created or changed; the message says why, in plain words, and
-    `field` names the form field it is about (email, password, person_id), if any."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
-    def show_on(self, form):
-        """Put the message on its field of `form`, or return it when no field has it."""
-        if self.field and self.field in form:
-            form[self.field].errors = [*form[self.field].errors, str(self)]
-            return None
-        return str(self)
+class AccountError(FieldError):
+    """A user could not be created or changed (see FieldError)."""
 
 
 def normalise_email(email):

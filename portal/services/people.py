@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Assignment, Event, Person, Request
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from . import audit
+from .errors import FieldError
 from .pages import paginate
 
 PERSONS_PER_PAGE = 50
@@ -31,12 +32,8 @@ FIELDS = [
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
-class PersonError(Exception):
-    """The change cannot be made; the message says why, `field` which field it is about."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
+class PersonError(FieldError):
+    """The change cannot be made (see FieldError)."""
 
 
 def _checked(values, person=None):

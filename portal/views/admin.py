@@ -59,18 +59,7 @@ def audit_log():
     object_types, actions = audit.logged_kinds()
     form = AuditFilterForm(request.args, object_types=object_types, actions=actions)
     valid = form.validate() if request.args else True
-    filters = audit.LogFilters(
-        **{
-            name: form[field].data if not form[field].errors else None
-            for name, field in [
-                ("who", "hvem"),
-                ("object_type", "objekt"),
-                ("action", "handling"),
-                ("from_day", "fra"),
-                ("to_day", "til"),
-            ]
-        }
-    )
+    filters = audit.LogFilters(**form.filters())
     result = audit.log_page(filters, page=request.args.get("side", 1, type=bounded_int))
     args = {k: v for k, v in request.args.items() if k != "side" and v}
     return render_template(

@@ -33,42 +33,28 @@ def _form(person=None):
     return PersonForm(topics=[*topics, *own], person=person)
 
 
-def _save(form, save):
-    """Run `save(values)`; on a refusal put its message on the form. True when saved."""
-    values = form.values()
-    topics = values.pop("topics")
-    try:
-        save(values, topics)
-    except people.PersonError as refused:
-        if refused.field and refused.field in form:
-            form[refused.field].errors = [*form[refused.field].errors, str(refused)]
-        else:
-            form.form_errors.append(str(refused))
-        return False
-    return True
-
-
 @bp.route("/ny", methods=["GET", "POST"])
 def new():
     form = _form()
-    created = []
-    if form.validate_on_submit() and _save(
-        form,
-        lambda values, topics: created.append(
-            people.create_person(by=current_user, topics=topics, **values)
-        ),
-    ):
-        flash(_("%(name)s er med i panelet.", name=created[0].full_name), "success")
-        return redirect(url_for(".person", person_id=created[0].id))
+    error = None
+    if form.validate_on_submit():
+        try:
+            person = people.create_person(by=current_user, **form.values())
+        except people.PersonError as refused:
+            error = refused.show_on(form)
+        else:
+            flash(_("%(name)s er med i panelet.", name=person.full_name), "success")
+            return redirect(url_for(".person", person_id=person.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("admin/person_new.html", form=form), status
+    return render_template("admin/person_new.html", form=form, error=error), status
 
 
-def _person_page(person, form=None, status=200):
+def _person_page(person, form=None, error=None, status=200):
     return render_template(
         "admin/person.html",
         person=person,
         form=form or _form(person),
+        error=error,
         load=people.load_of(person),
     ), status
 
@@ -82,15 +68,16 @@ def person(person_id):
 def update(person_id):
     person = db.get_or_404(Person, person_id)
     form = _form(person)
-    if form.validate_on_submit() and _save(
-        form,
-        lambda values, topics: people.update_person(
-            person, by=current_user, topics=topics, **values
-        ),
-    ):
-        flash(_("Oplysningerne om %(name)s er gemt.", name=person.full_name), "success")
-        return redirect(url_for(".person", person_id=person.id))
-    return _person_page(person, form=form, status=422)
+    error = None
+    if form.validate_on_submit():
+        try:
+            people.update_person(person, by=current_user, **form.values())
+        except people.PersonError as refused:
+            error = refused.show_on(form)
+        else:
+            flash(_("Oplysningerne om %(name)s er gemt.", name=person.full_name), "success")
+            return redirect(url_for(".person", person_id=person.id))
+    return _person_page(person, form=form, error=error, status=422)
 
 
 @bp.post("/<int:person_id>/aktiv")
