@@ -154,7 +154,11 @@ def make_scheduled(kind="dialogue", *, starts_at=None, minutes=90, request=None,
     """An event scheduled through the service (sessions, audit, emails as in real use)."""
     from portal.services import scheduling
 
-    starts_at = starts_at or clock.now() + timedelta(days=10)
+    if starts_at is None:
+        # Ten days ahead at 10:00 Copenhagen time: a session that never crosses midnight, so a
+        # test that moves it by a day and keeps its hours passes whenever it runs.
+        day = clock.today() + timedelta(days=10)
+        starts_at = clock.local(day.year, day.month, day.day, 10, 0)
     event = scheduling.schedule_event(
         by=by,
         offer_kind=offer_kind(kind),
