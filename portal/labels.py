@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from .models.enums import (
     AssignmentStatus,
     Audience,
+    BookingForm,
     EventStatus,
     Metric,
     OrganisationKind,
@@ -34,6 +35,10 @@ LABELS = {
         AssignmentStatus.DECLINED: _l("Afslået"),
         AssignmentStatus.LAPSED: _l("Udløbet"),
         AssignmentStatus.WITHDRAWN: _l("Trukket tilbage"),
+    },
+    BookingForm: {
+        BookingForm.CLASS: _l("En skoleklasse: klassetrin og antal elever"),
+        BookingForm.ADULTS: _l("Voksne: hvem de er, og hvor mange"),
     },
     SeatRole: {
         SeatRole.RESOURCE_PERSON: _l("Resurseperson"),

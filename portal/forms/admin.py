@@ -22,7 +22,8 @@ from wtforms.validators import (
 )
 
 from ..labels import LABELS
-from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
+from ..models import OfferKind
+from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role, SeatRole
 from .base import MultiCheckboxField, PortalForm
 from .public import choices
 
@@ -70,18 +71,113 @@ class DeclineReasonForm(PortalForm):
     label_en = StringField(_l("Tekst på engelsk"), validators=[Optional(), Length(max=200)])
 
 
-class OfferKindRulesForm(PortalForm):
-    offer_deadline_hours = IntegerField(
-        _l("Svarfrist i timer"),
+def _name_fields(max_length):
+    """The Danish name (required) and the English one (optional: the Danish serves)."""
+    return (
+        StringField(
+            _l("Navn på dansk"),
+            validators=[DataRequired(_l("Skriv et navn.")), Length(max=max_length)],
+        ),
+        StringField(_l("Navn på engelsk"), validators=[Optional(), Length(max=max_length)]),
+    )
+
+
+def _count_field(label, low, high, message, required=None):
+    return IntegerField(
+        label,
         validators=[
-            InputRequired(_l("Skriv en svarfrist.")),
-            NumberRange(1, 336, _l("Svarfristen skal være mellem 1 time og 14 dage.")),
+            InputRequired(required or _l("Skriv et tal.")),
+            NumberRange(low, high, message),
         ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class TopicForm(PortalForm):
+    name_da, name_en = _name_fields(120)
+
+
+class OfferKindForm(PortalForm):
+    """An offer kind as the admin adds or edits it: what is booked, and how it is staffed."""
+
+    name_da, name_en = _name_fields(80)
+    description_da = TextAreaField(
+        _l("Beskrivelse på dansk"),
+        description=_l("Vises på forsiden under navnet."),
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 4},
+    )
+    description_en = TextAreaField(
+        _l("Beskrivelse på engelsk"),
+        validators=[Optional(), Length(max=1000)],
+        render_kw={"rows": 4},
+    )
+    booking_form = RadioField(
+        _l("Hvem bestiller man til?"),
+        description=_l("Bestemmer, hvad bestillingsformularen spørger om deltagerne."),
+        choices=choices((form.value, text) for form, text in LABELS[BookingForm].items()),
+        coerce=BookingForm,
+        validators=[InputRequired(_l("Vælg, hvem man bestiller til."))],
+        invalid_choice_message=_l("Vælg, hvem man bestiller til."),
+    )
+    online_allowed = BooleanField(_l("Kan holdes online"))
+    default_duration_minutes = _count_field(
+        _l("Varighed i minutter"), 15, 480, _l("Varigheden skal være mellem 15 og 480 minutter.")
+    )
+    max_sessions = _count_field(
+        _l("Højst antal møder"), 1, 10, _l("Et tilbud kan have fra 1 til 10 møder.")
+    )
+    need_resource_person = _count_field(
+        _l("Antal resursepersoner"), 0, 10, _l("Der kan være fra 0 til 10 pladser af hver slags.")
+    )
+    need_ambassador = _count_field(
+        _l("Antal dialogambassadører"),
+        0,
+        10,
+        _l("Der kan være fra 0 til 10 pladser af hver slags."),
+    )
+    offer_deadline_hours = _count_field(
+        _l("Svarfrist i timer"),
+        1,
+        336,
+        _l("Svarfristen skal være mellem 1 time og 14 dage."),
+        required=_l("Skriv en svarfrist."),
     )
     auto_chain = BooleanField(_l("Send pladsen videre til den næste, når en forespørgsel udløber"))
     auto_accept_claims = BooleanField(
         _l("Giv en ledig plads til den, der tager den, uden godkendelse")
     )
+
+    def validate_need_ambassador(self, field):
+        other = self.need_resource_person.data
+        if field.data is not None and other is not None and not field.data + other:
+            raise ValidationError(_l("Et tilbud skal have mindst én plads at besætte."))
+
+    def needs(self):
+        """{SeatRole: count} as typed."""
+        return {role: self[f"need_{role.value}"].data for role in SeatRole}
+
+    def values(self):
+        """The offer kind's own fields as typed, for the service."""
+        return {name: self[name].data for name in OfferKind.EDITABLE}
+
+    @classmethod
+    def for_kind(cls, kind):
+        """The form for `kind`: what was sent, else what is stored (a new kind: a talk's
+        defaults, one resource person)."""
+        if kind is None:
+            defaults = {"need_resource_person": 1, "need_ambassador": 0, "booking_form": "adults"}
+            return cls(
+                data=defaults
+                | {
+                    "default_duration_minutes": 90,
+                    "max_sessions": 1,
+                    "offer_deadline_hours": 72,
+                    "auto_chain": True,
+                }
+            )
+        needs = {f"need_{role.value}": kind.need(role) for role in SeatRole}
+        return cls(obj=kind, data=needs)
 
 
 MAX_KRONER = 1_000_000_000  # a billion kroner: far above any budget line, far inside BIGINT
@@ -113,10 +209,7 @@ class MoneyField(StringField):
 
 
 class SupportCourseKindForm(PortalForm):
-    name_da = StringField(
-        _l("Navn på dansk"), validators=[DataRequired(_l("Skriv et navn.")), Length(max=80)]
-    )
-    name_en = StringField(_l("Navn på engelsk"), validators=[Optional(), Length(max=80)])
+    name_da, name_en = _name_fields(80)
 
 
 class BudgetLineForm(PortalForm):

@@ -206,7 +206,7 @@ class RequestForm(DatesMixin, PortalForm):
             self.audience.choices = choices((a.value, label(a)) for a in TALK_AUDIENCES)
         if self.expected_participants is not None:
             self.expected_participants.label.text = (
-                _l("Antal elever") if self._is_dialogue() else _l("Forventet antal deltagere")
+                _l("Antal elever") if self._for_a_class() else _l("Forventet antal deltagere")
             )
         self.topic.choices = choices(
             [
@@ -229,7 +229,7 @@ class RequestForm(DatesMixin, PortalForm):
         validation, so a field the page does not show is never checked nor stored."""
         if kind is None:
             return set()
-        asked = {"expected_participants", "grade" if kind.code == "dialogue" else "audience"}
+        asked = {"expected_participants", "grade" if kind.for_a_class else "audience"}
         if kind.online_allowed:
             asked.add("online")
         return asked
@@ -277,9 +277,9 @@ class RequestForm(DatesMixin, PortalForm):
         if len(self.chosen_dates()) < 2:
             raise ValidationError(_l("Foreslå mindst to datoer eller perioder."))
 
-    def _is_dialogue(self):
+    def _for_a_class(self):
         kind = self.chosen_kind
-        return kind is not None and kind.code == "dialogue"
+        return kind is not None and kind.for_a_class
 
     def spam_reason(self):
         """Why this submission looks automated, or None. Checked before anything is validated."""

@@ -65,6 +65,16 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class BookingForm(StrEnum):
+    """What the booking form asks about an offer kind's participants."""
+
+    # A school class: its grade and how many pupils; school holidays warn when scheduling, and
+    # the ambassadors are paired by experience.
+    CLASS = "class"
+    # Adults: who they are (staff, volunteers, parents) and how many.
+    ADULTS = "adults"
+
+
 class SeatRole(StrEnum):
     RESOURCE_PERSON = "resource_person"
     AMBASSADOR = "ambassador"

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import enum_column
-from .enums import ClosedPeriodKind, DeclineReasonScope, SeatRole
+from .enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, SeatRole
 
 
 class District(db.Model):
@@ -46,6 +46,10 @@ class OfferKind(db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(80))
     description_da: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    # What the booking form asks: a class (grade, pupils) or adults (who, how many).
+    booking_form: Mapped[BookingForm] = mapped_column(
+        enum_column(BookingForm, "booking_form"), default=BookingForm.ADULTS
+    )
     online_allowed: Mapped[bool] = mapped_column(default=False)
     # Hours an assignee has to answer an offer before it lapses.
     offer_deadline_hours: Mapped[int] = mapped_column(default=72)
@@ -58,6 +62,21 @@ class OfferKind(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
+    # What the admin edits (the code is made once from the first name and never changes).
+    EDITABLE = (
+        "name_da",
+        "name_en",
+        "description_da",
+        "description_en",
+        "booking_form",
+        "default_duration_minutes",
+        "max_sessions",
+        "online_allowed",
+        "offer_deadline_hours",
+        "auto_chain",
+        "auto_accept_claims",
+    )
+
     staffing_needs: Mapped[list["StaffingNeed"]] = relationship(
         back_populates="offer_kind", order_by="StaffingNeed.seat_role", lazy="selectin"
     )
@@ -67,6 +86,15 @@ class OfferKind(db.Model):
 
     def description(self, locale):
         return self.description_en if locale == "en" else self.description_da
+
+    @property
+    def for_a_class(self):
+        """Held for a school class: school holidays warn, ambassadors are paired by experience."""
+        return self.booking_form == BookingForm.CLASS
+
+    def need(self, seat_role):
+        """How many seats of `seat_role` an event of this kind has (0: none)."""
+        return sum(n.count for n in self.staffing_needs if n.seat_role == seat_role)
 
     @property
     def seats_needed(self):

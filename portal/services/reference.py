@@ -1,12 +1,27 @@
-"""Reference data the admin keeps: closed periods (holidays, closures), decline reasons,
-support-course kinds, budget lines and the fee per held event."""
+"""Reference data the admin keeps: closed periods (holidays, closures), decline reasons, topics,
+offer kinds and their staffing needs, support-course kinds, budget lines and the fee per held
+event."""
 
 import re
 
 from flask_babel import lazy_gettext as _l
 
+from .. import clock
 from ..extensions import db
-from ..models import BudgetLine, ClosedPeriod, DeclineReason, EventFee, SupportCourseKind
+from ..models import (
+    Assignment,
+    BudgetLine,
+    ClosedPeriod,
+    DeclineReason,
+    Event,
+    EventFee,
+    OfferKind,
+    Request,
+    StaffingNeed,
+    SupportCourseKind,
+    Topic,
+)
+from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from . import audit
 
 
@@ -86,6 +101,8 @@ def set_decline_reason_active(reason, *, by, active):
 
 def _set_active(row, action, *, by, active):
     """Show or hide a row of reference data. Side effects: audit "<action>.shown"/".hidden"."""
+    if row.active == active:
+        return  # already so: a second click of the same button writes nothing
     before = audit.snapshot(row, ["active"])
     row.active = active
     db.session.flush()
@@ -106,19 +123,207 @@ def _add(row, action, *, by, fields):
     return row
 
 
-def update_offer_kind(kind, *, by, offer_deadline_hours, auto_chain, auto_accept_claims):
-    """How offers of this kind behave. Side effects: audit "offer_kind.updated"."""
-    fields = ["offer_deadline_hours", "auto_chain", "auto_accept_claims"]
-    before = audit.snapshot(kind, fields)
-    if not 1 <= offer_deadline_hours <= 24 * 14:
-        raise ReferenceDataError(_l("Svarfristen skal være mellem 1 time og 14 dage."))
-    kind.offer_deadline_hours = offer_deadline_hours
-    kind.auto_chain = auto_chain
-    kind.auto_accept_claims = auto_accept_claims
+# --- topics -------------------------------------------------------------------------------------
+
+
+def topics():
+    """Every topic, hidden ones too, with how many open and closed requests name it."""
+    return db.session.execute(
+        db.select(Topic, db.func.count(Request.id))
+        .outerjoin(Request, Request.topic_id == Topic.id)
+        .group_by(Topic.id)
+        .order_by(Topic.active.desc(), Topic.name_da)
+    ).all()
+
+
+TOPIC_FIELDS = ["name_da", "name_en"]
+
+
+def save_topic(topic, *, by, name_da, name_en=""):
+    """Add a topic (`topic` None) or rename one. Side effects: audit "topic.added"/".updated"."""
+    name_da, name_en = name_da.strip(), (name_en or name_da).strip()
+    _refuse_taken_name(Topic, topic, name_da, _l("Der findes allerede et emne med det navn."))
+    if topic is None:
+        return _add(
+            Topic(name_da=name_da, name_en=name_en), "topic.added", by=by, fields=TOPIC_FIELDS
+        )
+    before = audit.snapshot(topic, TOPIC_FIELDS)
+    topic.name_da, topic.name_en = name_da, name_en
     db.session.flush()
     audit.record(
-        "offer_kind.updated", kind, by=by, before=before, after=audit.snapshot(kind, fields)
+        "topic.updated", topic, by=by, before=before, after=audit.snapshot(topic, TOPIC_FIELDS)
     )
+    return topic
+
+
+def set_topic_active(topic, *, by, active):
+    """A hidden topic is no longer offered on the booking form; requests and persons keep it.
+    Side effects: audit entry."""
+    _set_active(topic, "topic", by=by, active=active)
+
+
+# --- offer kinds and their staffing needs -------------------------------------------------------
+
+OFFER_KIND_FIELDS = OfferKind.EDITABLE
+MAX_SEATS_PER_ROLE = 10
+
+
+def offer_kinds():
+    """Every offer kind, hidden ones too, with how many requests it has."""
+    return db.session.execute(
+        db.select(OfferKind, db.func.count(Request.id))
+        .outerjoin(Request, Request.offer_kind_id == OfferKind.id)
+        .group_by(OfferKind.id)
+        .order_by(OfferKind.active.desc(), OfferKind.sort_order, OfferKind.id)
+    ).all()
+
+
+def save_offer_kind(kind, *, by, needs, **values):
+    """Add an offer kind (`kind` None) or change one: its names, what the booking form asks,
+    duration and sessions, its staffing needs ({SeatRole: count}, 0 for none) and how offers of
+    it behave. A new kind is bookable from the start page at once.
+
+    Refused: a name another kind has; no seat at all; a value out of range; fewer seats of a role
+    while a planned event has someone offered or accepted on a seat that would go.
+    Side effects: audit "offer_kind.added"/"offer_kind.updated" with the needs.
+    """
+    unknown = set(values) - set(OFFER_KIND_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown offer kind fields: {sorted(unknown)}")
+    values["name_da"] = values["name_da"].strip()
+    values["name_en"] = (values.get("name_en") or values["name_da"]).strip()
+    _refuse_taken_name(
+        OfferKind, kind, values["name_da"], _l("Der findes allerede et tilbud med det navn.")
+    )
+    _check_offer_kind_values(values, needs)
+    if kind is None:
+        last = db.session.scalar(db.select(db.func.max(OfferKind.sort_order)))
+        kind = OfferKind(
+            code=_unique_code(OfferKind, values["name_da"], length=30),
+            sort_order=(last or 0) + 1,
+            **values,
+        )
+        db.session.add(kind)
+        db.session.flush()
+        _set_needs(kind, needs)
+        audit.record("offer_kind.added", kind, by=by, after=_offer_kind_snapshot(kind))
+        return kind
+    _refuse_vanishing_seats(kind, needs)
+    before = _offer_kind_snapshot(kind)
+    for name, value in values.items():
+        setattr(kind, name, value)
+    _set_needs(kind, needs)
+    db.session.flush()
+    after = _offer_kind_snapshot(kind)
+    if after != before:
+        audit.record("offer_kind.updated", kind, by=by, before=before, after=after)
+    return kind
+
+
+def set_offer_kind_active(kind, *, by, active):
+    """A hidden kind leaves the start page and the booking form; its requests and events stay
+    as they are (a kind is never deleted). The last bookable kind cannot be hidden.
+    Side effects: audit entry."""
+    if not active and kind.active:
+        others = db.session.scalar(
+            db.select(db.func.count())
+            .select_from(OfferKind)
+            .where(OfferKind.active, OfferKind.id != kind.id)
+        )
+        if not others:
+            raise ReferenceDataError(_l("Mindst ét tilbud skal kunne bestilles."))
+    _set_active(kind, "offer_kind", by=by, active=active)
+
+
+def _check_offer_kind_values(values, needs):
+    ranges = [
+        (
+            "default_duration_minutes",
+            15,
+            8 * 60,
+            _l("Varigheden skal være mellem 15 og 480 minutter."),
+        ),
+        ("max_sessions", 1, 10, _l("Et tilbud kan have fra 1 til 10 møder.")),
+        ("offer_deadline_hours", 1, 24 * 14, _l("Svarfristen skal være mellem 1 time og 14 dage.")),
+    ]
+    for name, low, high, message in ranges:
+        if name in values and not low <= values[name] <= high:
+            raise ReferenceDataError(message)
+    if set(needs) - set(SeatRole) or any(
+        not 0 <= count <= MAX_SEATS_PER_ROLE for count in needs.values()
+    ):
+        raise ReferenceDataError(_l("Der kan være fra 0 til 10 pladser af hver slags."))
+    if not sum(needs.values()):
+        raise ReferenceDataError(_l("Et tilbud skal have mindst én plads at besætte."))
+
+
+def _set_needs(kind, needs):
+    current = {need.seat_role: need for need in kind.staffing_needs}
+    for role in SeatRole:
+        count, need = needs.get(role, 0), current.get(role)
+        if need is not None and not count:
+            kind.staffing_needs.remove(need)
+            db.session.delete(need)
+        elif need is not None:
+            need.count = count
+        elif count:
+            kind.staffing_needs.append(StaffingNeed(seat_role=role, count=count))
+    db.session.flush()
+
+
+def _refuse_vanishing_seats(kind, needs):
+    """Fewer seats of a role would hide a person already offered or accepted on a planned event."""
+    for role in SeatRole:
+        count = needs.get(role, 0)
+        if count >= kind.need(role):
+            continue
+        taken = db.session.scalar(
+            db.select(Event)
+            .join(Assignment, Assignment.event_id == Event.id)
+            .where(
+                Event.offer_kind_id == kind.id,
+                Event.status == EventStatus.PLANNED,
+                Assignment.seat_role == role,
+                Assignment.seat_number > count,
+                Assignment.status.in_([AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]),
+            )
+            .order_by(Event.starts_at)
+            .limit(1)
+        )
+        if taken is not None:
+            raise ReferenceDataError(
+                _l(
+                    "Der er allerede forespurgt eller sat en person på en af de pladser, der ville "
+                    "forsvinde (arrangementet %(when)s). Træk forespørgslen tilbage først, eller "
+                    "behold antallet.",
+                    when=taken.starts_at.astimezone(clock.COPENHAGEN).strftime("%d.%m.%Y"),
+                )
+            )
+
+
+def _offer_kind_snapshot(kind):
+    needs = {need.seat_role.value: need.count for need in kind.staffing_needs}
+    return {**audit.snapshot(kind, OFFER_KIND_FIELDS), "needs": needs}
+
+
+def _refuse_taken_name(model, row, name, message):
+    """`name` (Danish) is another row's: refuse it, whatever its case."""
+    query = db.select(model.id).where(db.func.lower(model.name_da) == name.lower())
+    if row is not None:
+        query = query.where(model.id != row.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise ReferenceDataError(message)
+
+
+def _unique_code(model, name, *, length):
+    """A code for a new row made from its Danish name (URLs and field names use it), unique."""
+    spelled = name.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    code = re.sub(r"[^a-z0-9]+", "_", spelled).strip("_")[: length - 6] or "kind"
+    taken = set(db.session.scalars(db.select(model.code)))
+    base, number = code, 2
+    while code in taken:
+        code, number = f"{base}_{number}", number + 1
+    return code
 
 
 # --- support-course kinds -----------------------------------------------------------------------
@@ -133,15 +338,10 @@ def support_course_kinds():
 def add_support_course_kind(*, by, name_da, name_en="", metric=None):
     """Side effects: audit "support_course_kind.added"."""
     name_da = name_da.strip()
-    code = re.sub(r"[^a-z0-9]+", "_", name_da.casefold()).strip("_")[:24] or "kind"
-    taken = set(db.session.scalars(db.select(SupportCourseKind.code)))
-    base, number = code, 2
-    while code in taken:
-        code, number = f"{base}_{number}", number + 1
-    if db.session.scalar(
-        db.select(SupportCourseKind.id).where(SupportCourseKind.name_da == name_da)
-    ):
-        raise ReferenceDataError(_l("Der findes allerede en type med det navn."))
+    _refuse_taken_name(
+        SupportCourseKind, None, name_da, _l("Der findes allerede en type med det navn.")
+    )
+    code = _unique_code(SupportCourseKind, name_da, length=30)
     last = db.session.scalar(db.select(db.func.max(SupportCourseKind.sort_order)))
     kind = SupportCourseKind(
         code=code,

@@ -248,9 +248,9 @@ def closed_periods_during(sessions):
 
 
 def closed_period_warnings(offer_kind, sessions):
-    """The closed periods a new time falls in, for offer kinds held in schools (dialogues):
+    """The closed periods a new time falls in, for offer kinds held for a school class:
     school holidays and VINK's closures make the secretariat confirm before saving."""
-    if offer_kind.code != "dialogue":
+    if not offer_kind.for_a_class:
         return []
     return closed_periods_during(sessions)
 
@@ -776,7 +776,7 @@ def suggestions(event, seat_role):
         )
         result.append(suggestion)
     result.sort(key=lambda s: s.rank)
-    if partner_experienced is not None and event.offer_kind.code == "dialogue":
+    if partner_experienced is not None and event.offer_kind.for_a_class:
         # Pair an experienced ambassador with a newer one: complementary experience first
         # among those equally free and available.
         result.sort(

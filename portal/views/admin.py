@@ -12,11 +12,19 @@ from ..forms.admin import (
     ClosedPeriodForm,
     DeclineReasonForm,
     EventFeeForm,
-    OfferKindRulesForm,
+    OfferKindForm,
     SupportCourseKindForm,
     TargetsForm,
+    TopicForm,
 )
-from ..models import BudgetLine, ClosedPeriod, DeclineReason, OfferKind, SupportCourseKind
+from ..models import (
+    BudgetLine,
+    ClosedPeriod,
+    DeclineReason,
+    OfferKind,
+    SupportCourseKind,
+    Topic,
+)
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
 from ..services import audit, catalogue, notifications, reference, reporting
@@ -111,42 +119,110 @@ def decline_reasons():
     ), status
 
 
+def _wanted_active():
+    """Hide or show (admin/_active_toggle.html): the state wanted, not "the other one", so a
+    second click of the same button changes nothing."""
+    return request.form.get("active") == "1"
+
+
 @bp.post("/afslagsgrunde/<int:reason_id>/vis-skjul")
 def toggle_decline_reason(reason_id):
     reason = db.get_or_404(DeclineReason, reason_id)
-    reference.set_decline_reason_active(reason, by=current_user, active=not reason.active)
+    reference.set_decline_reason_active(reason, by=current_user, active=_wanted_active())
     flash(_("Begrundelsen vises nu.") if reason.active else _("Begrundelsen er skjult."), "success")
     return redirect(url_for(".decline_reasons"))
 
 
-@bp.route("/tilbud", methods=["GET", "POST"])
-def offer_kinds():
-    """Per offer kind: answer deadline, the offer chain, and whether claims go straight through."""
-    # Only the form that was sent reads the request: the others show what is stored, or a
-    # refused form's page would show them unticked, and saving one of them would untick them.
-    forms = {
-        kind.id: OfferKindRulesForm(formdata=None, prefix=f"kind{kind.id}", obj=kind)
-        for kind in catalogue.active_offer_kinds()
-    }
-    status = 200
-    if request.method == "POST":
-        kind = db.get_or_404(OfferKind, request.form.get("kind_id", 0, type=bounded_int))
-        form = OfferKindRulesForm(prefix=f"kind{kind.id}")
-        forms[kind.id] = form
-        if form.validate_on_submit():
-            reference.update_offer_kind(
-                kind,
-                by=current_user,
-                offer_deadline_hours=form.offer_deadline_hours.data,
-                auto_chain=form.auto_chain.data,
-                auto_accept_claims=form.auto_accept_claims.data,
+# --- topics and offer kinds -------------------------------------------------------------------
+
+
+@bp.route("/emner", methods=["GET", "POST"])
+def topics():
+    """Every topic, with a form to add one."""
+    return _topic_page(None, "admin/topics.html", ".topics")
+
+
+@bp.route("/emner/<int:topic_id>", methods=["GET", "POST"])
+def topic(topic_id):
+    return _topic_page(db.get_or_404(Topic, topic_id), "admin/topic.html", ".topics")
+
+
+def _topic_page(found, template, back):
+    form = TopicForm(obj=found)
+    error = None
+    if form.validate_on_submit():
+        try:
+            saved = reference.save_topic(
+                found, by=current_user, name_da=form.name_da.data, name_en=form.name_en.data
             )
-            flash(_("%(offer)s er gemt.", offer=kind.name_da), "success")
-            return redirect(url_for(".offer_kinds"))
-        status = 422
+        except reference.ReferenceDataError as failure:
+            error = str(failure)
+        else:
+            flash(_("%(topic)s er gemt.", topic=saved.name_da), "success")
+            return redirect(url_for(back))
+    status = 422 if request.method == "POST" else 200
     return render_template(
-        "admin/offer_kinds.html", kinds=catalogue.active_offer_kinds(), forms=forms
+        template, form=form, topic=found, topics=reference.topics(), error=error
     ), status
+
+
+@bp.post("/emner/<int:topic_id>/vis-skjul")
+def toggle_topic(topic_id):
+    found = db.get_or_404(Topic, topic_id)
+    reference.set_topic_active(found, by=current_user, active=_wanted_active())
+    flash(_("Emnet kan vælges igen.") if found.active else _("Emnet er skjult."), "success")
+    return redirect(url_for(".topics"))
+
+
+@bp.get("/tilbud")
+def offer_kinds():
+    """Every offer kind, bookable or hidden, with its staffing."""
+    return render_template("admin/offer_kinds.html", kinds=reference.offer_kinds())
+
+
+@bp.route("/tilbud/nyt", methods=["GET", "POST"])
+def new_offer_kind():
+    return _offer_kind_page(None)
+
+
+@bp.route("/tilbud/<int:kind_id>", methods=["GET", "POST"])
+def offer_kind(kind_id):
+    return _offer_kind_page(db.get_or_404(OfferKind, kind_id))
+
+
+def _offer_kind_page(kind):
+    form = OfferKindForm.for_kind(kind)
+    error = None
+    if form.validate_on_submit():
+        try:
+            saved = reference.save_offer_kind(
+                kind, by=current_user, needs=form.needs(), **form.values()
+            )
+        except reference.ReferenceDataError as failure:
+            db.session.rollback()
+            error = str(failure)
+        else:
+            flash(_("%(offer)s er gemt.", offer=saved.name_da), "success")
+            return redirect(url_for(".offer_kinds"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/offer_kind.html", form=form, kind=kind, error=error), status
+
+
+@bp.post("/tilbud/<int:kind_id>/vis-skjul")
+def toggle_offer_kind(kind_id):
+    kind = db.get_or_404(OfferKind, kind_id)
+    try:
+        reference.set_offer_kind_active(kind, by=current_user, active=_wanted_active())
+    except reference.ReferenceDataError as failure:
+        flash(str(failure), "error")
+    else:
+        flash(
+            _("%(offer)s kan bestilles igen.", offer=kind.name_da)
+            if kind.active
+            else _("%(offer)s er skjult og kan ikke længere bestilles.", offer=kind.name_da),
+            "success",
+        )
+    return redirect(url_for(".offer_kinds"))
 
 
 # --- the report's admin data --------------------------------------------------------------------
@@ -218,7 +294,7 @@ def support_course_kinds():
 @bp.post("/stoetteforloebstyper/<int:kind_id>/vis-skjul")
 def toggle_support_course_kind(kind_id):
     kind = db.get_or_404(SupportCourseKind, kind_id)
-    reference.set_support_course_kind_active(kind, by=current_user, active=not kind.active)
+    reference.set_support_course_kind_active(kind, by=current_user, active=_wanted_active())
     flash(_("Typen kan vælges igen.") if kind.active else _("Typen er skjult."), "success")
     return redirect(url_for(".support_course_kinds"))
 

@@ -1,18 +1,20 @@
 """The admin invites a new dialogue ambassador by the Danish labels alone; the ambassador opens
-the mail's link on a phone, chooses a password and logs in to their own page."""
+the mail's link on a phone, chooses a password and logs in to their own page. The admin adds a
+new offer with one staffing need, and a requester books it from the start page."""
 
 from urllib.parse import urlsplit
 
 from portal.extensions import db
-from portal.models import OutboxMessage, User
-from portal.models.enums import Role
+from portal.models import OfferKind, OutboxMessage, Request, User
+from portal.models.enums import Role, SeatRole
+from tests.browser.test_booking_journey import _fill_by_labels
 from tests.factories import PASSWORD, make_person, make_user
 
 PASSPHRASE = "Syv søde sild på Sjælland"
 
 
-def test_the_admin_invites_an_ambassador_who_chooses_a_password_and_logs_in(new_page, axe):
-    amina = make_person(first_name="Amina", last_name="Hassan", is_ambassador=True)
+def _admin_at_the_desk(new_page):
+    """An admin logged in by the login page's labels, on the administration page."""
     admin = make_user(role=Role.ADMIN, password=PASSWORD)
     desk = new_page(width=1280)
     desk.goto("/log-ind")
@@ -20,6 +22,12 @@ def test_the_admin_invites_an_ambassador_who_chooses_a_password_and_logs_in(new_
     desk.get_by_label("Adgangskode").fill(PASSWORD)
     desk.get_by_role("button", name="Log ind").click()
     desk.get_by_role("link", name="Administration").first.click()
+    return desk
+
+
+def test_the_admin_invites_an_ambassador_who_chooses_a_password_and_logs_in(new_page, axe):
+    amina = make_person(first_name="Amina", last_name="Hassan", is_ambassador=True)
+    desk = _admin_at_the_desk(new_page)
     desk.get_by_role("link", name="Brugere").click()
     desk.get_by_role("link", name="Invitér en bruger").click()
     desk.get_by_label("Navn").fill("Amina Hassan")
@@ -54,3 +62,40 @@ def test_the_admin_invites_an_ambassador_who_chooses_a_password_and_logs_in(new_
     db.session.expire_all()
     user = db.session.scalars(db.select(User).where(User.email == "amina@example.org")).one()
     assert (user.role, user.person.first_name, user.is_invited) == (Role.ASSIGNEE, "Amina", False)
+
+
+def test_the_admin_adds_an_offer_that_a_requester_books_from_the_start_page(
+    new_page, axe, browser, live_server
+):
+    desk = _admin_at_the_desk(new_page)
+    desk.get_by_role("link", name="Tilbud", exact=True).click()
+    desk.get_by_role("link", name="Tilføj et tilbud").click()
+    desk.get_by_label("Navn på dansk").fill("Forældreaften")
+    desk.get_by_label("Beskrivelse på dansk").fill("En aften for forældre om bekymringer.")
+    desk.get_by_label("Voksne: hvem de er, og hvor mange").check()
+    desk.get_by_label("Antal resursepersoner").fill("1")
+    assert axe(desk) == []
+    desk.get_by_role("button", name="Tilføj tilbuddet").click()
+    desk.wait_for_selector("text=Forældreaften er gemt")
+    assert axe(desk) == []
+    db.session.expire_all()
+    kind = db.session.scalars(
+        db.select(OfferKind).where(OfferKind.name_da == "Forældreaften")
+    ).one()
+    assert [(n.seat_role, n.count) for n in kind.staffing_needs] == [(SeatRole.RESOURCE_PERSON, 1)]
+
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    try:
+        phone.goto("/")
+        assert "En aften for forældre om bekymringer." in phone.inner_text("main")
+        phone.get_by_role("link", name="Bestil forældreaften").click()
+        assert phone.locator("h1").inner_text() == "Bestil forældreaften"
+        _fill_by_labels(phone, kind.code)
+        phone.get_by_role("button", name="Send bestilling").click()
+        phone.wait_for_load_state()
+        assert "Tak for jeres bestilling" in phone.inner_text("main"), phone.inner_text("main")
+    finally:
+        context.close()
+    request = db.session.scalars(db.select(Request)).one()
+    assert request.offer_kind_id == kind.id

@@ -1,17 +1,18 @@
-"""The admin keeps closed periods and decline reasons as data."""
+"""The admin keeps closed periods, decline reasons, offer kinds and topics as data."""
 
 import pytest
 
 from portal.extensions import db
-from portal.models import AuditEntry, ClosedPeriod, DeclineReason
-from portal.models.enums import Role
+from portal.models import AuditEntry, ClosedPeriod, DeclineReason, OfferKind, Topic
+from portal.models.enums import Role, SeatRole
 from portal.services import catalogue
 from tests.browser_form import browser_form, forms_in, pick
-from tests.factories import offer_kind
+from tests.factories import offer_kind, row_counts
 
 CLOSED_PERIODS = "/admin/lukkeperioder"
 DECLINE_REASONS = "/admin/afslagsgrunde"
 OFFER_KINDS = "/admin/tilbud"
+TOPICS = "/admin/emner"
 
 
 @pytest.fixture
@@ -65,47 +66,97 @@ def test_only_the_admin_edits_reference_data(as_role):
     assert staff.get("/admin/lukkeperioder").status_code == 403
 
 
-def _rules_form(admin, kind):
-    return browser_form(admin, OFFER_KINDS, action=OFFER_KINDS, sending={"kind_id": kind.id})
-
-
-def test_the_admin_switches_the_offer_chain_and_the_deadline_per_offer_kind(admin):
+def test_the_admin_changes_an_offer_kinds_rules_and_staffing(admin):
     dialogue = offer_kind("dialogue")
-    assert "Regler for tilbud" in admin.get(OFFER_KINDS).get_data(as_text=True)
-    prefix = f"kind{dialogue.id}-"
-    form = _rules_form(admin, dialogue)
-    form.fill(**{prefix + "offer_deadline_hours": 24, prefix + "auto_chain": False})
-    response = form.fill(**{prefix + "auto_accept_claims": True}).submit()
+    assert "Ung-til-ung dialog" in admin.get(OFFER_KINDS).get_data(as_text=True)
+    page = f"{OFFER_KINDS}/{dialogue.id}"
+    form = browser_form(admin, page, action=page)
+    assert form.value("need_ambassador") == "2"  # what is stored
+    assert form.value("booking_form") == "class"
+    form.fill(offer_deadline_hours=24, auto_chain=False, auto_accept_claims=True)
+    response = form.fill(need_ambassador=3).submit()
     assert response.status_code == 302
     assert dialogue.offer_deadline_hours == 24
     assert dialogue.auto_chain is False
     assert dialogue.auto_accept_claims is True
-    bad = _rules_form(admin, dialogue).fill(**{prefix + "offer_deadline_hours": 0}).submit()
+    assert dialogue.need(SeatRole.AMBASSADOR) == 3
+
+
+def test_a_refused_offer_kind_keeps_what_was_typed_and_stores_nothing(admin):
+    dialogue = offer_kind("dialogue")
+    page = f"{OFFER_KINDS}/{dialogue.id}"
+    before, deadline = row_counts(), dialogue.offer_deadline_hours
+    form = browser_form(admin, page, action=page)
+    bad = form.fill(offer_deadline_hours=0, need_ambassador=0, name_da="Ny dialog").submit()
     assert bad.status_code == 422
     text = bad.get_data(as_text=True)
     assert "Svarfristen skal være mellem 1 time og 14 dage." in text
-    again = pick(forms_in(admin, OFFER_KINDS, text), OFFER_KINDS, sending={"kind_id": dialogue.id})
-    assert again.value(prefix + "offer_deadline_hours") == "0"  # kept as typed
-    assert dialogue.offer_deadline_hours == 24
+    assert "Et tilbud skal have mindst én plads at besætte." in text
+    again = pick(forms_in(admin, page, text), page, action=page)
+    assert again.value("offer_deadline_hours") == "0"  # kept as typed
+    assert again.value("name_da") == "Ny dialog"
+    assert row_counts() == before
+    assert dialogue.offer_deadline_hours == deadline
 
 
-def test_a_refused_offer_kind_leaves_the_other_kinds_forms_as_stored(admin):
-    # The page a refusal renders shows every kind's form; the others must show what is stored,
-    # or saving one of them from that page would switch its rules off.
-    dialogue, talk = offer_kind("dialogue"), offer_kind("talk")
-    talk.auto_chain, talk.auto_accept_claims, talk.offer_deadline_hours = True, True, 36
-    db.session.commit()
-    dialogue_prefix, talk_prefix = f"kind{dialogue.id}-", f"kind{talk.id}-"
-    bad = _rules_form(admin, dialogue).fill(**{dialogue_prefix + "offer_deadline_hours": 0})
-    refused = bad.submit()
+def test_the_admin_adds_an_offer_kind_that_the_start_page_and_booking_form_show(admin, client):
+    new = f"{OFFER_KINDS}/nyt"
+    form = browser_form(admin, new, action=new)
+    form.fill(name_da="Forældreaften", name_en="Parents' evening", booking_form="adults")
+    form.fill(description_da="En aften for forældre om bekymringer.", online_allowed=True)
+    response = form.fill(need_resource_person=2).submit()
+    assert response.status_code == 302
+    kind = db.session.scalar(db.select(OfferKind).where(OfferKind.name_da == "Forældreaften"))
+    assert kind.need(SeatRole.RESOURCE_PERSON) == 2 and kind.online_allowed
+    start = client.get("/").get_data(as_text=True)
+    assert "Forældreaften" in start and "En aften for forældre om bekymringer." in start
+    booking = browser_form(client, f"/bestil?tilbud={kind.code}", action="/bestil")
+    assert booking.value("offer_kind") == kind.code
+    assert {"audience", "expected_participants", "online"} <= booking.names()
+    assert "grade" not in booking.names()
+
+
+def test_a_second_kind_with_a_taken_name_is_refused_with_a_danish_message(admin):
+    new = f"{OFFER_KINDS}/nyt"
+    form = browser_form(admin, new, action=new).fill(name_da=offer_kind("talk").name_da)
+    response = form.submit()
+    assert response.status_code == 422
+    assert "Der findes allerede et tilbud med det navn." in response.get_data(as_text=True)
+
+
+def test_a_hidden_offer_kind_is_no_longer_bookable_and_a_second_click_changes_nothing(
+    admin, client
+):
+    talk = offer_kind("talk")
+    toggle = f"{OFFER_KINDS}/{talk.id}/vis-skjul"
+    hide = browser_form(admin, OFFER_KINDS, action=toggle)
+    assert hide.submit().status_code == 302
+    assert talk.active is False
+    assert hide.submit().status_code == 302  # the same form again: still hidden
+    assert talk.active is False
+    hidden = db.select(AuditEntry).where(AuditEntry.action == "offer_kind.hidden")
+    assert len(db.session.scalars(hidden).all()) == 1
+    assert "Vidensoplæg" not in client.get("/").get_data(as_text=True)
+    assert "Vidensoplæg" in admin.get(OFFER_KINDS).get_data(as_text=True)  # hidden, kept
+    browser_form(admin, OFFER_KINDS, action=toggle).submit()
+    assert talk.active is True
+
+
+def test_the_admin_adds_renames_and_hides_a_topic(admin):
+    form = browser_form(admin, TOPICS, action=TOPICS).fill(name_da="Konspirationsteorier")
+    assert form.submit().status_code == 302
+    topic = db.session.scalar(db.select(Topic).where(Topic.name_da == "Konspirationsteorier"))
+    assert topic in catalogue.active_topics()
+    page = f"{TOPICS}/{topic.id}"
+    rename = browser_form(admin, page, action=page).fill(name_en="Conspiracy theories")
+    assert rename.submit().status_code == 302
+    assert topic.name_en == "Conspiracy theories"
+    taken = browser_form(admin, TOPICS, action=TOPICS).fill(name_da="konspirationsteorier")
+    refused = taken.submit()
     assert refused.status_code == 422
-    forms = forms_in(admin, OFFER_KINDS, refused.get_data(as_text=True))
-    talk_form = pick(forms, OFFER_KINDS, OFFER_KINDS, sending={"kind_id": talk.id})
-    assert talk_form.value(talk_prefix + "auto_chain") == "y"
-    assert talk_form.value(talk_prefix + "auto_accept_claims") == "y"
-    assert talk_form.value(talk_prefix + "offer_deadline_hours") == "36"
-    assert talk_form.submit().status_code == 302
-    assert (talk.auto_chain, talk.auto_accept_claims, talk.offer_deadline_hours) == (True, True, 36)
+    assert "Der findes allerede et emne med det navn." in refused.get_data(as_text=True)
+    browser_form(admin, TOPICS, action=f"{page}/vis-skjul").submit()
+    assert topic not in catalogue.active_topics()
 
 
 def test_the_admin_sees_mail_being_retried_and_given_up_with_its_error(as_role):

@@ -133,6 +133,7 @@ def _pages(role, world):
         if role == Role.ADMIN:
             pages += ["/admin/", "/admin/lukkeperioder", "/admin/afslagsgrunde", "/admin/tilbud"]
             pages += ["/admin/post", "/admin/maal", "/admin/budget", "/admin/stoetteforloebstyper"]
+            pages += ["/admin/tilbud/nyt", "/admin/tilbud/1", "/admin/emner", "/admin/emner/1"]
             pages += [
                 "/admin/brugere/",
                 "/admin/brugere/ny",

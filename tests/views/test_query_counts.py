@@ -37,6 +37,8 @@ def _pages():
             f"/admin/personer/{future.assignments[0].person_id}",
             "/admin/log",
             "/admin/log?handling=event.scheduled",
+            "/admin/tilbud",
+            "/admin/emner",
         ],
         "ambassador@vink.example.org": ["/mig/", "/mig/ledige-pladser", "/mig/tilgaengelighed"],
         None: ["/", "/log-ind", "/bestil?tilbud=dialogue"],

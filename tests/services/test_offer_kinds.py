@@ -1,0 +1,174 @@
+"""Offer kinds, their staffing needs and topics as the admin keeps them: each rule, each audit."""
+
+import pytest
+
+from portal.extensions import db
+from portal.forms.public import RequestForm
+from portal.models import AuditEntry, OfferKind, Topic
+from portal.models.enums import AssignmentStatus, BookingForm, SeatRole
+from portal.services import catalogue, reference, scheduling
+from tests.factories import (
+    make_ambassador,
+    make_assignment,
+    make_request,
+    make_scheduled,
+    make_user,
+    offer_kind,
+)
+
+VALUES = {
+    "name_da": "Forældremøde om radikalisering",
+    "name_en": "",
+    "description_da": "Et oplæg for forældre på en skole.",
+    "description_en": "",
+    "booking_form": BookingForm.ADULTS,
+    "default_duration_minutes": 60,
+    "max_sessions": 1,
+    "online_allowed": True,
+    "offer_deadline_hours": 48,
+    "auto_chain": True,
+    "auto_accept_claims": False,
+}
+ONE_RESOURCE_PERSON = {SeatRole.RESOURCE_PERSON: 1, SeatRole.AMBASSADOR: 0}
+
+
+def _add(**overrides):
+    needs = overrides.pop("needs", ONE_RESOURCE_PERSON)
+    return reference.save_offer_kind(
+        None, by=make_user(role="admin"), needs=needs, **(VALUES | overrides)
+    )
+
+
+def _actions():
+    return [e.action for e in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_a_new_kind_is_bookable_at_once_with_its_staffing_and_is_audited():
+    kind = _add()
+    assert kind.code == "foraeldremoede_om_radika"  # Danish letters spelled out, then cut
+    assert kind.name_en == kind.name_da  # no English name: the Danish one serves
+    assert kind in catalogue.active_offer_kinds()
+    assert catalogue.offer_kind_by_code(kind.code) is kind
+    assert [(n.seat_role, n.count) for n in kind.staffing_needs] == [(SeatRole.RESOURCE_PERSON, 1)]
+    # The booking form asks what its booking form says (adults, online).
+    assert RequestForm.asked_fields(kind) == {"audience", "expected_participants", "online"}
+    [entry] = db.session.scalars(db.select(AuditEntry)).all()
+    assert entry.action == "offer_kind.added"
+    assert entry.after["needs"] == {"resource_person": 1}
+
+
+def test_a_kind_for_a_class_asks_the_grade_and_warns_in_school_holidays():
+    kind = _add(booking_form=BookingForm.CLASS, online_allowed=False)
+    assert RequestForm.asked_fields(kind) == {"grade", "expected_participants"}
+    assert kind.for_a_class
+
+
+def test_two_kinds_with_one_name_are_refused_whatever_the_case():
+    _add()
+    with pytest.raises(reference.ReferenceDataError, match="allerede et tilbud"):
+        _add(name_da="FORÆLDREMØDE OM RADIKALISERING")
+    with pytest.raises(reference.ReferenceDataError, match="allerede et tilbud"):
+        reference.save_offer_kind(
+            offer_kind("talk"),
+            by=None,
+            needs=ONE_RESOURCE_PERSON,
+            **(VALUES | {"name_da": offer_kind("dialogue").name_da}),
+        )
+
+
+def test_codes_of_kinds_with_similar_names_differ():
+    first = _add(name_da="Oplæg for personale")
+    second = _add(name_da="Oplæg for personale!")
+    assert first.code != second.code
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"needs": {SeatRole.RESOURCE_PERSON: 0, SeatRole.AMBASSADOR: 0}}, "mindst én plads"),
+        ({"needs": {SeatRole.RESOURCE_PERSON: 11}}, "fra 0 til 10"),
+        ({"default_duration_minutes": 5}, "Varigheden"),
+        ({"max_sessions": 0}, "fra 1 til 10 møder"),
+        ({"offer_deadline_hours": 24 * 15}, "Svarfristen"),
+    ],
+)
+def test_a_kind_out_of_range_is_refused_and_nothing_is_stored(overrides, message):
+    before = db.session.scalar(db.select(db.func.count()).select_from(OfferKind))
+    with pytest.raises(reference.ReferenceDataError, match=message):
+        _add(**overrides)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(OfferKind)) == before
+    assert _actions() == []
+
+
+def test_editing_a_kind_changes_its_seats_and_the_audit_shows_before_and_after():
+    talk = offer_kind("talk")
+    values = VALUES | {"name_da": talk.name_da, "name_en": talk.name_en}
+    needs = {SeatRole.RESOURCE_PERSON: 2, SeatRole.AMBASSADOR: 1}
+    reference.save_offer_kind(talk, by=None, needs=needs, **values)
+    assert (talk.need(SeatRole.RESOURCE_PERSON), talk.need(SeatRole.AMBASSADOR)) == (2, 1)
+    event = make_scheduled("talk")
+    assert len(scheduling.seats(event)) == 3
+    [entry] = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action.like("offer_kind.%"))
+    )
+    assert entry.before["needs"] == {"resource_person": 1}
+    assert entry.after["needs"] == {"resource_person": 2, "ambassador": 1}
+    # Saving the same values again writes no entry.
+    reference.save_offer_kind(talk, by=None, needs=needs, **values)
+    assert _actions().count("offer_kind.updated") == 1
+
+
+def test_fewer_seats_are_refused_while_someone_holds_a_seat_that_would_go():
+    dialogue = offer_kind("dialogue")
+    event = make_scheduled("dialogue")
+    make_assignment(event, make_ambassador(), seat_number=2, status=AssignmentStatus.ACCEPTED)
+    values = VALUES | {"name_da": dialogue.name_da, "booking_form": BookingForm.CLASS}
+    with pytest.raises(reference.ReferenceDataError, match="Træk forespørgslen tilbage"):
+        reference.save_offer_kind(dialogue, by=None, needs={SeatRole.AMBASSADOR: 1}, **values)
+    db.session.rollback()
+    assert dialogue.need(SeatRole.AMBASSADOR) == 2
+    # Seat 1 taken is no obstacle to going from two seats to one.
+    event.assignments[0].seat_number = 1
+    db.session.commit()
+    reference.save_offer_kind(dialogue, by=None, needs={SeatRole.AMBASSADOR: 1}, **values)
+    assert dialogue.need(SeatRole.AMBASSADOR) == 1
+
+
+def test_a_hidden_kind_leaves_the_booking_form_and_its_requests_stay():
+    kind = _add()
+    request = make_request(offer_kind=kind)
+    reference.set_offer_kind_active(kind, by=None, active=False)
+    assert kind not in catalogue.active_offer_kinds()
+    assert catalogue.offer_kind_by_code(kind.code) is None
+    assert request.offer_kind is kind
+    assert db.session.get(OfferKind, kind.id) is not None  # hidden, never deleted
+    assert "offer_kind.hidden" in _actions()
+    reference.set_offer_kind_active(kind, by=None, active=True)
+    assert kind in catalogue.active_offer_kinds()
+
+
+def test_the_last_bookable_kind_cannot_be_hidden():
+    kinds = catalogue.active_offer_kinds()
+    for kind in kinds[1:]:
+        reference.set_offer_kind_active(kind, by=None, active=False)
+    with pytest.raises(reference.ReferenceDataError, match="Mindst ét tilbud"):
+        reference.set_offer_kind_active(kinds[0], by=None, active=False)
+    assert kinds[0].active
+
+
+def test_a_topic_is_added_renamed_and_hidden_but_stays_on_its_requests():
+    admin = make_user(role="admin")
+    topic = reference.save_topic(None, by=admin, name_da="Konspirationsteorier", name_en="")
+    assert topic.name_en == "Konspirationsteorier"
+    assert topic in catalogue.active_topics()
+    request = make_request(topic=topic)
+    reference.save_topic(topic, by=admin, name_da="Konspirationer", name_en="Conspiracies")
+    with pytest.raises(reference.ReferenceDataError, match="allerede et emne"):
+        reference.save_topic(None, by=admin, name_da="konspirationer")
+    reference.set_topic_active(topic, by=admin, active=False)
+    assert topic not in catalogue.active_topics()
+    assert request.topic is topic
+    assert db.session.get(Topic, topic.id).name_en == "Conspiracies"
+    topic_actions = [a for a in _actions() if a.startswith("topic.")]
+    assert topic_actions == ["topic.added", "topic.updated", "topic.hidden"]
