@@ -80,6 +80,116 @@ LABELS = {
 }
 
 
+# Every audit action in words: the log and a request's or event's history say what happened.
+ACTIONS = {
+    "request.submitted": _l("Henvendelsen er modtaget"),
+    "request.withdrawn": _l("Bestilleren trak henvendelsen tilbage"),
+    "request.dates_proposed": _l("Bestilleren foreslog nye datoer"),
+    "request.planning": _l("Markeret som under planlægning"),
+    "request.planned": _l("Markeret som planlagt"),
+    "request.declined": _l("Afvist"),
+    "event.scheduled": _l("Arrangementet er planlagt"),
+    "event.rescheduled": _l("Tid eller sted ændret"),
+    "event.cancelled": _l("Aflyst"),
+    "event.held": _l("Afholdt"),
+    "event.messaged": _l("Besked sendt til alle"),
+    "assignment.offered": _l("Forespørgsel sendt"),
+    "assignment.accepted": _l("Forespørgsel accepteret"),
+    "assignment.declined": _l("Forespørgsel afslået"),
+    "assignment.withdrawn": _l("Forespørgsel trukket tilbage"),
+    "assignment.lapsed": _l("Forespørgsel udløbet"),
+    "assignment.chained": _l("Pladsen sendt videre til næste forslag"),
+    "assignment.claimed": _l("Ønsker pladsen (fra ledige pladser)"),
+    "attendance.recorded": _l("Fremmøde registreret"),
+    "attendance.corrected": _l("Fremmøde rettet"),
+    "availability.added": _l("Tilgængelighed tilføjet"),
+    "availability.removed": _l("Tilgængelighed fjernet"),
+    "away.added": _l("Fravær tilføjet"),
+    "contact.anonymised": _l("Kontaktperson anonymiseret"),
+    "person.created": _l("Person oprettet"),
+    "person.changed": _l("Person ændret"),
+    "person.deactivated": _l("Person deaktiveret"),
+    "person.reactivated": _l("Person genaktiveret"),
+    "person.calendar_link_renewed": _l("Nyt kalenderlink"),
+    "user.created": _l("Bruger oprettet"),
+    "user.invited": _l("Bruger inviteret"),
+    "user.role_changed": _l("Rolle ændret"),
+    "user.deactivated": _l("Bruger deaktiveret"),
+    "user.reactivated": _l("Bruger genaktiveret"),
+    "user.password_changed": _l("Adgangskode ændret"),
+    "user.password_chosen": _l("Adgangskode valgt fra invitationen"),
+    "user.password_link_sent": _l("Link til ny adgangskode sendt"),
+    "closed_period.added": _l("Lukkeperiode tilføjet"),
+    "closed_period.deleted": _l("Lukkeperiode slettet"),
+    "decline_reason.added": _l("Begrundelse tilføjet"),
+    "decline_reason.shown": _l("Begrundelse vist igen"),
+    "decline_reason.hidden": _l("Begrundelse skjult"),
+    "topic.added": _l("Emne tilføjet"),
+    "topic.updated": _l("Emne ændret"),
+    "topic.shown": _l("Emne vist igen"),
+    "topic.hidden": _l("Emne skjult"),
+    "offer_kind.added": _l("Tilbud tilføjet"),
+    "offer_kind.updated": _l("Tilbud ændret"),
+    "offer_kind.shown": _l("Tilbud kan bestilles igen"),
+    "offer_kind.hidden": _l("Tilbud skjult"),
+    "support_course_kind.added": _l("Type af støtteforløb tilføjet"),
+    "support_course_kind.shown": _l("Type af støtteforløb vist igen"),
+    "support_course_kind.hidden": _l("Type af støtteforløb skjult"),
+    "support_course.recorded": _l("Støtteforløb registreret"),
+    "support_course.ended": _l("Støtteforløb afsluttet"),
+    "budget_line.added": _l("Budgetlinje tilføjet"),
+    "event_fee.set": _l("Takst sat"),
+    "targets.changed": _l("Mål ændret"),
+    "targets.copied": _l("Mål kopieret fra sidste år"),
+    "demo_data.loaded": _l("Demodata indlæst"),
+}
+# What an audit entry is about (its table).
+OBJECT_TYPES = {
+    "requests": _l("Henvendelse"),
+    "events": _l("Arrangement"),
+    "assignments": _l("Forespørgsel"),
+    "attendances": _l("Fremmøde"),
+    "availability_rules": _l("Tilgængelighed"),
+    "away_periods": _l("Fravær"),
+    "contacts": _l("Kontaktperson"),
+    "persons": _l("Person"),
+    "users": _l("Bruger"),
+    "closed_periods": _l("Lukkeperiode"),
+    "decline_reasons": _l("Begrundelse for afslag"),
+    "topics": _l("Emne"),
+    "offer_kinds": _l("Tilbud"),
+    "support_course_kinds": _l("Type af støtteforløb"),
+    "support_courses": _l("Støtteforløb"),
+    "budget_lines": _l("Budgetlinje"),
+    "event_fees": _l("Takst"),
+    "targets": _l("Mål"),
+}
+# Who acted, when it was not a user.
+ACTORS = {"requester": _l("Bestilleren"), "system": _l("Portalen")}
+
+
+def action_label(action):
+    return ACTIONS.get(action, action)
+
+
+def object_label(object_type):
+    return OBJECT_TYPES.get(object_type, object_type)
+
+
+def actor_label(stored):
+    """An entry's actor: a user's email as stored, or the word for the requester or the portal."""
+    return ACTORS.get(stored, stored)
+
+
+def actor_code(typed):
+    """What the log's "who" filter searches for: the stored label when a word for one is typed."""
+    folded = (typed or "").strip().casefold()
+    for code, word in ACTORS.items():
+        if folded in (code, str(word).casefold()):
+            return code
+    return typed
+
+
 def label(value):
     """The UI word for an enum value (any other value is shown as it is)."""
     return LABELS.get(type(value), {}).get(value, value)
@@ -87,3 +197,6 @@ def label(value):
 
 def init_app(app):
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["action_label"] = action_label
+    app.jinja_env.filters["object_label"] = object_label
+    app.jinja_env.filters["actor_label"] = actor_label

@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..labels import LABELS
+from ..labels import LABELS, action_label, actor_code, object_label
 from ..models import OfferKind
 from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role, SeatRole
 from .base import MultiCheckboxField, PortalForm
@@ -312,6 +312,10 @@ class InviteUserForm(UserRoleForm):
     )
 
 
+def _by_word(choice):
+    return str(choice[1]).casefold()
+
+
 class AuditFilterForm(PortalForm):
     """The log's filters travel in the URL (GET), so a narrowed log can be bookmarked. The view
     gives the object types and actions that occur in the log."""
@@ -320,7 +324,8 @@ class AuditFilterForm(PortalForm):
         csrf = False
 
     hvem = SearchField(
-        _l("Hvem (e-mail eller fx requester)"), validators=[Optional(), Length(max=100)]
+        _l("Hvem (e-mail, »Bestilleren« eller »Portalen«)"),
+        validators=[Optional(), Length(max=100)],
     )
     objekt = SelectField(_l("Hvad"), validators=[Optional()])
     handling = SelectField(_l("Handling"), validators=[Optional()])
@@ -330,8 +335,12 @@ class AuditFilterForm(PortalForm):
     def __init__(self, *args, object_types, actions, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _l("Alle"))]
-        self.objekt.choices = choices([*everything, *((t, t) for t in object_types)])
-        self.handling.choices = choices([*everything, *((a, a) for a in actions)])
+        self.objekt.choices = choices(
+            [*everything, *sorted(((t, object_label(t)) for t in object_types), key=_by_word)]
+        )
+        self.handling.choices = choices(
+            [*everything, *sorted(((a, action_label(a)) for a in actions), key=_by_word)]
+        )
 
     # services.audit.LogFilters' names for the fields.
     FILTERS = {
@@ -344,10 +353,12 @@ class AuditFilterForm(PortalForm):
 
     def filters(self):
         """The filters, as LogFilters takes them; one refused (shown with its message) is off."""
-        return {
+        found = {
             name: None if self[field].errors else self[field].data
             for field, name in self.FILTERS.items()
         }
+        found["who"] = actor_code(found["who"]) if found["who"] else found["who"]
+        return found
 
     def validate_til(self, field):
         if field.data and self.fra.data and field.data < self.fra.data:

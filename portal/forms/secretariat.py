@@ -27,6 +27,7 @@ from .. import clock
 from ..labels import label
 from ..models.enums import OrganisationKind, RequestStatus
 from ..services import catalogue
+from ..urls import bounded_int
 from .base import MultiCheckboxField, PortalForm, SubForm
 from .public import choices
 
@@ -43,13 +44,22 @@ class InboxFilterForm(PortalForm):
     orgtype = SelectField(_l("Organisationstype"), validators=[Optional()])
     bydel = SelectField(_l("Bydel"), validators=[Optional()])
     aar = SelectField(_l("År"), validators=[Optional()])
+    # One organisation's requests (the request page's "booked before" link); kept while the
+    # other filters change.
+    org = HiddenField(validators=[Optional()])
+
+    def validate_org(self, field):
+        try:
+            bounded_int(field.data)
+        except (TypeError, ValueError):
+            raise ValidationError(_l("Ukendt organisation.")) from None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _l("Alle"))]
         self.status.choices = choices([*everything, *((s.value, label(s)) for s in RequestStatus)])
         self.tilbud.choices = choices(
-            [*everything, *((str(k.id), k.name_da) for k in catalogue.active_offer_kinds())]
+            [*everything, *((str(k.id), k.name_da) for k in catalogue.all_offer_kinds())]
         )
         self.orgtype.choices = choices(
             [*everything, *((k.value, label(k)) for k in OrganisationKind)]

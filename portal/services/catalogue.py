@@ -11,6 +11,13 @@ def active_offer_kinds():
     ).all()
 
 
+def all_offer_kinds():
+    """Hidden ones too: their requests are still found by them."""
+    return db.session.scalars(
+        db.select(OfferKind).order_by(OfferKind.active.desc(), OfferKind.sort_order, OfferKind.id)
+    ).all()
+
+
 def active_topics():
     return db.session.scalars(db.select(Topic).where(Topic.active).order_by(Topic.name_da)).all()
 

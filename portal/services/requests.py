@@ -535,6 +535,7 @@ class InboxFilters:
     org_kind: OrganisationKind | None = None
     district_id: int | None = None
     year: int | None = None
+    organisation_id: int | None = None
     q: str = ""
 
     def conditions(self, skip=None):
@@ -550,6 +551,8 @@ class InboxFilters:
             found.append(Organisation.district_id == self.district_id)
         if self.year and skip != "year":
             found.append(_year_of(Request.submitted_at) == self.year)
+        if self.organisation_id:
+            found.append(Request.organisation_id == self.organisation_id)
         if self.q.strip():
             # autoescape: a % or _ typed in the search box is a character, not a wildcard.
             text = self.q.strip()

@@ -21,7 +21,7 @@ from ..forms.secretariat import (
     ScheduleForm,
 )
 from ..htmx import render_page_or_partial
-from ..models import Assignment, DeclineReason, Event, OfferKind, Person, Request
+from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
 from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
 from ..services import attendance, calendar_view, requests, scheduling
@@ -70,8 +70,10 @@ def inbox():
         org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
         district_id=int(form.bydel.data) if form.bydel.data else None,
         year=int(form.aar.data) if form.aar.data else None,
+        organisation_id=int(form.org.data) if form.org.data else None,
         q=form.q.data or "",
     )
+    organisation = db.session.get(Organisation, filters.organisation_id) if form.org.data else None
     page = request.args.get("side", 1, type=bounded_int)
     result = requests.inbox(filters, now=clock.now(), page=page)
     return render_page_or_partial(
@@ -79,6 +81,7 @@ def inbox():
         "secretariat/_inbox_results.html",
         form=form,
         result=result,
+        organisation=organisation,
         args={k: v for k, v in request.args.items() if k != "side" and v},
     )
 

@@ -42,8 +42,10 @@ def admin(as_role):
 
 def test_each_entry_shows_who_what_and_the_values_before_and_after(admin):
     _entry("request.declined", before={"status": "submitted"}, after={"status": "declined"})
+    shown = _rows(admin.get(LOG))
+    assert "sara@example.org" in shown and "Afvist" in shown and "Henvendelse" in shown
+    assert "request.declined" not in shown  # words, not codes
     html = admin.get(LOG).get_data(as_text=True)
-    assert "sara@example.org" in html and "request.declined" in html
     assert "<dt>status</dt><dd>submitted</dd>" in html
     assert "<dt>status</dt><dd>declined</dd>" in html
 
@@ -55,18 +57,53 @@ def test_the_log_is_narrowed_by_who_what_action_and_dates(admin):
     _entry("event.cancelled", who="jonas@example.org", object_type="events", at=long_ago)
     form = browser_form(admin, LOG, action=LOG)
     shown = _rows(form.fill(hvem="SARA").submit())
-    assert "request.declined" in shown and "user.invited" not in shown
+    assert "Afvist" in shown and "Bruger inviteret" not in shown
     form = browser_form(admin, LOG, action=LOG)
     shown = _rows(form.fill(objekt="users").submit())
-    assert "user.invited" in shown and "request.declined" not in shown
+    assert "Bruger inviteret" in shown and "Afvist" not in shown
     form = browser_form(admin, LOG, action=LOG)
     shown = _rows(form.fill(handling="event.cancelled").submit())
     assert "jonas@example.org" in shown and "sara@example.org" not in shown
     recent = (clock.today() - timedelta(days=7)).isoformat()
     form = browser_form(admin, LOG, action=LOG)
     shown = _rows(form.fill(fra=recent, til=clock.today().isoformat()).submit())
-    assert "event.cancelled" not in shown
-    assert "request.declined" in shown
+    assert "Aflyst" not in shown
+    assert "Afvist" in shown
+
+
+def test_the_requester_and_the_portal_are_named_and_found_by_their_danish_words(admin):
+    _entry("request.withdrawn", who="requester")
+    _entry("assignment.lapsed", who="system", object_type="assignments")
+    shown = _rows(admin.get(LOG))
+    assert "Bestilleren" in shown and "Portalen" in shown and "requester" not in shown
+    form = browser_form(admin, LOG, action=LOG)
+    shown = _rows(form.fill(hvem="bestilleren").submit())
+    assert "Bestilleren trak henvendelsen tilbage" in shown and "Portalen" not in shown
+
+
+def test_every_action_the_portal_records_has_danish_words():
+    """Each literal action passed to audit.record (or the helpers that call it) is in
+    labels.ACTIONS, with the shown/hidden pair of every row kind that is hidden or shown."""
+    import ast
+    import pathlib
+
+    from portal import labels
+
+    recorded = set()
+    for path in pathlib.Path("portal/services").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            for arg in node.args[:2]:
+                literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                if name in ("record", "_add") and literal and "." in arg.value:
+                    recorded.add(arg.value)
+                if name == "_set_active" and literal:
+                    recorded |= {f"{arg.value}.shown", f"{arg.value}.hidden"}
+    recorded |= {f"request.{status}" for status in ("planning", "planned")}  # by status
+    assert len(recorded) > 40
+    assert recorded - set(labels.ACTIONS) == set()
 
 
 @pytest.mark.parametrize(

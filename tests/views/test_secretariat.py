@@ -529,3 +529,31 @@ def test_the_request_page_says_whether_the_organisation_has_booked_before(as_rol
     second = make_request(organisation_name="Brønshøj Skole", contact_email="b@example.org")
     text = staff.get(f"/sekretariat/henvendelser/{second.id}").get_data(as_text=True)
     assert f'href="/sekretariat/henvendelser/{first.id}"' in text
+
+
+def test_all_of_an_organisations_requests_are_one_link_away_and_no_other_with_its_words(as_role):
+    from tests.factories import make_request
+
+    staff = as_role(Role.SECRETARIAT)
+    ours = [make_request(organisation_name="Husum Skole") for _ in range(8)]
+    other = make_request(organisation_name="Husum Skoles Forældreforening")
+    page = staff.get(f"/sekretariat/henvendelser/{ours[-1].id}").get_data(as_text=True)
+    link = f"/sekretariat/indbakke?org={ours[0].organisation_id}"
+    assert f'href="{link}"' in page
+    inbox = staff.get(link).get_data(as_text=True)
+    results = inbox.split('id="inbox-results"')[1]
+    assert "Kun henvendelser fra Husum Skole." in results
+    assert "Husum Skoles Forældreforening" not in results  # a text search would find it
+    assert f"/sekretariat/henvendelser/{other.id}" not in results
+    assert all(f"/sekretariat/henvendelser/{r.id}" in results for r in ours)
+    # The other filters keep the organisation: the filter form carries it.
+    form = browser_form(staff, link, action="/sekretariat/indbakke")
+    assert form.value("org") == str(ours[0].organisation_id)
+
+
+@pytest.mark.parametrize("org", ["abc", "99999999999999999999", "0"])
+def test_a_broken_organisation_filter_shows_every_request(as_role, org):
+    staff = as_role(Role.SECRETARIAT)
+    response = staff.get(f"/sekretariat/indbakke?org={org}")
+    assert response.status_code == 200
+    assert "Kun henvendelser fra" not in response.get_data(as_text=True)
