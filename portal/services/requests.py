@@ -573,6 +573,8 @@ def _year_of(column):
 @dataclass
 class InboxPage(Page):
     needs_action: list = field(default_factory=list)
+    # {reason: how many need it}: the list shows at most NEEDS_ACTION_ROWS of each.
+    needs_action_totals: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
 
 
@@ -598,8 +600,10 @@ def inbox(filters, *, now, page=1, per_page=25):
         per_page=per_page,
         count=Request.id,
     )
+    actions, action_totals = needs_action(now=now)
     return InboxPage(
-        needs_action=needs_action(now=now),
+        needs_action=actions,
+        needs_action_totals=action_totals,
         items=result.items,
         total=result.total,
         page=result.page,
@@ -631,47 +635,70 @@ def _facet_counts(filters):
     return counts
 
 
+# "Kræver handling" shows at most this many of each reason, oldest first; the rest are counted.
+NEEDS_ACTION_ROWS = 10
+
+
 def needs_action(*, now):
-    """[(reason, request or event)]: new requests, new dates asked for, and events whose seats
-    need following up (a no to replace, or starting within 7 days not fully staffed)."""
+    """([(reason, request or event)], {reason: total}): new requests, new dates asked for,
+    cancelled events to rebook, and events whose seats need following up (a no to replace, or
+    starting within 7 days not fully staffed). At most NEEDS_ACTION_ROWS of each, oldest or
+    soonest first. A fixed number of queries."""
     from . import scheduling
 
-    new = db.session.scalars(
+    def first_and_total(query):
+        total = db.session.scalar(
+            query.with_only_columns(db.func.count(db.distinct(Request.id))).order_by(None)
+        )
+        rows = (
+            db.session.scalars(
+                query.options(
+                    joinedload(Request.organisation), joinedload(Request.offer_kind)
+                ).limit(NEEDS_ACTION_ROWS)
+            )
+            .unique()
+            .all()
+        )
+        return rows, total
+
+    new = first_and_total(
         db.select(Request)
-        .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
         .where(Request.status == RequestStatus.SUBMITTED)
         .order_by(Request.submitted_at)
-    ).all()
-    new_dates = (
-        db.session.scalars(
-            db.select(Request)
-            .join(DateProposal, DateProposal.request_id == Request.id)
-            .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
-            .where(
-                DateProposal.source == DateProposalSource.REQUESTER,
-                DateProposal.handled_at.is_(None),
-                Request.status.in_(RequestStatus.open_states()),
-                DateProposal.id != _first_proposal_id(),
-            )
-            .order_by(DateProposal.created_at)
-        )
-        .unique()
-        .all()
     )
-    rebook = db.session.scalars(
+    new_dates = first_and_total(
+        db.select(Request)
+        .where(
+            Request.id.in_(
+                db.select(DateProposal.request_id).where(
+                    DateProposal.source == DateProposalSource.REQUESTER,
+                    DateProposal.handled_at.is_(None),
+                    DateProposal.id != _first_proposal_id(),
+                )
+            ),
+            Request.status.in_(RequestStatus.open_states()),
+        )
+        .order_by(
+            db.select(db.func.min(DateProposal.created_at))
+            .where(DateProposal.request_id == Request.id, DateProposal.handled_at.is_(None))
+            .scalar_subquery()
+        )
+    )
+    rebook = first_and_total(
         db.select(Request)
         .join(Request.event)
-        .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
         .where(Request.status == RequestStatus.PLANNED, Event.status == EventStatus.CANCELLED)
         .order_by(Request.submitted_at)
-    ).all()
-    follow_up = scheduling.follow_up_events(now=now)
-    return (
-        [("new", r) for r in new]
-        + [("new_dates", r) for r in new_dates]
-        + [("rebook", r) for r in rebook]
-        + [("follow_up", e) for e in follow_up]
     )
+    follow_up = scheduling.follow_up_events(now=now)
+    groups = {
+        "new": new,
+        "new_dates": new_dates,
+        "rebook": rebook,
+        "follow_up": (follow_up[:NEEDS_ACTION_ROWS], len(follow_up)),
+    }
+    items = [(reason, item) for reason, (rows, _total) in groups.items() for item in rows]
+    return items, {reason: total for reason, (_rows, total) in groups.items()}
 
 
 def _first_proposal_id():

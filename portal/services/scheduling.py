@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
 from . import audit, notifications
+from .pages import paginate
 
 # Every allowed move of an event's status ("fully staffed" is derived, not stored).
 EVENT_TRANSITIONS = {
@@ -938,20 +939,28 @@ def history_for_staff(event):
     ).all()
 
 
-def event_list(*, now, upcoming=True, limit=200):
-    """[(event, accepted seats, seats needed)]: upcoming soonest first, or past latest first."""
-    query = db.select(Event).options(
-        joinedload(Event.offer_kind),
-        joinedload(Event.request).joinedload(Request.organisation),
-        joinedload(Event.attendance),
-    )
+def event_list(*, now, upcoming=True, page=1, per_page=50):
+    """A Page of (event, accepted seats, seats needed): upcoming soonest first, or past latest
+    first. Three queries, whatever the page."""
     if upcoming:
-        query = query.where(Event.ends_at >= now).order_by(Event.starts_at)
+        query, order = db.select(Event).where(Event.ends_at >= now), [Event.starts_at, Event.id]
     else:
-        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
-    events = db.session.scalars(query.limit(limit)).unique().all()
-    accepted = accepted_counts([e.id for e in events])
-    return [(e, accepted.get(e.id, 0), e.offer_kind.seats_needed) for e in events]
+        query = db.select(Event).where(Event.ends_at < now)
+        order = [Event.starts_at.desc(), Event.id.desc()]
+    result = paginate(
+        query,
+        order_by=order,
+        page=page,
+        per_page=per_page,
+        options=[
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+            joinedload(Event.attendance),
+        ],
+    )
+    accepted = accepted_counts([e.id for e in result.items])
+    result.items = [(e, accepted.get(e.id, 0), e.offer_kind.seats_needed) for e in result.items]
+    return result
 
 
 def message_everyone(event, *, by, subject, body):

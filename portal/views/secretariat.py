@@ -188,7 +188,12 @@ def events():
     return render_template(
         "secretariat/events.html",
         show=show,
-        rows=scheduling.event_list(now=clock.now(), upcoming=show != "tidligere"),
+        result=scheduling.event_list(
+            now=clock.now(),
+            upcoming=show != "tidligere",
+            page=request.args.get("side", 1, type=bounded_int),
+        ),
+        args={"vis": show} if show == "tidligere" else {},
     )
 
 
@@ -423,5 +428,14 @@ def calendar():
         abort(400, description=out_of_reach_message())
     grid = calendar_view.month(day) if view == "maaned" else calendar_view.week(day)
     return render_template(
-        "secretariat/calendar.html", view=view, grid=grid, day=day, step=timedelta(days=7)
+        "secretariat/calendar.html",
+        view=view,
+        grid=grid,
+        day=day,
+        step=timedelta(days=7),
+        month_cell_rows=MONTH_CELL_ROWS,
     )
+
+
+# A month's day shows this many events; "+N flere" leads to the week with them all.
+MONTH_CELL_ROWS = 3

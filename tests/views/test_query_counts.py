@@ -26,6 +26,7 @@ def _pages():
             f"/sekretariat/arrangementer/{future.id}",
             f"/sekretariat/henvendelser/{submitted.id}",
             "/sekretariat/arrangementer",
+            "/sekretariat/arrangementer?vis=tidligere",
             "/sekretariat/kalender",
             "/sekretariat/kalender?visning=maaned",
         ],
@@ -45,7 +46,8 @@ def _pages():
     }
 
 
-def _measure(app, count_queries, pages):
+def _measure(app, count_queries, pages, sizes=None):
+    """{(who, path): queries}; `sizes`, when given, gets each page's bytes."""
     counts = {}
     for email, paths in pages.items():
         client = app.test_client()
@@ -53,9 +55,18 @@ def _measure(app, count_queries, pages):
             client.post_form("/log-ind", {"email": email, "password": demo.DEMO_PASSWORD})
         for path in paths:
             with count_queries() as counted:
-                assert client.get(path).status_code == 200, path
+                response = client.get(path)
+                assert response.status_code == 200, path
             counts[(email, path)] = counted.count
+            if sizes is not None:
+                sizes[(email, path)] = len(response.get_data())
     return counts
+
+
+# Known to grow with the data, and why they are left for now: a user's page offers every active
+# person without an account to link (a panel of 20-60 in practice; hundreds in the 20x demo);
+# a week of the calendar shows every event of the week (a handful in practice).
+STILL_GROWING = {"/admin/brugere/1", "/sekretariat/kalender"}
 
 
 def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
@@ -65,10 +76,22 @@ def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
     at_1x = _measure(app, count_queries, pages)
     demo.load(scale=9, first_copy=1)
     db.session.commit()
-    at_10x = _measure(app, count_queries, pages)
-    assert at_10x == at_1x
+    at_10x, at_20x = {}, {}
+    assert _measure(app, count_queries, pages, at_10x) == at_1x
     print("\nqueries per page:", {path: n for (_email, path), n in at_1x.items()})
     assert max(at_1x.values()) <= 25, at_1x
+    # Every list is bounded: at 10x every paged list is full, so doubling the data again may
+    # add a line, a digit or a short list's last few rows to a page, not ten more rows of each
+    # list (a list capped or paged keeps its size).
+    demo.load(scale=10, first_copy=10)
+    db.session.commit()
+    assert _measure(app, count_queries, pages, at_20x) == at_1x
+    grown = {
+        key[1]: (at_10x[key], at_20x[key])
+        for key in at_10x
+        if at_20x[key] > 1.25 * at_10x[key] + 8000 and key[1] not in STILL_GROWING
+    }
+    assert grown == {}, sorted(grown.items())
 
 
 def test_the_report_and_its_exports_run_at_most_10_queries_at_1x_and_10x_data(app, count_queries):

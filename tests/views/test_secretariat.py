@@ -557,3 +557,50 @@ def test_a_broken_organisation_filter_shows_every_request(as_role, org):
     response = staff.get(f"/sekretariat/indbakke?org={org}")
     assert response.status_code == 200
     assert "Kun henvendelser fra" not in response.get_data(as_text=True)
+
+
+def test_needs_action_shows_the_oldest_ten_of_a_kind_and_counts_the_rest(as_role):
+    from portal.services.requests import NEEDS_ACTION_ROWS
+    from tests.factories import make_request
+
+    staff = as_role(Role.SECRETARIAT)
+    made = [make_request(organisation_name=f"Skole {n:02d}") for n in range(NEEDS_ACTION_ROWS + 3)]
+    page = staff.get("/sekretariat/indbakke").get_data(as_text=True)
+    needs = page.split("Kræver handling")[1].split("Alle henvendelser")[0]
+    assert f'<span class="badge">{len(made)}</span>' in needs
+    assert needs.count('class="action-item action-new"') == NEEDS_ACTION_ROWS
+    assert "Skole 00" in needs and "Skole 12" not in needs  # the oldest first
+    assert "3 nye henvendelser mere" in needs
+    assert 'href="/sekretariat/indbakke?status=submitted"' in needs
+
+
+def test_the_event_list_is_paged_and_the_pages_keep_past_or_upcoming(staff):
+    from tests.factories import make_event
+
+    for day in range(1, 53):
+        make_event(starts_at=clock.now() - timedelta(days=day))
+    db.session.commit()
+    first = staff.get("/sekretariat/arrangementer?vis=tidligere").get_data(as_text=True)
+    rows = first.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 50
+    assert "52 arrangementer · side 1 af 2" in first
+    assert 'href="/sekretariat/arrangementer?vis=tidligere&amp;side=2"' in first
+    second = staff.get("/sekretariat/arrangementer?vis=tidligere&side=2").get_data(as_text=True)
+    assert second.split("<tbody>")[1].split("</tbody>")[0].count("<tr>") == 2
+    assert "Ingen arrangementer." in staff.get("/sekretariat/arrangementer").get_data(as_text=True)
+
+
+def test_a_busy_day_in_the_month_shows_three_and_the_week_shows_them_all(staff):
+    day = clock.today() + timedelta(days=3)
+    events = [
+        make_scheduled(starts_at=clock.local(day.year, day.month, day.day, 8 + 2 * n))
+        for n in range(5)
+    ]
+    month = staff.get(f"/sekretariat/kalender?visning=maaned&dato={day}").get_data(as_text=True)
+    shown = [e for e in events if f"/sekretariat/arrangementer/{e.id}" in month]
+    assert len(shown) == 3
+    assert "+2 flere" in month
+    week_link = f'href="/sekretariat/kalender?visning=uge&amp;dato={day.isoformat()}"'
+    assert week_link in month
+    week = staff.get(f"/sekretariat/kalender?dato={day}").get_data(as_text=True)
+    assert all(f"/sekretariat/arrangementer/{e.id}" in week for e in events)
