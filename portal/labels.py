@@ -130,7 +130,7 @@ ACTIONS = {
     "topic.hidden": _l("Emne skjult"),
     "offer_kind.added": _l("Tilbud tilføjet"),
     "offer_kind.updated": _l("Tilbud ændret"),
-    "offer_kind.shown": _l("Tilbud kan bestilles igen"),
+    "offer_kind.shown": _l("Tilbud vist igen"),
     "offer_kind.hidden": _l("Tilbud skjult"),
     "support_course_kind.added": _l("Type af støtteforløb tilføjet"),
     "support_course_kind.shown": _l("Type af støtteforløb vist igen"),

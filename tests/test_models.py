@@ -182,7 +182,7 @@ def test_each_migration_keeps_every_row_the_earlier_ones_left(tmp_path):
     """Upgraded one revision at a time on SQLite, no table loses a row: a table rebuilt by
     batch mode there drops its old copy, which cascades to every row that refers to it."""
     from alembic.script import ScriptDirectory
-    from flask_migrate import upgrade
+    from flask_migrate import downgrade, upgrade
 
     from portal import create_app
 
@@ -211,4 +211,13 @@ def test_each_migration_keeps_every_row_the_earlier_ones_left(tmp_path):
                     assert count >= rows.get(table, 0), f"{revision} emptied {table}"
                     rows[table] = count
         assert rows["staffing_needs"] == 3
+        # And back one step and up again: a downgrade must not empty a table either.
+        downgrade(revision="-1")
+        upgrade()
+        with db.engine.connect() as connection:
+            for table, count in rows.items():
+                again = connection.execute(
+                    sa.text(f"SELECT count(*) FROM {table}")  # noqa: S608 (the schema's names)
+                ).scalar()
+                assert again >= count, f"the last downgrade emptied {table}"
         db.engine.dispose()

@@ -113,12 +113,12 @@ class OfferKindForm(PortalForm):
         render_kw={"rows": 4},
     )
     booking_form = RadioField(
-        _l("Hvem bestiller man til?"),
-        description=_l("Bestemmer, hvad bestillingsformularen spørger om deltagerne."),
+        _l("Hvem er tilbuddet for?"),
+        description=_l("Bestemmer, hvilke spørgsmål bestillingsformularen stiller om deltagerne."),
         choices=choices((form.value, text) for form, text in LABELS[BookingForm].items()),
         coerce=BookingForm,
-        validators=[InputRequired(_l("Vælg, hvem man bestiller til."))],
-        invalid_choice_message=_l("Vælg, hvem man bestiller til."),
+        validators=[InputRequired(_l("Vælg, hvem tilbuddet er for."))],
+        invalid_choice_message=_l("Vælg, hvem tilbuddet er for."),
     )
     online_allowed = BooleanField(_l("Kan holdes online"))
     default_duration_minutes = _count_field(

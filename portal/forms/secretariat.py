@@ -77,7 +77,9 @@ class InboxFilterForm(PortalForm):
         too long becomes 'Alle', and the others still apply, as the page then shows them."""
         self.validate()
         for field in self:
-            if field.errors:
+            # Optional() lets whitespace through as it is: a blank choice is "Alle" too.
+            blank = isinstance(field.data, str) and not field.data.strip() and field.name != "q"
+            if field.errors or blank:
                 field.data = None
                 field.errors = []
 

@@ -15,6 +15,7 @@ from ..models import (
     DeclineReason,
     Event,
     EventFee,
+    EventSession,
     OfferKind,
     Request,
     StaffingNeed,
@@ -150,9 +151,9 @@ def save_topic(topic, *, by, name_da, name_en=""):
     before = audit.snapshot(topic, TOPIC_FIELDS)
     topic.name_da, topic.name_en = name_da, name_en
     db.session.flush()
-    audit.record(
-        "topic.updated", topic, by=by, before=before, after=audit.snapshot(topic, TOPIC_FIELDS)
-    )
+    after = audit.snapshot(topic, TOPIC_FIELDS)
+    if after != before:
+        audit.record("topic.updated", topic, by=by, before=before, after=after)
     return topic
 
 
@@ -192,6 +193,8 @@ def save_offer_kind(kind, *, by, needs, **values):
         raise TypeError(f"unknown offer kind fields: {sorted(unknown)}")
     values["name_da"] = values["name_da"].strip()
     values["name_en"] = (values.get("name_en") or values["name_da"]).strip()
+    for text in ("description_da", "description_en"):
+        values[text] = (values.get(text) or "").strip()
     _refuse_taken_name(
         OfferKind, kind, values["name_da"], _l("Der findes allerede et tilbud med det navn.")
     )
@@ -209,6 +212,7 @@ def save_offer_kind(kind, *, by, needs, **values):
         audit.record("offer_kind.added", kind, by=by, after=_offer_kind_snapshot(kind))
         return kind
     _refuse_vanishing_seats(kind, needs)
+    _refuse_fewer_sessions_than_planned(kind, values.get("max_sessions", kind.max_sessions))
     before = _offer_kind_snapshot(kind)
     for name, value in values.items():
         setattr(kind, name, value)
@@ -293,12 +297,34 @@ def _refuse_vanishing_seats(kind, needs):
         if taken is not None:
             raise ReferenceDataError(
                 _l(
-                    "Der er allerede forespurgt eller sat en person på en af de pladser, der ville "
-                    "forsvinde (arrangementet %(when)s). Træk forespørgslen tilbage først, eller "
-                    "behold antallet.",
+                    "Der er allerede forespurgt eller sat en person på en af de pladser, der "
+                    "ville forsvinde (arrangementet den %(when)s). Træk forespørgslen tilbage "
+                    "først, eller behold antallet.",
                     when=taken.starts_at.astimezone(clock.COPENHAGEN).strftime("%d.%m.%Y"),
                 )
             )
+
+
+def _refuse_fewer_sessions_than_planned(kind, max_sessions):
+    """A planned event with more sessions than the new most could no longer be moved."""
+    if max_sessions >= kind.max_sessions:
+        return
+    most = db.session.scalar(
+        db.select(db.func.count(EventSession.id))
+        .join(Event, Event.id == EventSession.event_id)
+        .where(Event.offer_kind_id == kind.id, Event.status == EventStatus.PLANNED)
+        .group_by(EventSession.event_id)
+        .order_by(db.func.count(EventSession.id).desc())
+        .limit(1)
+    )
+    if most is not None and most > max_sessions:
+        raise ReferenceDataError(
+            _l(
+                "Et planlagt arrangement har %(n)s møder. Sæt højst antal møder til mindst "
+                "%(n)s, eller flyt arrangementet først.",
+                n=most,
+            )
+        )
 
 
 def _offer_kind_snapshot(kind):
@@ -307,11 +333,13 @@ def _offer_kind_snapshot(kind):
 
 
 def _refuse_taken_name(model, row, name, message):
-    """`name` (Danish) is another row's: refuse it, whatever its case."""
-    query = db.select(model.id).where(db.func.lower(model.name_da) == name.lower())
-    if row is not None:
-        query = query.where(model.id != row.id)
-    if db.session.scalar(query.limit(1)) is not None:
+    """`name` (Danish) is another row's: refuse it, whatever its case. Compared in Python:
+    SQLite's lower() leaves Æ, Ø and Å as they are (these tables hold a few dozen rows)."""
+    taken = db.session.execute(db.select(model.id, model.name_da)).all()
+    wanted = name.casefold()
+    if any(
+        name_da.casefold() == wanted for row_id, name_da in taken if row is None or row_id != row.id
+    ):
         raise ReferenceDataError(message)
 
 

@@ -199,7 +199,6 @@ def _offer_kind_page(kind):
                 kind, by=current_user, needs=form.needs(), **form.values()
             )
         except reference.ReferenceDataError as failure:
-            db.session.rollback()
             error = str(failure)
         else:
             flash(_("%(offer)s er gemt.", offer=saved.name_da), "success")

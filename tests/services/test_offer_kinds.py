@@ -5,7 +5,7 @@ import pytest
 from portal.extensions import db
 from portal.forms.public import RequestForm
 from portal.models import AuditEntry, OfferKind, Topic
-from portal.models.enums import AssignmentStatus, BookingForm, SeatRole
+from portal.models.enums import AssignmentStatus, BookingForm, EventStatus, SeatRole
 from portal.services import catalogue, reference, scheduling
 from tests.factories import (
     make_ambassador,
@@ -172,3 +172,69 @@ def test_a_topic_is_added_renamed_and_hidden_but_stays_on_its_requests():
     assert db.session.get(Topic, topic.id).name_en == "Conspiracies"
     topic_actions = [a for a in _actions() if a.startswith("topic.")]
     assert topic_actions == ["topic.added", "topic.updated", "topic.hidden"]
+
+
+def test_an_open_offer_on_a_seat_that_would_go_also_stops_fewer_seats_but_a_held_event_not():
+    dialogue = offer_kind("dialogue")
+    values = VALUES | {"name_da": dialogue.name_da, "booking_form": BookingForm.CLASS}
+    event = make_scheduled("dialogue")
+    offered = make_assignment(
+        event, make_ambassador(), seat_number=2, status=AssignmentStatus.OFFERED
+    )
+    with pytest.raises(reference.ReferenceDataError, match="den "):
+        reference.save_offer_kind(dialogue, by=None, needs={SeatRole.AMBASSADOR: 1}, **values)
+    db.session.rollback()
+    # Once the event is no longer planned, its seats are history, not a reason to refuse.
+    offered.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    reference.save_offer_kind(dialogue, by=None, needs={SeatRole.AMBASSADOR: 1}, **values)
+    assert dialogue.need(SeatRole.AMBASSADOR) == 1
+
+
+def test_fewer_sessions_than_a_planned_event_has_are_refused():
+    from datetime import timedelta
+
+    from portal import clock
+
+    advisory = offer_kind("advisory")
+    first = clock.now() + timedelta(days=20)
+    scheduling.schedule_event(
+        by=None,
+        offer_kind=advisory,
+        sessions=[
+            (first, first + timedelta(hours=2)),
+            (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
+        ],
+        place="Rådhuset",
+        online=False,
+    )
+    db.session.commit()
+    values = VALUES | {"name_da": advisory.name_da, "max_sessions": 1}
+    with pytest.raises(reference.ReferenceDataError, match="har 2 møder"):
+        reference.save_offer_kind(advisory, by=None, needs=ONE_RESOURCE_PERSON, **values)
+    db.session.rollback()
+    reference.save_offer_kind(
+        advisory, by=None, needs=ONE_RESOURCE_PERSON, **(values | {"max_sessions": 2})
+    )
+    assert advisory.max_sessions == 2
+
+
+def test_a_name_that_differs_only_in_the_case_of_a_danish_letter_is_taken():
+    admin = make_user(role="admin")
+    reference.save_topic(None, by=admin, name_da="Æresrelateret vold")
+    with pytest.raises(reference.ReferenceDataError, match="allerede et emne"):
+        reference.save_topic(None, by=admin, name_da="æresrelateret vold")
+    _add(name_da="Øvelse i dialog")
+    with pytest.raises(reference.ReferenceDataError, match="allerede et tilbud"):
+        _add(name_da="øVELSE I DIALOG")
+
+
+def test_a_kind_without_descriptions_is_stored_with_empty_ones():
+    kind = _add(description_da=None, description_en=None)
+    assert (kind.description_da, kind.description_en) == ("", "")
+
+
+def test_renaming_a_topic_to_its_own_name_writes_nothing():
+    topic = reference.save_topic(None, by=None, name_da="Polarisering", name_en="Polarisation")
+    reference.save_topic(topic, by=None, name_da="Polarisering", name_en="Polarisation")
+    assert _actions().count("topic.updated") == 0

@@ -188,3 +188,35 @@ def test_the_admin_sees_mail_being_retried_and_given_up_with_its_error(as_role):
     assert "laerer@example.org" not in text  # recognisable, not readable
     assert "ok@example.org" not in text and "o***@example.org" not in text
     assert as_role("secretariat").get("/admin/post").status_code == 403
+
+
+def test_hiding_the_last_bookable_offer_is_refused_with_a_message(admin):
+    kinds = catalogue.active_offer_kinds()
+    for kind in kinds[1:]:
+        browser_form(admin, OFFER_KINDS, action=f"{OFFER_KINDS}/{kind.id}/vis-skjul").submit()
+    last = kinds[0]
+    response = browser_form(
+        admin, OFFER_KINDS, action=f"{OFFER_KINDS}/{last.id}/vis-skjul"
+    ).submit()
+    assert response.status_code == 302
+    assert last.active is True
+    page = admin.get(OFFER_KINDS).get_data(as_text=True)
+    assert "Mindst ét tilbud skal kunne bestilles." in page
+
+
+def test_fewer_seats_refused_on_the_page_keep_what_was_typed_and_store_nothing(admin):
+    from portal.models.enums import AssignmentStatus
+    from tests.factories import make_ambassador, make_assignment, make_scheduled
+
+    dialogue = offer_kind("dialogue")
+    event = make_scheduled("dialogue")
+    make_assignment(event, make_ambassador(), seat_number=2, status=AssignmentStatus.ACCEPTED)
+    page = f"{OFFER_KINDS}/{dialogue.id}"
+    before = row_counts()
+    response = browser_form(admin, page, action=page).fill(need_ambassador=1).submit()
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Træk forespørgslen tilbage først" in text
+    assert pick(forms_in(admin, page, text), page, action=page).value("need_ambassador") == "1"
+    assert row_counts() == before
+    assert dialogue.need(SeatRole.AMBASSADOR) == 2
