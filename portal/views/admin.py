@@ -119,18 +119,28 @@ def decline_reasons():
     ), status
 
 
-def _wanted_active():
-    """Hide or show (admin/_active_toggle.html): the state wanted, not "the other one", so a
-    second click of the same button changes nothing."""
-    return request.form.get("active") == "1"
+def _show_or_hide(row, set_active, *, shown, hidden, back):
+    """Hide or show a row of reference data (admin/_active_toggle.html posts the state wanted,
+    not "the other one", so a second click of the same button changes nothing); a refusal is
+    flashed as it is."""
+    try:
+        set_active(row, by=current_user, active=request.form.get("active") == "1")
+    except reference.ReferenceDataError as failure:
+        flash(str(failure), "error")
+    else:
+        flash(shown if row.active else hidden, "success")
+    return redirect(url_for(back))
 
 
 @bp.post("/afslagsgrunde/<int:reason_id>/vis-skjul")
 def toggle_decline_reason(reason_id):
-    reason = db.get_or_404(DeclineReason, reason_id)
-    reference.set_decline_reason_active(reason, by=current_user, active=_wanted_active())
-    flash(_("Begrundelsen vises nu.") if reason.active else _("Begrundelsen er skjult."), "success")
-    return redirect(url_for(".decline_reasons"))
+    return _show_or_hide(
+        db.get_or_404(DeclineReason, reason_id),
+        reference.set_decline_reason_active,
+        shown=_("Begrundelsen vises nu."),
+        hidden=_("Begrundelsen er skjult."),
+        back=".decline_reasons",
+    )
 
 
 # --- topics and offer kinds -------------------------------------------------------------------
@@ -168,10 +178,13 @@ def _topic_page(found, template, back):
 
 @bp.post("/emner/<int:topic_id>/vis-skjul")
 def toggle_topic(topic_id):
-    found = db.get_or_404(Topic, topic_id)
-    reference.set_topic_active(found, by=current_user, active=_wanted_active())
-    flash(_("Emnet kan vælges igen.") if found.active else _("Emnet er skjult."), "success")
-    return redirect(url_for(".topics"))
+    return _show_or_hide(
+        db.get_or_404(Topic, topic_id),
+        reference.set_topic_active,
+        shown=_("Emnet kan vælges igen."),
+        hidden=_("Emnet er skjult."),
+        back=".topics",
+    )
 
 
 @bp.get("/tilbud")
@@ -210,18 +223,13 @@ def _offer_kind_page(kind):
 @bp.post("/tilbud/<int:kind_id>/vis-skjul")
 def toggle_offer_kind(kind_id):
     kind = db.get_or_404(OfferKind, kind_id)
-    try:
-        reference.set_offer_kind_active(kind, by=current_user, active=_wanted_active())
-    except reference.ReferenceDataError as failure:
-        flash(str(failure), "error")
-    else:
-        flash(
-            _("%(offer)s kan bestilles igen.", offer=kind.name_da)
-            if kind.active
-            else _("%(offer)s er skjult og kan ikke længere bestilles.", offer=kind.name_da),
-            "success",
-        )
-    return redirect(url_for(".offer_kinds"))
+    return _show_or_hide(
+        kind,
+        reference.set_offer_kind_active,
+        shown=_("%(offer)s kan bestilles igen.", offer=kind.name_da),
+        hidden=_("%(offer)s er skjult og kan ikke længere bestilles.", offer=kind.name_da),
+        back=".offer_kinds",
+    )
 
 
 # --- the report's admin data --------------------------------------------------------------------
@@ -292,10 +300,13 @@ def support_course_kinds():
 
 @bp.post("/stoetteforloebstyper/<int:kind_id>/vis-skjul")
 def toggle_support_course_kind(kind_id):
-    kind = db.get_or_404(SupportCourseKind, kind_id)
-    reference.set_support_course_kind_active(kind, by=current_user, active=_wanted_active())
-    flash(_("Typen kan vælges igen.") if kind.active else _("Typen er skjult."), "success")
-    return redirect(url_for(".support_course_kinds"))
+    return _show_or_hide(
+        db.get_or_404(SupportCourseKind, kind_id),
+        reference.set_support_course_kind_active,
+        shown=_("Typen kan vælges igen."),
+        hidden=_("Typen er skjult."),
+        back=".support_course_kinds",
+    )
 
 
 def _budget_page(year, form=None, fee_forms=None, status=200, error=None):
