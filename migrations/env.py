@@ -1,5 +1,6 @@
 """Alembic environment for Flask-Migrate (Flask-SQLAlchemy 3): one set of migrations for SQLite
-(batch mode, so ALTERs work) and PostgreSQL."""
+and PostgreSQL. On SQLite the migrations run with foreign keys off (a rebuilt table must not
+cascade), and every foreign key is checked before they count as done."""
 
 import logging
 from logging.config import fileConfig
@@ -36,9 +37,26 @@ def run_migrations_online():
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A migration that rebuilds a table on SQLite drops the old one, which with foreign
+            # keys on cascades to every row that refers to it. The pragma only takes effect
+            # outside a transaction, so it is set, and committed, before the migrations begin.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the migrations left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -36,9 +36,12 @@ from .models import (
     User,
 )
 from .models.enums import (
+    Administration,
     AssignmentStatus,
     Audience,
+    CallbackTime,
     ClosedPeriodKind,
+    ConcernKind,
     DateProposalSource,
     DeclineReasonScope,
     EventStatus,
@@ -166,8 +169,9 @@ PARTNERS = [
     ("Socialforvaltningen", OrganisationKind.ADMINISTRATION, "Indre By"),
     ("Kultur- og Fritidsforvaltningen", OrganisationKind.ADMINISTRATION, "Indre By"),
 ]
-# Per copy: 28 requests in the main plan, and two a month for two years in _year_round.
-REQUESTS_PER_COPY = 28 + 2 * 12 * 2
+# Per copy: 28 requests in the main plan, 4 concerns, and two a month for two years in
+# _year_round.
+REQUESTS_PER_COPY = 28 + 4 + 2 * 12 * 2
 CONTACT_NAMES = [
     "Anne Mortensen",
     "Bo Frederiksen",
@@ -260,6 +264,7 @@ class _Builder:
             persons = persons + self.first_copy_persons
         organisations = self._organisations(copy)
         self._requests_and_events(copy, organisations, persons)
+        self._concerns(copy)
         self._own_talks(copy, persons)
         partners = self._organisations(copy, PARTNERS)
         for year in (self.today.year - 1, self.today.year):
@@ -372,6 +377,48 @@ class _Builder:
             request = self._request(index, organisation, kind, day, request_status)
             if event_status is not None:
                 self._event(kind, request, day, event_status, persons, index)
+        self.counts["henvendelser"] += len(plan)
+
+    def _concerns(self, copy):
+        """Counsel about a concern: two waiting for a call (one past its deadline), two talked
+        through. Where the member of staff works, never who the concern is about."""
+        kind = self.kinds.get("concern")
+        if kind is None:
+            return
+        plan = [
+            ("Fritidsklubben Mjølnerparken", Administration.BUF, ConcernKind.ONLINE, 1, None),
+            ("Valby Bibliotek", Administration.KFF, ConcernKind.RIGHT_WING, 6, None),
+            ("Socialcenter Amager", Administration.SOF, ConcernKind.RELIGIOUS, 40, 38),
+            ("Jobcenter København", Administration.BIF, ConcernKind.CONFLICT, 90, 89),
+        ]
+        for index, (place, administration, concern_kind, days_ago, talked) in enumerate(plan):
+            name = f"{place} ({copy + 1})" if copy else place
+            contact_name = CONTACT_NAMES[(index + copy) % len(CONTACT_NAMES)]
+            request = Request(
+                offer_kind=kind,
+                organisation=Organisation(
+                    name=name, name_key=Organisation.key_for(name), kind=OrganisationKind.MUNICIPAL
+                ),
+                contact=Contact(
+                    name=contact_name,
+                    email=contact_name.split()[0].lower().replace("ø", "oe")
+                    + f".sparring{copy}.{index}@example.org",
+                    phone="+45 33 66 33 66",
+                ),
+                audience=Audience.STAFF,
+                expected_participants=1,
+                notes="En ung, jeg møder i mit arbejde, har ændret sig meget og deler budskaber "
+                "fra et ekstremt miljø. Jeg vil gerne vide, hvordan jeg skal reagere.",
+                status=RequestStatus.COUNSELLED if talked else RequestStatus.SUBMITTED,
+                counselled_on=self.today - timedelta(days=talked) if talked else None,
+                tracking_token=secrets.token_urlsafe(24),
+                submitted_at=(self.now - timedelta(days=days_ago, hours=2)).astimezone(UTC),
+                administration=administration,
+                concern_kind=concern_kind,
+                callback_time=CallbackTime.MORNING if index % 2 else CallbackTime.ANY,
+            )
+            db.session.add(request)
+        db.session.flush()
         self.counts["henvendelser"] += len(plan)
 
     def _year_round(self, copy, year, organisations, partners, persons):

@@ -3,9 +3,12 @@
 from flask_babel import lazy_gettext as _l
 
 from .models.enums import (
+    Administration,
     AssignmentStatus,
     Audience,
     BookingForm,
+    CallbackTime,
+    ConcernKind,
     EventStatus,
     Metric,
     OrganisationKind,
@@ -23,6 +26,7 @@ LABELS = {
         RequestStatus.PLANNED: _l("Planlagt"),
         RequestStatus.DECLINED: _l("Afvist"),
         RequestStatus.WITHDRAWN: _l("Trukket tilbage"),
+        RequestStatus.COUNSELLED: _l("Sparring givet"),
     },
     EventStatus: {
         EventStatus.PLANNED: _l("Planlagt"),
@@ -39,6 +43,30 @@ LABELS = {
     BookingForm: {
         BookingForm.CLASS: _l("En skoleklasse: klassetrin og antal elever"),
         BookingForm.ADULTS: _l("Voksne: hvem de er, og hvor mange"),
+        BookingForm.CONCERN: _l("Sparring om en bekymring: en medarbejder vil ringes op"),
+    },
+    ConcernKind: {
+        ConcernKind.RELIGIOUS: _l("Religiøst begrundet ekstremisme"),
+        ConcernKind.RIGHT_WING: _l("Højreekstremisme"),
+        ConcernKind.LEFT_WING: _l("Venstreekstremisme"),
+        ConcernKind.ONLINE: _l("Konspirationsteorier eller ekstreme miljøer på nettet"),
+        ConcernKind.CONFLICT: _l("Konflikter eller polarisering mellem grupper"),
+        ConcernKind.UNSURE: _l("Ved ikke, eller andet"),
+    },
+    Administration: {
+        Administration.BUF: _l("Børne- og Ungdomsforvaltningen"),
+        Administration.SOF: _l("Socialforvaltningen"),
+        Administration.KFF: _l("Kultur- og Fritidsforvaltningen"),
+        Administration.BIF: _l("Beskæftigelses- og Integrationsforvaltningen"),
+        Administration.SUF: _l("Sundheds- og Omsorgsforvaltningen"),
+        Administration.TMF: _l("Teknik- og Miljøforvaltningen"),
+        Administration.OKF: _l("Økonomiforvaltningen"),
+        Administration.OTHER: _l("Andet, fx en selvejende institution"),
+    },
+    CallbackTime: {
+        CallbackTime.MORNING: _l("Formiddag, kl. 9-12"),
+        CallbackTime.AFTERNOON: _l("Eftermiddag, kl. 12-15"),
+        CallbackTime.ANY: _l("Når som helst i dagtimerne"),
     },
     SeatRole: {
         SeatRole.RESOURCE_PERSON: _l("Resurseperson"),
@@ -88,6 +116,8 @@ ACTIONS = {
     "request.planning": _l("Markeret som under planlægning"),
     "request.planned": _l("Markeret som planlagt"),
     "request.declined": _l("Afvist"),
+    "request.counselled": _l("Sparring givet (samtale holdt)"),
+    "organisation.merged": _l("Organisationer slået sammen"),
     "event.scheduled": _l("Arrangementet er planlagt"),
     "event.rescheduled": _l("Tid eller sted ændret"),
     "event.cancelled": _l("Aflyst"),
@@ -146,6 +176,7 @@ ACTIONS = {
 # What an audit entry is about (its table).
 OBJECT_TYPES = {
     "requests": _l("Henvendelse"),
+    "organisations": _l("Organisation"),
     "events": _l("Arrangement"),
     "assignments": _l("Forespørgsel"),
     "attendances": _l("Fremmøde"),

@@ -8,7 +8,15 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models import District, Event, EventSession, OfferKind, Person, User
-from portal.models.enums import Audience, EventStatus, OrganisationKind, Role
+from portal.models.enums import (
+    Administration,
+    Audience,
+    CallbackTime,
+    ConcernKind,
+    EventStatus,
+    OrganisationKind,
+    Role,
+)
 from portal.services import requests as requests_service
 
 PASSWORD = "correct horse battery"
@@ -128,6 +136,25 @@ def make_request(**overrides):
         "locale": "da",
     } | overrides
     request = requests_service.submit_request(**values)
+    db.session.commit()
+    return request
+
+
+def make_concern(**overrides):
+    """Counsel about a concern asked for, through the service (receipt queued, audit written)."""
+    values = {
+        "offer_kind": offer_kind("concern"),
+        "organisation_name": "Fritidsklubben Nørrebro",
+        "administration": Administration.KFF,
+        "contact_name": "Mads Holm",
+        "contact_email": "mads@example.org",
+        "contact_phone": "+45 33 66 33 66",
+        "callback_time": CallbackTime.MORNING,
+        "concern_kind": ConcernKind.ONLINE,
+        "notes": "En dreng i klubben deler videoer fra en ekstrem gruppe.",
+        "locale": "da",
+    } | overrides
+    request = requests_service.submit_concern(**values)
     db.session.commit()
     return request
 

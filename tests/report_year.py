@@ -212,6 +212,7 @@ def expected(y):
         "henvendelser": [
             ("Modtaget i alt", 6),
             ("Planlagt", 4),
+            ("Sparring givet om en bekymring", 0),
             ("Afvist", 1),
             ("Trukket tilbage", 1),
             ("Endnu ikke afgjort", 0),

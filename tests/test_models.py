@@ -221,3 +221,74 @@ def test_each_migration_keeps_every_row_the_earlier_ones_left(tmp_path):
                 ).scalar()
                 assert again >= count, f"the last downgrade emptied {table}"
         db.engine.dispose()
+
+
+def test_rebuilding_requests_and_offer_kinds_on_sqlite_keeps_every_row_that_refers_to_them(
+    tmp_path,
+):
+    """The counsel migration rebuilds `requests` and `offer_kinds` on SQLite. With a request,
+    its wished dates and its event in the database, going down and up again loses no row,
+    leaves every foreign key whole, and the new status and booking form are accepted."""
+    from flask_migrate import downgrade, upgrade
+
+    from portal import create_app
+
+    steps = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rebuild.sqlite3'}",
+            "INSTANCE_DIR": str(tmp_path),
+            "ENV_NAME": "development",
+            "SECRET_KEY": "test-secret-key",
+            "TESTING": True,
+            "LOG_JSON": False,
+        }
+    )
+    inserts = [
+        "INSERT INTO organisations (id, name, name_key, kind, created_at) "
+        "VALUES (1, 'Husum Skole', 'husum skole', 'school', '2026-01-01')",
+        "INSERT INTO contacts (id, name, email, phone) VALUES (1, 'A', 'a@example.org', '')",
+        "INSERT INTO requests (id, offer_kind_id, organisation_id, contact_id, audience, grade, "
+        "expected_participants, place, online, language, accessibility_needs, notes, status, "
+        "tracking_token, decline_note, withdraw_note, locale, submitted_at, updated_at) "
+        "SELECT 1, id, 1, 1, 'students', '8. klasse', 24, 'Her', 0, 'da', '', '', 'planned', "
+        "'token', '', '', 'da', '2026-01-01', '2026-01-01' FROM offer_kinds "
+        "WHERE code = 'dialogue'",
+        "INSERT INTO date_proposals (id, request_id, source, note, created_at) "
+        "VALUES (1, 1, 'requester', '', '2026-01-01')",
+        "INSERT INTO proposed_dates (proposal_id, starts_on, ends_on, time_note) "
+        "VALUES (1, '2026-02-01', '2026-02-01', '')",
+        "INSERT INTO events (offer_kind_id, request_id, title, starts_at, ends_at, place, "
+        "online, status, cancel_note, created_at, version) SELECT offer_kind_id, 1, '', "
+        "'2026-02-01 09:00', '2026-02-01 10:30', 'Her', 0, 'planned', '', '2026-01-01', 1 "
+        "FROM requests WHERE id = 1",
+    ]
+
+    def counts(connection):
+        tables = sa.inspect(connection).get_table_names()
+        return {
+            table: connection.execute(
+                sa.text(f"SELECT count(*) FROM {table}")  # noqa: S608 (the schema's names)
+            ).scalar()
+            for table in tables
+            if table != "alembic_version"
+        }
+
+    with steps.app_context():
+        upgrade(revision="e5a1b8c3d7f2")
+        with db.engine.begin() as connection:
+            for statement in inserts:
+                connection.execute(sa.text(statement))
+            before = counts(connection)
+        upgrade()
+        downgrade(revision="-1")
+        upgrade()
+        with db.engine.begin() as connection:
+            after = counts(connection)
+            assert connection.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+            assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+            connection.execute(sa.text("UPDATE requests SET status = 'counselled'"))
+            with pytest.raises(sa.exc.IntegrityError):
+                connection.execute(sa.text("UPDATE requests SET status = 'bogus'"))
+        db.engine.dispose()
+    # The seeded concern kind is the one row more.
+    assert after == {**before, "offer_kinds": before["offer_kinds"] + 1}

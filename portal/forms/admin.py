@@ -150,7 +150,17 @@ class OfferKindForm(PortalForm):
 
     def validate_need_ambassador(self, field):
         other = self.need_resource_person.data
-        if field.data is not None and other is not None and not field.data + other:
+        if field.data is None or other is None:
+            return
+        if self.booking_form.data == BookingForm.CONCERN:
+            if field.data + other:
+                raise ValidationError(
+                    _l(
+                        "Sparring om en bekymring er en telefonsamtale: den har ingen pladser "
+                        "at besætte."
+                    )
+                )
+        elif not field.data + other:
             raise ValidationError(_l("Et tilbud skal have mindst én plads at besætte."))
 
     def needs(self):
@@ -284,22 +294,36 @@ class UserRoleForm(PortalForm):
     )
     person_id = SelectField(_l("Person i panelet"), coerce=int, default=0, validate_choice=False)
 
-    def __init__(self, *args, persons, **kwargs):
+    def __init__(self, *args, persons, find_person, **kwargs):
+        """`persons`: the people the select offers (a capped list); `find_person(id)`: the
+        person with that id if the user may be linked to them (one found by a search too)."""
         super().__init__(*args, **kwargs)
-        self.persons = {person.id: person for person in persons}
+        self.find_person = find_person
         self.person_id.choices = choices(
             [
                 (0, _l("Ingen (sekretariatet og administratorer)")),
                 *((p.id, f"{p.full_name} ({p.email})") for p in persons),
             ]
         )
+        self.chosen_person = None
 
     def validate_person_id(self, field):
-        if field.data and field.data not in self.persons:
-            raise ValidationError(_l("Vælg en person fra listen."))
+        if field.data:
+            self.chosen_person = self.find_person(field.data)
+            if self.chosen_person is None:
+                raise ValidationError(_l("Vælg en person fra listen."))
 
     def person(self):
-        return self.persons.get(self.person_id.data)
+        return self.chosen_person
+
+
+class PersonSearchForm(PortalForm):
+    """Narrows the person select on a user's page; travels in the URL."""
+
+    class Meta:
+        csrf = False
+
+    person = SearchField(_l("Find personen i panelet"), validators=[Optional(), Length(max=100)])
 
 
 class InviteUserForm(UserRoleForm):

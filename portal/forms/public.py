@@ -32,7 +32,8 @@ from wtforms.validators import (
 
 from .. import clock, links
 from ..labels import label
-from ..models.enums import Audience, OrganisationKind
+from ..models.enums import Administration, Audience, CallbackTime, ConcernKind, OrganisationKind
+from ..personal_data import cpr_numbers, looks_like_names_or_addresses
 from ..services import catalogue
 from .base import PortalForm, SubForm
 
@@ -66,6 +67,37 @@ def email_field(label):
         ],
         render_kw={"autocomplete": "email"},
     )
+
+
+def contact_name_field(label):
+    return StringField(
+        label,
+        validators=[DataRequired(_l("Skriv dit navn.")), Length(max=120)],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def phone_field(label):
+    return TelField(
+        label,
+        validators=[DataRequired(_l("Skriv dit telefonnummer.")), Length(max=40)],
+        render_kw={"autocomplete": "tel"},
+    )
+
+
+def consent_field():
+    return BooleanField(
+        _l("Jeg har læst, hvordan Københavns Kommune behandler oplysningerne"),
+        validators=[DataRequired(_l("Bekræft, at du har læst om behandlingen af oplysningerne."))],
+    )
+
+
+def no_cpr_numbers(_form, field):
+    """A CPR number is never stored: the text is refused until it is taken out."""
+    if cpr_numbers(field.data):
+        raise ValidationError(
+            _l("Skriv ikke CPR-numre. Fjern nummeret, og send igen. Intet er gemt.")
+        )
 
 
 def optional_int(value):
@@ -111,7 +143,37 @@ def _dates_field():
     return FieldList(FormField(DateRangeForm), min_entries=3, max_entries=3)
 
 
-class RequestForm(DatesMixin, PortalForm):
+class PublicForm(PortalForm):
+    """A form anyone may send: a privacy notice to confirm, contact details cleaned the same
+    way, and two spam traps (a field people never see and the time the form was shown)."""
+
+    website = StringField(_l("Hjemmeside (lad feltet stå tomt)"))
+    started = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.started.data:
+            self.started.data = links.sign_timed(FORM_STARTED, "request")
+
+    def validate_contact_phone(self, field):
+        field.data = normalise_phone(field.data)
+
+    def validate_contact_email(self, field):
+        field.data = (field.data or "").strip().lower()
+
+    def spam_reason(self):
+        """Why this submission looks automated, or None. Checked before anything is validated."""
+        if (self.website.data or "").strip():
+            return "honeypot"
+        age = links.signed_age(FORM_STARTED, self.started.data or "")
+        if age is None:
+            return "no start time"
+        if age < current_app.config["MIN_FILL_SECONDS"]:
+            return "too fast"
+        return None
+
+
+class RequestForm(DatesMixin, PublicForm):
     """The public booking form. Its offer-specific fields depend on the chosen offer kind:
     `asked_fields` decides which the page shows, and the form has no others to validate."""
 
@@ -154,17 +216,9 @@ class RequestForm(DatesMixin, PortalForm):
         validators=[InputRequired(_l("Vælg bydel."))],
         invalid_choice_message=_l("Vælg bydel."),
     )
-    contact_name = StringField(
-        _l("Dit navn"),
-        validators=[DataRequired(_l("Skriv dit navn.")), Length(max=120)],
-        render_kw={"autocomplete": "name"},
-    )
+    contact_name = contact_name_field(_l("Dit navn"))
     contact_email = email_field(_l("Din e-mail"))
-    contact_phone = TelField(
-        _l("Dit telefonnummer"),
-        validators=[DataRequired(_l("Skriv dit telefonnummer.")), Length(max=40)],
-        render_kw={"autocomplete": "tel"},
-    )
+    contact_phone = phone_field(_l("Dit telefonnummer"))
     dates = _dates_field()
     place = StringField(
         _l("Adresse og lokale"),
@@ -178,16 +232,12 @@ class RequestForm(DatesMixin, PortalForm):
         choices=choices([("da", _l("Dansk")), ("en", _l("Engelsk"))]),
     )
     accessibility_needs = TextAreaField(
-        _l("Behov for tilgængelighed"), validators=[Optional(), Length(max=2000)]
+        _l("Behov for tilgængelighed"), validators=[Optional(), Length(max=2000), no_cpr_numbers]
     )
-    notes = TextAreaField(_l("Andet, vi skal vide"), validators=[Optional(), Length(max=4000)])
-    consent = BooleanField(
-        _l("Jeg har læst, hvordan Københavns Kommune behandler oplysningerne"),
-        validators=[DataRequired(_l("Bekræft, at du har læst om behandlingen af oplysningerne."))],
+    notes = TextAreaField(
+        _l("Andet, vi skal vide"), validators=[Optional(), Length(max=4000), no_cpr_numbers]
     )
-    # Spam traps: a field people never see, and the time the form was shown (signed).
-    website = StringField(_l("Hjemmeside (lad feltet stå tomt)"))
-    started = HiddenField()
+    consent = consent_field()
 
     def __init__(self, *args, offer_kinds, offer=None, **kwargs):
         """`offer`: the code of the offer to show (a link's ?tilbud=); otherwise the one the
@@ -220,8 +270,6 @@ class RequestForm(DatesMixin, PortalForm):
         self.district.choices = choices(
             [("", _l("Vælg bydel")), *((d.id, d.name) for d in catalogue.districts())]
         )
-        if not self.started.data:
-            self.started.data = links.sign_timed(FORM_STARTED, "request")
 
     @staticmethod
     def asked_fields(kind):
@@ -267,12 +315,6 @@ class RequestForm(DatesMixin, PortalForm):
         if not field.data:
             raise ValidationError(_l("Vælg bydel."))
 
-    def validate_contact_phone(self, field):
-        field.data = normalise_phone(field.data)
-
-    def validate_contact_email(self, field):
-        field.data = (field.data or "").strip().lower()
-
     def validate_dates(self, field):
         if len(self.chosen_dates()) < 2:
             raise ValidationError(_l("Foreslå mindst to datoer eller perioder."))
@@ -281,16 +323,68 @@ class RequestForm(DatesMixin, PortalForm):
         kind = self.chosen_kind
         return kind is not None and kind.for_a_class
 
-    def spam_reason(self):
-        """Why this submission looks automated, or None. Checked before anything is validated."""
-        if (self.website.data or "").strip():
-            return "honeypot"
-        age = links.signed_age(FORM_STARTED, self.started.data or "")
-        if age is None:
-            return "no start time"
-        if age < current_app.config["MIN_FILL_SECONDS"]:
-            return "too fast"
-        return None
+
+class ConcernForm(PublicForm):
+    """Counsel about a concern: a member of staff asks to be called back. Nothing is asked about
+    the citizen; the description refuses a CPR number and asks the writer to check anything
+    that looks like a name or an address before it is stored."""
+
+    organisation_name = StringField(
+        _l("Din arbejdsplads"),
+        validators=[DataRequired(_l("Skriv, hvor du arbejder.")), Length(max=200), no_cpr_numbers],
+        render_kw={"autocomplete": "organization"},
+    )
+    administration = SelectField(
+        _l("Forvaltning"),
+        validators=[DataRequired(_l("Vælg, hvilken forvaltning du arbejder i."))],
+        choices=choices(
+            [("", _l("Vælg forvaltning")), *((a.value, label(a)) for a in Administration)]
+        ),
+    )
+    contact_name = contact_name_field(_l("Dit navn"))
+    contact_email = email_field(_l("Din e-mail på arbejdet"))
+    contact_phone = phone_field(_l("Telefonnummer, vi kan ringe på"))
+    callback_time = RadioField(
+        _l("Hvornår er det bedst at ringe?"),
+        choices=choices((t.value, label(t)) for t in CallbackTime),
+        validators=[InputRequired(_l("Vælg, hvornår vi bedst kan ringe."))],
+        invalid_choice_message=_l("Vælg, hvornår vi bedst kan ringe."),
+    )
+    concern_kind = RadioField(
+        _l("Hvad handler bekymringen om?"),
+        choices=choices((k.value, label(k)) for k in ConcernKind),
+        validators=[InputRequired(_l("Vælg, hvad bekymringen handler om."))],
+        invalid_choice_message=_l("Vælg, hvad bekymringen handler om."),
+    )
+    notes = TextAreaField(
+        _l("Beskriv kort, hvad du er bekymret for"),
+        validators=[
+            DataRequired(_l("Skriv kort, hvad du er bekymret for.")),
+            Length(max=2000),
+            no_cpr_numbers,
+        ],
+    )
+    # Shown only after the description was found to hold something like a name or an address.
+    no_names = BooleanField(_l("Jeg har tjekket teksten: den nævner ingen ved navn eller adresse"))
+    consent = consent_field()
+
+    def validate_notes(self, field):
+        suspects = looks_like_names_or_addresses(field.data)
+        self.name_suspects = suspects
+        if suspects and not self.no_names.data:
+            raise ValidationError(
+                _l(
+                    "Teksten ser ud til at nævne et navn eller en adresse (%(words)s). Skriv "
+                    "ikke, hvem bekymringen handler om. Ret teksten, eller bekræft nedenfor, at "
+                    "det ikke er et navn eller en adresse.",
+                    words=", ".join(f"»{word}«" for word in suspects[:3]),
+                )
+            )
+
+    @property
+    def asks_about_names(self):
+        """Show the "no names" confirmation: the text was questioned, or it was ticked."""
+        return bool(getattr(self, "name_suspects", None)) or bool(self.no_names.data)
 
 
 def normalise_phone(value):

@@ -8,6 +8,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     StringField,
@@ -312,3 +313,44 @@ class SupportCourseForm(PortalForm):
 
 class EndSupportCourseForm(PortalForm):
     ended_on = DateField(_l("Afsluttet"), validators=[InputRequired(_l("Vælg slutdatoen."))])
+
+
+class CounselForm(PortalForm):
+    """The day the secretariat called back and talked a concern through."""
+
+    talked_on = DateField(
+        _l("Vi talte med medarbejderen den"),
+        validators=[InputRequired(_l("Skriv, hvilken dag I talte sammen."))],
+        default=clock.today,
+    )
+
+    def validate_talked_on(self, field):
+        if field.data and field.data > clock.today():
+            raise ValidationError(_l("Samtalen kan ikke ligge i fremtiden."))
+
+
+class OrganisationSearchForm(PortalForm):
+    """The organisation list's search travels in the URL, like the inbox's filters."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Søg efter navn"), validators=[Optional(), Length(max=100)])
+
+
+class MergeOrganisationsForm(PortalForm):
+    """Which of two records of one organisation keeps its name, kind and district."""
+
+    keep = RadioField(
+        _l("Hvilket navn, hvilken type og bydel skal organisationen beholde?"),
+        coerce=int,
+        validators=[InputRequired(_l("Vælg, hvilken af de to der skal beholdes."))],
+        invalid_choice_message=_l("Vælg, hvilken af de to der skal beholdes."),
+    )
+
+    def __init__(self, *args, pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keep.choices = choices(
+            (o.id, f"{o.name} · {label(o.kind)}" + (f" · {o.district.name}" if o.district else ""))
+            for o in pair
+        )

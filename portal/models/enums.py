@@ -47,6 +47,8 @@ class RequestStatus(StrEnum):
     PLANNED = "planned"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    # Counsel about a concern: the secretariat has called back and talked it through.
+    COUNSELLED = "counselled"
 
     @classmethod
     def open_states(cls):
@@ -73,6 +75,40 @@ class BookingForm(StrEnum):
     CLASS = "class"
     # Adults: who they are (staff, volunteers, parents) and how many.
     ADULTS = "adults"
+    # Counsel about a concern: a member of staff asks to be called back; no event, no dates.
+    CONCERN = "concern"
+
+
+class ConcernKind(StrEnum):
+    """What a concern is about, as the member of staff sees it (never who it is about)."""
+
+    RELIGIOUS = "religious"
+    RIGHT_WING = "right_wing"
+    LEFT_WING = "left_wing"
+    ONLINE = "online"
+    CONFLICT = "conflict"
+    UNSURE = "unsure"
+
+
+class Administration(StrEnum):
+    """The seven administrations (forvaltninger) of Copenhagen Municipality, and other."""
+
+    BUF = "buf"
+    SOF = "sof"
+    KFF = "kff"
+    BIF = "bif"
+    SUF = "suf"
+    TMF = "tmf"
+    OKF = "okf"
+    OTHER = "other"
+
+
+class CallbackTime(StrEnum):
+    """When a member of staff who asked for counsel would rather be called."""
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    ANY = "any"
 
 
 class SeatRole(StrEnum):

@@ -7,7 +7,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, enum_column, utcnow
-from .enums import Audience, DateProposalSource, OrganisationKind, RequestStatus
+from .enums import (
+    Administration,
+    Audience,
+    CallbackTime,
+    ConcernKind,
+    DateProposalSource,
+    OrganisationKind,
+    RequestStatus,
+)
 from .reference import DeclineReason, District, OfferKind, Topic
 
 
@@ -78,6 +86,18 @@ class Request(db.Model):
     withdraw_note: Mapped[str] = mapped_column(sa.Text, default="")
     # The locale the requester used, so emails to them speak their language.
     locale: Mapped[str] = mapped_column(sa.String(5), default="da")
+    # Counsel about a concern (BookingForm.CONCERN): what it is about, where the member of staff
+    # works, when to call, and the day the secretariat talked it through. Never who it is about.
+    concern_kind: Mapped[ConcernKind | None] = mapped_column(
+        enum_column(ConcernKind, "concern_kind")
+    )
+    administration: Mapped[Administration | None] = mapped_column(
+        enum_column(Administration, "administration")
+    )
+    callback_time: Mapped[CallbackTime | None] = mapped_column(
+        enum_column(CallbackTime, "callback_time")
+    )
+    counselled_on: Mapped[date | None]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

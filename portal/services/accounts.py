@@ -305,14 +305,44 @@ def users_page(*, page):
     )
 
 
-def persons_to_link(user=None):
-    """The people in the panel a user can be linked to: active, with no user of their own
-    (and the person `user` is linked to now)."""
+# The person select on a user's page lists at most this many; a search finds the others.
+PERSONS_SHOWN = 30
+
+
+def _linkable(user):
+    """Active people in the panel with no user of their own (or linked to `user` now)."""
     taken = db.select(User.person_id).where(User.person_id.is_not(None))
     if user is not None and user.person_id is not None:
         taken = taken.where(User.id != user.id)
-    return db.session.scalars(
-        db.select(Person)
-        .where(Person.active.is_(True), Person.id.not_in(taken))
-        .order_by(Person.first_name, Person.last_name, Person.id)
+    return db.select(Person).where(Person.active.is_(True), Person.id.not_in(taken))
+
+
+def persons_to_link(user=None, *, q=""):
+    """([the people `user` can be linked to, at most PERSONS_SHOWN, by name; the one linked
+    now first], how many there are in all). `q` narrows both to names or emails holding it.
+    Two queries, however large the panel."""
+    query = _linkable(user)
+    if q.strip():
+        text = q.strip()
+        query = query.where(
+            db.or_(
+                (Person.first_name + " " + Person.last_name).icontains(text, autoescape=True),
+                Person.email.icontains(text, autoescape=True),
+            )
+        )
+    total = db.session.scalar(query.with_only_columns(db.func.count(Person.id)))
+    current = user.person_id if user is not None else None
+    shown = db.session.scalars(
+        query.order_by(
+            (Person.id == current).desc() if current else Person.first_name,
+            Person.first_name,
+            Person.last_name,
+            Person.id,
+        ).limit(PERSONS_SHOWN)
     ).all()
+    return shown, total
+
+
+def linkable_person(person_id, user=None):
+    """The person with `person_id` if `user` (or a new user) may be linked to them, else None."""
+    return db.session.scalar(_linkable(user).where(Person.id == person_id))

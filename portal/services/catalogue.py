@@ -2,13 +2,19 @@
 
 from ..extensions import db
 from ..models import DeclineReason, District, OfferKind, Topic
-from ..models.enums import DeclineReasonScope
+from ..models.enums import BookingForm, DeclineReasonScope
 
 
 def active_offer_kinds():
+    """Every kind on the start page: the booking form's, and counsel about a concern."""
     return db.session.scalars(
         db.select(OfferKind).where(OfferKind.active).order_by(OfferKind.sort_order, OfferKind.id)
     ).all()
+
+
+def bookable_offer_kinds():
+    """The kinds the booking form offers (a concern has a form of its own)."""
+    return [kind for kind in active_offer_kinds() if kind.booking_form != BookingForm.CONCERN]
 
 
 def all_offer_kinds():
@@ -30,6 +36,16 @@ def districts():
 
 def offer_kind_by_code(code):
     return db.session.scalar(db.select(OfferKind).where(OfferKind.code == code, OfferKind.active))
+
+
+def concern_kind(code=None):
+    """The active kind of counsel about a concern with `code`, or the first one."""
+    query = db.select(OfferKind).where(
+        OfferKind.active, OfferKind.booking_form == BookingForm.CONCERN
+    )
+    if code:
+        query = query.where(OfferKind.code == code)
+    return db.session.scalar(query.order_by(OfferKind.sort_order, OfferKind.id).limit(1))
 
 
 def decline_reasons(scope):

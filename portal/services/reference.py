@@ -22,7 +22,7 @@ from ..models import (
     SupportCourseKind,
     Topic,
 )
-from ..models.enums import AssignmentStatus, EventStatus, SeatRole
+from ..models.enums import AssignmentStatus, BookingForm, EventStatus, SeatRole
 from . import audit
 
 
@@ -212,6 +212,7 @@ def save_offer_kind(kind, *, by, needs, **values):
         audit.record("offer_kind.added", kind, by=by, after=_offer_kind_snapshot(kind))
         return kind
     _refuse_vanishing_seats(kind, needs)
+    _refuse_concern_switch(kind, values.get("booking_form", kind.booking_form))
     _refuse_fewer_sessions_than_planned(kind, values.get("max_sessions", kind.max_sessions))
     before = _offer_kind_snapshot(kind)
     for name, value in values.items():
@@ -228,15 +229,39 @@ def set_offer_kind_active(kind, *, by, active):
     """A hidden kind leaves the start page and the booking form; its requests and events stay
     as they are (a kind is never deleted). The last bookable kind cannot be hidden.
     Side effects: audit entry."""
-    if not active and kind.active:
+    if not active and kind.active and kind.booking_form != BookingForm.CONCERN:
+        # Counsel about a concern is no booking: it cannot be the last kind left.
         others = db.session.scalar(
             db.select(db.func.count())
             .select_from(OfferKind)
-            .where(OfferKind.active, OfferKind.id != kind.id)
+            .where(
+                OfferKind.active,
+                OfferKind.id != kind.id,
+                OfferKind.booking_form != BookingForm.CONCERN,
+            )
         )
         if not others:
             raise ReferenceDataError(_l("Mindst ét tilbud skal kunne bestilles."))
     _set_active(kind, "offer_kind", by=by, active=active)
+
+
+def _refuse_concern_switch(kind, booking_form):
+    """A concern is answered by a call, other kinds by events: a kind with requests keeps the
+    side it is on, or its requests would ask for what they never had."""
+    if (kind.booking_form == BookingForm.CONCERN) == (booking_form == BookingForm.CONCERN):
+        return
+    used = db.session.scalar(
+        db.select(db.func.count()).select_from(Request).where(Request.offer_kind_id == kind.id)
+    ) or db.session.scalar(
+        db.select(db.func.count()).select_from(Event).where(Event.offer_kind_id == kind.id)
+    )
+    if used:
+        raise ReferenceDataError(
+            _l(
+                "Et tilbud med henvendelser kan ikke skifte til eller fra sparring om en "
+                "bekymring. Opret et nyt tilbud i stedet."
+            )
+        )
 
 
 def _check_offer_kind_values(values, needs):
@@ -257,7 +282,12 @@ def _check_offer_kind_values(values, needs):
         not 0 <= count <= MAX_SEATS_PER_ROLE for count in needs.values()
     ):
         raise ReferenceDataError(_l("Der kan være fra 0 til 10 pladser af hver slags."))
-    if not sum(needs.values()):
+    concern = values.get("booking_form") == BookingForm.CONCERN
+    if concern and sum(needs.values()):
+        raise ReferenceDataError(
+            _l("Sparring om en bekymring er en telefonsamtale: den har ingen pladser at besætte.")
+        )
+    if not concern and not sum(needs.values()):
         raise ReferenceDataError(_l("Et tilbud skal have mindst én plads at besætte."))
 
 

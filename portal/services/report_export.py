@@ -131,6 +131,7 @@ def tables(report):
             [
                 (_("Modtaget i alt"), requests["received"]),
                 (_("Planlagt"), requests["scheduled"]),
+                (_("Sparring givet om en bekymring"), requests["counselled"]),
                 (_("Afvist"), requests["declined"]),
                 (_("Trukket tilbage"), requests["withdrawn"]),
                 (_("Endnu ikke afgjort"), requests["open"]),

@@ -39,7 +39,14 @@ from ..models import (
     Topic,
 )
 from ..models.base import UTCDateTime
-from ..models.enums import AssignmentStatus, EventStatus, Metric, OrganisationKind, RequestStatus
+from ..models.enums import (
+    AssignmentStatus,
+    BookingForm,
+    EventStatus,
+    Metric,
+    OrganisationKind,
+    RequestStatus,
+)
 from . import audit
 
 # Which offer kind (by its code) each event metric is about.
@@ -374,6 +381,8 @@ def _event_figures(year):
         )
         .select_from(OfferKind)
         .outerjoin(events, events.c.offer_kind_id == OfferKind.id)
+        # Counsel about a concern is a call, never an event: it is counted with the requests.
+        .where(OfferKind.booking_form != BookingForm.CONCERN)
         .group_by(
             OfferKind.id,
             OfferKind.code,
@@ -494,7 +503,14 @@ def _request_outcomes(year, locale):
         .where(_in_year(Request.submitted_at, year))
         .group_by(Request.status, label)
     ).all()
-    counts = {"received": 0, "open": 0, "scheduled": 0, "declined": 0, "withdrawn": 0}
+    counts = {
+        "received": 0,
+        "open": 0,
+        "scheduled": 0,
+        "counselled": 0,
+        "declined": 0,
+        "withdrawn": 0,
+    }
     reasons = {}
     for row in rows:
         counts["received"] += row.n
@@ -506,6 +522,9 @@ def _request_outcomes(year, locale):
             reasons[row.reason or ""] = reasons.get(row.reason or "", 0) + row.n
         elif status == RequestStatus.WITHDRAWN:
             counts["withdrawn"] += row.n
+        elif status == RequestStatus.COUNSELLED:
+            # Counsel about a concern given on the phone: advice, not an event.
+            counts["counselled"] += row.n
         else:
             counts["open"] += row.n
     reason_rows = [Row(text, text, {"count": n}) for text, n in reasons.items()]

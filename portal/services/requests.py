@@ -15,20 +15,26 @@ from ..extensions import db
 from ..labels import label
 from ..models import (
     AuditEntry,
+    ClosedPeriod,
     Contact,
     DateProposal,
     Event,
+    OfferKind,
     Organisation,
     ProposedDate,
     Request,
 )
 from ..models.enums import (
     AssignmentStatus,
+    Audience,
+    BookingForm,
+    ClosedPeriodKind,
     DateProposalSource,
     EventStatus,
     OrganisationKind,
     RequestStatus,
 )
+from ..personal_data import cpr_numbers
 from . import audit, notifications
 from .pages import Page, paginate
 
@@ -39,16 +45,19 @@ TRANSITIONS = {
         RequestStatus.PLANNED,
         RequestStatus.DECLINED,
         RequestStatus.WITHDRAWN,
+        RequestStatus.COUNSELLED,
     },
     RequestStatus.PLANNING: {
         RequestStatus.PLANNED,
         RequestStatus.DECLINED,
         RequestStatus.WITHDRAWN,
+        RequestStatus.COUNSELLED,
     },
     # A planned request changes through its event (cancel, then schedule again), not directly.
     RequestStatus.PLANNED: {RequestStatus.WITHDRAWN},
     RequestStatus.DECLINED: set(),
     RequestStatus.WITHDRAWN: set(),
+    RequestStatus.COUNSELLED: set(),
 }
 LINK_PURPOSE = "tracking"
 COOKIE_PURPOSE = "tracking-cookie"
@@ -139,6 +148,9 @@ def submit_request(
     """
     if online and not offer_kind.online_allowed:
         raise RequestError(_l("Dette tilbud kan ikke holdes online."))
+    if offer_kind.booking_form == BookingForm.CONCERN:
+        raise RequestError(_l("Sparring om en bekymring bestilles på sin egen formular."))
+    refuse_cpr_numbers(place, accessibility_needs, notes)
     request = Request(
         offer_kind=offer_kind,
         topic=topic,
@@ -161,6 +173,12 @@ def submit_request(
     )
     db.session.add(request)
     _add_proposal(request, preferred_dates, note="")
+    return _received(request, "request_receipt")
+
+
+def _received(request, receipt):
+    """Flush a new request, audit "request.submitted" and queue the `receipt` mail with its
+    private link to the contact, in the language they wrote in."""
     db.session.flush()
     audit.record(
         "request.submitted",
@@ -169,13 +187,139 @@ def submit_request(
         after=audit.snapshot(request, ["status", "offer_kind_id", "organisation_id"]),
     )
     notifications.queue_templated(
-        "request_receipt",
+        receipt,
         to=request.contact.email,
         locale=request.locale,
         request=request,
         tracking_url=tracking_url(request),
+        callback_due=callback_due_on(request) if is_concern(request) else None,
     )
     return request
+
+
+def refuse_cpr_numbers(*texts):
+    """RequestError if any text holds a CPR number: it is never stored, whatever the form."""
+    if any(cpr_numbers(text) for text in texts):
+        raise RequestError(
+            _l(
+                "Skriv ikke CPR-numre. Fjern nummeret, og send igen. Vi har ikke gemt "
+                "noget af det, du skrev."
+            )
+        )
+
+
+# --- counsel about a concern --------------------------------------------------------------------
+
+# The secretariat calls back within this many working days (weekdays outside VINK's closures).
+CALLBACK_WORKING_DAYS = 2
+
+
+def is_concern(request):
+    return request.offer_kind.booking_form == BookingForm.CONCERN
+
+
+def submit_concern(
+    *,
+    offer_kind,
+    organisation_name,
+    administration,
+    contact_name,
+    contact_email,
+    contact_phone,
+    callback_time,
+    concern_kind,
+    notes,
+    locale,
+):
+    """A member of staff asks to be called about a concern. Nothing about the citizen is asked
+    for; a CPR number in any text is refused before anything is stored.
+
+    Side effects: an organisation (a municipal unit) found again or created; a contact; audit
+    "request.submitted"; the receipt with the private link and the day we call at the latest.
+    """
+    if offer_kind.booking_form != BookingForm.CONCERN:
+        raise RequestError(_l("Dette tilbud bestilles på den almindelige formular."))
+    refuse_cpr_numbers(organisation_name, notes)
+    request = Request(
+        offer_kind=offer_kind,
+        organisation=find_or_create_organisation(
+            name=organisation_name, kind=OrganisationKind.MUNICIPAL, district=None
+        ),
+        contact=Contact(name=contact_name.strip(), email=contact_email, phone=contact_phone),
+        audience=Audience.STAFF,
+        expected_participants=1,
+        language=locale,
+        notes=notes.strip(),
+        status=RequestStatus.SUBMITTED,
+        tracking_token=secrets.token_urlsafe(32),
+        locale=locale,
+        submitted_at=clock.now(),
+        administration=administration,
+        callback_time=callback_time,
+        concern_kind=concern_kind,
+    )
+    db.session.add(request)
+    return _received(request, "concern_receipt")
+
+
+def callback_due_on(request, *, closed=None):
+    """The last day the secretariat may call back: CALLBACK_WORKING_DAYS working days after the
+    day the concern came in. `closed` (days VINK is closed) is looked up unless given."""
+    received = request.submitted_at.astimezone(clock.COPENHAGEN).date()
+    if closed is None:
+        closed = closed_days(received)
+    return working_days_after(received, CALLBACK_WORKING_DAYS, closed)
+
+
+def working_days_after(day, count, closed=frozenset()):
+    """The `count`th weekday after `day` that is not in `closed`."""
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in closed:
+            count -= 1
+    return day
+
+
+def closed_days(first, *, days=60):
+    """Every day from `first` and `days` on that falls in one of VINK's closures (not school
+    holidays: the secretariat works then). One query."""
+    last = first + timedelta(days=days)
+    periods = db.session.scalars(
+        db.select(ClosedPeriod).where(
+            ClosedPeriod.kind == ClosedPeriodKind.CLOSURE,
+            ClosedPeriod.ends_on >= first,
+            ClosedPeriod.starts_on <= last,
+        )
+    ).all()
+    return frozenset(
+        period.starts_on + timedelta(days=n)
+        for period in periods
+        for n in range((period.ends_on - period.starts_on).days + 1)
+    )
+
+
+def record_counsel(request, *, by, talked_on):
+    """The secretariat has called back and talked the concern through on `talked_on`.
+
+    Side effects: status counselled, with the day; audit "request.counselled". No mail: the
+    member of staff was on the phone.
+    """
+    if not is_concern(request):
+        raise RequestError(_l("Kun en henvendelse om sparring afsluttes med en samtale."))
+    if talked_on > clock.today():
+        raise RequestError(_l("Samtalen kan ikke ligge i fremtiden."))
+    if talked_on < request.submitted_at.astimezone(clock.COPENHAGEN).date():
+        raise RequestError(_l("Samtalen kan ikke være holdt, før henvendelsen kom."))
+    before = audit.snapshot(request, ["status"])
+    _move(request, RequestStatus.COUNSELLED)
+    request.counselled_on = talked_on
+    audit.record(
+        "request.counselled",
+        request,
+        by=by,
+        before=before,
+        after={"status": request.status.value, "counselled_on": talked_on.isoformat()},
+    )
 
 
 def _add_proposal(request, dates, *, note, source=DateProposalSource.REQUESTER):
@@ -285,7 +429,8 @@ def can_withdraw(request):
 
 def can_propose_dates(request):
     return (
-        request.status in RequestStatus.open_states()
+        not is_concern(request)
+        and request.status in RequestStatus.open_states()
         and not _event_started(request)
         and open_proposal(request) is None
     )
@@ -380,7 +525,10 @@ def move_request(request, status, *, by):
 
 
 def can_schedule(request):
-    """New or being planned, or planned but its event was cancelled (to be rebooked)."""
+    """New or being planned, or planned but its event was cancelled (to be rebooked). A concern
+    is answered by a call, never an event."""
+    if is_concern(request):
+        return False
     if request.status in (RequestStatus.SUBMITTED, RequestStatus.PLANNING):
         return True
     return (
@@ -472,6 +620,7 @@ PUBLIC_HISTORY_ACTIONS = (
     "request.dates_proposed",
     "request.planning",
     "request.declined",
+    "request.counselled",
     "event.scheduled",
     "event.rescheduled",
     "event.cancelled",
@@ -509,7 +658,9 @@ def public_history(request):
 
 def public_status(request):
     """The one word a requester sees: received, planning, planned, staffed, held, declined,
-    cancelled or withdrawn (the event's state wins once there is an event)."""
+    cancelled, withdrawn or counselled (the event's state wins once there is an event)."""
+    if request.status == RequestStatus.COUNSELLED:
+        return "counselled"
     if request.status == RequestStatus.WITHDRAWN:
         return "withdrawn"
     if request.status == RequestStatus.DECLINED:
@@ -573,6 +724,8 @@ def _year_of(column):
 @dataclass
 class InboxPage(Page):
     needs_action: list = field(default_factory=list)
+    # {request id: the last day to call back} for the concerns among needs_action.
+    callback_due: dict = field(default_factory=dict)
     # {reason: how many need it}: the list shows at most NEEDS_ACTION_ROWS of each.
     needs_action_totals: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
@@ -604,6 +757,7 @@ def inbox(filters, *, now, page=1, per_page=25):
     return InboxPage(
         needs_action=actions,
         needs_action_totals=action_totals,
+        callback_due=callback_due_dates([item for r, item in actions if r == "call_back"]),
         items=result.items,
         total=result.total,
         page=result.page,
@@ -612,7 +766,18 @@ def inbox(filters, *, now, page=1, per_page=25):
     )
 
 
+def callback_due_dates(concerns):
+    """{request id: last day to call back} for `concerns`, with one query for the closures."""
+    if not concerns:
+        return {}
+    first = min(r.submitted_at for r in concerns).astimezone(clock.COPENHAGEN).date()
+    closed = closed_days(first, days=(clock.today() - first).days + 60)
+    return {r.id: callback_due_on(r, closed=closed) for r in concerns}
+
+
 def _facet_counts(filters):
+    """{facet: {value as the filter form sends it: count}}, each facet counted under every
+    filter but its own. One query: the five groupings unioned."""
     facets = {
         "status": Request.status,
         "offer_kind": Request.offer_kind_id,
@@ -620,18 +785,23 @@ def _facet_counts(filters):
         "district": Organisation.district_id,
         "year": _year_of(Request.submitted_at),
     }
-    counts = {}
-    for name, column in facets.items():
-        rows = db.session.execute(
-            db.select(column, db.func.count(Request.id))
-            .select_from(Request)
-            .join(Request.organisation)
-            .join(Request.contact)
-            .where(*filters.conditions(skip=name))
-            .group_by(column)
-        ).all()
+    groupings = [
+        db.select(
+            db.literal(name).label("facet"),
+            db.cast(column, db.String).label("value"),
+            db.func.count(Request.id).label("n"),
+        )
+        .select_from(Request)
+        .join(Request.organisation)
+        .join(Request.contact)
+        .where(*filters.conditions(skip=name))
+        .group_by(column)
+        for name, column in facets.items()
+    ]
+    counts = {name: {} for name in facets}
+    for facet, value, count in db.session.execute(db.union_all(*groupings)):
         # Keys as the strings the filter form sends ("submitted", "3", "2026").
-        counts[name] = {str(value): count for value, count in rows}
+        counts[facet][str(value)] = count
     return counts
 
 
@@ -640,10 +810,10 @@ NEEDS_ACTION_ROWS = 10
 
 
 def needs_action(*, now):
-    """([(reason, request or event)], {reason: total}): new requests, new dates asked for,
-    cancelled events to rebook, and events whose seats need following up (a no to replace, or
-    starting within 7 days not fully staffed). At most NEEDS_ACTION_ROWS of each, oldest or
-    soonest first. A fixed number of queries."""
+    """([(reason, request or event)], {reason: total}): concerns to call back about, new
+    requests, new dates asked for, cancelled events to rebook, and events whose seats need
+    following up (a no to replace, or starting within 7 days not fully staffed). At most
+    NEEDS_ACTION_ROWS of each, oldest or soonest first. A fixed number of queries."""
     from . import scheduling
 
     def first_and_total(query):
@@ -661,9 +831,18 @@ def needs_action(*, now):
         )
         return rows, total
 
+    concerns = db.select(OfferKind.id).where(OfferKind.booking_form == BookingForm.CONCERN)
+    call_back = first_and_total(
+        db.select(Request)
+        .where(
+            Request.status.in_((RequestStatus.SUBMITTED, RequestStatus.PLANNING)),
+            Request.offer_kind_id.in_(concerns),
+        )
+        .order_by(Request.submitted_at)
+    )
     new = first_and_total(
         db.select(Request)
-        .where(Request.status == RequestStatus.SUBMITTED)
+        .where(Request.status == RequestStatus.SUBMITTED, Request.offer_kind_id.not_in(concerns))
         .order_by(Request.submitted_at)
     )
     new_dates = first_and_total(
@@ -692,6 +871,7 @@ def needs_action(*, now):
     )
     follow_up = scheduling.follow_up_events(now=now)
     groups = {
+        "call_back": call_back,
         "new": new,
         "new_dates": new_dates,
         "rebook": rebook,

@@ -17,10 +17,24 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import links
 from ..extensions import db, limiter
-from ..forms.public import LostLinkForm, ProposeDatesForm, RequestForm, WithdrawForm
+from ..forms.public import (
+    ConcernForm,
+    LostLinkForm,
+    ProposeDatesForm,
+    RequestForm,
+    WithdrawForm,
+)
 from ..i18n import LOCALE_COOKIE, current_locale
 from ..models import District, Topic
-from ..models.enums import Audience, EventStatus, OrganisationKind
+from ..models.enums import (
+    Administration,
+    Audience,
+    BookingForm,
+    CallbackTime,
+    ConcernKind,
+    EventStatus,
+    OrganisationKind,
+)
 from ..services import calendar, catalogue, notifications
 from ..services import requests as requests_service
 from ..urls import safe_next
@@ -55,15 +69,26 @@ def privacy():
 
 
 def _request_form(**kwargs):
-    form = RequestForm(offer_kinds=catalogue.active_offer_kinds(), **kwargs)
+    form = RequestForm(offer_kinds=catalogue.bookable_offer_kinds(), **kwargs)
     form.localise(current_locale())
     return form
+
+
+def _spam_refusal(template, form, **context):
+    message = _(
+        "Vi kunne ikke tage imod formularen, fordi den blev sendt automatisk eller meget "
+        "hurtigt. Vent et øjeblik, og send den igen. Intet er gemt."
+    )
+    return render_template(template, form=form, form_error=message, **context), 422
 
 
 @bp.route("/bestil", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
 def book():
     if request.method == "GET":
+        concern = catalogue.offer_kind_by_code(request.args.get("tilbud") or "")
+        if concern is not None and concern.booking_form == BookingForm.CONCERN:
+            return redirect(url_for("public.concern", tilbud=concern.code))
         form = _request_form(offer=request.args.get("tilbud"))
         return render_template("public/book.html", form=form)
     form = _request_form()
@@ -72,11 +97,7 @@ def book():
         notice = _("Nu ser du spørgsmålene til det valgte tilbud. Besvar dem, og send igen.")
         return render_template("public/book.html", form=form, notice=notice)
     if form.spam_reason() is not None:
-        message = _(
-            "Vi kunne ikke tage imod formularen, fordi den blev sendt automatisk eller meget "
-            "hurtigt. Vent et øjeblik, og send den igen. Intet er gemt."
-        )
-        return render_template("public/book.html", form=form, form_error=message), 422
+        return _spam_refusal("public/book.html", form)
     if not form.validate():
         return render_template("public/book.html", form=form), 422
     try:
@@ -111,6 +132,41 @@ def _submission(form):
         "notes": form.notes.data or "",
         "locale": current_locale(),
     }
+
+
+@bp.route("/sparring", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+def concern():
+    """Counsel about a concern: a member of staff asks to be called back."""
+    kind = catalogue.concern_kind(request.args.get("tilbud"))
+    if kind is None:
+        abort(404)
+    form = ConcernForm()
+    page = {"form": form, "kind": kind}
+    if request.method == "GET":
+        return render_template("public/concern.html", **page)
+    if form.spam_reason() is not None:
+        return _spam_refusal("public/concern.html", **page)
+    if not form.validate():
+        return render_template("public/concern.html", **page), 422
+    try:
+        asked = requests_service.submit_concern(
+            offer_kind=kind,
+            organisation_name=form.organisation_name.data,
+            administration=Administration(form.administration.data),
+            contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data,
+            contact_phone=form.contact_phone.data,
+            callback_time=CallbackTime(form.callback_time.data),
+            concern_kind=ConcernKind(form.concern_kind.data),
+            notes=form.notes.data,
+            locale=current_locale(),
+        )
+    except requests_service.RequestError as error:
+        return render_template("public/concern.html", form_error=str(error), **page), 422
+    response = redirect(url_for("public.tracking", request_id=asked.id, ny=1))
+    _set_tracking_cookie(response, asked)
+    return response
 
 
 @bp.post("/bestil/felter")
@@ -217,6 +273,12 @@ def _tracking_page(tracked, status=200, action_error=None):
         open_proposal=requests_service.open_proposal(tracked),
         just_submitted=request.args.get("ny") == "1",
         public_status=requests_service.public_status(tracked),
+        concern=requests_service.is_concern(tracked),
+        callback_due=(
+            requests_service.callback_due_on(tracked)
+            if requests_service.is_concern(tracked)
+            else None
+        ),
         action_error=action_error,
     ), status
 

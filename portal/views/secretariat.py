@@ -14,17 +14,20 @@ from ..forms.base import out_of_reach_message
 from ..forms.secretariat import (
     AttendanceForm,
     CancelForm,
+    CounselForm,
     DeclineRequestForm,
     InboxFilterForm,
+    MergeOrganisationsForm,
     MessageForm,
     OfferForm,
+    OrganisationSearchForm,
     ScheduleForm,
 )
 from ..htmx import render_page_or_partial
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
 from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
-from ..services import attendance, calendar_view, requests, scheduling
+from ..services import attendance, calendar_view, organisations, requests, scheduling
 from ..urls import bounded_int
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
@@ -86,6 +89,63 @@ def inbox():
     )
 
 
+# --- organisations ------------------------------------------------------------------------------
+
+
+@bp.get("/organisationer")
+def organisation_list():
+    form = OrganisationSearchForm(request.args)
+    q = (form.q.data or "") if form.validate() else ""
+    page = request.args.get("side", 1, type=bounded_int)
+    result, counts = organisations.organisation_page(q=q, page=page)
+    return render_template(
+        "secretariat/organisations.html",
+        form=form,
+        result=result,
+        counts=counts,
+        args={"q": q} if q else {},
+    )
+
+
+@bp.get("/organisationer/<int:org_id>")
+def organisation_detail(org_id):
+    organisation = db.get_or_404(Organisation, org_id)
+    form = OrganisationSearchForm(request.args)
+    q = (form.q.data or "") if form.validate() else ""
+    similar = organisations.similar_organisations(organisation, q=q)
+    return render_template(
+        "secretariat/organisation.html",
+        organisation=organisation,
+        form=form,
+        similar=similar,
+        counts=organisations.request_counts([organisation.id, *(o.id for o in similar)]),
+    )
+
+
+@bp.route("/organisationer/<int:org_id>/slaa-sammen/<int:other_id>", methods=["GET", "POST"])
+def merge_organisations(org_id, other_id):
+    pair = [db.get_or_404(Organisation, org_id), db.get_or_404(Organisation, other_id)]
+    form = MergeOrganisationsForm(pair=pair)
+    if request.method == "POST" and form.validate():
+        kept_first = pair[0].id == form.keep.data
+        keep, duplicate = pair if kept_first else reversed(pair)
+        try:
+            moved = organisations.merge_organisations(duplicate, into=keep, by=current_user)
+        except organisations.OrganisationError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".organisation_detail", org_id=org_id))
+        flash(
+            _("Organisationerne er slået sammen. %(num)s henvendelser er flyttet.", num=moved),
+            "success",
+        )
+        return redirect(url_for(".organisation_detail", org_id=keep.id))
+    status = 422 if request.method == "POST" else 200
+    counts = organisations.request_counts([o.id for o in pair])
+    return render_template(
+        "secretariat/merge_organisations.html", form=form, pair=pair, counts=counts
+    ), status
+
+
 # --- a request ----------------------------------------------------------------------------------
 
 
@@ -98,6 +158,9 @@ def _request_page(req, status=200, **forms):
         "req": req,
         "can_schedule": requests.can_schedule(req),
         "can_decline": requests.can_decline(req),
+        "concern": requests.is_concern(req),
+        "callback_due": requests.callback_due_on(req) if requests.is_concern(req) else None,
+        "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
         "history": requests.history_for_staff(req),
         "earlier": requests.earlier_requests(req),
         "decline_form": forms.get("decline_form") or DeclineRequestForm(formdata=None),
@@ -144,6 +207,20 @@ def decline_request(request_id):
     except requests.RequestError as error:
         return _request_page(req, status=409, decline_form=form, error=str(error))
     flash(_("Henvendelsen er afvist, og bestilleren har fået besked."), "success")
+    return redirect(url_for(".request_detail", request_id=req.id))
+
+
+@bp.post("/henvendelser/<int:request_id>/sparring-givet")
+def record_counsel(request_id):
+    req = db.get_or_404(Request, request_id)
+    form = CounselForm()
+    if not form.validate_on_submit():
+        return _request_page(req, status=422, counsel_form=form)
+    try:
+        requests.record_counsel(req, by=current_user, talked_on=form.talked_on.data)
+    except requests.RequestError as error:
+        return _request_page(req, status=409, counsel_form=form, error=str(error))
+    flash(_("Samtalen er registreret, og henvendelsen er afsluttet."), "success")
     return redirect(url_for(".request_detail", request_id=req.id))
 
 

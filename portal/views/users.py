@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..forms.admin import InviteUserForm, UserRoleForm
+from ..forms.admin import InviteUserForm, PersonSearchForm, UserRoleForm
 from ..i18n import current_locale
 from ..models import User
 from ..models.enums import Role
@@ -25,9 +25,26 @@ def index():
     return render_template("admin/users.html", result=page)
 
 
+def _people(user=None):
+    """The person select's choices (narrowed by ?person=), for a user's page or a new one."""
+    search = PersonSearchForm(request.args)
+    q = (search.person.data or "") if search.validate() else ""
+    shown, total = accounts.persons_to_link(user, q=q)
+    return {"shown": shown, "total": total, "q": q, "search": search}
+
+
+def _role_form(form_class, people, user=None, **kwargs):
+    return form_class(
+        persons=people["shown"],
+        find_person=lambda person_id: accounts.linkable_person(person_id, user),
+        **kwargs,
+    )
+
+
 @bp.route("/ny", methods=["GET", "POST"])
 def invite():
-    form = InviteUserForm(persons=accounts.persons_to_link())
+    people = _people()
+    form = _role_form(InviteUserForm, people)
     error = None
     if form.validate_on_submit():
         try:
@@ -53,18 +70,30 @@ def invite():
             return redirect(url_for(".user", user_id=user.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "admin/user_new.html", form=form, error=error, hours=accounts.PASSWORD_LINK_HOURS
+        "admin/user_new.html",
+        form=form,
+        error=error,
+        people=people,
+        hours=accounts.PASSWORD_LINK_HOURS,
     ), status
 
 
 def _user_page(user, *, form=None, error=None, status=200):
-    form = form or UserRoleForm(
-        persons=accounts.persons_to_link(user),
+    people = _people(user)
+    form = form or _role_form(
+        UserRoleForm,
+        people,
+        user,
         formdata=None,
         data={"role": user.role.value, "person_id": user.person_id or 0},
     )
     return render_template(
-        "admin/user.html", user=user, form=form, error=error, me=user.id == current_user.id
+        "admin/user.html",
+        user=user,
+        form=form,
+        people=people,
+        error=error,
+        me=user.id == current_user.id,
     ), status
 
 
@@ -76,7 +105,7 @@ def user(user_id):
 @bp.post("/<int:user_id>/rolle")
 def change_role(user_id):
     user = db.get_or_404(User, user_id)
-    form = UserRoleForm(persons=accounts.persons_to_link(user))
+    form = _role_form(UserRoleForm, _people(user), user)
     if not form.validate_on_submit():
         return _user_page(user, form=form, status=422)
     try:

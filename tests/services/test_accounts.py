@@ -166,7 +166,8 @@ def test_an_assignee_needs_a_person_of_their_own_and_staff_none():
         accounts.invite_user(
             email="c@example.org", name="C", role=Role.SECRETARIAT, person=person, by=admin
         )
-    assert person not in accounts.persons_to_link()
+    assert person not in accounts.persons_to_link()[0]
+    assert accounts.linkable_person(person.id) is None
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 0
 
 
@@ -192,3 +193,17 @@ def test_deactivating_twice_or_reactivating_an_active_user_writes_nothing():
     accounts.deactivate_user(user, by=user)
     actions = db.session.scalars(db.select(AuditEntry.action)).all()
     assert actions.count("user.deactivated") == 1 and "user.reactivated" not in actions
+
+
+def test_the_person_select_shows_a_capped_list_and_a_search_finds_the_rest():
+    for n in range(accounts.PERSONS_SHOWN + 5):
+        make_person(first_name=f"Person{n:02}", email=f"p{n}@example.org", is_ambassador=True)
+    last = make_person(first_name="Zakaria", last_name="Zaki", is_ambassador=True)
+    shown, total = accounts.persons_to_link()
+    assert len(shown) == accounts.PERSONS_SHOWN and total == accounts.PERSONS_SHOWN + 6
+    assert last not in shown
+    assert accounts.persons_to_link(q="zakaria zaki") == ([last], 1)
+    # A person the list does not show may still be chosen: validation asks the database.
+    assert accounts.linkable_person(last.id) is last
+    user = make_user(role=Role.ASSIGNEE, person=last)
+    assert accounts.persons_to_link(user)[0][0] is last  # the linked person comes first

@@ -238,3 +238,40 @@ def test_renaming_a_topic_to_its_own_name_writes_nothing():
     topic = reference.save_topic(None, by=None, name_da="Polarisering", name_en="Polarisation")
     reference.save_topic(topic, by=None, name_da="Polarisering", name_en="Polarisation")
     assert _actions().count("topic.updated") == 0
+
+
+def test_a_kind_of_counsel_about_a_concern_has_no_seats_and_is_asked_for_on_its_own_form():
+    no_seats = {SeatRole.RESOURCE_PERSON: 0, SeatRole.AMBASSADOR: 0}
+    with pytest.raises(reference.ReferenceDataError, match="ingen pladser"):
+        _add(booking_form=BookingForm.CONCERN)
+    kind = _add(name_da="Sparring for lærere", booking_form=BookingForm.CONCERN, needs=no_seats)
+    assert kind.seats_needed == 0
+    assert kind in catalogue.active_offer_kinds()
+    assert kind not in catalogue.bookable_offer_kinds()
+    assert catalogue.concern_kind(kind.code) is kind
+
+
+def test_a_kind_with_requests_cannot_switch_to_or_from_counsel_about_a_concern():
+    talk = offer_kind("talk")
+    make_request(offer_kind=talk, grade="", audience="staff")
+    no_seats = {SeatRole.RESOURCE_PERSON: 0, SeatRole.AMBASSADOR: 0}
+    values = {name: getattr(talk, name) for name in OfferKind.EDITABLE}
+    with pytest.raises(reference.ReferenceDataError, match="skifte til eller fra"):
+        reference.save_offer_kind(
+            talk,
+            by=make_user(role="admin"),
+            needs=no_seats,
+            **(values | {"booking_form": BookingForm.CONCERN}),
+        )
+    db.session.rollback()
+    assert offer_kind("talk").booking_form == BookingForm.ADULTS
+
+
+def test_counsel_about_a_concern_does_not_count_as_the_last_bookable_kind():
+    for code in ("dialogue", "advisory"):
+        reference.set_offer_kind_active(offer_kind(code), by=None, active=False)
+    assert offer_kind("concern").active
+    with pytest.raises(reference.ReferenceDataError, match="Mindst ét tilbud"):
+        reference.set_offer_kind_active(offer_kind("talk"), by=None, active=False)
+    reference.set_offer_kind_active(offer_kind("concern"), by=None, active=False)
+    assert not offer_kind("concern").active

@@ -16,6 +16,7 @@ PUBLIC_ENDPOINTS = {
     "public.health",
     "public.privacy",
     "public.book",
+    "public.concern",
     "public.offer_fields",
     "public.check_field",
     # Requesters have no account: these are guarded by the signed link and its cookie.

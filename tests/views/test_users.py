@@ -6,7 +6,7 @@ import pytest
 from portal.extensions import db
 from portal.models import OutboxMessage, User
 from portal.models.enums import Role
-from tests.browser_form import browser_form
+from tests.browser_form import browser_form, forms_in, pick
 from tests.factories import PASSWORD, make_person, make_user, row_counts
 
 USERS = "/admin/brugere/"
@@ -165,3 +165,25 @@ def test_only_the_admin_sees_the_users(as_role, role):
     client = as_role(role)
     for url in (USERS, INVITE, f"{USERS}1"):
         assert client.get(url).status_code == 403
+
+
+def test_a_large_panel_is_searched_and_a_person_found_so_can_be_invited(admin):
+    from portal.services import accounts
+
+    for n in range(accounts.PERSONS_SHOWN + 2):
+        make_person(first_name=f"Person{n:02}", email=f"p{n}@example.org", is_ambassador=True)
+    zakaria = make_person(first_name="Zakaria", last_name="Zaki", is_ambassador=True)
+    page = admin.get(INVITE).get_data(as_text=True)
+    assert "Listen viser 30 af 33 personer" in page
+    assert "Zakaria" not in page
+    search = browser_form(admin, INVITE, action=INVITE, button="Søg")
+    found = search.fill(person="zakaria").submit("Søg")
+    assert found.status_code == 200
+    form = pick(
+        forms_in(admin, INVITE, found.get_data(as_text=True)), INVITE, button="Send invitationen"
+    )
+    form.fill(name="Zakaria Zaki", email="zakaria@example.org", role="assignee")
+    response = form.fill(person_id=str(zakaria.id)).submit()
+    assert response.status_code == 302
+    user = db.session.scalars(db.select(User).where(User.email == "zakaria@example.org")).one()
+    assert user.person == zakaria

@@ -1,0 +1,59 @@
+"""Spotting what must never be stored about a citizen in a free-text field: a CPR number (always
+refused) and lines that look like a name or an address (the writer is asked to check). Pure
+functions, used by the forms (to explain) and the services (to refuse whatever the form)."""
+
+import re
+from datetime import date
+
+# A CPR number: six digits that are a date (DDMMYY), an optional dash or space, four digits.
+_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?![\d-])")
+# "Navn: ...", "hedder Ali", "ved navn Sara": someone named outright.
+_NAMED = re.compile(
+    r"\b(?:navn|name|hedder|kaldet|ved navn|called|named)\b\s*:?\s*[A-ZÆØÅ][\wæøåé-]+",
+    re.IGNORECASE,
+)
+# Two or three capitalised words in a row: "Ahmed Hansen", "Sofie Marie Jensen".
+_CAPITALISED_RUN = re.compile(r"\b[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,2}\b")
+# A street and a number: "Nørrebrogade 12", "Husum Allé 3".
+_ADDRESS = re.compile(
+    r"\b[A-ZÆØÅ][\wæøå]*(?:gade|vej|allé|alle|plads|stræde|boulevard|torv|have|park)"
+    r"\s+\d+[a-zA-Z]?\b",
+    re.IGNORECASE,
+)
+# Capitalised runs that are places and bodies, not people.
+_NOT_NAMES = {
+    "københavns kommune",
+    "islamisk stat",
+    "det muslimske broderskab",
+    "danmarks demokratiske",
+    "nordic resistance",
+    "den nordiske modstandsbevægelse",
+}
+
+
+def cpr_numbers(text):
+    """The CPR-like numbers in `text` (a date followed by four digits)."""
+    found = []
+    for match in _CPR.finditer(text or ""):
+        day, month, year = (int(g) for g in match.groups()[:3])
+        try:
+            date(2000 + year, month, day)
+        except ValueError:
+            continue
+        found.append(match.group(0))
+    return found
+
+
+def looks_like_names_or_addresses(text):
+    """Bits of `text` that look like a person's name or an address, for the writer to check:
+    someone named outright, a street and a number, or two or three capitalised words in a row
+    (a sentence seldom starts with two) that are not a known place or body."""
+    text = text or ""
+    found = [m.group(0) for m in _NAMED.finditer(text)]
+    found += [m.group(0) for m in _ADDRESS.finditer(text)]
+    found += [
+        m.group(0)
+        for m in _CAPITALISED_RUN.finditer(text)
+        if m.group(0).casefold() not in _NOT_NAMES
+    ]
+    return list(dict.fromkeys(found))
