@@ -79,8 +79,14 @@ messages: $(VENV)/.runtime
 mail: $(VENV)/.runtime
 	$(BIN)/flask send-mail --loop
 
+# Pages over HTTP (gunicorn, wrk) at 100x demo data beside a bare Flask page; BENCH_ARGS to change.
 bench: $(VENV)/.dev translations
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's wrk for the benchmark (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "The benchmark needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

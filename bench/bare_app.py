@@ -1,4 +1,4 @@
-"""The yardstick for bench/http_report.sh: the least a Flask page can do."""
+"""The yardstick for bench/run.py: the least a Flask page can do, served the same way."""
 
 from flask import Flask
 

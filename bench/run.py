@@ -1,121 +1,422 @@
-"""Benchmark: each page's time as a ratio to a bare Flask page measured in the same run, and its
-SQL query count, on demo data at --scale (default 10). Never part of the timed test suite.
+"""Benchmark what users feel: every page over HTTP, served by gunicorn (gunicorn.conf.py, two
+sync workers) from a database at --scale times the demo data, driven by wrk on loopback, beside a
+bare Flask page served the same way in the same run. Never part of the timed test suite.
 
-Usage: .venv/bin/python bench/run.py [--scale 10] [--rounds 200]
+Per page it prints requests per second and median and 95th-percentile latency, each as a ratio
+to the bare page, bytes per response, SQL statements per request (counted in-process at the same
+scale), and at the end the peak resident memory of each worker; then the pages that miss the
+targets of issue 13 (0.2 of the bare page's requests per second, 0.1 for reports and exports;
+at most 10 queries; at most 150 kB; a worker under 150 MB).
+
+SQLite in a scratch folder by default; with DATABASE_URL (postgresql://...) that database is
+emptied and used: point it at a database made for the benchmark.
+
+Usage: .venv/bin/python bench/run.py [--scale 100] [--seconds 5] [--workers 2]
 """
 
 import argparse
+import contextlib
 import os
-import statistics
+import re
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from portal import clock, create_app, demo
-from portal.extensions import db
-from portal.models import Event, Request
+from portal import clock, create_app, demo  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import Event, Request  # noqa: E402
 
 STAFF = "sekretariat@vink.example.org"
+ADMIN = "admin@vink.example.org"
+AMBASSADOR = "ambassador@vink.example.org"
+BARE_PORT, APP_PORT = 5601, 5602
+TARGET_RATIO, REPORT_RATIO = 0.2, 0.1
+MAX_QUERIES, MAX_KB, MAX_WORKER_MB = 10, 150, 150
+# wrk prints one line the script below can read: requests, microseconds, bytes, p50, p95, errors.
+WRK_SCRIPT = """
+{setup}
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    summary.bytes, latency:percentile(50), latency:percentile(95),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+ENVIRONMENT = {
+    "VINK_ENV": "production",
+    "SECRET_KEY": "bench-" + "x" * 40,
+    "PUBLIC_BASE_URL": "https://127.0.0.1",
+    "TRUSTED_HOSTS": "127.0.0.1",
+    "WEB_CONCURRENCY": "2",
+    "GUNICORN_ACCESS_LOG": "",
+    "LOG_JSON": "0",
+    # The load generator is one address that books, logs in and opens links all the time.
+    "SUBMIT_RATE_LIMIT": "1000000 per hour",
+    "LOGIN_RATE_LIMIT": "1000000 per hour",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "1000000 per hour",
+    "MIN_FILL_SECONDS": "0",
+}
 
 
-def pages(event_id, request_id):
+def pages(ids):
+    """(who, path, what kind, POST body or None): every page the issue names."""
+    year = clock.today().year
     return [
-        (None, "/"),
-        (None, "/log-ind"),
-        (None, "/bestil?tilbud=dialogue"),
-        (STAFF, "/sekretariat/"),
-        (STAFF, "/sekretariat/indbakke"),
-        (STAFF, f"/sekretariat/henvendelser/{request_id}"),
-        (STAFF, f"/sekretariat/arrangementer/{event_id}"),
-        (STAFF, "/sekretariat/kalender?visning=maaned"),
-        (STAFF, "/sekretariat/rapport"),
-        (STAFF, f"/sekretariat/rapport/{clock.today().year}.xlsx"),
-        ("admin@vink.example.org", "/admin/"),
-        ("ambassador@vink.example.org", "/mig/"),
+        (None, "/", "page", None),
+        (None, "/bestil?tilbud=dialogue", "page", None),
+        (None, "/bestil", "page", "booking"),
+        ("requester", f"/bestilling/{ids['tracked']}", "page", None),
+        (STAFF, "/sekretariat/", "page", None),
+        (STAFF, "/sekretariat/indbakke", "page", None),
+        (STAFF, "/sekretariat/indbakke?status=planned&q=skole", "page", None),
+        (STAFF, f"/sekretariat/henvendelser/{ids['request']}", "page", None),
+        (STAFF, f"/sekretariat/arrangementer/{ids['event']}", "page", None),
+        (STAFF, "/sekretariat/kalender", "page", None),
+        (STAFF, "/sekretariat/kalender?visning=maaned", "page", None),
+        (STAFF, "/sekretariat/organisationer", "page", None),
+        (STAFF, "/sekretariat/rapport", "report", None),
+        (STAFF, f"/sekretariat/rapport/{year}.xlsx", "report", None),
+        (AMBASSADOR, "/mig/", "page", None),
+        (AMBASSADOR, "/mig/ledige-pladser", "page", None),
+        (ADMIN, "/admin/", "page", None),
+        (ADMIN, "/admin/brugere/", "page", None),
+        (ADMIN, "/admin/personer/", "page", None),
+        (ADMIN, "/admin/log", "page", None),
     ]
 
 
-def timed(client, path, rounds):
-    client.get(path)  # warm up templates and caches
-    samples = []
-    for _ in range(rounds):
-        start = time.perf_counter()
+# --- the database -------------------------------------------------------------------------------
+
+
+def build_database(url, folder, scale):
+    """Migrate, load the demo data `scale` times, and return the app and the ids pages need."""
+    app = create_app(
+        {
+            "INSTANCE_DIR": folder,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": ENVIRONMENT["SECRET_KEY"],
+            "ENV_NAME": "development",
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{APP_PORT}",
+            "MAIL_BACKEND": "file",
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        db.drop_all()
+        db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        upgrade()
+        started = time.perf_counter()
+        demo.load(scale=scale)
+        db.session.commit()
+        print(f"demo data x{scale} loaded in {time.perf_counter() - started:.0f} s")
+        planned = (
+            sa.select(Event.id)
+            .where(Event.status == "planned", Event.starts_at > clock.now())
+            .order_by(Event.id)
+            .limit(1)
+        )
+        submitted = (
+            sa.select(Request.id).where(Request.status == "submitted").order_by(Request.id).limit(1)
+        )
+        ids = {
+            "event": db.session.scalar(planned),
+            "request": db.session.scalar(submitted),
+        }
+        ids["tracked"] = ids["request"]
+    return app, ids
+
+
+def tracking_link(app, request_id):
+    from portal.services import requests as requests_service
+
+    with app.app_context():
+        return requests_service.tracking_url(db.session.get(Request, request_id))
+
+
+def count_queries(app, cookies, targets):
+    """SQL statements of one request to each page, counted in-process (same database)."""
+    statements = []
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(1))
+    counts = {}
+    for who, path, _kind, body in targets:
+        if body is not None:
+            continue
+        client = app.test_client()
+        for pair in cookies.get(who, "").split("; "):
+            if "=" in pair:
+                name, value = pair.split("=", 1)
+                client.set_cookie(name, value, domain="localhost")
+        client.get(path)  # warm: templates compiled, caches filled
+        statements.clear()
         response = client.get(path)
-        samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-    return statistics.median(samples)
+        counts[path] = len(statements) if response.status_code == 200 else None
+    return counts
+
+
+# --- the servers --------------------------------------------------------------------------------
+
+
+def start(args, port, env, pid_file, cwd=ROOT):
+    subprocess.run(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            *args,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--daemon",
+            "--pid",
+            str(pid_file),
+        ],
+        cwd=cwd,
+        env=env,
+        check=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?check=database", timeout=1)
+            return int(pid_file.read_text())
+        except urllib.error.HTTPError:
+            return int(pid_file.read_text())  # it answers (the bare app has no /healthz)
+        except (OSError, ValueError):
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn on port {port} did not start")
+
+
+def stop(pid):
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+
+
+def worker_peak_mb(master):
+    """Peak resident memory (VmHWM) of each worker of the gunicorn `master`, in MB."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = []
+    for child in children:
+        status = Path(f"/proc/{child}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return peaks
+
+
+# --- the client side ----------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _open(url, data=None, cookie=""):
+    """(status, body, {cookie name: value} set by the answer); redirects are not followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310 (http://127.0.0.1)
+    try:
+        response = opener.open(request, timeout=30)
+    except urllib.error.HTTPError as answer:
+        response = answer
+    set_cookies = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, value = header.split(";", 1)[0].split("=", 1)
+        set_cookies[name] = value
+    return response.status, response.read().decode("utf-8", "replace"), set_cookies
+
+
+def _cookie(jar):
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def log_in(base, email):
+    _status, page, jar = _open(base + "/log-ind")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    form = {"email": email, "password": demo.DEMO_PASSWORD, "csrf_token": token}
+    status, _body, more = _open(
+        base + "/log-ind", urllib.parse.urlencode(form).encode(), cookie=_cookie(jar)
+    )
+    assert status == 302, f"log-in as {email} answered {status}"
+    return _cookie(jar | more)
+
+
+def open_link(base, link):
+    """The cookie a requester's emailed link gives."""
+    path = urllib.parse.urlsplit(link).path
+    status, _body, jar = _open(base + path)
+    assert status == 302, f"the tracking link answered {status}"
+    return _cookie(jar)
+
+
+def booking_body(base):
+    """A session cookie and the body a browser sends to book a dialogue, read from the page."""
+    import lxml.html
+
+    _status, page, jar = _open(base + "/bestil?tilbud=dialogue")
+    [form] = lxml.html.fromstring(page).xpath("//form[@action='/bestil']")
+    fields = {el.name: el.value or "" for el in form.xpath(".//input[@type='hidden']")}
+    soon = clock.today()
+    fields |= {
+        "offer_kind": "dialogue",
+        "grade": "8. klasse",
+        "expected_participants": "24",
+        "organisation_name": "Bench Skole",
+        "organisation_kind": "school",
+        "district": form.xpath(".//select[@name='district']/option[@value!='']/@value")[0],
+        "contact_name": "Bench Bensen",
+        "contact_email": "bench@example.org",
+        "contact_phone": "33 66 33 66",
+        "dates-0-first": (soon + timedelta(days=30)).isoformat(),
+        "dates-1-first": (soon + timedelta(days=40)).isoformat(),
+        "place": "Bench Skole, lokale 1",
+        "language": "da",
+        "topic": "",
+        "consent": "y",
+    }
+    return _cookie(jar), urllib.parse.urlencode(fields)
+
+
+def wrk(url, seconds, cookie="", body=None):
+    setup = []
+    if body is not None:
+        setup += [
+            'wrk.method = "POST"',
+            f"wrk.body = {body!r}",
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"',
+        ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT.format(setup="\n".join(setup)))
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", script.name, url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    requests, micros, size, p50, p95, errors = map(
+        int, re.search(r"RESULT (.*)", output).group(1).split()
+    )
+    return {
+        "rps": requests / (micros / 1e6),
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "bytes": size / max(requests, 1),
+        "errors": errors,
+    }
+
+
+# --- the run ------------------------------------------------------------------------------------
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-
-    bare = Flask("bare")
-    bare.add_url_rule("/", "index", lambda: "<!doctype html><title>x</title><h1>x</h1>")
-    baseline = timed(bare.test_client(), "/", args.rounds)
-
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench needs wrk: apt-get install wrk (make bench does it as root)")
+    ENVIRONMENT["WEB_CONCURRENCY"] = str(args.workers)
+    began = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-        app = create_app(
-            {
-                "INSTANCE_DIR": folder,
-                "SQLALCHEMY_DATABASE_URI": url,
-                "RATELIMIT_ENABLED": False,
-                "SECRET_KEY": "bench",
-            }
+        if url.startswith(("postgres://", "postgresql://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        app, ids = build_database(url, folder, args.scale)
+        env = os.environ | ENVIRONMENT | {"DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+        bare = start(
+            ["-w", str(args.workers), "--chdir", str(ROOT / "bench"), "bare_app:app"],
+            BARE_PORT,
+            env,
+            Path(folder) / "bare.pid",
         )
-        with app.app_context():
-            from flask_migrate import upgrade
-
-            db.drop_all()
-            upgrade()
-            demo.load(scale=args.scale)
-            db.session.commit()
-            event_id = db.session.scalar(
-                sa.select(Event.id)
-                .where(Event.status == "planned", Event.starts_at > clock.now())
-                .order_by(Event.id)
-                .limit(1)
-            )
-            request_id = db.session.scalar(
-                sa.select(Request.id)
-                .where(Request.status == "submitted")
-                .order_by(Request.id)
-                .limit(1)
-            )
-        statements = []
-        sa.event.listen(
-            sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(a[2])
+        portal = start(
+            ["-c", "gunicorn.conf.py", "app:app"], APP_PORT, env, Path(folder) / "app.pid"
         )
-        print(f"bare Flask page: {baseline * 1e6:.0f} µs (median of {args.rounds})")
-        print(f"demo data scale {args.scale}, database {url.split(':', 1)[0]}")
-        print(f"{'page':32} {'median':>10} {'ratio':>7} {'queries':>8}")
-        for email, path in pages(event_id, request_id):
-            client = app.test_client()
-            if email:
-                token_page = client.get("/log-ind").get_data(as_text=True)
-                token = token_page.split('name="csrf-token" content="')[1].split('"')[0]
-                client.post(
-                    "/log-ind",
-                    data={"email": email, "password": demo.DEMO_PASSWORD, "csrf_token": token},
-                )
-            statements.clear()
-            client.get(path)
-            queries = len(statements)
-            median = timed(client, path, args.rounds)
-            label = f"{path} ({email.split('@')[0] if email else 'anonymous'})"
-            print(f"{label:32} {median * 1e6:>8.0f}µs {median / baseline:>6.1f}x {queries:>8}")
+        try:
+            base = f"http://127.0.0.1:{APP_PORT}"
+            cookies = {who: log_in(base, who) for who in (STAFF, ADMIN, AMBASSADOR)}
+            cookies["requester"] = open_link(base, tracking_link(app, ids["tracked"]))
+            targets = pages(ids)
+            queries = count_queries(app, cookies, targets)
+            baseline = [wrk(f"http://127.0.0.1:{BARE_PORT}/", args.seconds)]
+            results = []
+            for who, path, kind, body in targets:
+                cookie = cookies.get(who, "")
+                if body == "booking":
+                    cookie, body = booking_body(base)
+                results.append((who, path, kind, wrk(base + path, args.seconds, cookie, body)))
+            baseline.append(wrk(f"http://127.0.0.1:{BARE_PORT}/", args.seconds))
+            peaks = worker_peak_mb(portal)
+        finally:
+            stop(bare)
+            stop(portal)
+        report(args, url, baseline, results, queries, peaks, time.perf_counter() - began)
         if url.startswith("postgresql"):
             with app.app_context():
                 db.drop_all()
+                db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+                db.session.commit()
+
+
+def report(args, url, baseline, results, queries, peaks, seconds):
+    rps = sum(b["rps"] for b in baseline) / len(baseline)
+    p50 = sum(b["p50"] for b in baseline) / len(baseline)
+    p95 = sum(b["p95"] for b in baseline) / len(baseline)
+    print(
+        f"database {url.split(':', 1)[0]}, demo data x{args.scale}, gunicorn {args.workers} "
+        f"sync workers, wrk -t2 -c8 -d{args.seconds}s on loopback"
+    )
+    print(
+        f"bare Flask page: {rps:,.0f} requests/s (before {baseline[0]['rps']:,.0f}, after "
+        f"{baseline[1]['rps']:,.0f}), median {p50:.2f} ms, p95 {p95:.2f} ms"
+    )
+    header = (
+        f"{'page':48} {'req/s':>7} {'ratio':>6} {'median':>8} {'x':>6} {'p95':>8} {'x':>6} "
+        f"{'kB':>6} {'queries':>7}"
+    )
+    print(header)
+    misses = []
+    for who, path, kind, r in results:
+        name = (
+            f"{'POST ' if path == '/bestil' else ''}{path} ({(who or 'anonymous').split('@')[0]})"
+        )
+        ratio = r["rps"] / rps
+        n = queries.get(path)
+        print(
+            f"{name[:48]:48} {r['rps']:>7.0f} {ratio:>6.3f} {r['p50']:>6.1f}ms"
+            f" {r['p50'] / p50:>6.1f} {r['p95']:>6.1f}ms {r['p95'] / p95:>6.1f}"
+            f" {r['bytes'] / 1024:>6.1f} {'-' if n is None else n:>7}"
+        )
+        wanted = REPORT_RATIO if kind == "report" else TARGET_RATIO
+        if ratio < wanted:
+            misses.append(f"{name}: {ratio:.3f} of the bare page's requests/s (target {wanted})")
+        if n is not None and n > MAX_QUERIES:
+            misses.append(f"{name}: {n} queries (target {MAX_QUERIES})")
+        if r["bytes"] > MAX_KB * 1024:
+            misses.append(f"{name}: {r['bytes'] / 1024:.0f} kB (target {MAX_KB})")
+        if r["errors"]:
+            misses.append(f"{name}: {r['errors']} failed requests or non-2xx/3xx answers")
+    print("peak memory per worker: " + ", ".join(f"{mb:.0f} MB" for mb in peaks))
+    misses += [
+        f"a worker peaked at {mb:.0f} MB (target {MAX_WORKER_MB})"
+        for mb in peaks
+        if mb > MAX_WORKER_MB
+    ]
+    print(f"finished in {seconds:.0f} s")
+    print("targets missed:" if misses else "every target met")
+    for miss in misses:
+        print("  " + miss)
 
 
 if __name__ == "__main__":
