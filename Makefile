@@ -72,8 +72,10 @@ vendor:
 	scripts/vendor.sh
 
 # Refresh the translation catalogue after adding strings: extract, then merge into en.
+# pybabel skips folders starting with "_" by default, and templates/_macros holds strings too.
+BABEL_DIRS := --ignore-dirs ".* __pycache__"
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext $(BABEL_DIRS) -o portal/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -i portal/translations/messages.pot -d portal/translations
 
 mail: $(VENV)/.runtime

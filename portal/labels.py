@@ -108,6 +108,24 @@ LABELS = {
 }
 
 
+# A class's grade is stored as the Danish word the booking form offers; shown through Babel.
+GRADES = {
+    "7. klasse": _l("7. klasse"),
+    "8. klasse": _l("8. klasse"),
+    "9. klasse": _l("9. klasse"),
+    "10. klasse": _l("10. klasse"),
+    "1.g": _l("1.g"),
+    "2.g": _l("2.g"),
+    "3.g": _l("3.g"),
+    "HF": "HF",
+    "EUD": "EUD",
+}
+
+
+def grade_label(grade):
+    return GRADES.get(grade, grade)
+
+
 # Every audit action in words: the log and a request's or event's history say what happened.
 ACTIONS = {
     "request.submitted": _l("Henvendelsen er modtaget"),
@@ -228,6 +246,7 @@ def label(value):
 
 def init_app(app):
     app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["grade"] = grade_label
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["object_label"] = object_label
     app.jinja_env.filters["actor_label"] = actor_label

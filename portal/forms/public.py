@@ -31,24 +31,13 @@ from wtforms.validators import (
 )
 
 from .. import clock, links
-from ..labels import label
+from ..labels import GRADES, label
 from ..models.enums import Administration, Audience, CallbackTime, ConcernKind, OrganisationKind
 from ..personal_data import cpr_numbers, looks_like_names_or_addresses
 from ..services import catalogue
 from .base import PortalForm, SubForm
 
 FORM_STARTED = "form-started"
-GRADES = [
-    "7. klasse",
-    "8. klasse",
-    "9. klasse",
-    "10. klasse",
-    "1.g",
-    "2.g",
-    "3.g",
-    "HF",
-    "EUD",
-]
 TALK_AUDIENCES = [Audience.STAFF, Audience.VOLUNTEERS, Audience.PARENTS, Audience.MIXED]
 # The booking form's questions that depend on the chosen offer (see RequestForm.asked_fields).
 OFFER_FIELDS = {"grade", "audience", "expected_participants", "online"}
@@ -140,7 +129,13 @@ class DatesMixin:
 
 
 def _dates_field():
-    return FieldList(FormField(DateRangeForm), min_entries=3, max_entries=3)
+    # The description names an entry in the error summary ("Dato eller periode 2: ...").
+    return FieldList(
+        FormField(DateRangeForm),
+        min_entries=3,
+        max_entries=3,
+        description=_l("Dato eller periode %(n)s"),
+    )
 
 
 class PublicForm(PortalForm):
@@ -192,11 +187,12 @@ class RequestForm(DatesMixin, PublicForm):
         validators=[InputRequired(_l("Vælg, hvem deltagerne er."))],
         invalid_choice_message=_l("Vælg, hvem deltagerne er."),
     )
+    # The label says "deltagere" or "elever" by the offer; the messages fit both.
     expected_participants = IntegerField(
         _l("Antal deltagere"),
         validators=[
-            InputRequired(_l("Skriv, hvor mange der deltager.")),
-            NumberRange(1, 500, _l("Antal deltagere skal være mellem 1 og 500.")),
+            InputRequired(_l("Skriv, hvor mange I bliver.")),
+            NumberRange(1, 500, _l("Skriv et antal mellem 1 og 500.")),
         ],
     )
     online = BooleanField(_l("Vi vil gerne holde det online"))
@@ -251,12 +247,12 @@ class RequestForm(DatesMixin, PublicForm):
         self.offer_kind.choices = choices((kind.code, kind.name_da) for kind in offer_kinds)
         self.drop_fields(OFFER_FIELDS - self.asked_fields(self.chosen_kind))
         if self.grade is not None:
-            self.grade.choices = choices([("", _l("Vælg klassetrin")), *((g, g) for g in GRADES)])
+            self.grade.choices = choices([("", _l("Vælg klassetrin")), *GRADES.items()])
         if self.audience is not None:
             self.audience.choices = choices((a.value, label(a)) for a in TALK_AUDIENCES)
         if self.expected_participants is not None:
             self.expected_participants.label.text = (
-                _l("Antal elever") if self._for_a_class() else _l("Forventet antal deltagere")
+                _l("Antal elever") if self._for_a_class() else _l("Antal deltagere")
             )
         self.topic.choices = choices(
             [

@@ -29,6 +29,9 @@ class Topic(db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(120))
     active: Mapped[bool] = mapped_column(default=True)
 
+    def name(self, locale):
+        return self.name_en if locale == "en" else self.name_da
+
 
 class OfferKind(db.Model):
     """Vidensoplæg, ung-til-ung dialog, rådgivningsforløb: what can be booked, and how."""

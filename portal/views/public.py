@@ -177,7 +177,10 @@ def offer_fields():
     form = _request_form()
     if form.chosen_kind is None:
         abort(404)
-    return render_template("public/_offer_fields.html", form=form)
+    response = make_response(render_template("public/_offer_switched.html", form=form))
+    # The address says which offer is being booked, so a reload or a shared link shows it.
+    response.headers["HX-Replace-Url"] = url_for("public.book", tilbud=form.chosen_kind.code)
+    return response
 
 
 @bp.post("/bestil/tjek/<name>")

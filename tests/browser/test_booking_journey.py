@@ -95,7 +95,7 @@ def _fill_by_labels(page, offer):
         page.get_by_label("Antal elever").fill("24")
     else:
         page.get_by_label("Personale").check()
-        page.get_by_label("Forventet antal deltagere").fill("30")
+        page.get_by_label("Antal deltagere").fill("30")
     page.get_by_label("Skolens, foreningens eller enhedens navn").fill("Mødrenetværket")
     page.get_by_label("Type").select_option(label="NGO / forening")
     page.get_by_label("Bydel").select_option(label="Nørrebro")
@@ -144,3 +144,50 @@ def test_every_offer_is_booked_from_the_start_page_on_a_phone(
     assert request.offer_kind.code == offer
     assert request.grade == ("8. klasse" if offer == "dialogue" else "")
     assert errors == []
+
+
+def test_switching_the_offer_updates_heading_title_and_address_and_posts_what_was_typed(
+    new_page,
+):
+    """Issue 12.9: the page says which offer it books after a switch, and nothing the person
+    typed travels in a URL."""
+    page = new_page(width=390, height=900)
+    sent = []
+    page.on("request", lambda r: sent.append((r.method, r.url)))
+    page.goto("/bestil?tilbud=talk")
+    page.fill("#contact_name", "Anne Mortensen")
+    page.fill("#contact_email", "anne@example.org")
+    page.check("#offer_kind-1")
+    page.wait_for_selector("#grade")
+    page.wait_for_function("document.title.startsWith('Bestil: Ung-til-ung dialog')")
+    assert page.locator("h1").inner_text() == "Bestil ung-til-ung dialog"
+    assert page.url.endswith("/bestil?tilbud=dialogue")
+    assert not [url for _method, url in sent if "anne" in url.lower() or "csrf" in url]
+    # The first two rows of dates are groups of their own, named, so an error says which.
+    assert page.locator("fieldset.date-range legend").nth(1).inner_text() == (
+        "Dato eller periode 2"
+    )
+
+
+def test_a_date_error_names_its_row_and_its_link_moves_focus_into_the_field(new_page):
+    page = new_page(width=390, height=900)
+    page.goto("/bestil?tilbud=talk")
+    page.check("#audience-1")
+    page.fill("#expected_participants", "30")
+    _fill_common(page)
+    page.fill("#contact_email", "anne@example.org")
+    page.fill("#dates-1-first", (clock.today() - timedelta(days=3)).isoformat())
+    page.fill("#dates-1-last", "")
+    page.click("button:has-text('Send bestilling')")
+    summary = page.locator("[data-module=error-summary]")
+    link = summary.get_by_role("link", name="Dato eller periode 2: Vælg en dato efter i dag.")
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "dates-1-first"
+
+
+def test_a_missing_date_leads_from_the_summary_into_the_first_date(new_page):
+    page = new_page(width=390, height=900)
+    page.goto("/bestil?tilbud=talk")
+    page.click("button:has-text('Send bestilling')")
+    page.get_by_role("link", name="Foreslå mindst to datoer eller perioder.").click()
+    assert page.evaluate("document.activeElement.id") == "dates-0-first"

@@ -35,7 +35,7 @@ def test_the_start_page_links_to_a_form_per_offer(client):
 
 def test_the_dialogue_form_asks_for_grade_and_students(client):
     text = client.get("/bestil?tilbud=dialogue").get_data(as_text=True)
-    assert "<h1>Bestil ung-til-ung dialog</h1>" in text
+    assert '<h1 id="booking-heading">Bestil ung-til-ung dialog</h1>' in text
     assert 'name="grade"' in text
     assert "Antal elever" in text
     assert 'name="online"' not in text  # a dialogue is always held at the school
@@ -201,8 +201,13 @@ def test_htmx_swaps_only_the_offer_specific_fields(client):
     response = form.submit(to="/bestil/felter", headers={"HX-Request": "true"})
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert text.lstrip().startswith('<div id="offer-fields">')
+    # The offer's questions, and the page's title (htmx reads <head>) and heading (out of band)
+    # for the new offer, and its address.
+    assert '<div id="offer-fields">' in text
     assert "<html" not in text
+    assert "<title>Bestil: Vidensoplæg · VINK Booking</title>" in text
+    assert '<h1 id="booking-heading" data-hx-swap-oob="true">Bestil vidensoplæg</h1>' in text
+    assert response.headers["HX-Replace-Url"] == "/bestil?tilbud=talk"
     assert 'name="audience"' in text
     assert 'name="shown_offer" type="hidden" value="talk"' in text
     nothing = _form(client).tamper("offer_kind", "nothing")

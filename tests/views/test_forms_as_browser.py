@@ -22,6 +22,7 @@ from tests.browser_form import forms_in, forms_on, pick
 from tests.factories import (
     make_ambassador,
     make_assignment,
+    make_concern,
     make_request,
     make_scheduled,
     make_user,
@@ -108,6 +109,7 @@ def _world():
         "offered": offered,
         "held_seat": held_seat,
         "colleague": make_user(role=Role.SECRETARIAT, name="Kollega Kollegasen"),
+        "concern": make_concern(),
     }
 
 
@@ -129,6 +131,11 @@ def _pages(role, world):
             "/sekretariat/kalender",
             "/sekretariat/rapport",
             "/sekretariat/stoetteforloeb",
+            f"/sekretariat/henvendelser/{world['concern'].id}",
+            "/sekretariat/organisationer",
+            f"/sekretariat/organisationer/{world['planned_request'].organisation_id}",
+            f"/sekretariat/organisationer/{world['planned_request'].organisation_id}"
+            f"/slaa-sammen/{world['submitted'].organisation_id}",
         ]
         if role == Role.ADMIN:
             pages += ["/admin/", "/admin/lukkeperioder", "/admin/afslagsgrunde", "/admin/tilbud"]
@@ -155,6 +162,7 @@ def _pages(role, world):
         "/bestil?tilbud=dialogue",
         "/bestil?tilbud=talk",
         "/bestil?tilbud=advisory",
+        "/sparring",
         "/log-ind",
         "/glemt-link",
         "/svar/" + links.sign(scheduling.ANSWER_LINK, offered.id, offered.answer_token),

@@ -267,3 +267,10 @@ def test_a_lost_link_form_with_a_mistyped_address_is_explained_and_kept(client):
     assert "Skriv en gyldig e-mailadresse" in text
     assert 'value="anne@"' in text
     assert "tracking_links" not in db.session.scalars(db.select(OutboxMessage.kind)).all()
+
+
+def test_the_status_page_repeats_the_accessibility_needs_and_notes(client):
+    request = make_request(accessibility_needs="Trinfri adgang", notes="Fokus på sociale medier")
+    page = client.get(_open(client, request).headers["Location"]).get_data(as_text=True)
+    assert "Trinfri adgang" in page
+    assert "Fokus på sociale medier" in page
