@@ -26,3 +26,26 @@ def test_the_inbox_pager_is_visible_and_works_at_390_px(new_page):
     page.wait_for_load_state()
     assert "side=2" in page.url
     assert page.get_by_role("link", name="Forrige").is_visible()
+
+
+def test_the_inbox_table_stands_as_rows_of_headed_cells_at_390_px(new_page):
+    """Issue 12.4: every column of a request is readable on a phone, nothing cut off."""
+    make_request(organisation_name="Husum Skole")
+    user = make_user(role=Role.SECRETARIAT)
+    page = new_page(width=390, height=844)
+    page.goto("/log-ind")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto("/sekretariat/indbakke")
+    table = page.locator("#inbox-results table")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    status = table.locator("td[data-title='Status']").first
+    assert status.is_visible()
+    assert status.bounding_box()["x"] + status.bounding_box()["width"] <= 390
+    # The cell's heading is shown above its value, from the column's own heading.
+    heading = status.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert heading == '"Status"'
