@@ -187,3 +187,21 @@ def test_the_english_text_is_edited_on_its_own_page(admin):
     assert form.fill(subject="Thanks, {navn}").submit("Gem").status_code == 302
     row = db.session.scalars(db.select(EmailTemplate)).one()
     assert (row.kind, row.language) == ("request_receipt", "en")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"subject": "x" * 100_000, "body": "{link}"},
+        {"subject": "Hej\x00", "body": "a\x00b {link}"},
+        {"subject": "{{navn}}", "body": "{link}{"},
+        {"subject": "Hej", "body": "{link}" + "x" * 100_000},
+    ],
+    ids=["long subject", "NUL", "braces", "long body"],
+)
+def test_what_no_person_types_is_refused_or_cleaned_never_a_server_error(admin, typed):
+    before = row_counts()
+    response = _editor(admin).fill(**typed).submit("Gem")
+    assert response.status_code in (302, 413, 422)
+    if response.status_code != 302:
+        assert row_counts() == before
