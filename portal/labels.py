@@ -190,6 +190,8 @@ ACTIONS = {
     "targets.changed": _l("Mål ændret"),
     "targets.copied": _l("Mål kopieret fra sidste år"),
     "demo_data.loaded": _l("Demodata indlæst"),
+    "email_text.saved": _l("E-mailtekst gemt"),
+    "email_text.reset": _l("E-mailtekst sat tilbage til den leverede"),
 }
 # What an audit entry is about (its table).
 OBJECT_TYPES = {
@@ -212,6 +214,7 @@ OBJECT_TYPES = {
     "budget_lines": _l("Budgetlinje"),
     "event_fees": _l("Takst"),
     "targets": _l("Mål"),
+    "email_templates": _l("E-mailtekst"),
 }
 # Who acted, when it was not a user.
 ACTORS = {"requester": _l("Bestilleren"), "system": _l("Portalen")}

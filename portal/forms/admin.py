@@ -467,3 +467,11 @@ class PanelSearchForm(PortalForm):
         csrf = False
 
     q = SearchField(_l("Søg på navn eller e-mail"), validators=[Optional(), Length(max=100)])
+
+
+class EmailTextForm(PortalForm):
+    """A mail's subject and text with placeholders; the rules are the service's (email_texts),
+    which refuses with the reason beside the field."""
+
+    subject = StringField(_l("Emne"))
+    body = TextAreaField(_l("Tekst"), render_kw={"rows": 20, "spellcheck": "true"})

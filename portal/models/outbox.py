@@ -39,7 +39,8 @@ class OutboxMessage(db.Model):
 
 
 class EmailTemplate(db.Model):
-    """An admin-editable email text per kind and language (Jinja placeholders)."""
+    """An admin's own text of a mail, per kind and language, with named placeholders
+    (`{navn}`, `{link}`; services/email_texts.py). Without a row the shipped template serves."""
 
     __tablename__ = "email_templates"
     __table_args__ = (sa.UniqueConstraint("kind", "language"),)

@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from ..extensions import db
 from ..models import OutboxMessage
 from ..models.enums import OutboxStatus
+from . import email_texts
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
@@ -48,7 +49,11 @@ def queue_email(*, to, subject, body, kind, dedupe_key=None):
 
 
 def render_templated(kind, *, locale="da", **context):
-    """(subject, body) of `templates/emails/<kind>.txt` in `locale` (first line: the subject)."""
+    """(subject, body) of the mail `kind` in `locale`: the admin's text for it when there is one
+    (see email_texts), else `templates/emails/<kind>.txt` (first line: the subject)."""
+    edited = email_texts.render_stored(kind, locale, context)
+    if edited is not None:
+        return edited
     with force_locale(locale):
         text = render_template(f"emails/{kind}.txt", locale=locale, **context)
     subject, _sep, body = text.strip().partition("\n")

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock
@@ -11,6 +12,7 @@ from ..forms.admin import (
     BudgetLineForm,
     ClosedPeriodForm,
     DeclineReasonForm,
+    EmailTextForm,
     EventFeeForm,
     OfferKindForm,
     SupportCourseKindForm,
@@ -27,7 +29,7 @@ from ..models import (
 )
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
-from ..services import audit, catalogue, notifications, reference, reporting
+from ..services import audit, catalogue, email_texts, notifications, reference, reporting
 from ..urls import bounded_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -59,6 +61,75 @@ def outbox():
 
 
 OUTBOX_ROWS = 50
+
+
+# --- the texts of the mails ---------------------------------------------------------------------
+
+
+@bp.get("/e-mails")
+def email_texts_index():
+    """Every mail the portal sends, and per language whether its text is shipped or edited."""
+    return render_template("admin/email_texts.html", overview=email_texts.overview())
+
+
+def _mail_kind_or_404(kind, language):
+    spec = email_texts.mail_kind(kind, language)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+@bp.route("/e-mails/<kind>/<language>", methods=["GET", "POST"])
+def email_text(kind, language):
+    """Edit one mail's text: preview it with the newest real case, save it, or (beside) go back
+    to the shipped text. The preview button posts the same form and saves nothing."""
+    spec = _mail_kind_or_404(kind, language)
+    form = EmailTextForm()
+    if request.method == "GET":
+        form.subject.data, form.body.data = email_texts.current_text(kind, language)
+    status, preview, no_case = 200, None, False
+    if form.validate_on_submit():
+        text = {"subject": form.subject.data or "", "body": form.body.data or ""}
+        try:
+            if request.form.get("handling") == "forhaandsvis":
+                preview = email_texts.preview(kind, language, **text)
+                no_case = preview is None
+            else:
+                outcome = email_texts.save_email_text(kind, language, by=current_user, **text)
+                flash(str(EMAIL_TEXT_SAVED[outcome]), "success")
+                return redirect(url_for(".email_text", kind=kind, language=language))
+        except email_texts.EmailTextRefused as refused:
+            for problem in refused.problems:
+                problem.show_on(form)
+            status = 422
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "admin/email_text.html",
+        spec=spec,
+        language=language,
+        form=form,
+        stored=email_texts.stored_text(kind, language),
+        preview=preview,
+        no_case=no_case,
+    ), status
+
+
+EMAIL_TEXT_SAVED = {
+    "saved": _l("Teksten er gemt. Den bruges fra nu af i hver mail af denne slags."),
+    "unchanged": _l("Teksten er uændret. Intet er gemt."),
+    "shipped": _l("Teksten er den leverede igen, så den leverede tekst bruges."),
+}
+
+
+@bp.post("/e-mails/<kind>/<language>/leveret")
+def reset_email_text(kind, language):
+    _mail_kind_or_404(kind, language)
+    if email_texts.reset_email_text(kind, language, by=current_user):
+        flash(_("Den leverede tekst bruges igen."), "success")
+    else:
+        flash(_("Den leverede tekst bruges allerede."), "success")
+    return redirect(url_for(".email_text", kind=kind, language=language))
 
 
 @bp.get("/log")

@@ -88,7 +88,7 @@ def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, 
     if role in (Role.SECRETARIAT, Role.ADMIN):
         assert {"/sekretariat/rapport", "/sekretariat/stoetteforloeb"} <= reached
     if role == Role.ADMIN:
-        assert {"/admin/budget", "/admin/stoetteforloebstyper"} <= reached
+        assert {"/admin/budget", "/admin/stoetteforloebstyper", "/admin/e-mails"} <= reached
 
     for locale in ("da", "en"):
         page = new_page(locale=locale)

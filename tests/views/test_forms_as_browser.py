@@ -17,7 +17,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod
 from portal.models.enums import AssignmentStatus, Audience, ClosedPeriodKind, Role, SeatRole
-from portal.services import assignments, attendance, scheduling
+from portal.services import assignments, attendance, email_texts, scheduling
 from tests.browser_form import forms_in, forms_on, pick
 from tests.factories import (
     make_ambassador,
@@ -94,6 +94,10 @@ def _world():
             ),
         ]
     )
+    # An edited mail text: its page has the "back to the shipped text" form.
+    email_texts.save_email_text(
+        "user_password_link", "en", by=None, subject="New password", body="{navn}: {link}"
+    )
     db.session.commit()
     return {
         "submitted": submitted,
@@ -145,6 +149,9 @@ def _pages(role, world):
                 "/admin/brugere/",
                 "/admin/brugere/ny",
                 f"/admin/brugere/{world['colleague'].id}",
+                "/admin/e-mails",
+                "/admin/e-mails/assignee_offer/da",
+                "/admin/e-mails/user_password_link/en",  # edited in the world: can go back
             ]
         return pages
     if role == Role.ASSIGNEE:
@@ -354,6 +361,13 @@ REFUSALS = {
         "",
         {"name": "Vinterferie", "starts_on": "13.02.2027", "ends_on": ""},
         "Skriv en gyldig dato, fx 24.12.2026.",
+    ),
+    "email text": (
+        Role.ADMIN,
+        lambda w: "/admin/e-mails/assignee_offer/da",
+        "",
+        {"body": "Hej {navn}, svar venligst."},
+        "Teksten skal indeholde {link}",
     ),
     "decline reason": (
         Role.ADMIN,
