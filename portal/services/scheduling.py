@@ -620,9 +620,12 @@ def accept_offer(assignment, *, by=None, actor_label=""):
 
 
 def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
-    """The person says no. Side effects: declined; audit "assignment.declined"; where the offer
-    kind chains, the seat is offered to the next suggested person at once (chain_offer),
-    otherwise it goes back to the secretariat's follow-up list."""
+    """The person says no. Returns the offer made on in their stead, or None.
+
+    Side effects: declined; audit "assignment.declined"; where the offer kind chains, the seat
+    is offered to the next suggested person who is free at once (chain_offer: an offered
+    assignment, its email, audit "assignment.offered" and "assignment.chained"), otherwise it
+    goes back to the secretariat's follow-up list."""
     if answerable(assignment) is not None:
         raise SchedulingError(_l("Forespørgslen kan ikke længere besvares."))
     _move_assignment(assignment, AssignmentStatus.DECLINED)
@@ -636,25 +639,26 @@ def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
         actor_label=actor_label,
         after={"reason_id": reason.id if reason else None, "note": assignment.decline_note},
     )
-    chain_offer(assignment, now=clock.now())
+    return chain_offer(assignment, now=clock.now())
 
 
 def chain_offer(ended, *, now):
-    """After an offer ended unanswered or declined: where the offer kind chains, the event is
-    still ahead and nobody holds or is offered the seat, offer it to the next suggested person
-    who is free and nobody has asked yet. Returns 1 when it offered, else 0.
+    """After an offer ended unanswered (lapsed) or declined: where the offer kind chains, the
+    event is still ahead and nobody holds or is offered the seat, offer it to the next suggested
+    person who is free and nobody has asked yet. The one place the chain is written, for the
+    lapse (reminders) and the decline. Returns the new offer, or None.
 
     Side effects (when it offers): as offer_seat; audit "assignment.chained"."""
     event = ended.event
     if not (event.offer_kind.auto_chain and event.status == EventStatus.PLANNED):
-        return 0
+        return None
     if event.starts_at <= now or _seat_is_taken(event, ended.seat_role, ended.seat_number):
-        return 0
+        return None
     asked = {a.person_id for a in event.assignments}
     for suggestion in suggestions(event, ended.seat_role):
         if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
             continue
-        offer_seat(
+        [offered] = offer_seat(
             event,
             by=None,
             seat_role=ended.seat_role,
@@ -667,8 +671,8 @@ def chain_offer(ended, *, now):
             actor_label="system",
             after={"from": ended.person_id, "to": suggestion.person.id},
         )
-        return 1
-    return 0
+        return offered
+    return None
 
 
 def _seat_is_taken(event, role, number):

@@ -62,7 +62,7 @@ def decline(signed):
     if not form.validate_on_submit():
         return _page(assignment, signed, status=422, decline_form=form)
     try:
-        scheduling.decline_offer(
+        offered_on = scheduling.decline_offer(
             assignment,
             actor_label=assignment.person.email,
             reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
@@ -70,8 +70,15 @@ def decline(signed):
         )
     except scheduling.SchedulingError as error:
         return _page(assignment, signed, status=409, error=str(error))
-    flash(_("Tak for dit svar. Vi spørger en anden."), "success")
+    flash(after_decline(offered_on), "success")
     return redirect(url_for("offers.answer", signed=signed))
+
+
+def after_decline(offered_on):
+    """What happens to the seat after a no, said where the person answered (link or my page)."""
+    if offered_on is not None:
+        return _("Tak for dit svar. Vi har spurgt den næste, der er ledig.")
+    return _("Tak for dit svar. Sekretariatet finder en anden.")
 
 
 # --- the attendance link sent the day after the event ---------------------------------------------

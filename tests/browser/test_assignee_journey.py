@@ -50,3 +50,55 @@ def test_answer_from_the_email_and_record_attendance_on_a_phone(new_page, monkey
     assert "Fremmødet er registreret: i alt 26" in phone.inner_text("main")
     db.session.expire_all()
     assert event.status == EventStatus.HELD
+
+
+def _phone_logged_in_as(new_page, person):
+    from portal.models.enums import Role
+    from tests.browser.conftest import browser_login
+    from tests.factories import PASSWORD, make_user
+
+    user = make_user(role=Role.ASSIGNEE, person=person)
+    phone = new_page(width=390, height=844)
+    browser_login(phone, user.email, PASSWORD)
+    return phone
+
+
+def test_a_no_on_a_phone_offers_the_seat_to_the_next_free_person_at_once(new_page):
+    first = make_ambassador(first_name="Yasmin")
+    busy = make_ambassador(first_name="Ahmad")  # holds another event at the same time
+    nxt = make_ambassador(first_name="Sofie")
+    event = make_scheduled(request=make_request(), starts_at=clock.now() + timedelta(days=6))
+    other = make_scheduled(starts_at=event.starts_at)
+    for person, on in ((first, event), (busy, other)):
+        [offer] = scheduling.offer_seat(
+            on, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
+        )
+        if person is busy:
+            scheduling.accept_offer(offer)
+    db.session.commit()
+
+    phone = _phone_logged_in_as(new_page, first)
+    phone.goto("/mig/")
+    phone.click("summary:has-text('Nej, jeg kan ikke')")
+    phone.click("button:has-text('Send nej')")
+    phone.wait_for_selector("text=Du har sagt nej.")
+
+    db.session.expire_all()
+    offered = {
+        a.person.first_name: a.status
+        for a in event.assignments
+        if (a.seat_role, a.seat_number) == (SeatRole.AMBASSADOR, 1)
+    }
+    assert offered == {"Yasmin": AssignmentStatus.DECLINED, "Sofie": AssignmentStatus.OFFERED}
+    assert "Vi har spurgt den næste, der er ledig." in phone.inner_text("main")
+    # Sofie has the offer in her mail at once, not when the reminder command next runs.
+    mail = db.session.scalars(
+        db.select(OutboxMessage).where(
+            OutboxMessage.kind == "assignee_offer", OutboxMessage.to_address == nxt.email
+        )
+    ).one()
+    phone.goto(
+        urlsplit(next(ln for ln in mail.body_text.splitlines() if ln.startswith("http"))).path
+    )
+    assert "Hej Sofie" in phone.inner_text("main")
+    assert phone.get_by_role("button", name="Ja, jeg kommer").is_visible()
