@@ -456,7 +456,7 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     """Offer one seat to one person, or to several at once (the first to accept gets it).
 
     Side effects: an offered assignment per person, expiring at the offer kind's deadline (or the
-    event's start if sooner), each with an email holding a one-tap answer link; audit
+    event's start if sooner), each with an email holding an answer link; audit
     "assignment.offered" per person.
     """
     if not staffing_can_change(event):
@@ -554,28 +554,21 @@ def accept_offer(assignment, *, by=None, actor_label=""):
     """The person says yes. Refused when the offer is no longer open, the seat is taken, or the
     person holds another accepted event that overlaps (with the travel buffer).
 
-    Runs under `_lock_for_accept`, so of two accepts racing for one seat or one person's time,
-    exactly one wins; the partial unique index on accepted seats backs this up.
+    Refused in the words of NOT_ANSWERABLE when `answerable` says no (the seat taken, the offer
+    expired, ...). Runs under `_lock_for_accept`, so of two accepts racing for one seat or one
+    person's time, exactly one wins; the partial unique index on accepted seats backs this up.
     Side effects: accepted; other open offers for the same seat withdrawn and those persons told;
     audit "assignment.accepted".
     """
     assignment = _lock_for_accept(assignment)
     event = assignment.event
-    if assignment.status != AssignmentStatus.OFFERED:
-        raise SchedulingError(
-            _l(
-                "Forespørgslen er ikke længere åben (%(status)s).",
-                status=str(label(assignment.status)).lower(),
-            )
-        )
+    why_not = answerable(assignment)
+    if why_not is not None:
+        raise SchedulingError(NOT_ANSWERABLE[why_not])
     if event.status != EventStatus.PLANNED:
         raise SchedulingError(
             _l("Arrangementet er %(status)s.", status=str(label(event.status)).lower())
         )
-    if event.starts_at <= clock.now():
-        raise SchedulingError(_l("Arrangementet er allerede begyndt."))
-    if assignment.expires_at is not None and assignment.expires_at <= clock.now():
-        raise SchedulingError(_l("Forespørgslen er udløbet."))
     if not assignment.person.active:
         raise SchedulingError(_l("Personen er ikke længere aktiv i panelet."))
     if assignment.claimed and (by is None or not by.is_staff):
@@ -591,7 +584,7 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         None,
     )
     if taken is not None:
-        raise SchedulingError(_l("Pladsen er allerede taget af en anden."))
+        raise SchedulingError(NOT_ANSWERABLE["taken"])
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
     if _overlapping_assignment(assignment.person_id, sessions, exclude_event_id=event.id):
         raise SchedulingError(
@@ -612,7 +605,7 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         db.session.flush()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        raise SchedulingError(_l("Pladsen er allerede taget af en anden.")) from None
+        raise SchedulingError(NOT_ANSWERABLE["taken"]) from None
     audit.record("assignment.accepted", assignment, by=by, actor_label=actor_label)
     if event.request is not None and is_fully_staffed(event):
         _tell_requester(event, "requester_event_staffed")
@@ -626,8 +619,9 @@ def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
     is offered to the next suggested person who is free at once (chain_offer: an offered
     assignment, its email, audit "assignment.offered" and "assignment.chained"), otherwise it
     goes back to the secretariat's follow-up list."""
-    if answerable(assignment) is not None:
-        raise SchedulingError(_l("Forespørgslen kan ikke længere besvares."))
+    why_not = answerable(assignment)
+    if why_not is not None:
+        raise SchedulingError(NOT_ANSWERABLE[why_not])
     _move_assignment(assignment, AssignmentStatus.DECLINED)
     assignment.decline_reason = reason
     assignment.decline_note = note.strip()
@@ -897,6 +891,16 @@ def assignment_for_answer(signed):
     ):
         raise links.LinkError(ANSWER_LINK)
     return assignment
+
+
+# Why an answer is refused, for each reason `answerable` gives: the same words as the answer page.
+NOT_ANSWERABLE = {
+    "cancelled": _l("Arrangementet er aflyst."),
+    "taken": _l("Pladsen er besat: en anden sagde ja først."),
+    "withdrawn": _l("Sekretariatet har trukket forespørgslen tilbage."),
+    "used": _l("Forespørgslen er allerede besvaret."),
+    "expired": _l("Forespørgslen er udløbet."),
+}
 
 
 def answerable(assignment):

@@ -17,7 +17,7 @@ from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import Role
 from ..permissions import require_roles
 from ..services import assignments, attendance, calendar, catalogue, scheduling
-from .offers import after_decline
+from .offers import after_decline, told_after_accept
 
 bp = Blueprint("assignee", __name__, url_prefix="/mig")
 bp.before_request(require_roles(Role.ASSIGNEE))
@@ -86,7 +86,7 @@ def accept(assignment_id):
         return _offer_partial(assignment, status=409, error=str(error))
     if is_htmx():
         return _offer_partial(assignment)
-    flash(_("Tak! Du har sagt ja."), "success")
+    flash(_("Tak! Du har sagt ja.") + " " + told_after_accept(assignment.event), "success")
     return redirect(url_for(".index"))
 
 

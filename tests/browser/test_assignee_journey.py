@@ -1,6 +1,7 @@
 """An ambassador on a phone answers an offer from the email link, then records attendance from
 the link sent the day after, without logging in."""
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -102,3 +103,55 @@ def test_a_no_on_a_phone_offers_the_seat_to_the_next_free_person_at_once(new_pag
     )
     assert "Hej Sofie" in phone.inner_text("main")
     assert phone.get_by_role("button", name="Ja, jeg kommer").is_visible()
+
+
+def _mail_to(person, kind="assignee_offer"):
+    return db.session.scalars(
+        db.select(OutboxMessage.body_text).where(
+            OutboxMessage.kind == kind, OutboxMessage.to_address == person.email
+        )
+    ).one()
+
+
+def test_the_offer_on_a_phone_says_what_happened_and_who_is_told(new_page):
+    first, second = make_ambassador(first_name="Yasmin"), make_ambassador(first_name="Sofie")
+    request = make_request(
+        expected_participants=24, accessibility_needs="Elevator ved indgang B, ingen trapper"
+    )
+    event = make_scheduled(request=request, starts_at=clock.now() + timedelta(days=6))
+    scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[first, second]
+    )
+    db.session.commit()
+
+    # The mail names the buttons the page shows, and promises no single tap.
+    mail = _mail_to(first)
+    assert "ét tryk" not in mail
+    named = re.findall(r"»([^«]+)«", mail)
+    assert named == ["Ja, jeg kommer", "Nej, jeg kan ikke"]
+    phone = new_page(width=390, height=844)
+    phone.goto(urlsplit(next(ln for ln in mail.splitlines() if ln.startswith("http"))).path)
+    main = phone.locator("main")
+    for label in named:
+        assert main.get_by_text(label, exact=True).is_visible(), label
+    # What the person needs to decide: the group's size and its accessibility needs.
+    assert "24 deltagere" in main.inner_text()
+    assert "Elevator ved indgang B, ingen trapper" in main.inner_text()
+
+    phone.click("button:has-text('Ja, jeg kommer')")
+    phone.wait_for_selector("text=Du har sagt ja")
+    told = main.inner_text()
+    # One of two seats is filled: the requester hears nothing yet, and the page says so.
+    assert "Bestilleren får besked, når alle pladser er besat." in told
+    assert "Sekretariatet og bestilleren får besked" not in told
+    kinds = set(db.session.scalars(db.select(OutboxMessage.kind)))
+    assert "requester_event_staffed" not in kinds
+
+    # Sofie was asked for the same seat: her link says the seat is taken, not "answered".
+    phone.goto(
+        urlsplit(next(ln for ln in _mail_to(second).splitlines() if ln.startswith("http"))).path
+    )
+    text = main.inner_text()
+    assert "Pladsen er besat" in text
+    assert "allerede svaret" not in text
+    assert phone.get_by_role("button", name="Ja, jeg kommer").count() == 0
