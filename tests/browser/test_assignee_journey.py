@@ -155,3 +155,70 @@ def test_the_offer_on_a_phone_says_what_happened_and_who_is_told(new_page):
     assert "Pladsen er besat" in text
     assert "allerede svaret" not in text
     assert phone.get_by_role("button", name="Ja, jeg kommer").count() == 0
+
+
+def _section(page, heading):
+    """The text of a section of my page: from its heading to the next."""
+    return page.evaluate(
+        """(heading) => {
+            const headings = [...document.querySelectorAll('main h2')];
+            let node = headings.find(h => h.textContent === heading).nextElementSibling;
+            let text = '';
+            for (; node && node.tagName !== 'H2'; node = node.nextElementSibling) {
+                text += node.innerText + '\\n';
+            }
+            return text;
+        }""",
+        heading,
+    )
+
+
+def test_my_page_on_a_phone_shows_open_offers_as_open_and_my_year_as_held_events_only(new_page):
+    from portal.models.enums import Role
+    from portal.services import attendance
+    from tests.browser.conftest import browser_login
+    from tests.factories import PASSWORD, make_assignment, make_event, make_user
+
+    me = make_ambassador(first_name="Yasmin")
+    now = clock.now()
+    this_year = clock.local(clock.today().year, 1, 1)
+
+    def offered(title, **changes):
+        event = make_event(kind="dialogue", title=title, starts_at=now + timedelta(days=5))
+        [offer] = scheduling.offer_seat(
+            event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[me]
+        )
+        for name, value in changes.items():
+            setattr(offer, name, value)
+
+    def accepted(title, starts_at, *, held_by=None, cancelled=False):
+        event = make_event(kind="dialogue", title=title, starts_at=starts_at)
+        make_assignment(event, me, seat_role=SeatRole.AMBASSADOR)
+        if held_by:
+            attendance.record_attendance(event, counts={"students": held_by})
+        if cancelled:
+            event.status = EventStatus.CANCELLED
+
+    offered("Åben forespørgsel")
+    # Past its deadline; the reminder command has not yet marked it lapsed.
+    offered("Udløbet forespørgsel", expires_at=now - timedelta(hours=1))
+    accepted("Holdt i år", max(now - timedelta(hours=3), this_year), held_by=20)
+    accepted("Uden fremmøde", now - timedelta(days=1))
+    accepted("Aflyst", now - timedelta(days=3), cancelled=True)
+    accepted("Holdt sidste år", this_year - timedelta(days=30), held_by=9)
+    db.session.commit()
+
+    user = make_user(role=Role.ASSIGNEE, person=me)
+    phone = new_page(width=390, height=844)
+    browser_login(phone, user.email, PASSWORD)
+    phone.goto("/mig/")
+    offers = _section(phone, "Forespørgsler til dig")
+    assert "Åben forespørgsel" in offers
+    assert "Udløbet forespørgsel" not in offers  # not offered with buttons it would refuse
+    assert phone.get_by_role("button", name=re.compile("Ja, jeg kommer")).count() == 1
+    year = _section(phone, "Afholdt i år")
+    assert "Holdt i år" in year and "20 deltog" in year
+    for other in ("Udløbet", "Uden fremmøde", "Aflyst", "Holdt sidste år"):
+        assert other not in year, other
+    assert "Uden fremmøde" in _section(phone, "Mangler fremmøde")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
