@@ -104,40 +104,31 @@ def accepted_counts(event_ids):
 
 
 def upcoming_events(*, now, days=14, limit=None):
-    """Planned events starting within `days`, soonest first, each with (event, accepted, needed);
-    at most `limit` of them."""
+    """([(event, accepted, needed)], how many in all): planned events starting within `days`,
+    soonest first, at most `limit` of them."""
+    within = db.select(Event).where(
+        Event.status == EventStatus.PLANNED,
+        Event.starts_at >= now,
+        Event.starts_at < now + timedelta(days=days),
+    )
+    total = db.session.scalar(db.select(db.func.count()).select_from(within.subquery()))
     events = db.session.scalars(
-        db.select(Event)
-        .options(
+        within.options(
             joinedload(Event.offer_kind),
             joinedload(Event.request).joinedload(Request.organisation),
-        )
-        .where(
-            Event.status == EventStatus.PLANNED,
-            Event.starts_at >= now,
-            Event.starts_at < now + timedelta(days=days),
         )
         .order_by(Event.starts_at)
         .limit(limit)
     ).all()
     accepted = accepted_counts([event.id for event in events])
-    return [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
+    rows = [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
+    return rows, total
 
 
-def awaiting_attendance(*, now, limit=20):
-    """([event], how many in all): planned events that have ended without attendance, the
-    most recent first, at most `limit` of them."""
-    waiting = db.select(Event).where(Event.status == EventStatus.PLANNED, Event.ends_at <= now)
-    total = db.session.scalar(db.select(db.func.count()).select_from(waiting.subquery()))
-    events = db.session.scalars(
-        waiting.options(
-            joinedload(Event.offer_kind),
-            joinedload(Event.request).joinedload(Request.organisation),
-        )
-        .order_by(Event.ends_at.desc())
-        .limit(limit)
-    ).all()
-    return events, total
+def awaiting_attendance_query(now):
+    """Planned events that have ended without attendance (recording it makes them held): the
+    one definition, for the overview's list and the event list's filter."""
+    return db.select(Event).where(Event.status == EventStatus.PLANNED, Event.ends_at <= now)
 
 
 @dataclass
@@ -947,13 +938,17 @@ def history_for_staff(event):
     ).all()
 
 
-def event_list(*, now, upcoming=True, page=1, per_page=50):
-    """A Page of (event, accepted seats, seats needed): upcoming soonest first, or past latest
-    first. Three queries, whatever the page."""
-    if upcoming:
+def event_list(*, now, which="upcoming", page=1, per_page=50):
+    """A Page of (event, accepted seats, seats needed): upcoming soonest first, past latest
+    first, or those awaiting attendance latest first. Three queries, whatever the page."""
+    if which == "upcoming":
         query, order = db.select(Event).where(Event.ends_at >= now), [Event.starts_at, Event.id]
     else:
-        query = db.select(Event).where(Event.ends_at < now)
+        query = (
+            awaiting_attendance_query(now)
+            if which == "awaiting_attendance"
+            else db.select(Event).where(Event.ends_at < now)
+        )
         order = [Event.starts_at.desc(), Event.id.desc()]
     result = paginate(
         query,
