@@ -55,7 +55,11 @@ def overview_for(person, *, now):
         event = assignment.event
         if event.status == EventStatus.CANCELLED:
             continue
-        if event.status == EventStatus.HELD:
+        if event.status == EventStatus.HELD and event.attendance is None:
+            # Marked held without head counts (older data): what is missing is the attendance.
+            if assignment.status == AssignmentStatus.ACCEPTED:
+                awaiting_attendance.append(assignment)
+        elif event.status == EventStatus.HELD:
             if assignment.status == AssignmentStatus.ACCEPTED and event.starts_at >= year_start:
                 history.append(assignment)
         elif assignment.status == AssignmentStatus.OFFERED:

@@ -126,9 +126,16 @@ def upcoming_events(*, now, days=14, limit=None):
 
 
 def awaiting_attendance_query(now):
-    """Planned events that have ended without attendance (recording it makes them held): the
-    one definition, for the overview's list and the event list's filter."""
-    return db.select(Event).where(Event.status == EventStatus.PLANNED, Event.ends_at <= now)
+    """Events that have ended without attendance: planned ones (recording it makes them held)
+    and any marked held without it (as older data has). The one definition, for the
+    overview's list and the event list's filter."""
+    return db.select(Event).where(
+        Event.ends_at <= now,
+        db.or_(
+            Event.status == EventStatus.PLANNED,
+            db.and_(Event.status == EventStatus.HELD, ~Event.attendance.has()),
+        ),
+    )
 
 
 @dataclass

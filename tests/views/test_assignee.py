@@ -370,3 +370,13 @@ def test_offering_a_person_who_is_away_warns_first(as_role):
     sent = again.fill(confirm_unavailable=True).submit()
     assert sent.status_code == 302
     assert len(event.assignments) == 1
+
+
+def test_an_event_marked_held_without_attendance_asks_for_it_instead_of_counting_in_my_year(me):
+    held = _accepted(me.person, starts_at=clock.now() - timedelta(days=2))
+    held.event.status = EventStatus.HELD  # as older data has it: held, no head counts
+    db.session.commit()
+    text = me.get("/mig/").get_data(as_text=True)
+    missing = text.split("Mangler fremmøde", 1)[1].split("Afholdt i år", 1)
+    assert f'href="/mig/arrangementer/{held.event_id}#fremmoede"' in missing[0]
+    assert "Intet endnu i år." in missing[1]
