@@ -76,7 +76,7 @@ vendor:
 BABEL_DIRS := --ignore-dirs ".* __pycache__"
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext $(BABEL_DIRS) -o portal/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -w 100 -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -w 100 -i portal/translations/messages.pot -d portal/translations
 
 mail: $(VENV)/.runtime
 	$(BIN)/flask send-mail --loop

@@ -143,7 +143,9 @@ class OfferKindForm(PortalForm):
         _l("Svarfristen skal være mellem 1 time og 14 dage."),
         required=_l("Skriv en svarfrist."),
     )
-    auto_chain = BooleanField(_l("Send pladsen videre til den næste, når en forespørgsel udløber"))
+    auto_chain = BooleanField(
+        _l("Send pladsen videre til den næste, når en forespørgsel udløber eller bliver afslået")
+    )
     auto_accept_claims = BooleanField(
         _l("Giv en ledig plads til den, der tager den, uden godkendelse")
     )

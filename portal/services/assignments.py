@@ -27,7 +27,9 @@ FEED_LINK_BYTES = 24
 
 def overview_for(person, *, now):
     """What "my page" shows: open offers and claims, upcoming events, past events without
-    attendance, and this year's events held (what the person did, nothing else)."""
+    attendance, and this year's events held (what the person did, nothing else). An offer is
+    open while `scheduling.answerable` says so: one past its deadline is gone from the page
+    before the reminder command marks it lapsed, as the link in its mail says it expired."""
     year_start = clock.local(clock.today().year, 1, 1)
     held_this_year = db.and_(
         Assignment.status == AssignmentStatus.ACCEPTED,
@@ -53,13 +55,20 @@ def overview_for(person, *, now):
         event = assignment.event
         if event.status == EventStatus.CANCELLED:
             continue
-        if event.status == EventStatus.HELD:
+        if event.status == EventStatus.HELD and event.attendance is None:
+            # Marked held without head counts (older data): what is missing is the attendance.
+            if assignment.status == AssignmentStatus.ACCEPTED:
+                awaiting_attendance.append(assignment)
+        elif event.status == EventStatus.HELD:
             if assignment.status == AssignmentStatus.ACCEPTED and event.starts_at >= year_start:
                 history.append(assignment)
         elif assignment.status == AssignmentStatus.OFFERED:
-            if event.starts_at > now:
-                # A claim waits for the secretariat; only real offers get answer buttons.
-                (claims if assignment.claimed else offers).append(assignment)
+            # A claim waits for the secretariat; only real offers get answer buttons.
+            if assignment.claimed:
+                if event.starts_at > now:
+                    claims.append(assignment)
+            elif scheduling.answerable(assignment) is None:
+                offers.append(assignment)
         elif event.starts_at > now:
             upcoming.append(assignment)
         elif event.attendance is None:

@@ -517,7 +517,10 @@ def _assignee_offer():
         "{flere_spurgt}",
         "",
         _(
-            "Svar med ét tryk her (linket virker, til forespørgslen udløber %(when)s):",
+            "Åbn linket, og tryk »%(yes)s« eller »%(no)s« (linket virker, til forespørgslen "
+            "udløber %(when)s):",
+            yes=_("Ja, jeg kommer"),
+            no=_("Nej, jeg kan ikke"),
             when="{svarfrist}",
         ),
         "{link}",
@@ -537,7 +540,12 @@ def _assignee_offer_reminder():
         "- {arrangement}",
         "{tider_og_sted}",
         "",
-        _("Svar med ét tryk her, senest %(when)s:", when="{svarfrist}"),
+        _(
+            "Åbn linket, og tryk »%(yes)s« eller »%(no)s«, senest %(when)s:",
+            yes=_("Ja, jeg kommer"),
+            no=_("Nej, jeg kan ikke"),
+            when="{svarfrist}",
+        ),
         "{link}",
         "",
         _signature(),

@@ -74,7 +74,8 @@ def lapse_expired_offers(*, now):
     chained = 0
     for assignment in expired:
         scheduling.lapse_offer(assignment)
-        chained += scheduling.chain_offer(assignment, now=now)
+        if scheduling.chain_offer(assignment, now=now) is not None:
+            chained += 1
     db.session.flush()
     return len(expired), chained
 

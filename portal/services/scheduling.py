@@ -104,40 +104,38 @@ def accepted_counts(event_ids):
 
 
 def upcoming_events(*, now, days=14, limit=None):
-    """Planned events starting within `days`, soonest first, each with (event, accepted, needed);
-    at most `limit` of them."""
+    """([(event, accepted, needed)], how many in all): planned events starting within `days`,
+    soonest first, at most `limit` of them."""
+    within = db.select(Event).where(
+        Event.status == EventStatus.PLANNED,
+        Event.starts_at >= now,
+        Event.starts_at < now + timedelta(days=days),
+    )
+    total = db.session.scalar(db.select(db.func.count()).select_from(within.subquery()))
     events = db.session.scalars(
-        db.select(Event)
-        .options(
+        within.options(
             joinedload(Event.offer_kind),
             joinedload(Event.request).joinedload(Request.organisation),
-        )
-        .where(
-            Event.status == EventStatus.PLANNED,
-            Event.starts_at >= now,
-            Event.starts_at < now + timedelta(days=days),
         )
         .order_by(Event.starts_at)
         .limit(limit)
     ).all()
     accepted = accepted_counts([event.id for event in events])
-    return [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
+    rows = [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
+    return rows, total
 
 
-def awaiting_attendance(*, now, limit=20):
-    """([event], how many in all): planned events that have ended without attendance, the
-    most recent first, at most `limit` of them."""
-    waiting = db.select(Event).where(Event.status == EventStatus.PLANNED, Event.ends_at <= now)
-    total = db.session.scalar(db.select(db.func.count()).select_from(waiting.subquery()))
-    events = db.session.scalars(
-        waiting.options(
-            joinedload(Event.offer_kind),
-            joinedload(Event.request).joinedload(Request.organisation),
-        )
-        .order_by(Event.ends_at.desc())
-        .limit(limit)
-    ).all()
-    return events, total
+def awaiting_attendance_query(now):
+    """Events that have ended without attendance: planned ones (recording it makes them held)
+    and any marked held without it (as older data has). The one definition, for the
+    overview's list and the event list's filter."""
+    return db.select(Event).where(
+        Event.ends_at <= now,
+        db.or_(
+            Event.status == EventStatus.PLANNED,
+            db.and_(Event.status == EventStatus.HELD, ~Event.attendance.has()),
+        ),
+    )
 
 
 @dataclass
@@ -456,7 +454,7 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     """Offer one seat to one person, or to several at once (the first to accept gets it).
 
     Side effects: an offered assignment per person, expiring at the offer kind's deadline (or the
-    event's start if sooner), each with an email holding a one-tap answer link; audit
+    event's start if sooner), each with an email holding an answer link; audit
     "assignment.offered" per person.
     """
     if not staffing_can_change(event):
@@ -554,28 +552,21 @@ def accept_offer(assignment, *, by=None, actor_label=""):
     """The person says yes. Refused when the offer is no longer open, the seat is taken, or the
     person holds another accepted event that overlaps (with the travel buffer).
 
-    Runs under `_lock_for_accept`, so of two accepts racing for one seat or one person's time,
-    exactly one wins; the partial unique index on accepted seats backs this up.
+    Refused in the words of NOT_ANSWERABLE when `answerable` says no (the seat taken, the offer
+    expired, ...). Runs under `_lock_for_accept`, so of two accepts racing for one seat or one
+    person's time, exactly one wins; the partial unique index on accepted seats backs this up.
     Side effects: accepted; other open offers for the same seat withdrawn and those persons told;
     audit "assignment.accepted".
     """
     assignment = _lock_for_accept(assignment)
     event = assignment.event
-    if assignment.status != AssignmentStatus.OFFERED:
-        raise SchedulingError(
-            _l(
-                "Forespørgslen er ikke længere åben (%(status)s).",
-                status=str(label(assignment.status)).lower(),
-            )
-        )
+    why_not = answerable(assignment)
+    if why_not is not None:
+        raise SchedulingError(NOT_ANSWERABLE[why_not])
     if event.status != EventStatus.PLANNED:
         raise SchedulingError(
             _l("Arrangementet er %(status)s.", status=str(label(event.status)).lower())
         )
-    if event.starts_at <= clock.now():
-        raise SchedulingError(_l("Arrangementet er allerede begyndt."))
-    if assignment.expires_at is not None and assignment.expires_at <= clock.now():
-        raise SchedulingError(_l("Forespørgslen er udløbet."))
     if not assignment.person.active:
         raise SchedulingError(_l("Personen er ikke længere aktiv i panelet."))
     if assignment.claimed and (by is None or not by.is_staff):
@@ -591,7 +582,7 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         None,
     )
     if taken is not None:
-        raise SchedulingError(_l("Pladsen er allerede taget af en anden."))
+        raise SchedulingError(NOT_ANSWERABLE["taken"])
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
     if _overlapping_assignment(assignment.person_id, sessions, exclude_event_id=event.id):
         raise SchedulingError(
@@ -612,7 +603,7 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         db.session.flush()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        raise SchedulingError(_l("Pladsen er allerede taget af en anden.")) from None
+        raise SchedulingError(NOT_ANSWERABLE["taken"]) from None
     audit.record("assignment.accepted", assignment, by=by, actor_label=actor_label)
     if event.request is not None and is_fully_staffed(event):
         _tell_requester(event, "requester_event_staffed")
@@ -620,11 +611,15 @@ def accept_offer(assignment, *, by=None, actor_label=""):
 
 
 def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
-    """The person says no. Side effects: declined; audit "assignment.declined"; where the offer
-    kind chains, the seat is offered to the next suggested person at once (chain_offer),
-    otherwise it goes back to the secretariat's follow-up list."""
-    if answerable(assignment) is not None:
-        raise SchedulingError(_l("Forespørgslen kan ikke længere besvares."))
+    """The person says no. Returns the offer made on in their stead, or None.
+
+    Side effects: declined; audit "assignment.declined"; where the offer kind chains, the seat
+    is offered to the next suggested person who is free at once (chain_offer: an offered
+    assignment, its email, audit "assignment.offered" and "assignment.chained"), otherwise it
+    goes back to the secretariat's follow-up list."""
+    why_not = answerable(assignment)
+    if why_not is not None:
+        raise SchedulingError(NOT_ANSWERABLE[why_not])
     _move_assignment(assignment, AssignmentStatus.DECLINED)
     assignment.decline_reason = reason
     assignment.decline_note = note.strip()
@@ -636,25 +631,26 @@ def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
         actor_label=actor_label,
         after={"reason_id": reason.id if reason else None, "note": assignment.decline_note},
     )
-    chain_offer(assignment, now=clock.now())
+    return chain_offer(assignment, now=clock.now())
 
 
 def chain_offer(ended, *, now):
-    """After an offer ended unanswered or declined: where the offer kind chains, the event is
-    still ahead and nobody holds or is offered the seat, offer it to the next suggested person
-    who is free and nobody has asked yet. Returns 1 when it offered, else 0.
+    """After an offer ended unanswered (lapsed) or declined: where the offer kind chains, the
+    event is still ahead and nobody holds or is offered the seat, offer it to the next suggested
+    person who is free and nobody has asked yet. The one place the chain is written, for the
+    lapse (reminders) and the decline. Returns the new offer, or None.
 
     Side effects (when it offers): as offer_seat; audit "assignment.chained"."""
     event = ended.event
     if not (event.offer_kind.auto_chain and event.status == EventStatus.PLANNED):
-        return 0
+        return None
     if event.starts_at <= now or _seat_is_taken(event, ended.seat_role, ended.seat_number):
-        return 0
+        return None
     asked = {a.person_id for a in event.assignments}
     for suggestion in suggestions(event, ended.seat_role):
         if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
             continue
-        offer_seat(
+        [offered] = offer_seat(
             event,
             by=None,
             seat_role=ended.seat_role,
@@ -667,8 +663,8 @@ def chain_offer(ended, *, now):
             actor_label="system",
             after={"from": ended.person_id, "to": suggestion.person.id},
         )
-        return 1
-    return 0
+        return offered
+    return None
 
 
 def _seat_is_taken(event, role, number):
@@ -895,6 +891,16 @@ def assignment_for_answer(signed):
     return assignment
 
 
+# Why an answer is refused, for each reason `answerable` gives: the same words as the answer page.
+NOT_ANSWERABLE = {
+    "cancelled": _l("Arrangementet er aflyst."),
+    "taken": _l("Pladsen er besat: en anden sagde ja først."),
+    "withdrawn": _l("Sekretariatet har trukket forespørgslen tilbage."),
+    "used": _l("Forespørgslen er allerede besvaret."),
+    "expired": _l("Forespørgslen er udløbet."),
+}
+
+
 def answerable(assignment):
     """None if the offer can be answered now, else why not: cancelled, taken (someone else
     accepted the seat), withdrawn (by the secretariat), used (answered), or expired."""
@@ -939,13 +945,17 @@ def history_for_staff(event):
     ).all()
 
 
-def event_list(*, now, upcoming=True, page=1, per_page=50):
-    """A Page of (event, accepted seats, seats needed): upcoming soonest first, or past latest
-    first. Three queries, whatever the page."""
-    if upcoming:
+def event_list(*, now, which="upcoming", page=1, per_page=50):
+    """A Page of (event, accepted seats, seats needed): upcoming soonest first, past latest
+    first, or those awaiting attendance latest first. Three queries, whatever the page."""
+    if which == "upcoming":
         query, order = db.select(Event).where(Event.ends_at >= now), [Event.starts_at, Event.id]
     else:
-        query = db.select(Event).where(Event.ends_at < now)
+        query = (
+            awaiting_attendance_query(now)
+            if which == "awaiting_attendance"
+            else db.select(Event).where(Event.ends_at < now)
+        )
         order = [Event.starts_at.desc(), Event.id.desc()]
     result = paginate(
         query,

@@ -17,6 +17,7 @@ from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import Role
 from ..permissions import require_roles
 from ..services import assignments, attendance, calendar, catalogue, scheduling
+from .offers import after_decline, told_after_accept
 
 bp = Blueprint("assignee", __name__, url_prefix="/mig")
 bp.before_request(require_roles(Role.ASSIGNEE))
@@ -60,7 +61,7 @@ def _decline_form(assignment_id, reasons=None, **kwargs):
     return DeclineForm(prefix=f"offer{assignment_id}", reasons=reasons, **kwargs)
 
 
-def _offer_partial(assignment, status=200, error=None, decline_form=None):
+def _offer_partial(assignment, status=200, error=None, decline_form=None, answered=None):
     return render_page_or_partial(
         "assignee/offer.html",
         "assignee/_offer.html",
@@ -70,6 +71,7 @@ def _offer_partial(assignment, status=200, error=None, decline_form=None):
             decline_form or _decline_form(assignment_id, formdata=None)
         ),
         error=error,
+        answered=answered,
     )
 
 
@@ -84,7 +86,7 @@ def accept(assignment_id):
         return _offer_partial(assignment, status=409, error=str(error))
     if is_htmx():
         return _offer_partial(assignment)
-    flash(_("Tak! Du har sagt ja."), "success")
+    flash(_("Tak! Du har sagt ja.") + " " + told_after_accept(assignment.event), "success")
     return redirect(url_for(".index"))
 
 
@@ -95,7 +97,7 @@ def decline(assignment_id):
     if not form.validate_on_submit():
         return _offer_partial(assignment, status=422, decline_form=form)
     try:
-        scheduling.decline_offer(
+        offered_on = scheduling.decline_offer(
             assignment,
             by=current_user,
             reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
@@ -104,8 +106,8 @@ def decline(assignment_id):
     except scheduling.SchedulingError as error:
         return _offer_partial(assignment, status=409, error=str(error))
     if is_htmx():
-        return _offer_partial(assignment)
-    flash(_("Tak for dit svar."), "success")
+        return _offer_partial(assignment, answered=after_decline(offered_on))
+    flash(after_decline(offered_on), "success")
     return redirect(url_for(".index"))
 
 

@@ -1,5 +1,5 @@
-"""Emailed links for assignees: one-tap answers to an offer, and the attendance form the day
-after (no login: the signed link is the key)."""
+"""Emailed links for assignees: the answer to an offer (the link opens the offer, one button
+answers it), and the attendance form the day after (no login: the signed link is the key)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -23,15 +23,17 @@ def _load(signed):
 
 
 def _page(assignment, signed, status=200, error=None, decline_form=None):
+    why_not = scheduling.answerable(assignment)
     return render_template(
         "assignee/answer.html",
         assignment=assignment,
         event=assignment.event,
         signed=signed,
-        why_not=scheduling.answerable(assignment),
+        why_not=why_not,
         accept_form=AcceptForm(formdata=None),
         decline_form=decline_form or DeclineForm(formdata=None),
-        error=error,
+        # A refusal the page explains anyway (seat taken, expired, ...) is said once.
+        error=None if why_not else error,
     ), status
 
 
@@ -51,7 +53,7 @@ def accept(signed):
     except scheduling.SchedulingError as error:
         db.session.rollback()
         return _page(_load(signed), signed, status=409, error=str(error))
-    flash(_("Tak! Du har sagt ja. Sekretariatet og bestilleren får besked."), "success")
+    # The page the link opens now says the yes and who is told (told_after_accept).
     return redirect(url_for("offers.answer", signed=signed))
 
 
@@ -62,7 +64,7 @@ def decline(signed):
     if not form.validate_on_submit():
         return _page(assignment, signed, status=422, decline_form=form)
     try:
-        scheduling.decline_offer(
+        offered_on = scheduling.decline_offer(
             assignment,
             actor_label=assignment.person.email,
             reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
@@ -70,8 +72,32 @@ def decline(signed):
         )
     except scheduling.SchedulingError as error:
         return _page(assignment, signed, status=409, error=str(error))
-    flash(_("Tak for dit svar. Vi spørger en anden."), "success")
+    flash(after_decline(offered_on), "success")
     return redirect(url_for("offers.answer", signed=signed))
+
+
+@bp.app_template_global()
+def told_after_accept(event):
+    """Who learns of a yes, and when: said where the person answered (link or my page). The
+    secretariat is not mailed; the requester is mailed once every seat is accepted
+    (scheduling.accept_offer); the person is reminded two days before (reminders)."""
+    told = [_("Sekretariatet kan se dit svar med det samme.")]
+    if event.request is not None:
+        if scheduling.is_fully_staffed(event):
+            told.append(
+                _("Alle pladser er besat, så bestilleren har fået besked om, hvem der kommer.")
+            )
+        else:
+            told.append(_("Bestilleren får besked, når alle pladser er besat."))
+    told.append(_("Du får en påmindelse to dage før."))
+    return " ".join(told)
+
+
+def after_decline(offered_on):
+    """What happens to the seat after a no, said where the person answered (link or my page)."""
+    if offered_on is not None:
+        return _("Tak for dit svar. Vi har spurgt den næste, der er ledig.")
+    return _("Tak for dit svar. Sekretariatet finder en anden.")
 
 
 # --- the attendance link sent the day after the event ---------------------------------------------

@@ -45,14 +45,18 @@ UPCOMING_DAYS = 14
 @bp.get("/")
 def index():
     now = clock.now()
-    waiting, waiting_total = scheduling.awaiting_attendance(now=now, limit=OVERVIEW_ROWS)
+    upcoming, upcoming_total = scheduling.upcoming_events(
+        now=now, days=UPCOMING_DAYS, limit=OVERVIEW_ROWS
+    )
     return render_template(
         "secretariat/index.html",
         request_counts=requests.count_by_status(),
         days=UPCOMING_DAYS,
-        upcoming=scheduling.upcoming_events(now=now, days=UPCOMING_DAYS, limit=OVERVIEW_ROWS),
-        awaiting_attendance=waiting,
-        awaiting_total=waiting_total,
+        upcoming=upcoming,
+        upcoming_total=upcoming_total,
+        awaiting=scheduling.event_list(
+            now=now, which="awaiting_attendance", per_page=OVERVIEW_ROWS
+        ),
     )
 
 
@@ -262,16 +266,26 @@ def _closed_warning(offer_kind, sessions, form):
 @bp.get("/arrangementer")
 def events():
     show = request.args.get("vis", "kommende")
+    if show not in EVENT_LISTS:
+        show = "kommende"
     return render_template(
         "secretariat/events.html",
         show=show,
         result=scheduling.event_list(
             now=clock.now(),
-            upcoming=show != "tidligere",
+            which=EVENT_LISTS[show],
             page=request.args.get("side", 1, type=bounded_int),
         ),
-        args={"vis": show} if show == "tidligere" else {},
+        args={"vis": show} if show != "kommende" else {},
     )
+
+
+# The event list's views as the address names them (?vis=...).
+EVENT_LISTS = {
+    "kommende": "upcoming",
+    "tidligere": "past",
+    "mangler-fremmoede": "awaiting_attendance",
+}
 
 
 @bp.route("/arrangementer/nyt", methods=["GET", "POST"])

@@ -75,3 +75,64 @@ def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, monkeypatch):
     assert event.status == EventStatus.HELD
     assert event.attendance.total == 25
     assert "Afholdt" in staff.inner_text("main")
+
+
+def test_the_overview_on_a_phone_leads_to_the_inbox_the_events_and_attendance(
+    new_page, make_user, page_errors
+):
+    from portal.models import Attendance
+    from tests.factories import make_event, make_scheduled
+
+    make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
+    make_request(organisation_name="Tingbjerg Skole")
+    soon = make_scheduled(
+        request=make_request(organisation_name="Husum Skole"),
+        starts_at=clock.now() + timedelta(days=3),
+    )
+    # 21 events that ended without attendance: the overview shows 20 and leads to the rest.
+    for n in range(21):
+        make_event(
+            kind="talk", title=f"Temadag {n:02d}", starts_at=clock.now() - timedelta(days=n + 1)
+        )
+
+    staff = new_page(width=390, height=844)
+    browser_login(staff, "sara@example.org")
+    staff.goto("/sekretariat/")
+    # A count leads to the inbox filtered by that status.
+    staff.get_by_role("link", name="1 Modtaget").click()
+    staff.wait_for_load_state()
+    assert "status=submitted" in staff.url
+    assert staff.input_value("#status") == "submitted"  # the filter shows what it filters by
+    assert "Tingbjerg Skole" in staff.inner_text("main")
+
+    # An upcoming event leads to its page.
+    staff.goto("/sekretariat/")
+    staff.click("a:has-text('Ung-til-ung dialog: Husum Skole')")
+    staff.wait_for_load_state()
+    assert urlsplit(staff.url).path == f"/sekretariat/arrangementer/{soon.id}"
+
+    # "Mangler fremmøde" lists twenty, and "+1 flere" leads to all of them.
+    staff.goto("/sekretariat/")
+    missing = staff.locator("h2:has-text('Mangler fremmøde') + ul li")
+    assert missing.count() == 20
+    assert "+1 flere." in staff.inner_text("main")
+    staff.click("a:has-text('Se alle, der mangler fremmøde')")
+    staff.wait_for_load_state()
+    assert "21 arrangementer" in staff.inner_text("main")
+
+    # The latest leads to its attendance form; the counts start empty, so a save by mistake
+    # records nothing and says why.
+    staff.goto("/sekretariat/")
+    missing.first.locator("a").click()
+    staff.wait_for_load_state()
+    assert staff.url.endswith("#fremmoede")
+    for group in ("students", "staff", "parents", "other"):
+        assert staff.input_value(f"#{group}") == "", group
+    staff.click("button:has-text('Gem fremmøde')")
+    staff.wait_for_selector("text=Skriv, hvor mange der deltog")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Attendance)) == 0
+    # The refusal is a 422 that htmx swaps in: expected here, not a browser error.
+    refused = [e for e in page_errors if e.startswith("422 for fetch") and "/fremmoede" in e]
+    assert len(refused) == 1
+    page_errors.remove(refused[0])
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390

@@ -12,7 +12,14 @@ from portal.models import DeclineReason
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
 from portal.services import assignments, scheduling
 from tests.browser_form import browser_form, forms_in, pick
-from tests.factories import make_ambassador, make_assignment, make_scheduled, make_user, tampered
+from tests.factories import (
+    make_ambassador,
+    make_assignment,
+    make_request,
+    make_scheduled,
+    make_user,
+    tampered,
+)
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 AVAILABILITY = "/mig/tilgaengelighed"
@@ -75,12 +82,39 @@ def test_accepting_in_place_with_htmx_swaps_only_that_offer(me):
     assert assignment.status == AssignmentStatus.ACCEPTED
 
 
-def test_accepting_without_javascript_redirects_to_my_page(me):
-    assignment = _offer(me.person)
+def test_accepting_without_javascript_redirects_to_my_page_saying_who_is_told(me):
+    event = make_scheduled(request=make_request())  # a dialogue: two seats
+    [assignment] = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[me.person]
+    )
+    db.session.commit()
     response = _my_page_form(me, assignment, "ja").submit()
     assert response.status_code == 302
     assert response.headers["Location"] == "/mig/"
     assert assignment.status == AssignmentStatus.ACCEPTED
+    text = me.get("/mig/").get_data(as_text=True)
+    assert "Bestilleren får besked, når alle pladser er besat." in text  # 1 of 2 seats
+    assert "Du får en påmindelse to dage før." in text
+
+
+def test_accepting_on_my_page_a_seat_someone_else_took_says_the_seat_is_taken(me):
+    event = make_scheduled()
+    mine, theirs = scheduling.offer_seat(
+        event,
+        by=None,
+        seat_role=SeatRole.AMBASSADOR,
+        seat_number=1,
+        persons=[me.person, make_ambassador()],
+    )
+    db.session.commit()
+    accept = _my_page_form(me, mine, "ja")  # my page was open before the other said yes
+    scheduling.accept_offer(theirs)
+    db.session.commit()
+    response = accept.submit(to=f"/mig/tildelinger/{mine.id}/ja", headers=HTMX)
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Pladsen er besat: en anden sagde ja først." in text
+    assert "ikke længere åben" not in text
 
 
 def test_declining_with_a_reason_from_my_page(me):
@@ -336,3 +370,13 @@ def test_offering_a_person_who_is_away_warns_first(as_role):
     sent = again.fill(confirm_unavailable=True).submit()
     assert sent.status_code == 302
     assert len(event.assignments) == 1
+
+
+def test_an_event_marked_held_without_attendance_asks_for_it_instead_of_counting_in_my_year(me):
+    held = _accepted(me.person, starts_at=clock.now() - timedelta(days=2))
+    held.event.status = EventStatus.HELD  # as older data has it: held, no head counts
+    db.session.commit()
+    text = me.get("/mig/").get_data(as_text=True)
+    missing = text.split("Mangler fremmøde", 1)[1].split("Afholdt i år", 1)
+    assert f'href="/mig/arrangementer/{held.event_id}#fremmoede"' in missing[0]
+    assert "Intet endnu i år." in missing[1]

@@ -1,15 +1,15 @@
-"""The one-tap answer link in an offer email."""
+"""The answer link in an offer email: it opens the offer; one button answers it."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from portal import clock, links
 from portal.extensions import db
-from portal.models import DeclineReason
+from portal.models import DeclineReason, OutboxMessage
 from portal.models.enums import AssignmentStatus, SeatRole
 from portal.services import scheduling
 from tests.browser_form import browser_form
-from tests.factories import make_ambassador, make_scheduled, tampered
+from tests.factories import make_ambassador, make_request, make_scheduled, tampered
 
 
 def _offer(*people):
@@ -52,7 +52,7 @@ def test_one_tap_accepts_and_the_link_then_says_it_was_used(client):
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.ACCEPTED
     text = client.get(_path(assignment)).get_data(as_text=True)
-    assert "Du har allerede svaret: accepteret." in text
+    assert "Du har sagt ja. Tak!" in text
     assert "Ja, jeg kommer" not in text
     again = stale.submit()
     assert again.status_code == 409
@@ -65,8 +65,30 @@ def test_accepting_a_seat_someone_else_just_took_answers_clearly(client):
     db.session.commit()
     response = form.submit()
     assert response.status_code == 409
-    assert "ikke længere åben" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "Pladsen er besat" in text
+    assert "ikke længere åben" not in text
     assert mine.status == AssignmentStatus.WITHDRAWN
+
+
+def test_accepting_the_last_open_seat_says_the_requester_has_been_told(client):
+    event = make_scheduled("dialogue", request=make_request())  # two ambassador seats
+    first, last = make_ambassador(), make_ambassador()
+    [seat_1] = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[first]
+    )
+    [seat_2] = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=2, persons=[last]
+    )
+    scheduling.accept_offer(seat_1)
+    db.session.commit()
+    assert _answer_form(client, seat_2, "ja").submit().status_code == 302
+    text = client.get(_path(seat_2)).get_data(as_text=True)
+    assert "bestilleren har fået besked om, hvem der kommer" in text
+    staffed = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.kind == "requester_event_staffed")
+    ).all()
+    assert [m.to_address for m in staffed] == [event.request.contact.email]
 
 
 def test_declining_with_a_reason(client):

@@ -27,6 +27,7 @@ def _pages():
             f"/sekretariat/henvendelser/{submitted.id}",
             "/sekretariat/arrangementer",
             "/sekretariat/arrangementer?vis=tidligere",
+            "/sekretariat/arrangementer?vis=mangler-fremmoede",
             "/sekretariat/kalender",
             "/sekretariat/kalender?visning=maaned",
         ],

@@ -502,6 +502,7 @@ def test_a_new_event_needs_an_offer_and_says_so_in_danish(staff):
 
 def test_the_overview_leads_to_the_filtered_inbox_the_events_and_missing_attendance(as_role):
     from portal.models.enums import EventStatus
+    from portal.services import attendance
     from tests.factories import make_event, make_request
 
     request = make_request(organisation_name="Tingbjerg Skole")
@@ -510,6 +511,12 @@ def test_the_overview_leads_to_the_filtered_inbox_the_events_and_missing_attenda
     recorded = make_event(
         kind="talk", starts_at=clock.now() - timedelta(days=3), status=EventStatus.HELD
     )
+    attendance.record_attendance(recorded, counts={"students": 12})
+    # Marked held without head counts (as older data is): attendance is what is missing.
+    held_without = make_event(
+        kind="talk", starts_at=clock.now() - timedelta(days=4), status=EventStatus.HELD
+    )
+    db.session.commit()
     client = as_role(Role.SECRETARIAT)
     text = client.get("/sekretariat/").get_data(as_text=True)
     assert 'href="/sekretariat/indbakke?status=submitted"' in text
@@ -517,6 +524,7 @@ def test_the_overview_leads_to_the_filtered_inbox_the_events_and_missing_attenda
     missing = text.split("Mangler fremmøde", 1)[1]
     assert f'href="/sekretariat/arrangementer/{ended.id}#fremmoede"' in missing
     assert f"/sekretariat/arrangementer/{recorded.id}#" not in missing
+    assert f'href="/sekretariat/arrangementer/{held_without.id}#fremmoede"' in missing
 
 
 def test_the_request_page_says_whether_the_organisation_has_booked_before(as_role):
