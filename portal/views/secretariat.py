@@ -348,6 +348,8 @@ def _event_page(event, status=200, **extra):
         "can_record": attendance.can_record_now(event),
         "conflict": extra.pop("conflict", None),
         "error": extra.pop("error", None),
+        # A refused offer's reason, shown in that seat's own form beside its button.
+        "offer_error": extra.pop("offer_error", None),
         "closed": extra.pop("closed", []),
     }
     return render_page_or_partial(
@@ -420,7 +422,10 @@ def offer(event_id):
     form = OfferForm()
     if not form.validate_on_submit():
         return _event_page(
-            event, status=422, offer_form=form, error=_("Vælg mindst én person at forespørge.")
+            event,
+            status=422,
+            offer_form=form,
+            offer_error=_("Vælg mindst én person at forespørge."),
         )
     role_value, _sep, number = form.seat.data.partition(":")
     try:
@@ -435,7 +440,7 @@ def offer(event_id):
             event,
             status=422,
             offer_form=form,
-            error=_(
+            offer_error=_(
                 "%(names)s har meldt sig væk eller er ikke ledig på det tidspunkt. Sæt flueben ved "
                 "'Forespørg alligevel' for at sende forespørgslen.",
                 names=names,
@@ -447,7 +452,7 @@ def offer(event_id):
         )
     except scheduling.SchedulingError as error:
         db.session.rollback()
-        return _event_page(event, status=409, error=str(error))
+        return _event_page(event, status=409, offer_form=form, offer_error=str(error))
     flash(_("Forespørgslen er sendt."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
 

@@ -136,3 +136,79 @@ def test_the_overview_on_a_phone_leads_to_the_inbox_the_events_and_attendance(
     assert len(refused) == 1
     page_errors.remove(refused[0])
     assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def _event_with_an_away_ambassador():
+    from portal.models import AwayPeriod
+    from tests.factories import make_scheduled
+
+    event = make_scheduled()
+    away = make_ambassador(first_name="Aaron", last_name="Borte")
+    day = event.starts_at.astimezone(clock.COPENHAGEN).date()
+    db.session.add(AwayPeriod(person=away, starts_on=day, ends_on=day))
+    db.session.commit()
+    return event, away
+
+
+def _offer_refused(page, event, away):
+    page.goto(f"/sekretariat/arrangementer/{event.id}")
+    form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
+    form.locator(f"input[name=persons][value='{away.id}']").check()
+    form.locator("button:has-text('Send forespørgsel')").click()
+    return page.locator("#forslag-ambassador-1-svar")
+
+
+def _in_view(page, locator):
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def test_a_refused_offer_answers_beside_its_button_with_the_ticks_kept_on_a_phone(
+    new_page, make_user, page_errors
+):
+    """Issue 12.3: the refusal is where the eye is, not 1,900 px above, and nothing is lost."""
+    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    event, away = _event_with_an_away_ambassador()
+    page = new_page(width=390, height=844)
+    browser_login(page, "sara@example.org")
+    answer = _offer_refused(page, event, away)
+    answer.wait_for()
+    assert "har meldt sig væk" in answer.inner_text()
+    assert page.evaluate("document.activeElement.id") == "forslag-ambassador-1-svar"
+    assert _in_view(page, answer)
+    # Issue 12.4: the seats and the suggestions stand as headed rows, nothing cut off.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for table in ("table.seats", "table.suggestions"):
+        box = page.locator(table).first.bounding_box()
+        assert box["x"] + box["width"] <= 390, table
+    form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
+    assert form.locator(f"input[name=persons][value='{away.id}']").is_checked()
+    # Tick "anyway" and send again: the offer goes out.
+    form.locator("input[name=confirm_unavailable]").check()
+    with page.expect_navigation():
+        form.locator("button:has-text('Send forespørgsel')").click()
+    page.wait_for_selector("text=Forespørgslen er sendt.")
+    refused = [e for e in page_errors if e.startswith("422 for fetch") and "/forespoerg" in e]
+    assert len(refused) == 1
+    page_errors.remove(refused[0])
+
+
+def test_a_refused_offer_without_javascript_opens_at_its_answer(browser, live_server, make_user):
+    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    event, away = _event_with_an_away_ambassador()
+    context = browser.new_context(
+        base_url=live_server, java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        browser_login(page, "sara@example.org")
+        answer = _offer_refused(page, event, away)
+        page.wait_for_load_state()
+        assert page.url.endswith("#forslag-ambassador-1-svar")
+        assert "har meldt sig væk" in answer.inner_text()
+        assert _in_view(page, answer)
+        form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
+        assert form.locator(f"input[name=persons][value='{away.id}']").is_checked()
+    finally:
+        context.close()
