@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from portal import clock
 from portal.extensions import db
-from portal.models import District, Event, EventSession, OfferKind, Person, User
+from portal.models import District, Event, EventSession, OfferKind, OutboxMessage, Person, User
 from portal.models.enums import (
     Administration,
     Audience,
@@ -16,8 +16,10 @@ from portal.models.enums import (
     EventStatus,
     OrganisationKind,
     Role,
+    SeatRole,
 )
 from portal.services import requests as requests_service
+from portal.services import scheduling
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -220,3 +222,19 @@ def tampered(signed):
     character carries bits the signature ignores, so changing it can leave the link genuine."""
     at = len(signed) - 10
     return signed[:at] + ("A" if signed[at] != "A" else "B") + signed[at + 1 :]
+
+
+def offer_to(event, *people, seat_number=1):
+    """Offer an ambassador's seat of `event` to `people` (committed); the new assignments."""
+    offered = scheduling.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=seat_number, persons=list(people)
+    )
+    db.session.commit()
+    return offered
+
+
+def mails(kind):
+    """The outbox messages of one kind, oldest first."""
+    return db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+    ).all()

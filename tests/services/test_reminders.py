@@ -4,14 +4,9 @@ from datetime import timedelta
 
 from portal import clock
 from portal.extensions import db
-from portal.models import OutboxMessage
 from portal.models.enums import AssignmentStatus, SeatRole
 from portal.services import reminders, scheduling
-from tests.factories import make_ambassador, make_assignment, make_request, make_scheduled
-
-
-def _mails(kind):
-    return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
+from tests.factories import mails, make_ambassador, make_assignment, make_request, make_scheduled
 
 
 def _run(now=None):
@@ -35,11 +30,11 @@ def test_an_offer_unanswered_for_48_hours_gets_one_reminder():
     assignment.expires_at = clock.now() + timedelta(hours=20)
     db.session.commit()
     assert _run()["svar_ønskes"] == 1
-    [mail] = _mails("assignee_offer_reminder")
+    [mail] = mails("assignee_offer_reminder")
     assert mail.subject.startswith("Svar ønskes:")
     assert scheduling.answer_url(assignment) in mail.body_text
     assert _run()["svar_ønskes"] == 0
-    assert len(_mails("assignee_offer_reminder")) == 1
+    assert len(mails("assignee_offer_reminder")) == 1
 
 
 def test_a_young_offer_gets_no_reminder():
@@ -79,8 +74,8 @@ def test_two_days_before_the_people_and_the_requester_are_reminded_once():
     person = make_ambassador()
     make_assignment(event, person, status=AssignmentStatus.ACCEPTED)
     assert _run()["påmindelser"] == 2
-    assert [m.to_address for m in _mails("assignee_event_reminder")] == [person.email]
-    assert [m.to_address for m in _mails("requester_event_reminder")] == ["anne@example.org"]
+    assert [m.to_address for m in mails("assignee_event_reminder")] == [person.email]
+    assert [m.to_address for m in mails("requester_event_reminder")] == ["anne@example.org"]
     assert _run()["påmindelser"] == 0
 
 
@@ -89,7 +84,7 @@ def test_the_day_after_each_person_is_asked_for_attendance_once():
     person = make_ambassador()
     make_assignment(event, person, status=AssignmentStatus.ACCEPTED)
     assert _run()["fremmøde"] == 1
-    [mail] = _mails("assignee_attendance_reminder")
+    [mail] = mails("assignee_attendance_reminder")
     assert "/svar/fremmoede/" in mail.body_text
     assert _run()["fremmøde"] == 0
 
@@ -142,3 +137,20 @@ def test_a_seat_still_offered_to_someone_else_is_not_offered_on():
     assert second.status == AssignmentStatus.OFFERED
     offered = [a for a in event.assignments if a.status == AssignmentStatus.OFFERED]
     assert [a.id for a in offered] == [second.id]
+
+
+def test_a_moved_event_is_reminded_again_for_its_new_date():
+    request = make_request()
+    event = make_scheduled(request=request, starts_at=clock.now() + timedelta(hours=40))
+    assert reminders.remind_upcoming_events(now=clock.now()) == 1
+    start = event.starts_at + timedelta(hours=3)
+    scheduling.reschedule_event(
+        event,
+        by=None,
+        sessions=[(start, start + timedelta(hours=1))],
+        place="x",
+        online=False,
+        expected_version=event.version,
+    )
+    db.session.commit()
+    assert reminders.remind_upcoming_events(now=clock.now()) == 1

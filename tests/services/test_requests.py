@@ -14,7 +14,15 @@ from portal.models.enums import (
     RequestStatus,
 )
 from portal.services import requests as requests_service
-from tests.factories import make_assignment, make_event, make_request, tampered
+from tests.factories import (
+    mails,
+    make_ambassador,
+    make_assignment,
+    make_event,
+    make_request,
+    make_scheduled,
+    tampered,
+)
 
 
 def _outbox(kind=None):
@@ -260,3 +268,26 @@ def test_earlier_requests_of_the_organisation_are_the_newest_few_and_the_count()
     assert total == 6
     assert shown == list(reversed(requests_made[1:6]))  # five, newest first, not itself
     assert requests_service.earlier_requests(make_request(organisation_name="Ny Skole")) == ([], 0)
+
+
+def test_a_planned_request_cannot_be_declined_while_its_event_stands():
+    request = make_request()
+    make_scheduled(request=request)
+    with pytest.raises(requests_service.RequestError):
+        requests_service.start_planning(request, by=None)
+    db.session.rollback()
+    with pytest.raises(requests_service.RequestError):
+        requests_service.decline_request(request, by=None, reason=None, note="Nej")
+    db.session.rollback()
+    assert request.status == RequestStatus.PLANNED
+
+
+def test_the_withdrawal_note_to_assignees_is_danish_whatever_the_requester_spoke():
+    request = make_request(locale="en")
+    event = make_scheduled(request=request)
+    make_assignment(event, make_ambassador(), status=AssignmentStatus.ACCEPTED)
+    requests_service.withdraw_request(request, note="")
+    db.session.commit()
+    assert event.cancel_note == "Bestilleren har trukket bestillingen tilbage."
+    [mail] = mails("assignee_event_cancelled")
+    assert "Tak fordi du sagde ja" in mail.body_text

@@ -12,30 +12,17 @@ from portal.models import Assignment, AuditEntry, OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
 from portal.services import scheduling
 from tests.factories import (
+    mails,
     make_ambassador,
+    make_assignment,
     make_event,
     make_request,
     make_scheduled,
     offer_kind,
+    offer_to,
 )
 
 SEAT = {"seat_role": SeatRole.AMBASSADOR, "seat_number": 1}
-
-
-def _mails(kind):
-    return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
-
-
-def _offer(event, *persons, seat_number=1):
-    offered = scheduling.offer_seat(
-        event,
-        by=None,
-        seat_role=SeatRole.AMBASSADOR,
-        seat_number=seat_number,
-        persons=list(persons),
-    )
-    db.session.commit()
-    return offered
 
 
 def _accept(assignment):
@@ -44,7 +31,7 @@ def _accept(assignment):
 
 
 def _accepted_on(event, person, seat_number=1):
-    [assignment] = _offer(event, person, seat_number=seat_number)
+    [assignment] = offer_to(event, person, seat_number=seat_number)
     _accept(assignment)
     return assignment
 
@@ -58,7 +45,7 @@ def test_scheduling_a_request_plans_it_and_tells_the_requester():
     assert request.status == RequestStatus.PLANNED
     assert request.event == event
     assert len(event.sessions) == 1
-    assert [m.to_address for m in _mails("requester_event_scheduled")] == ["anne@example.org"]
+    assert [m.to_address for m in mails("requester_event_scheduled")] == ["anne@example.org"]
     assert (
         db.session.scalar(db.select(AuditEntry.action).where(AuditEntry.object_type == "events"))
         == "event.scheduled"
@@ -68,7 +55,7 @@ def test_scheduling_a_request_plans_it_and_tells_the_requester():
 def test_vink_can_schedule_its_own_talk_without_a_request():
     event = make_scheduled("talk")
     assert event.request is None
-    assert _mails("requester_event_scheduled") == []
+    assert mails("requester_event_scheduled") == []
 
 
 def test_an_advisory_course_has_several_sessions_up_to_its_maximum():
@@ -134,30 +121,30 @@ def test_a_dialogue_in_a_school_holiday_is_found_for_the_warning():
 def test_offering_a_seat_emails_a_one_tap_link_that_expires_with_the_deadline():
     event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(days=10))
     person = make_ambassador()
-    [assignment] = _offer(event, person)
+    [assignment] = offer_to(event, person)
     assert assignment.status == AssignmentStatus.OFFERED
     hours = offer_kind("dialogue").offer_deadline_hours
     assert abs(assignment.expires_at - (clock.now() + timedelta(hours=hours))) < timedelta(
         minutes=1
     )
-    [mail] = _mails("assignee_offer")
+    [mail] = mails("assignee_offer")
     assert mail.subject.startswith("Svar ønskes:")
     assert scheduling.answer_url(assignment) in mail.body_text
 
 
 def test_an_offer_never_outlives_the_events_start():
     event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(hours=5))
-    [assignment] = _offer(event, make_ambassador())
+    [assignment] = offer_to(event, make_ambassador())
     assert assignment.expires_at == event.starts_at
 
 
 def test_offering_to_several_the_first_to_accept_gets_the_seat():
     event = make_scheduled("dialogue")
-    first, second = _offer(event, make_ambassador(), make_ambassador())
+    first, second = offer_to(event, make_ambassador(), make_ambassador())
     _accept(second)
     assert second.status == AssignmentStatus.ACCEPTED
     assert first.status == AssignmentStatus.WITHDRAWN
-    assert [m.to_address for m in _mails("assignee_offer_taken")] == [first.person.email]
+    assert [m.to_address for m in mails("assignee_offer_taken")] == [first.person.email]
     with pytest.raises(scheduling.SchedulingError):
         scheduling.accept_offer(first)
     db.session.rollback()
@@ -167,7 +154,7 @@ def test_a_seat_already_taken_cannot_be_offered_again():
     event = make_scheduled("dialogue")
     _accepted_on(event, make_ambassador())
     with pytest.raises(scheduling.SchedulingError):
-        _offer(event, make_ambassador(), seat_number=1)
+        offer_to(event, make_ambassador(), seat_number=1)
     db.session.rollback()
 
 
@@ -176,7 +163,7 @@ def test_a_resource_person_cannot_take_an_ambassador_seat():
 
     event = make_scheduled("dialogue")
     with pytest.raises(scheduling.SchedulingError):
-        _offer(event, make_person(is_resource_person=True, is_ambassador=False))
+        offer_to(event, make_person(is_resource_person=True, is_ambassador=False))
     db.session.rollback()
 
 
@@ -190,7 +177,7 @@ def test_the_event_is_fully_staffed_when_every_seat_is_accepted():
 
 def test_a_declined_offer_puts_the_seat_on_the_follow_up_list():
     event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(days=20))
-    [assignment] = _offer(event, make_ambassador())
+    [assignment] = offer_to(event, make_ambassador())
     assert event.id not in scheduling.follow_up_event_ids(now=clock.now())
     scheduling.decline_offer(assignment, note="Eksamen")
     db.session.commit()
@@ -200,7 +187,7 @@ def test_a_declined_offer_puts_the_seat_on_the_follow_up_list():
 
 def test_an_expired_offer_cannot_be_accepted():
     event = make_scheduled("dialogue")
-    [assignment] = _offer(event, make_ambassador())
+    [assignment] = offer_to(event, make_ambassador())
     assignment.expires_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     with pytest.raises(scheduling.SchedulingError):
@@ -227,7 +214,7 @@ def test_a_person_cannot_accept_events_closer_than_the_travel_buffer(gap_minutes
     first, second = _two_events(start, 90, start + timedelta(minutes=90 + gap_minutes))
     person = make_ambassador()
     _accepted_on(first, person)
-    [offer] = _offer(second, person)
+    [offer] = offer_to(second, person)
     if allowed:
         _accept(offer)
         assert offer.status == AssignmentStatus.ACCEPTED
@@ -271,7 +258,7 @@ def test_the_overlap_rule_counts_real_time_across_the_change_to_winter_time():
     first, second = _two_events(first_start, 60, second_start)
     person = make_ambassador()
     _accepted_on(first, person)
-    [offer] = _offer(second, person)
+    [offer] = offer_to(second, person)
     _accept(offer)
     assert offer.status == AssignmentStatus.ACCEPTED
 
@@ -284,7 +271,7 @@ def test_the_overlap_rule_counts_real_time_across_the_change_to_summer_time():
     first, second = _two_events(first_start, 60, second_start)
     person = make_ambassador()
     _accepted_on(first, person)
-    [offer] = _offer(second, person)
+    [offer] = offer_to(second, person)
     with pytest.raises(scheduling.SchedulingError):
         scheduling.accept_offer(offer)
     db.session.rollback()
@@ -297,7 +284,7 @@ def test_a_cancelled_event_does_not_block_the_person():
     _accepted_on(first, person)
     scheduling.cancel_event(first, by=None, note="Sygdom")
     db.session.commit()
-    [offer] = _offer(second, person)
+    [offer] = offer_to(second, person)
     _accept(offer)
     assert offer.status == AssignmentStatus.ACCEPTED
 
@@ -322,8 +309,8 @@ def test_rescheduling_tells_everyone_and_bumps_the_version():
     db.session.commit()
     assert event.version > version
     assert event.place == "Aulaen"
-    assert [m.to_address for m in _mails("requester_event_rescheduled")] == ["anne@example.org"]
-    assert [m.to_address for m in _mails("assignee_event_rescheduled")] == [assignment.person.email]
+    assert [m.to_address for m in mails("requester_event_rescheduled")] == ["anne@example.org"]
+    assert [m.to_address for m in mails("assignee_event_rescheduled")] == [assignment.person.email]
 
 
 def test_a_stale_save_is_refused_with_what_the_other_person_changed():
@@ -386,8 +373,8 @@ def test_cancelling_tells_the_requester_and_the_people():
     scheduling.cancel_event(event, by=None, note="Skolen er lukket")
     db.session.commit()
     assert assignment.status == AssignmentStatus.WITHDRAWN
-    assert len(_mails("requester_event_cancelled")) == 1
-    assert len(_mails("assignee_event_cancelled")) == 1
+    assert len(mails("requester_event_cancelled")) == 1
+    assert len(mails("assignee_event_cancelled")) == 1
 
 
 # --- suggestions ----------------------------------------------------------------------------
@@ -480,7 +467,7 @@ def _accepted_count(event_ids):
 def test_two_people_racing_for_one_seat_exactly_one_wins(app):
     for _round in range(RACE_ROUNDS):
         event = make_scheduled()
-        offers = _offer(event, make_ambassador(), make_ambassador())
+        offers = offer_to(event, make_ambassador(), make_ambassador())
         results = _race(app, [a.id for a in offers])
         assert sorted(results.values()).count("won") == 1
         [loser] = [r for r in results.values() if r != "won"]
@@ -493,7 +480,7 @@ def test_one_person_racing_to_accept_two_overlapping_events_gets_one(app):
         start = clock.now() + timedelta(days=15 + n)
         first, second = _two_events(start, 90, start + timedelta(minutes=30))
         person = make_ambassador()
-        offers = [_offer(first, person)[0], _offer(second, person)[0]]
+        offers = [offer_to(first, person)[0], offer_to(second, person)[0]]
         results = _race(app, [a.id for a in offers])
         assert list(results.values()).count("won") == 1
         [loser] = [r for r in results.values() if r != "won"]
@@ -505,7 +492,7 @@ def test_one_person_racing_to_accept_two_overlapping_events_gets_one(app):
 def test_on_postgresql_an_accept_holds_the_person_and_event_rows_until_it_commits(app):
     """The lock the race tests rely on, seen from a second connection: NOWAIT fails."""
     event = make_scheduled()
-    [offer] = _offer(event, make_ambassador())
+    [offer] = offer_to(event, make_ambassador())
     scheduling.accept_offer(offer)  # flushed, not committed: the locks are held
     with db.engine.connect() as other:
         for table, row_id in (("persons", offer.person_id), ("events", event.id)):
@@ -520,7 +507,7 @@ def test_on_postgresql_an_accept_holds_the_person_and_event_rows_until_it_commit
 
 def test_the_answer_link_opens_only_its_own_assignment():
     event = make_scheduled()
-    mine, other = _offer(event, make_ambassador(), make_ambassador())
+    mine, other = offer_to(event, make_ambassador(), make_ambassador())
     signed = links.sign(scheduling.ANSWER_LINK, mine.id, mine.answer_token)
     assert scheduling.assignment_for_answer(signed) == mine
     forged = links.sign(scheduling.ANSWER_LINK, other.id, mine.answer_token)
@@ -542,7 +529,7 @@ def _offered_to(event, person):
 def test_a_declined_offer_goes_on_to_the_next_free_person_at_once():
     event = make_scheduled()
     first, second = make_ambassador(first_name="Først"), make_ambassador(first_name="Næste")
-    [offer] = _offer(event, first)
+    [offer] = offer_to(event, first)
     scheduling.decline_offer(offer, reason=None, note="Eksamen")
     db.session.commit()
     db.session.refresh(event)
@@ -561,7 +548,7 @@ def test_a_decline_does_not_chain_where_the_offer_kind_does_not():
     event = make_scheduled()
     event.offer_kind.auto_chain = False
     first, second = make_ambassador(), make_ambassador()
-    [offer] = _offer(event, first)
+    [offer] = offer_to(event, first)
     scheduling.decline_offer(offer, reason=None, note="")
     db.session.commit()
     db.session.refresh(event)
@@ -571,8 +558,73 @@ def test_a_decline_does_not_chain_where_the_offer_kind_does_not():
 def test_a_decline_does_not_chain_while_the_seat_is_still_offered_to_someone_else():
     event = make_scheduled()
     first, other, third = make_ambassador(), make_ambassador(), make_ambassador()
-    offer, _still_open = _offer(event, first, other)
+    offer, _still_open = offer_to(event, first, other)
     scheduling.decline_offer(offer, reason=None, note="")
     db.session.commit()
     db.session.refresh(event)
     assert _offered_to(event, third) == []
+
+
+def test_an_offer_cannot_be_accepted_once_the_event_has_started():
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=3))
+    [offer] = offer_to(event, make_ambassador())
+    start = clock.now() - timedelta(minutes=30)
+    scheduling.reschedule_event(
+        event,
+        by=None,
+        sessions=[(start, start + timedelta(hours=1))],
+        place="x",
+        online=False,
+        expected_version=event.version,
+    )
+    db.session.commit()
+    assert offer.expires_at <= event.starts_at
+    assert scheduling.answerable(offer) == "expired"
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.accept_offer(offer)
+    db.session.rollback()
+
+
+def test_an_expired_offer_cannot_be_declined_either():
+    event = make_scheduled()
+    [offer] = offer_to(event, make_ambassador())
+    offer.expires_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.decline_offer(offer)
+    db.session.rollback()
+    assert offer.status == AssignmentStatus.OFFERED
+
+
+def test_the_staffing_of_a_held_event_is_not_rewritten():
+    event = make_scheduled(starts_at=clock.now() - timedelta(days=2))
+    assignment = make_assignment(event, make_ambassador(), status=AssignmentStatus.ACCEPTED)
+    event.status = EventStatus.HELD
+    db.session.commit()
+    with pytest.raises(scheduling.SchedulingError):
+        scheduling.withdraw_assignment(assignment, by=None)
+    db.session.rollback()
+    assert assignment.status == AssignmentStatus.ACCEPTED
+
+
+def test_an_inactive_person_cannot_accept():
+    event = make_scheduled()
+    person = make_ambassador()
+    [offer] = offer_to(event, person)
+    person.active = False
+    db.session.commit()
+    with pytest.raises(scheduling.SchedulingError, match="aktiv"):
+        scheduling.accept_offer(offer)
+    db.session.rollback()
+
+
+def test_the_requester_hears_who_comes_once_the_event_is_fully_staffed():
+    request = make_request()
+    event = make_scheduled(request=request)
+    for seat in (1, 2):
+        [offer] = offer_to(event, make_ambassador(first_name=f"Amb{seat}"), seat_number=seat)
+        scheduling.accept_offer(offer)
+        db.session.commit()
+    [mail] = mails("requester_event_staffed")
+    assert mail.to_address == "anne@example.org"
+    assert "Amb1" in mail.body_text and "Amb2" in mail.body_text

@@ -9,7 +9,7 @@ from portal.models import DeclineReason, OutboxMessage
 from portal.models.enums import AssignmentStatus, SeatRole
 from portal.services import scheduling
 from tests.browser_form import browser_form
-from tests.factories import make_ambassador, make_request, make_scheduled, tampered
+from tests.factories import make_ambassador, make_request, make_scheduled, offer_to, tampered
 
 
 def _offer(*people):
@@ -178,3 +178,14 @@ def test_an_offer_the_secretariat_took_back_says_so(client):
     text = client.get(urlsplit(scheduling.answer_url(mine)).path).get_data(as_text=True)
     assert "trukket forespørgslen tilbage" in text
     assert "allerede svaret" not in text
+
+
+def test_the_answer_page_hides_the_requesters_notes_from_someone_taken_off(client):
+    request = make_request(notes="Bekymring om en elev")
+    event = make_scheduled(request=request)
+    [offer] = offer_to(event, make_ambassador())
+    scheduling.withdraw_assignment(offer, by=None)
+    db.session.commit()
+    signed = links.sign(scheduling.ANSWER_LINK, offer.id, offer.answer_token)
+    text = client.get(f"/svar/{signed}").get_data(as_text=True)
+    assert "Bekymring" not in text

@@ -7,7 +7,7 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEntry, ClosedPeriod, DeclineReason, Event, OutboxMessage
+from portal.models import AuditEntry, ClosedPeriod, DeclineReason, Event
 from portal.models.enums import (
     AssignmentStatus,
     ClosedPeriodKind,
@@ -18,7 +18,7 @@ from portal.models.enums import (
 )
 from portal.services import scheduling
 from tests.browser_form import browser_form, forms_in, forms_on, pick
-from tests.factories import make_ambassador, make_assignment, make_request, make_scheduled
+from tests.factories import mails, make_ambassador, make_assignment, make_request, make_scheduled
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 NEW_EVENT = "/sekretariat/arrangementer/nyt"
@@ -27,10 +27,6 @@ NEW_EVENT = "/sekretariat/arrangementer/nyt"
 @pytest.fixture
 def staff(as_role):
     return as_role(Role.SECRETARIAT)
-
-
-def _mails(kind):
-    return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
 
 
 def _session_data(start, minutes=90, place="Husum Skole, aulaen", **extra):
@@ -157,7 +153,7 @@ def test_declining_needs_a_reason_and_tells_the_requester(staff):
     done = _request_form(staff, request, "afvis").fill(reason=reason.id, note="Prøv SSP.").submit()
     assert done.status_code == 302
     assert request.status == RequestStatus.DECLINED
-    [mail] = _mails("requester_request_declined")
+    [mail] = mails("requester_request_declined")
     assert reason.label_da in mail.body_text and "Prøv SSP." in mail.body_text
 
 
@@ -284,7 +280,7 @@ def test_offering_a_seat_from_the_suggestions(staff):
     response = form.fill(persons=[yasmin.id, amina.id]).submit()
     assert response.status_code == 302
     assert {a.person_id for a in event.assignments} == {yasmin.id, amina.id}
-    assert len(_mails("assignee_offer")) == 2
+    assert len(mails("assignee_offer")) == 2
 
 
 def test_offering_without_choosing_anyone_is_explained(staff):
@@ -309,7 +305,7 @@ def test_withdrawing_an_offer(staff):
     response = withdraw.submit()
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.WITHDRAWN
-    assert len(_mails("assignee_offer_withdrawn")) == 1
+    assert len(mails("assignee_offer_withdrawn")) == 1
 
 
 def test_a_started_event_offers_no_staffing_change_it_would_refuse(staff):
@@ -386,7 +382,7 @@ def test_cancelling_an_event(staff):
     response = form.fill(cancel_note="Sygdom").submit()
     assert response.status_code == 302
     assert event.status == EventStatus.CANCELLED
-    assert len(_mails("requester_event_cancelled")) == 1
+    assert len(mails("requester_event_cancelled")) == 1
     assert "Aflys arrangementet" not in staff.get(f"/sekretariat/arrangementer/{event.id}").text
     again = stale.submit()
     assert again.status_code == 409
@@ -403,7 +399,7 @@ def test_writing_to_everyone_on_an_event(staff):
     form = _event_form(staff, event, "besked")
     response = form.fill(subject="Husk navneskilte", body="Vi mødes ved indgangen.").submit()
     assert response.status_code == 302
-    assert {m.to_address for m in _mails("event_message")} == {"anne@example.org", a.person.email}
+    assert {m.to_address for m in mails("event_message")} == {"anne@example.org", a.person.email}
 
 
 def test_attendance_only_once_the_event_has_started_then_corrected_with_a_log(staff):
