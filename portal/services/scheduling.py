@@ -726,8 +726,15 @@ def term_start(day):
     return day.replace(month=8, day=1) if day.month >= 8 else day.replace(month=1, day=1)
 
 
-def suggestions(event, seat_role):
-    """Active persons of the seat's role, best fit first, in a fixed number of queries.
+# A search of the whole panel from a seat's suggestions finds at most this many.
+PANEL_SEARCH_ROWS = 10
+
+
+def suggestions(event, seat_role, *, name=None, person_ids=None):
+    """Active persons of the seat's role, best fit first, in a fixed number of queries; with
+    `name`, only those whose name holds it (at most PANEL_SEARCH_ROWS): the search of the whole
+    panel that finds someone the suggestions do not show; with `person_ids`, only those (the
+    ones a refused offer had ticked, shown again).
 
     Fit: free at that time (the overlap rule, buffer included), available by their weekly
     pattern and away dates, topic and language match, fewest events this term; for a dialogue,
@@ -746,8 +753,13 @@ def suggestions(event, seat_role):
         .where(
             Person.active,
             Person.is_ambassador if seat_role == SeatRole.AMBASSADOR else Person.is_resource_person,
+            (Person.first_name + " " + Person.last_name).icontains(name.strip(), autoescape=True)
+            if name
+            else sa.true(),
+            Person.id.in_(person_ids) if person_ids is not None else sa.true(),
         )
         .order_by(Person.first_name, Person.id)
+        .limit(PANEL_SEARCH_ROWS if name or person_ids is not None else None)
     ).all()
     people = [p for p in people if p.id not in live_on_event]
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
@@ -1015,3 +1027,11 @@ def unavailable(persons, event):
     """Those of `persons` whose weekly pattern or away dates say they cannot at the event's time."""
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
     return [person for person in persons if not _available(person, sessions)]
+
+
+def busy(persons, event):
+    """Those of `persons` who have said yes to another event overlapping this one (travel
+    buffer included): offered anyway, they could not accept until that one lets them go."""
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    taken = _busy_person_ids(sessions, exclude_event_id=event.id)
+    return [person for person in persons if person.id in taken]

@@ -318,6 +318,7 @@ def new_event():
 def _event_page(event, status=200, **extra):
     """The event page; as on the request page, only a refused form shows what was typed."""
     schedule_form = extra.pop("schedule_form", None)
+    offer_form = extra.pop("offer_form", None)
     if schedule_form is None:
         schedule_form = ScheduleForm(formdata=None, page="move", rows=0)
         schedule_form.prefill(event)
@@ -344,17 +345,42 @@ def _event_page(event, status=200, **extra):
         "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
         "attendance_form": extra.pop("attendance_form", None)
         or AttendanceForm(formdata=None, obj=event.attendance),
-        "offer_form": extra.pop("offer_form", None) or OfferForm(formdata=None),
+        "offer_form": offer_form or OfferForm(formdata=None),
         "can_record": attendance.can_record_now(event),
         "conflict": extra.pop("conflict", None),
         "error": extra.pop("error", None),
         # A refused offer's reason, shown in that seat's own form beside its button.
         "offer_error": extra.pop("offer_error", None),
+        "found": _panel_search(event, event_seats, offer_form)
+        if staffing_can_change
+        else None,
         "closed": extra.pop("closed", []),
     }
     return render_page_or_partial(
         "secretariat/event.html", "secretariat/_event_body.html", status, **context
     )
+
+
+def _panel_search(event, event_seats, offer_form=None):
+    """(seat value, the query, persons found) for a search of the whole panel from one seat's
+    suggestions (?plads=ambassador:1&find=...), or for a refused offer the persons it had
+    ticked (found by a search, they are on no list otherwise); None when neither."""
+    ticked = None
+    if offer_form is not None and offer_form.seat.data:
+        seat_value, query = offer_form.seat.data, ""
+        ticked = [int(p) for p in offer_form.persons.data or [] if str(p).isdigit()]
+    else:
+        seat_value = request.args.get("plads", "")
+        query = (request.args.get("find") or "").strip()[:100]
+    seat = next(
+        (s for s in event_seats if f"{s.role.value}:{s.number}" == seat_value and not s.accepted),
+        None,
+    )
+    if seat is None or not (query or ticked):
+        return None
+    if ticked:
+        return seat_value, "", scheduling.suggestions(event, seat.role, person_ids=ticked)
+    return seat_value, query, scheduling.suggestions(event, seat.role, name=query)
 
 
 @bp.get("/arrangementer/<int:event_id>")
@@ -433,19 +459,27 @@ def offer(event_id):
     except ValueError:
         abort(400)
     persons = db.session.scalars(db.select(Person).where(Person.id.in_(form.persons.data))).all()
+    warnings = []
     away = scheduling.unavailable(persons, event)
-    if away and not request.form.get("confirm_unavailable"):
-        names = ", ".join(p.full_name for p in away)
-        return _event_page(
-            event,
-            status=422,
-            offer_form=form,
-            offer_error=_(
-                "%(names)s har meldt sig væk eller er ikke ledig på det tidspunkt. Sæt flueben ved "
-                "'Forespørg alligevel' for at sende forespørgslen.",
-                names=names,
-            ),
+    if away:
+        warnings.append(
+            _(
+                "%(names)s har meldt sig væk eller er ikke ledig på det tidspunkt.",
+                names=", ".join(p.full_name for p in away),
+            )
         )
+    taken = scheduling.busy(persons, event)
+    if taken:
+        warnings.append(
+            _(
+                "%(names)s har sagt ja til et andet arrangement på det tidspunkt og kan ikke "
+                "sige ja til dette, før det andet er løst.",
+                names=", ".join(p.full_name for p in taken),
+            )
+        )
+    if warnings and not request.form.get("confirm_unavailable"):
+        warnings.append(_("Sæt flueben ved 'Forespørg alligevel' for at sende forespørgslen."))
+        return _event_page(event, status=422, offer_form=form, offer_error=" ".join(warnings))
     try:
         scheduling.offer_seat(
             event, by=current_user, seat_role=seat_role, seat_number=seat_number, persons=persons

@@ -212,3 +212,51 @@ def test_a_refused_offer_without_javascript_opens_at_its_answer(browser, live_se
         assert form.locator(f"input[name=persons][value='{away.id}']").is_checked()
     finally:
         context.close()
+
+
+def test_the_secretariat_finds_anyone_in_the_panel_and_offers_with_a_confirm_step(
+    new_page, make_user, page_errors
+):
+    """Issue 12.2: a person the suggestions do not show (here: busy at that time) is found by
+    name and offered the seat after the warning is confirmed, not refused in silence."""
+    from tests.factories import make_assignment
+
+    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    event = make_scheduled_dialogue()
+    for n in range(13):
+        make_ambassador(first_name=f"Anna{n:02}", last_name="Andersen")
+    zara = make_ambassador(first_name="Zara", last_name="Ziegler")
+    other = make_scheduled_dialogue(starts_at=event.starts_at)
+    make_assignment(other, zara, status=scheduling.AssignmentStatus.ACCEPTED)
+    db.session.commit()
+
+    page = new_page(width=390, height=844)
+    browser_login(page, "sara@example.org")
+    page.goto(f"/sekretariat/arrangementer/{event.id}")
+    assert page.locator(f"input[name=persons][value='{zara.id}']").count() == 0
+    page.get_by_label("Find en anden i panelet").first.fill("zara")
+    page.get_by_role("button", name="Søg i panelet").first.click()
+    page.wait_for_load_state()
+    form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
+    box = form.locator(f"input[name=persons][value='{zara.id}']")
+    assert box.is_checked() and box.is_enabled()
+    form.locator("button:has-text('Send forespørgsel')").click()
+    answer = page.locator("#forslag-ambassador-1-svar")
+    answer.wait_for()
+    assert "har sagt ja til et andet arrangement" in answer.inner_text()
+    form.locator("input[name=confirm_unavailable]").check()
+    with page.expect_navigation():
+        form.locator("button:has-text('Send forespørgsel')").click()
+    page.wait_for_selector("text=Forespørgslen er sendt.")
+    db.session.expire_all()
+    offered = db.session.scalars(db.select(Assignment).where(Assignment.event_id == event.id))
+    assert [a.person_id for a in offered] == [zara.id]
+    refused = [e for e in page_errors if e.startswith("422 for fetch") and "/forespoerg" in e]
+    assert len(refused) == 1
+    page_errors.remove(refused[0])
+
+
+def make_scheduled_dialogue(starts_at=None):
+    from tests.factories import make_scheduled
+
+    return make_scheduled(starts_at=starts_at)
