@@ -153,17 +153,24 @@ def merge_organisations(org_id, other_id):
 # --- a request ----------------------------------------------------------------------------------
 
 
-def _request_page(req, status=200, **forms):
+def _request_page(req, status=200, chosen_day=None, **forms):
     """The request page; `forms` are the ones a refused post re-shows as typed. The others
     are built without the request's data (formdata=None): they show what is stored, never
-    what was typed into another form with a field of the same name."""
+    what was typed into another form with a field of the same name. `chosen_day`, a wished
+    day the secretariat clicked, fills the schedule form's first session at the time the
+    page's availability counts assume."""
     kind = req.offer_kind
+    concern = requests.is_concern(req)
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
         "can_decline": requests.can_decline(req),
-        "concern": requests.is_concern(req),
-        "callback_due": requests.callback_due_on(req) if requests.is_concern(req) else None,
+        "concern": concern,
+        "callback_due": requests.callback_due_on(req) if concern else None,
+        "wished": {}
+        if concern or not requests.can_schedule(req)
+        else scheduling.wished_days(req, today=clock.today()),
+        "wished_hours": scheduling.wished_day_hours(kind),
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
         "history": requests.history_for_staff(req),
         "earlier": requests.earlier_requests(req),
@@ -176,12 +183,21 @@ def _request_page(req, status=200, **forms):
     if not forms.get("schedule_form"):
         context["schedule_form"].place.data = req.place
         context["schedule_form"].online.data = req.online
+        if chosen_day:
+            first = context["schedule_form"].sessions[0].form
+            first.day.data = chosen_day
+            first.starts.data, first.ends.data = scheduling.wished_day_hours(kind)
     return render_template("secretariat/request.html", **context), status
 
 
 @bp.get("/henvendelser/<int:request_id>")
 def request_detail(request_id):
-    return _request_page(db.get_or_404(Request, request_id))
+    req = db.get_or_404(Request, request_id)
+    try:
+        chosen_day = clock.parse_day(request.args.get("dato"))
+    except ValueError:
+        abort(400, description=out_of_reach_message())
+    return _request_page(req, chosen_day=chosen_day)
 
 
 @bp.post("/henvendelser/<int:request_id>/under-planlaegning")

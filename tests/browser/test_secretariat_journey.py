@@ -136,3 +136,34 @@ def test_the_overview_on_a_phone_leads_to_the_inbox_the_events_and_attendance(
     assert len(refused) == 1
     page_errors.remove(refused[0])
     assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_on_a_phone_a_wished_date_fills_the_schedule_form_beside_who_is_free(
+    new_page, make_user, axe
+):
+    make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
+    day = clock.today() + timedelta(days=21)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    request = make_request(
+        organisation_name="Tingbjerg Skole",
+        preferred_dates=[(day, None), (day + timedelta(days=7), day + timedelta(days=27))],
+    )
+    for name in ("Yasmin", "Amina", "Omar"):
+        make_ambassador(first_name=name)
+
+    staff = new_page(width=390, height=844)
+    browser_login(staff, "sara@example.org")
+    staff.goto(f"/sekretariat/henvendelser/{request.id}")
+    wished = staff.locator("dd li", has_text="Ambassadører ledige: 3 af 3").first
+    assert wished.is_visible()
+    assert staff.locator("text=+5 flere hverdage i perioden").is_visible()
+
+    with staff.expect_navigation():
+        staff.locator(f"a[href*='dato={day.isoformat()}']").click()
+    assert staff.input_value("#sessions-0-day") == day.isoformat()
+    assert staff.input_value("#sessions-0-starts") == "09:00"
+    assert staff.input_value("#sessions-0-ends") == "10:30"
+    assert staff.locator("#planlaeg").is_visible()
+    assert staff.locator("text=Ledige kl. 09.00–10.30").is_visible()
+    assert axe(staff) == []
