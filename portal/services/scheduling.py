@@ -857,22 +857,22 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
     return result
 
 
-# The time the wished dates' counts assume: the schedule form has no time of its own until one
-# is typed, and a school day's visit usually starts in the morning.
+# The time the wished dates' counts assume unless the page is asked for another: the schedule
+# form has no time of its own until one is typed, and a school visit often starts in the morning.
 WISHED_DAY_START = time(9, 0)
 WISHED_DAYS_PER_DATE = 10
 
 
-def wished_day_hours(offer_kind):
+def wished_day_hours(offer_kind, start_time=WISHED_DAY_START):
     """(start, end) wall-clock times of a session on a wished day, as the counts assume."""
-    start = datetime.combine(date.min, WISHED_DAY_START)
-    return WISHED_DAY_START, (start + timedelta(minutes=offer_kind.default_duration_minutes)).time()
+    start = datetime.combine(date.min, start_time)
+    return start_time, (start + timedelta(minutes=offer_kind.default_duration_minutes)).time()
 
 
-def wished_days(request, *, today, per_date=WISHED_DAYS_PER_DATE):
+def wished_days(request, *, today, start_time=WISHED_DAY_START, per_date=WISHED_DAYS_PER_DATE):
     """{proposed date id: ([DayAvailability], days left out)} for the request's wished dates
     from `today` on: a single date as it is, a period by its weekdays, the first `per_date` of
-    them. Counts assume WISHED_DAY_START and the kind's default duration."""
+    them. Counts assume a session from `start_time` for the kind's default duration."""
     chosen = {}
     for proposal in request.date_proposals:
         for wished in proposal.dates:
@@ -890,7 +890,7 @@ def wished_days(request, *, today, per_date=WISHED_DAYS_PER_DATE):
     counted = free_on_days(
         request.offer_kind,
         all_days,
-        start_time=WISHED_DAY_START,
+        start_time=start_time,
         minutes=request.offer_kind.default_duration_minutes,
     )
     by_day = {availability.day: availability for availability in counted}

@@ -22,6 +22,7 @@ from ..forms.secretariat import (
     OfferForm,
     OrganisationSearchForm,
     ScheduleForm,
+    WishedDaysForm,
 )
 from ..htmx import render_page_or_partial
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
@@ -153,14 +154,16 @@ def merge_organisations(org_id, other_id):
 # --- a request ----------------------------------------------------------------------------------
 
 
-def _request_page(req, status=200, chosen_day=None, **forms):
+def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
     """The request page; `forms` are the ones a refused post re-shows as typed. The others
     are built without the request's data (formdata=None): they show what is stored, never
     what was typed into another form with a field of the same name. `chosen_day`, a wished
     day the secretariat clicked, fills the schedule form's first session at the time the
-    page's availability counts assume."""
+    page's availability counts assume (`wished_form`'s time, or the usual one)."""
     kind = req.offer_kind
     concern = requests.is_concern(req)
+    wished_form = wished_form or WishedDaysForm(formdata=None)
+    start = wished_form.kl.data = wished_form.kl.data or scheduling.WISHED_DAY_START
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
@@ -169,8 +172,9 @@ def _request_page(req, status=200, chosen_day=None, **forms):
         "callback_due": requests.callback_due_on(req) if concern else None,
         "wished": {}
         if concern or not requests.can_schedule(req)
-        else scheduling.wished_days(req, today=clock.today()),
-        "wished_hours": scheduling.wished_day_hours(kind),
+        else scheduling.wished_days(req, today=clock.today(), start_time=start),
+        "wished_hours": scheduling.wished_day_hours(kind, start),
+        "wished_form": wished_form,
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
         "history": requests.history_for_staff(req),
         "earlier": requests.earlier_requests(req),
@@ -186,7 +190,7 @@ def _request_page(req, status=200, chosen_day=None, **forms):
         if chosen_day:
             first = context["schedule_form"].sessions[0].form
             first.day.data = chosen_day
-            first.starts.data, first.ends.data = scheduling.wished_day_hours(kind)
+            first.starts.data, first.ends.data = scheduling.wished_day_hours(kind, start)
     return render_template("secretariat/request.html", **context), status
 
 
@@ -197,7 +201,10 @@ def request_detail(request_id):
         chosen_day = clock.parse_day(request.args.get("dato"))
     except ValueError:
         abort(400, description=out_of_reach_message())
-    return _request_page(req, chosen_day=chosen_day)
+    wished_form = WishedDaysForm(request.args)
+    if not wished_form.validate():
+        wished_form.kl.data = None  # the error shows beside the field; the usual time counts
+    return _request_page(req, chosen_day=chosen_day, wished_form=wished_form)
 
 
 @bp.post("/henvendelser/<int:request_id>/under-planlaegning")

@@ -167,3 +167,13 @@ def test_on_a_phone_a_wished_date_fills_the_schedule_form_beside_who_is_free(
     assert staff.locator("#planlaeg").is_visible()
     assert staff.locator("text=Ledige kl. 09.00–10.30").is_visible()
     assert axe(staff) == []
+
+    # Counted for the afternoon instead, the day's link fills the form with that time.
+    staff.fill("#kl", "12:00")
+    with staff.expect_navigation():
+        staff.click("button:has-text('Tæl igen')")
+    assert staff.locator("text=Ledige kl. 12.00–13.30").is_visible()
+    with staff.expect_navigation():
+        staff.locator(f"a[href*='dato={day.isoformat()}']").click()
+    assert staff.input_value("#sessions-0-starts") == "12:00"
+    assert staff.input_value("#sessions-0-ends") == "13:30"
