@@ -1,6 +1,6 @@
 """Danish first, English on request: locale choice, and dates the Danish way."""
 
-from datetime import datetime
+from datetime import datetime, time
 
 from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
@@ -34,7 +34,9 @@ def long_date(value):
 
 
 def short_time(value):
-    """14.30 (da) / 14:30 (en), Copenhagen time."""
+    """14.30 (da) / 14:30 (en), Copenhagen time; a wall-clock `time` as it is."""
+    if isinstance(value, time):
+        return value.strftime("%H.%M" if current_locale() == "da" else "%H:%M")
     return format_datetime(value, "HH.mm" if current_locale() == "da" else "HH:mm") if value else ""
 
 

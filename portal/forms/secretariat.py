@@ -338,6 +338,16 @@ class OrganisationSearchForm(PortalForm):
     q = SearchField(_l("Søg efter navn"), validators=[Optional(), Length(max=100)])
 
 
+class WishedDaysForm(PortalForm):
+    """The time the request page counts free people at on the wished days, in the URL: most
+    ambassadors can in the afternoon, so a morning count alone would mislead."""
+
+    class Meta:
+        csrf = False
+
+    kl = TimeField(_l("Tæl ledige fra kl."), validators=[Optional()])
+
+
 class MergeOrganisationsForm(PortalForm):
     """Which of two records of one organisation keeps its name, kind and district."""
 

@@ -6,7 +6,7 @@ a lock on what it checks, so two accepts racing each other cannot both win.
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -212,20 +212,17 @@ def _accepted_overlapping(sessions, *, exclude_event_id=None):
         .where(
             Assignment.status == AssignmentStatus.ACCEPTED,
             Event.status != EventStatus.CANCELLED,
-            sa.or_(
-                *(
-                    sa.and_(
-                        EventSession.starts_at < end + buffer,
-                        EventSession.ends_at > start - buffer,
-                    )
-                    for start, end in sessions
-                )
-            ),
+            sa.or_(*(_session_overlaps(start, end, buffer) for start, end in sessions)),
         )
     )
     if exclude_event_id is not None:
         query = query.where(Event.id != exclude_event_id)
     return query
+
+
+def _session_overlaps(start, end, buffer):
+    """The SQL test that an event session overlaps start..end with the travel buffer."""
+    return sa.and_(EventSession.starts_at < end + buffer, EventSession.ends_at > start - buffer)
 
 
 def _overlapping_assignment(person_id, sessions, *, exclude_event_id=None):
@@ -752,7 +749,7 @@ def suggestions(event, seat_role, *, name=None, person_ids=None):
         )
         .where(
             Person.active,
-            Person.is_ambassador if seat_role == SeatRole.AMBASSADOR else Person.is_resource_person,
+            _has_role(seat_role),
             (Person.first_name + " " + Person.last_name).icontains(name.strip(), autoescape=True)
             if name
             else sa.true(),
@@ -792,6 +789,130 @@ def suggestions(event, seat_role, *, name=None, person_ids=None):
             key=lambda s: (not s.free, not s.available, s.experienced == partner_experienced)
         )
     return result
+
+
+def _has_role(seat_role):
+    """The SQL test that a person can take a seat of `seat_role`."""
+    return Person.is_ambassador if seat_role == SeatRole.AMBASSADOR else Person.is_resource_person
+
+
+@dataclass
+class DayAvailability:
+    """How many of each role the offer kind needs are free at one time on one day."""
+
+    day: object
+    starts_at: object
+    ends_at: object
+    free: dict  # {SeatRole: active persons of that role free then}
+    active: dict  # {SeatRole: active persons of that role in all}
+    needed: dict  # {SeatRole: seats the kind needs}
+    closed: list = field(default_factory=list)  # closed periods the day falls in
+
+    @property
+    def short_roles(self):
+        """The roles with fewer people free than the kind needs."""
+        return [role for role, need in self.needed.items() if self.free[role] < need]
+
+
+def free_on_days(offer_kind, days, *, start_time, minutes):
+    """[DayAvailability] for each of `days` (local dates), a session at `start_time` lasting
+    `minutes`: per role the kind needs, the active persons of that role available by their
+    weekly pattern and away dates and holding no accepted event within the travel buffer.
+
+    The same rules as `suggestions`, in a fixed number of queries however many days and
+    people: the persons with their patterns and away dates once, the overlapping accepted
+    assignments over all the days once, the closed periods once."""
+    needed = {n.seat_role: offer_kind.need(n.seat_role) for n in offer_kind.staffing_needs}
+    if not days or not needed:
+        return []
+    sessions = []
+    for day in days:
+        start = clock.local(day.year, day.month, day.day, start_time.hour, start_time.minute)
+        sessions.append((start, start + timedelta(minutes=minutes)))
+    people = db.session.scalars(
+        db.select(Person)
+        .options(selectinload(Person.availability_rules), selectinload(Person.away_periods))
+        .where(Person.active, sa.or_(*(_has_role(role) for role in needed)))
+    ).all()
+    buffer = travel_buffer()
+    busy_rows = db.session.execute(
+        _accepted_overlapping(sessions).with_only_columns(
+            Assignment.person_id,
+            *(
+                sa.case((_session_overlaps(start, end, buffer), 1), else_=0)
+                for start, end in sessions
+            ),
+        )
+    ).all()
+    busy = [set() for _ in sessions]
+    for person_id, *overlaps in busy_rows:
+        for index, overlapping in enumerate(overlaps):
+            if overlapping:
+                busy[index].add(person_id)
+    closed = closed_period_warnings(offer_kind, sessions)
+    in_role = {role: [p for p in people if role in p.seat_roles] for role in needed}
+    result = []
+    for day, session, busy_ids in zip(days, sessions, busy, strict=True):
+        result.append(
+            DayAvailability(
+                day=day,
+                starts_at=session[0],
+                ends_at=session[1],
+                free={
+                    role: sum(
+                        1 for p in persons if p.id not in busy_ids and _available(p, [session])
+                    )
+                    for role, persons in in_role.items()
+                },
+                active={role: len(persons) for role, persons in in_role.items()},
+                needed=needed,
+                closed=[c for c in closed if c.starts_on <= day <= c.ends_on],
+            )
+        )
+    return result
+
+
+# The time the wished dates' counts assume unless the page is asked for another: the schedule
+# form has no time of its own until one is typed, and a school visit often starts in the morning.
+WISHED_DAY_START = time(9, 0)
+WISHED_DAYS_PER_DATE = 10
+
+
+def wished_day_hours(offer_kind, start_time=WISHED_DAY_START):
+    """(start, end) wall-clock times of a session on a wished day, as the counts assume."""
+    start = datetime.combine(date.min, start_time)
+    return start_time, (start + timedelta(minutes=offer_kind.default_duration_minutes)).time()
+
+
+def wished_days(request, *, today, start_time=WISHED_DAY_START, per_date=WISHED_DAYS_PER_DATE):
+    """{proposed date id: ([DayAvailability], days left out)} for the request's wished dates
+    from `today` on: a single date as it is, a period by its weekdays, the first `per_date` of
+    them. Counts assume a session from `start_time` for the kind's default duration."""
+    chosen = {}
+    for proposal in request.date_proposals:
+        for wished in proposal.dates:
+            days = [
+                wished.starts_on + timedelta(days=n)
+                for n in range((wished.ends_on - wished.starts_on).days + 1)
+            ]
+            days = [
+                d
+                for d in days
+                if d >= today and (wished.starts_on == wished.ends_on or d.weekday() < 5)
+            ]
+            chosen[wished.id] = (days[:per_date], len(days[per_date:]))
+    all_days = sorted({d for days, _more in chosen.values() for d in days})
+    counted = free_on_days(
+        request.offer_kind,
+        all_days,
+        start_time=start_time,
+        minutes=request.offer_kind.default_duration_minutes,
+    )
+    by_day = {availability.day: availability for availability in counted}
+    return {
+        wished_id: ([by_day[d] for d in days if d in by_day], more)
+        for wished_id, (days, more) in chosen.items()
+    }
 
 
 def _busy_person_ids(sessions, *, exclude_event_id):

@@ -22,6 +22,7 @@ from ..forms.secretariat import (
     OfferForm,
     OrganisationSearchForm,
     ScheduleForm,
+    WishedDaysForm,
 )
 from ..htmx import render_page_or_partial
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
@@ -153,17 +154,27 @@ def merge_organisations(org_id, other_id):
 # --- a request ----------------------------------------------------------------------------------
 
 
-def _request_page(req, status=200, **forms):
+def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
     """The request page; `forms` are the ones a refused post re-shows as typed. The others
     are built without the request's data (formdata=None): they show what is stored, never
-    what was typed into another form with a field of the same name."""
+    what was typed into another form with a field of the same name. `chosen_day`, a wished
+    day the secretariat clicked, fills the schedule form's first session at the time the
+    page's availability counts assume (`wished_form`'s time, or the usual one)."""
     kind = req.offer_kind
+    concern = requests.is_concern(req)
+    wished_form = wished_form or WishedDaysForm(formdata=None)
+    start = wished_form.kl.data = wished_form.kl.data or scheduling.WISHED_DAY_START
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
         "can_decline": requests.can_decline(req),
-        "concern": requests.is_concern(req),
-        "callback_due": requests.callback_due_on(req) if requests.is_concern(req) else None,
+        "concern": concern,
+        "callback_due": requests.callback_due_on(req) if concern else None,
+        "wished": {}
+        if concern or not requests.can_schedule(req)
+        else scheduling.wished_days(req, today=clock.today(), start_time=start),
+        "wished_hours": scheduling.wished_day_hours(kind, start),
+        "wished_form": wished_form,
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
         "history": requests.history_for_staff(req),
         "earlier": requests.earlier_requests(req),
@@ -176,12 +187,24 @@ def _request_page(req, status=200, **forms):
     if not forms.get("schedule_form"):
         context["schedule_form"].place.data = req.place
         context["schedule_form"].online.data = req.online
+        if chosen_day:
+            first = context["schedule_form"].sessions[0].form
+            first.day.data = chosen_day
+            first.starts.data, first.ends.data = scheduling.wished_day_hours(kind, start)
     return render_template("secretariat/request.html", **context), status
 
 
 @bp.get("/henvendelser/<int:request_id>")
 def request_detail(request_id):
-    return _request_page(db.get_or_404(Request, request_id))
+    req = db.get_or_404(Request, request_id)
+    try:
+        chosen_day = clock.parse_day(request.args.get("dato"))
+    except ValueError:
+        abort(400, description=out_of_reach_message())
+    wished_form = WishedDaysForm(request.args)
+    if not wished_form.validate():
+        wished_form.kl.data = None  # the error shows beside the field; the usual time counts
+    return _request_page(req, chosen_day=chosen_day, wished_form=wished_form)
 
 
 @bp.post("/henvendelser/<int:request_id>/under-planlaegning")
@@ -351,9 +374,7 @@ def _event_page(event, status=200, **extra):
         "error": extra.pop("error", None),
         # A refused offer's reason, shown in that seat's own form beside its button.
         "offer_error": extra.pop("offer_error", None),
-        "found": _panel_search(event, event_seats, offer_form)
-        if staffing_can_change
-        else None,
+        "found": _panel_search(event, event_seats, offer_form) if staffing_can_change else None,
         "closed": extra.pop("closed", []),
     }
     return render_page_or_partial(

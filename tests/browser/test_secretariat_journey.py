@@ -260,3 +260,44 @@ def make_scheduled_dialogue(starts_at=None):
     from tests.factories import make_scheduled
 
     return make_scheduled(starts_at=starts_at)
+
+
+def test_on_a_phone_a_wished_date_fills_the_schedule_form_beside_who_is_free(
+    new_page, make_user, axe
+):
+    make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
+    day = clock.today() + timedelta(days=21)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    request = make_request(
+        organisation_name="Tingbjerg Skole",
+        preferred_dates=[(day, None), (day + timedelta(days=7), day + timedelta(days=27))],
+    )
+    for name in ("Yasmin", "Amina", "Omar"):
+        make_ambassador(first_name=name)
+
+    staff = new_page(width=390, height=844)
+    browser_login(staff, "sara@example.org")
+    staff.goto(f"/sekretariat/henvendelser/{request.id}")
+    wished = staff.locator("dd li", has_text="Ambassadører ledige: 3 af 3").first
+    assert wished.is_visible()
+    assert staff.locator("text=+5 flere hverdage i perioden").is_visible()
+
+    with staff.expect_navigation():
+        staff.locator(f"a[href*='dato={day.isoformat()}']").click()
+    assert staff.input_value("#sessions-0-day") == day.isoformat()
+    assert staff.input_value("#sessions-0-starts") == "09:00"
+    assert staff.input_value("#sessions-0-ends") == "10:30"
+    assert staff.locator("#planlaeg").is_visible()
+    assert staff.locator("text=Ledige kl. 09.00–10.30").is_visible()
+    assert axe(staff) == []
+
+    # Counted for the afternoon instead, the day's link fills the form with that time.
+    staff.fill("#kl", "12:00")
+    with staff.expect_navigation():
+        staff.click("button:has-text('Tæl igen')")
+    assert staff.locator("text=Ledige kl. 12.00–13.30").is_visible()
+    with staff.expect_navigation():
+        staff.locator(f"a[href*='dato={day.isoformat()}']").click()
+    assert staff.input_value("#sessions-0-starts") == "12:00"
+    assert staff.input_value("#sessions-0-ends") == "13:30"

@@ -1,13 +1,20 @@
 """The secretariat's screens, through the test client."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEntry, ClosedPeriod, DeclineReason, Event
+from portal.models import (
+    AuditEntry,
+    AvailabilityRule,
+    ClosedPeriod,
+    DeclineReason,
+    Event,
+)
 from portal.models.enums import (
     AssignmentStatus,
     ClosedPeriodKind,
@@ -610,3 +617,88 @@ def test_a_busy_day_in_the_month_shows_three_and_the_week_shows_them_all(staff):
     assert week_link in month
     week = staff.get(f"/sekretariat/kalender?dato={day}").get_data(as_text=True)
     assert all(f"/sekretariat/arrangementer/{e.id}" in week for e in events)
+
+
+def test_a_wished_date_link_fills_the_schedule_form_and_shows_who_is_free(staff):
+    day = clock.today() + timedelta(days=21)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    request = make_request(preferred_dates=[(day, None)])
+    for _ in range(3):
+        make_ambassador()
+    page = f"/sekretariat/henvendelser/{request.id}"
+    html = lxml.html.fromstring(staff.get(page).get_data(as_text=True))
+    [link] = html.xpath(f"//a[contains(@href, 'dato={day.isoformat()}')]")
+    assert "Ambassadører ledige: 3 af 3" in link.getparent().text_content()
+    href = link.get("href")
+    assert urlsplit(href).fragment == "planlaeg" and html.get_element_by_id("planlaeg") is not None
+
+    # Following the link as a browser does, the form comes back with the day and the hours the
+    # counts assume; pressing the button schedules exactly that.
+    chosen = urlsplit(href)
+    form = browser_form(staff, f"{chosen.path}?{chosen.query}", action=f"{page}/planlaeg")
+    assert (form.value("sessions-0-day"), form.value("sessions-0-starts")) == (
+        day.isoformat(),
+        "09:00",
+    )
+    response = form.submit()
+    if response.status_code == 422:  # the day fell in a school holiday: confirm, as a person would
+        response = _form_on(response, staff, page, f"{page}/planlaeg").fill(confirm_closed=True)
+        response = response.submit()
+    assert response.status_code == 302
+    event = db.session.scalars(db.select(Event).where(Event.request_id == request.id)).one()
+    assert event.starts_at == clock.local(day.year, day.month, day.day, 9, 0)
+    assert event.ends_at - event.starts_at == timedelta(minutes=90)
+
+
+def test_a_wished_date_with_too_few_free_says_so_in_words(staff):
+    day = clock.today() + timedelta(days=21)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    request = make_request(preferred_dates=[(day, day + timedelta(days=13))])
+    make_ambassador()
+    text = staff.get(f"/sekretariat/henvendelser/{request.id}").get_data(as_text=True)
+    assert "Ambassadører ledige: 1 af 1" in text
+    assert "For få: 2 skal bruges" in text
+    assert "+0 flere" not in text
+
+
+def test_a_wished_date_out_of_reach_is_a_bad_request(staff):
+    request = make_request()
+    response = staff.get(f"/sekretariat/henvendelser/{request.id}?dato=3000-01-01")
+    assert response.status_code == 400
+
+
+def test_counting_free_people_at_another_time_carries_that_time_into_the_schedule_form(staff):
+    day = clock.today() + timedelta(days=21)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    request = make_request(preferred_dates=[(day, None)])
+    student = make_ambassador()
+    student.availability_rules = [
+        AvailabilityRule(weekday=day.weekday(), starts_at=time(12), ends_at=time(16))
+    ]
+    db.session.commit()
+    page = f"/sekretariat/henvendelser/{request.id}"
+    assert "Ambassadører ledige: 0 af 1" in staff.get(page).get_data(as_text=True)
+
+    recount = browser_form(staff, page, action=page)
+    assert recount.value("kl") == "09:00"
+    afternoon = recount.fill(kl="12:30").submit()
+    text = afternoon.get_data(as_text=True)
+    assert "Ambassadører ledige: 1 af 1" in text
+    assert "Ledige kl. 12.30–14.00" in text
+
+    chosen = f"{page}?dato={day.isoformat()}&kl=12:30"
+    [href] = lxml.html.fromstring(text).xpath(f"//a[contains(@href, 'dato={day}')]/@href")
+    chosen = urlsplit(href)
+    form = browser_form(staff, f"{chosen.path}?{chosen.query}", action=f"{page}/planlaeg")
+    assert (form.value("sessions-0-starts"), form.value("sessions-0-ends")) == ("12:30", "14:00")
+
+
+def test_a_time_that_is_no_time_is_shown_as_an_error_and_the_usual_time_counts(staff):
+    request = make_request()
+    page = f"/sekretariat/henvendelser/{request.id}"
+    response = staff.get(f"{page}?kl=25:99")
+    assert response.status_code == 200
+    assert "form-error" in response.get_data(as_text=True)
