@@ -80,3 +80,14 @@ def external_url(endpoint, **values):
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+# The purpose a requester's emailed link is signed for.
+TRACKING = "tracking"
+
+
+def tracking_url(request):
+    """The requester's private link to their request (signed; it expires with the request)."""
+    return external_url(
+        "public.open_tracking_link", signed=sign(TRACKING, request.id, request.tracking_token)
+    )

@@ -18,8 +18,8 @@ from portal.models.enums import (
     Role,
     SeatRole,
 )
+from portal.services import events, offers
 from portal.services import requests as requests_service
-from portal.services import scheduling
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -181,14 +181,13 @@ def make_assignment(event, person=None, *, status=None, seat_number=1, **overrid
 
 def make_scheduled(kind="dialogue", *, starts_at=None, minutes=90, request=None, by=None):
     """An event scheduled through the service (sessions, audit, emails as in real use)."""
-    from portal.services import scheduling
 
     if starts_at is None:
         # Ten days ahead at 10:00 Copenhagen time: a session that never crosses midnight, so a
         # test that moves it by a day and keeps its hours passes whenever it runs.
         day = clock.today() + timedelta(days=10)
         starts_at = clock.local(day.year, day.month, day.day, 10, 0)
-    event = scheduling.schedule_event(
+    event = events.schedule_event(
         by=by,
         offer_kind=offer_kind(kind),
         sessions=[(starts_at, starts_at + timedelta(minutes=minutes))],
@@ -226,7 +225,7 @@ def tampered(signed):
 
 def offer_to(event, *people, seat_number=1):
     """Offer an ambassador's seat of `event` to `people` (committed); the new assignments."""
-    offered = scheduling.offer_seat(
+    offered = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=seat_number, persons=list(people)
     )
     db.session.commit()

@@ -33,8 +33,8 @@ from portal import clock
 from portal.extensions import db, limiter
 from portal.models.enums import AssignmentStatus, Role, SeatRole
 from portal.services import assignments as assignments_service
+from portal.services import offers
 from portal.services import requests as requests_service
-from portal.services import scheduling
 from tests import factories
 from tests.browser_form import forms_in
 from tests.factories import row_counts
@@ -140,7 +140,7 @@ def world(app, as_role, monkeypatch):
     planned_request = factories.make_request(contact_email="b@example.org")
     event = factories.make_scheduled(request=planned_request)
     person = factories.make_ambassador()
-    offered = scheduling.offer_seat(
+    offered = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
     )[0]
     held = factories.make_event(kind="dialogue", starts_at=clock.now() - timedelta(days=1))
@@ -172,7 +172,7 @@ def world(app, as_role, monkeypatch):
     ]
     signed = [
         requests_service.tracking_url(planned_request).rsplit("/", 1)[1],
-        scheduling.answer_url(offered).rsplit("/", 1)[1],
+        offers.answer_url(offered).rsplit("/", 1)[1],
         assignments_service.attendance_url(accepted).rsplit("/", 1)[1],
         assignments_service.feed_token(person),
     ]

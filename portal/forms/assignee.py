@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..services import catalogue
 from .base import PortalForm
 from .public import choices
 
@@ -15,10 +14,9 @@ class DeclineForm(PortalForm):
     reason = SelectField(_l("Hvorfor kan du ikke?"), coerce=int, validators=[Optional()])
     note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), Length(max=1000)])
 
-    def __init__(self, *args, reasons=None, **kwargs):
+    def __init__(self, *args, reasons, **kwargs):
+        """`reasons`: the decline reasons to offer (the view loads them)."""
         super().__init__(*args, **kwargs)
-        if reasons is None:
-            reasons = catalogue.assignment_decline_reasons()
         self.reason.choices = choices(
             [
                 (0, _l("Vælg, hvis du vil")),

@@ -34,7 +34,6 @@ from .. import clock, links
 from ..labels import GRADES, label
 from ..models.enums import Administration, Audience, CallbackTime, ConcernKind, OrganisationKind
 from ..personal_data import cpr_numbers, looks_like_names_or_addresses
-from ..services import catalogue
 from .base import PortalForm, SubForm
 
 FORM_STARTED = "form-started"
@@ -235,10 +234,12 @@ class RequestForm(DatesMixin, PublicForm):
     )
     consent = consent_field()
 
-    def __init__(self, *args, offer_kinds, offer=None, **kwargs):
-        """`offer`: the code of the offer to show (a link's ?tilbud=); otherwise the one the
+    def __init__(self, *args, offer_kinds, topics, districts, offer=None, **kwargs):
+        """`offer_kinds`, `topics`, `districts`: what the form offers (the view loads them);
+        `offer`: the code of the offer to show (a link's ?tilbud=); otherwise the one the
         submitted form chose."""
         super().__init__(*args, **kwargs)
+        self.topics = topics
         self.offer_kinds = {kind.code: kind for kind in offer_kinds}
         if offer is not None:
             self.offer_kind.data = offer
@@ -257,14 +258,14 @@ class RequestForm(DatesMixin, PublicForm):
         self.topic.choices = choices(
             [
                 ("", _l("Ved ikke endnu / andet")),
-                *((str(t.id), t.name_da) for t in catalogue.active_topics()),
+                *((str(t.id), t.name_da) for t in topics),
             ]
         )
         self.organisation_kind.choices = choices(
             [("", _l("Vælg type")), *((k.value, label(k)) for k in OrganisationKind)]
         )
         self.district.choices = choices(
-            [("", _l("Vælg bydel")), *((d.id, d.name) for d in catalogue.districts())]
+            [("", _l("Vælg bydel")), *((d.id, d.name) for d in districts)]
         )
 
     @staticmethod
@@ -298,7 +299,7 @@ class RequestForm(DatesMixin, PublicForm):
             (code, kind.name(locale)) for code, kind in self.offer_kinds.items()
         )
         if locale == "en":
-            topics = {str(t.id): t.name_en for t in catalogue.active_topics()}
+            topics = {str(t.id): t.name_en for t in self.topics}
             for choice in self.topic.choices:
                 choice.label = topics.get(choice.value, choice.label)
 

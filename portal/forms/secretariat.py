@@ -27,7 +27,6 @@ from wtforms.validators import (
 from .. import clock
 from ..labels import label
 from ..models.enums import OrganisationKind, RequestStatus
-from ..services import catalogue
 from ..urls import bounded_int
 from .base import MultiCheckboxField, PortalForm, SubForm
 from .public import choices
@@ -55,19 +54,16 @@ class InboxFilterForm(PortalForm):
         except (TypeError, ValueError):
             raise ValidationError(_l("Ukendt organisation.")) from None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer_kinds, districts, **kwargs):
+        """`offer_kinds` (hidden ones too) and `districts`: the choices (the view loads them)."""
         super().__init__(*args, **kwargs)
         everything = [("", _l("Alle"))]
         self.status.choices = choices([*everything, *((s.value, label(s)) for s in RequestStatus)])
-        self.tilbud.choices = choices(
-            [*everything, *((str(k.id), k.name_da) for k in catalogue.all_offer_kinds())]
-        )
+        self.tilbud.choices = choices([*everything, *((str(k.id), k.name_da) for k in offer_kinds)])
         self.orgtype.choices = choices(
             [*everything, *((k.value, label(k)) for k in OrganisationKind)]
         )
-        self.bydel.choices = choices(
-            [*everything, *((str(d.id), d.name) for d in catalogue.districts())]
-        )
+        self.bydel.choices = choices([*everything, *((str(d.id), d.name) for d in districts)])
         this_year = clock.today().year
         self.aar.choices = choices(
             [*everything, *((str(y), str(y)) for y in range(this_year + 1, this_year - 6, -1))]
@@ -90,13 +86,11 @@ class DeclineRequestForm(PortalForm):
     reason = SelectField(_l("Begrundelse"), coerce=int, validate_choice=False, default=0)
     note = TextAreaField(_l("Besked til bestilleren"), validators=[Optional(), Length(max=2000)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, reasons, **kwargs):
+        """`reasons`: the decline reasons to offer (the view loads them)."""
         super().__init__(*args, **kwargs)
         self.reason.choices = choices(
-            [
-                (0, _l("Vælg begrundelse")),
-                *((r.id, r.label_da) for r in catalogue.request_decline_reasons()),
-            ]
+            [(0, _l("Vælg begrundelse")), *((r.id, r.label_da) for r in reasons)]
         )
 
     def validate_reason(self, field):
@@ -151,15 +145,13 @@ class ScheduleForm(PortalForm):
     # Shown only next to a closed-period warning; absent, it is simply not ticked.
     confirm_closed = BooleanField(_l("Planlæg alligevel, selv om datoen ligger i en lukkeperiode"))
 
-    def __init__(self, *args, page, rows=1, **kwargs):
+    def __init__(self, *args, page, rows=1, offer_kinds=(), **kwargs):
+        """`offer_kinds`: the choices, for the new-event page (the view loads them)."""
         super().__init__(*args, **kwargs)
         self.drop_fields(self.NOT_SHOWN[page])
         if self.offer_kind is not None:
             self.offer_kind.choices = choices(
-                [
-                    ("", _l("Vælg tilbud")),
-                    *((str(k.id), k.name_da) for k in catalogue.active_offer_kinds()),
-                ]
+                [("", _l("Vælg tilbud")), *((str(k.id), k.name_da) for k in offer_kinds)]
             )
         while len(self.sessions.entries) < rows:
             self.sessions.append_entry()

@@ -19,7 +19,7 @@ from ..models import (
     Request,
 )
 from ..models.enums import AssignmentStatus, EventStatus
-from . import audit, notifications, scheduling
+from . import audit, notifications, offers, scheduling, seats
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
@@ -28,7 +28,7 @@ FEED_LINK_BYTES = 24
 def overview_for(person, *, now):
     """What "my page" shows: open offers and claims, upcoming events, past events without
     attendance, and this year's events held (what the person did, nothing else). An offer is
-    open while `scheduling.answerable` says so: one past its deadline is gone from the page
+    open while `offers.answerable` says so: one past its deadline is gone from the page
     before the reminder command marks it lapsed, as the link in its mail says it expired."""
     year_start = clock.local(clock.today().year, 1, 1)
     held_this_year = db.and_(
@@ -50,7 +50,7 @@ def overview_for(person, *, now):
         )
         .order_by(Event.starts_at)
     ).all()
-    offers, claims, upcoming, awaiting_attendance, history = [], [], [], [], []
+    open_offers, claims, upcoming, awaiting_attendance, history = [], [], [], [], []
     for assignment in assignments:
         event = assignment.event
         if event.status == EventStatus.CANCELLED:
@@ -67,15 +67,15 @@ def overview_for(person, *, now):
             if assignment.claimed:
                 if event.starts_at > now:
                     claims.append(assignment)
-            elif scheduling.answerable(assignment) is None:
-                offers.append(assignment)
+            elif offers.answerable(assignment) is None:
+                open_offers.append(assignment)
         elif event.starts_at > now:
             upcoming.append(assignment)
         elif event.attendance is None:
             awaiting_attendance.append(assignment)
     history.sort(key=lambda a: a.event.starts_at, reverse=True)
     return {
-        "offers": offers,
+        "offers": open_offers,
         "claims": claims,
         "upcoming": upcoming,
         "awaiting_attendance": awaiting_attendance,
@@ -288,7 +288,7 @@ def open_seats_for(person, *, now):
     for event in events:
         if any(a.person_id == person.id for a in event.assignments):
             continue  # asked before, or taken off: the secretariat decides, not the board
-        for seat in scheduling.seats(event):
+        for seat in seats.seats(event):
             if seat.role in person.seat_roles and seat.state in ("open", "declined"):
                 topic = event.request.topic if event.request else None
                 board.append((event, seat, topic is None or topic in topics))
@@ -306,7 +306,7 @@ def claim_seat(person, event, *, seat_role, seat_number, by):
         raise scheduling.SchedulingError(
             _l("Du er optaget på det tidspunkt: du har sagt ja til et andet arrangement.")
         )
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event,
         by=by,
         seat_role=seat_role,
@@ -318,7 +318,7 @@ def claim_seat(person, event, *, seat_role, seat_number, by):
     assignment.expires_at = event.starts_at  # waits for the secretariat, not for the person
     audit.record("assignment.claimed", assignment, by=by, actor_label=person.email)
     if event.offer_kind.auto_accept_claims:
-        scheduling.accept_offer(assignment, by=_ClaimApproval(), actor_label=person.email)
+        offers.accept_offer(assignment, by=_ClaimApproval(), actor_label=person.email)
     else:
         notifications.queue_templated(
             "secretariat_seat_claimed",

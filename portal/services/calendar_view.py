@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from .. import clock
 from ..extensions import db
 from ..models import Event, Request
-from .scheduling import accepted_counts
+from .seats import accepted_counts
 
 
 @dataclass

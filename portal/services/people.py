@@ -16,6 +16,7 @@ from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from . import audit
 from .errors import FieldError
 from .pages import paginate
+from .suggestions import term_start
 
 PERSONS_PER_PAGE = 50
 FIELDS = [
@@ -155,7 +156,6 @@ UPCOMING = 5
 def load_of(person, *, today=None):
     """What the person carries this term and this year (events in them, not beyond), their
     experience and next few events. Two queries."""
-    from .scheduling import term_start  # scheduling imports much; this is its one rule here
 
     today = today or clock.today()
     first = term_start(today)

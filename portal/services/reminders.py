@@ -10,7 +10,7 @@ from .. import clock, links
 from ..extensions import db
 from ..models import Assignment, Event
 from ..models.enums import AssignmentStatus, EventStatus
-from . import assignments, notifications, scheduling
+from . import assignments, notifications, offers
 from . import requests as requests_service
 
 ANSWER_REMINDER_AFTER = timedelta(hours=48)
@@ -56,7 +56,7 @@ def remind_unanswered_offers(*, now):
             assignment=assignment,
             event=assignment.event,
             person=assignment.person,
-            answer_url=scheduling.answer_url(assignment),
+            answer_url=offers.answer_url(assignment),
         )
     db.session.flush()
     return len(due)
@@ -73,8 +73,8 @@ def lapse_expired_offers(*, now):
     ).all()
     chained = 0
     for assignment in expired:
-        scheduling.lapse_offer(assignment)
-        if scheduling.chain_offer(assignment, now=now) is not None:
+        offers.lapse_offer(assignment)
+        if offers.chain_offer(assignment, now=now) is not None:
             chained += 1
     db.session.flush()
     return len(expired), chained

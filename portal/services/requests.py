@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock, links
 from ..extensions import db
-from ..labels import label
+from ..links import tracking_url
 from ..models import (
     AuditEntry,
     ClosedPeriod,
@@ -35,37 +35,14 @@ from ..models.enums import (
     RequestStatus,
 )
 from ..personal_data import cpr_numbers
-from . import audit, notifications
+from . import audit, events, notifications, offers
 from .pages import Page, paginate
+from .request_states import TRANSITIONS, RequestError, move_request
+from .request_states import move as _move
 
-# Every allowed move of a request's status; every path goes through `_move`.
-TRANSITIONS = {
-    RequestStatus.SUBMITTED: {
-        RequestStatus.PLANNING,
-        RequestStatus.PLANNED,
-        RequestStatus.DECLINED,
-        RequestStatus.WITHDRAWN,
-        RequestStatus.COUNSELLED,
-    },
-    RequestStatus.PLANNING: {
-        RequestStatus.PLANNED,
-        RequestStatus.DECLINED,
-        RequestStatus.WITHDRAWN,
-        RequestStatus.COUNSELLED,
-    },
-    # A planned request changes through its event (cancel, then schedule again), not directly.
-    RequestStatus.PLANNED: {RequestStatus.WITHDRAWN},
-    RequestStatus.DECLINED: set(),
-    RequestStatus.WITHDRAWN: set(),
-    RequestStatus.COUNSELLED: set(),
-}
-LINK_PURPOSE = "tracking"
+LINK_PURPOSE = links.TRACKING
 COOKIE_PURPOSE = "tracking-cookie"
 MAX_PROPOSED_DATES = 3
-
-
-class RequestError(Exception):
-    """A request cannot make this move; the message says why, in the user's language."""
 
 
 class LinkExpired(Exception):
@@ -335,13 +312,6 @@ def _add_proposal(request, dates, *, note, source=DateProposalSource.REQUESTER):
 # --- the private link ---------------------------------------------------------------------------
 
 
-def tracking_url(request):
-    return links.external_url(
-        "public.open_tracking_link",
-        signed=links.sign(LINK_PURPOSE, request.id, request.tracking_token),
-    )
-
-
 def link_expires_at(request):
     """The tracking link works until N days (TRACKING_LINK_DAYS_AFTER_EVENT) after the event,
     or, before there is one, after the last date the requester wished for."""
@@ -464,14 +434,12 @@ def withdraw_request(request, *, note):
         before=before,
         after={"status": request.status.value, "note": request.withdraw_note},
     )
-    from . import scheduling  # scheduling imports this module too
-
     event = request.event
     cancelled_now = event is not None and event.status == EventStatus.PLANNED
     if cancelled_now:
         with force_locale("da"):  # stored once, read by the Danish secretariat and assignees
             note = str(_l("Bestilleren har trukket bestillingen tilbage."))
-        scheduling.cancel_event(event, by=None, actor_label="requester", note=note)
+        events.cancel_event(event, by=None, actor_label="requester", note=note)
     notifications.queue_templated(
         "secretariat_request_withdrawn",
         to=current_app.config["SECRETARIAT_EMAIL"],
@@ -511,17 +479,6 @@ def propose_dates(request, *, dates, note):
         proposal=proposal,
     )
     return proposal
-
-
-def move_request(request, status, *, by):
-    """Move a request through TRANSITIONS. Side effects: audit "request.<status>"."""
-    if request.status == status:
-        return
-    before = audit.snapshot(request, ["status"])
-    _move(request, status)
-    audit.record(
-        f"request.{status.value}", request, by=by, before=before, after={"status": status.value}
-    )
 
 
 def can_schedule(request):
@@ -580,17 +537,6 @@ def decline_request(request, *, by, reason, note):
         request=request,
         tracking_url=tracking_url(request),
     )
-
-
-def _move(request, status):
-    if status not in TRANSITIONS[request.status]:
-        raise RequestError(
-            _l(
-                "Bestillingen kan ikke ændres, fordi den er %(status)s.",
-                status=label(request.status),
-            )
-        )
-    request.status = status
 
 
 def _event_started(request):
@@ -814,7 +760,6 @@ def needs_action(*, now):
     requests, new dates asked for, cancelled events to rebook, and events whose seats need
     following up (a no to replace, or starting within 7 days not fully staffed). At most
     NEEDS_ACTION_ROWS of each, oldest or soonest first. A fixed number of queries."""
-    from . import scheduling
 
     def first_and_total(query):
         total = db.session.scalar(
@@ -869,7 +814,7 @@ def needs_action(*, now):
         .where(Request.status == RequestStatus.PLANNED, Event.status == EventStatus.CANCELLED)
         .order_by(Request.submitted_at)
     )
-    follow_up = scheduling.follow_up_events(now=now)
+    follow_up = offers.follow_up_events(now=now)
     groups = {
         "call_back": call_back,
         "new": new,

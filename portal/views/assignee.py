@@ -16,7 +16,7 @@ from ..links import external_url
 from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import Role
 from ..permissions import require_roles
-from ..services import assignments, attendance, calendar, catalogue, scheduling
+from ..services import assignments, attendance, calendar, catalogue, offers, scheduling
 from .offers import after_decline, told_after_accept
 
 bp = Blueprint("assignee", __name__, url_prefix="/mig")
@@ -57,7 +57,10 @@ def calendar_feed_url(person):
 
 
 def _decline_form(assignment_id, reasons=None, **kwargs):
-    """Each offer on the page has its own decline form, so its fields have their own ids."""
+    """Each offer on the page has its own decline form, so its fields have their own ids. My
+    page loads the reasons once for all its offers and passes them."""
+    if reasons is None:
+        reasons = catalogue.assignment_decline_reasons()
     return DeclineForm(prefix=f"offer{assignment_id}", reasons=reasons, **kwargs)
 
 
@@ -79,7 +82,7 @@ def _offer_partial(assignment, status=200, error=None, decline_form=None, answer
 def accept(assignment_id):
     assignment = _own_assignment_or_404(assignment_id)
     try:
-        scheduling.accept_offer(assignment, by=current_user)
+        offers.accept_offer(assignment, by=current_user)
     except scheduling.SchedulingError as error:
         db.session.rollback()
         assignment = _own_assignment_or_404(assignment_id)
@@ -97,7 +100,7 @@ def decline(assignment_id):
     if not form.validate_on_submit():
         return _offer_partial(assignment, status=422, decline_form=form)
     try:
-        offered_on = scheduling.decline_offer(
+        offered_on = offers.decline_offer(
             assignment,
             by=current_user,
             reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,

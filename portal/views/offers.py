@@ -9,7 +9,7 @@ from ..extensions import db
 from ..forms.assignee import AcceptForm, DeclineForm
 from ..forms.secretariat import AttendanceForm
 from ..models import DeclineReason
-from ..services import assignments, scheduling
+from ..services import assignments, catalogue, offers, scheduling, seats
 from ..services import attendance as attendance_service
 
 bp = Blueprint("offers", __name__, url_prefix="/svar")
@@ -17,13 +17,13 @@ bp = Blueprint("offers", __name__, url_prefix="/svar")
 
 def _load(signed):
     try:
-        return scheduling.assignment_for_answer(signed)
+        return offers.assignment_for_answer(signed)
     except links.LinkError:
         abort(404)
 
 
 def _page(assignment, signed, status=200, error=None, decline_form=None):
-    why_not = scheduling.answerable(assignment)
+    why_not = offers.answerable(assignment)
     return render_template(
         "assignee/answer.html",
         assignment=assignment,
@@ -31,7 +31,8 @@ def _page(assignment, signed, status=200, error=None, decline_form=None):
         signed=signed,
         why_not=why_not,
         accept_form=AcceptForm(formdata=None),
-        decline_form=decline_form or DeclineForm(formdata=None),
+        decline_form=decline_form
+        or DeclineForm(formdata=None, reasons=catalogue.assignment_decline_reasons()),
         # A refusal the page explains anyway (seat taken, expired, ...) is said once.
         error=None if why_not else error,
     ), status
@@ -49,7 +50,7 @@ def accept(signed):
     if not AcceptForm().validate_on_submit():
         abort(400)
     try:
-        scheduling.accept_offer(assignment, actor_label=assignment.person.email)
+        offers.accept_offer(assignment, actor_label=assignment.person.email)
     except scheduling.SchedulingError as error:
         db.session.rollback()
         return _page(_load(signed), signed, status=409, error=str(error))
@@ -60,11 +61,11 @@ def accept(signed):
 @bp.post("/<signed>/nej")
 def decline(signed):
     assignment = _load(signed)
-    form = DeclineForm()
+    form = DeclineForm(reasons=catalogue.assignment_decline_reasons())
     if not form.validate_on_submit():
         return _page(assignment, signed, status=422, decline_form=form)
     try:
-        offered_on = scheduling.decline_offer(
+        offered_on = offers.decline_offer(
             assignment,
             actor_label=assignment.person.email,
             reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
@@ -80,10 +81,10 @@ def decline(signed):
 def told_after_accept(event):
     """Who learns of a yes, and when: said where the person answered (link or my page). The
     secretariat is not mailed; the requester is mailed once every seat is accepted
-    (scheduling.accept_offer); the person is reminded two days before (reminders)."""
+    (offers.accept_offer); the person is reminded two days before (reminders)."""
     told = [_("Sekretariatet kan se dit svar med det samme.")]
     if event.request is not None:
-        if scheduling.is_fully_staffed(event):
+        if seats.is_fully_staffed(event):
             told.append(
                 _("Alle pladser er besat, så bestilleren har fået besked om, hvem der kommer.")
             )

@@ -69,7 +69,12 @@ def privacy():
 
 
 def _request_form(**kwargs):
-    form = RequestForm(offer_kinds=catalogue.bookable_offer_kinds(), **kwargs)
+    form = RequestForm(
+        offer_kinds=catalogue.bookable_offer_kinds(),
+        topics=catalogue.active_topics(),
+        districts=catalogue.districts(),
+        **kwargs,
+    )
     form.localise(current_locale())
     return form
 

@@ -28,7 +28,18 @@ from ..htmx import render_page_or_partial
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
 from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
-from ..services import attendance, calendar_view, organisations, requests, scheduling
+from ..services import (
+    attendance,
+    calendar_view,
+    catalogue,
+    offers,
+    organisations,
+    requests,
+    scheduling,
+    seats,
+    suggestions,
+)
+from ..services import events as event_service
 from ..urls import bounded_int
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
@@ -37,7 +48,7 @@ bp.before_request(require_roles(*STAFF))
 
 @bp.app_template_global()
 def event_state(event, accepted, needed):
-    return scheduling.display_state(event, accepted, needed)
+    return seats.display_state(event, accepted, needed)
 
 
 UPCOMING_DAYS = 14
@@ -46,7 +57,7 @@ UPCOMING_DAYS = 14
 @bp.get("/")
 def index():
     now = clock.now()
-    upcoming, upcoming_total = scheduling.upcoming_events(
+    upcoming, upcoming_total = event_service.upcoming_events(
         now=now, days=UPCOMING_DAYS, limit=OVERVIEW_ROWS
     )
     return render_template(
@@ -55,7 +66,7 @@ def index():
         days=UPCOMING_DAYS,
         upcoming=upcoming,
         upcoming_total=upcoming_total,
-        awaiting=scheduling.event_list(
+        awaiting=event_service.event_list(
             now=now, which="awaiting_attendance", per_page=OVERVIEW_ROWS
         ),
     )
@@ -70,7 +81,9 @@ OVERVIEW_ROWS = 20
 
 @bp.get("/indbakke")
 def inbox():
-    form = InboxFilterForm(request.args)
+    form = InboxFilterForm(
+        request.args, offer_kinds=catalogue.all_offer_kinds(), districts=catalogue.districts()
+    )
     form.keep_valid()
     filters = requests.InboxFilters(
         status=RequestStatus(form.status.data) if form.status.data else None,
@@ -163,7 +176,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
     kind = req.offer_kind
     concern = requests.is_concern(req)
     wished_form = wished_form or WishedDaysForm(formdata=None)
-    start = wished_form.kl.data = wished_form.kl.data or scheduling.WISHED_DAY_START
+    start = wished_form.kl.data = wished_form.kl.data or suggestions.WISHED_DAY_START
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
@@ -172,13 +185,14 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         "callback_due": requests.callback_due_on(req) if concern else None,
         "wished": {}
         if concern or not requests.can_schedule(req)
-        else scheduling.wished_days(req, today=clock.today(), start_time=start),
-        "wished_hours": scheduling.wished_day_hours(kind, start),
+        else suggestions.wished_days(req, today=clock.today(), start_time=start),
+        "wished_hours": suggestions.wished_day_hours(kind, start),
         "wished_form": wished_form,
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
         "history": requests.history_for_staff(req),
         "earlier": requests.earlier_requests(req),
-        "decline_form": forms.get("decline_form") or DeclineRequestForm(formdata=None),
+        "decline_form": forms.get("decline_form")
+        or DeclineRequestForm(formdata=None, reasons=catalogue.request_decline_reasons()),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),
         "closed": forms.get("closed", []),
@@ -190,7 +204,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         if chosen_day:
             first = context["schedule_form"].sessions[0].form
             first.day.data = chosen_day
-            first.starts.data, first.ends.data = scheduling.wished_day_hours(kind, start)
+            first.starts.data, first.ends.data = suggestions.wished_day_hours(kind, start)
     return render_template("secretariat/request.html", **context), status
 
 
@@ -221,7 +235,7 @@ def start_planning(request_id):
 @bp.post("/henvendelser/<int:request_id>/afvis")
 def decline_request(request_id):
     req = db.get_or_404(Request, request_id)
-    form = DeclineRequestForm()
+    form = DeclineRequestForm(reasons=catalogue.request_decline_reasons())
     if not form.validate_on_submit():
         return _request_page(req, status=422, decline_form=form)
     try:
@@ -262,7 +276,7 @@ def schedule_request(request_id):
     if closed:
         return _request_page(req, status=422, schedule_form=form, closed=closed)
     try:
-        event = scheduling.schedule_event(
+        event = event_service.schedule_event(
             by=current_user,
             offer_kind=req.offer_kind,
             sessions=sessions,
@@ -294,7 +308,7 @@ def events():
     return render_template(
         "secretariat/events.html",
         show=show,
-        result=scheduling.event_list(
+        result=event_service.event_list(
             now=clock.now(),
             which=EVENT_LISTS[show],
             page=request.args.get("side", 1, type=bounded_int),
@@ -313,7 +327,7 @@ EVENT_LISTS = {
 
 @bp.route("/arrangementer/nyt", methods=["GET", "POST"])
 def new_event():
-    form = ScheduleForm(page="new_event", rows=4)
+    form = ScheduleForm(page="new_event", rows=4, offer_kinds=catalogue.bookable_offer_kinds())
     closed = []
     if form.validate_on_submit():
         kind = db.session.get(OfferKind, int(form.offer_kind.data))  # one of the choices
@@ -321,7 +335,7 @@ def new_event():
         closed = _closed_warning(kind, sessions, form)
         if not closed:
             try:
-                event = scheduling.schedule_event(
+                event = event_service.schedule_event(
                     by=current_user,
                     offer_kind=kind,
                     sessions=sessions,
@@ -345,24 +359,24 @@ def _event_page(event, status=200, **extra):
     if schedule_form is None:
         schedule_form = ScheduleForm(formdata=None, page="move", rows=0)
         schedule_form.prefill(event)
-    event_seats = scheduling.seats(event)
-    staffing_can_change = scheduling.staffing_can_change(event)
+    event_seats = seats.seats(event)
+    staffing_can_change = seats.staffing_can_change(event)
     context = {
         "event": event,
         "seats": event_seats,
-        "display_state": scheduling.display_state(
+        "display_state": seats.display_state(
             event, sum(1 for seat in event_seats if seat.accepted), len(event_seats)
         ),
-        "fully_staffed": scheduling.is_fully_staffed(event),
+        "fully_staffed": seats.is_fully_staffed(event),
         "suggestions": {
-            seat.role: scheduling.suggestions(event, seat.role)
+            seat.role: suggestions.suggestions(event, seat.role)
             for seat in event_seats
             if not seat.accepted and not seat.offered
         }
         if staffing_can_change
         else {},
         "staffing_can_change": staffing_can_change,
-        "history": scheduling.history_for_staff(event),
+        "history": event_service.history_for_staff(event),
         "schedule_form": schedule_form,
         "cancel_form": extra.pop("cancel_form", None) or CancelForm(formdata=None, prefix="cancel"),
         "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
@@ -400,8 +414,8 @@ def _panel_search(event, event_seats, offer_form=None):
     if seat is None or not (query or ticked):
         return None
     if ticked:
-        return seat_value, "", scheduling.suggestions(event, seat.role, person_ids=ticked)
-    return seat_value, query, scheduling.suggestions(event, seat.role, name=query)
+        return seat_value, "", suggestions.suggestions(event, seat.role, person_ids=ticked)
+    return seat_value, query, suggestions.suggestions(event, seat.role, name=query)
 
 
 @bp.get("/arrangementer/<int:event_id>")
@@ -424,7 +438,7 @@ def reschedule(event_id):
     if closed:
         return _event_page(event, status=422, schedule_form=form, closed=closed)
     try:
-        scheduling.reschedule_event(
+        event_service.reschedule_event(
             event,
             by=current_user,
             sessions=sessions,
@@ -440,7 +454,7 @@ def reschedule(event_id):
         # Somebody saved between our check and our write: the same conflict, found later.
         db.session.rollback()
         event = db.get_or_404(Event, event_id)
-        conflict = scheduling.EditConflict(event, scheduling.changes_since(event, seen_version))
+        conflict = scheduling.EditConflict(event, event_service.changes_since(event, seen_version))
         return _event_page(event, status=409, schedule_form=form, conflict=conflict)
     except scheduling.SchedulingError as error:
         db.session.rollback()
@@ -456,7 +470,7 @@ def cancel(event_id):
     if not form.validate_on_submit():
         return _event_page(event, status=422, cancel_form=form)
     try:
-        scheduling.cancel_event(event, by=current_user, note=form.note.data or "")
+        event_service.cancel_event(event, by=current_user, note=form.note.data or "")
     except scheduling.SchedulingError as error:
         return _event_page(event, status=409, error=str(error))
     flash(_("Arrangementet er aflyst, og alle involverede har fået besked."), "success")
@@ -481,7 +495,7 @@ def offer(event_id):
         abort(400)
     persons = db.session.scalars(db.select(Person).where(Person.id.in_(form.persons.data))).all()
     warnings = []
-    away = scheduling.unavailable(persons, event)
+    away = suggestions.unavailable(persons, event)
     if away:
         warnings.append(
             _(
@@ -489,7 +503,7 @@ def offer(event_id):
                 names=", ".join(p.full_name for p in away),
             )
         )
-    taken = scheduling.busy(persons, event)
+    taken = suggestions.busy(persons, event)
     if taken:
         warnings.append(
             _(
@@ -502,7 +516,7 @@ def offer(event_id):
         warnings.append(_("Sæt flueben ved 'Forespørg alligevel' for at sende forespørgslen."))
         return _event_page(event, status=422, offer_form=form, offer_error=" ".join(warnings))
     try:
-        scheduling.offer_seat(
+        offers.offer_seat(
             event, by=current_user, seat_role=seat_role, seat_number=seat_number, persons=persons
         )
     except scheduling.SchedulingError as error:
@@ -516,7 +530,7 @@ def offer(event_id):
 def withdraw_assignment(assignment_id):
     assignment = db.get_or_404(Assignment, assignment_id)  # CSRF: checked for every POST
     try:
-        scheduling.withdraw_assignment(assignment, by=current_user)
+        offers.withdraw_assignment(assignment, by=current_user)
     except scheduling.SchedulingError as error:
         return _event_page(assignment.event, status=409, error=str(error))
     flash(_("Forespørgslen er trukket tilbage, og personen har fået besked."), "success")
@@ -528,7 +542,7 @@ def approve_claim(assignment_id):
     """Let a claim from the open-seats board through (same accept rule and lock)."""
     assignment = db.get_or_404(Assignment, assignment_id)
     try:
-        scheduling.accept_offer(assignment, by=current_user)
+        offers.accept_offer(assignment, by=current_user)
     except scheduling.SchedulingError as error:
         db.session.rollback()
         return _event_page(
@@ -544,7 +558,7 @@ def message(event_id):
     form = MessageForm()
     if not form.validate_on_submit():
         return _event_page(event, status=422, message_form=form)
-    sent = scheduling.message_everyone(
+    sent = event_service.message_everyone(
         event, by=current_user, subject=form.subject.data, body=form.body.data
     )
     flash(_("Beskeden er sendt til %(n)s modtagere.", n=sent), "success")

@@ -9,7 +9,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus, SeatRole
-from portal.services import reminders, scheduling
+from portal.services import offers, reminders
 from tests.factories import make_ambassador, make_request, make_scheduled
 
 
@@ -24,7 +24,7 @@ def _link_in(kind):
 def test_answer_from_the_email_and_record_attendance_on_a_phone(new_page, monkeypatch):
     person = make_ambassador(first_name="Yasmin")
     event = make_scheduled(request=make_request(), starts_at=clock.now() + timedelta(days=4))
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
     )
     db.session.commit()
@@ -71,11 +71,11 @@ def test_a_no_on_a_phone_offers_the_seat_to_the_next_free_person_at_once(new_pag
     event = make_scheduled(request=make_request(), starts_at=clock.now() + timedelta(days=6))
     other = make_scheduled(starts_at=event.starts_at)
     for person, on in ((first, event), (busy, other)):
-        [offer] = scheduling.offer_seat(
+        [offer] = offers.offer_seat(
             on, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
         )
         if person is busy:
-            scheduling.accept_offer(offer)
+            offers.accept_offer(offer)
     db.session.commit()
 
     phone = _phone_logged_in_as(new_page, first)
@@ -119,7 +119,7 @@ def test_the_offer_on_a_phone_says_what_happened_and_who_is_told(new_page):
         expected_participants=24, accessibility_needs="Elevator ved indgang B, ingen trapper"
     )
     event = make_scheduled(request=request, starts_at=clock.now() + timedelta(days=6))
-    scheduling.offer_seat(
+    offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[first, second]
     )
     db.session.commit()
@@ -185,7 +185,7 @@ def test_my_page_on_a_phone_shows_open_offers_as_open_and_my_year_as_held_events
 
     def offered(title, **changes):
         event = make_event(kind="dialogue", title=title, starts_at=now + timedelta(days=5))
-        [offer] = scheduling.offer_seat(
+        [offer] = offers.offer_seat(
             event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[me]
         )
         for name, value in changes.items():
@@ -212,9 +212,9 @@ def test_my_page_on_a_phone_shows_open_offers_as_open_and_my_year_as_held_events
     phone = new_page(width=390, height=844)
     browser_login(phone, user.email, PASSWORD)
     phone.goto("/mig/")
-    offers = _section(phone, "Forespørgsler til dig")
-    assert "Åben forespørgsel" in offers
-    assert "Udløbet forespørgsel" not in offers  # not offered with buttons it would refuse
+    offered = _section(phone, "Forespørgsler til dig")
+    assert "Åben forespørgsel" in offered
+    assert "Udløbet forespørgsel" not in offered  # not offered with buttons it would refuse
     assert phone.get_by_role("button", name=re.compile("Ja, jeg kommer")).count() == 1
     year = _section(phone, "Afholdt i år")
     assert "Holdt i år" in year and "20 deltog" in year

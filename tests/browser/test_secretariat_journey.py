@@ -8,7 +8,7 @@ from portal import clock, demo
 from portal.extensions import db
 from portal.models import Assignment, Request
 from portal.models.enums import EventStatus
-from portal.services import scheduling
+from portal.services import offers, scheduling
 from tests.browser.conftest import browser_login
 from tests.factories import make_ambassador, make_request
 
@@ -54,7 +54,7 @@ def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, monkeypatch):
     db.session.expire_all()
     for assignment in db.session.scalars(db.select(Assignment)).all():
         phone = new_page(width=390, height=844)
-        phone.goto(urlsplit(scheduling.answer_url(assignment)).path)
+        phone.goto(urlsplit(offers.answer_url(assignment)).path)
         phone.click("button:has-text('Ja, jeg kommer')")
         phone.wait_for_selector("text=Du har sagt ja")
 

@@ -8,7 +8,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models.enums import AssignmentStatus, Role, SeatRole
-from portal.services import assignments, scheduling
+from portal.services import assignments, events, offers, scheduling
 from tests.factories import mails, make_ambassador, make_scheduled, make_user, offer_to
 
 
@@ -20,14 +20,14 @@ def test_a_claim_cannot_be_accepted_by_the_claimer_only_by_the_secretariat():
     )
     db.session.commit()
     assert [m.kind for m in mails("secretariat_seat_claimed")] == ["secretariat_seat_claimed"]
-    assert event in scheduling.follow_up_events(now=clock.now())
+    assert event in offers.follow_up_events(now=clock.now())
     with pytest.raises(scheduling.SchedulingError, match="godkende"):
-        scheduling.accept_offer(claim, by=None)
+        offers.accept_offer(claim, by=None)
     db.session.rollback()
     overview = assignments.overview_for(person, now=clock.now())
     assert overview["offers"] == []
     assert overview["claims"] == [claim]
-    scheduling.accept_offer(claim, by=make_user(role=Role.SECRETARIAT))
+    offers.accept_offer(claim, by=make_user(role=Role.SECRETARIAT))
     assert claim.status == AssignmentStatus.ACCEPTED
 
 
@@ -35,7 +35,7 @@ def test_a_withdrawn_person_cannot_claim_the_seat_back():
     person = make_ambassador()
     event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
     [offer] = offer_to(event, person)
-    scheduling.withdraw_assignment(offer, by=None)
+    offers.withdraw_assignment(offer, by=None)
     db.session.commit()
     assert assignments.open_seats_for(person, now=clock.now()) == []
 
@@ -44,9 +44,9 @@ def test_the_feed_shows_a_cancelled_event_only_to_those_who_had_said_yes(app):
     event = make_scheduled()
     accepted_person, asked_person = make_ambassador(), make_ambassador()
     [yes] = offer_to(event, accepted_person, seat_number=1)
-    scheduling.accept_offer(yes)
+    offers.accept_offer(yes)
     offer_to(event, asked_person, seat_number=2)
-    scheduling.cancel_event(event, by=None)
+    events.cancel_event(event, by=None)
     db.session.commit()
     assert [a.event for a in assignments.feed_assignments(accepted_person)] == [event]
     assert assignments.feed_assignments(asked_person) == []

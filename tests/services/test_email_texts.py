@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.i18n import long_date
 from portal.models import AuditEntry, EmailTemplate, OutboxMessage
 from portal.models.enums import Role, SeatRole
-from portal.services import email_texts, notifications, scheduling
+from portal.services import email_texts, events, notifications, offers
 from portal.services import requests as requests_service
 from portal.services.email_texts import KINDS, EmailTextRefused
 from tests.factories import (
@@ -30,7 +30,7 @@ OFFER = "assignee_offer"
 def _offer_world():
     """A dialogue with a seat offered to an ambassador (the offer mail queued)."""
     event = make_scheduled(request=make_request())
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event,
         by=None,
         seat_role=SeatRole.AMBASSADOR,
@@ -50,7 +50,7 @@ def _every_case():
     declined = make_request(contact_email="c@example.org")
     requests_service.decline_request(declined, by=admin, reason=None, note="Vi har travlt.")
     cancelled = make_scheduled(request=make_request(contact_email="d@example.org"))
-    scheduling.cancel_event(cancelled, by=admin, note="Skolen er lukket.")
+    events.cancel_event(cancelled, by=admin, note="Skolen er lukket.")
     withdrawn = make_request(contact_email="e@example.org")
     make_scheduled(request=withdrawn, starts_at=clock.now() + timedelta(days=20))
     requests_service.withdraw_request(withdrawn, note="Vi fandt en anden dato.")
@@ -124,7 +124,7 @@ def test_without_an_edited_text_the_queued_mail_is_the_shipped_template_byte_for
             event=assignment.event,
             person=assignment.person,
             others=0,
-            answer_url=scheduling.answer_url(assignment),
+            answer_url=offers.answer_url(assignment),
         )
     subject, _sep, body = text.strip().partition("\n")
     assert (queued.subject, queued.body_text) == (subject.strip(), body.strip() + "\n")
@@ -144,7 +144,7 @@ def test_an_edited_text_is_what_the_next_mail_of_its_kind_carries():
     queued = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == OFFER)).one()
     assert queued.subject == f"Kan du {long_date(assignment.event.starts_at)}?"
     assert queued.body_text.startswith("Kære Yasmin\n\nVil du være dialogambassadør? Svar her:\n")
-    assert scheduling.answer_url(assignment) in queued.body_text
+    assert offers.answer_url(assignment) in queued.body_text
     assert "{ukendt ord}" in queued.body_text  # braces around words with a space are text
 
 

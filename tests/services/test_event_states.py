@@ -7,7 +7,7 @@ import pytest
 
 from portal import clock
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
-from portal.services import scheduling
+from portal.services import seats, suggestions
 from tests.factories import make_ambassador, make_assignment, make_event
 
 
@@ -24,19 +24,19 @@ from tests.factories import make_ambassador, make_assignment, make_event
 )
 def test_display_state_follows_the_event_status_first(status, days, accepted, expected):
     event = make_event(kind="dialogue", status=status, starts_at=clock.now() + timedelta(days=days))
-    assert scheduling.display_state(event, accepted, 2) == expected
+    assert seats.display_state(event, accepted, 2) == expected
 
 
 def _suggestion_for(person, event):
     return next(
-        s for s in scheduling.suggestions(event, SeatRole.AMBASSADOR) if s.person.id == person.id
+        s for s in suggestions.suggestions(event, SeatRole.AMBASSADOR) if s.person.id == person.id
     )
 
 
 def test_cancelled_events_count_neither_as_experience_nor_as_load_this_term(app):
     person = make_ambassador()
     threshold = app.config["EXPERIENCED_AFTER_DIALOGUES"]
-    term_day = scheduling.term_start(clock.today())
+    term_day = suggestions.term_start(clock.today())
     for n in range(threshold):
         cancelled = make_event(
             kind="dialogue",
@@ -64,7 +64,7 @@ def test_held_events_do_count_as_experience_and_load(app):
     upcoming = make_event(kind="dialogue", starts_at=clock.now() + timedelta(days=30))
     suggestion = _suggestion_for(person, upcoming)
     assert suggestion.experienced is True
-    this_term = scheduling.term_start(clock.today())
+    this_term = suggestions.term_start(clock.today())
     counted = sum(
         1 for n in range(threshold) if (clock.today() - timedelta(days=1 + n)) >= this_term
     )

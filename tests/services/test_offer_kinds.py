@@ -6,7 +6,7 @@ from portal.extensions import db
 from portal.forms.public import RequestForm
 from portal.models import AuditEntry, OfferKind, Topic
 from portal.models.enums import AssignmentStatus, BookingForm, EventStatus, SeatRole
-from portal.services import catalogue, reference, scheduling
+from portal.services import catalogue, events, reference, seats
 from tests.factories import (
     make_ambassador,
     make_assignment,
@@ -108,7 +108,7 @@ def test_editing_a_kind_changes_its_seats_and_the_audit_shows_before_and_after()
     reference.save_offer_kind(talk, by=None, needs=needs, **values)
     assert (talk.need(SeatRole.RESOURCE_PERSON), talk.need(SeatRole.AMBASSADOR)) == (2, 1)
     event = make_scheduled("talk")
-    assert len(scheduling.seats(event)) == 3
+    assert len(seats.seats(event)) == 3
     [entry] = db.session.scalars(
         db.select(AuditEntry).where(AuditEntry.action.like("offer_kind.%"))
     )
@@ -198,7 +198,7 @@ def test_fewer_sessions_than_a_planned_event_has_are_refused():
 
     advisory = offer_kind("advisory")
     first = clock.now() + timedelta(days=20)
-    scheduling.schedule_event(
+    events.schedule_event(
         by=None,
         offer_kind=advisory,
         sessions=[

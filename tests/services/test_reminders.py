@@ -5,7 +5,7 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models.enums import AssignmentStatus, SeatRole
-from portal.services import reminders, scheduling
+from portal.services import events, offers, reminders
 from tests.factories import mails, make_ambassador, make_assignment, make_request, make_scheduled
 
 
@@ -16,7 +16,7 @@ def _run(now=None):
 
 
 def _offer(event, person, *, hours_ago=0):
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
     )
     assignment.offered_at = clock.now() - timedelta(hours=hours_ago)
@@ -32,7 +32,7 @@ def test_an_offer_unanswered_for_48_hours_gets_one_reminder():
     assert _run()["svar_ønskes"] == 1
     [mail] = mails("assignee_offer_reminder")
     assert mail.subject.startswith("Svar ønskes:")
-    assert scheduling.answer_url(assignment) in mail.body_text
+    assert offers.answer_url(assignment) in mail.body_text
     assert _run()["svar_ønskes"] == 0
     assert len(mails("assignee_offer_reminder")) == 1
 
@@ -108,7 +108,7 @@ def test_the_command_runs_and_reports(app):
 def test_an_accepted_seat_never_lapses_even_past_the_offer_deadline():
     event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
     assignment = _offer(event, make_ambassador())
-    scheduling.accept_offer(assignment)
+    offers.accept_offer(assignment)
     assignment.expires_at = clock.now() - timedelta(hours=1)
     db.session.commit()
     assert _run()["udløbet"] == 0
@@ -120,7 +120,7 @@ def test_a_seat_still_offered_to_someone_else_is_not_offered_on():
     """Offered to two at once: when one offer lapses, the other is still open, so the chain
     does not ask a third person for the same seat."""
     event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
-    first, second = scheduling.offer_seat(
+    first, second = offers.offer_seat(
         event,
         by=None,
         seat_role=SeatRole.AMBASSADOR,
@@ -144,7 +144,7 @@ def test_a_moved_event_is_reminded_again_for_its_new_date():
     event = make_scheduled(request=request, starts_at=clock.now() + timedelta(hours=40))
     assert reminders.remind_upcoming_events(now=clock.now()) == 1
     start = event.starts_at + timedelta(hours=3)
-    scheduling.reschedule_event(
+    events.reschedule_event(
         event,
         by=None,
         sessions=[(start, start + timedelta(hours=1))],

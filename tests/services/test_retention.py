@@ -88,7 +88,7 @@ def _figures():
 
 def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_the_same(app):
     from portal.models.enums import OutboxStatus
-    from portal.services import notifications, scheduling
+    from portal.services import events, notifications
     from portal.services import requests as requests_service
 
     marked = make_request(
@@ -103,7 +103,7 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
         dates=[(clock.today() + timedelta(days=40), None)],
         note="MARKØR foreslår en anden dag",
     )
-    event = scheduling.schedule_event(
+    event = events.schedule_event(
         by=None,
         offer_kind=marked.offer_kind,
         sessions=[(clock.now() + timedelta(days=40), clock.now() + timedelta(days=40, hours=1))],
@@ -111,7 +111,7 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
         online=False,
         request=marked,
     )
-    scheduling.message_everyone(event, by=None, subject="Til MARKØR", body="Kære MARKØR")
+    events.message_everyone(event, by=None, subject="Til MARKØR", body="Kære MARKØR")
     requests_service.withdraw_request(marked, note="MARKØR er blevet syg")
     marked.event.cancel_note = "MARKØR aflyste"
     refused = notifications.queue_email(

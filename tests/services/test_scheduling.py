@@ -10,7 +10,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import Assignment, AuditEntry, OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
-from portal.services import scheduling
+from portal.services import events, offers, scheduling, seats, suggestions
 from tests.factories import (
     mails,
     make_ambassador,
@@ -26,7 +26,7 @@ SEAT = {"seat_role": SeatRole.AMBASSADOR, "seat_number": 1}
 
 
 def _accept(assignment):
-    scheduling.accept_offer(assignment)
+    offers.accept_offer(assignment)
     db.session.commit()
 
 
@@ -61,13 +61,13 @@ def test_vink_can_schedule_its_own_talk_without_a_request():
 def test_an_advisory_course_has_several_sessions_up_to_its_maximum():
     start = clock.now() + timedelta(days=10)
     weekly = [(start + timedelta(weeks=i), start + timedelta(weeks=i, hours=2)) for i in range(4)]
-    event = scheduling.schedule_event(
+    event = events.schedule_event(
         by=None, offer_kind=offer_kind("advisory"), sessions=weekly, place="SSP", online=False
     )
     assert (event.starts_at, event.ends_at) == (weekly[0][0], weekly[-1][1])
     too_many = [*weekly, (start + timedelta(weeks=5), start + timedelta(weeks=5, hours=2))]
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.schedule_event(
+        events.schedule_event(
             by=None, offer_kind=offer_kind("advisory"), sessions=too_many, place="SSP", online=False
         )
     db.session.rollback()
@@ -76,7 +76,7 @@ def test_an_advisory_course_has_several_sessions_up_to_its_maximum():
 def test_a_session_must_end_after_it_starts():
     start = clock.now() + timedelta(days=3)
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.schedule_event(
+        events.schedule_event(
             by=None,
             offer_kind=offer_kind("talk"),
             sessions=[(start, start)],
@@ -87,12 +87,12 @@ def test_a_session_must_end_after_it_starts():
 
 def test_the_seats_come_from_the_offer_kinds_staffing_needs():
     event = make_scheduled("dialogue")
-    assert [(s.role, s.number, s.of, s.state) for s in scheduling.seats(event)] == [
+    assert [(s.role, s.number, s.of, s.state) for s in seats.seats(event)] == [
         (SeatRole.AMBASSADOR, 1, 2, "open"),
         (SeatRole.AMBASSADOR, 2, 2, "open"),
     ]
     talk = make_scheduled("talk", starts_at=clock.now() + timedelta(days=20))
-    assert [(s.role, s.of) for s in scheduling.seats(talk)] == [(SeatRole.RESOURCE_PERSON, 1)]
+    assert [(s.role, s.of) for s in seats.seats(talk)] == [(SeatRole.RESOURCE_PERSON, 1)]
 
 
 def test_a_dialogue_in_a_school_holiday_is_found_for_the_warning():
@@ -129,7 +129,7 @@ def test_offering_a_seat_emails_a_one_tap_link_that_expires_with_the_deadline():
     )
     [mail] = mails("assignee_offer")
     assert mail.subject.startswith("Svar ønskes:")
-    assert scheduling.answer_url(assignment) in mail.body_text
+    assert offers.answer_url(assignment) in mail.body_text
 
 
 def test_an_offer_never_outlives_the_events_start():
@@ -146,7 +146,7 @@ def test_offering_to_several_the_first_to_accept_gets_the_seat():
     assert first.status == AssignmentStatus.WITHDRAWN
     assert [m.to_address for m in mails("assignee_offer_taken")] == [first.person.email]
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.accept_offer(first)
+        offers.accept_offer(first)
     db.session.rollback()
 
 
@@ -170,19 +170,19 @@ def test_a_resource_person_cannot_take_an_ambassador_seat():
 def test_the_event_is_fully_staffed_when_every_seat_is_accepted():
     event = make_scheduled("dialogue")
     _accepted_on(event, make_ambassador(), seat_number=1)
-    assert not scheduling.is_fully_staffed(event)
+    assert not seats.is_fully_staffed(event)
     _accepted_on(event, make_ambassador(), seat_number=2)
-    assert scheduling.is_fully_staffed(event)
+    assert seats.is_fully_staffed(event)
 
 
 def test_a_declined_offer_puts_the_seat_on_the_follow_up_list():
     event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(days=20))
     [assignment] = offer_to(event, make_ambassador())
-    assert event.id not in scheduling.follow_up_event_ids(now=clock.now())
-    scheduling.decline_offer(assignment, note="Eksamen")
+    assert event.id not in offers.follow_up_event_ids(now=clock.now())
+    offers.decline_offer(assignment, note="Eksamen")
     db.session.commit()
-    assert scheduling.seats(event)[0].state == "declined"
-    assert event.id in scheduling.follow_up_event_ids(now=clock.now())
+    assert seats.seats(event)[0].state == "declined"
+    assert event.id in offers.follow_up_event_ids(now=clock.now())
 
 
 def test_an_expired_offer_cannot_be_accepted():
@@ -191,7 +191,7 @@ def test_an_expired_offer_cannot_be_accepted():
     assignment.expires_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.accept_offer(assignment)
+        offers.accept_offer(assignment)
     db.session.rollback()
     assert assignment.status == AssignmentStatus.OFFERED
 
@@ -220,7 +220,7 @@ def test_a_person_cannot_accept_events_closer_than_the_travel_buffer(gap_minutes
         assert offer.status == AssignmentStatus.ACCEPTED
     else:
         with pytest.raises(scheduling.SchedulingError, match="optaget"):
-            scheduling.accept_offer(offer)
+            offers.accept_offer(offer)
         db.session.rollback()
         assert offer.status == AssignmentStatus.OFFERED
 
@@ -232,20 +232,20 @@ def test_every_session_of_a_course_counts_for_the_overlap():
         (start, start + timedelta(hours=2)),
         (start + timedelta(weeks=1), start + timedelta(weeks=1, hours=2)),
     ]
-    course = scheduling.schedule_event(
+    course = events.schedule_event(
         by=None, offer_kind=offer_kind("advisory"), sessions=sessions, place="SSP", online=False
     )
     db.session.commit()
-    [held] = scheduling.offer_seat(
+    [held] = offers.offer_seat(
         course, by=None, seat_role=SeatRole.RESOURCE_PERSON, seat_number=1, persons=[person]
     )
     _accept(held)
     talk = make_scheduled("talk", starts_at=start + timedelta(weeks=1, hours=1))
-    [offer] = scheduling.offer_seat(
+    [offer] = offers.offer_seat(
         talk, by=None, seat_role=SeatRole.RESOURCE_PERSON, seat_number=1, persons=[person]
     )
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.accept_offer(offer)
+        offers.accept_offer(offer)
     db.session.rollback()
 
 
@@ -273,7 +273,7 @@ def test_the_overlap_rule_counts_real_time_across_the_change_to_summer_time():
     _accepted_on(first, person)
     [offer] = offer_to(second, person)
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.accept_offer(offer)
+        offers.accept_offer(offer)
     db.session.rollback()
 
 
@@ -282,7 +282,7 @@ def test_a_cancelled_event_does_not_block_the_person():
     first, second = _two_events(start, 90, start)
     person = make_ambassador()
     _accepted_on(first, person)
-    scheduling.cancel_event(first, by=None, note="Sygdom")
+    events.cancel_event(first, by=None, note="Sygdom")
     db.session.commit()
     [offer] = offer_to(second, person)
     _accept(offer)
@@ -298,7 +298,7 @@ def test_rescheduling_tells_everyone_and_bumps_the_version():
     assignment = _accepted_on(event, make_ambassador())
     version = event.version
     start = event.starts_at + timedelta(days=1)
-    scheduling.reschedule_event(
+    events.reschedule_event(
         event,
         by=None,
         sessions=[(start, start + timedelta(hours=1))],
@@ -317,7 +317,7 @@ def test_a_stale_save_is_refused_with_what_the_other_person_changed():
     event = make_scheduled()
     seen = event.version
     start = event.starts_at + timedelta(hours=2)
-    scheduling.reschedule_event(
+    events.reschedule_event(
         event,
         by=None,
         sessions=[(start, start + timedelta(hours=1))],
@@ -327,7 +327,7 @@ def test_a_stale_save_is_refused_with_what_the_other_person_changed():
     )
     db.session.commit()
     with pytest.raises(scheduling.EditConflict) as conflict:
-        scheduling.reschedule_event(
+        events.reschedule_event(
             event,
             by=None,
             sessions=[(start, start + timedelta(hours=1))],
@@ -348,7 +348,7 @@ def test_rescheduling_into_a_clash_for_an_accepted_person_is_refused():
     _accepted_on(first, person)
     _accepted_on(second, person)
     with pytest.raises(scheduling.SchedulingError, match="optaget"):
-        scheduling.reschedule_event(
+        events.reschedule_event(
             second,
             by=None,
             sessions=[(start, start + timedelta(hours=1))],
@@ -362,7 +362,7 @@ def test_rescheduling_into_a_clash_for_an_accepted_person_is_refused():
 def test_a_held_event_cannot_be_cancelled():
     event = make_event(status=EventStatus.HELD, starts_at=clock.now() - timedelta(days=1))
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.cancel_event(event, by=None)
+        events.cancel_event(event, by=None)
     db.session.rollback()
 
 
@@ -370,7 +370,7 @@ def test_cancelling_tells_the_requester_and_the_people():
     request = make_request()
     event = make_scheduled(request=request)
     assignment = _accepted_on(event, make_ambassador())
-    scheduling.cancel_event(event, by=None, note="Skolen er lukket")
+    events.cancel_event(event, by=None, note="Skolen er lukket")
     db.session.commit()
     assert assignment.status == AssignmentStatus.WITHDRAWN
     assert len(mails("requester_event_cancelled")) == 1
@@ -399,7 +399,7 @@ def test_suggestions_put_free_available_and_matching_people_first():
     ]
     db.session.commit()
     _accepted_on(make_scheduled(starts_at=start), busy)
-    ranked = [s.person.first_name for s in scheduling.suggestions(event, SeatRole.AMBASSADOR)]
+    ranked = [s.person.first_name for s in suggestions.suggestions(event, SeatRole.AMBASSADOR)]
     assert (
         ranked.index("Match") < ranked.index("Plain") < ranked.index("Away") < ranked.index("Busy")
     )
@@ -411,12 +411,12 @@ def test_suggestions_take_a_constant_number_of_queries(count_queries):
         make_ambassador()
     db.session.expire_all()
     with count_queries() as few:
-        scheduling.suggestions(event, SeatRole.AMBASSADOR)
+        suggestions.suggestions(event, SeatRole.AMBASSADOR)
     for _ in range(12):
         make_ambassador()
     db.session.expire_all()
     with count_queries() as many:
-        scheduling.suggestions(event, SeatRole.AMBASSADOR)
+        suggestions.suggestions(event, SeatRole.AMBASSADOR)
     assert many.count == few.count
 
 
@@ -433,7 +433,7 @@ def _race(app, assignment_ids):
             assignment = db.session.get(Assignment, assignment_id)
             barrier.wait()
             try:
-                scheduling.accept_offer(assignment)
+                offers.accept_offer(assignment)
                 db.session.commit()
                 results[assignment_id] = "won"
             except scheduling.SchedulingError as error:
@@ -467,8 +467,8 @@ def _accepted_count(event_ids):
 def test_two_people_racing_for_one_seat_exactly_one_wins(app):
     for _round in range(RACE_ROUNDS):
         event = make_scheduled()
-        offers = offer_to(event, make_ambassador(), make_ambassador())
-        results = _race(app, [a.id for a in offers])
+        offered = offer_to(event, make_ambassador(), make_ambassador())
+        results = _race(app, [a.id for a in offered])
         assert sorted(results.values()).count("won") == 1
         [loser] = [r for r in results.values() if r != "won"]
         assert "Pladsen er besat" in loser
@@ -480,8 +480,8 @@ def test_one_person_racing_to_accept_two_overlapping_events_gets_one(app):
         start = clock.now() + timedelta(days=15 + n)
         first, second = _two_events(start, 90, start + timedelta(minutes=30))
         person = make_ambassador()
-        offers = [offer_to(first, person)[0], offer_to(second, person)[0]]
-        results = _race(app, [a.id for a in offers])
+        offered = [offer_to(first, person)[0], offer_to(second, person)[0]]
+        results = _race(app, [a.id for a in offered])
         assert list(results.values()).count("won") == 1
         [loser] = [r for r in results.values() if r != "won"]
         assert "optaget" in loser
@@ -493,7 +493,7 @@ def test_on_postgresql_an_accept_holds_the_person_and_event_rows_until_it_commit
     """The lock the race tests rely on, seen from a second connection: NOWAIT fails."""
     event = make_scheduled()
     [offer] = offer_to(event, make_ambassador())
-    scheduling.accept_offer(offer)  # flushed, not committed: the locks are held
+    offers.accept_offer(offer)  # flushed, not committed: the locks are held
     with db.engine.connect() as other:
         for table, row_id in (("persons", offer.person_id), ("events", event.id)):
             with pytest.raises(sa.exc.OperationalError, match="lock"):
@@ -509,10 +509,10 @@ def test_the_answer_link_opens_only_its_own_assignment():
     event = make_scheduled()
     mine, other = offer_to(event, make_ambassador(), make_ambassador())
     signed = links.sign(scheduling.ANSWER_LINK, mine.id, mine.answer_token)
-    assert scheduling.assignment_for_answer(signed) == mine
+    assert offers.assignment_for_answer(signed) == mine
     forged = links.sign(scheduling.ANSWER_LINK, other.id, mine.answer_token)
     with pytest.raises(links.LinkError):
-        scheduling.assignment_for_answer(forged)
+        offers.assignment_for_answer(forged)
 
 
 # --- the offer chain on a decline ---------------------------------------------------------------
@@ -530,7 +530,7 @@ def test_a_declined_offer_goes_on_to_the_next_free_person_at_once():
     event = make_scheduled()
     first, second = make_ambassador(first_name="Først"), make_ambassador(first_name="Næste")
     [offer] = offer_to(event, first)
-    scheduling.decline_offer(offer, reason=None, note="Eksamen")
+    offers.decline_offer(offer, reason=None, note="Eksamen")
     db.session.commit()
     db.session.refresh(event)
     assert len(_offered_to(event, second)) == 1
@@ -549,7 +549,7 @@ def test_a_decline_does_not_chain_where_the_offer_kind_does_not():
     event.offer_kind.auto_chain = False
     first, second = make_ambassador(), make_ambassador()
     [offer] = offer_to(event, first)
-    scheduling.decline_offer(offer, reason=None, note="")
+    offers.decline_offer(offer, reason=None, note="")
     db.session.commit()
     db.session.refresh(event)
     assert _offered_to(event, second) == []
@@ -559,7 +559,7 @@ def test_a_decline_does_not_chain_while_the_seat_is_still_offered_to_someone_els
     event = make_scheduled()
     first, other, third = make_ambassador(), make_ambassador(), make_ambassador()
     offer, _still_open = offer_to(event, first, other)
-    scheduling.decline_offer(offer, reason=None, note="")
+    offers.decline_offer(offer, reason=None, note="")
     db.session.commit()
     db.session.refresh(event)
     assert _offered_to(event, third) == []
@@ -569,7 +569,7 @@ def test_an_offer_cannot_be_accepted_once_the_event_has_started():
     event = make_scheduled(starts_at=clock.now() + timedelta(days=3))
     [offer] = offer_to(event, make_ambassador())
     start = clock.now() - timedelta(minutes=30)
-    scheduling.reschedule_event(
+    events.reschedule_event(
         event,
         by=None,
         sessions=[(start, start + timedelta(hours=1))],
@@ -579,9 +579,9 @@ def test_an_offer_cannot_be_accepted_once_the_event_has_started():
     )
     db.session.commit()
     assert offer.expires_at <= event.starts_at
-    assert scheduling.answerable(offer) == "expired"
+    assert offers.answerable(offer) == "expired"
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.accept_offer(offer)
+        offers.accept_offer(offer)
     db.session.rollback()
 
 
@@ -591,7 +591,7 @@ def test_an_expired_offer_cannot_be_declined_either():
     offer.expires_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.decline_offer(offer)
+        offers.decline_offer(offer)
     db.session.rollback()
     assert offer.status == AssignmentStatus.OFFERED
 
@@ -602,7 +602,7 @@ def test_the_staffing_of_a_held_event_is_not_rewritten():
     event.status = EventStatus.HELD
     db.session.commit()
     with pytest.raises(scheduling.SchedulingError):
-        scheduling.withdraw_assignment(assignment, by=None)
+        offers.withdraw_assignment(assignment, by=None)
     db.session.rollback()
     assert assignment.status == AssignmentStatus.ACCEPTED
 
@@ -614,7 +614,7 @@ def test_an_inactive_person_cannot_accept():
     person.active = False
     db.session.commit()
     with pytest.raises(scheduling.SchedulingError, match="aktiv"):
-        scheduling.accept_offer(offer)
+        offers.accept_offer(offer)
     db.session.rollback()
 
 
@@ -623,7 +623,7 @@ def test_the_requester_hears_who_comes_once_the_event_is_fully_staffed():
     event = make_scheduled(request=request)
     for seat in (1, 2):
         [offer] = offer_to(event, make_ambassador(first_name=f"Amb{seat}"), seat_number=seat)
-        scheduling.accept_offer(offer)
+        offers.accept_offer(offer)
         db.session.commit()
     [mail] = mails("requester_event_staffed")
     assert mail.to_address == "anne@example.org"

@@ -1,4 +1,4 @@
-"""Who is free on a request's wished days (scheduling.free_on_days, scheduling.wished_days):
+"""Who is free on a request's wished days (suggestions.free_on_days, suggestions.wished_days):
 the same rules as the suggestions, counted per role the offer kind needs."""
 
 from datetime import time, timedelta
@@ -7,7 +7,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod
 from portal.models.enums import SeatRole
-from portal.services import scheduling
+from portal.services import offers, suggestions
 from tests.factories import (
     make_ambassador,
     make_person,
@@ -27,15 +27,15 @@ def _weekday(days_ahead):
 def _accepted_at(person, day, hour, minute=0):
     """An accepted dialogue for `person` at hour:minute on `day`, 90 minutes long."""
     event = make_scheduled(starts_at=clock.local(day.year, day.month, day.day, hour, minute))
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
     )
-    scheduling.accept_offer(assignment)
+    offers.accept_offer(assignment)
     db.session.commit()
 
 
 def _count(day, **kwargs):
-    [availability] = scheduling.free_on_days(
+    [availability] = suggestions.free_on_days(
         offer_kind("dialogue"), [day], start_time=time(9, 0), minutes=90, **kwargs
     )
     return availability
@@ -79,7 +79,7 @@ def test_free_on_days_counts_each_day_on_its_own_and_marks_a_day_short_of_people
     make_ambassador()
     _accepted_at(mostly_busy, second, 9)
 
-    one, two = scheduling.free_on_days(
+    one, two = suggestions.free_on_days(
         offer_kind("dialogue"), [first, second], start_time=time(9, 0), minutes=90
     )
 
@@ -97,7 +97,7 @@ def test_free_on_days_counts_resource_persons_for_a_talk():
     make_person()
     make_ambassador()
 
-    [availability] = scheduling.free_on_days(
+    [availability] = suggestions.free_on_days(
         offer_kind("talk"), [day], start_time=time(9, 0), minutes=90
     )
 
@@ -114,7 +114,7 @@ def test_free_on_days_takes_a_fixed_number_of_queries_however_many_days_and_peop
         db.session.expire_all()
         kind_again = offer_kind("dialogue")
         with count_queries() as counted:
-            scheduling.free_on_days(kind_again, days, start_time=time(9, 0), minutes=90)
+            suggestions.free_on_days(kind_again, days, start_time=time(9, 0), minutes=90)
         return counted.count
 
     day = _weekday(14)
@@ -142,7 +142,7 @@ def test_wished_days_lists_a_periods_weekdays_capped_and_a_single_date_as_it_is(
     request = make_request(preferred_dates=[(single, None), (monday, monday + timedelta(days=20))])
     make_ambassador()
 
-    wished = scheduling.wished_days(request, today=today, per_date=10)
+    wished = suggestions.wished_days(request, today=today, per_date=10)
 
     by_start = {d.starts_on: wished[d.id] for d in request.date_proposals[0].dates}
     single_days, single_more = by_start[single]
@@ -157,7 +157,7 @@ def test_wished_days_leaves_out_days_already_past():
     today = clock.today()
     request = make_request(preferred_dates=[(today - timedelta(days=3), today + timedelta(days=1))])
 
-    [(days, more)] = scheduling.wished_days(request, today=today).values()
+    [(days, more)] = suggestions.wished_days(request, today=today).values()
 
     assert all(a.day >= today for a in days)
     assert more == 0

@@ -10,7 +10,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import DeclineReason
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
-from portal.services import assignments, scheduling
+from portal.services import assignments, events, offers, suggestions
 from tests.browser_form import browser_form, forms_in, pick
 from tests.factories import (
     make_ambassador,
@@ -37,7 +37,7 @@ def me(app, login):
 
 def _offer(person, starts_at=None):
     event = make_scheduled(starts_at=starts_at)
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
     )
     db.session.commit()
@@ -54,7 +54,7 @@ def _accepted(person, starts_at=None):
             answer_token=links.new_token(),
         )
     assignment = _offer(person, starts_at=starts_at)
-    scheduling.accept_offer(assignment)
+    offers.accept_offer(assignment)
     db.session.commit()
     return assignment
 
@@ -84,7 +84,7 @@ def test_accepting_in_place_with_htmx_swaps_only_that_offer(me):
 
 def test_accepting_without_javascript_redirects_to_my_page_saying_who_is_told(me):
     event = make_scheduled(request=make_request())  # a dialogue: two seats
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[me.person]
     )
     db.session.commit()
@@ -99,7 +99,7 @@ def test_accepting_without_javascript_redirects_to_my_page_saying_who_is_told(me
 
 def test_accepting_on_my_page_a_seat_someone_else_took_says_the_seat_is_taken(me):
     event = make_scheduled()
-    mine, theirs = scheduling.offer_seat(
+    mine, theirs = offers.offer_seat(
         event,
         by=None,
         seat_role=SeatRole.AMBASSADOR,
@@ -108,7 +108,7 @@ def test_accepting_on_my_page_a_seat_someone_else_took_says_the_seat_is_taken(me
     )
     db.session.commit()
     accept = _my_page_form(me, mine, "ja")  # my page was open before the other said yes
-    scheduling.accept_offer(theirs)
+    offers.accept_offer(theirs)
     db.session.commit()
     response = accept.submit(to=f"/mig/tildelinger/{mine.id}/ja", headers=HTMX)
     assert response.status_code == 409
@@ -215,7 +215,7 @@ def test_the_calendar_feed_parses_and_shows_copenhagen_times_across_dst(app, me)
 
 def test_a_cancelled_event_stays_in_the_feed_marked_cancelled(app, me):
     assignment = _accepted(me.person)
-    scheduling.cancel_event(assignment.event, by=None)
+    events.cancel_event(assignment.event, by=None)
     token = assignments.feed_token(me.person)
     db.session.commit()
     [entry] = Calendar.from_ical(app.test_client().get(f"/kalender/{token}.ics").data).walk(
@@ -283,9 +283,9 @@ def test_i_set_my_weekly_times_and_away_dates_and_suggestions_use_them(me):
     away_event = make_scheduled(starts_at=clock.local(2027, 5, 11, 13, 0))  # a Tuesday, away
     fine_event = make_scheduled(starts_at=clock.local(2027, 6, 8, 13, 0))  # a Tuesday
     morning = make_scheduled(starts_at=clock.local(2027, 6, 8, 9, 0))  # before 12
-    assert scheduling.unavailable([person], away_event) == [person]
-    assert scheduling.unavailable([person], fine_event) == []
-    assert scheduling.unavailable([person], morning) == [person]
+    assert suggestions.unavailable([person], away_event) == [person]
+    assert suggestions.unavailable([person], fine_event) == []
+    assert suggestions.unavailable([person], morning) == [person]
 
 
 def test_a_refused_away_period_is_explained_in_danish_and_kept(me):

@@ -10,7 +10,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import Attendance
 from portal.models.enums import AssignmentStatus, EventStatus, Role
-from portal.services import scheduling
+from portal.services import events, offers
 from tests.factories import (
     make_ambassador,
     make_assignment,
@@ -80,7 +80,7 @@ def test_someone_on_the_event_sees_the_requesters_notes(me):
 def test_a_person_taken_off_an_event_no_longer_sees_it(me):
     event = _event_with_notes(clock.now() + timedelta(days=5))
     seat = _seat(me.person, event, AssignmentStatus.ACCEPTED)
-    scheduling.withdraw_assignment(seat, by=None)
+    offers.withdraw_assignment(seat, by=None)
     db.session.commit()
     response = me.get(f"/mig/arrangementer/{event.id}")
     assert response.status_code == 404
@@ -91,7 +91,7 @@ def test_a_person_taken_off_an_event_no_longer_sees_it(me):
 def test_a_person_taken_off_a_cancelled_event_learns_it_is_cancelled_but_not_the_notes(me):
     event = _event_with_notes(clock.now() + timedelta(days=5))
     seat = _seat(me.person, event, AssignmentStatus.ACCEPTED)
-    scheduling.cancel_event(event, by=None, note="Skolen er lukket")
+    events.cancel_event(event, by=None, note="Skolen er lukket")
     db.session.commit()
     db.session.refresh(seat)
     assert seat.status == AssignmentStatus.WITHDRAWN

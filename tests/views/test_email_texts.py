@@ -7,7 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.models import AuditEntry, EmailTemplate, OutboxMessage
 from portal.models.enums import Role
-from portal.services import email_texts, scheduling
+from portal.services import email_texts, offers
 from tests.browser_form import browser_form
 from tests.factories import make_ambassador, make_request, make_scheduled, make_user, row_counts
 
@@ -26,7 +26,7 @@ def _editor(client, url=OFFER):
 
 def _offered():
     event = make_scheduled(request=make_request())
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event,
         by=None,
         seat_role=event.offer_kind.staffing_needs[0].seat_role,

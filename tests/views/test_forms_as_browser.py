@@ -17,7 +17,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod
 from portal.models.enums import AssignmentStatus, Audience, ClosedPeriodKind, Role, SeatRole
-from portal.services import assignments, attendance, email_texts, scheduling
+from portal.services import assignments, attendance, email_texts, events, offers, scheduling
 from tests.browser_form import forms_in, forms_on, pick
 from tests.factories import (
     make_ambassador,
@@ -41,7 +41,7 @@ def _world():
     planned = make_scheduled(request=planned_request)
     person = make_ambassador(first_name="Yasmin")
     other = make_ambassador(first_name="Amina")  # a suggestion on the event page
-    [offered] = scheduling.offer_seat(
+    [offered] = offers.offer_seat(
         planned, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
     )
     started = make_scheduled(starts_at=clock.now() - timedelta(hours=3))
@@ -63,7 +63,7 @@ def _world():
         organisation_name="SSP Amager",
     )
     first = clock.now() + timedelta(days=20)
-    advisory = scheduling.schedule_event(
+    advisory = events.schedule_event(
         by=None,
         offer_kind=offer_kind("advisory"),
         sessions=[

@@ -7,14 +7,14 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import DeclineReason, OutboxMessage
 from portal.models.enums import AssignmentStatus, SeatRole
-from portal.services import scheduling
+from portal.services import offers, scheduling
 from tests.browser_form import browser_form
 from tests.factories import make_ambassador, make_request, make_scheduled, offer_to, tampered
 
 
 def _offer(*people):
     event = make_scheduled("dialogue")
-    offered = scheduling.offer_seat(
+    offered = offers.offer_seat(
         event,
         by=None,
         seat_role=SeatRole.AMBASSADOR,
@@ -61,7 +61,7 @@ def test_one_tap_accepts_and_the_link_then_says_it_was_used(client):
 def test_accepting_a_seat_someone_else_just_took_answers_clearly(client):
     mine, theirs = _offer(make_ambassador(), make_ambassador())
     form = _answer_form(client, mine, "ja")  # opened before the other one said yes
-    scheduling.accept_offer(theirs)
+    offers.accept_offer(theirs)
     db.session.commit()
     response = form.submit()
     assert response.status_code == 409
@@ -74,13 +74,13 @@ def test_accepting_a_seat_someone_else_just_took_answers_clearly(client):
 def test_accepting_the_last_open_seat_says_the_requester_has_been_told(client):
     event = make_scheduled("dialogue", request=make_request())  # two ambassador seats
     first, last = make_ambassador(), make_ambassador()
-    [seat_1] = scheduling.offer_seat(
+    [seat_1] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[first]
     )
-    [seat_2] = scheduling.offer_seat(
+    [seat_2] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=2, persons=[last]
     )
-    scheduling.accept_offer(seat_1)
+    offers.accept_offer(seat_1)
     db.session.commit()
     assert _answer_form(client, seat_2, "ja").submit().status_code == 302
     text = client.get(_path(seat_2)).get_data(as_text=True)
@@ -148,16 +148,16 @@ def test_a_too_long_decline_note_is_explained_in_danish_and_kept(client):
 
 def test_an_offer_whose_seat_another_took_says_the_seat_is_taken(client):
     event = make_scheduled()
-    mine, theirs = scheduling.offer_seat(
+    mine, theirs = offers.offer_seat(
         event,
         by=None,
         seat_role=event.offer_kind.staffing_needs[0].seat_role,
         seat_number=1,
         persons=[make_ambassador(), make_ambassador()],
     )
-    scheduling.accept_offer(theirs)
+    offers.accept_offer(theirs)
     db.session.commit()
-    path = urlsplit(scheduling.answer_url(mine)).path
+    path = urlsplit(offers.answer_url(mine)).path
     text = client.get(path).get_data(as_text=True)
     assert "Pladsen er besat" in text
     assert "allerede svaret" not in text
@@ -166,16 +166,16 @@ def test_an_offer_whose_seat_another_took_says_the_seat_is_taken(client):
 
 def test_an_offer_the_secretariat_took_back_says_so(client):
     event = make_scheduled()
-    [mine] = scheduling.offer_seat(
+    [mine] = offers.offer_seat(
         event,
         by=None,
         seat_role=event.offer_kind.staffing_needs[0].seat_role,
         seat_number=1,
         persons=[make_ambassador()],
     )
-    scheduling.withdraw_assignment(mine, by=None)
+    offers.withdraw_assignment(mine, by=None)
     db.session.commit()
-    text = client.get(urlsplit(scheduling.answer_url(mine)).path).get_data(as_text=True)
+    text = client.get(urlsplit(offers.answer_url(mine)).path).get_data(as_text=True)
     assert "trukket forespørgslen tilbage" in text
     assert "allerede svaret" not in text
 
@@ -184,7 +184,7 @@ def test_the_answer_page_hides_the_requesters_notes_from_someone_taken_off(clien
     request = make_request(notes="Bekymring om en elev")
     event = make_scheduled(request=request)
     [offer] = offer_to(event, make_ambassador())
-    scheduling.withdraw_assignment(offer, by=None)
+    offers.withdraw_assignment(offer, by=None)
     db.session.commit()
     signed = links.sign(scheduling.ANSWER_LINK, offer.id, offer.answer_token)
     text = client.get(f"/svar/{signed}").get_data(as_text=True)

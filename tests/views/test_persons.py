@@ -9,7 +9,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, Person, Topic
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
-from portal.services import scheduling
+from portal.services import suggestions
 from tests.browser_form import browser_form
 from tests.factories import make_assignment, make_event, make_person, row_counts
 
@@ -84,7 +84,7 @@ def test_experience_set_by_hand_decides_the_pairing_and_shows_on_the_page(admin)
     assert "sat af en administrator" in admin.get(page).get_data(as_text=True)
     event = make_event(kind="dialogue", starts_at=clock.now() + timedelta(days=9))
     suggestion = next(
-        s for s in scheduling.suggestions(event, SeatRole.AMBASSADOR) if s.person.id == newcomer.id
+        s for s in suggestions.suggestions(event, SeatRole.AMBASSADOR) if s.person.id == newcomer.id
     )
     assert suggestion.experienced is True
     entry = db.session.scalars(
@@ -115,7 +115,7 @@ def test_a_deactivated_person_is_no_longer_suggested(admin):
     assert browser_form(admin, page, action=f"{page}/aktiv").submit().status_code == 302
     assert person.active is False
     event = make_event(kind="dialogue", starts_at=clock.now() + timedelta(days=9))
-    assert person not in [s.person for s in scheduling.suggestions(event, SeatRole.AMBASSADOR)]
+    assert person not in [s.person for s in suggestions.suggestions(event, SeatRole.AMBASSADOR)]
     assert browser_form(admin, page, action=f"{page}/aktiv").submit().status_code == 302
     assert person.active is True
 

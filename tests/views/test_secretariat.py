@@ -23,7 +23,7 @@ from portal.models.enums import (
     Role,
     SeatRole,
 )
-from portal.services import scheduling
+from portal.services import events, offers
 from tests.browser_form import browser_form, forms_in, forms_on, pick
 from tests.factories import mails, make_ambassador, make_assignment, make_request, make_scheduled
 
@@ -301,7 +301,7 @@ def test_offering_without_choosing_anyone_is_explained(staff):
 
 def test_withdrawing_an_offer(staff):
     event = make_scheduled()
-    [assignment] = scheduling.offer_seat(
+    [assignment] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[make_ambassador()]
     )
     db.session.commit()
@@ -359,7 +359,7 @@ def test_moving_a_course_of_two_sessions_shows_and_keeps_both(staff):
     from tests.factories import offer_kind
 
     first = clock.local(2027, 3, 2, 9, 0)
-    event = scheduling.schedule_event(
+    event = events.schedule_event(
         by=None,
         offer_kind=offer_kind("advisory"),
         sessions=[
@@ -399,7 +399,7 @@ def test_cancelling_an_event(staff):
 def test_writing_to_everyone_on_an_event(staff):
     request = make_request()
     event = make_scheduled(request=request)
-    [a] = scheduling.offer_seat(
+    [a] = offers.offer_seat(
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[make_ambassador()]
     )
     db.session.commit()
@@ -605,18 +605,18 @@ def test_the_event_list_is_paged_and_the_pages_keep_past_or_upcoming(staff):
 
 def test_a_busy_day_in_the_month_shows_three_and_the_week_shows_them_all(staff):
     day = clock.today() + timedelta(days=3)
-    events = [
+    busy_day = [
         make_scheduled(starts_at=clock.local(day.year, day.month, day.day, 8 + 2 * n))
         for n in range(5)
     ]
     month = staff.get(f"/sekretariat/kalender?visning=maaned&dato={day}").get_data(as_text=True)
-    shown = [e for e in events if f"/sekretariat/arrangementer/{e.id}" in month]
+    shown = [e for e in busy_day if f"/sekretariat/arrangementer/{e.id}" in month]
     assert len(shown) == 3
     assert "+2 flere" in month
     week_link = f'href="/sekretariat/kalender?visning=uge&amp;dato={day.isoformat()}"'
     assert week_link in month
     week = staff.get(f"/sekretariat/kalender?dato={day}").get_data(as_text=True)
-    assert all(f"/sekretariat/arrangementer/{e.id}" in week for e in events)
+    assert all(f"/sekretariat/arrangementer/{e.id}" in week for e in busy_day)
 
 
 def test_a_wished_date_link_fills_the_schedule_form_and_shows_who_is_free(staff):

@@ -1,0 +1,319 @@
+"""An event's life: scheduled (for a request or VINK's own), moved with a version check,
+cancelled, written to; and the lists of events the secretariat works from."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from .. import clock, links
+from ..extensions import db
+from ..labels import label
+from ..models import (
+    AuditEntry,
+    Event,
+    EventSession,
+    Request,
+)
+from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
+from . import audit, notifications
+from .pages import paginate
+from .request_states import move_request
+from .scheduling import (
+    EditConflict,
+    SchedulingError,
+    _lock_people,
+    _move_assignment,
+    _move_event,
+    _overlapping_assignment,
+)
+from .seats import accepted_counts
+
+
+def upcoming_events(*, now, days=14, limit=None):
+    """([(event, accepted, needed)], how many in all): planned events starting within `days`,
+    soonest first, at most `limit` of them."""
+    within = db.select(Event).where(
+        Event.status == EventStatus.PLANNED,
+        Event.starts_at >= now,
+        Event.starts_at < now + timedelta(days=days),
+    )
+    total = db.session.scalar(db.select(db.func.count()).select_from(within.subquery()))
+    events = db.session.scalars(
+        within.options(
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        )
+        .order_by(Event.starts_at)
+        .limit(limit)
+    ).all()
+    accepted = accepted_counts([event.id for event in events])
+    rows = [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
+    return rows, total
+
+
+def awaiting_attendance_query(now):
+    """Events that have ended without attendance: planned ones (recording it makes them held)
+    and any marked held without it (as older data has). The one definition, for the
+    overview's list and the event list's filter."""
+    return db.select(Event).where(
+        Event.ends_at <= now,
+        db.or_(
+            Event.status == EventStatus.PLANNED,
+            db.and_(Event.status == EventStatus.HELD, ~Event.attendance.has()),
+        ),
+    )
+
+
+def _check_sessions(offer_kind, sessions):
+    if not sessions:
+        raise SchedulingError(_l("Angiv mindst ét tidspunkt."))
+    if len(sessions) > offer_kind.max_sessions:
+        raise SchedulingError(
+            _l(
+                "%(offer)s har højst %(n)s møder.",
+                offer=offer_kind.name_da,
+                n=offer_kind.max_sessions,
+            )
+        )
+    for start, end in sessions:
+        if end <= start:
+            raise SchedulingError(_l("Sluttidspunktet skal ligge efter starttidspunktet."))
+
+
+def _set_sessions(event, sessions):
+    event.sessions = [EventSession(starts_at=s, ends_at=e) for s, e in sorted(sessions)]
+    event.starts_at = min(s for s, _e in sessions)
+    event.ends_at = max(e for _s, e in sessions)
+
+
+def schedule_event(*, by, offer_kind, sessions, place, online, title="", request=None):
+    """Create an event (from a request, or VINK's own with none).
+
+    Side effects: the request moves to planned; audit "event.scheduled"; the requester gets the
+    date by email.
+    """
+    _check_sessions(offer_kind, sessions)
+    if request is not None:
+        if request.event is not None and request.event.status != EventStatus.CANCELLED:
+            raise SchedulingError(_l("Henvendelsen har allerede et arrangement."))
+        if request.event is not None:
+            # A cancelled event makes way for the new one (one event per request).
+            request.event.request = None
+            db.session.flush()
+        move_request(request, RequestStatus.PLANNED, by=by)
+    event = Event(
+        offer_kind=offer_kind,
+        request=request,
+        title=title.strip(),
+        place="" if online else place.strip(),
+        online=online,
+        status=EventStatus.PLANNED,
+    )
+    _set_sessions(event, sessions)
+    db.session.add(event)
+    db.session.flush()
+    audit.record("event.scheduled", event, by=by, after=_event_snapshot(event))
+    if request is not None:
+        _mark_proposals_handled(request)
+        _tell_requester(event, "requester_event_scheduled")
+    return event
+
+
+def reschedule_event(event, *, by, sessions, place, online, expected_version):
+    """Move an event or change its place. Refused when someone else saved it since
+    `expected_version` (EditConflict with their changes), or when an accepted person would
+    then be booked twice.
+
+    Side effects: audit "event.rescheduled"; the requester and every accepted or offered person
+    are told by email.
+    """
+    if event.version != expected_version:
+        raise EditConflict(event, changes_since(event, expected_version))
+    if event.status != EventStatus.PLANNED:
+        raise SchedulingError(
+            _l("Arrangementet er %(status)s og kan ikke ændres.", status=label(event.status))
+        )
+    _check_sessions(event.offer_kind, sessions)
+    # The same lock as accept: an accept of one of these people elsewhere cannot slip in between.
+    _lock_people(
+        [a.person_id for a in event.assignments if a.status == AssignmentStatus.ACCEPTED], event.id
+    )
+    for assignment in event.assignments:
+        if assignment.status == AssignmentStatus.ACCEPTED:
+            clash = _overlapping_assignment(
+                assignment.person_id, sessions, exclude_event_id=event.id
+            )
+            if clash is not None:
+                raise SchedulingError(
+                    _l(
+                        "%(name)s er optaget på det nye tidspunkt (%(when)s).",
+                        name=assignment.person.full_name,
+                        when=clash.event.starts_at.astimezone(clock.COPENHAGEN).strftime(
+                            "%d.%m.%Y %H.%M"
+                        ),
+                    )
+                )
+    before = _event_snapshot(event)
+    _set_sessions(event, sessions)
+    event.place = "" if online else place.strip()
+    event.online = online
+    for assignment in event.assignments:
+        # An open offer never outlives the (new) start.
+        if assignment.status == AssignmentStatus.OFFERED and assignment.expires_at:
+            assignment.expires_at = min(assignment.expires_at, event.starts_at)
+    db.session.flush()  # bumps event.version
+    audit.record("event.rescheduled", event, by=by, before=before, after=_event_snapshot(event))
+    if event.request is not None:
+        _mark_proposals_handled(event.request)
+        _tell_requester(event, "requester_event_rescheduled")
+    for assignment in event.assignments:
+        if assignment.status in AssignmentStatus.live_states():
+            notifications.queue_templated(
+                "assignee_event_rescheduled",
+                to=assignment.person.email,
+                event=event,
+                person=assignment.person,
+            )
+
+
+def changes_since(event, version):
+    """Audit entries that moved the event past `version` (what the other person changed)."""
+    entries = db.session.scalars(
+        db.select(AuditEntry)
+        .where(AuditEntry.object_type == "events", AuditEntry.object_id == event.id)
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+    return [e for e in entries if (e.after or {}).get("version", 0) > version]
+
+
+def _event_snapshot(event):
+    return {
+        "version": event.version,
+        "status": event.status.value,
+        "starts_at": event.starts_at.isoformat(),
+        "ends_at": event.ends_at.isoformat(),
+        "sessions": [[s.starts_at.isoformat(), s.ends_at.isoformat()] for s in event.sessions],
+        "place": event.place,
+        "online": event.online,
+    }
+
+
+def cancel_event(event, *, by, actor_label="", note=""):
+    """Cancel an event that has not been held.
+
+    Side effects: status cancelled; live assignments withdrawn, each person told by email; the
+    requester told (unless they cancelled it themselves); audit "event.cancelled".
+    """
+    before = audit.snapshot(event, ["status"])
+    _move_event(event, EventStatus.CANCELLED)
+    event.cancel_note = str(note)
+    for assignment in event.assignments:
+        if assignment.status in AssignmentStatus.live_states():
+            was_accepted = assignment.status == AssignmentStatus.ACCEPTED
+            _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
+            notifications.queue_templated(
+                "assignee_event_cancelled",
+                to=assignment.person.email,
+                event=event,
+                person=assignment.person,
+                was_accepted=was_accepted,
+            )
+    db.session.flush()
+    audit.record(
+        "event.cancelled",
+        event,
+        by=by,
+        actor_label=actor_label,
+        before=before,
+        after={"status": event.status.value, "note": event.cancel_note, "version": event.version},
+    )
+    if event.request is not None and actor_label != "requester":
+        _tell_requester(event, "requester_event_cancelled")
+
+
+def _mark_proposals_handled(request):
+    """Scheduling or moving the event answers the dates the requester proposed."""
+    for proposal in request.date_proposals:
+        if proposal.handled_at is None:
+            proposal.handled_at = clock.now()
+
+
+def _tell_requester(event, kind):
+    request = event.request
+    notifications.queue_templated(
+        kind,
+        to=request.contact.email,
+        locale=request.locale,
+        request=request,
+        event=event,
+        tracking_url=links.tracking_url(request),
+    )
+
+
+def history_for_staff(event):
+    """Audit entries about the event, its assignments and its attendance, newest first."""
+    assignment_ids = [a.id for a in event.assignments]
+    conditions = [(AuditEntry.object_type == "events") & (AuditEntry.object_id == event.id)]
+    if assignment_ids:
+        conditions.append(
+            (AuditEntry.object_type == "assignments") & AuditEntry.object_id.in_(assignment_ids)
+        )
+    if event.attendance is not None:
+        conditions.append(
+            (AuditEntry.object_type == "attendances")
+            & (AuditEntry.object_id == event.attendance.id)
+        )
+    return db.session.scalars(
+        db.select(AuditEntry)
+        .where(sa.or_(*conditions))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    ).all()
+
+
+def event_list(*, now, which="upcoming", page=1, per_page=50):
+    """A Page of (event, accepted seats, seats needed): upcoming soonest first, past latest
+    first, or those awaiting attendance latest first. Three queries, whatever the page."""
+    if which == "upcoming":
+        query, order = db.select(Event).where(Event.ends_at >= now), [Event.starts_at, Event.id]
+    else:
+        query = (
+            awaiting_attendance_query(now)
+            if which == "awaiting_attendance"
+            else db.select(Event).where(Event.ends_at < now)
+        )
+        order = [Event.starts_at.desc(), Event.id.desc()]
+    result = paginate(
+        query,
+        order_by=order,
+        page=page,
+        per_page=per_page,
+        options=[
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+            joinedload(Event.attendance),
+        ],
+    )
+    accepted = accepted_counts([e.id for e in result.items])
+    result.items = [(e, accepted.get(e.id, 0), e.offer_kind.seats_needed) for e in result.items]
+    return result
+
+
+def message_everyone(event, *, by, subject, body):
+    """Write to the requester and every accepted or offered person at once.
+
+    Side effects: one outbox message per recipient; audit "event.messaged". Returns how many."""
+    recipients = {
+        a.person.email for a in event.assignments if a.status in AssignmentStatus.live_states()
+    }
+    if event.request is not None and event.request.contact.anonymised_at is None:
+        recipients.add(event.request.contact.email)
+    for address in sorted(recipients):
+        notifications.queue_email(
+            to=address, subject=subject, body=body.strip() + "\n", kind="event_message"
+        )
+    audit.record(
+        "event.messaged", event, by=by, after={"subject": subject, "recipients": len(recipients)}
+    )
+    return len(recipients)

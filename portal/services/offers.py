@@ -1,0 +1,338 @@
+"""Offering a seat and the answers: offer, accept (race-free, under a lock), decline, withdraw,
+lapse, the chain to the next suggested person, the emailed answer link, and the events whose
+seats need the secretariat."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import clock, links
+from ..extensions import db
+from ..labels import label
+from ..models import (
+    Assignment,
+    Event,
+    Request,
+)
+from ..models.enums import AssignmentStatus, EventStatus
+from . import audit, notifications
+from .events import _tell_requester
+from .scheduling import (
+    ANSWER_LINK,
+    SchedulingError,
+    _lock_people,
+    _move_assignment,
+    _overlapping_assignment,
+)
+from .seats import is_fully_staffed, seats, staffing_can_change
+from .suggestions import suggestions
+
+
+def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
+    """Offer one seat to one person, or to several at once (the first to accept gets it).
+
+    Side effects: an offered assignment per person, expiring at the offer kind's deadline (or the
+    event's start if sooner), each with an email holding an answer link; audit
+    "assignment.offered" per person.
+    """
+    if not staffing_can_change(event):
+        raise SchedulingError(_l("Der kan kun forespørges på kommende, planlagte arrangementer."))
+    seat = next((s for s in seats(event) if s.role == seat_role and s.number == seat_number), None)
+    if seat is None:
+        raise SchedulingError(_l("Den plads findes ikke på arrangementet."))
+    if seat.accepted is not None:
+        raise SchedulingError(_l("Pladsen er allerede besat."))
+    if not persons:
+        raise SchedulingError(_l("Vælg mindst én person."))
+    live = {a.person_id for a in event.assignments if a.status in AssignmentStatus.live_states()}
+    deadline = min(
+        clock.now() + timedelta(hours=event.offer_kind.offer_deadline_hours), event.starts_at
+    )
+    offered = []
+    for person in persons:
+        if seat_role not in person.seat_roles or not person.active:
+            raise SchedulingError(_l("%(name)s kan ikke tage den plads.", name=person.full_name))
+        if person.id in live:
+            raise SchedulingError(
+                _l("%(name)s er allerede forespurgt på arrangementet.", name=person.full_name)
+            )
+        assignment = Assignment(
+            event=event,
+            person=person,
+            seat_role=seat_role,
+            seat_number=seat_number,
+            status=AssignmentStatus.OFFERED,
+            offered_at=clock.now(),
+            expires_at=deadline,
+            answer_token=links.new_token(),
+        )
+        db.session.add(assignment)
+        db.session.flush()
+        audit.record(
+            "assignment.offered",
+            assignment,
+            by=by,
+            after={"person_id": person.id, "seat": f"{seat_role.value}:{seat_number}"},
+        )
+        if notify:
+            notifications.queue_templated(
+                "assignee_offer",
+                to=person.email,
+                assignment=assignment,
+                event=event,
+                person=person,
+                others=len(persons) - 1,
+                answer_url=answer_url(assignment),
+            )
+        offered.append(assignment)
+    return offered
+
+
+def answer_url(assignment):
+    return links.external_url(
+        "offers.answer",
+        signed=links.sign(ANSWER_LINK, assignment.id, assignment.answer_token),
+    )
+
+
+def _lock_for_accept(assignment):
+    """Lock the person and the event, then re-read the event's assignments."""
+    _lock_people([assignment.person_id], assignment.event_id)
+    db.session.refresh(assignment)
+    for other in assignment.event.assignments:
+        db.session.refresh(other)
+    return assignment
+
+
+def accept_offer(assignment, *, by=None, actor_label=""):
+    """The person says yes. Refused when the offer is no longer open, the seat is taken, or the
+    person holds another accepted event that overlaps (with the travel buffer).
+
+    Refused in the words of NOT_ANSWERABLE when `answerable` says no (the seat taken, the offer
+    expired, ...). Runs under `_lock_for_accept`, so of two accepts racing for one seat or one
+    person's time, exactly one wins; the partial unique index on accepted seats backs this up.
+    Side effects: accepted; other open offers for the same seat withdrawn and those persons told;
+    audit "assignment.accepted".
+    """
+    assignment = _lock_for_accept(assignment)
+    event = assignment.event
+    why_not = answerable(assignment)
+    if why_not is not None:
+        raise SchedulingError(NOT_ANSWERABLE[why_not])
+    if event.status != EventStatus.PLANNED:
+        raise SchedulingError(
+            _l("Arrangementet er %(status)s.", status=str(label(event.status)).lower())
+        )
+    if not assignment.person.active:
+        raise SchedulingError(_l("Personen er ikke længere aktiv i panelet."))
+    if assignment.claimed and (by is None or not by.is_staff):
+        raise SchedulingError(_l("Sekretariatet skal godkende, at du tager pladsen."))
+    taken = next(
+        (
+            a
+            for a in event.assignments
+            if a.status == AssignmentStatus.ACCEPTED
+            and a.seat_role == assignment.seat_role
+            and a.seat_number == assignment.seat_number
+        ),
+        None,
+    )
+    if taken is not None:
+        raise SchedulingError(NOT_ANSWERABLE["taken"])
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    if _overlapping_assignment(assignment.person_id, sessions, exclude_event_id=event.id):
+        raise SchedulingError(
+            _l("Du er optaget på det tidspunkt: du har sagt ja til et andet arrangement.")
+        )
+    _move_assignment(assignment, AssignmentStatus.ACCEPTED)
+    for other in event.assignments:
+        same_seat = (other.seat_role, other.seat_number) == (
+            assignment.seat_role,
+            assignment.seat_number,
+        )
+        if other is not assignment and same_seat and other.status == AssignmentStatus.OFFERED:
+            _move_assignment(other, AssignmentStatus.WITHDRAWN)
+            notifications.queue_templated(
+                "assignee_offer_taken", to=other.person.email, event=event, person=other.person
+            )
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise SchedulingError(NOT_ANSWERABLE["taken"]) from None
+    audit.record("assignment.accepted", assignment, by=by, actor_label=actor_label)
+    if event.request is not None and is_fully_staffed(event):
+        _tell_requester(event, "requester_event_staffed")
+    return assignment
+
+
+def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
+    """The person says no. Returns the offer made on in their stead, or None.
+
+    Side effects: declined; audit "assignment.declined"; where the offer kind chains, the seat
+    is offered to the next suggested person who is free at once (chain_offer: an offered
+    assignment, its email, audit "assignment.offered" and "assignment.chained"), otherwise it
+    goes back to the secretariat's follow-up list."""
+    why_not = answerable(assignment)
+    if why_not is not None:
+        raise SchedulingError(NOT_ANSWERABLE[why_not])
+    _move_assignment(assignment, AssignmentStatus.DECLINED)
+    assignment.decline_reason = reason
+    assignment.decline_note = note.strip()
+    db.session.flush()
+    audit.record(
+        "assignment.declined",
+        assignment,
+        by=by,
+        actor_label=actor_label,
+        after={"reason_id": reason.id if reason else None, "note": assignment.decline_note},
+    )
+    return chain_offer(assignment, now=clock.now())
+
+
+def chain_offer(ended, *, now):
+    """After an offer ended unanswered (lapsed) or declined: where the offer kind chains, the
+    event is still ahead and nobody holds or is offered the seat, offer it to the next suggested
+    person who is free and nobody has asked yet. The one place the chain is written, for the
+    lapse (reminders) and the decline. Returns the new offer, or None.
+
+    Side effects (when it offers): as offer_seat; audit "assignment.chained"."""
+    event = ended.event
+    if not (event.offer_kind.auto_chain and event.status == EventStatus.PLANNED):
+        return None
+    if event.starts_at <= now or _seat_is_taken(event, ended.seat_role, ended.seat_number):
+        return None
+    asked = {a.person_id for a in event.assignments}
+    for suggestion in suggestions(event, ended.seat_role):
+        if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
+            continue
+        [offered] = offer_seat(
+            event,
+            by=None,
+            seat_role=ended.seat_role,
+            seat_number=ended.seat_number,
+            persons=[suggestion.person],
+        )
+        audit.record(
+            "assignment.chained",
+            event,
+            actor_label="system",
+            after={"from": ended.person_id, "to": suggestion.person.id},
+        )
+        return offered
+    return None
+
+
+def _seat_is_taken(event, role, number):
+    return any(
+        a.seat_role == role
+        and a.seat_number == number
+        and a.status in AssignmentStatus.live_states()
+        for a in event.assignments
+    )
+
+
+def withdraw_assignment(assignment, *, by):
+    """The secretariat takes an offer or an accepted seat back. Side effects: withdrawn; the
+    person told; audit "assignment.withdrawn"."""
+    event = assignment.event
+    if not staffing_can_change(event):
+        raise SchedulingError(
+            _l("Bemandingen af et begyndt eller afsluttet arrangement ændres ikke.")
+        )
+    _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
+    db.session.flush()
+    audit.record("assignment.withdrawn", assignment, by=by)
+    notifications.queue_templated(
+        "assignee_offer_withdrawn",
+        to=assignment.person.email,
+        event=assignment.event,
+        person=assignment.person,
+    )
+
+
+def follow_up_event_ids(*, now, days=7):
+    return {event.id for event in follow_up_events(now=now, days=days)}
+
+
+def follow_up_events(*, now, days=7):
+    """Events that need the secretariat, soonest first: a seat whose last answer was no (or
+    lapsed) with nobody asked since, or starting within `days` without every seat accepted."""
+    events = db.session.scalars(
+        db.select(Event)
+        .options(
+            selectinload(Event.assignments),
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        )
+        .where(Event.status == EventStatus.PLANNED, Event.starts_at > now)
+        .order_by(Event.starts_at)
+    ).all()
+    result = []
+    for event in events:
+        event_seats = seats(event)
+        declined = any(seat.state == "declined" for seat in event_seats)
+        soon_and_short = event.starts_at < now + timedelta(days=days) and not all(
+            seat.accepted for seat in event_seats
+        )
+        claimed = any(a.claimed and a.status == AssignmentStatus.OFFERED for a in event.assignments)
+        if declined or soon_and_short or claimed:
+            result.append(event)
+    return result
+
+
+def assignment_for_answer(signed):
+    """The assignment an emailed answer link is for (LinkError if not genuine). Whether it can
+    still be answered is for the caller to show: see `answerable`."""
+    assignment_id, token = links.unsign(ANSWER_LINK, signed)
+    assignment = db.session.get(Assignment, assignment_id)
+    if (
+        assignment is None
+        or assignment.answer_token is None
+        or not links.tokens_match(assignment.answer_token, token)
+    ):
+        raise links.LinkError(ANSWER_LINK)
+    return assignment
+
+
+# Why an answer is refused, for each reason `answerable` gives: the same words as the answer page.
+NOT_ANSWERABLE = {
+    "cancelled": _l("Arrangementet er aflyst."),
+    "taken": _l("Pladsen er besat: en anden sagde ja først."),
+    "withdrawn": _l("Sekretariatet har trukket forespørgslen tilbage."),
+    "used": _l("Forespørgslen er allerede besvaret."),
+    "expired": _l("Forespørgslen er udløbet."),
+}
+
+
+def answerable(assignment):
+    """None if the offer can be answered now, else why not: cancelled, taken (someone else
+    accepted the seat), withdrawn (by the secretariat), used (answered), or expired."""
+    if assignment.event.status == EventStatus.CANCELLED:
+        return "cancelled"
+    if assignment.status == AssignmentStatus.WITHDRAWN:
+        taken = any(
+            other.seat_role == assignment.seat_role
+            and other.seat_number == assignment.seat_number
+            and other.status == AssignmentStatus.ACCEPTED
+            for other in assignment.event.assignments
+        )
+        return "taken" if taken else "withdrawn"
+    if assignment.status == AssignmentStatus.LAPSED:
+        return "expired"
+    if assignment.status != AssignmentStatus.OFFERED:
+        return "used"
+    if assignment.expires_at is not None and assignment.expires_at <= clock.now():
+        return "expired"
+    if assignment.event.starts_at <= clock.now():
+        return "expired"
+    return None
+
+
+def lapse_offer(assignment):
+    """An offer not answered by its deadline. Side effects: lapsed; audit "assignment.lapsed"."""
+    _move_assignment(assignment, AssignmentStatus.LAPSED)
+    db.session.flush()
+    audit.record("assignment.lapsed", assignment, actor_label="system")

@@ -1,0 +1,96 @@
+"""An event's seats: what its offer kind needs, who is on each, and whether it is staffed."""
+
+from dataclasses import dataclass, field
+
+from .. import clock
+from ..extensions import db
+from ..models import (
+    Assignment,
+)
+from ..models.enums import AssignmentStatus, EventStatus, SeatRole
+
+
+def accepted_counts(event_ids):
+    """{event_id: number of accepted seats} for the given events, in one query."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Assignment.event_id, db.func.count())
+        .where(Assignment.event_id.in_(event_ids), Assignment.status == AssignmentStatus.ACCEPTED)
+        .group_by(Assignment.event_id)
+    ).all()
+    return dict(rows)
+
+
+@dataclass
+class Seat:
+    """One place to fill on an event, e.g. "Dialogambassadør 2 af 2", and who is on it."""
+
+    role: SeatRole
+    number: int
+    of: int
+    assignments: list = field(default_factory=list)
+
+    @property
+    def accepted(self):
+        return next((a for a in self.assignments if a.status == AssignmentStatus.ACCEPTED), None)
+
+    @property
+    def offered(self):
+        return [a for a in self.assignments if a.status == AssignmentStatus.OFFERED]
+
+    @property
+    def state(self):
+        """open, offered, accepted or declined (declined: the last answer was no, none pending)."""
+        if self.accepted:
+            return "accepted"
+        if self.offered:
+            return "offered"
+        if any(
+            a.status in (AssignmentStatus.DECLINED, AssignmentStatus.LAPSED)
+            for a in self.assignments
+        ):
+            return "declined"
+        return "open"
+
+
+def seats(event):
+    """Every seat the event's offer kind needs (data: StaffingNeed rows), with its assignments."""
+    result = []
+    for need in event.offer_kind.staffing_needs:
+        for number in range(1, need.count + 1):
+            result.append(
+                Seat(
+                    role=need.seat_role,
+                    number=number,
+                    of=need.count,
+                    assignments=[
+                        a
+                        for a in event.assignments
+                        if a.seat_role == need.seat_role and a.seat_number == number
+                    ],
+                )
+            )
+    return result
+
+
+def is_fully_staffed(event):
+    return all(seat.accepted for seat in seats(event))
+
+
+def staffing_can_change(event):
+    """Seats are offered, withdrawn and claims approved only before a planned event starts:
+    the one place this rule is written, for the services and for the buttons a page shows."""
+    return event.status == EventStatus.PLANNED and event.starts_at > clock.now()
+
+
+def display_state(event, accepted, needed, *, now=None):
+    """What the secretariat sees: planned, staffed, awaiting_attendance, held or cancelled."""
+    now = now or clock.now()
+    if event.status == EventStatus.CANCELLED:
+        return "cancelled"
+    if event.status == EventStatus.HELD:
+        return "held"
+    if event.ends_at <= now:
+        return "awaiting_attendance"
+    return "staffed" if accepted >= needed else "planned"
