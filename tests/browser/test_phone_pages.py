@@ -2,6 +2,7 @@
 page 2 can be reached."""
 
 from portal.models.enums import Role
+from tests.browser.conftest import browser_login
 from tests.factories import PASSWORD, make_request, make_user
 
 
@@ -10,11 +11,7 @@ def test_the_inbox_pager_is_visible_and_works_at_390_px(new_page):
         make_request(contact_email=f"laerer{n}@example.org", organisation_name=f"Skole {n:02d}")
     user = make_user(role=Role.SECRETARIAT)
     page = new_page(width=390, height=844)
-    page.goto("/log-ind")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, user.email, PASSWORD)
     page.goto("/sekretariat/indbakke")
     pager = page.get_by_role("navigation", name="Sider")
     next_link = pager.get_by_role("link", name="Næste")
@@ -33,11 +30,7 @@ def test_the_inbox_table_stands_as_rows_of_headed_cells_at_390_px(new_page):
     make_request(organisation_name="Husum Skole")
     user = make_user(role=Role.SECRETARIAT)
     page = new_page(width=390, height=844)
-    page.goto("/log-ind")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    browser_login(page, user.email, PASSWORD)
     page.goto("/sekretariat/indbakke")
     table = page.locator("#inbox-results table")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -10,21 +10,15 @@ shows them in English."""
 
 import functools
 import re
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import lxml.html
 import pytest
-from babel.messages.pofile import read_po
 
 from portal.models import enums
 from portal.models.enums import Role
+from tests.babel_strings import catalogue, extracted
 from tests.views.test_forms_as_browser import _client, _pages, _world
 
-ROOT = Path(__file__).resolve().parents[2]
-CATALOG = ROOT / "portal/translations/en/LC_MESSAGES/messages.po"
 # Codes the portal stores and must show only as words: statuses, roles, kinds, who acted.
 CODE_WORDS = {"requester", "system"} | {
     member.value
@@ -41,33 +35,8 @@ def _sentences():
     (extracted afresh, so a string the catalogue lacks counts too) and its English translation,
     where they differ, without placeholders, at least three words long (so a name or a one-word
     label both languages share, like "SSP" or "Online", is never taken for the other one)."""
-    with tempfile.TemporaryDirectory() as folder:
-        pot = Path(folder) / "messages.pot"
-        subprocess.run(
-            [
-                str(Path(sys.executable).parent / "pybabel"),
-                "extract",
-                "--no-location",
-                "-F",
-                "babel.cfg",
-                "-k",
-                "_l",
-                "-k",
-                "lazy_gettext",
-                "--ignore-dirs",
-                ".* __pycache__",
-                "-o",
-                str(pot),
-                ".",
-            ],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        with pot.open("rb") as f:
-            wanted = {m.id for m in read_po(f) if m.id and isinstance(m.id, str)}
-    with CATALOG.open("rb") as f:
-        translated = {m.id: m.string for m in read_po(f, locale="en") if isinstance(m.id, str)}
+    wanted = {m.id for m in extracted() if isinstance(m.id, str)}
+    translated = {m.id: m.string for m in catalogue() if isinstance(m.id, str)}
     danish, english = set(), set()
     for source in wanted:
         if "%(" in source:
