@@ -298,7 +298,9 @@ def wrk(url, seconds, cookie="", body=None):
         ]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT.format(setup="\n".join(setup)))
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", script.name, url]
+    # A page slower than wrk's 2 s default would count as nothing at all: wait up to 30 s
+    # (gunicorn's own timeout) and report it.
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", "-s", script.name, url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -405,6 +407,8 @@ def report(args, url, baseline, results, queries, peaks, seconds):
             misses.append(f"{name}: {n} queries (target {MAX_QUERIES})")
         if r["bytes"] > MAX_KB * 1024:
             misses.append(f"{name}: {r['bytes'] / 1024:.0f} kB (target {MAX_KB})")
+        if r["rps"] == 0:
+            misses.append(f"{name}: no answer within the run ({args.seconds} s, 30 s timeout)")
         if r["errors"]:
             misses.append(f"{name}: {r['errors']} failed requests or non-2xx/3xx answers")
     print("peak memory per worker: " + ", ".join(f"{mb:.0f} MB" for mb in peaks))

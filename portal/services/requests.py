@@ -797,7 +797,7 @@ def needs_action(*, now):
                 db.select(DateProposal.request_id).where(
                     DateProposal.source == DateProposalSource.REQUESTER,
                     DateProposal.handled_at.is_(None),
-                    DateProposal.id != _first_proposal_id(),
+                    _is_a_later_proposal(),
                 )
             ),
             Request.status.in_(RequestStatus.open_states()),
@@ -826,12 +826,14 @@ def needs_action(*, now):
     return items, {reason: total for reason, (_rows, total) in groups.items()}
 
 
-def _first_proposal_id():
-    """The first proposal of a request holds its original wishes, not a change."""
-    first = db.aliased(DateProposal)
+def _is_a_later_proposal():
+    """The first proposal of a request holds its original wishes, not a change: a later one has
+    an earlier proposal of the same request before it. (An EXISTS, which PostgreSQL answers from
+    the request_id index; a correlated min() per row took it two seconds at 100x data.)"""
+    earlier = db.aliased(DateProposal)
     return (
-        db.select(db.func.min(first.id))
-        .where(first.request_id == DateProposal.request_id)
+        db.select(earlier.id)
+        .where(earlier.request_id == DateProposal.request_id, earlier.id < DateProposal.id)
         .correlate(DateProposal)
-        .scalar_subquery()
+        .exists()
     )
