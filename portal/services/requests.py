@@ -275,6 +275,11 @@ def closed_days(first, *, days=60):
     )
 
 
+def can_record_counsel(request):
+    """A concern still waiting for its call (the request page offers "Registrér samtalen")."""
+    return is_concern(request) and RequestStatus.COUNSELLED in TRANSITIONS[request.status]
+
+
 def record_counsel(request, *, by, talked_on):
     """The secretariat has called back and talked the concern through on `talked_on`.
 

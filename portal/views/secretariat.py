@@ -182,6 +182,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         "can_schedule": requests.can_schedule(req),
         "can_decline": requests.can_decline(req),
         "concern": concern,
+        "can_record_counsel": requests.can_record_counsel(req),
         "callback_due": requests.callback_due_on(req) if concern else None,
         "wished": {}
         if concern or not requests.can_schedule(req)
