@@ -80,8 +80,12 @@ class OfferKind(db.Model):
         "auto_accept_claims",
     )
 
+    # Loaded when asked for: a list that shows seats chains
+    # `.selectinload(OfferKind.staffing_needs)` to its offer kinds. (As lazy="selectin" they
+    # were queried again by every query that joined an offer kind, loaded or not: five times
+    # on the inbox.)
     staffing_needs: Mapped[list["StaffingNeed"]] = relationship(
-        back_populates="offer_kind", order_by="StaffingNeed.seat_role", lazy="selectin"
+        back_populates="offer_kind", order_by="StaffingNeed.seat_role"
     )
 
     def name(self, locale):

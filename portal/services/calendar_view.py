@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
-from ..models import Event, Request
+from ..models import Event, OfferKind, Request
 from .seats import accepted_counts
 
 
@@ -61,7 +61,7 @@ def _fill(days):
         db.session.scalars(
             db.select(Event)
             .options(
-                joinedload(Event.offer_kind),
+                joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
                 joinedload(Event.sessions),
                 joinedload(Event.request).joinedload(Request.organisation),
             )

@@ -14,6 +14,7 @@ from ..models import (
     AuditEntry,
     Event,
     EventSession,
+    OfferKind,
     Request,
 )
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
@@ -42,7 +43,7 @@ def upcoming_events(*, now, days=14, limit=None):
     total = db.session.scalar(db.select(db.func.count()).select_from(within.subquery()))
     events = db.session.scalars(
         within.options(
-            joinedload(Event.offer_kind),
+            joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
             joinedload(Event.request).joinedload(Request.organisation),
         )
         .order_by(Event.starts_at)
@@ -290,7 +291,7 @@ def event_list(*, now, which="upcoming", page=1, per_page=50):
         page=page,
         per_page=per_page,
         options=[
-            joinedload(Event.offer_kind),
+            joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
             joinedload(Event.request).joinedload(Request.organisation),
             joinedload(Event.attendance),
         ],

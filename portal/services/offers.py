@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from .. import clock, links
 from ..extensions import db
@@ -15,6 +15,7 @@ from ..models import (
     Assignment,
     Event,
     Request,
+    StaffingNeed,
 )
 from ..models.enums import AssignmentStatus, EventStatus
 from . import audit, notifications
@@ -254,33 +255,110 @@ def withdraw_assignment(assignment, *, by):
 
 
 def follow_up_event_ids(*, now, days=7):
-    return {event.id for event in follow_up_events(now=now, days=days)}
+    return set(db.session.scalars(follow_up_query(now=now, days=days).with_only_columns(Event.id)))
 
 
-def follow_up_events(*, now, days=7):
+def follow_up_query(*, now, days=7):
     """Events that need the secretariat, soonest first: a seat whose last answer was no (or
-    lapsed) with nobody asked since, or starting within `days` without every seat accepted."""
-    events = db.session.scalars(
+    lapsed) with nobody asked since, a claim waiting for approval, or starting within `days`
+    without every seat accepted. In SQL, so a page lists the first few and counts the rest
+    without loading every planned event (the seat rule of `seats.Seat.state`)."""
+    return (
         db.select(Event)
-        .options(
-            selectinload(Event.assignments),
-            joinedload(Event.offer_kind),
-            joinedload(Event.request).joinedload(Request.organisation),
+        .where(
+            Event.status == EventStatus.PLANNED,
+            Event.starts_at > now,
+            sa.or_(
+                _a_seat_declined(),
+                _a_claim_waiting(),
+                sa.and_(
+                    Event.starts_at < now + timedelta(days=days),
+                    _accepted_seats() < _seats_needed(),
+                ),
+            ),
         )
-        .where(Event.status == EventStatus.PLANNED, Event.starts_at > now)
-        .order_by(Event.starts_at)
-    ).all()
-    result = []
-    for event in events:
-        event_seats = seats(event)
-        declined = any(seat.state == "declined" for seat in event_seats)
-        soon_and_short = event.starts_at < now + timedelta(days=days) and not all(
-            seat.accepted for seat in event_seats
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+def follow_up_events(*, now, days=7, limit=None):
+    return (
+        db.session.scalars(
+            follow_up_query(now=now, days=days)
+            .options(
+                joinedload(Event.offer_kind),
+                joinedload(Event.request).joinedload(Request.organisation),
+            )
+            .limit(limit)
         )
-        claimed = any(a.claimed and a.status == AssignmentStatus.OFFERED for a in event.assignments)
-        if declined or soon_and_short or claimed:
-            result.append(event)
-    return result
+        .unique()
+        .all()
+    )
+
+
+def _within_needs(assignment):
+    """The assignment is on a seat the event's offer kind has (a kind's needs can shrink)."""
+    return assignment.seat_number <= (
+        db.select(StaffingNeed.count)
+        .where(
+            StaffingNeed.offer_kind_id == Event.offer_kind_id,
+            StaffingNeed.seat_role == assignment.seat_role,
+        )
+        .correlate_except(StaffingNeed)  # the event two levels out, not a new FROM
+        .scalar_subquery()
+    )
+
+
+def _a_seat_declined():
+    """A seat whose last answer was no or lapsed, and nobody offered it or holding it since."""
+    ended, live = db.aliased(Assignment), db.aliased(Assignment)
+    return (
+        db.select(ended.id)
+        .where(
+            ended.event_id == Event.id,
+            ended.status.in_((AssignmentStatus.DECLINED, AssignmentStatus.LAPSED)),
+            _within_needs(ended),
+            ~db.select(live.id)
+            .where(
+                live.event_id == ended.event_id,
+                live.seat_role == ended.seat_role,
+                live.seat_number == ended.seat_number,
+                live.status.in_((AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED)),
+            )
+            .exists(),
+        )
+        .exists()
+    )
+
+
+def _a_claim_waiting():
+    # A set computed once (few claims wait), not a search of every offer per event.
+    return Event.id.in_(
+        db.select(Assignment.event_id).where(
+            Assignment.claimed, Assignment.status == AssignmentStatus.OFFERED
+        )
+    )
+
+
+def _accepted_seats():
+    accepted = db.aliased(Assignment)
+    return (
+        db.select(db.func.count(accepted.id))
+        .where(
+            accepted.event_id == Event.id,
+            accepted.status == AssignmentStatus.ACCEPTED,
+            _within_needs(accepted),
+        )
+        .scalar_subquery()
+    )
+
+
+def _seats_needed():
+    return (
+        db.select(db.func.coalesce(db.func.sum(StaffingNeed.count), 0))
+        .where(StaffingNeed.offer_kind_id == Event.offer_kind_id)
+        .scalar_subquery()
+    )
 
 
 def assignment_for_answer(signed):

@@ -25,15 +25,16 @@ class Page:
         return numbers
 
 
-def paginate(select, *, order_by, page, per_page, count=None, options=()):
+def paginate(select, *, order_by, page, per_page, count=None, options=(), total=None):
     """Page `page` (from 1; out of range means the nearest) of `select` in `order_by` (a list),
     its rows loaded with `options`. Two queries: the count (of `count`, or of the rows) and
-    the page."""
-    counted = select.with_only_columns(
-        db.func.count(count) if count is not None else db.func.count(),
-        maintain_column_froms=True,  # count the rows of the FROM the select had
-    )
-    total = db.session.scalar(counted)
+    the page; one when the caller knows the `total` already."""
+    if total is None:
+        counted = select.with_only_columns(
+            db.func.count(count) if count is not None else db.func.count(),
+            maintain_column_froms=True,  # count the rows of the FROM the select had
+        )
+        total = db.session.scalar(counted)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     items = (

@@ -5,6 +5,7 @@ event."""
 import re
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
@@ -173,6 +174,7 @@ def offer_kinds():
     """Every offer kind, hidden ones too, with how many requests it has."""
     return db.session.execute(
         db.select(OfferKind, db.func.count(Request.id))
+        .options(selectinload(OfferKind.staffing_needs))
         .outerjoin(Request, Request.offer_kind_id == OfferKind.id)
         .group_by(OfferKind.id)
         .order_by(OfferKind.active.desc(), OfferKind.sort_order, OfferKind.id)

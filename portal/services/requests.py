@@ -667,6 +667,21 @@ class InboxFilters:
             )
         return found
 
+    def select(self, *columns, skip=None, organisation=False):
+        """SELECT `columns` FROM requests under every filter but `skip`, joined to the
+        organisation and the contact only when a filter (or `organisation`) needs them: a
+        count over requests alone is ten times faster than over the three joined."""
+        query = db.select(*columns).select_from(Request)
+        searching = bool(self.q.strip())
+        by_organisation = (self.org_kind and skip != "org_kind") or (
+            self.district_id and skip != "district"
+        )
+        if organisation or searching or by_organisation:
+            query = query.join(Request.organisation)
+        if searching:
+            query = query.join(Request.contact)
+        return query.where(*self.conditions(skip=skip))
+
 
 def _year_of(column):
     return db.cast(db.func.extract("year", column), db.Integer)
@@ -682,17 +697,19 @@ class InboxPage(Page):
     counts: dict = field(default_factory=dict)
 
 
-def inbox(filters, *, now, page=1, per_page=25):
-    """Requests needing action first (new, new dates asked for, events to follow up), then the
-    filtered list, paginated, with counts per filter value. A fixed number of queries."""
-    base = (
-        db.select(Request)
-        .join(Request.organisation)
-        .join(Request.contact)
-        .where(*filters.conditions())
+def inbox(filters, *, now, page=1, per_page=25, whole_page=True):
+    """The filtered list of requests, paginated, with counts per filter value; on the
+    `whole_page`, the requests needing action first (new, new dates asked for, events to
+    follow up). A fixed number of queries: 2 for the list, 3 or 4 more for the whole page."""
+    counts = _facet_counts(filters)
+    status_counts = counts["status"]
+    total = (
+        status_counts.get(filters.status.value, 0)
+        if filters.status
+        else sum(status_counts.values())
     )
     result = paginate(
-        base,
+        filters.select(Request, organisation=True),
         order_by=[Request.submitted_at.desc(), Request.id.desc()],
         options=[
             joinedload(Request.organisation).joinedload(Organisation.district),
@@ -702,9 +719,9 @@ def inbox(filters, *, now, page=1, per_page=25):
         ],
         page=page,
         per_page=per_page,
-        count=Request.id,
+        total=total,
     )
-    actions, action_totals = needs_action(now=now)
+    actions, action_totals = needs_action(now=now) if whole_page else ([], {})
     return InboxPage(
         needs_action=actions,
         needs_action_totals=action_totals,
@@ -713,7 +730,7 @@ def inbox(filters, *, now, page=1, per_page=25):
         total=result.total,
         page=result.page,
         pages=result.pages,
-        counts=_facet_counts(filters),
+        counts=counts,
     )
 
 
@@ -737,16 +754,13 @@ def _facet_counts(filters):
         "year": _year_of(Request.submitted_at),
     }
     groupings = [
-        db.select(
+        filters.select(
             db.literal(name).label("facet"),
             db.cast(column, db.String).label("value"),
             db.func.count(Request.id).label("n"),
-        )
-        .select_from(Request)
-        .join(Request.organisation)
-        .join(Request.contact)
-        .where(*filters.conditions(skip=name))
-        .group_by(column)
+            skip=name,
+            organisation=name in ("org_kind", "district"),
+        ).group_by(column)
         for name, column in facets.items()
     ]
     counts = {name: {} for name in facets}
@@ -763,72 +777,105 @@ NEEDS_ACTION_ROWS = 10
 def needs_action(*, now):
     """([(reason, request or event)], {reason: total}): concerns to call back about, new
     requests, new dates asked for, cancelled events to rebook, and events whose seats need
-    following up (a no to replace, or starting within 7 days not fully staffed). At most
-    NEEDS_ACTION_ROWS of each, oldest or soonest first. A fixed number of queries."""
+    following up (a no to replace, a claim to approve, or starting within 7 days not fully
+    staffed). At most NEEDS_ACTION_ROWS of each, oldest or soonest first.
 
-    def first_and_total(query):
-        total = db.session.scalar(
-            query.with_only_columns(db.func.count(db.distinct(Request.id))).order_by(None)
-        )
-        rows = (
-            db.session.scalars(
-                query.options(
-                    joinedload(Request.organisation), joinedload(Request.offer_kind)
-                ).limit(NEEDS_ACTION_ROWS)
-            )
-            .unique()
-            .all()
-        )
-        return rows, total
-
+    Three queries however much there is: the first rows of every reason with its total (one
+    UNION ALL), then those requests, then those events."""
     concerns = db.select(OfferKind.id).where(OfferKind.booking_form == BookingForm.CONCERN)
-    call_back = first_and_total(
-        db.select(Request)
-        .where(
-            Request.status.in_((RequestStatus.SUBMITTED, RequestStatus.PLANNING)),
-            Request.offer_kind_id.in_(concerns),
-        )
-        .order_by(Request.submitted_at)
+    first_wish = (
+        db.select(db.func.min(DateProposal.created_at))
+        .where(DateProposal.request_id == Request.id, DateProposal.handled_at.is_(None))
+        .scalar_subquery()
     )
-    new = first_and_total(
-        db.select(Request)
-        .where(Request.status == RequestStatus.SUBMITTED, Request.offer_kind_id.not_in(concerns))
-        .order_by(Request.submitted_at)
-    )
-    new_dates = first_and_total(
-        db.select(Request)
-        .where(
-            Request.id.in_(
-                db.select(DateProposal.request_id).where(
-                    DateProposal.source == DateProposalSource.REQUESTER,
-                    DateProposal.handled_at.is_(None),
-                    _is_a_later_proposal(),
-                )
+    reasons = {
+        "call_back": (
+            db.select(Request.id).where(
+                Request.status.in_((RequestStatus.SUBMITTED, RequestStatus.PLANNING)),
+                Request.offer_kind_id.in_(concerns),
             ),
-            Request.status.in_(RequestStatus.open_states()),
-        )
-        .order_by(
-            db.select(db.func.min(DateProposal.created_at))
-            .where(DateProposal.request_id == Request.id, DateProposal.handled_at.is_(None))
-            .scalar_subquery()
-        )
-    )
-    rebook = first_and_total(
-        db.select(Request)
-        .join(Request.event)
-        .where(Request.status == RequestStatus.PLANNED, Event.status == EventStatus.CANCELLED)
-        .order_by(Request.submitted_at)
-    )
-    follow_up = offers.follow_up_events(now=now)
-    groups = {
-        "call_back": call_back,
-        "new": new,
-        "new_dates": new_dates,
-        "rebook": rebook,
-        "follow_up": (follow_up[:NEEDS_ACTION_ROWS], len(follow_up)),
+            [Request.submitted_at, Request.id],
+        ),
+        "new": (
+            db.select(Request.id).where(
+                Request.status == RequestStatus.SUBMITTED, Request.offer_kind_id.not_in(concerns)
+            ),
+            [Request.submitted_at, Request.id],
+        ),
+        "new_dates": (
+            db.select(Request.id).where(
+                Request.id.in_(
+                    db.select(DateProposal.request_id).where(
+                        DateProposal.source == DateProposalSource.REQUESTER,
+                        DateProposal.handled_at.is_(None),
+                        _is_a_later_proposal(),
+                    )
+                ),
+                Request.status.in_(RequestStatus.open_states()),
+            ),
+            [first_wish, Request.id],
+        ),
+        "rebook": (
+            db.select(Request.id)
+            .join(Request.event)
+            .where(Request.status == RequestStatus.PLANNED, Event.status == EventStatus.CANCELLED),
+            [Request.submitted_at, Request.id],
+        ),
+        "follow_up": (
+            offers.follow_up_query(now=now).with_only_columns(Event.id).order_by(None),
+            [Event.starts_at, Event.id],
+        ),
     }
-    items = [(reason, item) for reason, (rows, _total) in groups.items() for item in rows]
-    return items, {reason: total for reason, (_rows, total) in groups.items()}
+    firsts = []
+    for reason, (query, order) in reasons.items():
+        # count(*) OVER () is taken before the LIMIT: the total of the reason, in the same row.
+        first = (
+            query.add_columns(
+                db.literal(reason).label("reason"),
+                db.func.count().over().label("total"),
+                db.func.row_number().over(order_by=order).label("position"),
+            )
+            .order_by(*order)
+            .limit(NEEDS_ACTION_ROWS)
+            .subquery()
+        )
+        firsts.append(db.select(first))
+    rows = db.session.execute(db.union_all(*firsts)).all()
+    totals = dict.fromkeys(reasons, 0)
+    ids = {reason: [] for reason in reasons}
+    for row_id, reason, total, _position in sorted(rows, key=lambda row: row[3]):
+        totals[reason] = total
+        ids[reason].append(row_id)
+    request_ids = [i for reason, found in ids.items() if reason != "follow_up" for i in found]
+    loaded = {}
+    if request_ids:
+        loaded = {
+            r.id: r
+            for r in db.session.scalars(
+                db.select(Request)
+                .where(Request.id.in_(request_ids))
+                .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
+            )
+        }
+    events = {}
+    if ids["follow_up"]:
+        events = {
+            e.id: e
+            for e in db.session.scalars(
+                db.select(Event)
+                .where(Event.id.in_(ids["follow_up"]))
+                .options(
+                    joinedload(Event.offer_kind),
+                    joinedload(Event.request).joinedload(Request.organisation),
+                )
+            )
+        }
+    items = [
+        (reason, (events if reason == "follow_up" else loaded)[i])
+        for reason, found in ids.items()
+        for i in found
+    ]
+    return items, totals
 
 
 def _is_a_later_proposal():

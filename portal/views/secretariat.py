@@ -24,7 +24,7 @@ from ..forms.secretariat import (
     ScheduleForm,
     WishedDaysForm,
 )
-from ..htmx import render_page_or_partial
+from ..htmx import is_htmx, render_page_or_partial
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
 from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
@@ -96,7 +96,8 @@ def inbox():
     )
     organisation = db.session.get(Organisation, filters.organisation_id) if form.org.data else None
     page = request.args.get("side", 1, type=bounded_int)
-    result = requests.inbox(filters, now=clock.now(), page=page)
+    # htmx swaps the results only: what needs action is on the page already.
+    result = requests.inbox(filters, now=clock.now(), page=page, whole_page=not is_htmx())
     return render_page_or_partial(
         "secretariat/inbox.html",
         "secretariat/_inbox_results.html",

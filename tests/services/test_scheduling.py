@@ -185,6 +185,53 @@ def test_a_declined_offer_puts_the_seat_on_the_follow_up_list():
     assert event.id in offers.follow_up_event_ids(now=clock.now())
 
 
+ACCEPTED, OFFERED = AssignmentStatus.ACCEPTED, AssignmentStatus.OFFERED
+DECLINED, LAPSED = AssignmentStatus.DECLINED, AssignmentStatus.LAPSED
+
+
+@pytest.mark.parametrize(
+    ("days_ahead", "seats_given", "follow_up"),
+    [
+        (20, [], False),  # nobody asked yet, weeks ahead
+        (3, [], True),  # starting within 7 days, no seat accepted
+        (3, [(1, ACCEPTED), (2, ACCEPTED)], False),  # soon and fully staffed
+        (3, [(1, ACCEPTED), (2, OFFERED)], True),  # soon, one seat only offered
+        (20, [(1, DECLINED)], True),  # a no with nobody asked since
+        (20, [(1, LAPSED)], True),  # a lapsed offer counts as a no
+        (20, [(1, DECLINED), (1, OFFERED)], False),  # asked someone else since
+        (20, [(1, DECLINED), (1, ACCEPTED)], False),  # and they said yes
+        (20, [(2, DECLINED), (1, OFFERED)], True),  # the no is on the other seat
+        (20, [(1, "claimed")], True),  # a claim from the board waits for approval
+        (20, [(3, DECLINED)], False),  # a seat the kind no longer has
+        (3, [(1, ACCEPTED), (3, ACCEPTED)], True),  # seat 3 does not fill seat 2
+    ],
+)
+def test_the_follow_up_list_picks_events_by_their_seats(days_ahead, seats_given, follow_up):
+    event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(days=days_ahead))
+    for number, status in seats_given:
+        claimed = status == "claimed"
+        make_assignment(
+            event,
+            seat_number=number,
+            status=OFFERED if claimed else status,
+            claimed=claimed,
+        )
+    assert (event.id in offers.follow_up_event_ids(now=clock.now())) is follow_up
+    assert (event in offers.follow_up_events(now=clock.now())) is follow_up
+
+
+def test_held_cancelled_and_past_events_need_no_follow_up():
+    starts = clock.now() + timedelta(days=3)
+    cancelled = make_scheduled("dialogue", starts_at=starts)
+    held = make_scheduled("dialogue", starts_at=starts)
+    past = make_scheduled("dialogue", starts_at=clock.now() + timedelta(hours=1))
+    cancelled.status, held.status = EventStatus.CANCELLED, EventStatus.HELD
+    db.session.commit()
+    later = clock.now() + timedelta(hours=2)
+    assert offers.follow_up_event_ids(now=later) == set()
+    assert past.id in offers.follow_up_event_ids(now=clock.now())
+
+
 def test_an_expired_offer_cannot_be_accepted():
     event = make_scheduled("dialogue")
     [assignment] = offer_to(event, make_ambassador())

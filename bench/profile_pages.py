@@ -1,0 +1,148 @@
+"""Where a page spends its time: each page of `make bench` requested in-process (Flask's test
+client, no HTTP, no gunicorn) against a database at --scale times the demo data, with the mean
+time per request and the SQL statements; with --profile PATH, the cProfile of that page.
+
+The database is built once in --database (a SQLite file) and reused while it exists, so a
+change can be measured again in seconds.
+
+Usage: .venv/bin/python bench/profile_pages.py [--scale 100]
+       [--database instance/bench-x100.sqlite3] [--repeat 20]
+       [--only PATH-PART] [--profile PATH [--as EMAIL] [--sql]]
+"""
+
+import argparse
+import cProfile
+import logging
+import pstats
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run
+
+from portal import create_app, demo
+from portal.extensions import db
+from portal.models import Event, Request
+
+
+def app_for(database, scale):
+    url = f"sqlite:///{database}"
+    if not Path(database).exists():
+        app, _ids = run.build_database(url, str(Path(database).parent), scale)
+    app = create_app(
+        {
+            "INSTANCE_DIR": str(Path(database).parent),
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": run.ENVIRONMENT["SECRET_KEY"],
+            "ENV_NAME": "development",
+            "PUBLIC_BASE_URL": "http://localhost",
+            "MAIL_BACKEND": "file",
+            "TRUSTED_HOSTS": None,
+        }
+    )
+    with app.app_context():
+        ids = {
+            "event": db.session.scalar(
+                sa.select(Event.id)
+                .where(Event.status == "planned", Event.starts_at > sa.func.now())
+                .order_by(Event.id)
+                .limit(1)
+            ),
+            "request": db.session.scalar(
+                sa.select(Request.id)
+                .where(Request.status == "submitted")
+                .order_by(Request.id)
+                .limit(1)
+            ),
+        }
+        ids["tracked"] = ids["request"]
+    return app, ids
+
+
+def client_for(app, who, ids):
+    client = app.test_client()
+    if who == "requester":
+        link = run.tracking_link(app, ids["tracked"])
+        client.get(link.split("://", 1)[1].split("/", 1)[1].join(["/", ""]))
+    elif who:
+        page = client.get("/log-ind").get_data(as_text=True)
+        token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        answer = client.post(
+            "/log-ind",
+            data={"email": who, "password": demo.DEMO_PASSWORD, "csrf_token": token},
+        )
+        assert answer.status_code == 302, (who, answer.status_code)
+    return client
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--database", default=str(run.ROOT / "instance/bench-x100.sqlite3"))
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--profile", default="")
+    parser.add_argument("--as", dest="who", default="")
+    parser.add_argument("--sql", action="store_true", help="with --profile: print each statement")
+    args = parser.parse_args()
+    app, ids = app_for(args.database, args.scale)
+    logging.disable(logging.WARNING)  # the access log of every request is not the point here
+    statements = []
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    if args.profile:
+        client = client_for(app, args.who or None, ids)
+        client.get(args.profile)
+        if args.sql:
+            timings = []
+            sa.event.listen(
+                sa.engine.Engine,
+                "before_cursor_execute",
+                lambda *a: timings.append(time.perf_counter()),
+            )
+            sa.event.listen(
+                sa.engine.Engine,
+                "after_cursor_execute",
+                lambda *a: timings.append(time.perf_counter()),
+            )
+            statements.clear()
+            client.get(args.profile)
+            for number, statement in enumerate(statements):
+                took = (timings[2 * number + 1] - timings[2 * number]) * 1000
+                print(f"-- {number + 1}: {took:.1f} ms\n{statement}\n")
+            return
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(args.repeat):
+            client.get(args.profile)
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        return
+    clients = {}
+    for who, path, _kind, body in run.pages(ids):
+        if body is not None or args.only not in path:
+            continue
+        if who not in clients:
+            clients[who] = client_for(app, who, ids)
+        client = clients[who]
+        answer = client.get(path)
+        statements.clear()
+        rounds = []
+        for _ in range(3):  # the best of three rounds: the least disturbed by the machine
+            started = time.perf_counter()
+            for _ in range(args.repeat):
+                client.get(path)
+            rounds.append((time.perf_counter() - started) / args.repeat)
+        per = min(rounds)
+        print(
+            f"{path[:50]:50} {answer.status_code} {per * 1000:8.1f} ms "
+            f"{len(statements) // (3 * args.repeat):4d} queries {len(answer.data) / 1024:6.1f} kB"
+        )
+
+
+if __name__ == "__main__":
+    main()
