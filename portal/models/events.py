@@ -60,7 +60,8 @@ class EventSession(db.Model):
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed: "who is busy then" finds the sessions ending after a time (the future, few).
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
 

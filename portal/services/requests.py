@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, links
 from ..extensions import db
@@ -83,17 +83,34 @@ EARLIER_SHOWN = 5
 
 def earlier_requests(req):
     """([the organisation's other requests, newest first, at most EARLIER_SHOWN], how many
-    there are in all): "has booked before" on the request page. Two queries."""
-    others = db.select(Request).where(
-        Request.organisation_id == req.organisation_id, Request.id != req.id
-    )
-    total = db.session.scalar(others.with_only_columns(db.func.count(Request.id)))
-    shown = db.session.scalars(
-        others.options(joinedload(Request.offer_kind))
+    there are in all): "has booked before" on the request page. One query: the total rides
+    on each row (count(*) OVER (), taken before the LIMIT)."""
+    total = db.func.count().over().label("total")
+    rows = db.session.execute(
+        db.select(Request, total)
+        .where(Request.organisation_id == req.organisation_id, Request.id != req.id)
+        .options(joinedload(Request.offer_kind))
         .order_by(Request.submitted_at.desc(), Request.id.desc())
         .limit(EARLIER_SHOWN)
     ).all()
-    return shown, total
+    return [row[0] for row in rows], rows[0][1] if rows else 0
+
+
+def for_the_request_page(request_id):
+    """The request with all the request page shows of it, in four queries instead of one
+    lazy load each (None if there is no such request)."""
+    return db.session.scalar(
+        db.select(Request)
+        .where(Request.id == request_id)
+        .options(
+            joinedload(Request.offer_kind).selectinload(OfferKind.staffing_needs),
+            joinedload(Request.organisation).joinedload(Organisation.district),
+            joinedload(Request.contact),
+            joinedload(Request.topic),
+            joinedload(Request.event),
+            selectinload(Request.date_proposals).selectinload(DateProposal.dates),
+        )
+    )
 
 
 def submit_request(

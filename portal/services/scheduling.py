@@ -86,21 +86,25 @@ def travel_buffer():
 def _accepted_overlapping(sessions, *, exclude_event_id=None):
     """Accepted assignments on events (not cancelled) that overlap any of `sessions`, travel
     buffer included: the one place the overlap rule is written. Events touching at exactly the
-    buffer's distance do not overlap."""
+    buffer's distance do not overlap.
+
+    The overlapping events are a set of their own (an IN): the database finds the few sessions
+    in the time window first, instead of joining every accepted assignment to its sessions."""
     buffer = travel_buffer()
-    query = (
-        db.select(Assignment)
-        .join(Assignment.event)
-        .join(Event.sessions)
+    overlapping_events = (
+        db.select(EventSession.event_id)
+        .join(EventSession.event)
         .where(
-            Assignment.status == AssignmentStatus.ACCEPTED,
             Event.status != EventStatus.CANCELLED,
             sa.or_(*(_session_overlaps(start, end, buffer) for start, end in sessions)),
         )
     )
     if exclude_event_id is not None:
-        query = query.where(Event.id != exclude_event_id)
-    return query
+        overlapping_events = overlapping_events.where(Event.id != exclude_event_id)
+    return db.select(Assignment).where(
+        Assignment.status == AssignmentStatus.ACCEPTED,
+        Assignment.event_id.in_(overlapping_events),
+    )
 
 
 def _session_overlaps(start, end, buffer):

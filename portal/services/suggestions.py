@@ -12,6 +12,8 @@ from .. import clock
 from ..extensions import db
 from ..models import (
     Assignment,
+    AvailabilityRule,
+    AwayPeriod,
     Event,
     Person,
 )
@@ -19,9 +21,7 @@ from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from .scheduling import (
     _accepted_overlapping,
     _busy_person_ids,
-    _session_overlaps,
     closed_period_warnings,
-    travel_buffer,
 )
 
 
@@ -149,9 +149,9 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
     `minutes`: per role the kind needs, the active persons of that role available by their
     weekly pattern and away dates and holding no accepted event within the travel buffer.
 
-    The same rules as `suggestions`, in a fixed number of queries however many days and
-    people: the persons with their patterns and away dates once, the overlapping accepted
-    assignments over all the days once, the closed periods once."""
+    The same rules as `suggestions` (`_available` and the overlap rule), counted by the
+    database in one query however many days and people, and the closed periods in one more:
+    a panel of thousands is never loaded to be counted."""
     needed = {n.seat_role: offer_kind.need(n.seat_role) for n in offer_kind.staffing_needs}
     if not days or not needed:
         return []
@@ -159,47 +159,64 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
     for day in days:
         start = clock.local(day.year, day.month, day.day, start_time.hour, start_time.minute)
         sessions.append((start, start + timedelta(minutes=minutes)))
-    people = db.session.scalars(
-        db.select(Person)
-        .options(selectinload(Person.availability_rules), selectinload(Person.away_periods))
-        .where(Person.active, sa.or_(*(_has_role(role) for role in needed)))
-    ).all()
-    buffer = travel_buffer()
-    busy_rows = db.session.execute(
-        _accepted_overlapping(sessions).with_only_columns(
-            Assignment.person_id,
-            *(
-                sa.case((_session_overlaps(start, end, buffer), 1), else_=0)
-                for start, end in sessions
+    roles = list(needed)
+    counts = [
+        db.select(db.func.count(Person.id)).where(Person.active, _has_role(role)) for role in roles
+    ] + [
+        db.select(db.func.count(Person.id)).where(
+            Person.active,
+            _has_role(role),
+            _available_then(start, end),
+            # Those busy then, found once per day (not searched for per person).
+            Person.id.not_in(
+                _accepted_overlapping([(start, end)]).with_only_columns(Assignment.person_id)
             ),
         )
-    ).all()
-    busy = [set() for _ in sessions]
-    for person_id, *overlaps in busy_rows:
-        for index, overlapping in enumerate(overlaps):
-            if overlapping:
-                busy[index].add(person_id)
+        for start, end in sessions
+        for role in roles
+    ]
+    found = list(db.session.execute(db.select(*(c.scalar_subquery() for c in counts))).one())
+    active, free = found[: len(roles)], found[len(roles) :]
     closed = closed_period_warnings(offer_kind, sessions)
-    in_role = {role: [p for p in people if role in p.seat_roles] for role in needed}
     result = []
-    for day, session, busy_ids in zip(days, sessions, busy, strict=True):
+    for index, (day, session) in enumerate(zip(days, sessions, strict=True)):
         result.append(
             DayAvailability(
                 day=day,
                 starts_at=session[0],
                 ends_at=session[1],
-                free={
-                    role: sum(
-                        1 for p in persons if p.id not in busy_ids and _available(p, [session])
-                    )
-                    for role, persons in in_role.items()
-                },
-                active={role: len(persons) for role, persons in in_role.items()},
+                free=dict(
+                    zip(roles, free[index * len(roles) : (index + 1) * len(roles)], strict=True)
+                ),
+                active=dict(zip(roles, active, strict=True)),
                 needed=needed,
                 closed=[c for c in closed if c.starts_on <= day <= c.ends_on],
             )
         )
     return result
+
+
+def _available_then(start, end):
+    """`_available` as SQL on Person, for one session: not away that day, and a weekly
+    window that holds the session (or no weekly pattern at all)."""
+    local_start, local_end = start.astimezone(clock.COPENHAGEN), end.astimezone(clock.COPENHAGEN)
+    day = local_start.date()
+    away = (
+        db.select(AwayPeriod.id)
+        .where(
+            AwayPeriod.person_id == Person.id,
+            AwayPeriod.starts_on <= day,
+            AwayPeriod.ends_on >= day,
+        )
+        .exists()
+    )
+    any_rule = db.select(AvailabilityRule.id).where(AvailabilityRule.person_id == Person.id)
+    fitting_rule = any_rule.where(
+        AvailabilityRule.weekday == day.weekday(),
+        AvailabilityRule.starts_at <= local_start.time(),
+        AvailabilityRule.ends_at >= local_end.time(),
+    )
+    return sa.and_(~away, sa.or_(~any_rule.exists(), fitting_rule.exists()))
 
 
 # The time the wished dates' counts assume unless the page is asked for another: the schedule

@@ -212,7 +212,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
 
 @bp.get("/henvendelser/<int:request_id>")
 def request_detail(request_id):
-    req = db.get_or_404(Request, request_id)
+    req = requests.for_the_request_page(request_id) or abort(404)
     try:
         chosen_day = clock.parse_day(request.args.get("dato"))
     except ValueError:

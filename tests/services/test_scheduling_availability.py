@@ -3,11 +3,13 @@ the same rules as the suggestions, counted per role the offer kind needs."""
 
 from datetime import time, timedelta
 
-from portal import clock
+import pytest
+
+from portal import clock, demo
 from portal.extensions import db
-from portal.models import AvailabilityRule, AwayPeriod
-from portal.models.enums import SeatRole
-from portal.services import offers, suggestions
+from portal.models import Assignment, AvailabilityRule, AwayPeriod, Person
+from portal.models.enums import EventStatus, SeatRole
+from portal.services import offers, scheduling, suggestions
 from tests.factories import (
     make_ambassador,
     make_person,
@@ -161,3 +163,52 @@ def test_wished_days_leaves_out_days_already_past():
 
     assert all(a.day >= today for a in days)
     assert more == 0
+
+
+@pytest.mark.parametrize(
+    ("window", "free"),
+    [
+        ((time(8), time(16)), True),
+        ((time(9), time(10, 30)), True),  # exactly the session
+        ((time(9, 15), time(16)), False),  # starts after the session does
+        ((time(8), time(10)), False),  # ends before the session does
+    ],
+)
+def test_a_weekly_window_counts_only_when_it_holds_the_whole_session(window, free):
+    day = _weekday(14)
+    person = make_ambassador()
+    person.availability_rules = [
+        AvailabilityRule(weekday=day.weekday(), starts_at=window[0], ends_at=window[1])
+    ]
+    db.session.commit()
+    assert _count(day).free == {SeatRole.AMBASSADOR: 1 if free else 0}
+
+
+def test_a_cancelled_event_keeps_nobody_busy():
+    day = _weekday(14)
+    person = make_ambassador()
+    _accepted_at(person, day, 9, 0)
+    assert _count(day).free == {SeatRole.AMBASSADOR: 0}
+    assignment = db.session.scalar(db.select(Assignment).where(Assignment.person_id == person.id))
+    assignment.event.status = EventStatus.CANCELLED
+    db.session.commit()
+    assert _count(day).free == {SeatRole.AMBASSADOR: 1}
+
+
+def test_the_counts_agree_with_the_suggestions_rules_person_by_person():
+    # The counts are SQL; the suggestions judge one person at a time in Python. Over the demo
+    # data's panel and the next weeks' weekdays, both must see the same people free.
+    demo.load(scale=1)
+    db.session.commit()
+    kind = offer_kind("dialogue")
+    days = [_weekday(n) for n in range(1, 40, 3)]
+    counted = suggestions.free_on_days(kind, days, start_time=time(10, 0), minutes=90)
+    panel = db.session.scalars(db.select(Person).where(Person.active, Person.is_ambassador)).all()
+    for availability in counted:
+        session = (availability.starts_at, availability.ends_at)
+        busy = scheduling._busy_person_ids([session], exclude_event_id=None)
+        by_person = sum(
+            1 for p in panel if p.id not in busy and suggestions._available(p, [session])
+        )
+        assert availability.free == {SeatRole.AMBASSADOR: by_person}, availability.day
+    assert {a.free[SeatRole.AMBASSADOR] for a in counted} != {len(panel)}  # someone is not
