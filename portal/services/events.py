@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, links
 from ..extensions import db
 from ..labels import label
 from ..models import (
+    Assignment,
     AuditEntry,
     Event,
     EventSession,
@@ -30,6 +31,24 @@ from .scheduling import (
     _overlapping_assignment,
 )
 from .seats import accepted_counts
+
+
+def for_the_event_page(event_id):
+    """The event with all its page shows of it (None if there is no such event): a handful
+    of queries instead of one lazy load per assignment's person."""
+    return db.session.scalar(
+        db.select(Event)
+        .where(Event.id == event_id)
+        .options(
+            joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
+            selectinload(Event.sessions),
+            selectinload(Event.assignments).joinedload(Assignment.person),
+            joinedload(Event.attendance),
+            joinedload(Event.request).joinedload(Request.organisation),
+            joinedload(Event.request).joinedload(Request.contact),
+            joinedload(Event.request).joinedload(Request.topic),
+        )
+    )
 
 
 def upcoming_events(*, now, days=14, limit=None):

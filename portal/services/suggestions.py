@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
@@ -18,6 +17,7 @@ from ..models import (
     Person,
 )
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
+from ..models.people import person_topics
 from .scheduling import (
     _accepted_overlapping,
     _busy_person_ids,
@@ -36,17 +36,6 @@ class Suggestion:
     experienced: bool
     reasons: list = field(default_factory=list)
 
-    @property
-    def rank(self):
-        return (
-            not self.free,
-            not self.available,
-            not self.topic_match,
-            not self.language_match,
-            self.events_this_term,
-            self.person.first_name,
-        )
-
 
 def term_start(day):
     """Terms run August-December and January-July."""
@@ -55,70 +44,103 @@ def term_start(day):
 
 # A search of the whole panel from a seat's suggestions finds at most this many.
 PANEL_SEARCH_ROWS = 10
+# The event page shows this many suggestions per seat.
+SHOWN = 12
 
 
-def suggestions(event, seat_role, *, name=None, person_ids=None):
-    """Active persons of the seat's role, best fit first, in a fixed number of queries; with
-    `name`, only those whose name holds it (at most PANEL_SEARCH_ROWS): the search of the whole
-    panel that finds someone the suggestions do not show; with `person_ids`, only those (the
-    ones a refused offer had ticked, shown again).
+def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
+    """Active persons of the seat's role not already on the event, best fit first, in a
+    fixed number of queries; with `name`, only those whose name holds it (at most
+    PANEL_SEARCH_ROWS): the search of the whole panel that finds someone the suggestions do
+    not show; with `person_ids`, only those (the ones a refused offer had ticked, shown
+    again); with `limit`, the best `limit` of them.
 
-    Fit: free at that time (the overlap rule, buffer included), available by their weekly
-    pattern and away dates, topic and language match, fewest events this term; for a dialogue,
-    an experienced ambassador pairs with a newer one.
-    """
-    live_on_event = {
+    Fit, in this order: free at that time (the overlap rule, buffer included), available by
+    their weekly pattern and away dates, for a dialogue the experience that complements the
+    ambassador already on it, topic match, language match, fewest events this term; then by
+    first name. The database judges and ranks the whole panel: a page that shows a dozen
+    never loads thousands."""
+    live_on_event = [
         a.person_id for a in event.assignments if a.status in AssignmentStatus.live_states()
-    }
-    people = db.session.scalars(
-        db.select(Person)
-        .options(
-            selectinload(Person.topics),
-            selectinload(Person.availability_rules),
-            selectinload(Person.away_periods),
+    ]
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    request = event.request
+    threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"]
+
+    free = ~Person.id.in_(
+        _accepted_overlapping(sessions, exclude_event_id=event.id).with_only_columns(
+            Assignment.person_id
         )
+    )
+    available = sa.and_(sa.true(), *(_available_then(start, end) for start, end in sessions))
+    topic_match = (
+        db.select(person_topics.c.person_id)
+        .where(
+            person_topics.c.person_id == Person.id,
+            person_topics.c.topic_id == request.topic_id,
+        )
+        .exists()
+        if request is not None and request.topic_id is not None
+        else sa.true()
+    )
+    wanted_language = request.language if request else "da"
+    language_match = (" " + Person.languages + " ").contains(
+        f" {wanted_language} ", autoescape=True
+    )
+    held, load = _held_dialogues(), _events_since(term_start(clock.today()))
+    experienced = sa.case(
+        (Person.experienced_override.is_not(None), Person.experienced_override),
+        else_=db.func.coalesce(held.c.dialogues, 0) >= threshold,
+    )
+    events_this_term = db.func.coalesce(load.c.events, 0)
+
+    order = [_flag(~free), _flag(~available)]
+    partner = _partner_experience(event, seat_role, threshold)
+    if partner is not None and event.offer_kind.for_a_class:
+        # Complementary experience first: the same as the partner's sorts last.
+        order.append(_flag(experienced if partner else sa.not_(experienced)))
+    order += [
+        _flag(~topic_match),
+        _flag(~language_match),
+        events_this_term,
+        Person.first_name,
+        Person.id,
+    ]
+    columns = [free, available, topic_match, language_match, events_this_term, experienced]
+    rows = db.session.execute(
+        db.select(Person, *(_flag(c) for c in columns[:4]), *columns[4:])
+        .outerjoin(held, held.c.person_id == Person.id)
+        .outerjoin(load, load.c.person_id == Person.id)
         .where(
             Person.active,
             _has_role(seat_role),
+            Person.id.not_in(live_on_event) if live_on_event else sa.true(),
             (Person.first_name + " " + Person.last_name).icontains(name.strip(), autoescape=True)
             if name
             else sa.true(),
             Person.id.in_(person_ids) if person_ids is not None else sa.true(),
         )
-        .order_by(Person.first_name, Person.id)
-        .limit(PANEL_SEARCH_ROWS if name or person_ids is not None else None)
+        .order_by(*order)
+        .limit(PANEL_SEARCH_ROWS if name or person_ids is not None else limit)
     ).all()
-    people = [p for p in people if p.id not in live_on_event]
-    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
-    busy = _busy_person_ids(sessions, exclude_event_id=event.id)
-    today = clock.today()
-    load = _accepted_since(term_start(today))
-    held_dialogues = _held_dialogues()
-    threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"]
-    request = event.request
-    wanted_language = request.language if request else "da"
-    partner_experienced = _partner_experience(event, seat_role, held_dialogues, threshold)
-    result = []
-    for person in people:
-        experienced = person.is_experienced(held_dialogues.get(person.id, 0), threshold)
-        suggestion = Suggestion(
+    return [
+        Suggestion(
             person=person,
-            free=person.id not in busy,
-            available=_available(person, sessions),
-            topic_match=request is None or request.topic is None or request.topic in person.topics,
-            language_match=wanted_language in person.language_codes,
-            events_this_term=load.get(person.id, 0),
-            experienced=experienced,
+            free=bool(is_free),
+            available=bool(is_available),
+            topic_match=bool(on_topic),
+            language_match=bool(speaks),
+            events_this_term=count,
+            experienced=bool(seasoned),
         )
-        result.append(suggestion)
-    result.sort(key=lambda s: s.rank)
-    if partner_experienced is not None and event.offer_kind.for_a_class:
-        # Pair an experienced ambassador with a newer one: complementary experience first
-        # among those equally free and available.
-        result.sort(
-            key=lambda s: (not s.free, not s.available, s.experienced == partner_experienced)
-        )
-    return result
+        for person, is_free, is_available, on_topic, speaks, count, seasoned in rows
+    ]
+
+
+def _flag(condition):
+    """1 where `condition` holds, else 0: a condition as a column on every database, and an
+    ORDER BY term that puts the rows where it holds last."""
+    return sa.case((condition, 1), else_=0)
 
 
 def _has_role(seat_role):
@@ -149,7 +171,7 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
     `minutes`: per role the kind needs, the active persons of that role available by their
     weekly pattern and away dates and holding no accepted event within the travel buffer.
 
-    The same rules as `suggestions` (`_available` and the overlap rule), counted by the
+    The same rules as `suggestions` (`_available_then` and the overlap rule), counted by the
     database in one query however many days and people, and the closed periods in one more:
     a panel of thousands is never loaded to be counted."""
     needed = {n.seat_role: offer_kind.need(n.seat_role) for n in offer_kind.staffing_needs}
@@ -197,8 +219,9 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
 
 
 def _available_then(start, end):
-    """`_available` as SQL on Person, for one session: not away that day, and a weekly
-    window that holds the session (or no weekly pattern at all)."""
+    """The SQL test on Person that they can at a session by their own word: not away that
+    day, and a weekly window that holds the session (or no weekly pattern at all). The one
+    place this rule is written."""
     local_start, local_end = start.astimezone(clock.COPENHAGEN), end.astimezone(clock.COPENHAGEN)
     day = local_start.date()
     away = (
@@ -263,24 +286,27 @@ def wished_days(request, *, today, start_time=WISHED_DAY_START, per_date=WISHED_
     }
 
 
-def _accepted_since(day):
-    start = clock.local(day.year, day.month, day.day)
-    rows = db.session.execute(
-        db.select(Assignment.person_id, db.func.count())
+def _events_since(day):
+    """Each person's accepted events (not cancelled) from `day` on, counted once for all as
+    a subquery to join (a correlated count per person makes SQLite walk every accepted
+    assignment for each)."""
+    return (
+        db.select(Assignment.person_id, db.func.count().label("events"))
         .join(Assignment.event)
         .where(
             Assignment.status == AssignmentStatus.ACCEPTED,
             Event.status != EventStatus.CANCELLED,
-            Event.starts_at >= start,
+            Event.starts_at >= clock.local(day.year, day.month, day.day),
         )
         .group_by(Assignment.person_id)
-    ).all()
-    return dict(rows)
+        .subquery()
+    )
 
 
 def _held_dialogues():
-    rows = db.session.execute(
-        db.select(Assignment.person_id, db.func.count())
+    """Each person's dialogues held as an ambassador, a subquery to join."""
+    return (
+        db.select(Assignment.person_id, db.func.count().label("dialogues"))
         .join(Assignment.event)
         .where(
             Assignment.status == AssignmentStatus.ACCEPTED,
@@ -288,45 +314,39 @@ def _held_dialogues():
             Event.status == EventStatus.HELD,
         )
         .group_by(Assignment.person_id)
-    ).all()
-    return dict(rows)
+        .subquery()
+    )
 
 
-def _partner_experience(event, seat_role, held_dialogues, threshold):
+def _partner_experience(event, seat_role, threshold):
     """Whether the ambassador already on the event is experienced (None if nobody is yet)."""
     for assignment in event.assignments:
         if (
             assignment.seat_role == seat_role
             and assignment.status in AssignmentStatus.live_states()
         ):
-            return assignment.person.is_experienced(
-                held_dialogues.get(assignment.person_id, 0), threshold
+            held = _held_dialogues()
+            dialogues = db.session.scalar(
+                db.select(held.c.dialogues).where(held.c.person_id == assignment.person_id)
             )
+            return assignment.person.is_experienced(dialogues or 0, threshold)
     return None
 
 
-def _available(person, sessions):
-    """By the person's weekly pattern (none set: any time) and away dates."""
-    for start, end in sessions:
-        local_start = start.astimezone(clock.COPENHAGEN)
-        local_end = end.astimezone(clock.COPENHAGEN)
-        day = local_start.date()
-        if any(p.starts_on <= day <= p.ends_on for p in person.away_periods):
-            return False
-        if person.availability_rules and not any(
-            rule.weekday == day.weekday()
-            and rule.starts_at <= local_start.time()
-            and local_end.time() <= rule.ends_at
-            for rule in person.availability_rules
-        ):
-            return False
-    return True
-
-
 def unavailable(persons, event):
-    """Those of `persons` whose weekly pattern or away dates say they cannot at the event's time."""
-    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
-    return [person for person in persons if not _available(person, sessions)]
+    """Those of `persons` whose weekly pattern or away dates say they cannot at the event's
+    time (the rule of `_available_then`, asked of the database)."""
+    if not persons:
+        return []
+    available = sa.and_(
+        sa.true(), *(_available_then(s.starts_at, s.ends_at) for s in event.sessions)
+    )
+    cannot = set(
+        db.session.scalars(
+            db.select(Person.id).where(Person.id.in_([p.id for p in persons]), ~available)
+        )
+    )
+    return [person for person in persons if person.id in cannot]
 
 
 def busy(persons, event):

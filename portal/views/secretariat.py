@@ -371,7 +371,7 @@ def _event_page(event, status=200, **extra):
         ),
         "fully_staffed": seats.is_fully_staffed(event),
         "suggestions": {
-            seat.role: suggestions.suggestions(event, seat.role)
+            seat.role: suggestions.suggestions(event, seat.role, limit=suggestions.SHOWN)
             for seat in event_seats
             if not seat.accepted and not seat.offered
         }
@@ -422,7 +422,7 @@ def _panel_search(event, event_seats, offer_form=None):
 
 @bp.get("/arrangementer/<int:event_id>")
 def event_detail(event_id):
-    return _event_page(db.get_or_404(Event, event_id))
+    return _event_page(event_service.for_the_event_page(event_id) or abort(404))
 
 
 @bp.post("/arrangementer/<int:event_id>/flyt")
