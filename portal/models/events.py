@@ -100,10 +100,11 @@ class Assignment(db.Model):
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id"), index=True)
     seat_role: Mapped[SeatRole] = mapped_column(enum_column(SeatRole, "seat_role"))
     seat_number: Mapped[int]
+    # Not indexed on its own: five values over every assignment ever made, and SQLite (no
+    # statistics) would walk all accepted ones instead of one event's few by event_id.
     status: Mapped[AssignmentStatus] = mapped_column(
         enum_column(AssignmentStatus, "assignment_status"),
         default=AssignmentStatus.OFFERED,
-        index=True,
     )
     offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
