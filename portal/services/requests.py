@@ -656,6 +656,7 @@ class InboxFilters:
     year: int | None = None
     organisation_id: int | None = None
     q: str = ""
+    _matched: object = field(default=None, init=False, repr=False, compare=False)
 
     def conditions(self, skip=None):
         """SQL conditions for every filter except `skip` (facet counts leave their own out)."""
@@ -673,30 +674,47 @@ class InboxFilters:
         if self.organisation_id:
             found.append(Request.organisation_id == self.organisation_id)
         if self.q.strip():
+            found.append(Request.id.in_(db.select(self._matching().c.id)))
+        return found
+
+    def _matching(self):
+        """The requests whose organisation or contact holds the search words, as one CTE: the
+        five facet counts share it (the database searches once, not five times), and the
+        organisations and contacts are each searched once, not per joined request."""
+        if self._matched is None:
             # autoescape: a % or _ typed in the search box is a character, not a wildcard.
             text = self.q.strip()
-            found.append(
+            organisations = db.select(Organisation.id).where(
+                Organisation.name.icontains(text, autoescape=True)
+            )
+            contacts = db.select(Contact.id).where(
                 db.or_(
-                    Organisation.name.icontains(text, autoescape=True),
                     Contact.name.icontains(text, autoescape=True),
                     Contact.email.icontains(text, autoescape=True),
                 )
             )
-        return found
+            self._matched = (
+                db.select(Request.id)
+                .where(
+                    db.or_(
+                        Request.organisation_id.in_(organisations),
+                        Request.contact_id.in_(contacts),
+                    )
+                )
+                .cte("matching")
+            )
+        return self._matched
 
     def select(self, *columns, skip=None, organisation=False):
         """SELECT `columns` FROM requests under every filter but `skip`, joined to the
-        organisation and the contact only when a filter (or `organisation`) needs them: a
-        count over requests alone is ten times faster than over the three joined."""
+        organisation only when a filter (or `organisation`) needs it: a count over requests
+        alone is ten times faster than over requests joined."""
         query = db.select(*columns).select_from(Request)
-        searching = bool(self.q.strip())
         by_organisation = (self.org_kind and skip != "org_kind") or (
             self.district_id and skip != "district"
         )
-        if organisation or searching or by_organisation:
+        if organisation or by_organisation:
             query = query.join(Request.organisation)
-        if searching:
-            query = query.join(Request.contact)
         return query.where(*self.conditions(skip=skip))
 
 
