@@ -2,8 +2,8 @@
 client, no HTTP, no gunicorn) against a database at --scale times the demo data, with the mean
 time per request and the SQL statements; with --profile PATH, the cProfile of that page.
 
-The database is built once in --database (a SQLite file) and reused while it exists, so a
-change can be measured again in seconds.
+The database is built once in --database (a SQLite file, or a postgresql:// URL) and reused
+while it exists, so a change can be measured again in seconds.
 
 Usage: .venv/bin/python bench/profile_pages.py [--scale 100]
        [--database instance/bench-x100.sqlite3] [--repeat 20]
@@ -30,12 +30,19 @@ from portal.models import Event, Request
 
 
 def app_for(database, scale):
-    url = f"sqlite:///{database}"
-    if not Path(database).exists():
-        app, _ids = run.build_database(url, str(Path(database).parent), scale)
+    """The app on `database`: a SQLite file, or a postgresql:// URL (built when it has no
+    requests yet, and then kept: point it at a database made for profiling)."""
+    if database.startswith(("postgres://", "postgresql://")):
+        url, folder = "postgresql+psycopg://" + database.split("://", 1)[1], str(run.ROOT)
+        empty = not sa.inspect(sa.create_engine(url)).has_table("requests")
+    else:
+        url, folder = f"sqlite:///{database}", str(Path(database).parent)
+        empty = not Path(database).exists()
+    if empty:
+        run.build_database(url, folder, scale)
     app = create_app(
         {
-            "INSTANCE_DIR": str(Path(database).parent),
+            "INSTANCE_DIR": folder,
             "SQLALCHEMY_DATABASE_URI": url,
             "RATELIMIT_ENABLED": False,
             "SECRET_KEY": run.ENVIRONMENT["SECRET_KEY"],
@@ -80,6 +87,29 @@ def client_for(app, who, ids):
     return client
 
 
+def _print_by_package(stats, repeat):
+    """Own time (cProfile's tottime) per request, summed by the package the code is in: where
+    a page's milliseconds go, beyond any single function."""
+    totals = {}
+    for (filename, _line, _name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        if "site-packages/" in filename:
+            package = filename.split("site-packages/", 1)[1].split("/", 1)[0]
+        elif "/templates/" in filename:
+            package = "templates (compiled Jinja)"
+        elif "/portal/" in filename:
+            package = "portal"
+        elif filename.startswith("~") or "python3" in filename:
+            package = "Python itself (builtins, stdlib)"
+        else:
+            package = filename
+        totals[package] = totals.get(package, 0) + own
+    whole = sum(totals.values())
+    print(f"{'package':40} {'ms/request':>10} {'share':>6}")
+    for package, own in sorted(totals.items(), key=lambda item: -item[1])[:15]:
+        print(f"{package[:40]:40} {own / repeat * 1000:10.2f} {own / whole:6.0%}")
+    print(f"{'all (under cProfile, ~2x slower)':40} {whole / repeat * 1000:10.2f}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=100)
@@ -89,6 +119,9 @@ def main():
     parser.add_argument("--profile", default="")
     parser.add_argument("--as", dest="who", default="")
     parser.add_argument("--sql", action="store_true", help="with --profile: print each statement")
+    parser.add_argument(
+        "--by-package", action="store_true", help="with --profile: own time per package"
+    )
     args = parser.parse_args()
     app, ids = app_for(args.database, args.scale)
     logging.disable(logging.WARNING)  # the access log of every request is not the point here
@@ -120,7 +153,10 @@ def main():
         for _ in range(args.repeat):
             client.get(args.profile)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+        if args.by_package:
+            _print_by_package(pstats.Stats(profile), args.repeat)
+        else:
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
         return
     clients = {}
     for who, path, _kind, body in run.pages(ids):

@@ -124,6 +124,11 @@ def build_database(url, folder, scale):
         started = time.perf_counter()
         demo.load(scale=scale)
         db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # What autovacuum does to a live database soon after a bulk load: without the
+            # statistics the planner guesses (the inbox's first run was 4x slower).
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
         print(f"demo data x{scale} loaded in {time.perf_counter() - started:.0f} s")
         planned = (
             sa.select(Event.id)

@@ -292,3 +292,11 @@ def test_rebuilding_requests_and_offer_kinds_on_sqlite_keeps_every_row_that_refe
         db.engine.dispose()
     # The seeded concern kind is the one row more.
     assert after == {**before, "offer_kinds": before["offer_kinds"] + 1}
+
+
+@pytest.mark.postgres_only
+def test_postgresql_connections_run_without_jit_after_a_rollback_too():
+    # JIT compiling a short query cost 125 ms (portal/__init__.py, _postgresql_settings).
+    assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
+    db.session.rollback()
+    assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
