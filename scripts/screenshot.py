@@ -1,6 +1,7 @@
 """Screenshot pages of a running portal with Debian's chromium: a look at what we build.
 
 Usage: .venv/bin/python scripts/screenshot.py URL OUT.png [--width 390] [--login EMAIL]
+       [--element CSS]  (only that element and what is around it on screen, not the whole page)
 """
 
 import argparse
@@ -24,6 +25,7 @@ def main():
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--login")
     parser.add_argument("--password", default="vink-demo-2026")
+    parser.add_argument("--element", help="a CSS selector: the screen around its first match")
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -38,7 +40,11 @@ def main():
             page.fill("#password", args.password)
             page.click("button[type=submit]")
         page.goto(args.url)
-        page.screenshot(path=args.out, full_page=True)
+        if args.element:
+            page.locator(args.element).first.scroll_into_view_if_needed()
+            page.screenshot(path=args.out)  # the screen as a user sees it there
+        else:
+            page.screenshot(path=args.out, full_page=True)
         browser.close()
 
 
