@@ -68,6 +68,7 @@ def app_for(database, scale):
             ),
         }
         ids["tracked"] = ids["request"]
+        ids["event_day"] = run.event_day(ids["event"])
     return app, ids
 
 

@@ -86,6 +86,7 @@ def pages(ids):
         (STAFF, f"/sekretariat/arrangementer/{ids['event']}", "page", None),
         (STAFF, "/sekretariat/kalender", "page", None),
         (STAFF, "/sekretariat/kalender?visning=maaned", "page", None),
+        (STAFF, f"/sekretariat/kalender/dag?dato={ids['event_day']}", "page", None),
         (STAFF, "/sekretariat/organisationer", "page", None),
         (STAFF, "/sekretariat/rapport", "report", None),
         (STAFF, f"/sekretariat/rapport/{year}.xlsx", "report", None),
@@ -144,7 +145,14 @@ def build_database(url, folder, scale):
             "request": db.session.scalar(submitted),
         }
         ids["tracked"] = ids["request"]
+        ids["event_day"] = event_day(ids["event"])
     return app, ids
+
+
+def event_day(event_id):
+    """The event's first day in Copenhagen (YYYY-MM-DD): a busy day of the calendar."""
+    starts_at = db.session.get(Event, event_id).starts_at
+    return starts_at.astimezone(clock.COPENHAGEN).date().isoformat()
 
 
 def tracking_link(app, request_id):

@@ -11,15 +11,21 @@ from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 
 
 def accepted_counts(event_ids):
-    """{event_id: number of accepted seats} for the given events, in one query."""
+    """{event_id: number of accepted seats} for the given events, in one query.
+
+    The status is a FILTER, not a WHERE: with `status = ?` beside the ids SQLite chose the
+    status index and read every accepted assignment (3 ms at 100x data, 0.3 ms this way)."""
     if not event_ids:
         return {}
     rows = db.session.execute(
-        db.select(Assignment.event_id, db.func.count())
-        .where(Assignment.event_id.in_(event_ids), Assignment.status == AssignmentStatus.ACCEPTED)
+        db.select(
+            Assignment.event_id,
+            db.func.count().filter(Assignment.status == AssignmentStatus.ACCEPTED),
+        )
+        .where(Assignment.event_id.in_(event_ids))
         .group_by(Assignment.event_id)
     ).all()
-    return dict(rows)
+    return {event_id: accepted for event_id, accepted in rows if accepted}
 
 
 @dataclass

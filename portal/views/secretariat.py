@@ -1,8 +1,6 @@
 """The secretariat's workspace: overview, inbox, triage, scheduling, staffing, attendance,
 calendar. Each view loads, validates, calls one service function, and redirects or renders."""
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -589,20 +587,25 @@ def record_attendance(event_id):
 @bp.get("/kalender")
 def calendar():
     view = "maaned" if request.args.get("visning") == "maaned" else "uge"
-    try:
-        day = clock.parse_day(request.args.get("dato")) or clock.today()
-    except ValueError:
-        abort(400, description=out_of_reach_message())
+    day = _calendar_day_asked()
     grid = calendar_view.month(day) if view == "maaned" else calendar_view.week(day)
-    return render_template(
-        "secretariat/calendar.html",
-        view=view,
-        grid=grid,
-        day=day,
-        step=timedelta(days=7),
-        month_cell_rows=MONTH_CELL_ROWS,
+    return render_template("secretariat/calendar.html", view=view, grid=grid, day=day)
+
+
+@bp.get("/kalender/dag")
+def calendar_day():
+    """One day's sessions, a page at a time: where a week's or a month's "+N flere" leads."""
+    day = _calendar_day_asked()
+    return render_page_or_partial(
+        "secretariat/calendar_day.html",
+        "secretariat/_calendar_day_list.html",
+        grid=calendar_view.day(day, page=request.args.get("side", 1, type=bounded_int)),
     )
 
 
-# A month's day shows this many events; "+N flere" leads to the week with them all.
-MONTH_CELL_ROWS = 3
+def _calendar_day_asked():
+    """The day in ?dato= (today without one); 400 for nonsense or a day out of reach."""
+    try:
+        return clock.parse_day(request.args.get("dato")) or clock.today()
+    except ValueError:
+        abort(400, description=out_of_reach_message())

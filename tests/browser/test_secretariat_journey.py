@@ -301,3 +301,60 @@ def test_on_a_phone_a_wished_date_fills_the_schedule_form_beside_who_is_free(
         staff.locator(f"a[href*='dato={day.isoformat()}']").click()
     assert staff.input_value("#sessions-0-starts") == "12:00"
     assert staff.input_value("#sessions-0-ends") == "13:30"
+
+
+def _busy_day(make_event, count):
+    """A day this month (or early next) with `count` talks, every 15 minutes from 8.00."""
+    day = clock.today() + timedelta(days=2)
+    for n in range(count):
+        make_event(
+            starts_at=clock.local(day.year, day.month, day.day, 8 + n // 4, 15 * (n % 4)),
+            title=f"Oplæg {n + 1:02d}",
+        )
+    return day
+
+
+def test_a_busy_day_leads_from_the_month_to_its_list_paged_in_place_with_htmx(
+    new_page, make_user, make_event
+):
+    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    day = _busy_day(make_event, 50)
+    page = new_page(width=390, height=844)
+    browser_login(page, "sara@example.org")
+    page.goto(f"/sekretariat/kalender?visning=maaned&dato={day.isoformat()}")
+    more = page.get_by_role("link", name="+47 flere den")
+    assert more.count() == 1
+    more.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == "/sekretariat/kalender/dag"
+    rows = page.locator("#calendar-day-list tbody tr")
+    assert rows.count() == 25 and "Oplæg 01" in rows.first.inner_text()
+
+    page.evaluate("window.stillTheSamePage = true")
+    next_page = page.get_by_role("navigation", name="Sider").get_by_role("link", name="Næste")
+    next_page.scroll_into_view_if_needed()  # at the foot of a long list, on a phone
+    next_page.click()
+    page.wait_for_selector("text=side 2 af 2")
+    assert page.evaluate("window.stillTheSamePage") is True  # swapped in place, not reloaded
+    assert "side=2" in page.url  # and the address says which page, for back and reload
+    assert rows.count() == 25 and "Oplæg 26" in rows.first.inner_text()
+    assert page.locator("h1").count() == 1
+    # The new page is read from its top, not from where the old one ended.
+    assert _in_view(page, page.locator("#calendar-day-list .form-hint").first)
+
+
+def test_a_days_list_pages_without_javascript(browser, live_server, make_user, make_event):
+    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    day = _busy_day(make_event, 26)
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        browser_login(page, "sara@example.org")
+        page.goto(f"/sekretariat/kalender/dag?dato={day.isoformat()}")
+        page.get_by_role("navigation", name="Sider").get_by_role("link", name="Næste").click()
+        page.wait_for_load_state()
+        assert "side=2" in page.url
+        assert page.locator("#calendar-day-list tbody tr").count() == 1
+        assert "Oplæg 26" in page.locator("#calendar-day-list").inner_text()
+    finally:
+        context.close()

@@ -119,6 +119,7 @@ def _world():
 
 def _pages(role, world):
     if role in (Role.SECRETARIAT, Role.ADMIN):
+        planned_day = world["planned"].starts_at.astimezone(clock.COPENHAGEN).date()
         pages = [
             "/sekretariat/",
             "/sekretariat/indbakke",
@@ -133,6 +134,8 @@ def _pages(role, world):
             f"/sekretariat/henvendelser/{world['advisory_request'].id}",
             f"/sekretariat/arrangementer/{world['advisory'].id}",
             "/sekretariat/kalender",
+            "/sekretariat/kalender?visning=maaned",
+            f"/sekretariat/kalender/dag?dato={planned_day.isoformat()}",
             "/sekretariat/rapport",
             "/sekretariat/stoetteforloeb",
             f"/sekretariat/henvendelser/{world['concern'].id}",

@@ -603,20 +603,123 @@ def test_the_event_list_is_paged_and_the_pages_keep_past_or_upcoming(staff):
     assert "Ingen arrangementer." in staff.get("/sekretariat/arrangementer").get_data(as_text=True)
 
 
-def test_a_busy_day_in_the_month_shows_three_and_the_week_shows_them_all(staff):
-    day = clock.today() + timedelta(days=3)
-    busy_day = [
-        make_scheduled(starts_at=clock.local(day.year, day.month, day.day, 8 + 2 * n))
-        for n in range(5)
+def _talks_on(day, *hours):
+    """A talk at each of `hours` (a time or a whole hour) on `day` in Copenhagen, made latest
+    first so that the order of their ids is not the order of their times; soonest first."""
+    from tests.factories import make_event
+
+    times = sorted(h if isinstance(h, time) else time(h) for h in hours)
+    talks = [
+        make_event(
+            starts_at=clock.local(day.year, day.month, day.day, t.hour, t.minute),
+            title=f"Kl {t:%H.%M}",
+        )
+        for t in reversed(times)
     ]
-    month = staff.get(f"/sekretariat/kalender?visning=maaned&dato={day}").get_data(as_text=True)
-    shown = [e for e in busy_day if f"/sekretariat/arrangementer/{e.id}" in month]
-    assert len(shown) == 3
-    assert "+2 flere" in month
-    week_link = f'href="/sekretariat/kalender?visning=uge&amp;dato={day.isoformat()}"'
-    assert week_link in month
+    return talks[::-1]
+
+
+def _calendar_day(html, day):
+    """The text and the links of `day` in a calendar page: its column of a week, or its cell
+    of a month (the month of the day asked for, in whole weeks from Monday)."""
+    page = lxml.html.fromstring(html)
+    week = page.xpath("//ol[contains(@class, 'calendar-week')]/li")
+    if week:
+        cell = week[day.weekday()]
+    else:
+        first = day.replace(day=1)
+        cell = page.xpath("//table[contains(@class, 'calendar-month')]//td")[
+            (day - first).days + first.weekday()
+        ]
+    text = " ".join(cell.text_content().split())
+    assert f"{day.day}." in text.split()[:2], text  # "15. ..." (month), "tir. 15. dec." (week)
+    return text, [a.get("href") for a in cell.iter("a")]
+
+
+def _shown(html, day, talks):
+    """Which of `talks` the calendar shows on `day`, and the day's text."""
+    text, hrefs = _calendar_day(html, day)
+    return [t for t in talks if f"/sekretariat/arrangementer/{t.id}" in hrefs], text
+
+
+def test_a_busy_day_shows_its_first_four_in_the_week_and_three_in_the_month_then_more(staff):
+    day = clock.today() + timedelta(days=14)
+    day -= timedelta(days=day.weekday() - 1)  # a Tuesday, so the Wednesday is in its week
+    busy = _talks_on(day, 8, 9, 10, 12, 14, 16)
+    four = _talks_on(day + timedelta(days=1), 9, 11, 13, 15)
+    to_list = f"/sekretariat/kalender/dag?dato={day.isoformat()}"
+
     week = staff.get(f"/sekretariat/kalender?dato={day}").get_data(as_text=True)
-    assert all(f"/sekretariat/arrangementer/{e.id}" in week for e in busy_day)
+    shown, text = _shown(week, day, busy)
+    assert shown == busy[:4]
+    assert text.index("08.00 Vidensoplæg: Kl 08.00") < text.index("10.00 Vidensoplæg: Kl 10.00")
+    assert "+2 flere" in text
+    [more] = lxml.html.fromstring(week).xpath(f"//a[@class='calendar-more'][@href='{to_list}']")
+    assert " ".join(more.text_content().split()) == f"+2 flere den {_long_date(day)}"
+    shown, text = _shown(week, day + timedelta(days=1), four)
+    assert shown == four and "flere" not in text and "mere" not in text
+
+    month = staff.get(f"/sekretariat/kalender?visning=maaned&dato={day}").get_data(as_text=True)
+    shown, text = _shown(month, day, busy)
+    assert shown == busy[:3]
+    assert "+3 flere" in text
+    assert f'href="{to_list}"' in month
+    shown, text = _shown(month, day + timedelta(days=1), four)
+    assert shown == four[:3] and "+1 mere" in text
+
+
+def _long_date(day):
+    months = "januar februar marts april maj juni juli august september oktober november december"
+    return f"{day.day}. {months.split()[day.month - 1]} {day.year}"
+
+
+def test_a_days_list_shows_every_session_of_the_day_a_page_at_a_time(staff):
+    day = clock.today() + timedelta(days=20)
+    # 26, every 20 minutes from 8.00: a page of 25, and one more.
+    talks = _talks_on(day, *(time(8 + n // 3, 20 * (n % 3)) for n in range(26)))
+    _talks_on(day + timedelta(days=1), 0)  # the next day's first hour is not this day's
+    page = f"/sekretariat/kalender/dag?dato={day.isoformat()}"
+
+    first = staff.get(page).get_data(as_text=True)
+    html = lxml.html.fromstring(first)
+    assert _long_date(day) in html.xpath("string(//h2)")
+    assert "26 arrangementer · side 1 af 2" in first
+    rows = html.xpath("//div[@id='calendar-day-list']//tbody/tr")
+    assert [r.xpath("string(.//a/@href)") for r in rows] == [
+        f"/sekretariat/arrangementer/{t.id}" for t in talks[:25]
+    ]
+    assert rows[0].xpath("string(td[1])") == "08.00–09.30"
+    # The pager works without JavaScript (a link) and with htmx (the list alone, swapped).
+    [next_page] = html.xpath("//nav[@aria-label='Sider']//a[text()='Næste']")
+    assert next_page.get("href") == f"{page}&side=2"
+    assert next_page.get("data-hx-get") == f"{page}&side=2"
+    assert next_page.get("data-hx-target") == "#calendar-day-list"
+
+    second = staff.get(f"{page}&side=2").get_data(as_text=True)
+    assert "26 arrangementer · side 2 af 2" in second
+    assert f"/sekretariat/arrangementer/{talks[25].id}" in second
+    assert lxml.html.fromstring(second).xpath("count(//tbody/tr)") == 1
+    swapped = staff.get(f"{page}&side=2", headers=HTMX).get_data(as_text=True)
+    assert lxml.html.fragment_fromstring(swapped).get("id") == "calendar-day-list"
+    assert "<html" not in swapped and f"/sekretariat/arrangementer/{talks[25].id}" in swapped
+
+
+def test_a_day_is_a_copenhagen_day_on_both_sides_of_midnight(staff):
+    day = clock.today() + timedelta(days=30)
+    late = _talks_on(day, 23)
+    early_next = _talks_on(day + timedelta(days=1), 0)
+    listed = staff.get(f"/sekretariat/kalender/dag?dato={day}").get_data(as_text=True)
+    assert f"/sekretariat/arrangementer/{late[0].id}" in listed
+    assert f"/sekretariat/arrangementer/{early_next[0].id}" not in listed
+    week = staff.get(f"/sekretariat/kalender?dato={day}").get_data(as_text=True)
+    assert _shown(week, day, late + early_next)[0] == late
+
+
+def test_a_days_list_refuses_a_day_out_of_reach_and_is_empty_on_a_quiet_day(staff):
+    assert staff.get("/sekretariat/kalender/dag?dato=1999-12-31").status_code == 400
+    assert staff.get("/sekretariat/kalender/dag?dato=nonsense").status_code == 400
+    quiet = staff.get("/sekretariat/kalender/dag").get_data(as_text=True)
+    assert "Ingen arrangementer." in quiet and 'aria-label="Sider"' not in quiet
 
 
 def test_a_wished_date_link_fills_the_schedule_form_and_shows_who_is_free(staff):
