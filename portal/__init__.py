@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from jinja2 import FileSystemBytecodeCache
 from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -46,6 +47,7 @@ def create_app(overrides=None):
         default_translation_directories=str(ROOT / "portal" / "translations"),
     )
     i18n.init_app(app)
+    _keep_compiled_templates(app)
     labels.init_app(app)
     navigation.init_app(app)
     auth_session.init_app(app)
@@ -59,6 +61,19 @@ def create_app(overrides=None):
 
     cli.init_app(app)
     return app
+
+
+def _keep_compiled_templates(app):
+    """Jinja's bytecode cache in the instance folder: a new worker (a restart, a deploy, a
+    gunicorn worker replaced) renders its first pages without compiling their templates again.
+    Keyed by each template's source, so a changed template is compiled anew."""
+    folder = Path(app.config["INSTANCE_DIR"]) / "jinja-cache"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only instance folder: compile in memory, as without the cache
+        app.logger.warning("No template cache: %s cannot be created", folder)
+        return
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def _refuse_an_unsafe_production(app):
