@@ -1,6 +1,7 @@
 """An assignee's own offers and events. The rules for answering live in scheduling.py and are
 reused here, never copied."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -15,11 +16,14 @@ from ..models import (
     AvailabilityRule,
     AwayPeriod,
     Event,
+    OfferKind,
     Person,
     Request,
 )
-from ..models.enums import AssignmentStatus, EventStatus
+from ..models.enums import AssignmentStatus, EventStatus, SeatRole
+from ..models.people import person_topics
 from . import audit, notifications, offers, scheduling, seats
+from .pages import Page
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
@@ -265,34 +269,105 @@ def remove_own(person, item):
 # --- the open-seats board -----------------------------------------------------------------------
 
 
-def open_seats_for(person, *, now):
-    """[(event, seat, topic match)]: future seats of the person's roles nobody holds or is asked
-    for, soonest first."""
-    topics = set(person.topics)
-    events = (
-        db.session.scalars(
-            db.select(Event)
-            .options(
-                joinedload(Event.offer_kind),
-                joinedload(Event.request).joinedload(Request.organisation),
-                joinedload(Event.request).joinedload(Request.topic),
-                selectinload(Event.assignments),
+# A page of the board: it lists every future event short of a person of your role.
+BOARD_ROWS = 20
+
+
+@dataclass(frozen=True)
+class OpenSeat:
+    """A line of the board: the event, the seat a claim takes, and whether the event's topic is
+    one of the person's (or it has none)."""
+
+    event: Event
+    role: SeatRole
+    number: int
+    topic_match: bool
+
+
+def open_seats_page(person, *, now, page=1, per_page=BOARD_ROWS):
+    """A Page of OpenSeat, soonest first: each future planned event the person has never been
+    asked for (the secretariat decides about those, not the board) with a seat of their roles
+    nobody is offered or holds, and its first such seat. Which events is SQL
+    (`seats.has_free_seat`); the seat of each on the page is `seats.seats`, as everywhere.
+    The page and its total in one query (two past the last page, which is then shown)."""
+    board = (
+        _board_query(person, now=now)
+        .add_columns(db.func.count().over().label("total"))
+        .options(*_BOARD_OPTIONS)
+        .order_by(Event.starts_at, Event.id)
+    )
+
+    def rows_of(page):
+        return db.session.execute(board.limit(per_page).offset((page - 1) * per_page)).all()
+
+    page = max(page, 1)
+    rows = rows_of(page)
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(
+            _board_query(person, now=now).with_only_columns(
+                db.func.count(), maintain_column_froms=True
             )
-            .where(Event.status == EventStatus.PLANNED, Event.starts_at > now)
-            .order_by(Event.starts_at)
         )
-        .unique()
-        .all()
+        page = max(1, -(-total // per_page))
+        rows = rows_of(page) if total else []
+    return Page(
+        items=_open_seats(person, [row.Event for row in rows]),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+    )
+
+
+def open_seat(person, event_id, *, now):
+    """The OpenSeat the board shows the person for `event_id`, or None: what a claim takes."""
+    events = db.session.scalars(
+        _board_query(person, now=now).where(Event.id == event_id).options(*_BOARD_OPTIONS)
+    ).all()
+    return next(iter(_open_seats(person, events)), None)
+
+
+_BOARD_OPTIONS = (
+    joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
+    joinedload(Event.request).joinedload(Request.organisation),
+    selectinload(Event.assignments),
+)
+
+
+def _board_query(person, *, now):
+    # The events the person was ever asked for are a set computed once: searched per event, a
+    # busy ambassador's whole history is read for each.
+    asked_before = Event.id.in_(
+        db.select(Assignment.event_id).where(Assignment.person_id == person.id)
+    )
+    return db.select(Event).where(
+        Event.status == EventStatus.PLANNED,
+        Event.starts_at > now,
+        ~asked_before,
+        seats.has_free_seat(person.seat_roles),
+    )
+
+
+def _open_seats(person, events):
+    if not events:
+        return []
+    topics = set(
+        db.session.scalars(
+            db.select(person_topics.c.topic_id).where(person_topics.c.person_id == person.id)
+        )
     )
     board = []
     for event in events:
-        if any(a.person_id == person.id for a in event.assignments):
-            continue  # asked before, or taken off: the secretariat decides, not the board
-        for seat in seats.seats(event):
-            if seat.role in person.seat_roles and seat.state in ("open", "declined"):
-                topic = event.request.topic if event.request else None
-                board.append((event, seat, topic is None or topic in topics))
-                break
+        seat = next(
+            seat
+            for seat in seats.seats(event)
+            if seat.role in person.seat_roles and seat.state in ("open", "declined")
+        )
+        topic = event.request.topic_id if event.request else None
+        board.append(OpenSeat(event, seat.role, seat.number, topic is None or topic in topics))
     return board
 
 

@@ -337,6 +337,30 @@ def test_the_open_seats_board_and_a_claim_the_secretariat_approves(me, as_role):
     assert claim.status == AssignmentStatus.ACCEPTED
 
 
+def test_the_board_is_paged_without_javascript_and_a_claim_takes_the_seat_it_shows(me):
+    start = clock.now() + timedelta(days=12)
+    made = [
+        make_scheduled(starts_at=start + timedelta(hours=3 * n))
+        for n in range(assignments.BOARD_ROWS + 1)
+    ]
+    last = made[-1]
+    make_assignment(last, seat_number=1, status=AssignmentStatus.ACCEPTED)
+    first_page = me.get("/mig/ledige-pladser").get_data(as_text=True)
+    assert first_page.count('action="/mig/ledige-pladser/') == assignments.BOARD_ROWS
+    assert f"/mig/ledige-pladser/{last.id}" not in first_page
+    assert "21 arrangementer mangler en med din rolle · side 1 af 2" in first_page
+    assert 'href="/mig/ledige-pladser?side=2"' in first_page
+    second = browser_form(me, "/mig/ledige-pladser?side=2", action=f"/mig/ledige-pladser/{last.id}")
+    assert second.submit().status_code == 302
+    [claim] = [a for a in last.assignments if a.person_id == me.person.id]
+    assert (claim.seat_number, claim.claimed) == (2, True)
+    # Asked once, the event leaves the board; claiming it again is not found.
+    assert f"/mig/ledige-pladser/{last.id}" not in me.get("/mig/ledige-pladser?side=2").get_data(
+        as_text=True
+    )
+    assert me.post_form(f"/mig/ledige-pladser/{last.id}").status_code == 404
+
+
 def test_a_claim_goes_straight_through_where_the_offer_kind_allows_it(me):
     event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
     event.offer_kind.auto_accept_claims = True
