@@ -12,6 +12,7 @@ from .. import clock, links
 from ..extensions import db
 from ..models import (
     Assignment,
+    Attendance,
     AuditEntry,
     AvailabilityRule,
     AwayPeriod,
@@ -29,62 +30,114 @@ ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
 
 
+# What "my page" shows of each list (the soonest, the oldest or the latest); the rest are
+# counted. Offers come with their answer forms, so a few at a time.
+OVERVIEW_ROWS = {
+    "offers": 5,
+    "claims": 15,
+    "upcoming": 15,
+    "awaiting_attendance": 15,
+    "history": 15,
+}
+
+
 def overview_for(person, *, now):
     """What "my page" shows: open offers and claims, upcoming events, past events without
-    attendance, and this year's events held (what the person did, nothing else). An offer is
-    open while `offers.answerable` says so: one past its deadline is gone from the page
-    before the reminder command marks it lapsed, as the link in its mail says it expired."""
+    attendance, and this year's events held (what the person did, nothing else), each the
+    first OVERVIEW_ROWS of it, with "totals" of each. An offer is open while
+    `offers.answerable` says so: one past its deadline is gone from the page before the
+    reminder command marks it lapsed, as the link in its mail says it expired.
+
+    Two queries however long the person's history: the first rows of every list with its
+    total (one UNION ALL), then those assignments with their events."""
     year_start = clock.local(clock.today().year, 1, 1)
-    held_this_year = db.and_(
-        Assignment.status == AssignmentStatus.ACCEPTED,
-        Event.status == EventStatus.HELD,
-        Event.starts_at >= year_start,
-    )
-    assignments = db.session.scalars(
-        db.select(Assignment)
-        .join(Assignment.event)
-        .options(
-            joinedload(Assignment.event).joinedload(Event.offer_kind),
-            joinedload(Assignment.event).joinedload(Event.attendance),
-            joinedload(Assignment.event).joinedload(Event.request).joinedload(Request.organisation),
+    # The person's offered and accepted seats, read once (by person, not by status: SQLite
+    # would otherwise walk everybody's accepted seats) and shared by every list.
+    mine = (
+        db.select(
+            Assignment.id,
+            Assignment.event_id,
+            Assignment.status,
+            Assignment.claimed,
+            Assignment.expires_at,
         )
         .where(
             Assignment.person_id == person.id,
-            db.or_(Assignment.status.in_(AssignmentStatus.live_states()), held_this_year),
+            Assignment.status.in_(AssignmentStatus.live_states()),
         )
-        .order_by(Event.starts_at)
-    ).all()
-    open_offers, claims, upcoming, awaiting_attendance, history = [], [], [], [], []
-    for assignment in assignments:
-        event = assignment.event
-        if event.status == EventStatus.CANCELLED:
-            continue
-        if event.status == EventStatus.HELD and event.attendance is None:
-            # Marked held without head counts (older data): what is missing is the attendance.
-            if assignment.status == AssignmentStatus.ACCEPTED:
-                awaiting_attendance.append(assignment)
-        elif event.status == EventStatus.HELD:
-            if assignment.status == AssignmentStatus.ACCEPTED and event.starts_at >= year_start:
-                history.append(assignment)
-        elif assignment.status == AssignmentStatus.OFFERED:
-            # A claim waits for the secretariat; only real offers get answer buttons.
-            if assignment.claimed:
-                if event.starts_at > now:
-                    claims.append(assignment)
-            elif offers.answerable(assignment) is None:
-                open_offers.append(assignment)
-        elif event.starts_at > now:
-            upcoming.append(assignment)
-        elif event.attendance is None:
-            awaiting_attendance.append(assignment)
-    history.sort(key=lambda a: a.event.starts_at, reverse=True)
-    return {
-        "offers": open_offers,
-        "claims": claims,
-        "upcoming": upcoming,
-        "awaiting_attendance": awaiting_attendance,
-        "history": history,
+        .cte("mine")
+    )
+    offered = mine.c.status == AssignmentStatus.OFFERED
+    accepted = mine.c.status == AssignmentStatus.ACCEPTED
+    planned = Event.status == EventStatus.PLANNED
+    held = Event.status == EventStatus.HELD
+    recorded = db.exists().where(Attendance.event_id == Event.id)
+    soonest, latest = (
+        [Event.starts_at, mine.c.id],
+        [Event.starts_at.desc(), mine.c.id.desc()],
+    )
+    lists = {
+        # `offers.answerable` in SQL: offered, not claimed, before its deadline and the event.
+        "offers": (
+            [
+                offered,
+                ~mine.c.claimed,
+                planned,
+                Event.starts_at > now,
+                db.or_(mine.c.expires_at.is_(None), mine.c.expires_at > now),
+            ],
+            soonest,
+        ),
+        # A claim waits for the secretariat; only real offers get answer buttons.
+        "claims": ([offered, mine.c.claimed, planned, Event.starts_at > now], soonest),
+        "upcoming": ([accepted, planned, Event.starts_at > now], soonest),
+        # Started and not recorded, or marked held without head counts (older data).
+        "awaiting_attendance": (
+            [accepted, ~recorded, db.or_(held, db.and_(planned, Event.starts_at <= now))],
+            soonest,
+        ),
+        "history": ([accepted, held, recorded, Event.starts_at >= year_start], latest),
     }
+    firsts = []
+    for name, (conditions, order) in lists.items():
+        # count(*) OVER () is taken before the LIMIT: the list's total, in each of its rows.
+        first = (
+            db.select(
+                mine.c.id,
+                db.literal(name).label("list"),
+                db.func.count().over().label("total"),
+                db.func.row_number().over(order_by=order).label("position"),
+            )
+            .join(Event, Event.id == mine.c.event_id)
+            .where(*conditions)
+            .order_by(*order)
+            .limit(OVERVIEW_ROWS[name])
+            .subquery()
+        )
+        firsts.append(db.select(first))
+    rows = db.session.execute(db.union_all(*firsts)).all()
+    loaded = {}
+    if rows:
+        loaded = {
+            a.id: a
+            for a in db.session.scalars(
+                db.select(Assignment)
+                .where(Assignment.id.in_([row[0] for row in rows]))
+                .options(
+                    joinedload(Assignment.event).joinedload(Event.offer_kind),
+                    joinedload(Assignment.event).joinedload(Event.attendance),
+                    joinedload(Assignment.event)
+                    .joinedload(Event.request)
+                    .joinedload(Request.organisation),
+                )
+            )
+        }
+    overview = {name: [] for name in lists}
+    totals = dict.fromkeys(lists, 0)
+    for assignment_id, name, total, _position in sorted(rows, key=lambda row: row[3]):
+        overview[name].append(loaded[assignment_id])
+        totals[name] = total
+    return overview | {"totals": totals}
 
 
 def own_assignment(person, assignment_id):

@@ -7,7 +7,7 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import StaffingNeed, Topic
+from portal.models import Attendance, StaffingNeed, Topic
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
 from portal.services import assignments, events, offers, scheduling
 from tests.factories import (
@@ -194,3 +194,90 @@ def test_the_board_is_paged_soonest_first():
     assert [line.event for line in last.items] == made[4:]
     beyond = assignments.open_seats_page(me, now=clock.now(), page=9, per_page=2)
     assert (beyond.page, [line.event for line in beyond.items]) == (3, made[4:])
+
+
+# --- my page ------------------------------------------------------------------------------------
+
+CANCELLED, HELD, PLANNED = EventStatus.CANCELLED, EventStatus.HELD, EventStatus.PLANNED
+
+
+@pytest.mark.parametrize(
+    ("given", "shown_in"),
+    [
+        ({"status": OFFERED}, "offers"),
+        ({"status": OFFERED, "expires": +1}, "offers"),
+        ({"status": OFFERED, "expires": -1}, None),  # past its deadline: the link says expired
+        ({"status": OFFERED, "when": "past"}, None),  # the event has begun
+        ({"status": OFFERED, "event": CANCELLED}, None),
+        ({"status": OFFERED, "event": HELD}, None),
+        ({"status": OFFERED, "claimed": True}, "claims"),
+        ({"status": OFFERED, "claimed": True, "when": "past"}, None),
+        ({"status": ACCEPTED}, "upcoming"),
+        ({"status": ACCEPTED, "event": CANCELLED}, None),
+        ({"status": ACCEPTED, "when": "past"}, "awaiting_attendance"),
+        ({"status": ACCEPTED, "when": "past", "recorded": True}, None),
+        ({"status": ACCEPTED, "when": "last year", "event": HELD}, "awaiting_attendance"),
+        ({"status": ACCEPTED, "when": "this year", "event": HELD}, "awaiting_attendance"),
+        ({"status": ACCEPTED, "when": "this year", "event": HELD, "recorded": True}, "history"),
+        ({"status": ACCEPTED, "when": "last year", "event": HELD, "recorded": True}, None),
+        ({"status": DECLINED}, None),
+        ({"status": LAPSED}, None),
+        ({"status": WITHDRAWN}, None),
+        ({"status": WITHDRAWN, "event": CANCELLED}, None),
+    ],
+)
+def test_my_page_puts_each_assignment_in_one_list_by_its_state_and_its_events(given, shown_in):
+    me = make_ambassador()
+    year_start = clock.local(clock.today().year, 1, 1)
+    starts_at = {
+        None: clock.now() + timedelta(days=12),
+        "past": clock.now() - timedelta(days=2),
+        "this year": year_start + timedelta(hours=10),
+        "last year": year_start - timedelta(days=2),
+    }[given.get("when")]
+    event = make_scheduled("dialogue", starts_at=starts_at)
+    event.status = given.get("event", PLANNED)
+    if given.get("recorded"):
+        _record_attendance(event)
+    expires = given.get("expires")
+    mine = make_assignment(
+        event,
+        me,
+        status=given["status"],
+        claimed=given.get("claimed", False),
+        expires_at=clock.now() + timedelta(hours=expires) if expires else None,
+    )
+    overview = assignments.overview_for(me, now=clock.now())
+    lists = ("offers", "claims", "upcoming", "awaiting_attendance", "history")
+    assert {name: overview[name] for name in lists} == {
+        name: [mine] if name == shown_in else [] for name in lists
+    }
+    assert overview["totals"] == {name: int(name == shown_in) for name in lists}
+
+
+def test_my_page_shows_the_first_of_each_list_and_counts_them_all(monkeypatch):
+    monkeypatch.setitem(assignments.OVERVIEW_ROWS, "upcoming", 2)
+    monkeypatch.setitem(assignments.OVERVIEW_ROWS, "history", 2)
+    me = make_ambassador()
+    start = clock.now() + timedelta(days=12)
+    upcoming = [
+        make_assignment(make_scheduled(starts_at=start + timedelta(days=n)), me) for n in (2, 0, 1)
+    ]
+    year_start = clock.local(clock.today().year, 1, 1)
+    held = []
+    for hours in (1, 3, 2):
+        event = make_scheduled(starts_at=year_start + timedelta(hours=hours))
+        event.status = EventStatus.HELD
+        held.append(make_assignment(event, me))
+        _record_attendance(event)
+    overview = assignments.overview_for(me, now=clock.now())
+    assert overview["upcoming"] == [upcoming[1], upcoming[2]]  # the soonest
+    assert overview["history"] == [held[1], held[2]]  # the latest
+    assert (overview["totals"]["upcoming"], overview["totals"]["history"]) == (3, 3)
+
+
+def _record_attendance(event):
+    """Head counts as older data has them, whatever the event's status (the service would
+    also mark it held)."""
+    db.session.add(Attendance(event=event, students=20))
+    db.session.commit()

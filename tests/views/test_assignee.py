@@ -396,6 +396,21 @@ def test_offering_a_person_who_is_away_warns_first(as_role):
     assert len(event.assignments) == 1
 
 
+def test_my_page_shows_the_first_of_each_list_and_says_how_many_there_are(me, monkeypatch):
+    monkeypatch.setitem(assignments.OVERVIEW_ROWS, "upcoming", 1)
+    monkeypatch.setitem(assignments.OVERVIEW_ROWS, "history", 1)
+    start = clock.now() + timedelta(days=12)
+    for n in range(assignments.OVERVIEW_ROWS["offers"] + 1):
+        _offer(me.person, starts_at=start + timedelta(hours=3 * n))
+    for n in range(2):
+        _accepted(me.person, starts_at=start + timedelta(days=5 + n))
+    text = me.get("/mig/").get_data(as_text=True)
+    assert text.count('class="offer-item"') == assignments.OVERVIEW_ROWS["offers"]
+    assert "6 forespørgsler i alt; de første vises." in text
+    assert "Og 1 arrangement mere: abonnér på din kalender for at se det hele" in text
+    assert "Intet endnu i år." in text
+
+
 def test_an_event_marked_held_without_attendance_asks_for_it_instead_of_counting_in_my_year(me):
     held = _accepted(me.person, starts_at=clock.now() - timedelta(days=2))
     held.event.status = EventStatus.HELD  # as older data has it: held, no head counts
