@@ -1,6 +1,7 @@
 """An assignee's own offers and events. The rules for answering live in scheduling.py and are
 reused here, never copied."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -11,76 +12,132 @@ from .. import clock, links
 from ..extensions import db
 from ..models import (
     Assignment,
+    Attendance,
     AuditEntry,
     AvailabilityRule,
     AwayPeriod,
     Event,
+    OfferKind,
     Person,
     Request,
 )
-from ..models.enums import AssignmentStatus, EventStatus
+from ..models.enums import AssignmentStatus, EventStatus, SeatRole
+from ..models.people import person_topics
 from . import audit, notifications, offers, scheduling, seats
+from .pages import Page
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
 
 
+# What "my page" shows of each list (the soonest, the oldest or the latest); the rest are
+# counted. Offers come with their answer forms, so a few at a time.
+OVERVIEW_ROWS = {
+    "offers": 5,
+    "claims": 15,
+    "upcoming": 15,
+    "awaiting_attendance": 15,
+    "history": 15,
+}
+
+
 def overview_for(person, *, now):
     """What "my page" shows: open offers and claims, upcoming events, past events without
-    attendance, and this year's events held (what the person did, nothing else). An offer is
-    open while `offers.answerable` says so: one past its deadline is gone from the page
-    before the reminder command marks it lapsed, as the link in its mail says it expired."""
+    attendance, and this year's events held (what the person did, nothing else), each the
+    first OVERVIEW_ROWS of it, with "totals" of each. An offer is open while
+    `offers.answerable` says so: one past its deadline is gone from the page before the
+    reminder command marks it lapsed, as the link in its mail says it expired.
+
+    Two queries however long the person's history: the first rows of every list with its
+    total (one UNION ALL), then those assignments with their events."""
     year_start = clock.local(clock.today().year, 1, 1)
-    held_this_year = db.and_(
-        Assignment.status == AssignmentStatus.ACCEPTED,
-        Event.status == EventStatus.HELD,
-        Event.starts_at >= year_start,
-    )
-    assignments = db.session.scalars(
-        db.select(Assignment)
-        .join(Assignment.event)
-        .options(
-            joinedload(Assignment.event).joinedload(Event.offer_kind),
-            joinedload(Assignment.event).joinedload(Event.attendance),
-            joinedload(Assignment.event).joinedload(Event.request).joinedload(Request.organisation),
+    # The person's offered and accepted seats, read once (by person, not by status: SQLite
+    # would otherwise walk everybody's accepted seats) and shared by every list.
+    mine = (
+        db.select(
+            Assignment.id,
+            Assignment.event_id,
+            Assignment.status,
+            Assignment.claimed,
+            Assignment.expires_at,
         )
         .where(
             Assignment.person_id == person.id,
-            db.or_(Assignment.status.in_(AssignmentStatus.live_states()), held_this_year),
+            Assignment.status.in_(AssignmentStatus.live_states()),
         )
-        .order_by(Event.starts_at)
-    ).all()
-    open_offers, claims, upcoming, awaiting_attendance, history = [], [], [], [], []
-    for assignment in assignments:
-        event = assignment.event
-        if event.status == EventStatus.CANCELLED:
-            continue
-        if event.status == EventStatus.HELD and event.attendance is None:
-            # Marked held without head counts (older data): what is missing is the attendance.
-            if assignment.status == AssignmentStatus.ACCEPTED:
-                awaiting_attendance.append(assignment)
-        elif event.status == EventStatus.HELD:
-            if assignment.status == AssignmentStatus.ACCEPTED and event.starts_at >= year_start:
-                history.append(assignment)
-        elif assignment.status == AssignmentStatus.OFFERED:
-            # A claim waits for the secretariat; only real offers get answer buttons.
-            if assignment.claimed:
-                if event.starts_at > now:
-                    claims.append(assignment)
-            elif offers.answerable(assignment) is None:
-                open_offers.append(assignment)
-        elif event.starts_at > now:
-            upcoming.append(assignment)
-        elif event.attendance is None:
-            awaiting_attendance.append(assignment)
-    history.sort(key=lambda a: a.event.starts_at, reverse=True)
-    return {
-        "offers": open_offers,
-        "claims": claims,
-        "upcoming": upcoming,
-        "awaiting_attendance": awaiting_attendance,
-        "history": history,
+        .cte("mine")
+    )
+    offered = mine.c.status == AssignmentStatus.OFFERED
+    accepted = mine.c.status == AssignmentStatus.ACCEPTED
+    planned = Event.status == EventStatus.PLANNED
+    held = Event.status == EventStatus.HELD
+    recorded = db.exists().where(Attendance.event_id == Event.id)
+    soonest, latest = (
+        [Event.starts_at, mine.c.id],
+        [Event.starts_at.desc(), mine.c.id.desc()],
+    )
+    lists = {
+        # `offers.answerable` in SQL: offered, not claimed, before its deadline and the event.
+        "offers": (
+            [
+                offered,
+                ~mine.c.claimed,
+                planned,
+                Event.starts_at > now,
+                db.or_(mine.c.expires_at.is_(None), mine.c.expires_at > now),
+            ],
+            soonest,
+        ),
+        # A claim waits for the secretariat; only real offers get answer buttons.
+        "claims": ([offered, mine.c.claimed, planned, Event.starts_at > now], soonest),
+        "upcoming": ([accepted, planned, Event.starts_at > now], soonest),
+        # Started and not recorded, or marked held without head counts (older data).
+        "awaiting_attendance": (
+            [accepted, ~recorded, db.or_(held, db.and_(planned, Event.starts_at <= now))],
+            soonest,
+        ),
+        "history": ([accepted, held, recorded, Event.starts_at >= year_start], latest),
     }
+    firsts = []
+    for name, (conditions, order) in lists.items():
+        # count(*) OVER () is taken before the LIMIT: the list's total, in each of its rows.
+        first = (
+            db.select(
+                mine.c.id,
+                db.literal(name).label("list"),
+                db.func.count().over().label("total"),
+                db.func.row_number().over(order_by=order).label("position"),
+            )
+            .join(Event, Event.id == mine.c.event_id)
+            .where(*conditions)
+            .order_by(*order)
+            .limit(OVERVIEW_ROWS[name])
+            .subquery()
+        )
+        firsts.append(db.select(first))
+    rows = db.session.execute(db.union_all(*firsts)).all()
+    loaded = {}
+    if rows:
+        loaded = {
+            a.id: a
+            for a in db.session.scalars(
+                db.select(Assignment)
+                .where(Assignment.id.in_([row[0] for row in rows]))
+                .options(
+                    joinedload(Assignment.event).joinedload(Event.offer_kind),
+                    joinedload(Assignment.event).joinedload(Event.attendance),
+                    joinedload(Assignment.event)
+                    .joinedload(Event.request)
+                    .joinedload(Request.organisation),
+                )
+            )
+        }
+    overview = {name: [] for name in lists}
+    totals = dict.fromkeys(lists, 0)
+    for assignment_id, name, total, _position in sorted(rows, key=lambda row: row[3]):
+        overview[name].append(loaded[assignment_id])
+        totals[name] = total
+    return overview | {"totals": totals}
 
 
 def own_assignment(person, assignment_id):
@@ -265,34 +322,105 @@ def remove_own(person, item):
 # --- the open-seats board -----------------------------------------------------------------------
 
 
-def open_seats_for(person, *, now):
-    """[(event, seat, topic match)]: future seats of the person's roles nobody holds or is asked
-    for, soonest first."""
-    topics = set(person.topics)
-    events = (
-        db.session.scalars(
-            db.select(Event)
-            .options(
-                joinedload(Event.offer_kind),
-                joinedload(Event.request).joinedload(Request.organisation),
-                joinedload(Event.request).joinedload(Request.topic),
-                selectinload(Event.assignments),
+# A page of the board: it lists every future event short of a person of your role.
+BOARD_ROWS = 20
+
+
+@dataclass(frozen=True)
+class OpenSeat:
+    """A line of the board: the event, the seat a claim takes, and whether the event's topic is
+    one of the person's (or it has none)."""
+
+    event: Event
+    role: SeatRole
+    number: int
+    topic_match: bool
+
+
+def open_seats_page(person, *, now, page=1, per_page=BOARD_ROWS):
+    """A Page of OpenSeat, soonest first: each future planned event the person has never been
+    asked for (the secretariat decides about those, not the board) with a seat of their roles
+    nobody is offered or holds, and its first such seat. Which events is SQL
+    (`seats.has_free_seat`); the seat of each on the page is `seats.seats`, as everywhere.
+    The page and its total in one query (two past the last page, which is then shown)."""
+    board = (
+        _board_query(person, now=now)
+        .add_columns(db.func.count().over().label("total"))
+        .options(*_BOARD_OPTIONS)
+        .order_by(Event.starts_at, Event.id)
+    )
+
+    def rows_of(page):
+        return db.session.execute(board.limit(per_page).offset((page - 1) * per_page)).all()
+
+    page = max(page, 1)
+    rows = rows_of(page)
+    if rows:
+        total = rows[0].total
+    elif page == 1:
+        total = 0
+    else:
+        total = db.session.scalar(
+            _board_query(person, now=now).with_only_columns(
+                db.func.count(), maintain_column_froms=True
             )
-            .where(Event.status == EventStatus.PLANNED, Event.starts_at > now)
-            .order_by(Event.starts_at)
         )
-        .unique()
-        .all()
+        page = max(1, -(-total // per_page))
+        rows = rows_of(page) if total else []
+    return Page(
+        items=_open_seats(person, [row.Event for row in rows]),
+        total=total,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+    )
+
+
+def open_seat(person, event_id, *, now):
+    """The OpenSeat the board shows the person for `event_id`, or None: what a claim takes."""
+    events = db.session.scalars(
+        _board_query(person, now=now).where(Event.id == event_id).options(*_BOARD_OPTIONS)
+    ).all()
+    return next(iter(_open_seats(person, events)), None)
+
+
+_BOARD_OPTIONS = (
+    joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
+    joinedload(Event.request).joinedload(Request.organisation),
+    selectinload(Event.assignments),
+)
+
+
+def _board_query(person, *, now):
+    # The events the person was ever asked for are a set computed once: searched per event, a
+    # busy ambassador's whole history is read for each.
+    asked_before = Event.id.in_(
+        db.select(Assignment.event_id).where(Assignment.person_id == person.id)
+    )
+    return db.select(Event).where(
+        Event.status == EventStatus.PLANNED,
+        Event.starts_at > now,
+        ~asked_before,
+        seats.has_free_seat(person.seat_roles),
+    )
+
+
+def _open_seats(person, events):
+    if not events:
+        return []
+    topics = set(
+        db.session.scalars(
+            db.select(person_topics.c.topic_id).where(person_topics.c.person_id == person.id)
+        )
     )
     board = []
     for event in events:
-        if any(a.person_id == person.id for a in event.assignments):
-            continue  # asked before, or taken off: the secretariat decides, not the board
-        for seat in seats.seats(event):
-            if seat.role in person.seat_roles and seat.state in ("open", "declined"):
-                topic = event.request.topic if event.request else None
-                board.append((event, seat, topic is None or topic in topics))
-                break
+        seat = next(
+            seat
+            for seat in seats.seats(event)
+            if seat.role in person.seat_roles and seat.state in ("open", "declined")
+        )
+        topic = event.request.topic_id if event.request else None
+        board.append(OpenSeat(event, seat.role, seat.number, topic is None or topic in topics))
     return board
 
 

@@ -235,7 +235,7 @@ def build_report(year, *, today=None, locale="da", years=None):
     share = share_of_year_gone(year, today)
     targets, copy_from = _targets(year)
     kinds, by_code, months = _event_figures(year)
-    by_org_kind = _breakdown(year, Organisation.kind, None)
+    by_org_kind, by_district, by_topic = _breakdowns(year, locale)
     requests_row, reasons = _request_outcomes(year, locale)
     support = _support_courses(year, locale)
 
@@ -285,8 +285,8 @@ def build_report(year, *, today=None, locale="da", years=None):
         by_offer_kind=by_offer_kind,
         by_org_kind=by_org_kind,
         collaboration=collaboration,
-        by_district=_breakdown(year, Organisation.district_id, District, locale),
-        by_topic=_breakdown(year, Request.topic_id, Topic, locale),
+        by_district=by_district,
+        by_topic=by_topic,
         requests=requests_row,
         decline_reasons=reasons,
         support=support,
@@ -330,8 +330,10 @@ def _event_figures(year):
     (planned and fully staffed), staffed_expected (their expected participants), cancelled.
     One query. Returns the offer kinds in order, the figures per kind code (summed over the
     months) and the monthly rows (held, planned) for the chart."""
-    # Each event of the year with its month and what it adds, then grouped: a subquery, so
-    # PostgreSQL groups by a column rather than by an expression full of parameters.
+    # Each event of the year with its month and what it adds, grouped by kind and month, and
+    # only then joined to the offer kinds (joined before grouping, SQLite copied and indexed
+    # the year's events first). A subquery, so PostgreSQL groups by a column rather than by
+    # an expression full of parameters.
     events = (
         sa.select(
             Event.offer_kind_id,
@@ -347,11 +349,18 @@ def _event_figures(year):
                 "total"
             ),
             Attendance.students.label("students"),
-            sa.func.coalesce(Request.expected_participants, 0).label("expected"),
+            # Looked up for the few planned events only, not joined for every event of the year.
+            sa.case(
+                (
+                    Event.status == EventStatus.PLANNED,
+                    sa.select(sa.func.coalesce(Request.expected_participants, 0))
+                    .where(Request.id == Event.request_id)
+                    .scalar_subquery(),
+                ),
+            ).label("expected"),
         )
         .select_from(Event)
         .outerjoin(Attendance, Attendance.event_id == Event.id)
-        .outerjoin(Request, Request.id == Event.request_id)
         .where(_in_year(Event.starts_at, year))
         .subquery()
     )
@@ -368,29 +377,30 @@ def _event_figures(year):
         "students": sum_if(events.c.held, events.c.students),
         "planned": count_if(events.c.planned),
         "staffed": count_if(events.c.staffed),
-        "staffed_expected": sum_if(events.c.staffed, events.c.expected),
+        "staffed_expected": sum_if(events.c.staffed, sa.func.coalesce(events.c.expected, 0)),
         "cancelled": count_if(events.c.cancelled),
     }
+    grouped = (
+        sa.select(
+            events.c.offer_kind_id,
+            events.c.month,
+            *(measure.label(name) for name, measure in measures.items()),
+        )
+        .group_by(events.c.offer_kind_id, events.c.month)
+        .subquery()
+    )
     rows = db.session.execute(
         sa.select(
             OfferKind.code,
             OfferKind.name_da,
             OfferKind.name_en,
-            events.c.month,
-            *(measure.label(name) for name, measure in measures.items()),
+            grouped.c.month,
+            *(grouped.c[name] for name in measures),
         )
         .select_from(OfferKind)
-        .outerjoin(events, events.c.offer_kind_id == OfferKind.id)
+        .outerjoin(grouped, grouped.c.offer_kind_id == OfferKind.id)
         # Counsel about a concern is a call, never an event: it is counted with the requests.
         .where(OfferKind.booking_form != BookingForm.CONCERN)
-        .group_by(
-            OfferKind.id,
-            OfferKind.code,
-            OfferKind.name_da,
-            OfferKind.name_en,
-            OfferKind.sort_order,
-            events.c.month,
-        )
         .order_by(OfferKind.sort_order, OfferKind.id)
     ).all()
     kinds, figures = {}, {}
@@ -399,7 +409,7 @@ def _event_figures(year):
         kinds.setdefault(row.code, (row.name_da, row.name_en))
         sums = figures.setdefault(row.code, dict.fromkeys(measures, 0))
         for name in measures:
-            sums[name] += int(row._mapping[name])
+            sums[name] += int(row._mapping[name] or 0)  # None: a kind without events
         if row.month is not None:
             monthly[row.month]["held"] += int(row.held)
             monthly[row.month]["planned"] += int(row.planned)
@@ -407,89 +417,88 @@ def _event_figures(year):
     return kinds, figures, months
 
 
-def _breakdown(year, key, name_model, locale="da"):
-    """Requests received and events held in the year, per `key` (an organisation kind, a
-    district, a topic). One query: the two sets unioned, then grouped. `name_model` (District,
-    Topic) is joined for the label; None keys are VINK's own events or missing data."""
+def _breakdowns(year, locale):
+    """Requests received and events held in the year per organisation kind, per district and
+    per topic (three lists of Row, in that order). One query: the requests and the held
+    events, each grouped by all three keys at once (a few hundred groups, whatever the data),
+    added up here per key, instead of reading the year's requests and events once per
+    breakdown. None keys are VINK's own events or missing data."""
+    keys = (
+        Organisation.kind.label("kind"),
+        Organisation.district_id.label("district_id"),
+        Request.topic_id.label("topic_id"),
+    )
     received = (
         sa.select(
-            key.label("key"),
-            sa.literal(1).label("requests"),
+            *keys,
+            sa.func.count().label("requests"),
             # What the SSP metric counts: the secretariat's refusals and withdrawals never do.
-            sa.case((Request.status.in_(RequestStatus.closed_states()), 0), else_=1).label(
-                "counted"
-            ),
+            sa.func.sum(
+                sa.case((Request.status.in_(RequestStatus.closed_states()), 0), else_=1)
+            ).label("counted"),
             sa.literal(0).label("held"),
             sa.literal(0).label("participants"),
         )
         .select_from(Request)
         .join(Organisation, Organisation.id == Request.organisation_id)
         .where(_in_year(Request.submitted_at, year))
+        .group_by(*keys)
     )
     held = (
         sa.select(
-            key.label("key"),
+            *keys,
             sa.literal(0),
             sa.literal(0),
-            sa.literal(1),
-            Attendance.students + Attendance.staff + Attendance.parents + Attendance.other,
+            sa.func.count(),
+            sa.func.sum(
+                Attendance.students + Attendance.staff + Attendance.parents + Attendance.other
+            ),
         )
         .select_from(Event)
         .join(Attendance, Attendance.event_id == Event.id)
         .outerjoin(Request, Request.id == Event.request_id)
         .outerjoin(Organisation, Organisation.id == Request.organisation_id)
         .where(Event.status == EventStatus.HELD, _in_year(Event.starts_at, year))
+        .group_by(*keys)
     )
-    both = sa.union_all(received, held).subquery()
-    grouped = sa.select(
-        both.c.key,
-        sa.func.sum(both.c.requests).label("requests"),
-        sa.func.sum(both.c.counted).label("counted"),
-        sa.func.sum(both.c.held).label("held"),
-        sa.func.sum(both.c.participants).label("participants"),
-    ).group_by(both.c.key)
-    if name_model is None:
-        rows = db.session.execute(grouped).all()
-        labelled = [(row, None, 0) for row in rows]
-    else:
-        grouped = grouped.subquery()
-        name = (
-            District.name
-            if name_model is District
-            else (Topic.name_en if locale == "en" else Topic.name_da)
+    grouped = sa.union_all(received, held).subquery()
+    topic_name = Topic.name_en if locale == "en" else Topic.name_da
+    rows = db.session.execute(
+        sa.select(
+            grouped,
+            District.name.label("district_name"),
+            District.sort_order.label("district_sort"),
+            topic_name.label("topic_name"),
         )
-        order = District.sort_order if name_model is District else Topic.id
-        rows = db.session.execute(
-            sa.select(grouped, name.label("name"), order.label("sort"))
-            .select_from(grouped)
-            .outerjoin(name_model, name_model.id == grouped.c.key)
-        ).all()
-        labelled = [(row, row.name, row.sort) for row in rows]
-    result = []
-    for row, name, sort in labelled:
-        key_value = OrganisationKind(row.key) if name_model is None and row.key else row.key
-        result.append(
-            (
-                row.key is None,
-                sort if name_model else _org_kind_order(key_value),
-                Row(
-                    key_value,
-                    name or "",
-                    {
-                        "requests": int(row.requests or 0),
-                        "counted": int(row.counted or 0),
-                        "held": int(row.held or 0),
-                        "participants": int(row.participants or 0),
-                    },
-                ),
+        .select_from(grouped)
+        .outerjoin(District, District.id == grouped.c.district_id)
+        .outerjoin(Topic, Topic.id == grouped.c.topic_id)
+    ).all()
+    per_kind, per_district, per_topic = {}, {}, {}  # key: [label, sort, counts]
+    for kind, district, topic, *counts, district_name, district_sort, topic_name in rows:
+        kind = OrganisationKind(kind) if kind else None
+        for found, key, label, sort in (
+            (per_kind, kind, "", ORG_KIND_ORDER.get(kind)),
+            (per_district, district, district_name, district_sort),
+            (per_topic, topic, topic_name, topic),
+        ):
+            entry = found.setdefault(key, [label, sort, [0] * len(counts)])
+            entry[2] = [a + int(b or 0) for a, b in zip(entry[2], counts, strict=True)]
+    return tuple(
+        [
+            Row(key, label or "", dict(zip(BREAKDOWN_COUNTS, counts, strict=True)))
+            for key, (label, _sort, counts) in sorted(
+                found.items(), key=lambda item: (item[0] is None, item[1][1] or 0)
             )
-        )
-    result.sort(key=lambda item: (item[0], item[1] if item[1] is not None else 0))
-    return [item[2] for item in result]
+        ]
+        for found in (per_kind, per_district, per_topic)
+    )
 
 
-def _org_kind_order(kind):
-    return list(OrganisationKind).index(kind) if kind else 99
+BREAKDOWN_COUNTS = ("requests", "counted", "held", "participants")
+
+
+ORG_KIND_ORDER = {kind: order for order, kind in enumerate(OrganisationKind)}
 
 
 def _request_outcomes(year, locale):

@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from .. import clock
 from ..extensions import db
 from ..models import (
     Assignment,
+    Event,
+    StaffingNeed,
 )
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 
@@ -78,6 +82,34 @@ def seats(event):
                 )
             )
     return result
+
+
+def has_free_seat(roles):
+    """SQL, of an Event: it has a seat of one of `roles` that nobody is offered or holds
+    (`Seat.state` open or declined). A role's seats are free while fewer of its numbers (1 to
+    the need's count) have a live assignment than the need counts; `seats` is the same rule
+    in Python."""
+    live = db.aliased(Assignment)
+    taken = (
+        sa.select(sa.func.count(sa.distinct(live.seat_number)))
+        .where(
+            live.event_id == Event.id,
+            live.seat_role == StaffingNeed.seat_role,
+            live.seat_number <= StaffingNeed.count,
+            live.status.in_(AssignmentStatus.live_states()),
+        )
+        .correlate_except(live)  # the event and the need outside, not a new FROM
+        .scalar_subquery()
+    )
+    return (
+        sa.select(StaffingNeed.id)
+        .where(
+            StaffingNeed.offer_kind_id == Event.offer_kind_id,
+            StaffingNeed.seat_role.in_(roles),
+            taken < StaffingNeed.count,
+        )
+        .exists()
+    )
 
 
 def is_fully_staffed(event):

@@ -3,7 +3,7 @@ nothing tells an assignee that someone else's offer or event exists."""
 
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import Role
 from ..permissions import require_roles
 from ..services import assignments, attendance, calendar, catalogue, offers, scheduling
+from ..urls import bounded_int
 from .offers import after_decline, told_after_accept
 
 bp = Blueprint("assignee", __name__, url_prefix="/mig")
@@ -257,27 +258,21 @@ def open_seats():
     person = _person()
     return render_template(
         "assignee/open_seats.html",
-        board=assignments.open_seats_for(person, now=clock.now()),
+        board=assignments.open_seats_page(
+            person, now=clock.now(), page=request.args.get("side", 1, type=bounded_int)
+        ),
     )
 
 
 @bp.post("/ledige-pladser/<int:event_id>")
 def claim(event_id):
     person = _person()
-    found = next(
-        (
-            entry
-            for entry in assignments.open_seats_for(person, now=clock.now())
-            if entry[0].id == event_id
-        ),
-        None,
-    )
+    found = assignments.open_seat(person, event_id, now=clock.now())
     if found is None:
         abort(404)
-    event, seat, _topic = found
     try:
         claimed = assignments.claim_seat(
-            person, event, seat_role=seat.role, seat_number=seat.number, by=current_user
+            person, found.event, seat_role=found.role, seat_number=found.number, by=current_user
         )
     except scheduling.SchedulingError as error:
         db.session.rollback()

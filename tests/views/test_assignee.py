@@ -337,6 +337,30 @@ def test_the_open_seats_board_and_a_claim_the_secretariat_approves(me, as_role):
     assert claim.status == AssignmentStatus.ACCEPTED
 
 
+def test_the_board_is_paged_without_javascript_and_a_claim_takes_the_seat_it_shows(me):
+    start = clock.now() + timedelta(days=12)
+    made = [
+        make_scheduled(starts_at=start + timedelta(hours=3 * n))
+        for n in range(assignments.BOARD_ROWS + 1)
+    ]
+    last = made[-1]
+    make_assignment(last, seat_number=1, status=AssignmentStatus.ACCEPTED)
+    first_page = me.get("/mig/ledige-pladser").get_data(as_text=True)
+    assert first_page.count('action="/mig/ledige-pladser/') == assignments.BOARD_ROWS
+    assert f"/mig/ledige-pladser/{last.id}" not in first_page
+    assert "21 arrangementer mangler en med din rolle · side 1 af 2" in first_page
+    assert 'href="/mig/ledige-pladser?side=2"' in first_page
+    second = browser_form(me, "/mig/ledige-pladser?side=2", action=f"/mig/ledige-pladser/{last.id}")
+    assert second.submit().status_code == 302
+    [claim] = [a for a in last.assignments if a.person_id == me.person.id]
+    assert (claim.seat_number, claim.claimed) == (2, True)
+    # Asked once, the event leaves the board; claiming it again is not found.
+    assert f"/mig/ledige-pladser/{last.id}" not in me.get("/mig/ledige-pladser?side=2").get_data(
+        as_text=True
+    )
+    assert me.post_form(f"/mig/ledige-pladser/{last.id}").status_code == 404
+
+
 def test_a_claim_goes_straight_through_where_the_offer_kind_allows_it(me):
     event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
     event.offer_kind.auto_accept_claims = True
@@ -370,6 +394,21 @@ def test_offering_a_person_who_is_away_warns_first(as_role):
     sent = again.fill(confirm_unavailable=True).submit()
     assert sent.status_code == 302
     assert len(event.assignments) == 1
+
+
+def test_my_page_shows_the_first_of_each_list_and_says_how_many_there_are(me, monkeypatch):
+    monkeypatch.setitem(assignments.OVERVIEW_ROWS, "upcoming", 1)
+    monkeypatch.setitem(assignments.OVERVIEW_ROWS, "history", 1)
+    start = clock.now() + timedelta(days=12)
+    for n in range(assignments.OVERVIEW_ROWS["offers"] + 1):
+        _offer(me.person, starts_at=start + timedelta(hours=3 * n))
+    for n in range(2):
+        _accepted(me.person, starts_at=start + timedelta(days=5 + n))
+    text = me.get("/mig/").get_data(as_text=True)
+    assert text.count('class="offer-item"') == assignments.OVERVIEW_ROWS["offers"]
+    assert "6 forespørgsler i alt; de første vises." in text
+    assert "Og 1 arrangement mere: abonnér på din kalender for at se det hele" in text
+    assert "Intet endnu i år." in text
 
 
 def test_an_event_marked_held_without_attendance_asks_for_it_instead_of_counting_in_my_year(me):
