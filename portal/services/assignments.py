@@ -24,7 +24,7 @@ from ..models import (
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
 from . import audit, notifications, offers, scheduling, seats
-from .pages import Page
+from .pages import Page, first_of_each
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
@@ -98,31 +98,24 @@ def overview_for(person, *, now):
         ),
         "history": ([accepted, held, recorded, Event.starts_at >= year_start], latest),
     }
-    firsts = []
-    for name, (conditions, order) in lists.items():
-        # count(*) OVER () is taken before the LIMIT: the list's total, in each of its rows.
-        first = (
-            db.select(
-                mine.c.id,
-                db.literal(name).label("list"),
-                db.func.count().over().label("total"),
-                db.func.row_number().over(order_by=order).label("position"),
+    ids, totals = first_of_each(
+        {
+            name: (
+                db.select(mine.c.id).join(Event, Event.id == mine.c.event_id).where(*conditions),
+                order,
             )
-            .join(Event, Event.id == mine.c.event_id)
-            .where(*conditions)
-            .order_by(*order)
-            .limit(OVERVIEW_ROWS[name])
-            .subquery()
-        )
-        firsts.append(db.select(first))
-    rows = db.session.execute(db.union_all(*firsts)).all()
+            for name, (conditions, order) in lists.items()
+        },
+        OVERVIEW_ROWS,
+    )
+    chosen = [i for found in ids.values() for i in found]
     loaded = {}
-    if rows:
+    if chosen:
         loaded = {
             a.id: a
             for a in db.session.scalars(
                 db.select(Assignment)
-                .where(Assignment.id.in_([row[0] for row in rows]))
+                .where(Assignment.id.in_(chosen))
                 .options(
                     joinedload(Assignment.event).joinedload(Event.offer_kind),
                     joinedload(Assignment.event).joinedload(Event.attendance),
@@ -132,11 +125,7 @@ def overview_for(person, *, now):
                 )
             )
         }
-    overview = {name: [] for name in lists}
-    totals = dict.fromkeys(lists, 0)
-    for assignment_id, name, total, _position in sorted(rows, key=lambda row: row[3]):
-        overview[name].append(loaded[assignment_id])
-        totals[name] = total
+    overview = {name: [loaded[i] for i in found] for name, found in ids.items()}
     return overview | {"totals": totals}
 
 

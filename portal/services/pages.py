@@ -48,3 +48,32 @@ def paginate(select, *, order_by, page, per_page, count=None, options=(), total=
         .all()
     )
     return Page(items=items, total=total, page=page, pages=pages)
+
+
+def first_of_each(lists, limits):
+    """The first rows of several lists and how long each is, in one query (a UNION ALL):
+    `lists` is {name: (a select of one id column, its ORDER BY terms)}, `limits` the rows
+    wanted of each ({name: n}). Returns ({name: [ids, in order]}, {name: total}).
+
+    count(*) OVER () is taken before the LIMIT: each list's total rides on its rows. (A list
+    with no rows has total 0; a list is never longer than its query.)"""
+    firsts = []
+    for name, (query, order) in lists.items():
+        first = (
+            query.add_columns(
+                db.literal(name).label("list"),
+                db.func.count().over().label("total"),
+                db.func.row_number().over(order_by=order).label("position"),
+            )
+            .order_by(*order)
+            .limit(limits[name])
+            .subquery()
+        )
+        firsts.append(db.select(first))
+    ids, totals = {name: [] for name in lists}, dict.fromkeys(lists, 0)
+    for row_id, name, total, _position in sorted(
+        db.session.execute(db.union_all(*firsts)), key=lambda row: row[3]
+    ):
+        ids[name].append(row_id)
+        totals[name] = total
+    return ids, totals

@@ -36,7 +36,7 @@ from ..models.enums import (
 )
 from ..personal_data import cpr_numbers
 from . import audit, events, notifications, offers
-from .pages import Page, paginate
+from .pages import Page, first_of_each, paginate
 from .request_states import TRANSITIONS, RequestError, move_request
 from .request_states import move as _move
 
@@ -861,26 +861,7 @@ def needs_action(*, now):
             [Event.starts_at, Event.id],
         ),
     }
-    firsts = []
-    for reason, (query, order) in reasons.items():
-        # count(*) OVER () is taken before the LIMIT: the total of the reason, in the same row.
-        first = (
-            query.add_columns(
-                db.literal(reason).label("reason"),
-                db.func.count().over().label("total"),
-                db.func.row_number().over(order_by=order).label("position"),
-            )
-            .order_by(*order)
-            .limit(NEEDS_ACTION_ROWS)
-            .subquery()
-        )
-        firsts.append(db.select(first))
-    rows = db.session.execute(db.union_all(*firsts)).all()
-    totals = dict.fromkeys(reasons, 0)
-    ids = {reason: [] for reason in reasons}
-    for row_id, reason, total, _position in sorted(rows, key=lambda row: row[3]):
-        totals[reason] = total
-        ids[reason].append(row_id)
+    ids, totals = first_of_each(reasons, dict.fromkeys(reasons, NEEDS_ACTION_ROWS))
     request_ids = [i for reason, found in ids.items() if reason != "follow_up" for i in found]
     loaded = {}
     if request_ids:
