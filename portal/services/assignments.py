@@ -24,7 +24,7 @@ from ..models import (
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
 from . import audit, notifications, offers, scheduling, seats
-from .pages import Page, first_of_each
+from .pages import Page, by_id, first_of_each
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
@@ -108,23 +108,13 @@ def overview_for(person, *, now):
         },
         OVERVIEW_ROWS,
     )
-    chosen = [i for found in ids.values() for i in found]
-    loaded = {}
-    if chosen:
-        loaded = {
-            a.id: a
-            for a in db.session.scalars(
-                db.select(Assignment)
-                .where(Assignment.id.in_(chosen))
-                .options(
-                    joinedload(Assignment.event).joinedload(Event.offer_kind),
-                    joinedload(Assignment.event).joinedload(Event.attendance),
-                    joinedload(Assignment.event)
-                    .joinedload(Event.request)
-                    .joinedload(Request.organisation),
-                )
-            )
-        }
+    loaded = by_id(
+        Assignment,
+        [i for found in ids.values() for i in found],
+        joinedload(Assignment.event).joinedload(Event.offer_kind),
+        joinedload(Assignment.event).joinedload(Event.attendance),
+        joinedload(Assignment.event).joinedload(Event.request).joinedload(Request.organisation),
+    )
     overview = {name: [loaded[i] for i in found] for name, found in ids.items()}
     return overview | {"totals": totals}
 

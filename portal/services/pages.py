@@ -77,3 +77,14 @@ def first_of_each(lists, limits):
         ids[name].append(row_id)
         totals[name] = total
     return ids, totals
+
+
+def by_id(model, ids, *options):
+    """{id: row} of `model` for `ids` (none: no query), loaded with `options`: the rows that
+    `first_of_each` chose."""
+    if not ids:
+        return {}
+    return {
+        row.id: row
+        for row in db.session.scalars(db.select(model).where(model.id.in_(ids)).options(*options))
+    }

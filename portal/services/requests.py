@@ -36,7 +36,7 @@ from ..models.enums import (
 )
 from ..personal_data import cpr_numbers
 from . import audit, events, notifications, offers
-from .pages import Page, first_of_each, paginate
+from .pages import Page, by_id, first_of_each, paginate
 from .request_states import TRANSITIONS, RequestError, move_request
 from .request_states import move as _move
 
@@ -862,30 +862,18 @@ def needs_action(*, now):
         ),
     }
     ids, totals = first_of_each(reasons, dict.fromkeys(reasons, NEEDS_ACTION_ROWS))
-    request_ids = [i for reason, found in ids.items() if reason != "follow_up" for i in found]
-    loaded = {}
-    if request_ids:
-        loaded = {
-            r.id: r
-            for r in db.session.scalars(
-                db.select(Request)
-                .where(Request.id.in_(request_ids))
-                .options(joinedload(Request.organisation), joinedload(Request.offer_kind))
-            )
-        }
-    events = {}
-    if ids["follow_up"]:
-        events = {
-            e.id: e
-            for e in db.session.scalars(
-                db.select(Event)
-                .where(Event.id.in_(ids["follow_up"]))
-                .options(
-                    joinedload(Event.offer_kind),
-                    joinedload(Event.request).joinedload(Request.organisation),
-                )
-            )
-        }
+    loaded = by_id(
+        Request,
+        [i for reason, found in ids.items() if reason != "follow_up" for i in found],
+        joinedload(Request.organisation),
+        joinedload(Request.offer_kind),
+    )
+    events = by_id(
+        Event,
+        ids["follow_up"],
+        joinedload(Event.offer_kind),
+        joinedload(Event.request).joinedload(Request.organisation),
+    )
     items = [
         (reason, (events if reason == "follow_up" else loaded)[i])
         for reason, found in ids.items()
