@@ -1,7 +1,7 @@
 """Scheduling and staffing rules, tested on the service directly."""
 
 import threading
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -456,6 +456,13 @@ def test_suggestions_put_free_available_and_matching_people_first(limit):
     )
 
 
+def _at_ten(*, days_ahead):
+    """10.00 Copenhagen time `days_ahead` days from today: a session that never crosses
+    midnight, whenever the test runs."""
+    day = clock.today() + timedelta(days=days_ahead)
+    return clock.local(day.year, day.month, day.day, 10, 0)
+
+
 def _worse_by(criterion, event, better, worse):
     """Make `worse` a worse fit than `better` for `event` by `criterion` alone."""
     from portal.models import AvailabilityRule, AwayPeriod, Topic
@@ -465,12 +472,10 @@ def _worse_by(criterion, event, better, worse):
         _accepted_on(make_scheduled(starts_at=event.starts_at + timedelta(minutes=30)), worse)
     elif criterion == "away":
         worse.away_periods = [AwayPeriod(starts_on=start.date(), ends_on=start.date())]
-    elif criterion == "weekly window":
+    elif criterion == "weekly window":  # a window all day, but on another weekday
         worse.availability_rules = [
             AvailabilityRule(
-                weekday=(start.weekday() + 1) % 7,
-                starts_at=start.time(),
-                ends_at=(start + timedelta(hours=3)).time(),
+                weekday=(start.weekday() + 1) % 7, starts_at=time(0), ends_at=time(23, 59)
             )
         ]
     elif criterion == "topic":
@@ -490,7 +495,7 @@ def _worse_by(criterion, event, better, worse):
 )
 @pytest.mark.parametrize("limit", [None, 1])
 def test_suggestions_rank_by_each_criterion_of_fit(criterion, limit):
-    event = make_scheduled(request=make_request(), starts_at=clock.now() + timedelta(days=12))
+    event = make_scheduled(request=make_request(), starts_at=_at_ten(days_ahead=12))
     # "Aa" would come first by name: only the criterion can put "Zz" ahead of it.
     worse, better = make_ambassador(first_name="Aa"), make_ambassador(first_name="Zz")
     _worse_by(criterion, event, better, worse)
@@ -503,7 +508,7 @@ def test_suggestions_rank_by_each_criterion_of_fit(criterion, limit):
 
 @pytest.mark.parametrize("partner_experienced", [True, False])
 def test_a_dialogue_pairs_an_ambassador_with_one_of_the_other_experience(partner_experienced):
-    event = make_scheduled(request=make_request(), starts_at=clock.now() + timedelta(days=12))
+    event = make_scheduled(request=make_request(), starts_at=_at_ten(days_ahead=12))
     _accepted_on(event, make_ambassador(experienced_override=partner_experienced))
     same = make_ambassador(first_name="Aa", experienced_override=partner_experienced)
     other = make_ambassador(first_name="Zz", experienced_override=not partner_experienced)
