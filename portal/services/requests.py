@@ -8,6 +8,8 @@ from datetime import datetime, time, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, links
@@ -65,17 +67,39 @@ def count_by_status():
 def find_or_create_organisation(*, name, kind, district):
     """The organisation with this name (case and spacing aside) and kind, or a new one. An
     anonymous booking never changes an organisation that exists: its name and district are
-    the secretariat's record, not whatever the latest form said."""
+    the secretariat's record, not whatever the latest form said.
+
+    Two first bookings from one organisation at the same moment (a class and its parallel
+    class) both find nothing and both insert: the insert gives way on the unique name and
+    kind (ON CONFLICT DO NOTHING), and both requests get the one organisation, instead of the
+    second booking failing on the constraint."""
     key = Organisation.key_for(name)
-    organisation = db.session.scalar(
+    organisation = _organisation(key, kind)
+    if organisation is None:
+        insert = (
+            postgresql_insert
+            if db.session.get_bind().dialect.name == "postgresql"
+            else sqlite_insert
+        )
+        db.session.execute(
+            insert(Organisation)
+            .values(
+                name=" ".join(name.split()),
+                name_key=key,
+                kind=kind,
+                district_id=district.id if district is not None else None,
+                created_at=clock.now(),
+            )
+            .on_conflict_do_nothing(index_elements=["name_key", "kind"])
+        )
+        organisation = _organisation(key, kind)
+    return organisation
+
+
+def _organisation(key, kind):
+    return db.session.scalar(
         db.select(Organisation).where(Organisation.name_key == key, Organisation.kind == kind)
     )
-    if organisation is None:
-        organisation = Organisation(
-            name=" ".join(name.split()), name_key=key, kind=kind, district=district
-        )
-        db.session.add(organisation)
-    return organisation
 
 
 EARLIER_SHOWN = 5

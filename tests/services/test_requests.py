@@ -291,3 +291,48 @@ def test_the_withdrawal_note_to_assignees_is_danish_whatever_the_requester_spoke
     assert event.cancel_note == "Bestilleren har trukket bestillingen tilbage."
     [mail] = mails("assignee_event_cancelled")
     assert "Tak fordi du sagde ja" in mail.body_text
+
+
+def test_two_first_bookings_from_one_organisation_at_once_share_it(app, monkeypatch):
+    # Both look the organisation up before either has stored it (a class and its parallel
+    # class booked at the same moment): the second insert gives way, no booking fails.
+    import threading
+
+    from portal.models.enums import OrganisationKind as Kind
+
+    barrier = threading.Barrier(2)
+    looked_up = requests_service._organisation
+    waited = threading.local()
+
+    def miss_together(key, kind):
+        found = looked_up(key, kind)
+        if found is None and not getattr(waited, "done", False):
+            waited.done = True
+            barrier.wait(timeout=10)
+        return found
+
+    monkeypatch.setattr(requests_service, "_organisation", miss_together)
+    found, errors = [], []
+
+    def book():
+        with app.app_context():
+            try:
+                organisation = requests_service.find_or_create_organisation(
+                    name="Tvillingeskolen", kind=Kind.SCHOOL, district=None
+                )
+                db.session.commit()
+                found.append(organisation.id)
+            except Exception as error:  # the test reports what went wrong
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=book) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(found) == 2 and found[0] == found[1]
+    named = db.select(db.func.count()).where(Organisation.name_key == "tvillingeskolen")
+    assert db.session.scalar(named) == 1
