@@ -237,3 +237,16 @@ def mails(kind):
     return db.session.scalars(
         db.select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
     ).all()
+
+
+def move_to(event, start, *, place="x", version=None):
+    """Reschedule `event` to one hour from `start` through the service (`version`: the one the
+    mover saw, by default the event's own). Not committed: a refusal can be asserted."""
+    return events.reschedule_event(
+        event,
+        by=None,
+        sessions=[(start, start + timedelta(hours=1))],
+        place=place,
+        online=False,
+        expected_version=event.version if version is None else version,
+    )

@@ -5,8 +5,15 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models.enums import AssignmentStatus, SeatRole
-from portal.services import events, offers, reminders
-from tests.factories import mails, make_ambassador, make_assignment, make_request, make_scheduled
+from portal.services import offers, reminders
+from tests.factories import (
+    mails,
+    make_ambassador,
+    make_assignment,
+    make_request,
+    make_scheduled,
+    move_to,
+)
 
 
 def _run(now=None):
@@ -143,14 +150,6 @@ def test_a_moved_event_is_reminded_again_for_its_new_date():
     request = make_request()
     event = make_scheduled(request=request, starts_at=clock.now() + timedelta(hours=40))
     assert reminders.remind_upcoming_events(now=clock.now()) == 1
-    start = event.starts_at + timedelta(hours=3)
-    events.reschedule_event(
-        event,
-        by=None,
-        sessions=[(start, start + timedelta(hours=1))],
-        place="x",
-        online=False,
-        expected_version=event.version,
-    )
+    move_to(event, event.starts_at + timedelta(hours=3))
     db.session.commit()
     assert reminders.remind_upcoming_events(now=clock.now()) == 1

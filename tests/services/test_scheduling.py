@@ -18,6 +18,7 @@ from tests.factories import (
     make_event,
     make_request,
     make_scheduled,
+    move_to,
     offer_kind,
     offer_to,
 )
@@ -345,14 +346,7 @@ def test_rescheduling_tells_everyone_and_bumps_the_version():
     assignment = _accepted_on(event, make_ambassador())
     version = event.version
     start = event.starts_at + timedelta(days=1)
-    events.reschedule_event(
-        event,
-        by=None,
-        sessions=[(start, start + timedelta(hours=1))],
-        place="Aulaen",
-        online=False,
-        expected_version=version,
-    )
+    move_to(event, start, place="Aulaen")
     db.session.commit()
     assert event.version > version
     assert event.place == "Aulaen"
@@ -364,24 +358,10 @@ def test_a_stale_save_is_refused_with_what_the_other_person_changed():
     event = make_scheduled()
     seen = event.version
     start = event.starts_at + timedelta(hours=2)
-    events.reschedule_event(
-        event,
-        by=None,
-        sessions=[(start, start + timedelta(hours=1))],
-        place="Ny adresse",
-        online=False,
-        expected_version=seen,
-    )
+    move_to(event, start, place="Ny adresse", version=seen)
     db.session.commit()
     with pytest.raises(scheduling.EditConflict) as conflict:
-        events.reschedule_event(
-            event,
-            by=None,
-            sessions=[(start, start + timedelta(hours=1))],
-            place="Min adresse",
-            online=False,
-            expected_version=seen,
-        )
+        move_to(event, start, place="Min adresse", version=seen)
     db.session.rollback()
     [change] = conflict.value.changes
     assert change.after["place"] == "Ny adresse"
@@ -395,14 +375,7 @@ def test_rescheduling_into_a_clash_for_an_accepted_person_is_refused():
     _accepted_on(first, person)
     _accepted_on(second, person)
     with pytest.raises(scheduling.SchedulingError, match="optaget"):
-        events.reschedule_event(
-            second,
-            by=None,
-            sessions=[(start, start + timedelta(hours=1))],
-            place="x",
-            online=False,
-            expected_version=second.version,
-        )
+        move_to(second, start)
     db.session.rollback()
 
 
@@ -714,15 +687,7 @@ def test_a_decline_does_not_chain_while_the_seat_is_still_offered_to_someone_els
 def test_an_offer_cannot_be_accepted_once_the_event_has_started():
     event = make_scheduled(starts_at=clock.now() + timedelta(days=3))
     [offer] = offer_to(event, make_ambassador())
-    start = clock.now() - timedelta(minutes=30)
-    events.reschedule_event(
-        event,
-        by=None,
-        sessions=[(start, start + timedelta(hours=1))],
-        place="x",
-        online=False,
-        expected_version=event.version,
-    )
+    move_to(event, clock.now() - timedelta(minutes=30))
     db.session.commit()
     assert offer.expires_at <= event.starts_at
     assert offers.answerable(offer) == "expired"
