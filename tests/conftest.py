@@ -17,13 +17,56 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.extensions import db, limiter
 from portal.models.enums import Role
 from tests import factories
+from tests.clock import TERM_TIME_TUESDAY
 from tests.factories import PASSWORD
+
+# From the start of the run: what collection computes (parametrised dates), the database, the
+# live server and the browser are all made at the tests' instant too.
+_RUN_CLOCK = time_machine.travel(TERM_TIME_TUESDAY, tick=True)
+
+
+def pytest_configure(config):
+    _RUN_CLOCK.start()
+
+
+def pytest_unconfigure(config):
+    _RUN_CLOCK.stop()
+
+
+@pytest.fixture(autouse=True)
+def travel(request):
+    """Every test starts at TERM_TIME_TUESDAY, and the clock ticks. travel(instant) moves it,
+    travel.shift(timedelta) moves it on. `@pytest.mark.real_clock("why")` runs a test on the
+    machine's clock instead."""
+    marker = request.node.get_closest_marker("real_clock")
+    if marker is not None:
+        assert marker.args, "real_clock needs a reason"
+        _RUN_CLOCK.stop()
+        try:
+            yield None
+        finally:
+            _RUN_CLOCK.start()
+        return
+    with time_machine.travel(TERM_TIME_TUESDAY, tick=True) as traveller:
+        yield _Travel(traveller)
+
+
+class _Travel:
+    def __init__(self, traveller):
+        self._traveller = traveller
+
+    def __call__(self, instant, *, tick=True):
+        self._traveller.move_to(instant, tick=tick)
+
+    def shift(self, delta):
+        self._traveller.shift(delta)
 
 
 def pytest_runtest_setup(item):

@@ -13,6 +13,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.clock import faketime_env
 from tests.smtp_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,9 +21,11 @@ BIN = Path(sys.executable).parent
 
 
 def environment(database_url, **overrides):
+    """The environment of a process a test starts: at the test's own instant (libfaketime)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
     return (
         env
+        | faketime_env()
         | {
             "VINK_ENV": "development",
             "FLASK_APP": "app.py",

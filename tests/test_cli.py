@@ -25,6 +25,7 @@ from portal.models import (
     User,
 )
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, Role
+from tests.clock import faketime_env
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -153,7 +154,8 @@ def test_create_user_explains_what_is_wrong(app):
 
 
 def _flask(args, env_overrides, cwd=ROOT):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env_overrides
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | faketime_env()
+    env |= env_overrides
     env["FLASK_APP"] = "app.py"
     env.setdefault("VINK_ENV", "development")
     return subprocess.run(

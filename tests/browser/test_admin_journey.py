@@ -92,8 +92,8 @@ def test_the_admin_adds_an_offer_that_a_requester_books_from_the_start_page(
         phone.get_by_role("link", name="Bestil forældreaften").click()
         assert phone.locator("h1").inner_text() == "Bestil forældreaften"
         _fill_by_labels(phone, kind.code)
-        phone.get_by_role("button", name="Send bestilling").click()
-        phone.wait_for_load_state()
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Send bestilling").click()
         assert "Tak for jeres bestilling" in phone.inner_text("main"), phone.inner_text("main")
     finally:
         context.close()

@@ -21,7 +21,7 @@ def _link_in(kind):
     return urlsplit(url).path
 
 
-def test_answer_from_the_email_and_record_attendance_on_a_phone(new_page, monkeypatch):
+def test_answer_from_the_email_and_record_attendance_on_a_phone(new_page, travel):
     person = make_ambassador(first_name="Yasmin")
     event = make_scheduled(request=make_request(), starts_at=clock.now() + timedelta(days=4))
     [assignment] = offers.offer_seat(
@@ -39,8 +39,7 @@ def test_answer_from_the_email_and_record_attendance_on_a_phone(new_page, monkey
     assert assignment.status == AssignmentStatus.ACCEPTED
 
     # The day after the event, the reminder command sends the attendance link.
-    later = event.ends_at + timedelta(hours=20)
-    monkeypatch.setattr(clock, "now", lambda: later)
+    travel(event.ends_at + timedelta(hours=20))
     reminders.send_reminders()
     db.session.commit()
     phone.goto(_link_in("assignee_attendance_reminder"))

@@ -51,7 +51,11 @@ def test_a_teacher_books_a_dialogue_with_htmx(new_page, width):
     page.press("#contact_email", "Tab")
     page.wait_for_selector("#contact_email-error", state="detached")
 
-    page.wait_for_timeout(100)
+    # The check is done when no request is in flight and nothing is being swapped or settled:
+    # what the page shows now is final, so sending the form now is what a person does.
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     page.click("button:has-text('Send bestilling')")
     page.wait_for_selector("text=Tak for jeres bestilling")
     assert page.locator(".status-word").inner_text().endswith("Modtaget")
@@ -134,8 +138,8 @@ def test_every_offer_is_booked_from_the_start_page_on_a_phone(
         page.get_by_role("link", name=button_label).click()
         assert page.locator("h1").inner_text() == button_label
         _fill_by_labels(page, offer)
-        page.get_by_role("button", name="Send bestilling").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send bestilling").click()
         assert "Tak for jeres bestilling" in page.inner_text("main"), page.inner_text("main")
         assert "Not a valid" not in page.content()
     finally:

@@ -20,8 +20,8 @@ def test_staff_log_in_on_a_phone_switch_to_english_and_log_out(demo_data, new_pa
     assert page.locator("h1").inner_text() == "Overview"
     assert page.locator("html").get_attribute("lang") == "en"
 
-    page.click("text=Log out")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=Log out")
     assert page.locator("text=Staff login").is_visible()
     page.goto("/sekretariat/")
     assert "/log-ind" in page.url

@@ -19,8 +19,8 @@ def test_the_inbox_pager_is_visible_and_works_at_390_px(new_page):
     box = next_link.bounding_box()
     assert box is not None and box["height"] > 0 and box["width"] > 0
     assert box["x"] + box["width"] <= 390
-    next_link.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        next_link.click()
     assert "side=2" in page.url
     assert page.get_by_role("link", name="Forrige").is_visible()
 

@@ -13,7 +13,7 @@ from tests.browser.conftest import browser_login
 from tests.factories import make_ambassador, make_request
 
 
-def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, monkeypatch):
+def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, travel):
     make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
     make_request(organisation_name="Tingbjerg Skole")
     yasmin = make_ambassador(first_name="Yasmin", last_name="Haddad")
@@ -63,9 +63,12 @@ def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, monkeypatch):
 
     # The day after: the event has ended; attendance is recorded and it is held.
     event = db.session.scalars(db.select(Request)).one().event
-    later = event.ends_at + timedelta(hours=20)
-    monkeypatch.setattr(clock, "now", lambda: later)
-    staff.reload()
+    travel(event.ends_at + timedelta(hours=20))
+    # A night away: the session has run out, and Sara logs in again.
+    staff.goto(f"/sekretariat/arrangementer/{event.id}")
+    assert staff.url.split("?")[0].endswith("/log-ind")
+    browser_login(staff, "sara@example.org")
+    staff.goto(f"/sekretariat/arrangementer/{event.id}")
     staff.fill("#students", "23")
     staff.fill("#staff", "2")
     staff.click("button:has-text('Gem fremmøde')")
@@ -99,16 +102,16 @@ def test_the_overview_on_a_phone_leads_to_the_inbox_the_events_and_attendance(
     browser_login(staff, "sara@example.org")
     staff.goto("/sekretariat/")
     # A count leads to the inbox filtered by that status.
-    staff.get_by_role("link", name="1 Modtaget").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.get_by_role("link", name="1 Modtaget").click()
     assert "status=submitted" in staff.url
     assert staff.input_value("#status") == "submitted"  # the filter shows what it filters by
     assert "Tingbjerg Skole" in staff.inner_text("main")
 
     # An upcoming event leads to its page.
     staff.goto("/sekretariat/")
-    staff.click("a:has-text('Ung-til-ung dialog: Husum Skole')")
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.click("a:has-text('Ung-til-ung dialog: Husum Skole')")
     assert urlsplit(staff.url).path == f"/sekretariat/arrangementer/{soon.id}"
 
     # "Mangler fremmøde" lists twenty, and "+1 flere" leads to all of them.
@@ -116,15 +119,15 @@ def test_the_overview_on_a_phone_leads_to_the_inbox_the_events_and_attendance(
     missing = staff.locator("h2:has-text('Mangler fremmøde') + ul li")
     assert missing.count() == 20
     assert "+1 flere." in staff.inner_text("main")
-    staff.click("a:has-text('Se alle, der mangler fremmøde')")
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        staff.click("a:has-text('Se alle, der mangler fremmøde')")
     assert "21 arrangementer" in staff.inner_text("main")
 
     # The latest leads to its attendance form; the counts start empty, so a save by mistake
     # records nothing and says why.
     staff.goto("/sekretariat/")
-    missing.first.locator("a").click()
-    staff.wait_for_load_state()
+    with staff.expect_navigation():
+        missing.first.locator("a").click()
     assert staff.url.endswith("#fremmoede")
     for group in ("students", "staff", "parents", "other"):
         assert staff.input_value(f"#{group}") == "", group
@@ -150,11 +153,18 @@ def _event_with_an_away_ambassador():
     return event, away
 
 
-def _offer_refused(page, event, away):
+def _offer_refused(page, event, away, *, navigates=False):
+    """Offer the seat to `away`, who is refused; `navigates`: without JavaScript the form's
+    answer is a new page, waited for (with htmx it is swapped in beside the button)."""
     page.goto(f"/sekretariat/arrangementer/{event.id}")
     form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
     form.locator(f"input[name=persons][value='{away.id}']").check()
-    form.locator("button:has-text('Send forespørgsel')").click()
+    send = form.locator("button:has-text('Send forespørgsel')")
+    if navigates:
+        with page.expect_navigation():
+            send.click()
+    else:
+        send.click()
     return page.locator("#forslag-ambassador-1-svar")
 
 
@@ -203,8 +213,7 @@ def test_a_refused_offer_without_javascript_opens_at_its_answer(browser, live_se
     try:
         page = context.new_page()
         browser_login(page, "sara@example.org")
-        answer = _offer_refused(page, event, away)
-        page.wait_for_load_state()
+        answer = _offer_refused(page, event, away, navigates=True)
         assert page.url.endswith("#forslag-ambassador-1-svar")
         assert "har meldt sig væk" in answer.inner_text()
         assert _in_view(page, answer)
@@ -235,8 +244,8 @@ def test_the_secretariat_finds_anyone_in_the_panel_and_offers_with_a_confirm_ste
     page.goto(f"/sekretariat/arrangementer/{event.id}")
     assert page.locator(f"input[name=persons][value='{zara.id}']").count() == 0
     page.get_by_label("Find en anden i panelet").first.fill("zara")
-    page.get_by_role("button", name="Søg i panelet").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Søg i panelet").first.click()
     form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
     box = form.locator(f"input[name=persons][value='{zara.id}']")
     assert box.is_checked() and box.is_enabled()
@@ -324,8 +333,8 @@ def test_a_busy_day_leads_from_the_month_to_its_list_paged_in_place_with_htmx(
     page.goto(f"/sekretariat/kalender?visning=maaned&dato={day.isoformat()}")
     more = page.get_by_role("link", name="+47 flere den")
     assert more.count() == 1
-    more.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        more.click()
     assert urlsplit(page.url).path == "/sekretariat/kalender/dag"
     rows = page.locator("#calendar-day-list tbody tr")
     assert rows.count() == 25 and "Oplæg 01" in rows.first.inner_text()
@@ -351,8 +360,8 @@ def test_a_days_list_pages_without_javascript(browser, live_server, make_user, m
         page = context.new_page()
         browser_login(page, "sara@example.org")
         page.goto(f"/sekretariat/kalender/dag?dato={day.isoformat()}")
-        page.get_by_role("navigation", name="Sider").get_by_role("link", name="Næste").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("navigation", name="Sider").get_by_role("link", name="Næste").click()
         assert "side=2" in page.url
         assert page.locator("#calendar-day-list tbody tr").count() == 1
         assert "Oplæg 26" in page.locator("#calendar-day-list").inner_text()

@@ -258,7 +258,7 @@ def _two_events(first_start, first_minutes, second_start, second_minutes=90):
     [(-30, False), (0, False), (30, False), (59, False), (60, True), (120, True)],
 )
 def test_a_person_cannot_accept_events_closer_than_the_travel_buffer(gap_minutes, allowed):
-    start = clock.local(2027, 2, 10, 9, 0)
+    start = clock.local(2030, 9, 11, 9, 0)
     first, second = _two_events(start, 90, start + timedelta(minutes=90 + gap_minutes))
     person = make_ambassador()
     _accepted_on(first, person)
@@ -275,7 +275,7 @@ def test_a_person_cannot_accept_events_closer_than_the_travel_buffer(gap_minutes
 
 def test_every_session_of_a_course_counts_for_the_overlap():
     person = make_ambassador(is_resource_person=True)
-    start = clock.local(2027, 3, 1, 9, 0)
+    start = clock.local(2030, 9, 16, 9, 0)
     sessions = [
         (start, start + timedelta(hours=2)),
         (start + timedelta(weeks=1), start + timedelta(weeks=1, hours=2)),
@@ -298,10 +298,10 @@ def test_every_session_of_a_course_counts_for_the_overlap():
 
 
 def test_the_overlap_rule_counts_real_time_across_the_change_to_winter_time():
-    # 31 October 2027: clocks go back at 03.00 CEST to 02.00 CET. Stored in UTC, so an event at
+    # 27 October 2030: clocks go back at 03.00 CEST to 02.00 CET. Stored in UTC, so an event at
     # 01.00-02.00 and one at 03.00 are three real hours apart, not one.
-    first_start = clock.local(2027, 10, 31, 1, 0)
-    second_start = clock.local(2027, 10, 31, 3, 0)
+    first_start = clock.local(2030, 10, 27, 1, 0)
+    second_start = clock.local(2030, 10, 27, 3, 0)
     assert second_start - first_start == timedelta(hours=3)
     first, second = _two_events(first_start, 60, second_start)
     person = make_ambassador()
@@ -312,10 +312,10 @@ def test_the_overlap_rule_counts_real_time_across_the_change_to_winter_time():
 
 
 def test_the_overlap_rule_counts_real_time_across_the_change_to_summer_time():
-    # 28 March 2027: clocks jump from 02.00 CET to 03.00 CEST. 00.30-01.30 and 03.00 look 90
+    # 30 March 2031: clocks jump from 02.00 CET to 03.00 CEST. 00.30-01.30 and 03.00 look 90
     # minutes apart on the wall, but only 30 real minutes pass: less than the buffer.
-    first_start = clock.local(2027, 3, 28, 0, 30)
-    second_start = clock.local(2027, 3, 28, 3, 0)
+    first_start = clock.local(2031, 3, 30, 0, 30)
+    second_start = clock.local(2031, 3, 30, 3, 0)
     first, second = _two_events(first_start, 60, second_start)
     person = make_ambassador()
     _accepted_on(first, person)
@@ -326,7 +326,7 @@ def test_the_overlap_rule_counts_real_time_across_the_change_to_summer_time():
 
 
 def test_a_cancelled_event_does_not_block_the_person():
-    start = clock.local(2027, 2, 10, 9, 0)
+    start = clock.local(2030, 9, 11, 9, 0)
     first, second = _two_events(start, 90, start)
     person = make_ambassador()
     _accepted_on(first, person)
@@ -369,7 +369,7 @@ def test_a_stale_save_is_refused_with_what_the_other_person_changed():
 
 
 def test_rescheduling_into_a_clash_for_an_accepted_person_is_refused():
-    start = clock.local(2027, 2, 10, 9, 0)
+    start = clock.local(2030, 9, 11, 9, 0)
     first, second = _two_events(start, 90, start + timedelta(days=1))
     person = make_ambassador()
     _accepted_on(first, person)

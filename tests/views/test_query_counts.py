@@ -1,9 +1,12 @@
 """A page's query count does not grow with the data (1x and 10x demo data)."""
 
+from datetime import timedelta
+
 from portal import clock, demo
 from portal.extensions import db
 from portal.models import Event, Request
 from portal.models.enums import EventStatus, RequestStatus
+from tests.factories import make_event
 
 STAFF = "sekretariat@vink.example.org"
 
@@ -72,6 +75,9 @@ STILL_GROWING: set[str] = set()
 
 def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
     demo.load(scale=1)
+    # The demo ambassador is asked first for every event, so at 1x their board of open seats
+    # can be empty, and an empty board skips the queries a full one needs: compare full boards.
+    make_event(kind="dialogue", starts_at=clock.now() + timedelta(days=3))
     db.session.commit()
     pages = _pages()
     at_1x = _measure(app, count_queries, pages)
