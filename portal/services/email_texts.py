@@ -998,7 +998,10 @@ KINDS = {
         MailKind(
             "assignee_offer_reminder",
             _l("Påmindelse om en forespørgsel"),
-            _l("Til den spurgte, når der ikke er svaret efter 48 timer."),
+            _l(
+                "Til den spurgte, når der ikke er svaret efter 48 timer, "
+                "eller 12 timer før svarfristen, hvis den kommer før."
+            ),
             (*ASSIGNEE_WHEN, "arrangement", "rolle", "svarfrist", "link", "kontakt"),
             link_help=ANSWER_LINK,
             default=_assignee_offer_reminder,

@@ -4,6 +4,7 @@ Idempotent: running it twice sends nothing twice (outbox dedupe keys and status 
 
 from datetime import timedelta
 
+from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
 from .. import clock, links
@@ -14,6 +15,8 @@ from . import assignments, notifications, offers
 from . import requests as requests_service
 
 ANSWER_REMINDER_AFTER = timedelta(hours=48)
+# What a reminded person has left to answer: an offer due sooner is reminded earlier.
+ANSWER_TIME_AFTER_REMINDER = timedelta(hours=12)
 EVENT_REMINDER_BEFORE = timedelta(days=2)
 ATTENDANCE_REMINDER_AFTER = timedelta(hours=12)
 ATTENDANCE_REMINDER_UNTIL = timedelta(days=7)
@@ -33,20 +36,35 @@ def send_reminders(*, now=None):
     }
 
 
+def answer_reminder_due(offered_at, expires_at):
+    """When an unanswered offer is reminded: 48 hours after it was made, or, when its deadline
+    comes sooner (a dialogue's 48 hours, an admin's 24, an event in a few days), at the latest
+    moment that still leaves 12 hours to answer; an offer open for less than a day, halfway."""
+    window = expires_at - offered_at
+    latest = max(window - ANSWER_TIME_AFTER_REMINDER, window / 2)
+    return offered_at + min(ANSWER_REMINDER_AFTER, latest)
+
+
 def remind_unanswered_offers(*, now):
-    """One reminder, "Svar ønskes" first in the subject, for an offer unanswered for 48 hours."""
-    due = db.session.scalars(
+    """One reminder, "Svar ønskes" first in the subject, for an offer unanswered when
+    `answer_reminder_due` says (48 hours, or sooner for a shorter deadline)."""
+    candidates = db.session.scalars(
         db.select(Assignment)
         .join(Assignment.event)
         .where(
             Assignment.status == AssignmentStatus.OFFERED,
             Assignment.claimed.is_(False),
             Assignment.reminded_at.is_(None),
-            Assignment.offered_at <= now - ANSWER_REMINDER_AFTER,
+            # Every due offer is among these (either bound of answer_reminder_due has passed).
+            or_(
+                Assignment.offered_at <= now - ANSWER_REMINDER_AFTER,
+                Assignment.expires_at <= now + ANSWER_TIME_AFTER_REMINDER,
+            ),
             Assignment.expires_at > now,
             Event.status == EventStatus.PLANNED,
         )
     ).all()
+    due = [a for a in candidates if answer_reminder_due(a.offered_at, a.expires_at) <= now]
     for assignment in due:
         assignment.reminded_at = now
         notifications.queue_templated(

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from portal import clock
 from portal.extensions import db
 from portal.models.enums import AssignmentStatus, SeatRole
@@ -10,6 +12,7 @@ from tests.factories import (
     mails,
     make_ambassador,
     make_assignment,
+    make_person,
     make_request,
     make_scheduled,
     move_to,
@@ -153,3 +156,37 @@ def test_a_moved_event_is_reminded_again_for_its_new_date():
     move_to(event, event.starts_at + timedelta(hours=3))
     db.session.commit()
     assert reminders.remind_upcoming_events(now=clock.now()) == 1
+
+
+# Every offer kind's deadline, and one an admin shortened to a day: the reminder must land
+# while there is still time to answer, whatever the deadline.
+@pytest.mark.parametrize(
+    ("kind", "deadline_hours"),
+    [("talk", None), ("dialogue", None), ("advisory", None), ("dialogue", 24), ("talk", 6)],
+    ids=["talk-72h", "dialogue-48h", "advisory", "dialogue-set-to-24h", "talk-set-to-6h"],
+)
+def test_every_offer_is_reminded_once_with_time_left_to_answer(travel, kind, deadline_hours):
+    event = make_scheduled(kind, starts_at=clock.now() + timedelta(days=20))
+    if deadline_hours:
+        event.offer_kind.offer_deadline_hours = deadline_hours
+    need = event.offer_kind.staffing_needs[0]
+    [assignment] = offers.offer_seat(
+        event,
+        by=None,
+        seat_role=need.seat_role,
+        seat_number=1,
+        persons=[make_person(is_ambassador=True)],
+    )
+    db.session.commit()
+    window = assignment.expires_at - assignment.offered_at
+    reminded = None
+    # `flask send-reminders` every 15 minutes, as deploy/ schedules it, until the offer lapses.
+    while assignment.status == AssignmentStatus.OFFERED:
+        travel.shift(timedelta(minutes=15))
+        if _run()["svar_ønskes"] and reminded is None:
+            reminded = clock.now()
+    assert assignment.status == AssignmentStatus.LAPSED
+    assert len(mails("assignee_offer_reminder")) == 1, "reminded once"
+    left = assignment.expires_at - reminded
+    assert left >= min(timedelta(hours=12), window / 2) - timedelta(minutes=15)
+    assert reminded - assignment.offered_at <= timedelta(hours=48, minutes=15)
