@@ -20,12 +20,14 @@ import os
 import pkgutil
 import re
 from datetime import timedelta
+from typing import NamedTuple
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 import wtforms
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 import portal.forms
@@ -44,8 +46,12 @@ STAFF_BLUEPRINTS = {
     "secretariat": Role.SECRETARIAT,
     "reports": Role.SECRETARIAT,
     "admin": Role.ADMIN,
+    "users": Role.ADMIN,
+    "persons": Role.ADMIN,
     "assignee": Role.ASSIGNEE,
 }
+# Walked as a requester holding a tracking cookie (and the signed links the world makes).
+PUBLIC_BLUEPRINTS = {"public", "auth", "offers", "feeds"}
 CRAWLED = {}
 QUERY_NAMES = ["dato", "visning", "side", "vis", "next", "tilbud", "ny", "q", "status", "aar"]
 
@@ -181,6 +187,8 @@ def world(app, as_role, monkeypatch):
         "request_id": planned_request.id,
         "event_id": event.id,
         "assignment_id": offered.id,
+        "user_id": assignee_user.id,
+        "person_id": person.id,
         "signed": signed[0],
     }
     if not CRAWLED:
@@ -188,6 +196,12 @@ def world(app, as_role, monkeypatch):
         CRAWLED.update(_forms_on_every_page(app, clients, real, signed))
     forms = CRAWLED
     return {"clients": clients, "tokens": tokens, "ids": ids, "signed": signed, "forms": forms}
+
+
+def test_every_blueprint_is_walked_as_the_identity_that_uses_it(app):
+    """A staff blueprint missing from STAFF_BLUEPRINTS would be walked as an anonymous
+    requester: every request bounced to the login page, and nothing behind it tried."""
+    assert set(app.blueprints) == set(STAFF_BLUEPRINTS) | PUBLIC_BLUEPRINTS
 
 
 def _forms_on_every_page(app, clients, real, signed):
@@ -214,8 +228,33 @@ def _forms_on_every_page(app, clients, real, signed):
                 target = adapter.match(urlsplit(form.action).path, method="POST")[0]
             except HTTPException:
                 continue
-            forms.setdefault(target, []).append(form.values())
+            forms.setdefault(target, []).append(
+                RenderedForm(urlsplit(form.action).path, form.values(), _integer_fields(form))
+            )
     return forms
+
+
+class RenderedForm(NamedTuple):
+    action: str  # the path it posts to
+    pairs: list  # the (name, value) pairs a browser sends as the page rendered it
+    integers: list  # the names of its number fields and of its lists of numbered rows
+
+
+def _integer_fields(form):
+    """Names that take a whole number: number inputs, and selects, radios, boxes and hidden
+    inputs whose every value is one (an id, a count)."""
+    names = set()
+    for element in form._controls():
+        name, kind = element.get("name"), form._kind(element)
+        if kind == "number":
+            names.add(name)
+        elif kind in ("select", "radio", "checkbox"):
+            offered = [value for value in form.options(name) if value != ""]
+            if offered and all(value.lstrip("-").isdigit() for value in offered):
+                names.add(name)
+        elif kind == "hidden" and (element.get("value") or "").isdigit():
+            names.add(name)
+    return sorted(names - {"csrf_token"})
 
 
 def _identity(endpoint):
@@ -274,7 +313,7 @@ def test_no_input_gives_a_server_error_or_stores_a_refused_submission(
     rendered = world["forms"].get(endpoint)
     if rendered and data.draw(st.integers(0, 4), label="start from the page") > 0:
         # Mostly: the form as the page sends it, with a few fields changed or left out.
-        pairs = data.draw(st.sampled_from(rendered), label="rendered form")
+        pairs = data.draw(st.sampled_from(rendered), label="rendered form").pairs
         names = sorted({name for name, _value in pairs} - {"csrf_token"}) or ["extra"]
         changed = data.draw(
             st.dictionaries(st.sampled_from(names), field_values, max_size=4), label="changed"
@@ -292,3 +331,33 @@ def test_no_input_gives_a_server_error_or_stores_a_refused_submission(
     assert response.status_code < 500, (method, url, payload, response.status_code)
     if response.status_code >= 400:
         assert row_counts() == before, (method, url, payload, response.status_code)
+
+
+# What a person pastes into a number field, or a robot sends: a 12-digit number, and numbers past
+# the columns' range (PostgreSQL's integer ends at 2^31 - 1, bigint and SQLite's at 2^63 - 1).
+HUGE_NUMBERS = ["123456789012", str(2**31), str(-(2**31) - 1), str(2**63), str(10**20)]
+
+
+def test_every_number_field_of_every_form_refuses_a_number_past_the_database(app, world):
+    """Not left to chance: each number field of each form, as the page renders it, gets each
+    huge number in turn; the answer is never a server error, and a refusal stores nothing."""
+    tried = 0
+    for endpoint, rendered in sorted(world["forms"].items()):
+        identity = _identity(endpoint)
+        client = world["clients"][identity]
+        seen = set()
+        for form in rendered:
+            for name in form.integers:
+                if (form.action, name) in seen:
+                    continue
+                seen.add((form.action, name))
+                for number in HUGE_NUMBERS:
+                    payload = [(n, v) for n, v in form.pairs if n not in (name, "csrf_token")]
+                    payload += [(name, number), ("csrf_token", world["tokens"][identity])]
+                    before = row_counts()
+                    response = client.post(form.action, data=MultiDict(payload))
+                    assert response.status_code < 500, (form.action, name, number)
+                    if response.status_code >= 400:
+                        assert row_counts() == before, (form.action, name, number)
+                    tried += 1
+    assert tried > 100, "the crawl found the forms"

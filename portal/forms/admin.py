@@ -24,7 +24,7 @@ from wtforms.validators import (
 from ..labels import LABELS, action_label, actor_code, object_label
 from ..models import OfferKind
 from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role, SeatRole
-from .base import MultiCheckboxField, PortalForm
+from .base import MultiCheckboxField, PortalForm, whole_number
 from .public import choices
 
 
@@ -294,7 +294,9 @@ class UserRoleForm(PortalForm):
         validators=[InputRequired(_l("Vælg en rolle."))],
         invalid_choice_message=_l("Vælg en rolle."),
     )
-    person_id = SelectField(_l("Person i panelet"), coerce=int, default=0, validate_choice=False)
+    person_id = SelectField(
+        _l("Person i panelet"), coerce=whole_number, default=0, validate_choice=False
+    )
 
     def __init__(self, *args, persons, find_person, **kwargs):
         """`persons`: the people the select offers (a capped list); `find_person(id)`: the
@@ -415,7 +417,7 @@ class PersonForm(PortalForm):
     phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=40)])
     is_resource_person = BooleanField(_l("Resurseperson (holder vidensoplæg og rådgivning)"))
     is_ambassador = BooleanField(_l("Dialogambassadør (holder ung-til-ung dialoger)"))
-    topics = MultiCheckboxField(_l("Emner"), coerce=int, validate_choice=False)
+    topics = MultiCheckboxField(_l("Emner"), coerce=whole_number, validate_choice=False)
     languages = StringField(
         _l("Sprog"),
         validators=[DataRequired(_l("Skriv mindst ét sprog, fx da.")), Length(max=120)],

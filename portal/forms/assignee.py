@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .base import PortalForm
+from .base import PortalForm, whole_number
 from .public import choices
 
 
@@ -11,7 +11,7 @@ class AcceptForm(PortalForm):
 
 
 class DeclineForm(PortalForm):
-    reason = SelectField(_l("Hvorfor kan du ikke?"), coerce=int, validators=[Optional()])
+    reason = SelectField(_l("Hvorfor kan du ikke?"), coerce=whole_number, validators=[Optional()])
     note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), Length(max=1000)])
 
     def __init__(self, *args, reasons, **kwargs):
@@ -37,7 +37,7 @@ WEEKDAYS = [
 
 
 class AvailabilityRuleForm(PortalForm):
-    weekday = SelectField(_l("Ugedag"), coerce=int, choices=choices(WEEKDAYS))
+    weekday = SelectField(_l("Ugedag"), coerce=whole_number, choices=choices(WEEKDAYS))
     starts_at = TimeField(_l("Fra kl."), validators=[InputRequired(_l("Vælg et starttidspunkt."))])
     ends_at = TimeField(_l("Til kl."), validators=[InputRequired(_l("Vælg et sluttidspunkt."))])
 

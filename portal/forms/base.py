@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
 
 from .. import clock
+from ..urls import MAX_ID
 
 # WTForms' own message ids -> ours. Placeholders stay as WTForms fills them in.
 BUILT_IN_MESSAGES = {
@@ -112,6 +113,21 @@ def clean_formdata(formdata):
 
 def fold_line_breaks(value):
     return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
+
+
+def whole_number(value):
+    """`coerce=` for every choice of ids or numbers: an int that a column of ours can hold
+    (PostgreSQL's integer); ValueError otherwise, which the field shows as "not on the list",
+    so a 12-digit number never reaches the database."""
+    number = int(value)
+    if not -MAX_ID - 1 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def optional_whole_number(value):
+    """A select's value as a whole_number; its empty placeholder as None."""
+    return None if value in ("", None) else whole_number(value)
 
 
 def out_of_reach_message():

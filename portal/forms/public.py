@@ -34,7 +34,7 @@ from .. import clock, links
 from ..labels import GRADES, label
 from ..models.enums import Administration, Audience, CallbackTime, ConcernKind, OrganisationKind
 from ..personal_data import cpr_numbers, looks_like_names_or_addresses
-from .base import PortalForm, SubForm
+from .base import PortalForm, SubForm, optional_whole_number
 
 FORM_STARTED = "form-started"
 TALK_AUDIENCES = [Audience.STAFF, Audience.VOLUNTEERS, Audience.PARENTS, Audience.MIXED]
@@ -86,11 +86,6 @@ def no_cpr_numbers(_form, field):
         raise ValidationError(
             _l("Skriv ikke CPR-numre. Fjern nummeret, og send igen. Intet er gemt.")
         )
-
-
-def optional_int(value):
-    """A select's value as an int; its empty placeholder as None."""
-    return None if value in ("", None) else int(value)
 
 
 def choices(pairs):
@@ -207,7 +202,7 @@ class RequestForm(DatesMixin, PublicForm):
     )
     district = SelectField(
         _l("Bydel"),
-        coerce=optional_int,
+        coerce=optional_whole_number,
         validators=[InputRequired(_l("Vælg bydel."))],
         invalid_choice_message=_l("Vælg bydel."),
     )

@@ -28,7 +28,7 @@ from .. import clock
 from ..labels import label
 from ..models.enums import OrganisationKind, RequestStatus
 from ..urls import bounded_int
-from .base import MultiCheckboxField, PortalForm, SubForm
+from .base import MultiCheckboxField, PortalForm, SubForm, whole_number
 from .public import choices
 
 
@@ -83,7 +83,7 @@ class InboxFilterForm(PortalForm):
 
 class DeclineRequestForm(PortalForm):
     # No Optional(): it would skip validate_reason, which allows a note instead of a reason.
-    reason = SelectField(_l("Begrundelse"), coerce=int, validate_choice=False, default=0)
+    reason = SelectField(_l("Begrundelse"), coerce=whole_number, validate_choice=False, default=0)
     note = TextAreaField(_l("Besked til bestilleren"), validators=[Optional(), Length(max=2000)])
 
     def __init__(self, *args, reasons, **kwargs):
@@ -195,7 +195,7 @@ class OfferForm(PortalForm):
     seat = HiddenField(validators=[DataRequired()])
     persons = MultiCheckboxField(
         _l("Forespørg"),
-        coerce=int,
+        coerce=whole_number,
         validate_choice=False,
         validators=[DataRequired(_l("Vælg mindst én person."))],
     )
@@ -345,7 +345,7 @@ class MergeOrganisationsForm(PortalForm):
 
     keep = RadioField(
         _l("Hvilket navn, hvilken type og bydel skal organisationen beholde?"),
-        coerce=int,
+        coerce=whole_number,
         validators=[InputRequired(_l("Vælg, hvilken af de to der skal beholdes."))],
         invalid_choice_message=_l("Vælg, hvilken af de to der skal beholdes."),
     )
