@@ -694,7 +694,7 @@ class InboxFilters:
         if self.district_id and skip != "district":
             found.append(Organisation.district_id == self.district_id)
         if self.year and skip != "year":
-            found.append(_year_of(Request.submitted_at) == self.year)
+            found.append(_in_copenhagen_year(Request.submitted_at, self.year))
         if self.organisation_id:
             found.append(Request.organisation_id == self.organisation_id)
         if self.q.strip():
@@ -742,8 +742,17 @@ class InboxFilters:
         return query.where(*self.conditions(skip=skip))
 
 
+def _in_copenhagen_year(column, year):
+    return db.and_(column >= clock.local(year, 1, 1), column < clock.local(year + 1, 1, 1))
+
+
 def _year_of(column):
-    return db.cast(db.func.extract("year", column), db.Integer)
+    """The Copenhagen year of a UTC timestamp column, as SQL both databases run: a request
+    sent at 00.30 on 1 January counts in the new year, not in the UTC one still ending."""
+    years = range(clock.EARLIEST_DAY.year, clock.last_day_in_reach().year + 1)
+    return db.case(
+        *((column < clock.local(year + 1, 1, 1), year) for year in years[:-1]), else_=years[-1]
+    )
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""Data minimisation: everything personal a requester gave is erased RETENTION_MONTHS after the
-event (or after the request, when there was none): the contact, the request's free text, the
-notes in its history, and the mails about it. Sent mail is purged OUTBOX_KEEP_DAYS after
-sending. Reports keep working on the anonymised rows: no count or date is touched."""
+"""Data minimisation: everything personal a requester gave is erased RETENTION_MONTHS calendar
+months after the day of the event (or of the request, when there was none), by Copenhagen
+dates: the contact, the request's free text, the notes in its history, and the mails about it.
+Sent mail is purged OUTBOX_KEEP_DAYS after sending. Reports keep working on the anonymised
+rows: no count or date is touched."""
 
-from datetime import timedelta
+import calendar
+from datetime import date, timedelta
 
 from flask import current_app
 
@@ -17,14 +19,23 @@ ANONYMOUS_NAME = "Anonymiseret"
 
 
 def cutoff(now=None):
+    """The first moment that is kept: midnight in Copenhagen after the day RETENTION_MONTHS
+    calendar months before today (a month's last day where it is shorter: on 29 February, the
+    28th). Counting days (months x 30.44) from the clock kept a request up to a day past it."""
     months = current_app.config["RETENTION_MONTHS"]
-    return (now or clock.now()) - timedelta(days=round(months * 30.44))
+    today = (now or clock.now()).astimezone(clock.COPENHAGEN).date()
+    year, month_index = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month = month_index + 1
+    last_day = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    kept_from = last_day + timedelta(days=1)
+    return clock.local(kept_from.year, kept_from.month, kept_from.day)
 
 
 def anonymise_expired_contacts(*, now=None):
     """Blank the name, email and phone of every contact whose request's event ended (or, with no
-    event, whose request was sent) before the cutoff. Side effects: audit "contact.anonymised"
-    per contact (without the personal data). Returns how many."""
+    event, whose request was sent) on or before the day RETENTION_MONTHS ago (see `cutoff`).
+    Side effects: audit "contact.anonymised" per contact (without the personal data). Returns
+    how many."""
     limit = cutoff(now)
     last_activity = db.func.coalesce(Event.ends_at, Request.submitted_at)
     contacts = (

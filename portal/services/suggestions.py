@@ -219,27 +219,37 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
 
 
 def _available_then(start, end):
-    """The SQL test on Person that they can at a session by their own word: not away that
-    day, and a weekly window that holds the session (or no weekly pattern at all). The one
-    place this rule is written."""
+    """The SQL test on Person that they can at a session by their own word: not away on any
+    day it touches, and a weekly window that holds the session (or no weekly pattern at all).
+    The one place this rule is written."""
     local_start, local_end = start.astimezone(clock.COPENHAGEN), end.astimezone(clock.COPENHAGEN)
     day = local_start.date()
+    # The wall-clock time a window must reach: the session's end or, where the clocks go back
+    # during it (02.30 comes twice), its start plus its length, so the hour it runs twice counts.
+    wall_start = local_start.replace(tzinfo=None)
+    wall_end = max(local_end.replace(tzinfo=None), wall_start + (end - start))
+    last_day = (wall_end - timedelta(microseconds=1)).date()  # ending at midnight: not the next
     away = (
         db.select(AwayPeriod.id)
         .where(
             AwayPeriod.person_id == Person.id,
-            AwayPeriod.starts_on <= day,
+            AwayPeriod.starts_on <= last_day,
             AwayPeriod.ends_on >= day,
         )
         .exists()
     )
     any_rule = db.select(AvailabilityRule.id).where(AvailabilityRule.person_id == Person.id)
-    fitting_rule = any_rule.where(
-        AvailabilityRule.weekday == day.weekday(),
-        AvailabilityRule.starts_at <= local_start.time(),
-        AvailabilityRule.ends_at >= local_end.time(),
-    )
-    return sa.and_(~away, sa.or_(~any_rule.exists(), fitting_rule.exists()))
+    # A window lies within its day and ends by 23.59: it holds a session to midnight, never one
+    # that runs on past it.
+    fitting_rule = sa.false()
+    if last_day == day:
+        latest = wall_end.time() if wall_end.date() == day else time(23, 59)
+        fitting_rule = any_rule.where(
+            AvailabilityRule.weekday == day.weekday(),
+            AvailabilityRule.starts_at <= local_start.time(),
+            AvailabilityRule.ends_at >= latest,
+        ).exists()
+    return sa.and_(~away, sa.or_(~any_rule.exists(), fitting_rule))
 
 
 # The time the wished dates' counts assume unless the page is asked for another: the schedule

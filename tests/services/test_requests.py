@@ -336,3 +336,19 @@ def test_two_first_bookings_from_one_organisation_at_once_share_it(app, monkeypa
     assert len(found) == 2 and found[0] == found[1]
     named = db.select(db.func.count()).where(Organisation.name_key == "tvillingeskolen")
     assert db.session.scalar(named) == 1
+
+
+def test_a_request_sent_at_half_past_midnight_on_new_years_day_counts_in_the_new_year(travel):
+    # 00.30 on 1 January in Copenhagen is 23.30 on 31 December in UTC.
+    travel(clock.local(2031, 1, 1, 0, 30))
+    request = make_request()
+    assert request.submitted_at.year == 2030  # stored in UTC
+    page = requests_service.inbox(
+        requests_service.InboxFilters(year=2031), now=clock.now(), whole_page=False
+    )
+    assert [r.id for r in page.items] == [request.id]
+    assert page.counts["year"] == {"2031": 1}
+    old_year = requests_service.inbox(
+        requests_service.InboxFilters(year=2030), now=clock.now(), whole_page=False
+    )
+    assert old_year.items == []

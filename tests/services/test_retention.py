@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -157,3 +157,37 @@ def test_sent_mail_is_purged_after_the_days_configured_and_pending_mail_is_kept(
     assert (sent.to_address, sent.subject, sent.body_text) == ("slettet@invalid", "", "")
     kept = db.session.get(OutboxMessage, pending.id)
     assert kept.to_address == "b@example.org"
+
+
+# The nightly job (03.30) on a day with no 29 February in the two years before, and on one
+# with 29 February in them: 731 days counted from the clock kept the first a day too long.
+@pytest.mark.parametrize(
+    ("today", "last_day_gone"),
+    [((2030, 9, 6), (2028, 9, 6)), ((2032, 2, 29), (2030, 2, 28))],
+    ids=["6-september", "29-february"],
+)
+def test_a_request_is_anonymised_on_the_day_24_calendar_months_after_its_event(
+    app, monkeypatch, travel, today, last_day_gone
+):
+    monkeypatch.setitem(app.config, "RETENTION_MONTHS", 24)
+    travel(clock.local(*today, 3, 30))
+    gone_day = date(*last_day_gone)
+    kept_day = gone_day + timedelta(days=1)
+    gone = make_request(contact_email="gone@example.org")
+    make_event(
+        kind="dialogue",
+        request=gone,
+        status=EventStatus.HELD,
+        starts_at=clock.local(gone_day.year, gone_day.month, gone_day.day, 21, 0),
+    )
+    kept = make_request(contact_email="kept@example.org", organisation_name="Tingbjerg Skole")
+    make_event(
+        kind="dialogue",
+        request=kept,
+        status=EventStatus.HELD,
+        starts_at=clock.local(kept_day.year, kept_day.month, kept_day.day, 8, 0),
+    )
+    assert retention.anonymise_expired_contacts() == 1
+    db.session.commit()
+    assert db.session.get(Request, gone.id).contact.name == retention.ANONYMOUS_NAME
+    assert db.session.get(Request, kept.id).contact.email == "kept@example.org"
