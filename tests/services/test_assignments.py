@@ -1,6 +1,7 @@
 """The assignee side of staffing as services: claims from the open-seats board, the
-open seats a person may take, and the calendar feed."""
+open seats a person may take, the calendar feed and the attendance link."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,8 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Attendance, StaffingNeed, Topic
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
-from portal.services import assignments, events, offers, scheduling
+from portal.services import assignments, events, offers, reminders, scheduling
+from tests.browser_form import browser_form
 from tests.factories import (
     mails,
     make_ambassador,
@@ -281,3 +283,24 @@ def _record_attendance(event):
     also mark it held)."""
     db.session.add(Attendance(event=event, students=20))
     db.session.commit()
+
+
+# --- the attendance link ------------------------------------------------------------------------
+
+
+def test_the_attendance_link_stops_working_once_the_seat_is_withdrawn_after_the_mail(client):
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=22))
+    assignment = make_assignment(event, make_ambassador(), status=AssignmentStatus.ACCEPTED)
+    assert reminders.send_reminders(now=clock.now())["fremmøde"] == 1
+    db.session.commit()
+    [mail] = mails("assignee_attendance_reminder")
+    link = re.search(r"/svar/fremmoede/\S+", mail.body_text).group(0)
+    form = browser_form(client, link, action=link)  # opened from the mail: it works
+    events.cancel_event(event, by=None, note="Klassen var på tur; det blev aldrig holdt")
+    db.session.commit()
+    assert assignment.status == AssignmentStatus.WITHDRAWN
+    assert client.get(link).status_code == 404
+    assert form.fill(students=20, staff=2).submit().status_code == 404
+    db.session.expire_all()
+    assert db.session.scalars(db.select(Attendance)).all() == []
+    assert event.status == EventStatus.CANCELLED

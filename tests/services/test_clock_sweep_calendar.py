@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import lxml.html
 import pytest
+from babel.dates import get_month_names
 
 from portal import clock
 from portal.extensions import db
@@ -39,20 +40,8 @@ from tests.factories import (
     offer_kind,
 )
 
-MONTHS = [
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
+# The Danish month names, as the portal writes them (Babel's).
+MONTHS = list(get_month_names("wide", locale="da").values())
 
 
 # --- the instant, in Copenhagen -----------------------------------------------------------------

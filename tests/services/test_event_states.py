@@ -2,13 +2,16 @@
 experience or load."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
 from portal import clock
+from portal.extensions import db
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
-from portal.services import seats, suggestions
-from tests.factories import make_ambassador, make_assignment, make_event
+from portal.services import events, offers, scheduling, seats, suggestions
+from tests.browser_form import forms_on
+from tests.factories import mails, make_ambassador, make_assignment, make_event, make_scheduled
 
 
 @pytest.mark.parametrize(
@@ -86,3 +89,20 @@ def test_the_state_word_on_the_event_page_list_and_calendar_says_cancelled(as_ro
         text = client.get(path).get_data(as_text=True)
         assert 'class="state-tag state-cancelled">Aflyst<' in text, path
         assert "state-held" not in text, path
+
+
+def test_a_cancelled_event_is_never_staffed_again(as_role):
+    event = make_scheduled("dialogue", starts_at=clock.now() + timedelta(days=10))
+    events.cancel_event(event, by=None, note="Skolen er lukket")
+    db.session.commit()
+    person = make_ambassador()  # free, and would be suggested for a planned event
+    page = f"/sekretariat/arrangementer/{event.id}"
+    actions = {urlsplit(form.action).path for form in forms_on(as_role(Role.SECRETARIAT), page)}
+    assert f"{page}/forespoerg" not in actions
+    with pytest.raises(scheduling.SchedulingError, match="kommende, planlagte"):
+        offers.offer_seat(
+            event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
+        )
+    db.session.rollback()
+    assert event.assignments == []
+    assert mails("assignee_offer") == []

@@ -6,10 +6,32 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import AuditEntry, SupportCourse, SupportCourseKind, Target
-from portal.models.enums import AssignmentStatus, EventStatus, Metric, SeatRole
+from portal.models import (
+    AuditEntry,
+    BudgetLine,
+    District,
+    EventFee,
+    SupportCourse,
+    SupportCourseKind,
+    Target,
+)
+from portal.models.enums import (
+    AssignmentStatus,
+    Audience,
+    EventStatus,
+    Metric,
+    OrganisationKind,
+    SeatRole,
+)
 from portal.services import attendance, reporting
-from tests.factories import make_assignment, make_event, make_person, make_user
+from tests.factories import (
+    make_assignment,
+    make_event,
+    make_person,
+    make_request,
+    make_user,
+    offer_kind,
+)
 from tests.report_year import TARGETS, build_year, expected
 
 
@@ -178,3 +200,204 @@ def test_years_with_data_reach_from_the_first_event_to_this_year():
     years = reporting.years_with_data()
     assert years[0] == clock.today().year
     assert years[-1] == (clock.now() - timedelta(days=800)).astimezone(clock.COPENHAGEN).year
+
+
+# --- every figure at its boundaries -------------------------------------------------------------
+
+EVENT_FIGURES = [
+    Metric.TALKS_HELD,
+    Metric.TALK_PARTICIPANTS,
+    Metric.ADVISORY_COURSES,
+    Metric.DIALOGUES_HELD,
+    Metric.DIALOGUE_STUDENTS,
+]
+KINDS = ("talk", "dialogue", "advisory")
+
+
+def _ssp_request(kind, **overrides):
+    """A request from an SSP organisation (so it shows in the SSP figure and the breakdowns)."""
+    values = {
+        "offer_kind": offer_kind(kind),
+        "organisation_name": "SSP Amager",
+        "organisation_kind": OrganisationKind.SSP,
+        "district": db.session.scalar(db.select(District).where(District.name == "Amager Øst")),
+        "audience": Audience.STUDENTS if kind == "dialogue" else Audience.STAFF,
+        "grade": "8. klasse" if kind == "dialogue" else "",
+    }
+    return make_request(**(values | overrides))
+
+
+def _year_figures(report):
+    """Every count of events in the report (held, their participants, planned, cancelled) and
+    the metrics' figures, by name."""
+    kinds = {row.key: row for row in report.by_offer_kind}
+    return {
+        **{metric: row.figure for metric, row in _metrics(report).items()},
+        **{f"{code} held": kinds[code]["held"] for code in KINDS},
+        **{f"{code} participants": kinds[code]["participants"] for code in KINDS},
+        "held in total": report.held_total,
+        "held per month": [row["held"] for row in report.months],
+        "planned per month": [row["planned"] for row in report.months],
+        "cancelled in total": report.cancelled_total,
+        "held per organisation kind": sum(row["held"] for row in report.by_org_kind),
+        "participants per organisation kind": sum(r["participants"] for r in report.by_org_kind),
+        "held per district": sum(row["held"] for row in report.by_district),
+        "held per topic": sum(row["held"] for row in report.by_topic),
+        "events in the budget": sum(row["events"] for row in report.budget),
+        "estimated spend": sum(row["estimate_ore"] for row in report.budget),
+    }
+
+
+def _metrics(report):
+    return {row.metric: row for row in report.metrics}
+
+
+def _budget_with_fees(year):
+    line = BudgetLine(year=year, name_da="Drift", name_en="Operations", amount_ore=100_000_00)
+    db.session.add(line)
+    for code in KINDS:
+        db.session.add(EventFee(budget_line=line, offer_kind=offer_kind(code), fee_ore=1_000_00))
+    db.session.commit()
+
+
+# Every figure of the report besides the metrics, as a year with nothing held shows them.
+NOTHING_HELD = {
+    "talk held": 0,
+    "dialogue held": 0,
+    "advisory held": 0,
+    "talk participants": 0,
+    "dialogue participants": 0,
+    "advisory participants": 0,
+    "held in total": 0,
+    "held per month": [0] * 12,
+    "planned per month": [0] * 12,
+    "cancelled in total": 0,
+    "held per organisation kind": 0,
+    "participants per organisation kind": 0,
+    "held per district": 0,
+    "held per topic": 0,
+    "events in the budget": 0,
+    "estimated spend": 0,
+}
+
+
+def test_midnight_on_new_years_day_copenhagen_time_counts_in_the_new_year_and_not_the_old():
+    old = clock.today().year - 1
+    new = old + 1
+    midnight = clock.local(new, 1, 1, 0, 0)  # 23.00 UTC on 31 December: the old year in UTC
+    for year in (old, new):
+        _budget_with_fees(year)
+    staff = make_user()
+    talk_request = _ssp_request("talk")
+    talk_request.submitted_at = midnight
+    for kind, counts, request in [
+        ("talk", {"staff": 12}, talk_request),
+        ("dialogue", {"students": 21, "staff": 2}, None),
+        ("advisory", {"staff": 7}, None),
+    ]:
+        event = make_event(kind=kind, starts_at=midnight, request=request)
+        attendance.record_attendance(event, by=staff, counts=counts)
+    make_event(kind="talk", starts_at=midnight, status=EventStatus.CANCELLED)
+    make_event(kind="dialogue", starts_at=midnight)  # planned, attendance not yet recorded
+    kinds = {k.code: k for k in db.session.scalars(db.select(SupportCourseKind))}
+    for code in ("mentor", "parent_coaching"):
+        db.session.add(SupportCourse(kind=kinds[code], started_on=date(new, 1, 1)))
+    db.session.commit()
+
+    old_report = reporting.build_report(old, today=date(new, 6, 1))
+    assert _year_figures(old_report) == {**dict.fromkeys(Metric, 0), **NOTHING_HELD}
+    assert old_report.requests["received"] == 0
+    assert sum(row["requests"] for row in old_report.by_org_kind) == 0
+
+    new_report = reporting.build_report(new, today=date(new, 6, 1))
+    assert _year_figures(new_report) == {
+        Metric.TALKS_HELD: 1,
+        Metric.TALK_PARTICIPANTS: 12,
+        Metric.ADVISORY_COURSES: 1,
+        Metric.DIALOGUES_HELD: 1,
+        Metric.DIALOGUE_STUDENTS: 21,
+        Metric.MENTOR_COURSES: 1,
+        Metric.PARENT_COACHING_COURSES: 1,
+        Metric.SSP_REQUESTS: 1,
+        "talk held": 1,
+        "dialogue held": 1,
+        "advisory held": 1,
+        "talk participants": 12,
+        "dialogue participants": 23,
+        "advisory participants": 7,
+        "held in total": 3,
+        "held per month": [3] + [0] * 11,
+        "planned per month": [1] + [0] * 11,
+        "cancelled in total": 1,
+        "held per organisation kind": 3,
+        "participants per organisation kind": 42,
+        "held per district": 3,
+        "held per topic": 3,
+        "events in the budget": 3,
+        "estimated spend": 3_000_00,
+    }
+    assert new_report.requests["received"] == 1
+
+
+def test_an_event_marked_held_without_recorded_attendance_counts_nowhere_as_held():
+    year = clock.today().year - 1
+    _budget_with_fees(year)
+    for kind in KINDS:
+        make_event(
+            kind=kind,
+            starts_at=clock.local(year, 3, 10, 10),
+            status=EventStatus.HELD,  # but nobody has recorded who came
+            request=_ssp_request(kind),
+        )
+    report = reporting.build_report(year, today=date(year + 1, 6, 1))
+    figures = _year_figures(report)
+    assert {name: figures[name] for name in EVENT_FIGURES} == dict.fromkeys(EVENT_FIGURES, 0)
+    assert {
+        name: value for name, value in figures.items() if not isinstance(name, Metric)
+    } == NOTHING_HELD
+    assert [_metrics(report)[m].forecast for m in EVENT_FIGURES] == [0] * len(EVENT_FIGURES)
+    assert report.average_attendance == 0
+
+
+# (kind, the seats accepted of those it needs, the held metric, the participants metric)
+STAFFING = [
+    pytest.param("talk", 0, Metric.TALKS_HELD, Metric.TALK_PARTICIPANTS, id="talk-nobody-yet"),
+    pytest.param(
+        "dialogue", 1, Metric.DIALOGUES_HELD, Metric.DIALOGUE_STUDENTS, id="dialogue-1-of-2"
+    ),
+    pytest.param("advisory", 0, Metric.ADVISORY_COURSES, None, id="advisory-nobody-yet"),
+]
+
+
+@pytest.mark.parametrize(("kind", "accepted", "held", "participants"), STAFFING)
+def test_a_planned_event_not_fully_staffed_adds_nothing_to_the_forecast(
+    kind, accepted, held, participants
+):
+    year = clock.today().year + 1
+    event = make_event(
+        kind=kind,
+        starts_at=clock.local(year, 3, 10, 10),
+        request=_ssp_request(kind, expected_participants=40),
+    )
+    seats_needed = sum(n.count for n in event.offer_kind.staffing_needs)
+    for number in range(1, accepted + 1):
+        make_assignment(event, make_person(is_ambassador=True), seat_number=number)
+    # The next seat said no to by one person and asked of another: it staffs nothing yet.
+    make_assignment(event, seat_number=accepted + 1, status=AssignmentStatus.DECLINED)
+    asked = make_assignment(event, seat_number=accepted + 1, status=AssignmentStatus.OFFERED)
+    metrics = _metrics(reporting.build_report(year, today=date(year, 1, 1)))
+    assert {m: (metrics[m].figure, metrics[m].forecast) for m in EVENT_FIGURES} == dict.fromkeys(
+        EVENT_FIGURES, (0, 0)
+    )
+
+    # Once every seat is accepted, the event is forecast, with its expected participants.
+    asked.status = AssignmentStatus.ACCEPTED
+    db.session.commit()
+    for number in range(accepted + 2, seats_needed + 1):
+        make_assignment(event, make_person(is_ambassador=True), seat_number=number)
+    metrics = _metrics(reporting.build_report(year, today=date(year, 1, 1)))
+    forecast = {m: metrics[m].forecast for m in EVENT_FIGURES}
+    assert forecast[held] == 1
+    if participants is not None:
+        assert forecast[participants] == 40
+    assert sum(forecast.values()) == 1 + (40 if participants else 0)

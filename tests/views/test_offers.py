@@ -189,3 +189,20 @@ def test_the_answer_page_hides_the_requesters_notes_from_someone_taken_off(clien
     signed = links.sign(scheduling.ANSWER_LINK, offer.id, offer.answer_token)
     text = client.get(f"/svar/{signed}").get_data(as_text=True)
     assert "Bekymring" not in text
+
+
+def test_a_declined_offer_cannot_be_accepted_through_its_answer_link(client):
+    [assignment] = _offer()
+    accept = _answer_form(client, assignment, "ja")  # the link, also open in another tab
+    assert _answer_form(client, assignment, "nej").submit().status_code == 302
+    assert assignment.status == AssignmentStatus.DECLINED
+    response = accept.submit()  # "Ja, jeg kommer" in the other tab, after the no
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert assignment.status == AssignmentStatus.DECLINED
+    for text in (
+        response.get_data(as_text=True),
+        client.get(_path(assignment)).get_data(as_text=True),
+    ):
+        assert "Du har allerede svaret: afslået." in text
+        assert "Ja, jeg kommer" not in text

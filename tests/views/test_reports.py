@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import lxml.html
 import openpyxl
 import pytest
+from babel.dates import get_month_names
 
 from portal import clock
 from portal.extensions import db
@@ -101,20 +102,7 @@ def _danish(value, kind):
     if kind == "decimal":
         return f"{value:.1f}".replace(".", ",")
     if kind == "month":
-        return [
-            "januar",
-            "februar",
-            "marts",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "august",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ][value.month - 1] + f" {value.year}"
+        return get_month_names("wide", locale="da")[value.month] + f" {value.year}"
     return str(value)
 
 
