@@ -37,6 +37,7 @@ def create_app(overrides=None):
 
     # First registered, last to run after a request: the access line sees the final status.
     logs.init_app(app)
+    security.init_input_gate(app)
     _init_database(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -1,6 +1,7 @@
 """One helper answers "is this htmx?" and renders the page or just its swappable partial."""
 
 from flask import render_template, request
+from werkzeug.urls import iri_to_uri
 
 
 def is_htmx():
@@ -28,6 +29,8 @@ def init_app(app):
             location = response.location
             response.status_code = 200
             response.headers.pop("Location")
-            response.headers["HX-Redirect"] = location
+            # Unlike Location, a header of our own is not encoded by Werkzeug: a path with
+            # non-ASCII characters in it made gunicorn answer 500.
+            response.headers["HX-Redirect"] = iri_to_uri(location)
             response.set_data(b"")
         return response

@@ -7,7 +7,9 @@ import logging
 import re
 import uuid
 
-from flask import current_app, g, has_request_context, request
+from flask import abort, current_app, g, has_request_context, request
+
+from .normal_form import email_key
 
 logger = logging.getLogger("portal.security")
 # An id a proxy in front passes on is kept when it looks like one; else a new one.
@@ -82,7 +84,7 @@ def account_tag(email):
     """A short keyed hash of what was typed as an account: the same account gives the same tag
     in every line, and the log holds neither the address nor a password typed in its place."""
     key = current_app.config["SECRET_KEY"].encode()
-    typed = (email or "").strip().lower()[:254].encode()
+    typed = email_key(email)[:254].encode()
     return hmac.new(key, typed, hashlib.sha256).hexdigest()[:12]
 
 
@@ -99,6 +101,30 @@ def security_event(name, **details):
         request.remote_addr if has_request_context() else "-",
         fields,
     )
+
+
+# What no person sends in an address, a query or a header: the C0 controls but tab (NUL among
+# them, which PostgreSQL refuses in text) and DEL. A form's fields have them dropped
+# (forms/base.py); anywhere else they are refused before anything reads the request.
+UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def init_input_gate(app):
+    """Registered before every other before-request hook: a path with an unprintable character
+    is no page (404), and a query or header with one is a bad request (400)."""
+
+    @app.before_request
+    def refuse_unprintable_input():
+        if request.endpoint == "static" and not UNPRINTABLE.search(request.path):
+            return
+        if UNPRINTABLE.search(request.path):
+            abort(404)
+        for key, value in request.args.items(multi=True):
+            if UNPRINTABLE.search(key) or UNPRINTABLE.search(value):
+                abort(400)
+        for name, value in request.headers.items():
+            if UNPRINTABLE.search(name) or UNPRINTABLE.search(value):
+                abort(400)
 
 
 def init_app(app):

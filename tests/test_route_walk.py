@@ -195,7 +195,14 @@ def world(app, as_role, monkeypatch):
         # Ids and forms are the same in every test (the database restarts its sequences).
         CRAWLED.update(_forms_on_every_page(app, clients, real, signed))
     forms = CRAWLED
-    return {"clients": clients, "tokens": tokens, "ids": ids, "signed": signed, "forms": forms}
+    return {
+        "clients": clients,
+        "tokens": tokens,
+        "ids": ids,
+        "signed": signed,
+        "forms": forms,
+        "real": real,
+    }
 
 
 def test_every_blueprint_is_walked_as_the_identity_that_uses_it(app):
@@ -336,28 +343,73 @@ def test_no_input_gives_a_server_error_or_stores_a_refused_submission(
 # What a person pastes into a number field, or a robot sends: a 12-digit number, and numbers past
 # the columns' range (PostgreSQL's integer ends at 2^31 - 1, bigint and SQLite's at 2^63 - 1).
 HUGE_NUMBERS = ["123456789012", str(2**31), str(-(2**31) - 1), str(2**63), str(10**20)]
+# What reaches any field: white space alone (a choice's "nothing", an amount), NUL and other
+# control characters (PostgreSQL refuses NUL in text).
+UNTYPABLE = [" ", "\t \u00a0", "\x00", "a\x00b", "\x01\x7f"]
 
 
-def test_every_number_field_of_every_form_refuses_a_number_past_the_database(app, world):
-    """Not left to chance: each number field of each form, as the page renders it, gets each
-    huge number in turn; the answer is never a server error, and a refusal stores nothing."""
+def _post_each(world, values_for):
+    """Post every rendered form with one field at a time set to each of `values_for(form,
+    name)`; assert no server error and that a refusal stored nothing. Returns how many."""
     tried = 0
     for endpoint, rendered in sorted(world["forms"].items()):
         identity = _identity(endpoint)
         client = world["clients"][identity]
         seen = set()
         for form in rendered:
-            for name in form.integers:
+            for name in sorted({n for n, _v in form.pairs} - {"csrf_token"}):
                 if (form.action, name) in seen:
                     continue
                 seen.add((form.action, name))
-                for number in HUGE_NUMBERS:
+                for value in values_for(form, name):
                     payload = [(n, v) for n, v in form.pairs if n not in (name, "csrf_token")]
-                    payload += [(name, number), ("csrf_token", world["tokens"][identity])]
+                    payload += [(name, value), ("csrf_token", world["tokens"][identity])]
                     before = row_counts()
                     response = client.post(form.action, data=MultiDict(payload))
-                    assert response.status_code < 500, (form.action, name, number)
+                    assert response.status_code < 500, (form.action, name, value)
                     if response.status_code >= 400:
-                        assert row_counts() == before, (form.action, name, number)
+                        assert row_counts() == before, (form.action, name, value)
                     tried += 1
+    return tried
+
+
+def test_every_number_field_of_every_form_refuses_a_number_past_the_database(app, world):
+    """Not left to chance: each number field of each form, as the page renders it, gets each
+    huge number in turn."""
+    tried = _post_each(world, lambda form, name: HUGE_NUMBERS if name in form.integers else [])
     assert tried > 100, "the crawl found the forms"
+
+
+def test_every_field_of_every_form_takes_white_space_and_control_characters(app, world):
+    tried = _post_each(world, lambda _form, _name: UNTYPABLE)
+    assert tried > 500, "the crawl found the forms"
+
+
+def test_every_query_parameter_and_path_segment_takes_what_no_person_types(app, world):
+    """Every page a GET reaches, as the identity that uses it: each of its path's segments, and
+    every query parameter the portal reads (and every form field's name, for the forms that
+    travel in the URL), set to control characters, white space and numbers
+    past the database. Never a server error; an unprintable path is no page."""
+    real = world["real"]
+
+    def path(rule, **values):
+        built = rule.rule
+        for argument in rule.arguments:
+            value = values.get(argument, str(real.get(argument, 1)))
+            built = re.sub(rf"<(?:[^:<>]+:)?{argument}>", quote(value, safe=""), built)
+        return built
+
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        client = world["clients"][_identity(rule.endpoint)]
+        for value in [*UNTYPABLE, *HUGE_NUMBERS]:
+            query = urlencode(dict.fromkeys([*QUERY_NAMES, *FIELD_NAMES, "check", "plads"], value))
+            response = client.get(f"{path(rule)}?{query}")
+            assert response.status_code < 500, (path(rule), value)
+            for argument in rule.arguments:
+                odd = path(rule, **{argument: value})
+                response = client.get(odd)
+                assert response.status_code < 500, (odd, value)
+                if any((ord(c) < 32 and c != "\t") or c == "\x7f" for c in value):
+                    assert response.status_code == 404, (odd, response.status_code)

@@ -18,13 +18,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from ..labels import LABELS, action_label, actor_code, object_label
 from ..models import OfferKind
 from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role, SeatRole
-from .base import MultiCheckboxField, PortalForm, whole_number
+from .base import MultiCheckboxField, OptionalChoice, PortalForm, whole_number
 from .public import choices
 
 
@@ -195,6 +196,12 @@ class OfferKindForm(PortalForm):
 MAX_KRONER = 1_000_000_000  # a billion kroner: far above any budget line, far inside BIGINT
 
 
+def amount_given(_form, field):
+    """White space passes InputRequired (it is input) but is no amount."""
+    if field.data is None and not field.errors:
+        raise StopValidation(_l("Skriv et beløb."))
+
+
 class MoneyField(StringField):
     """An amount in kroner as a Dane writes it (3.500 or 3500,50), kept as whole øre."""
 
@@ -230,7 +237,10 @@ class BudgetLineForm(PortalForm):
         validators=[DataRequired(_l("Skriv budgetlinjens navn.")), Length(max=120)],
     )
     name_en = StringField(_l("Budgetlinje på engelsk"), validators=[Optional(), Length(max=120)])
-    amount = MoneyField(_l("Beløb i kroner"), validators=[InputRequired(_l("Skriv et beløb."))])
+    amount = MoneyField(
+        _l("Beløb i kroner"),
+        validators=[InputRequired(_l("Skriv et beløb.")), amount_given],
+    )
 
 
 class EventFeeForm(PortalForm):
@@ -355,8 +365,8 @@ class AuditFilterForm(PortalForm):
         _l("Hvem (e-mail, »Bestilleren« eller »Portalen«)"),
         validators=[Optional(), Length(max=100)],
     )
-    objekt = SelectField(_l("Hvad"), validators=[Optional()])
-    handling = SelectField(_l("Handling"), validators=[Optional()])
+    objekt = SelectField(_l("Hvad"), validators=[OptionalChoice()])
+    handling = SelectField(_l("Handling"), validators=[OptionalChoice()])
     fra = DateField(_l("Fra og med"), validators=[Optional()])
     til = DateField(_l("Til og med"), validators=[Optional()])
 

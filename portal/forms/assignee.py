@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .base import PortalForm, whole_number
+from .base import OptionalChoice, PortalForm, whole_number
 from .public import choices
 
 
@@ -11,7 +11,9 @@ class AcceptForm(PortalForm):
 
 
 class DeclineForm(PortalForm):
-    reason = SelectField(_l("Hvorfor kan du ikke?"), coerce=whole_number, validators=[Optional()])
+    reason = SelectField(
+        _l("Hvorfor kan du ikke?"), coerce=whole_number, validators=[OptionalChoice()]
+    )
     note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), Length(max=1000)])
 
     def __init__(self, *args, reasons, **kwargs):

@@ -115,6 +115,19 @@ def fold_line_breaks(value):
     return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
+class OptionalChoice:
+    """A select whose empty choice means "none": nothing chosen stops validation, and anything
+    else must be one of the options. (WTForms' Optional() takes white space for nothing and
+    clears the choice's error, so "  " reached the view as a choice.)"""
+
+    field_flags = {"optional": True}
+
+    def __call__(self, form, field):
+        if not field.raw_data or field.raw_data[0] == "":
+            field.errors[:] = []
+            raise wtforms.validators.StopValidation()
+
+
 def whole_number(value):
     """`coerce=` for every choice of ids or numbers: an int that a column of ours can hold
     (PostgreSQL's integer); ValueError otherwise, which the field shows as "not on the list",

@@ -34,7 +34,7 @@ from .. import clock, links
 from ..labels import GRADES, label
 from ..models.enums import Administration, Audience, CallbackTime, ConcernKind, OrganisationKind
 from ..personal_data import cpr_numbers, looks_like_names_or_addresses
-from .base import PortalForm, SubForm, optional_whole_number
+from .base import OptionalChoice, PortalForm, SubForm, optional_whole_number
 
 FORM_STARTED = "form-started"
 TALK_AUDIENCES = [Audience.STAFF, Audience.VOLUNTEERS, Audience.PARENTS, Audience.MIXED]
@@ -190,7 +190,7 @@ class RequestForm(DatesMixin, PublicForm):
         ],
     )
     online = BooleanField(_l("Vi vil gerne holde det online"))
-    topic = SelectField(_l("Emne"), validators=[Optional()])
+    topic = SelectField(_l("Emne"), validators=[OptionalChoice()])
 
     organisation_name = StringField(
         _l("Skolens, foreningens eller enhedens navn"),

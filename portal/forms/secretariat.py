@@ -28,7 +28,7 @@ from .. import clock
 from ..labels import label
 from ..models.enums import OrganisationKind, RequestStatus
 from ..urls import bounded_int
-from .base import MultiCheckboxField, PortalForm, SubForm, whole_number
+from .base import MultiCheckboxField, OptionalChoice, PortalForm, SubForm, whole_number
 from .public import choices
 
 
@@ -39,11 +39,11 @@ class InboxFilterForm(PortalForm):
         csrf = False
 
     q = SearchField(_l("Søg i organisation og kontakt"), validators=[Optional(), Length(max=100)])
-    status = SelectField(_l("Status"), validators=[Optional()])
-    tilbud = SelectField(_l("Tilbud"), validators=[Optional()])
-    orgtype = SelectField(_l("Organisationstype"), validators=[Optional()])
-    bydel = SelectField(_l("Bydel"), validators=[Optional()])
-    aar = SelectField(_l("År"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[OptionalChoice()])
+    tilbud = SelectField(_l("Tilbud"), validators=[OptionalChoice()])
+    orgtype = SelectField(_l("Organisationstype"), validators=[OptionalChoice()])
+    bydel = SelectField(_l("Bydel"), validators=[OptionalChoice()])
+    aar = SelectField(_l("År"), validators=[OptionalChoice()])
     # One organisation's requests (the request page's "booked before" link); kept while the
     # other filters change.
     org = HiddenField(validators=[Optional()])
@@ -257,7 +257,7 @@ class ReportYearForm(PortalForm):
     class Meta:
         csrf = False
 
-    aar = SelectField(_l("År"), validators=[Optional()], validate_choice=False)
+    aar = SelectField(_l("År"), validators=[OptionalChoice()], validate_choice=False)
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,7 +281,7 @@ class SupportCourseForm(PortalForm):
     kind = SelectField(_l("Type forløb"), validators=[DataRequired(_l("Vælg en type."))])
     started_on = DateField(_l("Startet"), validators=[InputRequired(_l("Vælg startdatoen."))])
     ended_on = DateField(_l("Afsluttet"), validators=[Optional()])
-    district = SelectField(_l("Bydel"), validators=[Optional()])
+    district = SelectField(_l("Bydel"), validators=[OptionalChoice()])
 
     def __init__(self, *args, kinds, districts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from .. import links
 from ..extensions import db
 from ..models import Person, User
 from ..models.enums import Role
+from ..normal_form import email_key
 from . import audit, notifications
 from .errors import FieldError
 
@@ -31,7 +32,7 @@ class AccountError(FieldError):
 
 
 def normalise_email(email):
-    return (email or "").strip().lower()
+    return email_key(email)
 
 
 def authenticate(email, password):

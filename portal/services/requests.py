@@ -36,6 +36,7 @@ from ..models.enums import (
     OrganisationKind,
     RequestStatus,
 )
+from ..normal_form import email_key
 from ..personal_data import cpr_numbers
 from . import audit, events, notifications, offers
 from .pages import Page, by_id, first_of_each, paginate
@@ -411,7 +412,7 @@ def resend_tracking_links(email, *, locale):
     same work, and takes the same time, whether or not the address has booked.
 
     Side effects: one composed outbox message to `email`, which becomes at most one email."""
-    notifications.queue_composed("tracking_links", to=(email or "").strip().lower(), locale=locale)
+    notifications.queue_composed("tracking_links", to=email_key(email), locale=locale)
 
 
 def compose_tracking_links(email, params):

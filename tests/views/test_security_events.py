@@ -32,6 +32,43 @@ def test_failed_logins_are_throttled_per_account_from_any_address(app, client):
     assert _attempt(client, bystander.email, PASSWORD, "10.0.1.3").status_code == 302
 
 
+def _variants(email):
+    """One address as a robot or a paste sends it: control characters anywhere, case, Unicode
+    compatibility forms (full-width letters), and white space around and inside."""
+    local, domain = email.split("@")
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in local)
+    return [
+        email + "\x01",
+        "\x00" + email,
+        email.replace("@", "\x7f@"),
+        email.replace("@", "@\x03"),
+        email.upper(),
+        f"{full_width}@{domain}",
+        f"  {email}\t",
+        email.replace("@", "\u200b@"),
+        f"{local}@\u00a0{domain}",
+        email.title(),
+    ]
+
+
+def test_every_variant_of_one_address_counts_against_that_one_account(app, client):
+    target = make_user(role=Role.SECRETARIAT)
+    for n, variant in enumerate(_variants(target.email)):
+        response = _attempt(client, variant, f"guess-{n}", f"10.0.4.{n}")
+        assert response.status_code == 422, repr(variant)
+    # Throttled now, whichever way the address is written, the right password included.
+    for n, variant in enumerate([target.email, *_variants(target.email)]):
+        response = _attempt(client, variant, PASSWORD, f"10.0.5.{n}")
+        assert response.status_code == 429, repr(variant)
+
+
+def test_a_variant_of_the_address_logs_in_as_the_address_does(app):
+    user = make_user(role=Role.SECRETARIAT)
+    for n, variant in enumerate(_variants(user.email)):
+        response = _attempt(app.test_client(), variant, PASSWORD, f"10.0.6.{n}")
+        assert response.status_code == 302, repr(variant)
+
+
 def test_a_successful_login_does_not_count_against_the_account(app):
     user = make_user(role=Role.SECRETARIAT)
     for n in range(12):
