@@ -37,11 +37,14 @@ sys.path.insert(0, str(ROOT))
 
 from portal import clock, create_app, demo  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import Event, Request  # noqa: E402
+from portal.models import Event, Request, User  # noqa: E402
 
 STAFF = "sekretariat@vink.example.org"
 ADMIN = "admin@vink.example.org"
 AMBASSADOR = "ambassador@vink.example.org"
+# The demo password must be replaced at the first login (it is published): the bench's demo
+# users have chosen this one, so every page measured is the page, not the way to a new password.
+BENCH_PASSWORD = "seven quiet benches measure pages"  # noqa: S105 (a benchmark's own database)
 BARE_PORT, APP_PORT = 5601, 5602
 TARGET_RATIO, REPORT_RATIO = 0.2, 0.1
 MAX_QUERIES, MAX_KB, MAX_WORKER_MB = 10, 150, 150
@@ -124,6 +127,8 @@ def build_database(url, folder, scale):
         upgrade()
         started = time.perf_counter()
         demo.load(scale=scale)
+        for user in db.session.scalars(sa.select(User)):
+            user.set_password(BENCH_PASSWORD)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does to a live database soon after a bulk load: without the
@@ -257,7 +262,7 @@ def _cookie(jar):
 def log_in(base, email):
     _status, page, jar = _open(base + "/log-ind")
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-    form = {"email": email, "password": demo.DEMO_PASSWORD, "csrf_token": token}
+    form = {"email": email, "password": BENCH_PASSWORD, "csrf_token": token}
     status, _body, more = _open(
         base + "/log-ind", urllib.parse.urlencode(form).encode(), cookie=_cookie(jar)
     )

@@ -1,5 +1,6 @@
 """Staff and assignee sessions: loading the user, a fresh session at login, idle and absolute
-timeouts. Deactivating a user (or bumping `session_version`) ends their sessions at once."""
+timeouts, and a session that must choose a new password first. Deactivating a user (or bumping
+`session_version`) ends their sessions at once."""
 
 from datetime import UTC, datetime
 
@@ -20,6 +21,7 @@ def init_app(app):
     # people out when their IP changes on a phone between networks.
     login_manager.session_protection = "basic"
     app.before_request(enforce_session_limits)
+    app.before_request(enforce_new_password)
 
 
 @login_manager.user_loader
@@ -42,6 +44,30 @@ def start_session(user):
     session["seen_at"] = now
     session.permanent = True
     user.last_login_at = datetime.now(UTC)
+
+
+# A session whose login used a password too easy to guess: every page leads to the page where a
+# new one is chosen, until it is (start_session then begins a session without the mark).
+CHANGE_REQUIRED_MARK = "new_password_required"
+# What such a session may still reach: the page itself, logging out, the language (to read the
+# page in English) and static files.
+OPEN_WITHOUT_NEW_PASSWORD = {"auth.change_password", "auth.logout", "public.set_language", "static"}
+
+
+def require_new_password():
+    session[CHANGE_REQUIRED_MARK] = True
+
+
+def new_password_required():
+    return current_user.is_authenticated and session.get(CHANGE_REQUIRED_MARK, False)
+
+
+def enforce_new_password():
+    if request.endpoint in OPEN_WITHOUT_NEW_PASSWORD or not new_password_required():
+        return None
+    # Back to this page afterwards; after a form sent meanwhile (not kept), the start page.
+    going_to = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.change_password", next=going_to))
 
 
 def end_session():

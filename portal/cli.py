@@ -28,7 +28,10 @@ def init_app(app):
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--person-email", help="For an assignee: the email of their person in the panel.")
-@click.password_option(help="At least 12 characters. Asked for when not given.")
+@click.password_option(
+    help="At least 12 characters, not easy to guess (nor the name, the email or VINK). "
+    "Asked for when not given."
+)
 def create_user_command(email, name, role, person_email, password):
     """Create a staff or assignee login."""
     from .services.accounts import AccountError, create_user

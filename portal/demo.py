@@ -200,7 +200,10 @@ def already_loaded():
 def print_logins(echo):
     if db.session.scalar(db.select(User.id).where(User.email == DEMO_LOGINS[0][0])) is None:
         return
-    echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
+    echo(
+        f"Demo-logins (første gang med adgangskoden {DEMO_PASSWORD}; "
+        "så vælger hver bruger sin egen):"
+    )
     for email, name, role, _person in DEMO_LOGINS:
         echo(f"  {email:34} {name} ({role.value})")
 

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .auth_session import new_password_required
 from .models.enums import Role
 
 MENUS = {
@@ -31,6 +32,8 @@ MENUS = {
 
 
 def main_menu():
+    if new_password_required():
+        return []  # every page leads to the one where a new password is chosen
     role = current_user.role if current_user.is_authenticated else None
     return MENUS[role]
 

@@ -14,6 +14,7 @@ import contextvars
 import os
 import re
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -98,6 +99,21 @@ class IsolatedClient(FlaskClient):
         match = re.search(r'name="csrf-token" content="([^"]+)"', page)
         assert match, f"no CSRF meta tag on {path}"
         return match.group(1)
+
+    def log_in(self, email, password, *, new_password=PASSWORD):
+        """Log in through the login form, as a person does; when the portal asks for a new
+        password (a demo user's first login: the demo one is published), choose `new_password`
+        through its form. Returns the response that leads on to where the user was going."""
+        from tests.browser_form import browser_form
+
+        login = browser_form(self, "/log-ind", action="/log-ind")
+        response = login.fill(email=email, password=password).submit("Log ind")
+        asked = response.headers.get("Location", "")
+        if urlsplit(asked).path == "/ny-adgangskode":
+            form = browser_form(self, asked, action="/ny-adgangskode")
+            response = form.fill(password=new_password, repeat=new_password).submit()
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
 
     def post_form(self, path, data=None, **kwargs):
         """POST with the session's CSRF token what no page's form would send (a forged id, a

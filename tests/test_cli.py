@@ -26,6 +26,7 @@ from portal.models import (
 )
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, Role
 from tests.clock import faketime_env
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -122,6 +123,23 @@ def test_create_user_explains_what_is_wrong(app):
     )
     assert short.exit_code != 0
     assert "mindst 12 tegn" in short.output
+    # Her own name and the portal's words make no password.
+    for password in ("ida.holm.vink", demo.DEMO_PASSWORD):
+        weak = runner.invoke(
+            args=[
+                "create-user",
+                "--email",
+                "ida.holm@example.org",
+                "--name",
+                "Ida Holm",
+                "--role",
+                "admin",
+                "--password",
+                password,
+            ]
+        )
+        assert weak.exit_code != 0
+        assert "Adgangskoden er for let at gætte." in weak.output
     bad = runner.invoke(
         args=[
             "create-user",
@@ -132,7 +150,7 @@ def test_create_user_explains_what_is_wrong(app):
             "--role",
             "admin",
             "--password",
-            "x" * 12,
+            PASSWORD,
         ]
     )
     assert "Ugyldig e-mailadresse" in bad.output
@@ -146,7 +164,7 @@ def test_create_user_explains_what_is_wrong(app):
             "--role",
             "assignee",
             "--password",
-            "x" * 12,
+            PASSWORD,
         ]
     )
     assert "knyttes til en person" in assignee.output

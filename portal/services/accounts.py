@@ -1,7 +1,8 @@
 """Staff and assignee accounts: authentication, invitations, roles, deactivation, passwords."""
 
-import functools
+import re
 import secrets
+import threading
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -13,7 +14,7 @@ from ..extensions import db
 from ..models import Person, User
 from ..models.enums import Role
 from ..normal_form import email_key
-from . import audit, notifications
+from . import audit, notifications, people
 from .errors import FieldError
 
 MIN_PASSWORD_LENGTH = 12
@@ -86,7 +87,7 @@ def _check_role_and_person(role, person, *, user=None):
 def create_user(*, email, name, password, role, person=None, by=None):
     """Create a user with a password (the command line). Side effects: audit "user.created"."""
     email = _checked_email(email)
-    check_password(password, email=email)
+    check_password(password, email=email, name=name)
     role = Role(role)
     _check_role_and_person(role, person)
     user = User(email=email, name=name.strip(), role=role, person=person)
@@ -167,7 +168,7 @@ def user_for_password_link(signed):
 def choose_password(user, password):
     """The user sets their password from the link, which then stops working; every other
     session of theirs ends. Side effects: audit "user.password_chosen"."""
-    check_password(password, email=user.email)
+    check_password(password, email=user.email, name=user.name)
     # Taken in one conditional UPDATE: of two posts of the same link at once, one wins.
     token = user.password_token
     taken = db.session.execute(
@@ -204,12 +205,17 @@ def change_role(user, *, role, person, by):
 
 
 def reactivate_user(user, *, by):
-    """Side effects: audit entry "user.reactivated" (none if the user was active)."""
+    """The user may log in again (old sessions and password links stay dead: a new link is
+    sent on request); an assignee is back in the panel with new keys (people.set_person_active).
+    Side effects: audit entry "user.reactivated" (none if the user was active); for an
+    assignee, the person's reactivation and its audit entry."""
     if user.active:
         return
     user.active = True
     db.session.flush()
     audit.record("user.reactivated", user, by=by, before={"active": False}, after={"active": True})
+    if user.person is not None:
+        people.set_person_active(user.person, True, by=by)
 
 
 def _refuse_losing_the_last_admin(user):
@@ -230,8 +236,11 @@ def _refuse_losing_the_last_admin(user):
 
 
 def deactivate_user(user, *, by):
-    """Deactivate and end every session at once; the last active admin stays. Side effects:
-    audit entry "user.deactivated"."""
+    """Deactivate and end every session at once; the last active admin stays. Total: the
+    password link dies, and an assignee's person is deactivated with every key it holds
+    (people.set_person_active: feed, answer and attendance links), so nothing she was mailed
+    works and she is not asked again. Side effects: audit entry "user.deactivated"; for an
+    assignee, the person's deactivation and its audit entry."""
     if not user.active:
         return
     if user.role == Role.ADMIN:
@@ -242,11 +251,14 @@ def deactivate_user(user, *, by):
     user.session_version += 1
     db.session.flush()
     audit.record("user.deactivated", user, by=by, before=before, after={"active": False})
+    if user.person is not None:
+        people.set_person_active(user.person, False, by=by)
 
 
 def set_password(user, password, *, by):
-    """New password; other sessions of the user end. Side effects: audit "user.password_changed"."""
-    check_password(password, email=user.email)
+    """New password; every session of the user ends, the one it is set from too (start it
+    again: auth_session.start_session). Side effects: audit "user.password_changed"."""
+    check_password(password, email=user.email, name=user.name)
     user.set_password(password)
     user.session_version += 1
     db.session.flush()
@@ -259,9 +271,21 @@ def end_all_sessions(user):
     db.session.flush()
 
 
-def check_password(password, *, email=""):
+# zxcvbn's score: below 3 is fewer than 10^8 guesses by its estimate; 3 ("safely unguessable",
+# fewer than 10^10) and 4 pass.
+MIN_PASSWORD_SCORE = 3
+# zxcvbn takes 0.2 s for 64 random characters and 3 s for 128 (it tries every split): a longer
+# password is judged by its start, which a guesser has to get right first anyway.
+SCORED_CHARACTERS = 64
+PORTAL_WORDS = ("vink", "københavn", "kobenhavn", "koebenhavn", "copenhagen")
+# zxcvbn keeps the user inputs of a call in a module global: one call at a time per process.
+_zxcvbn_lock = threading.Lock()
+
+
+def check_password(password, *, email="", name=""):
     """AccountError unless `password` is 12 to 128 characters, not the email (nor its name
-    part) and not one of the 30,000 most common passwords (the list zxcvbn ships)."""
+    part), and not too easy to guess: zxcvbn scores it at least 3 of 4, knowing the person's
+    name and email and the portal's own words (VINK, København, the demo password)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _l("Adgangskoden skal have mindst %(n)s tegn.", n=MIN_PASSWORD_LENGTH), "password"
@@ -274,18 +298,47 @@ def check_password(password, *, email=""):
     email = (email or "").strip().lower()
     if email and folded in (email, email.partition("@")[0]):
         raise AccountError(_l("Adgangskoden må ikke være din e-mailadresse."), "password")
-    if folded in _common_passwords():
+    if _guessability(password, _own_words(email, name)) < MIN_PASSWORD_SCORE:
+        # zxcvbn's own advice is English only: ours says what to do instead.
         raise AccountError(
-            _l("Adgangskoden er blandt de mest brugte og gættes let. Vælg en anden."),
+            _l(
+                "Adgangskoden er for let at gætte. "
+                "Brug fx tre-fire ord, der ikke hører sammen, eller en sætning."
+            ),
             "password",
         )
 
 
-@functools.cache
-def _common_passwords():
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 30,000 words: loaded when first needed
+def password_must_change(user, password):
+    """True if `password`, just typed by `user` at login, would be refused today (set before
+    the rules were what they are, or the demo password)."""
+    try:
+        check_password(password, email=user.email, name=user.name)
+    except AccountError:
+        return True
+    return False
 
-    return frozenset(FREQUENCY_LISTS["passwords"])
+
+def _own_words(email, name):
+    """What a guesser tries first: the portal's words, the demo password, and the person's
+    name and email, whole, without spaces or punctuation, and word by word."""
+    from ..demo import DEMO_PASSWORD  # demo imports the models: not at import time
+
+    words = [*PORTAL_WORDS, DEMO_PASSWORD]
+    for text in (name, email, email.partition("@")[0]):
+        text = " ".join((text or "").lower().split())
+        if text:
+            words += [text, text.replace(" ", ""), re.sub(r"\W+", "", text)]
+            words += re.split(r"\W+", text)
+    return list(dict.fromkeys(word for word in words if word))
+
+
+def _guessability(password, own_words):
+    from zxcvbn import zxcvbn  # its 30,000-word lists are loaded when first needed
+
+    scored = password[:SCORED_CHARACTERS]
+    with _zxcvbn_lock:
+        return zxcvbn(scored, user_inputs=own_words, max_length=SCORED_CHARACTERS)["score"]
 
 
 USERS_PER_PAGE = 50

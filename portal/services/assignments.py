@@ -177,6 +177,33 @@ def regenerate_feed_token(person):
     return person.calendar_token
 
 
+def revoke_links(person):
+    """Every key the person holds opens nothing from now on: the calendar feed's secret and
+    each of her assignments' answer token (the answer and the attendance links are signed
+    with it). For a deactivation; nothing is mailed."""
+    person.calendar_token = None
+    db.session.execute(
+        db.update(Assignment).where(Assignment.person_id == person.id).values(answer_token=None)
+    )
+    db.session.flush()
+
+
+def issue_links(person):
+    """New keys for a person active again: a new calendar feed secret, and a new answer token
+    on each offer still open and each seat she holds, so the links the portal makes from now
+    on work. Never an old one back: any key made while she was inactive dies too."""
+    person.calendar_token = links.new_token()
+    live = db.session.scalars(
+        db.select(Assignment).where(
+            Assignment.person_id == person.id,
+            Assignment.status.in_(AssignmentStatus.live_states()),
+        )
+    )
+    for assignment in live:
+        assignment.answer_token = links.new_token()
+    db.session.flush()
+
+
 def person_for_feed(token):
     if not token:
         return None
@@ -226,8 +253,9 @@ def attendance_url(assignment):
 
 
 def assignment_for_attendance_link(signed):
-    """The accepted assignment an attendance link is for; LinkError if not genuine or no longer
-    usable (used once attendance is recorded, expired 14 days after the event)."""
+    """The accepted assignment an attendance link is for; LinkError if not genuine, if its
+    person is deactivated, or no longer usable (used once attendance is recorded, expired 14
+    days after the event)."""
     assignment_id, token = links.unsign(ATTENDANCE_LINK, signed)
     assignment = db.session.get(Assignment, assignment_id)
     if (
@@ -235,6 +263,7 @@ def assignment_for_attendance_link(signed):
         or not assignment.answer_token
         or not links.tokens_match(assignment.answer_token, token)
         or assignment.status != AssignmentStatus.ACCEPTED
+        or not assignment.person.active
     ):
         raise links.LinkError(ATTENDANCE_LINK)
     return assignment
@@ -406,8 +435,11 @@ def _open_seats(person, events):
 def claim_seat(person, event, *, seat_role, seat_number, by):
     """The person asks for an open seat from the board. Where the offer kind lets claims through,
     it is accepted at once (same rule and lock as any accept); otherwise the secretariat sees the
-    claim on the event. Side effects: an offered (claimed) assignment; audit "assignment.claimed";
-    possibly the accept's side effects."""
+    claim on the event. Taken under the lock an offer and an accept take, before the person's
+    time is checked: of a claim sent twice at once, the second sees the first and is refused
+    with SchedulingError, nothing changed. Side effects: an offered (claimed) assignment; audit
+    "assignment.claimed"; possibly the accept's side effects."""
+    offers._lock_for_offer(event, [person])
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
     if scheduling._overlapping_assignment(person.id, sessions, exclude_event_id=event.id):
         raise scheduling.SchedulingError(

@@ -34,10 +34,15 @@ from .suggestions import suggestions
 def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     """Offer one seat to one person, or to several at once (the first to accept gets it).
 
+    Runs under the lock an accept takes (`_lock_for_offer`): of two offers of one seat to one
+    person at once (two secretariat members, a claim sent twice), the second sees the first
+    and is refused with SchedulingError, as a late one is. Every person is checked before any
+    is offered, so a refusal leaves nothing behind.
     Side effects: an offered assignment per person, expiring at the offer kind's deadline (or the
     event's start if sooner), each with an email holding an answer link; audit
     "assignment.offered" per person.
     """
+    _lock_for_offer(event, persons)
     if not staffing_can_change(event):
         raise SchedulingError(_l("Der kan kun forespørges på kommende, planlagte arrangementer."))
     seat = next((s for s in seats(event) if s.role == seat_role and s.number == seat_number), None)
@@ -51,7 +56,6 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     deadline = min(
         clock.now() + timedelta(hours=event.offer_kind.offer_deadline_hours), event.starts_at
     )
-    offered = []
     for person in persons:
         if seat_role not in person.seat_roles or not person.active:
             raise SchedulingError(_l("%(name)s kan ikke tage den plads.", name=person.full_name))
@@ -59,6 +63,8 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
             raise SchedulingError(
                 _l("%(name)s er allerede forespurgt på arrangementet.", name=person.full_name)
             )
+    offered = []
+    for person in persons:
         assignment = Assignment(
             event=event,
             person=person,
@@ -96,6 +102,16 @@ def answer_url(assignment):
         "offers.answer",
         signed=links.sign(ANSWER_LINK, assignment.id, assignment.answer_token),
     )
+
+
+def _lock_for_offer(event, persons):
+    """Lock the persons and the event as an accept does (`_lock_people`), then re-read them and
+    the event's assignments: what another transaction committed while this one waited (an
+    offer, an accept, a deactivation) is what the rules see."""
+    _lock_people([person.id for person in persons], event.id)
+    db.session.refresh(event)
+    for row in [*persons, *event.assignments]:
+        db.session.refresh(row)
 
 
 def _lock_for_accept(assignment):
@@ -362,14 +378,16 @@ def _seats_needed():
 
 
 def assignment_for_answer(signed):
-    """The assignment an emailed answer link is for (LinkError if not genuine). Whether it can
-    still be answered is for the caller to show: see `answerable`."""
+    """The assignment an emailed answer link is for (LinkError if not genuine, or if its
+    person is deactivated). Whether it can still be answered is for the caller to show: see
+    `answerable`."""
     assignment_id, token = links.unsign(ANSWER_LINK, signed)
     assignment = db.session.get(Assignment, assignment_id)
     if (
         assignment is None
         or assignment.answer_token is None
         or not links.tokens_match(assignment.answer_token, token)
+        or not assignment.person.active
     ):
         raise links.LinkError(ANSWER_LINK)
     return assignment

@@ -13,7 +13,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Assignment, Event, Person, Request
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
-from . import audit
+from . import assignments, audit
 from .errors import FieldError
 from .pages import paginate
 from .suggestions import term_start
@@ -101,11 +101,18 @@ def update_person(person, *, by, topics=(), **values):
 
 def set_person_active(person, active, *, by):
     """A deactivated person is never suggested or asked again; what they have said yes to
-    stays, for the secretariat to decide on. Side effects: audit "person.deactivated" or
-    "person.reactivated"."""
+    stays, for the secretariat to decide on. Deactivation is total: every key the person holds
+    dies at once (calendar feed, answer and attendance links); reactivated, they get new ones,
+    never the old (assignments.revoke_links, issue_links). The one way a person's active state
+    changes, from the panel's page or with their user's. Side effects: audit
+    "person.deactivated" or "person.reactivated"."""
     if person.active == active:
         return
     person.active = active
+    if active:
+        assignments.issue_links(person)
+    else:
+        assignments.revoke_links(person)
     db.session.flush()
     audit.record(
         "person.reactivated" if active else "person.deactivated",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock, links
 from ..extensions import db
-from ..models import Assignment, Event
+from ..models import Assignment, Event, Person
 from ..models.enums import AssignmentStatus, EventStatus
 from . import assignments, notifications, offers
 from . import requests as requests_service
@@ -51,9 +51,11 @@ def remind_unanswered_offers(*, now):
     candidates = db.session.scalars(
         db.select(Assignment)
         .join(Assignment.event)
+        .join(Assignment.person)
         .where(
             Assignment.status == AssignmentStatus.OFFERED,
             Assignment.claimed.is_(False),
+            Person.active,  # a deactivated person's links are dead: no mail to them either
             Assignment.reminded_at.is_(None),
             # Every due offer is among these (either bound of answer_reminder_due has passed).
             or_(
@@ -110,7 +112,7 @@ def remind_upcoming_events(*, now):
     sent = 0
     for event in events:
         for assignment in event.assignments:
-            if assignment.status == AssignmentStatus.ACCEPTED:
+            if assignment.status == AssignmentStatus.ACCEPTED and assignment.person.active:
                 sent += _queued(
                     notifications.queue_templated(
                         "assignee_event_reminder",
@@ -159,7 +161,7 @@ def ask_for_attendance(*, now):
         if event.attendance is not None:
             continue
         for assignment in event.assignments:
-            if assignment.status != AssignmentStatus.ACCEPTED:
+            if assignment.status != AssignmentStatus.ACCEPTED or not assignment.person.active:
                 continue
             if not assignment.answer_token:
                 assignment.answer_token = links.new_token()

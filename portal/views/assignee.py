@@ -255,13 +255,14 @@ def remove_availability(kind, item_id):
 
 @bp.get("/ledige-pladser")
 def open_seats():
-    person = _person()
-    return render_template(
-        "assignee/open_seats.html",
-        board=assignments.open_seats_page(
-            person, now=clock.now(), page=request.args.get("side", 1, type=bounded_int)
-        ),
+    return _open_seats_page()
+
+
+def _open_seats_page(status=200, error=None):
+    board = assignments.open_seats_page(
+        _person(), now=clock.now(), page=request.args.get("side", 1, type=bounded_int)
     )
+    return render_template("assignee/open_seats.html", board=board, error=error), status
 
 
 @bp.post("/ledige-pladser/<int:event_id>")
@@ -275,9 +276,8 @@ def claim(event_id):
             person, found.event, seat_role=found.role, seat_number=found.number, by=current_user
         )
     except scheduling.SchedulingError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".open_seats"))
+        # Somebody (or the same claim sent twice) was faster: said on the board as it is now.
+        return _open_seats_page(status=409, error=str(error))
     if claimed.status.value == "accepted":
         flash(_("Pladsen er din. Tak!"), "success")
     else:

@@ -2,10 +2,15 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from .. import links
-from ..auth_session import end_session, start_session
+from ..auth_session import (
+    end_session,
+    new_password_required,
+    require_new_password,
+    start_session,
+)
 from ..extensions import limiter
 from ..forms.auth import ChoosePasswordForm, LoginForm
 from ..permissions import home_endpoint
@@ -47,7 +52,13 @@ def login():
         if user is not None:
             start_session(user)
             security_event("login.succeeded", user_id=user.id)
-            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user)))
+            going_to = safe_next(request.args.get("next")) or url_for(home_endpoint(user))
+            # The typed password is known only now: one too easy to guess is replaced first.
+            if accounts.password_must_change(user, form.password.data):
+                require_new_password()
+                security_event("password.change_required", user_id=user.id)
+                return redirect(url_for(".change_password", next=going_to))
+            return redirect(going_to)
         # The same words for an unknown email and a wrong password: nothing else is revealed.
         error = _("E-mail eller adgangskode er forkert.")
         security_event("login.failed", account=account_tag(form.email.data))
@@ -98,4 +109,41 @@ def choose_password(signed):
             flash(_("Din adgangskode er gemt. Log ind med den nu."), "success")
             return redirect(url_for(".login"))
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/choose_password.html", form=form, user=user, error=error), status
+    return render_template(
+        "auth/choose_password.html",
+        form=form,
+        user=user,
+        error=error,
+        min_length=accounts.MIN_PASSWORD_LENGTH,
+    ), status
+
+
+@bp.route("/ny-adgangskode", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """After a login with a password too easy to guess: a new one before anything else, then on
+    to where the user was going (auth_session.enforce_new_password sends every page here)."""
+    user = current_user._get_current_object()
+    going_to = safe_next(request.args.get("next")) or url_for(home_endpoint(user))
+    if not new_password_required():
+        return redirect(going_to)
+    form = ChoosePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(user, form.password.data, by=user)
+        except accounts.AccountError as refused:
+            error = refused.show_on(form)
+        else:
+            start_session(user)  # set_password ended every session of hers, this one too
+            security_event("password.changed", user_id=user.id)
+            flash(_("Din nye adgangskode er gemt."), "success")
+            return redirect(going_to)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "auth/change_password.html",
+        form=form,
+        user=user,
+        error=error,
+        min_length=accounts.MIN_PASSWORD_LENGTH,
+    ), status

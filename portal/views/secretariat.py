@@ -520,7 +520,6 @@ def offer(event_id):
             event, by=current_user, seat_role=seat_role, seat_number=seat_number, persons=persons
         )
     except scheduling.SchedulingError as error:
-        db.session.rollback()
         return _event_page(event, status=409, offer_form=form, offer_error=str(error))
     flash(_("Forespørgslen er sendt."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))

@@ -1,8 +1,11 @@
 """Journeys in a real browser: what a person on a phone or a desktop actually gets."""
 
 import logging
+from urllib.parse import urlsplit
 
+from portal import demo
 from tests.browser.conftest import browser_login
+from tests.factories import PASSWORD
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -25,6 +28,37 @@ def test_staff_log_in_on_a_phone_switch_to_english_and_log_out(demo_data, new_pa
     assert page.locator("text=Staff login").is_visible()
     page.goto("/sekretariat/")
     assert "/log-ind" in page.url
+
+
+def test_a_demo_user_chooses_a_new_password_at_the_first_login(demo_data, page, axe):
+    page.goto("/sekretariat/indbakke")
+    assert urlsplit(page.url).path == "/log-ind"
+    page.fill("#email", "sekretariat@vink.example.org")
+    page.fill("#password", demo.DEMO_PASSWORD)  # the one the README publishes
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert urlsplit(page.url).path == "/ny-adgangskode"
+    assert page.locator("h1").inner_text() == "Vælg en ny adgangskode"
+    assert "for let at gætte" in page.inner_text("main")
+    assert axe(page) == []
+    # Nothing else opens before a new password is chosen (the page stays where it is).
+    asked = page.request.get("/sekretariat/", max_redirects=0)
+    assert asked.status == 302
+    assert urlsplit(asked.headers["location"]).path == "/ny-adgangskode"
+
+    page.fill("#password", "vinkvinkvink")
+    page.fill("#repeat", "vinkvinkvink")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "Adgangskoden er for let at gætte." in page.inner_text("main")
+    page.fill("#password", PASSWORD)
+    page.fill("#repeat", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert urlsplit(page.url).path == "/sekretariat/indbakke"  # where she was going
+    assert "Din nye adgangskode er gemt." in page.inner_text("main")
+    page.goto("/sekretariat/")
+    assert page.locator("h1").inner_text() == "Overblik"
 
 
 def test_a_wrong_password_is_announced_and_the_email_is_kept(demo_data, page):

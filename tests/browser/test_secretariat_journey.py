@@ -4,23 +4,23 @@ browser: the secretariat schedules and offers, two ambassadors answer from their
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from portal import clock, demo
+from portal import clock
 from portal.extensions import db
 from portal.models import Assignment, Request
 from portal.models.enums import EventStatus
 from portal.services import offers, scheduling
 from tests.browser.conftest import browser_login
-from tests.factories import make_ambassador, make_request
+from tests.factories import PASSWORD, make_ambassador, make_request
 
 
 def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, travel):
-    make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org", name="Sara Lindberg")
     make_request(organisation_name="Tingbjerg Skole")
     yasmin = make_ambassador(first_name="Yasmin", last_name="Haddad")
     amina = make_ambassador(first_name="Amina", last_name="Yusuf")
 
     staff = new_page()
-    browser_login(staff, "sara@example.org")
+    browser_login(staff, "sara@example.org", PASSWORD)
     staff.click("a:has-text('Indbakke')")
     staff.click("a:has-text('Ung-til-ung dialog: Tingbjerg Skole')")
     assert staff.locator("h1").inner_text() == "Ung-til-ung dialog: Tingbjerg Skole"
@@ -67,7 +67,7 @@ def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, travel):
     # A night away: the session has run out, and Sara logs in again.
     staff.goto(f"/sekretariat/arrangementer/{event.id}")
     assert staff.url.split("?")[0].endswith("/log-ind")
-    browser_login(staff, "sara@example.org")
+    browser_login(staff, "sara@example.org", PASSWORD)
     staff.goto(f"/sekretariat/arrangementer/{event.id}")
     staff.fill("#students", "23")
     staff.fill("#staff", "2")
@@ -86,7 +86,7 @@ def test_the_overview_on_a_phone_leads_to_the_inbox_the_events_and_attendance(
     from portal.models import Attendance
     from tests.factories import make_event, make_scheduled
 
-    make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org", name="Sara Lindberg")
     make_request(organisation_name="Tingbjerg Skole")
     soon = make_scheduled(
         request=make_request(organisation_name="Husum Skole"),
@@ -99,7 +99,7 @@ def test_the_overview_on_a_phone_leads_to_the_inbox_the_events_and_attendance(
         )
 
     staff = new_page(width=390, height=844)
-    browser_login(staff, "sara@example.org")
+    browser_login(staff, "sara@example.org", PASSWORD)
     staff.goto("/sekretariat/")
     # A count leads to the inbox filtered by that status.
     with staff.expect_navigation():
@@ -178,10 +178,10 @@ def test_a_refused_offer_answers_beside_its_button_with_the_ticks_kept_on_a_phon
     new_page, make_user, page_errors
 ):
     """Issue 12.3: the refusal is where the eye is, not 1,900 px above, and nothing is lost."""
-    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org")
     event, away = _event_with_an_away_ambassador()
     page = new_page(width=390, height=844)
-    browser_login(page, "sara@example.org")
+    browser_login(page, "sara@example.org", PASSWORD)
     answer = _offer_refused(page, event, away)
     answer.wait_for()
     assert "har meldt sig væk" in answer.inner_text()
@@ -205,14 +205,14 @@ def test_a_refused_offer_answers_beside_its_button_with_the_ticks_kept_on_a_phon
 
 
 def test_a_refused_offer_without_javascript_opens_at_its_answer(browser, live_server, make_user):
-    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org")
     event, away = _event_with_an_away_ambassador()
     context = browser.new_context(
         base_url=live_server, java_script_enabled=False, viewport={"width": 390, "height": 844}
     )
     try:
         page = context.new_page()
-        browser_login(page, "sara@example.org")
+        browser_login(page, "sara@example.org", PASSWORD)
         answer = _offer_refused(page, event, away, navigates=True)
         assert page.url.endswith("#forslag-ambassador-1-svar")
         assert "har meldt sig væk" in answer.inner_text()
@@ -230,7 +230,7 @@ def test_the_secretariat_finds_anyone_in_the_panel_and_offers_with_a_confirm_ste
     name and offered the seat after the warning is confirmed, not refused in silence."""
     from tests.factories import make_assignment
 
-    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org")
     event = make_scheduled_dialogue()
     for n in range(13):
         make_ambassador(first_name=f"Anna{n:02}", last_name="Andersen")
@@ -240,7 +240,7 @@ def test_the_secretariat_finds_anyone_in_the_panel_and_offers_with_a_confirm_ste
     db.session.commit()
 
     page = new_page(width=390, height=844)
-    browser_login(page, "sara@example.org")
+    browser_login(page, "sara@example.org", PASSWORD)
     page.goto(f"/sekretariat/arrangementer/{event.id}")
     assert page.locator(f"input[name=persons][value='{zara.id}']").count() == 0
     page.get_by_label("Find en anden i panelet").first.fill("zara")
@@ -274,7 +274,7 @@ def make_scheduled_dialogue(starts_at=None):
 def test_on_a_phone_a_wished_date_fills_the_schedule_form_beside_who_is_free(
     new_page, make_user, axe
 ):
-    make_user(email="sara@example.org", name="Sara Lindberg", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org", name="Sara Lindberg")
     day = clock.today() + timedelta(days=21)
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -286,7 +286,7 @@ def test_on_a_phone_a_wished_date_fills_the_schedule_form_beside_who_is_free(
         make_ambassador(first_name=name)
 
     staff = new_page(width=390, height=844)
-    browser_login(staff, "sara@example.org")
+    browser_login(staff, "sara@example.org", PASSWORD)
     staff.goto(f"/sekretariat/henvendelser/{request.id}")
     wished = staff.locator("dd li", has_text="Ambassadører ledige: 3 af 3").first
     assert wished.is_visible()
@@ -326,10 +326,10 @@ def _busy_day(make_event, count):
 def test_a_busy_day_leads_from_the_month_to_its_list_paged_in_place_with_htmx(
     new_page, make_user, make_event
 ):
-    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org")
     day = _busy_day(make_event, 50)
     page = new_page(width=390, height=844)
-    browser_login(page, "sara@example.org")
+    browser_login(page, "sara@example.org", PASSWORD)
     page.goto(f"/sekretariat/kalender?visning=maaned&dato={day.isoformat()}")
     more = page.get_by_role("link", name="+47 flere den")
     assert more.count() == 1
@@ -353,12 +353,12 @@ def test_a_busy_day_leads_from_the_month_to_its_list_paged_in_place_with_htmx(
 
 
 def test_a_days_list_pages_without_javascript(browser, live_server, make_user, make_event):
-    make_user(email="sara@example.org", password=demo.DEMO_PASSWORD)
+    make_user(email="sara@example.org")
     day = _busy_day(make_event, 26)
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     try:
         page = context.new_page()
-        browser_login(page, "sara@example.org")
+        browser_login(page, "sara@example.org", PASSWORD)
         page.goto(f"/sekretariat/kalender/dag?dato={day.isoformat()}")
         with page.expect_navigation():
             page.get_by_role("navigation", name="Sider").get_by_role("link", name="Næste").click()

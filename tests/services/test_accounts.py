@@ -1,5 +1,7 @@
 """Accounts: invitations with a single-use 72-hour link, roles, the last admin, passwords."""
 
+import random
+import string
 import time
 
 import itsdangerous.timed
@@ -10,7 +12,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, OutboxMessage, User
 from portal.models.enums import Role
 from portal.services import accounts
-from tests.factories import make_person, make_user
+from tests.factories import PASSWORD, make_person, make_user
 
 
 def _link_in(message):
@@ -103,8 +105,10 @@ def test_a_deactivated_users_link_stops_working():
         ("kort-kode", "mindst 12 tegn"),
         ("x" * 129, "højst have 128 tegn"),
         ("ny.bruger@example.org", "e-mailadresse"),
-        ("leavemealone", "mest brugte"),
-        ("QWERTY123456", "mest brugte"),
+        ("leavemealone", "for let at gætte"),
+        ("QWERTY123456", "for let at gætte"),
+        ("københavn2026!", "for let at gætte"),
+        ("vink-demo-2026", "for let at gætte"),  # the demo password, in the README
     ],
 )
 def test_a_weak_password_is_refused_and_nothing_changes(password, why):
@@ -120,6 +124,28 @@ def test_the_email_is_no_password_however_it_is_written():
     for password in ("kim.andersen.vink@example.org", "KIM.ANDERSEN.VINK"):
         with pytest.raises(accounts.AccountError, match="e-mailadresse"):
             accounts.choose_password(user, password)
+
+
+def test_the_name_is_no_password_either():
+    user = _invite(name="Kirsten Sørensen", email="ks@example.org")
+    with pytest.raises(accounts.AccountError, match="for let at gætte"):
+        accounts.choose_password(user, "kirstensørensen!!")
+    # Someone else may: the words are hers, not banned for everyone.
+    accounts.check_password("kirstensørensen!!", email="ole@example.org", name="Ole Bak")
+
+
+def test_a_long_password_is_judged_quickly():
+    random_128 = "".join(random.Random(7).choices(string.ascii_letters + string.digits, k=128))
+    started = time.perf_counter()
+    accounts.check_password(random_128, email="kim@example.org", name="Kim")
+    assert time.perf_counter() - started < 1
+
+
+def test_set_password_refuses_a_weak_password_and_keeps_the_old_one():
+    user = make_user()
+    with pytest.raises(accounts.AccountError, match="for let at gætte"):
+        accounts.set_password(user, "vinkvinkvink", by=user)
+    assert user.check_password(PASSWORD)
 
 
 def test_the_last_active_admin_can_be_neither_demoted_nor_deactivated():

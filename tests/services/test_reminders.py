@@ -190,3 +190,19 @@ def test_every_offer_is_reminded_once_with_time_left_to_answer(travel, kind, dea
     left = assignment.expires_at - reminded
     assert left >= min(timedelta(hours=12), window / 2) - timedelta(minutes=15)
     assert reminded - assignment.offered_at <= timedelta(hours=48, minutes=15)
+
+
+def test_a_deactivated_person_gets_no_reminder_of_any_kind(travel):
+    from portal.services import people
+
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=20))
+    gone = make_ambassador()
+    _offer(event, gone, hours_ago=49)
+    soon = make_scheduled(starts_at=clock.now() + timedelta(hours=40))
+    make_assignment(soon, gone)
+    people.set_person_active(gone, False, by=None)
+    db.session.commit()
+    assert _run()["svar_ønskes"] == 0
+    assert mails("assignee_event_reminder") == []
+    travel(soon.ends_at + timedelta(hours=13))
+    assert _run()["fremmøde"] == 0

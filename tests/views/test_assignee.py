@@ -370,6 +370,20 @@ def test_a_claim_goes_straight_through_where_the_offer_kind_allows_it(me):
     assert claim.status == AssignmentStatus.ACCEPTED
 
 
+def test_a_refused_claim_says_why_on_the_board_with_409_and_stores_nothing(me):
+    start = clock.now() + timedelta(days=12)
+    _accepted(me.person, starts_at=start)
+    overlapping = make_scheduled(starts_at=start + timedelta(minutes=30))
+    board = "/mig/ledige-pladser"
+    claim = browser_form(me, board, action=f"{board}/{overlapping.id}")
+    response = claim.submit()
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Du er optaget på det tidspunkt" in text and "<h1>Ledige pladser</h1>" in text
+    db.session.expire_all()
+    assert overlapping.assignments == []
+
+
 def test_offering_a_person_who_is_away_warns_first(as_role):
     from portal.models import AwayPeriod
 

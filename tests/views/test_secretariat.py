@@ -290,6 +290,23 @@ def test_offering_a_seat_from_the_suggestions(staff):
     assert len(mails("assignee_offer")) == 2
 
 
+def test_an_offer_refused_for_one_of_the_persons_offers_nobody(staff):
+    event = make_scheduled()
+    yasmin, amina = make_ambassador(first_name="Yasmin"), make_ambassador(first_name="Amina")
+    form = _event_form(staff, event, "forespoerg", sending={"seat": "ambassador:1"})
+    offers.offer_seat(event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=2, persons=[amina])
+    db.session.commit()  # a colleague asked Amina while the page was open
+    response = form.fill(persons=[yasmin.id, amina.id]).submit()
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert f"{amina.full_name} er allerede forespurgt på arrangementet" in text
+    # The page says it as it is: Amina asked for the other seat, Yasmin not asked.
+    assert f"<li>{amina.full_name}:" in text and f"<li>{yasmin.full_name}:" not in text
+    db.session.expire_all()
+    assert [a.person_id for a in event.assignments] == [amina.id]
+    assert [m.to_address for m in mails("assignee_offer")] == [amina.email]
+
+
 def test_offering_without_choosing_anyone_is_explained(staff):
     event = make_scheduled()
     make_ambassador()
