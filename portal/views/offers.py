@@ -54,8 +54,9 @@ def accept(signed):
     except scheduling.SchedulingError as error:
         db.session.rollback()
         return _page(_load(signed), signed, status=409, error=str(error))
-    # The page the link opens now says the yes and who is told (told_after_accept).
-    return redirect(url_for("offers.answer", signed=signed))
+    # The page the link opens now says the yes and who is told (told_after_accept), and opens
+    # at that answer.
+    return redirect(url_for("offers.answer", signed=signed, _anchor="svar"))
 
 
 @bp.post("/<signed>/nej")

@@ -221,3 +221,26 @@ def test_my_page_on_a_phone_shows_open_offers_as_open_and_my_year_as_held_events
         assert other not in year, other
     assert "Uden fremmøde" in _section(phone, "Mangler fremmøde")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_answer_to_a_yes_is_in_view_however_long_the_requesters_notes(new_page):
+    """Issue 21.5: with notes pushing the buttons 2,760 px down, the page came back at the top
+    and "Du har sagt ja" stood off-screen."""
+    notes = "Klassen har arbejdet med demokrati og fællesskab hele efteråret. " * 60
+    event = make_scheduled(
+        request=make_request(notes=notes), starts_at=clock.now() + timedelta(days=4)
+    )
+    offers.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[make_ambassador()]
+    )
+    db.session.commit()
+    for width, height in ((390, 844), (1280, 900)):
+        page = new_page(width=width, height=height)
+        page.goto(_link_in("assignee_offer"))
+        if width == 390:
+            with page.expect_navigation():
+                page.click("button:has-text('Ja, jeg kommer')")
+        answer = page.get_by_text("Du har sagt ja. Tak!")
+        answer.wait_for()
+        box = answer.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, width
