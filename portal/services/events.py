@@ -320,15 +320,24 @@ def event_list(*, now, which="upcoming", page=1, per_page=50):
     return result
 
 
+def told_of_a_change(event):
+    """(the request whose requester is told, or None; the assignments whose persons are told):
+    who a cancellation or a message to everyone reaches."""
+    request = event.request
+    if request is not None and request.contact.anonymised_at is not None:
+        request = None
+    live = [a for a in event.assignments if a.status in AssignmentStatus.live_states()]
+    return request, sorted(live, key=lambda a: (a.seat_role.value, a.seat_number))
+
+
 def message_everyone(event, *, by, subject, body):
     """Write to the requester and every accepted or offered person at once.
 
     Side effects: one outbox message per recipient; audit "event.messaged". Returns how many."""
-    recipients = {
-        a.person.email for a in event.assignments if a.status in AssignmentStatus.live_states()
-    }
-    if event.request is not None and event.request.contact.anonymised_at is None:
-        recipients.add(event.request.contact.email)
+    request, live = told_of_a_change(event)
+    recipients = {a.person.email for a in live}
+    if request is not None:
+        recipients.add(request.contact.email)
     for address in sorted(recipients):
         notifications.queue_email(
             to=address, subject=subject, body=body.strip() + "\n", kind="event_message"

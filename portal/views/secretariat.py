@@ -24,7 +24,7 @@ from ..forms.secretariat import (
 )
 from ..htmx import is_htmx, render_page_or_partial
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
-from ..models.enums import OrganisationKind, RequestStatus, SeatRole
+from ..models.enums import EventStatus, OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
 from ..services import (
     attendance,
@@ -378,7 +378,6 @@ def _event_page(event, status=200, **extra):
         "staffing_can_change": staffing_can_change,
         "history": event_service.history_for_staff(event),
         "schedule_form": schedule_form,
-        "cancel_form": extra.pop("cancel_form", None) or CancelForm(formdata=None, prefix="cancel"),
         "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
         "attendance_form": extra.pop("attendance_form", None)
         or AttendanceForm(formdata=None, obj=event.attendance),
@@ -463,18 +462,34 @@ def reschedule(event_id):
     return redirect(url_for(".event_detail", event_id=event.id))
 
 
-@bp.post("/arrangementer/<int:event_id>/aflys")
+@bp.route("/arrangementer/<int:event_id>/aflys", methods=["GET", "POST"])
 def cancel(event_id):
+    """Cancelling cannot be undone and mails everyone: a page of its own says who will be told,
+    and only its button cancels."""
     event = db.get_or_404(Event, event_id)
     form = CancelForm(prefix="cancel")
-    if not form.validate_on_submit():
-        return _event_page(event, status=422, cancel_form=form)
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return _cancel_page(event, form, status)
     try:
         event_service.cancel_event(event, by=current_user, note=form.note.data or "")
     except scheduling.SchedulingError as error:
-        return _event_page(event, status=409, error=str(error))
+        return _cancel_page(event, form, 409, error=str(error))
     flash(_("Arrangementet er aflyst, og alle involverede har fået besked."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
+
+
+def _cancel_page(event, form, status, error=None):
+    told_requester, told_assignments = event_service.told_of_a_change(event)
+    return render_template(
+        "secretariat/cancel.html",
+        event=event,
+        form=form,
+        error=error,
+        can_cancel=event.status == EventStatus.PLANNED,
+        told_requester=told_requester,
+        told_assignments=told_assignments,
+    ), status
 
 
 @bp.post("/arrangementer/<int:event_id>/forespoerg")

@@ -367,3 +367,29 @@ def test_a_days_list_pages_without_javascript(browser, live_server, make_user, m
         assert "Oplæg 26" in page.locator("#calendar-day-list").inner_text()
     finally:
         context.close()
+
+
+def test_cancelling_asks_first_and_says_who_is_told(new_page, make_user):
+    """Issue 21.3: "Aflys arrangementet" cancelled at once and mailed everyone, with no
+    confirmation, and looked like "Send besked" just above it."""
+    from tests.factories import make_scheduled
+
+    make_user(email="sara@example.org")
+    request = make_request(organisation_name="Tingbjerg Skole", contact_name="Anne Mortensen")
+    event = make_scheduled(request=request)
+    for width in (390, 1280):
+        page = new_page(width=width, height=900)
+        browser_login(page, "sara@example.org", PASSWORD)
+        page.goto(f"/sekretariat/arrangementer/{event.id}")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Aflys arrangementet …").click()
+        db.session.expire_all()
+        assert db.session.get(type(event), event.id).status == EventStatus.PLANNED
+        assert "kan ikke fortrydes" in page.inner_text("main")
+        assert "Anne Mortensen, Tingbjerg Skole" in page.inner_text("main")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    with page.expect_navigation():
+        page.get_by_role("button", name="Aflys og giv besked").click()
+    page.get_by_text("Arrangementet er aflyst, og alle involverede har fået besked.").wait_for()
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).status == EventStatus.CANCELLED

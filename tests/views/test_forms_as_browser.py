@@ -325,8 +325,8 @@ REFUSALS = {
     ),
     "cancel": (
         Role.SECRETARIAT,
-        lambda w: _event_page(w, "planned"),
-        "/aflys",
+        lambda w: _event_page(w, "planned") + "/aflys",  # the page that asks first
+        "",
         {"cancel-note": LONG},
         "Skriv højst 2000 tegn.",
     ),

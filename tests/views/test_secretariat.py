@@ -398,19 +398,45 @@ def test_moving_a_course_of_two_sessions_shows_and_keeps_both(staff):
 # --- cancel, message, attendance -------------------------------------------------------------
 
 
-def test_cancelling_an_event(staff):
-    request = make_request()
+def _cancel_form(client, event):
+    """The form of the page that asks before cancelling (the event page only links to it)."""
+    page = f"/sekretariat/arrangementer/{event.id}/aflys"
+    return browser_form(client, page, action=page)
+
+
+def test_cancelling_an_event_asks_first_on_a_page_that_says_who_is_told(staff):
+    request = make_request(contact_name="Anne Mortensen")
     event = make_scheduled(request=request)
-    form = _event_form(staff, event, "aflys")
-    stale = _event_form(staff, event, "aflys")  # the same page, open in another tab
+    offers.offer_seat(
+        event,
+        by=None,
+        seat_role=SeatRole.AMBASSADOR,
+        seat_number=1,
+        persons=[make_ambassador(first_name="Yasmin", last_name="Haddad")],
+    )
+    db.session.commit()
+    event_page = staff.get(f"/sekretariat/arrangementer/{event.id}").text
+    # Nothing on the event page cancels: it links to the page that asks.
+    assert f'action="/sekretariat/arrangementer/{event.id}/aflys"' not in event_page
+    assert f'href="/sekretariat/arrangementer/{event.id}/aflys"' in event_page
+    asking = staff.get(f"/sekretariat/arrangementer/{event.id}/aflys")
+    assert asking.status_code == 200
+    assert "kan ikke fortrydes" in asking.text
+    assert "Anne Mortensen, Husum Skole" in asking.text
+    assert "Yasmin Haddad, dialogambassadør (forespurgt)" in asking.text
+    assert event.status == EventStatus.PLANNED  # opening the page changes nothing
+    form = _cancel_form(staff, event)
+    stale = _cancel_form(staff, event)  # the same page, open in another tab
     response = form.fill(cancel_note="Sygdom").submit()
     assert response.status_code == 302
     assert event.status == EventStatus.CANCELLED
     assert len(mails("requester_event_cancelled")) == 1
+    assert len(mails("assignee_event_cancelled")) == 1
     assert "Aflys arrangementet" not in staff.get(f"/sekretariat/arrangementer/{event.id}").text
     again = stale.submit()
     assert again.status_code == 409
     assert event.cancel_note == "Sygdom"
+    assert "kan ikke aflyses" in staff.get(f"/sekretariat/arrangementer/{event.id}/aflys").text
 
 
 def test_writing_to_everyone_on_an_event(staff):
@@ -473,7 +499,6 @@ def test_a_refused_form_leaves_the_other_forms_of_the_event_page_as_they_were(st
     assert refused.status_code == 422
     page = f"/sekretariat/arrangementer/{event.id}"
     assert _form_on(refused, staff, page, f"{page}/fremmoede").value("note") == "Kun 8.b kom"
-    assert _form_on(refused, staff, page, f"{page}/aflys").value("cancel-note") == ""
     assert _form_on(refused, staff, page, f"{page}/besked").value("subject") == ""
 
 
