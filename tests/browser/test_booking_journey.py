@@ -197,3 +197,22 @@ def test_a_missing_date_leads_from_the_summary_into_the_first_date(new_page):
     page.click("button:has-text('Send bestilling')")
     page.get_by_role("link", name="Foreslå mindst to datoer eller perioder.").click()
     assert page.evaluate("document.activeElement.id") == "dates-0-first"
+
+
+def test_typing_in_a_dropdown_picks_what_was_typed(new_page):
+    """Issue 21.11: typing "Sk" in the organisation type chose "Kommunal enhed": the first key's
+    inline check replaced the select and type-ahead started over with "k"."""
+    page = new_page(width=1280)
+    page.goto("/bestil?tilbud=talk")
+    page.focus("#organisation_kind")
+    # One check, once the keys stop, and the field it re-renders keeps the choice and focus.
+    with page.expect_response(lambda r: r.url.endswith("/organisation_kind")) as checked:
+        page.keyboard.type("Sk", delay=80)
+    assert checked.value.ok
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+    expect(page.locator("#organisation_kind")).to_have_value("school")
+    expect(page.locator("#organisation_kind")).to_be_focused()
+    # The check still comes, once the choice is made: the field is there, and focus with it.
+    page.keyboard.press("Tab")
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+    expect(page.locator("#organisation_kind")).to_have_value("school")
