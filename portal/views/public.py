@@ -80,10 +80,20 @@ def _request_form(**kwargs):
 
 
 def _spam_refusal(template, form, **context):
-    message = _(
-        "Vi kunne ikke tage imod formularen, fordi den blev sendt automatisk eller meget "
-        "hurtigt. Vent et øjeblik, og send den igen. Intet er gemt."
-    )
+    if form.spam_reason() == "too fast":
+        # A person whose browser filled the form in can be that fast: everything typed is kept,
+        # what needs fixing is shown too, and the form's start time stays, so sending it once
+        # more goes through.
+        form.validate()
+        message = _(
+            "Formularen blev sendt meget hurtigt, måske udfyldt af browseren. Tjek, at alt er "
+            "rigtigt, og send den igen. Intet er gemt endnu."
+        )
+    else:
+        message = _(
+            "Vi kunne ikke tage imod formularen, fordi den blev sendt automatisk eller meget "
+            "hurtigt. Vent et øjeblik, og send den igen. Intet er gemt."
+        )
     return render_template(template, form=form, form_error=message, **context), 422
 
 

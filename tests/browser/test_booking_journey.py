@@ -216,3 +216,25 @@ def test_typing_in_a_dropdown_picks_what_was_typed(new_page):
     page.keyboard.press("Tab")
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     expect(page.locator("#organisation_kind")).to_have_value("school")
+
+
+def test_a_form_filled_in_by_the_browser_in_a_second_is_kept_and_goes_through_next_time(
+    app, new_page, monkeypatch, travel
+):
+    """Issue 21.12: a send within 3 seconds (browser autofill) got only the spam guard's words,
+    no field links, and no way forward but waiting and sending again."""
+    monkeypatch.setitem(app.config, "MIN_FILL_SECONDS", 3)
+    page = new_page(width=390, height=900)
+    page.goto("/bestil?tilbud=talk")
+    page.check("#audience-1")
+    page.fill("#expected_participants", "30")
+    _fill_common(page)  # no email: what to fix must be said at once
+    page.click("button:has-text('Send bestilling')")
+    summary = page.locator("[data-module=error-summary]")
+    expect(summary).to_contain_text("sendt meget hurtigt")
+    expect(summary.get_by_role("link", name="Skriv din e-mailadresse.")).to_be_visible()
+    expect(page.locator("#contact_name")).to_have_value("Anne Mortensen")
+    page.fill("#contact_email", "anne@example.org")
+    travel.shift(timedelta(seconds=5))
+    page.click("button:has-text('Send bestilling')")
+    page.get_by_text("Tak for jeres bestilling").wait_for()
