@@ -15,6 +15,7 @@ from jinja2 import pass_context
 
 from . import clock
 from .links import external_url
+from .security import UNPRINTABLE
 
 LOCALE_COOKIE = "vink_lang"
 
@@ -109,8 +110,16 @@ def kroner(ore):
     return f"{amount} kr." if current_locale() == "da" else f"DKK {amount}"
 
 
+def language_switch_next():
+    """Where the language link returns to: this page, unless its address holds a character the
+    input gate refuses (a 404 for /%00), whose switch would be refused too: then the start."""
+    here = request.full_path.rstrip("?")
+    return "/" if UNPRINTABLE.search(here) else here
+
+
 def init_app(app):
     app.jinja_env.globals["url_for_external"] = _url_for_external
+    app.jinja_env.globals["language_switch_next"] = language_switch_next
     app.jinja_env.filters["quoted"] = quoted
     app.jinja_env.filters["local_date_iso"] = lambda value: (
         value.astimezone(clock.COPENHAGEN).date().isoformat()

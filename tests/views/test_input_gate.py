@@ -6,6 +6,8 @@ non-ASCII characters reaches htmx encoded. The route walk (tests/test_route_walk
 same to every field, query parameter and path segment; these are the cases an outside probe
 found answering 500, each as a person or a robot sent it."""
 
+import re
+
 import pytest
 
 from portal import clock
@@ -93,3 +95,13 @@ def test_white_space_for_a_budget_amount_asks_for_an_amount(as_role):
     assert response.status_code == 422
     assert "Skriv et beløb." in response.get_data(as_text=True)
     assert row_counts() == before
+
+
+def test_the_language_link_of_a_refused_address_leads_to_the_start_page(client):
+    """A 404 for /%00 offered a language link back to /%00, which the gate refused again."""
+    page = client.get("/kalender/%00.ics").get_data(as_text=True)
+    link = re.search(r'href="(/sprog/en[^"]*)"', page).group(1)
+    assert link == "/sprog/en?next=/"
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
