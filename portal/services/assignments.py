@@ -391,6 +391,20 @@ def open_seat(person, event_id, *, now):
     return next(iter(_open_seats(person, events)), None)
 
 
+def why_no_open_seat(person, event_id):
+    """Why the board has no seat for the person on `event_id` (a claim sent again from another
+    tab, a seat taken meanwhile), or None when there is no such event to speak of."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return None
+    if any(
+        a.person_id == person.id and a.status in AssignmentStatus.live_states()
+        for a in event.assignments
+    ):
+        return _l("Du har allerede bedt om en plads på arrangementet eller er spurgt. Se Min side.")
+    return _l("Pladsen er ikke længere ledig.")
+
+
 _BOARD_OPTIONS = (
     joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
     joinedload(Event.request).joinedload(Request.organisation),

@@ -270,7 +270,11 @@ def claim(event_id):
     person = _person()
     found = assignments.open_seat(person, event_id, now=clock.now())
     if found is None:
-        abort(404)
+        # Sent again from another tab, or taken meanwhile: said on the board, not "not found".
+        why = assignments.why_no_open_seat(person, event_id)
+        if why is None:
+            abort(404)
+        return _open_seats_page(status=409, error=str(why))
     try:
         claimed = assignments.claim_seat(
             person, found.event, seat_role=found.role, seat_number=found.number, by=current_user
@@ -281,5 +285,5 @@ def claim(event_id):
     if claimed.status.value == "accepted":
         flash(_("Pladsen er din. Tak!"), "success")
     else:
-        flash(_("Tak! Sekretariatet bekræfter, at pladsen er din."), "success")
+        flash(_("Tak! Sekretariatet giver besked, når pladsen er bekræftet."), "success")
     return redirect(url_for(".index"))

@@ -354,11 +354,12 @@ def test_the_board_is_paged_without_javascript_and_a_claim_takes_the_seat_it_sho
     assert second.submit().status_code == 302
     [claim] = [a for a in last.assignments if a.person_id == me.person.id]
     assert (claim.seat_number, claim.claimed) == (2, True)
-    # Asked once, the event leaves the board; claiming it again is not found.
+    # Asked once, the event leaves the board; claiming it again says so (409).
     assert f"/mig/ledige-pladser/{last.id}" not in me.get("/mig/ledige-pladser?side=2").get_data(
         as_text=True
     )
-    assert me.post_form(f"/mig/ledige-pladser/{last.id}").status_code == 404
+    assert me.post_form(f"/mig/ledige-pladser/{last.id}").status_code == 409
+    assert me.post_form("/mig/ledige-pladser/999999").status_code == 404
 
 
 def test_a_claim_goes_straight_through_where_the_offer_kind_allows_it(me):
@@ -382,6 +383,19 @@ def test_a_refused_claim_says_why_on_the_board_with_409_and_stores_nothing(me):
     assert "Du er optaget på det tidspunkt" in text and "<h1>Ledige pladser</h1>" in text
     db.session.expire_all()
     assert overlapping.assignments == []
+
+
+def test_a_claim_sent_again_from_another_tab_says_so_on_the_board(me):
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=12))
+    board = "/mig/ledige-pladser"
+    first = browser_form(me, board, action=f"{board}/{event.id}")
+    again = browser_form(me, board, action=f"{board}/{event.id}")  # the board in a second tab
+    assert first.submit().status_code == 302
+    response = again.submit()
+    assert response.status_code == 409
+    assert "Du har allerede bedt om en plads" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(event.assignments) == 1
 
 
 def test_offering_a_person_who_is_away_warns_first(as_role):
