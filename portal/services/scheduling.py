@@ -138,6 +138,44 @@ def closed_period_warnings(offer_kind, sessions):
     return closed_periods_during(sessions)
 
 
+def closed_periods_ahead(offer_kind, *, today, days=365, limit=12):
+    """The closed periods the public form shows beside its dates for an offer held for a
+    school class: those that end within the year the form lets a requester wish in."""
+    if offer_kind is None or not offer_kind.for_a_class:
+        return []
+    return db.session.scalars(
+        db.select(ClosedPeriod)
+        .where(
+            ClosedPeriod.ends_on >= today,
+            ClosedPeriod.starts_on <= today + timedelta(days=days),
+        )
+        .order_by(ClosedPeriod.starts_on)
+        .limit(limit)
+    ).all()
+
+
+def closed_wishes(offer_kind, wishes):
+    """[(first, last, period)] for each wished date (or period) that lies wholly in a closed
+    period: the requester is told, nothing is refused. A wished period that only touches one
+    leaves other days to choose from."""
+    if not offer_kind.for_a_class or not wishes:
+        return []
+    periods = db.session.scalars(
+        db.select(ClosedPeriod)
+        .where(
+            ClosedPeriod.starts_on <= max(last for _first, last in wishes),
+            ClosedPeriod.ends_on >= min(first for first, _last in wishes),
+        )
+        .order_by(ClosedPeriod.starts_on)
+    ).all()
+    return [
+        (first, last, period)
+        for first, last in wishes
+        for period in periods
+        if period.starts_on <= first and last <= period.ends_on
+    ]
+
+
 def _lock_people(person_ids, event_id=None):
     """Hold what a staffing rule checks until the transaction ends: on PostgreSQL the persons'
     rows and the event's row (SELECT ... FOR UPDATE, in id order so two transactions never wait

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import links
+from .. import clock, links
 from ..extensions import db, limiter
 from ..forms.public import (
     ConcernForm,
@@ -35,7 +35,7 @@ from ..models.enums import (
     EventStatus,
     OrganisationKind,
 )
-from ..services import calendar, catalogue, notifications
+from ..services import calendar, catalogue, notifications, scheduling
 from ..services import requests as requests_service
 from ..urls import safe_next
 
@@ -279,7 +279,13 @@ def tracking(request_id):
     return _tracking_page(tracked)
 
 
+@bp.app_template_global()
+def closed_periods_ahead(offer_kind):
+    return scheduling.closed_periods_ahead(offer_kind, today=clock.today())
+
+
 def _tracking_page(tracked, status=200, action_error=None):
+    just_submitted = request.args.get("ny") == "1"
     return render_template(
         "public/tracking.html",
         req=tracked,
@@ -289,7 +295,14 @@ def _tracking_page(tracked, status=200, action_error=None):
         can_withdraw=requests_service.can_withdraw(tracked),
         can_propose=requests_service.can_propose_dates(tracked),
         open_proposal=requests_service.open_proposal(tracked),
-        just_submitted=request.args.get("ny") == "1",
+        just_submitted=just_submitted,
+        # Told once, with the receipt: a wished date in a holiday is taken, not refused.
+        closed_wishes=scheduling.closed_wishes(
+            tracked.offer_kind,
+            [(d.starts_on, d.ends_on) for p in tracked.date_proposals for d in p.dates],
+        )
+        if just_submitted
+        else [],
         public_status=requests_service.public_status(tracked),
         concern=requests_service.is_concern(tracked),
         callback_due=(

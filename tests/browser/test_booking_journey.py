@@ -238,3 +238,27 @@ def test_a_form_filled_in_by_the_browser_in_a_second_is_kept_and_goes_through_ne
     travel.shift(timedelta(seconds=5))
     page.click("button:has-text('Send bestilling')")
     page.get_by_text("Tak for jeres bestilling").wait_for()
+
+
+def test_the_holidays_ahead_stand_beside_the_dates_of_a_class_offer(new_page):
+    """Issue 21.2: the public form took 28 December without a word, though the portal knew the
+    school holidays; the teacher had to go round a second time."""
+    from portal.models.enums import ClosedPeriodKind
+    from portal.services import reference
+
+    reference.add_closed_period(
+        by=None,
+        name="Juleferie",
+        kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+        starts_on=clock.today() + timedelta(days=60),
+        ends_on=clock.today() + timedelta(days=72),
+    )
+    db.session.commit()
+    page = new_page(width=390, height=900)
+    page.goto("/bestil?tilbud=talk")
+    holidays = page.locator("#closed-periods")
+    expect(holidays).not_to_contain_text("Juleferie")
+    page.check("#offer_kind-1")  # a dialogue, for a class
+    expect(holidays).to_contain_text("Juleferie")
+    page.check("#offer_kind-0")
+    expect(holidays).not_to_contain_text("Juleferie")

@@ -294,3 +294,41 @@ def test_the_receipts_link_comes_from_the_public_base_url_never_the_host_header(
     base = app.config["PUBLIC_BASE_URL"]
     assert f"{base}/b/" in receipt.body_text
     assert "evil.example" not in receipt.body_text
+
+
+def _autumn_holiday():
+    from portal.models.enums import ClosedPeriodKind
+    from portal.services import reference
+
+    today = clock.today()
+    period = reference.add_closed_period(
+        by=None,
+        name="Efterårsferie",
+        kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+        starts_on=today + timedelta(days=39),
+        ends_on=today + timedelta(days=47),
+    )
+    db.session.commit()
+    return period
+
+
+def test_the_booking_form_of_a_class_offer_shows_the_holidays_ahead_beside_the_dates(client):
+    holiday = _autumn_holiday()
+    dialogue = client.get("/bestil?tilbud=dialogue").get_data(as_text=True)
+    assert "Ferier og lukkedage" in dialogue
+    assert "Efterårsferie" in dialogue
+    assert dialogue.index("Ferier og lukkedage") < dialogue.index('id="dates-0-first"')
+    talk = client.get("/bestil?tilbud=talk").get_data(as_text=True)
+    assert "Ferier og lukkedage" not in talk  # a talk for adults is not held for a class
+    assert holiday.name not in talk
+
+
+def test_a_wished_date_in_a_holiday_is_taken_and_the_receipt_says_so(client):
+    holiday = _autumn_holiday()
+    in_it = holiday.starts_on + timedelta(days=2)
+    response = _book(client, **{"dates-0-first": in_it.isoformat()})
+    assert response.status_code == 302  # warned, not refused
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ligger i en ferie eller på en lukkedag" in receipt
+    assert "(Efterårsferie)" in receipt
+    assert _requests() == 1
