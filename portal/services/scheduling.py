@@ -59,6 +59,11 @@ class EditConflict(SchedulingError):
         self.changes = changes
 
 
+def can_cancel(event):
+    """Whether the transition table lets the event be cancelled (asked before cancelling)."""
+    return EventStatus.CANCELLED in EVENT_TRANSITIONS[event.status]
+
+
 def _move_event(event, status):
     if status not in EVENT_TRANSITIONS[event.status]:
         raise SchedulingError(

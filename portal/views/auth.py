@@ -108,13 +108,15 @@ def choose_password(signed):
             security_event("password.chosen", user_id=user.id)
             flash(_("Din adgangskode er gemt. Log ind med den nu."), "success")
             return redirect(url_for(".login"))
+    return _password_page("auth/choose_password.html", form, user, error)
+
+
+def _password_page(template, form, user, error):
+    """The page where a password is chosen (from an invitation, or after a weak one): 422 for a
+    refused post."""
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "auth/choose_password.html",
-        form=form,
-        user=user,
-        error=error,
-        min_length=accounts.MIN_PASSWORD_LENGTH,
+        template, form=form, user=user, error=error, min_length=accounts.MIN_PASSWORD_LENGTH
     ), status
 
 
@@ -139,11 +141,4 @@ def change_password():
             security_event("password.changed", user_id=user.id)
             flash(_("Din nye adgangskode er gemt."), "success")
             return redirect(going_to)
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "auth/change_password.html",
-        form=form,
-        user=user,
-        error=error,
-        min_length=accounts.MIN_PASSWORD_LENGTH,
-    ), status
+    return _password_page("auth/change_password.html", form, user, error)

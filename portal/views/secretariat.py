@@ -24,7 +24,7 @@ from ..forms.secretariat import (
 )
 from ..htmx import is_htmx, render_page_or_partial
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
-from ..models.enums import EventStatus, OrganisationKind, RequestStatus, SeatRole
+from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..permissions import STAFF, require_roles
 from ..services import (
     attendance,
@@ -486,7 +486,7 @@ def _cancel_page(event, form, status, error=None):
         event=event,
         form=form,
         error=error,
-        can_cancel=event.status == EventStatus.PLANNED,
+        can_cancel=scheduling.can_cancel(event),
         told_requester=told_requester,
         told_assignments=told_assignments,
     ), status
