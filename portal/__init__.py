@@ -138,6 +138,7 @@ def _register_blueprints(app):
         admin,
         assignee,
         auth,
+        confirm,
         feeds,
         offers,
         persons,
@@ -160,6 +161,8 @@ def _register_blueprints(app):
         persons,
     ):
         app.register_blueprint(module.bp)
+    # The field only the page that asks before an irreversible action sends (templates/_confirm).
+    app.jinja_env.globals["CONFIRMED"] = confirm.CONFIRMED
 
 
 def _register_error_pages(app):

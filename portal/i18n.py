@@ -11,13 +11,18 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
+from flask_babel import lazy_pgettext as pgettext  # extracted by its default keyword
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from . import clock
 from .links import external_url
 from .security import UNPRINTABLE
 
 LOCALE_COOKIE = "vink_lang"
+
+# "Emne" is a talk's topic and a mail's subject alike; in English they are two words.
+MAIL_SUBJECT = pgettext("e-mail", "Emne")
 
 
 def select_locale():
@@ -31,6 +36,23 @@ def select_locale():
 
 def current_locale():
     return str(get_locale() or "da")
+
+
+def in_language(danish, english, locale=None):
+    """One side of a text the data holds in both languages (an offer kind's name): English for
+    "en", Danish otherwise. With no locale, the language being rendered, page or mail; so is a
+    template's undefined one (a macro imported without the page's context)."""
+    return english if (locale or current_locale()) == "en" else danish
+
+
+def marked_name(item):
+    """An item's name (`name_da`/`name_en`) for a page, in the page's language; where an English
+    page has only the Danish (the admin left the English blank), the Danish marked as Danish,
+    so a screen reader says it in Danish (WCAG 3.1.2). Not for <title> or attributes."""
+    danish, english = item.name_da, item.name_en
+    if current_locale() == "en" and english in ("", danish):
+        return Markup('<span lang="da">%s</span>') % danish
+    return in_language(danish, english)
 
 
 def long_date(value):
@@ -125,6 +147,7 @@ def init_app(app):
         value.astimezone(clock.COPENHAGEN).date().isoformat()
     )
     app.jinja_env.filters.update(
+        marked_name=marked_name,
         long_date=long_date,
         short_time=short_time,
         date_and_time=date_and_time,

@@ -191,7 +191,7 @@ ACTIONS = {
     "targets.copied": _l("Mål kopieret fra sidste år"),
     "demo_data.loaded": _l("Demodata indlæst"),
     "email_text.saved": _l("E-mailtekst gemt"),
-    "email_text.reset": _l("E-mailtekst sat tilbage til den leverede"),
+    "email_text.reset": _l("E-mailtekst sat tilbage til standardteksten"),
 }
 # What an audit entry is about (its table).
 OBJECT_TYPES = {

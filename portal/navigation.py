@@ -1,5 +1,6 @@
 """The main menu, per role: one list that base.html renders."""
 
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -38,5 +39,20 @@ def main_menu():
     return MENUS[role]
 
 
+def menu_section(menu):
+    """The endpoint of the menu item whose pages this is: the one whose address the current
+    one starts with, the longest if several do (an event's page is under "Arrangementer", a
+    target page under "Administration", not under "Overblik" at /sekretariat/)."""
+    path = request.path
+    found = [
+        (len(address), endpoint)
+        for endpoint, _text in menu
+        for address in [url_for(endpoint)]
+        if path == address or (address != "/" and path.startswith(address.rstrip("/") + "/"))
+    ]
+    return max(found)[1] if found else None
+
+
 def init_app(app):
     app.jinja_env.globals["main_menu"] = main_menu
+    app.jinja_env.globals["menu_section"] = menu_section

@@ -1,5 +1,6 @@
 import re
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -22,10 +23,19 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .. import i18n
 from ..labels import LABELS, action_label, actor_code, object_label
 from ..models import OfferKind
 from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role, SeatRole
-from .base import MultiCheckboxField, OptionalChoice, PortalForm, whole_number
+from .base import (
+    DECIMAL_MARK,
+    GROUPING,
+    SPACES,
+    MultiCheckboxField,
+    OptionalChoice,
+    PortalForm,
+    whole_number,
+)
 from .public import choices
 
 
@@ -203,17 +213,25 @@ def amount_given(_form, field):
 
 
 class MoneyField(StringField):
-    """An amount in kroner as a Dane writes it (3.500 or 3500,50), kept as whole øre."""
+    """An amount in kroner as the page's language writes it (3.500 or 3500,50 in Danish,
+    3,500 or 3500.50 in English: the marks of read_whole_number), kept as whole øre."""
 
     def process_formdata(self, valuelist):
         self.data = None
         self.raw = valuelist[0].strip() if valuelist else ""
         if not self.raw:
             return
-        text = self.raw.replace(" ", "").replace("kr.", "").replace("kr", "").replace(".", "")
-        kroner, _, ore = text.partition(",")
+        group, decimal = GROUPING[i18n.current_locale()], DECIMAL_MARK[i18n.current_locale()]
+        text = re.sub(r"(?i)kr\.?|dkk", "", SPACES.sub("", self.raw)).replace(group, "")
+        kroner, _, ore = text.partition(decimal)
         if not re.fullmatch(r"[0-9]{1,10}", kroner) or not re.fullmatch(r"[0-9]{0,2}", ore):
-            raise ValueError(_l("Skriv et beløb i kroner, fx 3.500 eller 3500,50."))
+            raise ValueError(
+                _l(
+                    "Skriv et beløb i kroner, fx %(whole)s eller %(exact)s.",
+                    whole=i18n.number(3500),
+                    exact=f"3500{decimal}50",
+                )
+            )
         if int(kroner) > MAX_KRONER:
             raise ValueError(_l("Beløbet er for stort."))
         self.data = int(kroner) * 100 + int(ore.ljust(2, "0") or 0)
@@ -224,7 +242,8 @@ class MoneyField(StringField):
         if self.data is None:
             return ""
         kroner, ore = divmod(self.data, 100)
-        return f"{kroner},{ore:02d}" if ore else str(kroner)
+        decimal = DECIMAL_MARK[i18n.current_locale()]
+        return f"{kroner}{decimal}{ore:02d}" if ore else str(kroner)
 
 
 class SupportCourseKindForm(PortalForm):
@@ -254,7 +273,7 @@ class EventFeeForm(PortalForm):
     def for_kinds(cls, offer_kinds, **kwargs):
         fields = {
             f"fee_{kind.code}": MoneyField(
-                _l("%(offer)s: kr. pr. afholdt arrangement", offer=kind.name_da),
+                _l("%(offer)s: kr. pr. afholdt arrangement", offer=kind.name()),
                 validators=[Optional()],
             )
             for kind in offer_kinds
@@ -278,7 +297,12 @@ class TargetsForm(PortalForm):
                 validators=[
                     Optional(),
                     NumberRange(
-                        0, MAX_TARGET, _l("Skriv et helt tal fra 0 til %(n)s.", n=MAX_TARGET)
+                        0,
+                        MAX_TARGET,
+                        _l(
+                            "Skriv et helt tal fra 0 til %(n)s.",
+                            n=LazyString(i18n.number, MAX_TARGET),
+                        ),
                     ),
                 ],
             )
@@ -362,7 +386,7 @@ class AuditFilterForm(PortalForm):
         csrf = False
 
     hvem = SearchField(
-        _l("Hvem (e-mail, »Bestilleren« eller »Portalen«)"),
+        _l("Hvem (navn, e-mail, »Bestilleren« eller »Portalen«)"),
         validators=[Optional(), Length(max=100)],
     )
     objekt = SelectField(_l("Hvad"), validators=[OptionalChoice()])
@@ -445,7 +469,7 @@ class PersonForm(PortalForm):
     def __init__(self, *args, topics, person=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.topic_rows = {topic.id: topic for topic in topics}
-        self.topics.choices = choices([(t.id, t.name_da) for t in topics])
+        self.topics.choices = choices([(t.id, t.name()) for t in topics])
         if person is not None and not self.is_submitted():
             for name in ("first_name", "last_name", "email", "phone", "languages", "bio"):
                 self[name].data = getattr(person, name)
@@ -487,5 +511,5 @@ class EmailTextForm(PortalForm):
     """A mail's subject and text with placeholders; the rules are the service's (email_texts),
     which refuses with the reason beside the field."""
 
-    subject = StringField(_l("Emne"))
+    subject = StringField(i18n.MAIL_SUBJECT)
     body = TextAreaField(_l("Tekst"), render_kw={"rows": 20, "spellcheck": "true"})

@@ -22,7 +22,7 @@ class DeclineForm(PortalForm):
         self.reason.choices = choices(
             [
                 (0, _l("Vælg, hvis du vil")),
-                *((r.id, r.label_da) for r in reasons),
+                *((r.id, r.label()) for r in reasons),
             ]
         )
 

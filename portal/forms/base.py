@@ -9,6 +9,7 @@ English. Every form here gets them from `BUILT_IN_MESSAGES`, in our catalogue, s
 (and English on an English page); a test proves every message WTForms can give is in the table.
 """
 
+import copy
 import re
 from datetime import date, datetime
 
@@ -20,6 +21,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
 
 from .. import clock
+from ..i18n import current_locale, number
 from ..urls import MAX_ID
 
 # WTForms' own message ids -> ours. Placeholders stay as WTForms fills them in.
@@ -128,14 +130,49 @@ class OptionalChoice:
             raise wtforms.validators.StopValidation()
 
 
+class NotAWholeNumber(ValueError):
+    """What was typed is no whole number a column of ours holds; str() says what to write."""
+
+
+class TooLarge(NotAWholeNumber):
+    """A whole number, beyond what a column of ours holds."""
+
+
+# The page's language decides which mark groups thousands: "2.000" is two thousand in Danish
+# and two in English. A space (plain, no-break, or thin as copied from a page) groups in both.
+GROUPING = {"da": ".", "en": ","}
+DECIMAL_MARK = {"da": ",", "en": "."}
+SPACES = re.compile("[ \u00a0\u202f\u2009]")
+# More digits than any column holds: refused as too large without reading them into an int.
+MOST_DIGITS = len(str(MAX_ID))
+
+
+def read_whole_number(text):
+    """`text` as a whole number, written the way the page's language writes it (2.000 on a
+    Danish page, 2,000 on an English one). NotAWholeNumber for decimals and anything that is
+    not a number; TooLarge for a number a column of ours (PostgreSQL's integer) cannot hold."""
+    group, decimal = GROUPING[current_locale()], DECIMAL_MARK[current_locale()]
+    whole, mark, _decimals = SPACES.sub(group, str(text).strip()).partition(decimal)
+    if not re.fullmatch(rf"[+-]?(?:[0-9]+|[0-9]{{1,3}}(?:{re.escape(group)}[0-9]{{3}})+)", whole):
+        raise NotAWholeNumber(str(BUILT_IN_MESSAGES["Not a valid integer value."]))
+    if mark:  # "2,5", and "2," too: a decimal mark is no part of a whole number
+        raise NotAWholeNumber(
+            _("Skriv et helt tal uden decimaler, fx %(example)s.", example=number(2000))
+        )
+    digits = whole.replace(group, "")
+    sign = -1 if digits.startswith("-") else 1
+    # Leading zeros say nothing, and are never read into an int (Python refuses 4,300 digits).
+    significant = digits.lstrip("+-").lstrip("0") or "0"
+    if len(significant) > MOST_DIGITS or not -MAX_ID - 1 <= sign * int(significant) <= MAX_ID:
+        raise TooLarge(_("Tallet er for stort."))
+    return sign * int(significant)
+
+
 def whole_number(value):
     """`coerce=` for every choice of ids or numbers: an int that a column of ours can hold
     (PostgreSQL's integer); ValueError otherwise, which the field shows as "not on the list",
     so a 12-digit number never reaches the database."""
-    number = int(value)
-    if not -MAX_ID - 1 <= number <= MAX_ID:
-        raise ValueError(value)
-    return number
+    return value if isinstance(value, int) else read_whole_number(value)
 
 
 def optional_whole_number(value):
@@ -158,9 +195,57 @@ def date_in_reach(_form, field):
         raise wtforms.validators.ValidationError(out_of_reach_message())
 
 
+class WholeNumberInput(wtforms.widgets.TextInput):
+    """A text input: min, max and step belong to a number input and are not valid HTML here
+    (the range is checked by the field's NumberRange, and said in its message)."""
+
+    def __call__(self, field, **kwargs):
+        for name in ("min", "max", "step"):
+            kwargs.pop(name, None)
+        return super().__call__(field, **kwargs)
+
+
+class WholeNumberField(wtforms.IntegerField):
+    """A whole number as the page's language writes it (read_whole_number), in a text input
+    with a numeric keyboard: Chromium's number input reads "2.000" as 2. Every IntegerField of
+    every form is one (see _Meta.bind_field)."""
+
+    widget = WholeNumberInput()
+
+    def __init__(self, *args, render_kw=None, **kwargs):
+        super().__init__(*args, render_kw={"inputmode": "numeric", **(render_kw or {})}, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None  # nothing typed is no number (Optional or InputRequired says more)
+        if not valuelist[0].strip():
+            return
+        try:
+            self.data = read_whole_number(valuelist[0])
+        except TooLarge as refused:
+            raise ValueError(self._range_message() or str(refused)) from None
+
+    def _range_message(self):
+        """A field with a range says it for a number beyond any column too: "from 0 to 100.000"
+        helps more than "too large"."""
+        for validator in self.validators:
+            if isinstance(validator, wtforms.validators.NumberRange) and validator.message:
+                return str(validator.message)
+        return None
+
+
 class _Meta:
     def get_translations(self, form):
         return MESSAGES
+
+    def bind_field(self, form, unbound_field, options):
+        # Forms declare plain IntegerFields; each reads numbers the way the page's language
+        # writes them, whoever wrote the form.
+        if unbound_field.field_class is wtforms.IntegerField:
+            unbound_field = copy.copy(unbound_field)
+            unbound_field.field_class = WholeNumberField
+        return super().bind_field(form, unbound_field, options)
 
     def wrap_formdata(self, form, formdata):
         if formdata is not None and not hasattr(formdata, "getlist"):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import phonenumbers
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -73,6 +74,27 @@ def phone_field(label):
     )
 
 
+class TextLimit(Length):
+    """At most `max` characters, refused with the length it has: the page keeps the text and
+    says how much to cut, where a browser's maxlength would have cut a pasted text silently
+    (the field macro leaves maxlength out of a text area and puts the limit in its hint)."""
+
+    def __init__(self, max):
+        super().__init__(max=max)
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(
+                _l(
+                    "Teksten er %(length)s tegn lang. Der er plads til %(max)s tegn: forkort "
+                    "den, og send igen.",
+                    length=format_decimal(length),
+                    max=format_decimal(self.max),
+                )
+            )
+
+
 def consent_field():
     return BooleanField(
         _l("Jeg har læst, hvordan Københavns Kommune behandler oplysningerne"),
@@ -126,6 +148,7 @@ def _dates_field():
     # The description names an entry in the error summary ("Dato eller periode 2: ...").
     return FieldList(
         FormField(DateRangeForm),
+        label=_l("Datoer"),  # names the list's own error in the error summary
         min_entries=3,
         max_entries=3,
         description=_l("Dato eller periode %(n)s"),
@@ -222,10 +245,10 @@ class RequestForm(DatesMixin, PublicForm):
         choices=choices([("da", _l("Dansk")), ("en", _l("Engelsk"))]),
     )
     accessibility_needs = TextAreaField(
-        _l("Behov for tilgængelighed"), validators=[Optional(), Length(max=2000), no_cpr_numbers]
+        _l("Behov for tilgængelighed"), validators=[Optional(), TextLimit(2000), no_cpr_numbers]
     )
     notes = TextAreaField(
-        _l("Andet, vi skal vide"), validators=[Optional(), Length(max=4000), no_cpr_numbers]
+        _l("Andet, vi skal vide"), validators=[Optional(), TextLimit(4000), no_cpr_numbers]
     )
     consent = consent_field()
 
@@ -352,7 +375,7 @@ class ConcernForm(PublicForm):
         _l("Beskriv kort, hvad du er bekymret for"),
         validators=[
             DataRequired(_l("Skriv kort, hvad du er bekymret for.")),
-            Length(max=2000),
+            TextLimit(2000),
             no_cpr_numbers,
         ],
     )
@@ -394,13 +417,13 @@ def normalise_phone(value):
 
 class WithdrawForm(PortalForm):
     note = TextAreaField(
-        _l("Hvorfor trækker I bestillingen tilbage?"), validators=[Optional(), Length(max=2000)]
+        _l("Hvorfor trækker I bestillingen tilbage?"), validators=[Optional(), TextLimit(2000)]
     )
 
 
 class ProposeDatesForm(DatesMixin, PortalForm):
     dates = _dates_field()
-    note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Besked til sekretariatet"), validators=[Optional(), TextLimit(2000)])
 
     def validate_dates(self, field):
         if not self.chosen_dates():

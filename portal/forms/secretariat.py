@@ -24,9 +24,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .. import clock
+from .. import clock, i18n
 from ..labels import label
-from ..models.enums import OrganisationKind, RequestStatus
+from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..urls import bounded_int
 from .base import MultiCheckboxField, OptionalChoice, PortalForm, SubForm, whole_number
 from .public import choices
@@ -59,7 +59,7 @@ class InboxFilterForm(PortalForm):
         super().__init__(*args, **kwargs)
         everything = [("", _l("Alle"))]
         self.status.choices = choices([*everything, *((s.value, label(s)) for s in RequestStatus)])
-        self.tilbud.choices = choices([*everything, *((str(k.id), k.name_da) for k in offer_kinds)])
+        self.tilbud.choices = choices([*everything, *((str(k.id), k.name()) for k in offer_kinds)])
         self.orgtype.choices = choices(
             [*everything, *((k.value, label(k)) for k in OrganisationKind)]
         )
@@ -90,14 +90,16 @@ class DeclineRequestForm(PortalForm):
         """`reasons`: the decline reasons to offer (the view loads them)."""
         super().__init__(*args, **kwargs)
         self.reason.choices = choices(
-            [(0, _l("Vælg begrundelse")), *((r.id, r.label_da) for r in reasons)]
+            [(0, _l("Vælg begrundelse")), *((r.id, r.label()) for r in reasons)]
         )
 
     def validate_reason(self, field):
         if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Vælg en begrundelse fra listen."))
         if not field.data and not (self.note.data or "").strip():
-            raise ValidationError(_l("Vælg en begrundelse, eller skriv en."))
+            raise ValidationError(
+                _l("Vælg en begrundelse, eller skriv den i beskeden til bestilleren.")
+            )
 
 
 class SessionForm(SubForm):
@@ -127,8 +129,8 @@ class ScheduleForm(PortalForm):
     names the page, and the fields it does not show are dropped: neither checked nor read."""
 
     NOT_SHOWN = {
-        "request": {"offer_kind", "title", "version"},
-        "new_event": {"version"},
+        "request": {"offer_kind", "title", "version", "confirm_breaks"},
+        "new_event": {"version", "confirm_breaks"},
         "move": {"offer_kind", "title"},
     }
 
@@ -138,12 +140,14 @@ class ScheduleForm(PortalForm):
         invalid_choice_message=_l("Vælg et tilbud."),
     )
     title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
-    sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=8)
+    sessions = FieldList(FormField(SessionForm), _l("Tidspunkter"), min_entries=1, max_entries=8)
     place = StringField(_l("Sted"), validators=[Optional(), Length(max=300)])
     online = BooleanField(_l("Online"))
     version = HiddenField()
     # Shown only next to a closed-period warning; absent, it is simply not ticked.
     confirm_closed = BooleanField(_l("Planlæg alligevel, selv om datoen ligger i en lukkeperiode"))
+    # A move only: shown next to the warning that someone who said yes cannot at the new time.
+    confirm_breaks = BooleanField(_l("Flyt alligevel, selv om de ikke kan"))
 
     def __init__(self, *args, page, rows=1, offer_kinds=(), **kwargs):
         """`offer_kinds`: the choices, for the new-event page (the view loads them)."""
@@ -151,7 +155,7 @@ class ScheduleForm(PortalForm):
         self.drop_fields(self.NOT_SHOWN[page])
         if self.offer_kind is not None:
             self.offer_kind.choices = choices(
-                [("", _l("Vælg tilbud")), *((str(k.id), k.name_da) for k in offer_kinds)]
+                [("", _l("Vælg tilbud")), *((str(k.id), k.name()) for k in offer_kinds)]
             )
         while len(self.sessions.entries) < rows:
             self.sessions.append_entry()
@@ -192,13 +196,38 @@ class ScheduleForm(PortalForm):
 
 
 class OfferForm(PortalForm):
-    seat = HiddenField(validators=[DataRequired()])
-    persons = MultiCheckboxField(
-        _l("Forespørg"),
-        coerce=whole_number,
-        validate_choice=False,
-        validators=[DataRequired(_l("Vælg mindst én person."))],
+    """One send for every open seat: the persons ticked in the event's ranked suggestions, one
+    list per role (the field is named after the role's value). How many each role may have is
+    the service's rule (`staffing.offer_open_seats`)."""
+
+    ambassador = MultiCheckboxField(
+        _l("Dialogambassadører"), coerce=whole_number, validate_choice=False
     )
+    resource_person = MultiCheckboxField(
+        _l("Resursepersoner"), coerce=whole_number, validate_choice=False
+    )
+    # How many open seats of each role the page showed: more ticks is the form's mistake, fewer
+    # seats open by now means somebody else was faster.
+    open_ambassador = HiddenField()
+    open_resource_person = HiddenField()
+    confirm_unavailable = BooleanField(
+        _l("Forespørg alligevel, selv om en person har meldt sig væk eller er optaget")
+    )
+
+    def chosen_ids(self):
+        """{SeatRole: [person id]} as ticked, in the order of the list."""
+        return {role: list(self[role.value].data or []) for role in SeatRole}
+
+    def shown_open(self):
+        """{SeatRole: open seats the page showed}, for the roles it showed a list of. A count
+        no page sends (not a whole number from 0) raises ValueError rather than being passed
+        over: the page writes one for every list it shows, so it did not come from there."""
+        shown = {}
+        for role in SeatRole:
+            sent = self[f"open_{role.value}"].data
+            if sent not in (None, ""):
+                shown[role] = bounded_int(sent, low=0)
+        return shown
 
 
 class CancelForm(PortalForm):
@@ -212,7 +241,7 @@ class CancelForm(PortalForm):
 
 class MessageForm(PortalForm):
     subject = StringField(
-        _l("Emne"), validators=[DataRequired(_l("Skriv et emne.")), Length(max=200)]
+        i18n.MAIL_SUBJECT, validators=[DataRequired(_l("Skriv et emne.")), Length(max=200)]
     )
     body = TextAreaField(
         _l("Besked"), validators=[DataRequired(_l("Skriv en besked.")), Length(max=5000)]
@@ -286,7 +315,7 @@ class SupportCourseForm(PortalForm):
     def __init__(self, *args, kinds, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(
-            [("", _l("Vælg type")), *((str(k.id), k.name_da) for k in kinds)]
+            [("", _l("Vælg type")), *((str(k.id), k.name()) for k in kinds)]
         )
         self.district.choices = choices(
             [("", _l("Ikke oplyst")), *((str(d.id), d.name) for d in districts)]

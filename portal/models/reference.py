@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import in_language
 from .base import enum_column
 from .enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, SeatRole
 
@@ -29,8 +30,8 @@ class Topic(db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(120))
     active: Mapped[bool] = mapped_column(default=True)
 
-    def name(self, locale):
-        return self.name_en if locale == "en" else self.name_da
+    def name(self, locale=None):
+        return in_language(self.name_da, self.name_en, locale)
 
 
 class OfferKind(db.Model):
@@ -88,11 +89,11 @@ class OfferKind(db.Model):
         back_populates="offer_kind", order_by="StaffingNeed.seat_role"
     )
 
-    def name(self, locale):
-        return self.name_en if locale == "en" else self.name_da
+    def name(self, locale=None):
+        return in_language(self.name_da, self.name_en, locale)
 
-    def description(self, locale):
-        return self.description_en if locale == "en" else self.description_da
+    def description(self, locale=None):
+        return in_language(self.description_da, self.description_en, locale)
 
     @property
     def for_a_class(self):
@@ -137,8 +138,8 @@ class DeclineReason(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
 
-    def label(self, locale):
-        return self.label_en if locale == "en" else self.label_da
+    def label(self, locale=None):
+        return in_language(self.label_da, self.label_en, locale)
 
 
 class ClosedPeriod(db.Model):

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..i18n import in_language
 from .base import UTCDateTime, enum_column, utcnow
 from .enums import Metric
 from .reference import District, OfferKind
@@ -41,8 +42,8 @@ class SupportCourseKind(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
-    def name(self, locale):
-        return self.name_en if locale == "en" else self.name_da
+    def name(self, locale=None):
+        return in_language(self.name_da, self.name_en, locale)
 
 
 class SupportCourse(db.Model):
@@ -89,8 +90,8 @@ class BudgetLine(db.Model):
         back_populates="budget_line", cascade="all, delete-orphan"
     )
 
-    def name(self, locale):
-        return self.name_en if locale == "en" else self.name_da
+    def name(self, locale=None):
+        return in_language(self.name_da, self.name_en, locale)
 
 
 class EventFee(db.Model):

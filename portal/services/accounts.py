@@ -245,6 +245,9 @@ def deactivate_user(user, *, by):
         return
     if user.role == Role.ADMIN:
         _refuse_losing_the_last_admin(user)
+    if by is not None and by.id == user.id:
+        # The page that asks has no button for it; a forged or stale post is refused here.
+        raise AccountError(_l("Du kan ikke deaktivere dig selv. Bed en anden administrator."))
     user.password_token = None  # an unused link dies with the account
     before = audit.snapshot(user, ["active"])
     user.active = False

@@ -3,6 +3,7 @@ reused here, never copied."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -17,13 +18,14 @@ from ..models import (
     AvailabilityRule,
     AwayPeriod,
     Event,
+    EventSession,
     OfferKind,
     Person,
     Request,
 )
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
-from . import audit, notifications, offers, scheduling, seats
+from . import audit, notifications, offers, scheduling, seats, suggestions
 from .pages import Page, by_id, first_of_each
 
 ATTENDANCE_LINK = "attendance"
@@ -318,6 +320,119 @@ def add_away_period(person, *, starts_on, ends_on, note=""):
     return period
 
 
+def accepted_events_while_away(period, *, now):
+    """The planned events not yet over that the period's person has said yes to and that touch
+    one of its days, soonest first: what her warning names."""
+    return [conflict.event for conflict in accepted_while_away(now=now, period=period)]
+
+
+def away_on_event(event):
+    """{person id} of those accepted on `event` who are away on one of its days: the event
+    page says so beside "Accepteret". One query."""
+    return set(
+        db.session.scalars(
+            db.select(Assignment.person_id)
+            .join(Assignment.event)
+            .where(*_accepted_while_away(now=None), Assignment.event_id == event.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AwayConflict:
+    """A planned event and the accepted people away on one of its days."""
+
+    event: Event
+    people: list
+
+    @property
+    def id(self):
+        return self.event.id
+
+
+def away_conflicts_query(*, now, period=None):
+    """select(Event.id) of the planned events (not over at `now`, if given) with someone
+    accepted on them who is away on one of their Copenhagen days (the rule of
+    `suggestions.away_over`); with `period`, away in that period. For a page to list the
+    first few and count the rest."""
+    return db.select(Event.id).where(
+        Event.id.in_(
+            db.select(Assignment.event_id)
+            .join(Assignment.event)
+            .where(*_accepted_while_away(now=now, period=period))
+        )
+    )
+
+
+def accepted_while_away(*, now, period=None):
+    """[AwayConflict] of `away_conflicts_query`, soonest first: for one away period, few.
+    (A page of them all takes its first rows through `away_conflicts_query` and hands them
+    to `away_conflicts`.) Two queries: the events, loaded with what names them (offer kind,
+    request, organisation), and who is away on them."""
+    events = db.session.scalars(
+        away_conflicts_query(now=now, period=period)
+        .with_only_columns(Event)
+        .options(
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        )
+        .order_by(Event.starts_at, Event.id)
+    ).all()
+    return away_conflicts(events, now=now, period=period)
+
+
+def away_conflicts(events, *, now, period=None):
+    """[AwayConflict] for `events` (each one of `away_conflicts_query`), in their order: one
+    query for who is away on them, none for no events."""
+    if not events:
+        return []
+    people = {e.id: [] for e in events}
+    for event_id, person in db.session.execute(
+        db.select(Assignment.event_id, Person)
+        .join(Assignment.person)
+        .join(Assignment.event)
+        .where(
+            *_accepted_while_away(now=now, period=period),
+            Assignment.event_id.in_(list(people)),
+        )
+        .order_by(Assignment.seat_role, Assignment.seat_number)
+    ):
+        people[event_id].append(person)
+    return [AwayConflict(e, people[e.id]) for e in events]
+
+
+def _accepted_while_away(*, now, period=None):
+    """The SQL conditions (on Assignment joined to its Event) of a yes to a planned event (not
+    over at `now`, if given) from someone away on a Copenhagen day one of its sessions touches
+    (in `period`, if given; only the periods not over at `now`)."""
+    away = db.select(EventSession.id).where(
+        EventSession.event_id == Assignment.event_id,
+        AwayPeriod.person_id == Assignment.person_id,
+        suggestions.away_over(AwayPeriod, EventSession.starts_at, EventSession.ends_at),
+    )
+    conditions = [
+        Assignment.status == AssignmentStatus.ACCEPTED,
+        Event.status == EventStatus.PLANNED,
+    ]
+    if period is not None:
+        away = away.where(AwayPeriod.id == period.id)
+    if now is not None:
+        away = away.where(AwayPeriod.ends_on >= now.astimezone(clock.COPENHAGEN).date())
+        conditions.append(Event.ends_at > now)
+    return [*conditions, away.exists()]
+
+
+def accepted_who_cannot(event, sessions):
+    """Those accepted on `event` whose away dates or weekly times say they cannot at `sessions`
+    [(start, end)]: moving the event there breaks their yes. The rule is
+    `suggestions.unavailable`'s, asked of the sessions the event would have."""
+    accepted = [a.person for a in event.assignments if a.status == AssignmentStatus.ACCEPTED]
+    moved = SimpleNamespace(
+        sessions=[SimpleNamespace(starts_at=start, ends_at=end) for start, end in sessions]
+    )
+    return suggestions.unavailable(accepted, moved)
+
+
 def remove_own(person, item):
     """Delete one of the person's own availability rules or away periods."""
     if item.person_id != person.id:
@@ -453,7 +568,7 @@ def claim_seat(person, event, *, seat_role, seat_number, by):
     time is checked: of a claim sent twice at once, the second sees the first and is refused
     with SchedulingError, nothing changed. Side effects: an offered (claimed) assignment; audit
     "assignment.claimed"; possibly the accept's side effects."""
-    offers._lock_for_offer(event, [person])
+    offers.lock_for_offer(event, [person])
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
     if scheduling._overlapping_assignment(person.id, sessions, exclude_event_id=event.id):
         raise scheduling.SchedulingError(

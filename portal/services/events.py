@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import clock, links
+from .. import clock, i18n, links
 from ..extensions import db
 from ..labels import label
 from ..models import (
@@ -93,7 +93,7 @@ def _check_sessions(offer_kind, sessions):
         raise SchedulingError(
             _l(
                 "%(offer)s har højst %(n)s møder.",
-                offer=offer_kind.name_da,
+                offer=offer_kind.name(),
                 n=offer_kind.max_sessions,
             )
         )
@@ -170,9 +170,7 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
                     _l(
                         "%(name)s er optaget på det nye tidspunkt (%(when)s).",
                         name=assignment.person.full_name,
-                        when=clash.event.starts_at.astimezone(clock.COPENHAGEN).strftime(
-                            "%d.%m.%Y %H.%M"
-                        ),
+                        when=i18n.date_and_time(clash.event.starts_at),
                     )
                 )
     before = _event_snapshot(event)

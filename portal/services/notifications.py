@@ -5,6 +5,7 @@ failing mail server never loses a booking or breaks a form."""
 import json
 import smtplib
 from datetime import UTC, datetime, timedelta
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -224,12 +225,30 @@ def build_message(message, config):
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.to_address
-    email["Subject"] = message.subject
+    email["Subject"] = _subject_header(message.subject)
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = make_msgid(domain="vink.kk.dk")
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     return email
+
+
+class _EncodedSubject(str):
+    """A subject the generator writes as `email.header.Header` encodes it. The default policy
+    folds a long non-ASCII subject between two encoded words and leaves the space between them
+    as the fold, and a reader drops whitespace between encoded words: "Mødrenetværket på
+    Nørrebro" arrived as "Mødrenetværketpå Nørrebro". Header keeps each space inside a word."""
+
+    name = "Subject"
+
+    def fold(self, *, policy):
+        encoded = Header(str(self), "utf-8", policy.max_line_length, self.name)
+        return f"{self.name}: {encoded.encode(linesep=policy.linesep)}{policy.linesep}"
+
+
+def _subject_header(subject):
+    """The subject as the policy stores it: plain ASCII as it is, anything else encoded whole."""
+    return subject if subject.isascii() else _EncodedSubject(subject)
 
 
 def send_smtp(message, config):

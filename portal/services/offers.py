@@ -34,7 +34,7 @@ from .suggestions import suggestions
 def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     """Offer one seat to one person, or to several at once (the first to accept gets it).
 
-    Runs under the lock an accept takes (`_lock_for_offer`): of two offers of one seat to one
+    Runs under the lock an accept takes (`lock_for_offer`): of two offers of one seat to one
     person at once (two secretariat members, a claim sent twice), the second sees the first
     and is refused with SchedulingError, as a late one is. Every person is checked before any
     is offered, so a refusal leaves nothing behind.
@@ -42,7 +42,7 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     event's start if sooner), each with an email holding an answer link; audit
     "assignment.offered" per person.
     """
-    _lock_for_offer(event, persons)
+    lock_for_offer(event, persons)
     if not staffing_can_change(event):
         raise SchedulingError(_l("Der kan kun forespørges på kommende, planlagte arrangementer."))
     seat = next((s for s in seats(event) if s.role == seat_role and s.number == seat_number), None)
@@ -104,7 +104,7 @@ def answer_url(assignment):
     )
 
 
-def _lock_for_offer(event, persons):
+def lock_for_offer(event, persons):
     """Lock the persons and the event as an accept does (`_lock_people`), then re-read them and
     the event's assignments: what another transaction committed while this one waited (an
     offer, an accept, a deactivation) is what the rules see."""

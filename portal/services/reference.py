@@ -7,7 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from .. import clock
+from .. import i18n
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -332,7 +332,7 @@ def _refuse_vanishing_seats(kind, needs):
                     "Der er allerede forespurgt eller sat en person på en af de pladser, der "
                     "ville forsvinde (arrangementet den %(when)s). Træk forespørgslen tilbage "
                     "først, eller behold antallet.",
-                    when=taken.starts_at.astimezone(clock.COPENHAGEN).strftime("%d.%m.%Y"),
+                    when=i18n.long_date(taken.starts_at),
                 )
             )
 

@@ -233,7 +233,7 @@ def build_report(year, *, today=None, locale="da", years=None):
     picker) is looked up unless given."""
     today = today or clock.today()
     share = share_of_year_gone(year, today)
-    targets, copy_from = _targets(year)
+    targets, copy_from = targets_and_source(year)
     kinds, by_code, months = _event_figures(year)
     by_org_kind, by_district, by_topic = _breakdowns(year, locale)
     requests_row, reasons = _request_outcomes(year, locale)
@@ -295,7 +295,7 @@ def build_report(year, *, today=None, locale="da", years=None):
     )
 
 
-def _targets(year):
+def targets_and_source(year):
     """{metric: value} for `year` (only its own rows), and the latest earlier year that has
     targets (None if none has). One query."""
     earlier = sa.select(sa.func.max(Target.year)).where(Target.year < year).scalar_subquery()
@@ -650,7 +650,7 @@ def copy_targets(year, *, by):
     """Give `year` the targets of the latest earlier year that has any. Refused when `year` has
     targets already or no earlier year has any. Side effects: audit "targets.copied" with the
     year and the values copied."""
-    own, source = _targets(year)
+    own, source = targets_and_source(year)
     if own:
         raise ReportingError(_l("%(year)s har allerede mål.", year=year))
     if source is None:
@@ -671,7 +671,7 @@ def copy_targets(year, *, by):
 
 def targets_of(year):
     """{metric: value} the admin has set for `year` (its own rows only)."""
-    return _targets(year)[0]
+    return targets_and_source(year)[0]
 
 
 def set_targets(year, values, *, by):

@@ -38,7 +38,7 @@ from ..models.enums import (
 )
 from ..normal_form import email_key
 from ..personal_data import cpr_numbers
-from . import audit, events, notifications, offers
+from . import assignments, audit, events, notifications, offers
 from .pages import Page, by_id, first_of_each, paginate
 from .request_states import TRANSITIONS, RequestError, move_request
 from .request_states import move as _move
@@ -559,7 +559,7 @@ def decline_request(request, *, by, reason, note):
     Side effects: declined; audit "request.declined"; the requester gets the reason by email.
     """
     if reason is None and not note.strip():
-        raise RequestError(_l("Vælg en begrundelse, eller skriv en."))
+        raise RequestError(_l("Vælg en begrundelse, eller skriv den i beskeden til bestilleren."))
     if request.event is not None and request.event.status != EventStatus.CANCELLED:
         raise RequestError(_l("Aflys først arrangementet, før henvendelsen afvises."))
     before = audit.snapshot(request, ["status"])
@@ -845,12 +845,17 @@ NEEDS_ACTION_ROWS = 10
 
 def needs_action(*, now):
     """([(reason, request or event)], {reason: total}): concerns to call back about, new
-    requests, new dates asked for, cancelled events to rebook, and events whose seats need
+    requests, new dates asked for, cancelled events to rebook, events with someone accepted who
+    is away on the day ("away", an `assignments.AwayConflict`), and events whose seats need
     following up (a no to replace, a claim to approve, or starting within 7 days not fully
-    staffed). At most NEEDS_ACTION_ROWS of each, oldest or soonest first.
+    staffed). At most NEEDS_ACTION_ROWS of each, oldest or soonest first, each with its total.
+    A request is listed once, under its first reason in that order; an event to follow up is
+    left out when its request is listed or it is listed as "away". An away conflict is always
+    listed, beside any reason its request has: the totals add up to the rows listed and "+N
+    flere".
 
-    Three queries however much there is: the first rows of every reason with its total (one
-    UNION ALL), then those requests, then those events."""
+    Four queries however much there is: the first rows of every reason with its total (one
+    UNION ALL), then those requests, then those events, then who is away on them."""
     concerns = db.select(OfferKind.id).where(OfferKind.booking_form == BookingForm.CONCERN)
     first_wish = (
         db.select(db.func.min(DateProposal.created_at))
@@ -890,29 +895,52 @@ def needs_action(*, now):
             .where(Request.status == RequestStatus.PLANNED, Event.status == EventStatus.CANCELLED),
             [Request.submitted_at, Request.id],
         ),
-        "follow_up": (
-            offers.follow_up_query(now=now).with_only_columns(Event.id).order_by(None),
-            [Event.starts_at, Event.id],
-        ),
     }
+    # Each request is listed once, under its first reason (a new request may already ask for
+    # other dates; a cancelled event's requester may too): each reason leaves out the requests
+    # of the reasons before it (their plain queries, not nested in one another). An event to
+    # follow up whose request is listed is reached through it, and one with someone away is
+    # listed as that. Someone accepted and away is a problem of its own: always listed.
+    listed = []
+    for reason, (query, order) in reasons.items():
+        if listed:
+            reasons[reason] = (query.where(Request.id.not_in(db.union(*listed))), order)
+        listed.append(query)
+    away = assignments.away_conflicts_query(now=now)
+    reasons["away"] = (away, [Event.starts_at, Event.id])
+    reasons["follow_up"] = (
+        offers.follow_up_query(now=now)
+        .with_only_columns(Event.id)
+        .where(
+            db.or_(Event.request_id.is_(None), Event.request_id.not_in(db.union(*listed))),
+            Event.id.not_in(away),
+        )
+        .order_by(None),
+        [Event.starts_at, Event.id],
+    )
     ids, totals = first_of_each(reasons, dict.fromkeys(reasons, NEEDS_ACTION_ROWS))
+    events_of = ("away", "follow_up")
     loaded = by_id(
         Request,
-        [i for reason, found in ids.items() if reason != "follow_up" for i in found],
+        [i for reason, found in ids.items() if reason not in events_of for i in found],
         joinedload(Request.organisation),
         joinedload(Request.offer_kind),
     )
     events = by_id(
         Event,
-        ids["follow_up"],
+        ids["away"] + ids["follow_up"],
         joinedload(Event.offer_kind),
         joinedload(Event.request).joinedload(Request.organisation),
     )
+    conflicts = assignments.away_conflicts([events[i] for i in ids["away"]], now=now)
     items = [
-        (reason, (events if reason == "follow_up" else loaded)[i])
+        (reason, loaded[i])
         for reason, found in ids.items()
+        if reason not in events_of
         for i in found
     ]
+    items += [("away", conflict) for conflict in conflicts]
+    items += [("follow_up", events[i]) for i in ids["follow_up"]]
     return items, totals
 
 

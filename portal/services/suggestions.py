@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from .. import clock
 from ..extensions import db
@@ -16,6 +18,7 @@ from ..models import (
     Event,
     Person,
 )
+from ..models.base import UTCDateTime
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
 from .scheduling import (
@@ -35,6 +38,7 @@ class Suggestion:
     events_this_term: int
     experienced: bool
     reasons: list = field(default_factory=list)
+    away: bool = False  # away on a day of the event; not `available` for that reason
 
 
 def term_start(day):
@@ -44,8 +48,10 @@ def term_start(day):
 
 # A search of the whole panel from a seat's suggestions finds at most this many.
 PANEL_SEARCH_ROWS = 10
-# The event page shows this many suggestions per seat.
+# The event page ranks this many suggestions per role, the first SHOWN_FIRST in view and the
+# rest behind "Vis flere", so a phone's page stays a few screens long.
 SHOWN = 12
+SHOWN_FIRST = 4
 
 
 def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
@@ -73,6 +79,7 @@ def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
         )
     )
     available = sa.and_(sa.true(), *(_available_then(start, end) for start, end in sessions))
+    away = sa.or_(sa.false(), *(_away_then(start, end) for start, end in sessions))
     topic_match = (
         db.select(person_topics.c.person_id)
         .where(
@@ -106,9 +113,9 @@ def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
         Person.first_name,
         Person.id,
     ]
-    columns = [free, available, topic_match, language_match, events_this_term, experienced]
+    columns = [free, available, topic_match, language_match, away, events_this_term, experienced]
     rows = db.session.execute(
-        db.select(Person, *(_flag(c) for c in columns[:4]), *columns[4:])
+        db.select(Person, *(_flag(c) for c in columns[:5]), *columns[5:])
         .outerjoin(held, held.c.person_id == Person.id)
         .outerjoin(load, load.c.person_id == Person.id)
         .where(
@@ -132,8 +139,9 @@ def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
             language_match=bool(speaks),
             events_this_term=count,
             experienced=bool(seasoned),
+            away=bool(is_away),
         )
-        for person, is_free, is_available, on_topic, speaks, count, seasoned in rows
+        for person, is_free, is_available, on_topic, speaks, is_away, count, seasoned in rows
     ]
 
 
@@ -222,22 +230,7 @@ def _available_then(start, end):
     """The SQL test on Person that they can at a session by their own word: not away on any
     day it touches, and a weekly window that holds the session (or no weekly pattern at all).
     The one place this rule is written."""
-    local_start, local_end = start.astimezone(clock.COPENHAGEN), end.astimezone(clock.COPENHAGEN)
-    day = local_start.date()
-    # The wall-clock time a window must reach: the session's end or, where the clocks go back
-    # during it (02.30 comes twice), its start plus its length, so the hour it runs twice counts.
-    wall_start = local_start.replace(tzinfo=None)
-    wall_end = max(local_end.replace(tzinfo=None), wall_start + (end - start))
-    last_day = (wall_end - timedelta(microseconds=1)).date()  # ending at midnight: not the next
-    away = (
-        db.select(AwayPeriod.id)
-        .where(
-            AwayPeriod.person_id == Person.id,
-            AwayPeriod.starts_on <= last_day,
-            AwayPeriod.ends_on >= day,
-        )
-        .exists()
-    )
+    local_start, wall_end, day, last_day = _session_days(start, end)
     any_rule = db.select(AvailabilityRule.id).where(AvailabilityRule.person_id == Person.id)
     # A window lies within its day and ends by 23.59: it holds a session to midnight, never one
     # that runs on past it.
@@ -249,7 +242,91 @@ def _available_then(start, end):
             AvailabilityRule.starts_at <= local_start.time(),
             AvailabilityRule.ends_at >= latest,
         ).exists()
-    return sa.and_(~away, sa.or_(~any_rule.exists(), fitting_rule))
+    return sa.and_(~_away_then(start, end), sa.or_(~any_rule.exists(), fitting_rule))
+
+
+def _away_then(start, end):
+    """The SQL test on Person that they are away on a day the session touches."""
+    return (
+        db.select(AwayPeriod.id)
+        .where(
+            AwayPeriod.person_id == Person.id,
+            away_over(AwayPeriod, sa.literal(start, UTCDateTime()), sa.literal(end, UTCDateTime())),
+        )
+        .exists()
+    )
+
+
+def away_over(period, starts_at, ends_at):
+    """The SQL test that the away `period` (the AwayPeriod entity or an alias) holds a
+    Copenhagen day that the session from `starts_at` to `ends_at` touches (a session ending
+    at midnight does not touch the next day). The times are SQL expressions, a session's
+    columns or bound instants: the one place the away-day rule is written, for the
+    suggestions and staffing warnings here and the event page and inbox
+    (`assignments.away_conflicts_query` and `away_on_event`)."""
+    return sa.and_(
+        period.starts_on <= CopenhagenLastDay(ends_at),
+        period.ends_on >= CopenhagenDay(starts_at),
+    )
+
+
+class CopenhagenDay(FunctionElement):
+    """The Copenhagen date of a UTC instant (an SQL expression). PostgreSQL asks its time
+    zone database; SQLite, which has none, is given Denmark's rule since 1996 (summer time
+    from 01.00 UTC on the last Sunday of March to 01.00 UTC on the last Sunday of October)."""
+
+    type = sa.Date()
+    name = "copenhagen_day"
+    inherit_cache = True
+    just_before = False
+
+
+class CopenhagenLastDay(CopenhagenDay):
+    """The Copenhagen date of the instant just before a UTC instant: the last day that a
+    session ending then touches. (A class of its own, so the statement cache tells the two
+    apart.)"""
+
+    name = "copenhagen_last_day"
+    inherit_cache = True
+    just_before = True
+
+
+@compiles(CopenhagenDay, "postgresql")
+@compiles(CopenhagenLastDay, "postgresql")
+def _copenhagen_day_postgresql(element, compiler, **kw):
+    instant = compiler.process(element.clauses.clauses[0], **kw)
+    if element.just_before:
+        instant = f"({instant} - INTERVAL '1 microsecond')"
+    return f"CAST(({instant} AT TIME ZONE 'Europe/Copenhagen') AS DATE)"
+
+
+@compiles(CopenhagenDay, "sqlite")
+@compiles(CopenhagenLastDay, "sqlite")
+def _copenhagen_day_sqlite(element, compiler, **kw):
+    # SQLite keeps the instant as UTC text, 'YYYY-MM-DD HH:MM:SS.ffffff', which compares as
+    # text with the changes' instants; the last Sunday of a month is the first from the 25th.
+    instant = compiler.process(element.clauses.clauses[0], **kw)
+    after, before = (">", "<=") if element.just_before else (">=", "<")
+    change = "date(strftime('%Y', {0}) || '-{1}-25', 'weekday 0') || ' 01:00:00'"
+    offset = (
+        f"CASE WHEN {instant} {after} {change.format(instant, '03')} "
+        f"AND {instant} {before} {change.format(instant, '10')} "
+        "THEN '+2 hours' ELSE '+1 hours' END"
+    )
+    back = ", '-0.001 seconds'" if element.just_before else ""
+    return f"date({instant}, {offset}{back})"
+
+
+def _session_days(start, end):
+    """(local start, wall-clock end, first day, last day) of a session in Copenhagen."""
+    local_start, local_end = start.astimezone(clock.COPENHAGEN), end.astimezone(clock.COPENHAGEN)
+    day = local_start.date()
+    # The wall-clock time a window must reach: the session's end or, where the clocks go back
+    # during it (02.30 comes twice), its start plus its length, so the hour it runs twice counts.
+    wall_start = local_start.replace(tzinfo=None)
+    wall_end = max(local_end.replace(tzinfo=None), wall_start + (end - start))
+    last_day = (wall_end - timedelta(microseconds=1)).date()  # ending at midnight: not the next
+    return local_start, wall_end, day, last_day
 
 
 # The time the wished dates' counts assume unless the page is asked for another: the schedule
@@ -346,17 +423,25 @@ def _partner_experience(event, seat_role, threshold):
 def unavailable(persons, event):
     """Those of `persons` whose weekly pattern or away dates say they cannot at the event's
     time (the rule of `_available_then`, asked of the database)."""
+    return [person for person, _away in why_unavailable(persons, event)]
+
+
+def why_unavailable(persons, event):
+    """[(person, away)] for those of `persons` who cannot at the event's time by their own
+    word: `away` True for an away day, False for outside their weekly availability."""
     if not persons:
         return []
-    available = sa.and_(
-        sa.true(), *(_available_then(s.starts_at, s.ends_at) for s in event.sessions)
+    sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
+    available = sa.and_(sa.true(), *(_available_then(start, end) for start, end in sessions))
+    away = sa.or_(sa.false(), *(_away_then(start, end) for start, end in sessions))
+    cannot = dict(
+        db.session.execute(
+            db.select(Person.id, _flag(away)).where(
+                Person.id.in_([p.id for p in persons]), ~available
+            )
+        ).all()
     )
-    cannot = set(
-        db.session.scalars(
-            db.select(Person.id).where(Person.id.in_([p.id for p in persons]), ~available)
-        )
-    )
-    return [person for person in persons if person.id in cannot]
+    return [(person, bool(cannot[person.id])) for person in persons if person.id in cannot]
 
 
 def busy(persons, event):

@@ -31,6 +31,7 @@ from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
 from ..services import audit, catalogue, email_texts, notifications, reference, reporting
 from ..urls import bounded_int
+from .confirm import confirmed
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
@@ -118,7 +119,7 @@ def email_text(kind, language):
 EMAIL_TEXT_SAVED = {
     "saved": _l("Teksten er gemt. Den bruges fra nu af i hver mail af denne slags."),
     "unchanged": _l("Teksten er uændret. Intet er gemt."),
-    "shipped": _l("Teksten er den leverede igen, så den leverede tekst bruges."),
+    "shipped": _l("Teksten er standardteksten igen, så standardteksten bruges."),
 }
 
 
@@ -126,9 +127,9 @@ EMAIL_TEXT_SAVED = {
 def reset_email_text(kind, language):
     _mail_kind_or_404(kind, language)
     if email_texts.reset_email_text(kind, language, by=current_user):
-        flash(_("Den leverede tekst bruges igen."), "success")
+        flash(_("Standardteksten bruges igen."), "success")
     else:
-        flash(_("Den leverede tekst bruges allerede."), "success")
+        flash(_("Standardteksten bruges allerede."), "success")
     return redirect(url_for(".email_text", kind=kind, language=language))
 
 
@@ -142,7 +143,11 @@ def audit_log():
     result = audit.log_page(filters, page=request.args.get("side", 1, type=bounded_int))
     args = {k: v for k, v in request.args.items() if k != "side" and v}
     return render_template(
-        "admin/audit_log.html", form=form, result=result, args=args
+        "admin/audit_log.html",
+        form=form,
+        result=result,
+        entries=audit.readable(result.items),
+        args=args,
     ), 200 if valid else 422
 
 
@@ -239,7 +244,7 @@ def _topic_page(found, template, back):
         except reference.ReferenceDataError as failure:
             error = str(failure)
         else:
-            flash(_("%(topic)s er gemt.", topic=saved.name_da), "success")
+            flash(_("%(topic)s er gemt.", topic=saved.name()), "success")
             return redirect(url_for(back))
     status = 422 if request.method == "POST" else 200
     return render_template(
@@ -247,10 +252,13 @@ def _topic_page(found, template, back):
     ), status
 
 
-@bp.post("/emner/<int:topic_id>/vis-skjul")
+@bp.route("/emner/<int:topic_id>/vis-skjul", methods=["GET", "POST"])
 def toggle_topic(topic_id):
+    topic = db.get_or_404(Topic, topic_id)
+    if _hiding_unconfirmed():
+        return render_template("admin/hide.html", row=topic, what="topic")
     return _show_or_hide(
-        db.get_or_404(Topic, topic_id),
+        topic,
         reference.set_topic_active,
         shown=_("Emnet kan vælges igen."),
         hidden=_("Emnet er skjult."),
@@ -285,22 +293,31 @@ def _offer_kind_page(kind):
         except reference.ReferenceDataError as failure:
             error = str(failure)
         else:
-            flash(_("%(offer)s er gemt.", offer=saved.name_da), "success")
+            flash(_("%(offer)s er gemt.", offer=saved.name()), "success")
             return redirect(url_for(".offer_kinds"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/offer_kind.html", form=form, kind=kind, error=error), status
 
 
-@bp.post("/tilbud/<int:kind_id>/vis-skjul")
+@bp.route("/tilbud/<int:kind_id>/vis-skjul", methods=["GET", "POST"])
 def toggle_offer_kind(kind_id):
     kind = db.get_or_404(OfferKind, kind_id)
+    if _hiding_unconfirmed():
+        return render_template("admin/hide.html", row=kind, what="offer_kind")
     return _show_or_hide(
         kind,
         reference.set_offer_kind_active,
-        shown=_("%(offer)s kan bestilles igen.", offer=kind.name_da),
-        hidden=_("%(offer)s er skjult og kan ikke længere bestilles.", offer=kind.name_da),
+        shown=_("%(offer)s kan bestilles igen.", offer=kind.name()),
+        hidden=_("%(offer)s er skjult og kan ikke længere bestilles.", offer=kind.name()),
         back=".offer_kinds",
     )
+
+
+def _hiding_unconfirmed():
+    """Hiding an offer kind or a topic takes it off the booking form: it is done only from the
+    page that asks (views/confirm.py); showing it again is done at once."""
+    showing = request.method == "POST" and request.form.get("active") == "1"
+    return not showing and not confirmed()
 
 
 # --- the report's admin data --------------------------------------------------------------------
@@ -310,7 +327,9 @@ def toggle_offer_kind(kind_id):
 def targets():
     """A year's targets, set by hand; the report reads them and nothing else."""
     year = _year_argument()
-    form = TargetsForm.for_year(reporting.targets_of(year))
+    # An empty year offers the targets of the latest earlier year that has any, to copy.
+    own, copy_from = reporting.targets_and_source(year)
+    form = TargetsForm.for_year(own)
     if form.validate_on_submit():
         changed = reporting.set_targets(year, form.values(), by=current_user)
         flash(
@@ -325,25 +344,32 @@ def targets():
         "admin/targets.html",
         form=form,
         year=year,
+        copy_from=None if own else copy_from,
         years=range(clock.today().year + 1, clock.today().year - 6, -1),
     ), status
 
 
 @bp.post("/maal/kopier")
 def copy_targets():
+    """Copy the latest earlier year's targets; back to the targets page or the report, where
+    the button was."""
     year = request.form.get("year", type=int)
     if year is None or not 2000 <= year <= 2100:
         abort(404)
+    if request.form.get("tilbage") == "maal":
+        back = url_for(".targets", aar=year)
+    else:
+        back = url_for("reports.report", aar=year)
     try:
         source = reporting.copy_targets(year, by=current_user)
     except reporting.ReportingError as error:
         flash(str(error), "error")
-        return redirect(url_for("reports.report", aar=year))
+        return redirect(back)
     flash(
         _("Målene for %(previous)s er kopieret til %(year)s.", previous=source, year=year),
         "success",
     )
-    return redirect(url_for("reports.report", aar=year))
+    return redirect(back)
 
 
 @bp.route("/stoetteforloebstyper", methods=["GET", "POST"])

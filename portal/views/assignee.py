@@ -3,7 +3,16 @@ nothing tells an assignee that someone else's offer or event exists."""
 
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +21,7 @@ from ..extensions import db
 from ..forms.assignee import WEEKDAYS, AvailabilityRuleForm, AwayPeriodForm, DeclineForm
 from ..forms.secretariat import AttendanceForm
 from ..htmx import is_htmx, render_page_or_partial
+from ..i18n import long_date, short_time
 from ..links import external_url
 from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import Role
@@ -229,14 +239,39 @@ def add_away():
     form = AwayPeriodForm()
     if not form.validate_on_submit():
         return _availability_page(away_form=form, status=422)
-    assignments.add_away_period(
+    period = assignments.add_away_period(
         _person(),
         starts_on=form.starts_on.data,
         ends_on=form.ends_on.data,
         note=form.note.data or "",
     )
-    flash(_("Perioden er tilføjet."), "success")
+    clashing = assignments.accepted_events_while_away(period, now=clock.now())
+    if clashing:
+        # Added all the same (she knows her days), but the yes she gave no longer holds.
+        flash(
+            _(
+                "Perioden er tilføjet, men du har sagt ja til %(events)s. Sekretariatet kan se "
+                "det og kontakter dig for at finde en afløser. Kan du alligevel komme, så sig "
+                "det til sekretariatet.",
+                events="; ".join(_accepted_event_words(event) for event in clashing),
+            ),
+            "warning",
+        )
+    else:
+        flash(_("Perioden er tilføjet."), "success")
     return redirect(url_for(".availability"))
+
+
+def _accepted_event_words(event):
+    """An accepted event as her warning names it, as everywhere ("Ung-til-ung dialog: Vanløse
+    Skole den 14. januar 2031 kl. 10.00"), as plain text: the flash escapes it once."""
+    event_name = get_template_attribute("secretariat/_macros.html", "event_name")
+    return _(
+        "%(event)s den %(day)s kl. %(time)s",
+        event=event_name(event).striptags(),
+        day=long_date(event.starts_at),
+        time=short_time(event.starts_at),
+    )
 
 
 @bp.post("/tilgaengelighed/<kind>/<int:item_id>/slet")

@@ -4,12 +4,12 @@ answers it), and the attendance form the day after (no login: the signed link is
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from .. import links
+from .. import clock, links
 from ..extensions import db
 from ..forms.assignee import AcceptForm, DeclineForm
 from ..forms.secretariat import AttendanceForm
 from ..models import DeclineReason
-from ..services import assignments, catalogue, offers, scheduling, seats
+from ..services import assignments, catalogue, offers, reminders, scheduling, seats
 from ..services import attendance as attendance_service
 
 bp = Blueprint("offers", __name__, url_prefix="/svar")
@@ -91,7 +91,8 @@ def told_after_accept(event):
             )
         else:
             told.append(_("Bestilleren får besked, når alle pladser er besat."))
-    told.append(_("Du får en påmindelse to dage før."))
+    if event.starts_at - clock.now() > reminders.EVENT_REMINDER_BEFORE:
+        told.append(_("Du får en påmindelse to dage før."))  # sooner: no reminder is promised
     return " ".join(told)
 
 

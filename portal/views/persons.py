@@ -12,6 +12,7 @@ from ..models.enums import Role
 from ..permissions import require_roles
 from ..services import catalogue, people
 from ..urls import bounded_int
+from .confirm import confirmed
 
 bp = Blueprint("persons", __name__, url_prefix="/admin/personer")
 bp.before_request(require_roles(Role.ADMIN))
@@ -80,10 +81,19 @@ def update(person_id):
     return _person_page(person, form=form, error=error, status=422)
 
 
+@bp.get("/<int:person_id>/deaktiver")
+def deactivate(person_id):
+    """The page that asks before a person is deactivated (views/confirm.py)."""
+    person = db.get_or_404(Person, person_id)
+    return render_template("admin/deactivate.html", person=person, user=None, me=False)
+
+
 @bp.post("/<int:person_id>/aktiv")
 def set_active(person_id):
     person = db.get_or_404(Person, person_id)
     active = request.form.get("active") == "1"
+    if not active and not confirmed():
+        return deactivate(person_id)
     people.set_person_active(person, active, by=current_user)
     flash(
         _("%(name)s er aktiv igen.", name=person.full_name)

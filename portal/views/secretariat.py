@@ -23,10 +23,11 @@ from ..forms.secretariat import (
     WishedDaysForm,
 )
 from ..htmx import is_htmx, render_page_or_partial
-from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Person, Request
-from ..models.enums import OrganisationKind, RequestStatus, SeatRole
+from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Request
+from ..models.enums import OrganisationKind, RequestStatus
 from ..permissions import STAFF, require_roles
 from ..services import (
+    assignments,
     attendance,
     calendar_view,
     catalogue,
@@ -35,10 +36,12 @@ from ..services import (
     requests,
     scheduling,
     seats,
+    staffing,
     suggestions,
 )
 from ..services import events as event_service
 from ..urls import bounded_int
+from .confirm import confirmed
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 bp.before_request(require_roles(*STAFF))
@@ -191,8 +194,6 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
         "history": requests.history_for_staff(req),
         "earlier": requests.earlier_requests(req),
-        "decline_form": forms.get("decline_form")
-        or DeclineRequestForm(formdata=None, reasons=catalogue.request_decline_reasons()),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),
         "closed": forms.get("closed", []),
@@ -232,12 +233,16 @@ def start_planning(request_id):
     return redirect(url_for(".request_detail", request_id=req.id))
 
 
-@bp.post("/henvendelser/<int:request_id>/afvis")
+@bp.route("/henvendelser/<int:request_id>/afvis", methods=["GET", "POST"])
 def decline_request(request_id):
+    """Declining cannot be undone and mails the requester: a page of its own says so, and
+    only its button declines (views/confirm.py)."""
     req = db.get_or_404(Request, request_id)
     form = DeclineRequestForm(reasons=catalogue.request_decline_reasons())
+    if not confirmed():
+        return _decline_page(req, form, 200)
     if not form.validate_on_submit():
-        return _request_page(req, status=422, decline_form=form)
+        return _decline_page(req, form, 422)
     try:
         requests.decline_request(
             req,
@@ -246,9 +251,19 @@ def decline_request(request_id):
             note=form.note.data or "",
         )
     except requests.RequestError as error:
-        return _request_page(req, status=409, decline_form=form, error=str(error))
+        return _decline_page(req, form, 409, error=str(error))
     flash(_("Henvendelsen er afvist, og bestilleren har fået besked."), "success")
     return redirect(url_for(".request_detail", request_id=req.id))
+
+
+def _decline_page(req, form, status, error=None):
+    return render_template(
+        "secretariat/decline_request.html",
+        req=req,
+        form=form,
+        error=error,
+        can_decline=requests.can_decline(req),
+    ), status
 
 
 @bp.post("/henvendelser/<int:request_id>/sparring-givet")
@@ -368,13 +383,8 @@ def _event_page(event, status=200, **extra):
             event, sum(1 for seat in event_seats if seat.accepted), len(event_seats)
         ),
         "fully_staffed": seats.is_fully_staffed(event),
-        "suggestions": {
-            seat.role: suggestions.suggestions(event, seat.role, limit=suggestions.SHOWN)
-            for seat in event_seats
-            if not seat.accepted and not seat.offered
-        }
-        if staffing_can_change
-        else {},
+        "staffing": _staffing_lists(event, offer_form) if staffing_can_change else [],
+        "shown_first": suggestions.SHOWN_FIRST,
         "staffing_can_change": staffing_can_change,
         "history": event_service.history_for_staff(event),
         "schedule_form": schedule_form,
@@ -385,36 +395,46 @@ def _event_page(event, status=200, **extra):
         "can_record": attendance.can_record_now(event),
         "conflict": extra.pop("conflict", None),
         "error": extra.pop("error", None),
-        # A refused offer's reason, shown in that seat's own form beside its button.
+        # A refused send's reason, shown in the staffing form beside its button.
         "offer_error": extra.pop("offer_error", None),
-        "found": _panel_search(event, event_seats, offer_form) if staffing_can_change else None,
         "closed": extra.pop("closed", []),
+        # Those accepted who are away on one of its days: said beside "Accepteret".
+        "away": assignments.away_on_event(event),
+        # Those accepted who cannot at the time a refused move asked for.
+        "cannot": extra.pop("cannot", []),
     }
     return render_page_or_partial(
         "secretariat/event.html", "secretariat/_event_body.html", status, **context
     )
 
 
-def _panel_search(event, event_seats, offer_form=None):
-    """(seat value, the query, persons found) for a search of the whole panel from one seat's
-    suggestions (?plads=ambassador:1&find=...), or for a refused offer the persons it had
-    ticked (found by a search, they are on no list otherwise); None when neither."""
-    ticked = None
-    if offer_form is not None and offer_form.seat.data:
-        seat_value, query = offer_form.seat.data, ""
-        ticked = [int(p) for p in offer_form.persons.data or [] if str(p).isdigit()]
-    else:
-        seat_value = request.args.get("plads", "")
-        query = (request.args.get("find") or "").strip()[:100]
-    seat = next(
-        (s for s in event_seats if f"{s.role.value}:{s.number}" == seat_value and not s.accepted),
-        None,
-    )
-    if seat is None or not (query or ticked):
-        return None
-    if ticked:
-        return seat_value, "", suggestions.suggestions(event, seat.role, person_ids=ticked)
-    return seat_value, query, suggestions.suggestions(event, seat.role, name=query)
+def _staffing_lists(event, offer_form=None):
+    """One ranked list per role with open seats, for one send that fills them all: [{role,
+    open (seats), suggested, found (a search of the whole panel, ?rolle=...&find=..., or the
+    persons a refused offer had ticked that the list does not show), query, ticked}]."""
+    asked_role = request.args.get("rolle", "")
+    query = (request.args.get("find") or "").strip()[:100]
+    lists, free = [], staffing.open_seats(event)
+    for role in dict.fromkeys(seat.role for seat in free):
+        ticked = offer_form.chosen_ids()[role] if offer_form is not None else []
+        suggested = suggestions.suggestions(event, role, limit=suggestions.SHOWN)
+        found, searched = [], query if asked_role == role.value and offer_form is None else ""
+        if searched:
+            found = suggestions.suggestions(event, role, name=searched)
+        elif set(ticked) - {s.person.id for s in suggested}:
+            found = suggestions.suggestions(event, role, person_ids=ticked)
+        found_ids = {s.person.id for s in found}
+        lists.append(
+            {
+                "role": role,
+                "open": sum(1 for seat in free if seat.role == role),
+                "found": found,
+                "suggested": [s for s in suggested if s.person.id not in found_ids],
+                "query": searched,
+                "ticked": ticked,
+            }
+        )
+    return lists
 
 
 @bp.get("/arrangementer/<int:event_id>")
@@ -433,9 +453,12 @@ def reschedule(event_id):
     except (TypeError, ValueError):
         abort(400, description=_("Siden var for gammel. Genindlæs den, og prøv igen."))
     sessions = form.chosen_sessions()
-    closed = _closed_warning(event.offer_kind, sessions, form)
-    if closed:
-        return _event_page(event, status=422, schedule_form=form, closed=closed)
+    # A closed period, and a move that breaks an accepted person's yes, are said before saving;
+    # each warning stays, with its box as ticked, until every one shown is confirmed.
+    closed = scheduling.closed_period_warnings(event.offer_kind, sessions)
+    cannot = staffing.newly_unable_after_move(event, sessions)
+    if (closed and not form.confirm_closed.data) or (cannot and not form.confirm_breaks.data):
+        return _event_page(event, status=422, schedule_form=form, closed=closed, cannot=cannot)
     try:
         event_service.reschedule_event(
             event,
@@ -468,9 +491,10 @@ def cancel(event_id):
     and only its button cancels."""
     event = db.get_or_404(Event, event_id)
     form = CancelForm(prefix="cancel")
-    if request.method == "GET" or not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return _cancel_page(event, form, status)
+    if not confirmed():
+        return _cancel_page(event, form, 200)
+    if not form.validate_on_submit():
+        return _cancel_page(event, form, 422)
     try:
         event_service.cancel_event(event, by=current_user, note=form.note.data or "")
     except scheduling.SchedulingError as error:
@@ -494,61 +518,62 @@ def _cancel_page(event, form, status, error=None):
 
 @bp.post("/arrangementer/<int:event_id>/forespoerg")
 def offer(event_id):
+    """One send for every open seat: each person ticked is offered a seat of their role."""
     event = db.get_or_404(Event, event_id)
     form = OfferForm()
     if not form.validate_on_submit():
         return _event_page(
-            event,
-            status=422,
-            offer_form=form,
-            offer_error=_("Vælg mindst én person at forespørge."),
+            event, status=422, offer_form=form, offer_error=_("Vælg mindst én person.")
         )
-    role_value, _sep, number = form.seat.data.partition(":")
     try:
-        seat_role, seat_number = SeatRole(role_value), int(number)
+        shown = form.shown_open()
     except ValueError:
-        abort(400)
-    persons = db.session.scalars(db.select(Person).where(Person.id.in_(form.persons.data))).all()
-    warnings = []
-    away = suggestions.unavailable(persons, event)
-    if away:
-        warnings.append(
-            _(
-                "%(names)s har meldt sig væk eller er ikke ledig på det tidspunkt.",
-                names=", ".join(p.full_name for p in away),
-            )
-        )
-    taken = suggestions.busy(persons, event)
-    if taken:
-        warnings.append(
-            _(
-                "%(names)s har sagt ja til et andet arrangement på det tidspunkt og kan ikke "
-                "sige ja til dette, før det andet er løst.",
-                names=", ".join(p.full_name for p in taken),
-            )
-        )
-    if warnings and not request.form.get("confirm_unavailable"):
-        warnings.append(_("Sæt flueben ved 'Forespørg alligevel' for at sende forespørgslen."))
-        return _event_page(event, status=422, offer_form=form, offer_error=" ".join(warnings))
+        abort(400, description=_("Siden var for gammel. Genindlæs den, og prøv igen."))
     try:
-        offers.offer_seat(
-            event, by=current_user, seat_role=seat_role, seat_number=seat_number, persons=persons
+        offered, warnings = staffing.offer_open_seats(
+            event,
+            by=current_user,
+            chosen_ids=form.chosen_ids(),
+            shown=shown,
+            anyway=form.confirm_unavailable.data,
         )
+    except (staffing.ChoiceRefused, staffing.NeedsConfirmation) as error:
+        return _event_page(event, status=422, offer_form=form, offer_error=str(error))
     except scheduling.SchedulingError as error:
+        # Somebody else was faster: show the event as it is, nothing of this send kept.
+        db.session.rollback()
+        event = event_service.for_the_event_page(event_id)
         return _event_page(event, status=409, offer_form=form, offer_error=str(error))
-    flash(_("Forespørgslen er sendt."), "success")
+    names = staffing.names_of(a.person for a in offered)
+    sent = _("Forespørgslen er sendt til %(names)s.", names=names)
+    flash(" ".join([sent, *(_("Bemærk: %(warning)s", warning=w) for w in warnings)]), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
 
 
-@bp.post("/tildelinger/<int:assignment_id>/traek-tilbage")
+@bp.route("/tildelinger/<int:assignment_id>/traek-tilbage", methods=["GET", "POST"])
 def withdraw_assignment(assignment_id):
+    """Taking back an offer or an accepted seat cannot be undone and mails the person: a page
+    of its own says so, and only its button does it (views/confirm.py)."""
     assignment = db.get_or_404(Assignment, assignment_id)  # CSRF: checked for every POST
+    if not confirmed():
+        return _withdraw_page(assignment, 200)
     try:
         offers.withdraw_assignment(assignment, by=current_user)
     except scheduling.SchedulingError as error:
-        return _event_page(assignment.event, status=409, error=str(error))
+        db.session.rollback()
+        return _withdraw_page(db.get_or_404(Assignment, assignment_id), 409, error=str(error))
     flash(_("Forespørgslen er trukket tilbage, og personen har fået besked."), "success")
     return redirect(url_for(".event_detail", event_id=assignment.event_id))
+
+
+def _withdraw_page(assignment, status, error=None):
+    return render_template(
+        "secretariat/withdraw_assignment.html",
+        assignment=assignment,
+        event=assignment.event,
+        error=error,
+        staffing_can_change=seats.staffing_can_change(assignment.event),
+    ), status
 
 
 @bp.post("/tildelinger/<int:assignment_id>/godkend")

@@ -14,6 +14,7 @@ from ..models.enums import Role
 from ..permissions import require_roles
 from ..services import accounts
 from ..urls import bounded_int
+from .confirm import confirmed
 
 bp = Blueprint("users", __name__, url_prefix="/admin/brugere")
 bp.before_request(require_roles(Role.ADMIN))
@@ -116,9 +117,15 @@ def change_role(user_id):
     return redirect(url_for(".user", user_id=user.id))
 
 
-@bp.post("/<int:user_id>/deaktiver")
+@bp.route("/<int:user_id>/deaktiver", methods=["GET", "POST"])
 def deactivate(user_id):
+    """Deactivating ends every session and kills every link the user was mailed: done only
+    from the page that asks (views/confirm.py)."""
     user = db.get_or_404(User, user_id)
+    if not confirmed():
+        return render_template(
+            "admin/deactivate.html", user=user, person=user.person, me=user.id == current_user.id
+        )
     try:
         accounts.deactivate_user(user, by=current_user)
     except accounts.AccountError as failure:

@@ -8,12 +8,12 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from portal import demo
 from portal.extensions import db
+from tests.browser import a11y
 from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -24,7 +24,6 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def pytest_collection_modifyitems(items):
@@ -123,16 +122,8 @@ def page(new_page):
 
 @pytest.fixture
 def axe():
-    checker = Axe()
-
-    def violations(page):
-        results = checker.run(page, options=WCAG_21_AA)
-        return [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
-            for v in results.response["violations"]
-        ]
-
-    return violations
+    """axe(page) -> the page's violations, as tests.browser.a11y counts them."""
+    return a11y.violations
 
 
 @pytest.fixture

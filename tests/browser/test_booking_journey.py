@@ -186,7 +186,8 @@ def test_a_date_error_names_its_row_and_its_link_moves_focus_into_the_field(new_
     page.fill("#dates-1-last", "")
     page.click("button:has-text('Send bestilling')")
     summary = page.locator("[data-module=error-summary]")
-    link = summary.get_by_role("link", name="Dato eller periode 2: Vælg en dato efter i dag.")
+    named = "Dato eller periode 2, Fra dato: Vælg en dato efter i dag."
+    link = summary.get_by_role("link", name=named)
     link.click()
     assert page.evaluate("document.activeElement.id") == "dates-1-first"
 

@@ -22,7 +22,7 @@ def test_the_inbox_pager_is_visible_and_works_at_390_px(new_page):
     with page.expect_navigation():
         next_link.click()
     assert "side=2" in page.url
-    assert page.get_by_role("link", name="Forrige").is_visible()
+    assert pager.get_by_role("link", name="Forrige").is_visible()
 
 
 def test_the_inbox_table_stands_as_rows_of_headed_cells_at_390_px(new_page):

@@ -38,17 +38,12 @@ def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, travel):
         staff.click("button:has-text('Planlæg arrangement')")
         staff.wait_for_selector("text=Dialogambassadør 1 af 2")
 
-    # Offer each seat from the suggestions.
+    # Offer both seats from the one list of suggestions, with one send.
     for person in (yasmin, amina):
-        staff.locator("form:has(input[name=seat])").first.locator(
-            f"input[name=persons][value='{person.id}']"
-        ).check()
-        # Wait for the new page: the previous offer's message is still on the old one.
-        with staff.expect_navigation():
-            staff.locator("form:has(input[name=seat])").first.locator(
-                "button:has-text('Send forespørgsel')"
-            ).click()
-        staff.wait_for_selector("text=Forespørgslen er sendt.")
+        staff.get_by_label(person.full_name).check()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Send forespørgsler").click()
+    staff.wait_for_selector("text=Forespørgslen er sendt til")
 
     # Each ambassador answers from the link in their email, on a phone.
     db.session.expire_all()
@@ -157,15 +152,15 @@ def _offer_refused(page, event, away, *, navigates=False):
     """Offer the seat to `away`, who is refused; `navigates`: without JavaScript the form's
     answer is a new page, waited for (with htmx it is swapped in beside the button)."""
     page.goto(f"/sekretariat/arrangementer/{event.id}")
-    form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
-    form.locator(f"input[name=persons][value='{away.id}']").check()
-    send = form.locator("button:has-text('Send forespørgsel')")
+    form = page.locator("form.staffing-form")
+    form.locator(f"input[name=ambassador][value='{away.id}']").check()
+    send = form.locator("button:has-text('Send forespørgsler')")
     if navigates:
         with page.expect_navigation():
             send.click()
     else:
         send.click()
-    return page.locator("#forslag-ambassador-1-svar")
+    return page.locator("#forslag-svar")
 
 
 def _in_view(page, locator):
@@ -185,20 +180,20 @@ def test_a_refused_offer_answers_beside_its_button_with_the_ticks_kept_on_a_phon
     answer = _offer_refused(page, event, away)
     answer.wait_for()
     assert "har meldt sig væk" in answer.inner_text()
-    assert page.evaluate("document.activeElement.id") == "forslag-ambassador-1-svar"
+    assert page.evaluate("document.activeElement.id") == "forslag-svar"
     assert _in_view(page, answer)
     # Issue 12.4: the seats and the suggestions stand as headed rows, nothing cut off.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for table in ("table.seats", "table.suggestions"):
         box = page.locator(table).first.bounding_box()
         assert box["x"] + box["width"] <= 390, table
-    form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
-    assert form.locator(f"input[name=persons][value='{away.id}']").is_checked()
+    form = page.locator("form.staffing-form")
+    assert form.locator(f"input[name=ambassador][value='{away.id}']").is_checked()
     # Tick "anyway" and send again: the offer goes out.
     form.locator("input[name=confirm_unavailable]").check()
     with page.expect_navigation():
-        form.locator("button:has-text('Send forespørgsel')").click()
-    page.wait_for_selector("text=Forespørgslen er sendt.")
+        form.locator("button:has-text('Send forespørgsler')").click()
+    page.wait_for_selector("text=Forespørgslen er sendt til")
     refused = [e for e in page_errors if e.startswith("422 for fetch") and "/forespoerg" in e]
     assert len(refused) == 1
     page_errors.remove(refused[0])
@@ -214,11 +209,11 @@ def test_a_refused_offer_without_javascript_opens_at_its_answer(browser, live_se
         page = context.new_page()
         browser_login(page, "sara@example.org", PASSWORD)
         answer = _offer_refused(page, event, away, navigates=True)
-        assert page.url.endswith("#forslag-ambassador-1-svar")
+        assert page.url.endswith("#forslag-svar")
         assert "har meldt sig væk" in answer.inner_text()
         assert _in_view(page, answer)
-        form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
-        assert form.locator(f"input[name=persons][value='{away.id}']").is_checked()
+        form = page.locator("form.staffing-form")
+        assert form.locator(f"input[name=ambassador][value='{away.id}']").is_checked()
     finally:
         context.close()
 
@@ -242,21 +237,21 @@ def test_the_secretariat_finds_anyone_in_the_panel_and_offers_with_a_confirm_ste
     page = new_page(width=390, height=844)
     browser_login(page, "sara@example.org", PASSWORD)
     page.goto(f"/sekretariat/arrangementer/{event.id}")
-    assert page.locator(f"input[name=persons][value='{zara.id}']").count() == 0
+    assert page.locator(f"input[name=ambassador][value='{zara.id}']").count() == 0
     page.get_by_label("Find en anden i panelet").first.fill("zara")
     with page.expect_navigation():
         page.get_by_role("button", name="Søg i panelet").first.click()
-    form = page.locator("form:has(input[name=seat][value='ambassador:1'])")
-    box = form.locator(f"input[name=persons][value='{zara.id}']")
+    form = page.locator("form.staffing-form")
+    box = form.locator(f"input[name=ambassador][value='{zara.id}']")
     assert box.is_checked() and box.is_enabled()
-    form.locator("button:has-text('Send forespørgsel')").click()
-    answer = page.locator("#forslag-ambassador-1-svar")
+    form.locator("button:has-text('Send forespørgsler')").click()
+    answer = page.locator("#forslag-svar")
     answer.wait_for()
     assert "har sagt ja til et andet arrangement" in answer.inner_text()
     form.locator("input[name=confirm_unavailable]").check()
     with page.expect_navigation():
-        form.locator("button:has-text('Send forespørgsel')").click()
-    page.wait_for_selector("text=Forespørgslen er sendt.")
+        form.locator("button:has-text('Send forespørgsler')").click()
+    page.wait_for_selector("text=Forespørgslen er sendt til")
     db.session.expire_all()
     offered = db.session.scalars(db.select(Assignment).where(Assignment.event_id == event.id))
     assert [a.person_id for a in offered] == [zara.id]

@@ -6,8 +6,8 @@ from werkzeug.datastructures import MultiDict
 from portal.forms.admin import BudgetLineForm
 
 
-def _amount(text, app):
-    with app.test_request_context():
+def _amount(text, app, locale="da"):
+    with app.test_request_context(headers={"Cookie": f"vink_lang={locale}"}):
         form = BudgetLineForm(MultiDict({"name_da": "Drift", "amount": text}), meta={"csrf": False})
         form.validate()
         return form.amount.data, [str(e) for e in form.amount.errors]
@@ -42,3 +42,17 @@ def test_anything_else_is_refused_in_danish(app, text, message):
     data, errors = _amount(text, app)
     assert data is None
     assert errors and message in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "ore"),
+    [("500,000", 500_000_00), ("3500.5", 3_500_50), ("3,500.50 DKK", 3_500_50), ("0", 0)],
+)
+def test_amounts_on_an_english_page_are_read_the_english_way(app, text, ore):
+    assert _amount(text, app, "en") == (ore, [])
+
+
+def test_an_amount_refused_on_an_english_page_gives_english_examples(app):
+    data, errors = _amount("3.500,50", app, "en")
+    assert data is None
+    assert errors == ["Enter an amount in DKK, e.g. 3,500 or 3500.50."]

@@ -93,7 +93,7 @@ def test_a_deactivated_users_link_stops_working():
             db.select(OutboxMessage).where(OutboxMessage.to_address == user.email)
         ).one()
     )
-    accounts.deactivate_user(user, by=user)
+    accounts.deactivate_user(user, by=None)
     db.session.commit()
     with pytest.raises(accounts.PasswordLinkUsed):
         accounts.user_for_password_link(signed)
@@ -164,6 +164,14 @@ def test_the_last_active_admin_can_be_neither_demoted_nor_deactivated():
         accounts.deactivate_user(other, by=other)
 
 
+def test_no_one_deactivates_herself():
+    admin = make_user(role=Role.ADMIN)
+    make_user(role=Role.ADMIN)
+    with pytest.raises(accounts.AccountError, match="Du kan ikke deaktivere dig selv"):
+        accounts.deactivate_user(admin, by=admin)
+    assert admin.active
+
+
 def test_a_role_change_ends_the_users_sessions_and_is_audited():
     admin = make_user(role=Role.ADMIN)
     user = make_user(role=Role.SECRETARIAT)
@@ -215,8 +223,8 @@ def test_of_two_posts_of_one_link_at_once_only_the_first_sets_the_password():
 def test_deactivating_twice_or_reactivating_an_active_user_writes_nothing():
     user = make_user(role=Role.SECRETARIAT)
     accounts.reactivate_user(user, by=user)
-    accounts.deactivate_user(user, by=user)
-    accounts.deactivate_user(user, by=user)
+    accounts.deactivate_user(user, by=None)
+    accounts.deactivate_user(user, by=None)
     actions = db.session.scalars(db.select(AuditEntry.action)).all()
     assert actions.count("user.deactivated") == 1 and "user.reactivated" not in actions
 

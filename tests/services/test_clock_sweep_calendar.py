@@ -331,7 +331,14 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
     assert waiting not in follow_up
     # Started or ended: nothing to staff any more.
     assert ended not in follow_up and running not in follow_up
-    assert totals == {"call_back": 2, "new": 1, "new_dates": 0, "rebook": 0, "follow_up": 3}
+    assert totals == {
+        "call_back": 2,
+        "new": 1,
+        "new_dates": 0,
+        "rebook": 0,
+        "away": 0,
+        "follow_up": 3,
+    }
     awaiting = [
         e for e, *_ in events.event_list(now=clock.now(), which="awaiting_attendance").items
     ]

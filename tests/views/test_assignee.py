@@ -97,6 +97,19 @@ def test_accepting_without_javascript_redirects_to_my_page_saying_who_is_told(me
     assert "Du får en påmindelse to dage før." in text
 
 
+def test_a_yes_to_an_event_tomorrow_promises_no_reminder_two_days_before(me):
+    tomorrow = clock.today() + timedelta(days=1)
+    event = make_scheduled(starts_at=clock.local(tomorrow.year, tomorrow.month, tomorrow.day, 10))
+    [assignment] = offers.offer_seat(
+        event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[me.person]
+    )
+    db.session.commit()
+    assert _my_page_form(me, assignment, "ja").submit().status_code == 302
+    text = me.get("/mig/").get_data(as_text=True)
+    assert "Du har sagt ja" in text
+    assert "påmindelse to dage før" not in text
+
+
 def test_accepting_on_my_page_a_seat_someone_else_took_says_the_seat_is_taken(me):
     event = make_scheduled()
     mine, theirs = offers.offer_seat(
@@ -409,19 +422,21 @@ def test_offering_a_person_who_is_away_warns_first(as_role):
     person.away_periods = [AwayPeriod(starts_on=local_day, ends_on=local_day)]
     db.session.commit()
     page = f"/sekretariat/arrangementer/{event.id}"
-    seat = {"seat": "ambassador:1"}
-    offer = browser_form(staff, page, action=f"{page}/forespoerg", sending=seat)
-    warned = offer.fill(persons=[person.id]).submit()
+    offer = browser_form(staff, page, action=f"{page}/forespoerg")
+    warned = offer.fill(ambassador=[person.id]).submit()
     assert warned.status_code == 422
-    assert "har meldt sig væk" in warned.get_data(as_text=True)
+    assert "har meldt sig væk den dag" in warned.get_data(as_text=True)
     assert event.assignments == []
     # The warning page keeps the person ticked; confirming is one more tick.
     forms = forms_in(staff, page, warned.get_data(as_text=True))
-    again = pick(forms, page, f"{page}/forespoerg", sending=seat)
-    assert again.value("persons") == str(person.id)
+    again = pick(forms, page, f"{page}/forespoerg")
+    assert again.value("ambassador") == str(person.id)
     sent = again.fill(confirm_unavailable=True).submit()
     assert sent.status_code == 302
     assert len(event.assignments) == 1
+    # The confirmation repeats what was let through.
+    shown = staff.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Bemærk: Væk" in shown and "har meldt sig væk den dag" in shown
 
 
 def test_my_page_shows_the_first_of_each_list_and_says_how_many_there_are(me, monkeypatch):

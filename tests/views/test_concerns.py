@@ -1,6 +1,7 @@
 """Counsel about a concern through the pages: the short public form, and the secretariat
 calling back and recording the talk."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,11 @@ def test_a_concern_sent_as_the_page_shows_it_is_stored_and_the_writer_sees_the_c
     assert "Tak for din henvendelse" in page
     assert "ringer dig op senest" in page
     assert "Ønskede datoer" not in page
+    # A call-back request is no booking: its page speaks of the request.
+    assert "linket er din adgang til henvendelsen" in page
+    assert "Henvendelsen er modtaget" in page
+    shown = re.sub(r"<[^>]+>", " ", page.split("<main")[1].split("</main>")[0])
+    assert "bestilling" not in shown.lower()
 
 
 @pytest.mark.parametrize(

@@ -84,13 +84,16 @@ def _logged_in(app, user):
 
 def _users_page(admin, user, _person, action):
     page = f"/admin/brugere/{user.id}"
+    # Deactivating is done from the page that asks first; reactivating at once.
     verb = "deaktiver" if action == "off" else "genaktiver"
-    assert browser_form(admin, page, action=f"{page}/{verb}").submit().status_code == 302
+    shown = f"{page}/deaktiver" if action == "off" else page
+    assert browser_form(admin, shown, action=f"{page}/{verb}").submit().status_code == 302
 
 
 def _panel_page(admin, _user, person, _action):
     page = f"/admin/personer/{person.id}"
-    assert browser_form(admin, page, action=f"{page}/aktiv").submit().status_code == 302
+    shown = f"{page}/deaktiver" if _action == "off" else page
+    assert browser_form(admin, shown, action=f"{page}/aktiv").submit().status_code == 302
 
 
 PAGES = [pytest.param(_users_page, id="users-page"), pytest.param(_panel_page, id="panel-page")]

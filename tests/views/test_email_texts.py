@@ -61,9 +61,9 @@ def test_the_editor_starts_from_the_shipped_text_with_its_fields_beside_it(admin
     form = _editor(admin)
     assert form.value("subject") == "Svar ønskes: {tilbud} {dato} {tid}"
     assert "{link}" in form.value("body")
-    assert "<code>{svarfrist}</code>" in page
+    assert '<code lang="da">{svarfrist}</code>' in page
     assert "Linket, hvor personen svarer ja eller nej med ét tryk" in page
-    assert "Tilbage til den leverede tekst" not in page  # nothing to go back from
+    assert "Tilbage til standardteksten" not in page  # nothing to go back from
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_going_back_to_the_shipped_text_deletes_the_edit(admin):
     reset = browser_form(admin, OFFER, action=f"{OFFER}/leveret")
     response = reset.submit()
     assert response.status_code == 302
-    assert "Den leverede tekst bruges igen." in admin.get(OFFER).get_data(as_text=True)
+    assert "Standardteksten bruges igen." in admin.get(OFFER).get_data(as_text=True)
     assert db.session.scalars(db.select(EmailTemplate)).all() == []
     assert db.session.scalars(db.select(AuditEntry.action)).all()[-1] == "email_text.reset"
     assert _editor(admin).value("subject") == "Svar ønskes: {tilbud} {dato} {tid}"

@@ -304,8 +304,8 @@ REFUSALS = {
     # what: (role, page, action, typed, the Danish message)
     "decline request": (
         Role.SECRETARIAT,
-        lambda w: f"/sekretariat/henvendelser/{w['submitted'].id}",
-        "/afvis",
+        lambda w: f"/sekretariat/henvendelser/{w['submitted'].id}/afvis",  # the page that asks
+        "",
         {"note": LONG},
         "Skriv højst 2000 tegn.",
     ),
@@ -356,7 +356,7 @@ REFUSALS = {
         lambda w: f"/bestilling/{w['planned_request'].id}/trak-tilbage",
         "",
         {"note": LONG},
-        "Skriv højst 2000 tegn.",
+        "Teksten er 2.001 tegn lang. Der er plads til 2.000 tegn",
     ),
     "closed period": (
         Role.ADMIN,

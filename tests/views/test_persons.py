@@ -112,7 +112,8 @@ def test_the_persons_page_shows_the_load_this_term_and_year_without_cancelled_ev
 def test_a_deactivated_person_is_no_longer_suggested(admin):
     person = make_person(first_name="Bo", is_ambassador=True, is_resource_person=False)
     page = f"{PANEL}{person.id}"
-    assert browser_form(admin, page, action=f"{page}/aktiv").submit().status_code == 302
+    asking = f"{page}/deaktiver"  # the person's page links to the page that asks
+    assert browser_form(admin, asking, action=f"{page}/aktiv").submit().status_code == 302
     assert person.active is False
     event = make_event(kind="dialogue", starts_at=clock.now() + timedelta(days=9))
     assert person not in [s.person for s in suggestions.suggestions(event, SeatRole.AMBASSADOR)]

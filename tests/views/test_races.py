@@ -74,9 +74,7 @@ def test_two_secretariat_members_offering_one_seat_to_one_person_race_to_302_and
         person = make_ambassador()
         page = f"/sekretariat/arrangementer/{event.id}"
         forms = [
-            browser_form(
-                client, page, action=f"{page}/forespoerg", sending={"seat": "ambassador:1"}
-            ).fill(persons=[person.id])
+            browser_form(client, page, action=f"{page}/forespoerg").fill(ambassador=[person.id])
             for client in staff
         ]
         answers = _at_once(app, forms)

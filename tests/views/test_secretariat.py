@@ -50,7 +50,7 @@ def _session_data(start, minutes=90, place="Husum Skole, aulaen", **extra):
 
 
 def _request_form(client, request, action):
-    """One of the request page's forms ("afvis", "planlaeg"), as the page shows it."""
+    """One of the request page's forms ("planlaeg", "under-planlaegning"), as the page shows it."""
     page = f"/sekretariat/henvendelser/{request.id}"
     return browser_form(client, page, action=f"{page}/{action}")
 
@@ -148,16 +148,22 @@ def test_a_request_page_shows_everything_the_requester_wrote(staff):
         assert expected in text
 
 
+def _decline_form(client, request):
+    """The form of the page that asks before declining (the request page only links to it)."""
+    page = f"/sekretariat/henvendelser/{request.id}/afvis"
+    return browser_form(client, page, action=page)
+
+
 def test_declining_needs_a_reason_and_tells_the_requester(staff):
     request = make_request()
-    empty = _request_form(staff, request, "afvis").submit()
+    empty = _decline_form(staff, request).submit()
     assert empty.status_code == 422
-    assert "Vælg en begrundelse, eller skriv en." in empty.get_data(as_text=True)
+    assert "eller skriv den i beskeden til bestilleren." in empty.get_data(as_text=True)
     assert request.status == RequestStatus.SUBMITTED
     reason = db.session.scalars(
         db.select(DeclineReason).where(DeclineReason.scope == "request")
     ).first()
-    done = _request_form(staff, request, "afvis").fill(reason=reason.id, note="Prøv SSP.").submit()
+    done = _decline_form(staff, request).fill(reason=reason.id, note="Prøv SSP.").submit()
     assert done.status_code == 302
     assert request.status == RequestStatus.DECLINED
     [mail] = mails("requester_request_declined")
@@ -282,24 +288,28 @@ def test_offering_a_seat_from_the_suggestions(staff):
     event = make_scheduled()
     yasmin, amina = make_ambassador(first_name="Yasmin"), make_ambassador(first_name="Amina")
     page = staff.get(f"/sekretariat/arrangementer/{event.id}").get_data(as_text=True)
-    assert "Forslag til dialogambassadør 1 af 2" in page and "Yasmin" in page
-    form = _event_form(staff, event, "forespoerg", sending={"seat": "ambassador:1"})
-    response = form.fill(persons=[yasmin.id, amina.id]).submit()
+    assert "Dialogambassadør: 2 ledige pladser" in page and "Yasmin" in page
+    form = _event_form(staff, event, "forespoerg")
+    response = form.fill(ambassador=[yasmin.id, amina.id]).submit()
     assert response.status_code == 302
-    assert {a.person_id for a in event.assignments} == {yasmin.id, amina.id}
+    # One send, a seat each: the best-ranked (Amina, by first name) the first seat.
+    assert {(a.person_id, a.seat_number) for a in event.assignments} == {
+        (amina.id, 1),
+        (yasmin.id, 2),
+    }
     assert len(mails("assignee_offer")) == 2
 
 
 def test_an_offer_refused_for_one_of_the_persons_offers_nobody(staff):
     event = make_scheduled()
     yasmin, amina = make_ambassador(first_name="Yasmin"), make_ambassador(first_name="Amina")
-    form = _event_form(staff, event, "forespoerg", sending={"seat": "ambassador:1"})
+    form = _event_form(staff, event, "forespoerg")
     offers.offer_seat(event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=2, persons=[amina])
     db.session.commit()  # a colleague asked Amina while the page was open
-    response = form.fill(persons=[yasmin.id, amina.id]).submit()
+    response = form.fill(ambassador=[yasmin.id, amina.id]).submit()
     assert response.status_code == 409
     text = response.get_data(as_text=True)
-    assert f"{amina.full_name} er allerede forespurgt på arrangementet" in text
+    assert "En anden har forespurgt pladserne, mens du valgte" in text
     # The page says it as it is: Amina asked for the other seat, Yasmin not asked.
     assert f"<li>{amina.full_name}:" in text and f"<li>{yasmin.full_name}:" not in text
     db.session.expire_all()
@@ -310,7 +320,7 @@ def test_an_offer_refused_for_one_of_the_persons_offers_nobody(staff):
 def test_offering_without_choosing_anyone_is_explained(staff):
     event = make_scheduled()
     make_ambassador()
-    response = _event_form(staff, event, "forespoerg", sending={"seat": "ambassador:1"}).submit()
+    response = _event_form(staff, event, "forespoerg").submit()
     assert response.status_code == 422
     assert "Vælg mindst én person" in response.get_data(as_text=True)
     assert event.assignments == []
@@ -322,11 +332,8 @@ def test_withdrawing_an_offer(staff):
         event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[make_ambassador()]
     )
     db.session.commit()
-    page = f"/sekretariat/arrangementer/{event.id}"
-    withdraw = browser_form(
-        staff, page, action=f"/sekretariat/tildelinger/{assignment.id}/traek-tilbage"
-    )
-    response = withdraw.submit()
+    asking = f"/sekretariat/tildelinger/{assignment.id}/traek-tilbage"  # the event page links here
+    response = browser_form(staff, asking, action=asking).submit()
     assert response.status_code == 302
     assert assignment.status == AssignmentStatus.WITHDRAWN
     assert len(mails("assignee_offer_withdrawn")) == 1
@@ -341,7 +348,7 @@ def test_a_started_event_offers_no_staffing_change_it_would_refuse(staff):
     )
     page = f"/sekretariat/arrangementer/{event.id}"
     actions = {urlsplit(form.action).path for form in forms_on(staff, page)}
-    assert f"/sekretariat/tildelinger/{accepted.id}/traek-tilbage" not in actions
+    assert f"/sekretariat/tildelinger/{accepted.id}/traek-tilbage" not in staff.get(page).text
     assert f"/sekretariat/tildelinger/{claimed.id}/godkend" not in actions
     assert f"{page}/forespoerg" not in actions
     assert f"{page}/fremmoede" in actions  # what can be done now is still there
@@ -425,6 +432,11 @@ def test_cancelling_an_event_asks_first_on_a_page_that_says_who_is_told(staff):
     assert "Anne Mortensen, Husum Skole" in asking.text
     assert "Yasmin Haddad, dialogambassadør (forespurgt)" in asking.text
     assert event.status == EventStatus.PLANNED  # opening the page changes nothing
+    # A post without the asking page's confirmation (an old event page's button) cancels nothing.
+    unconfirmed = _cancel_form(staff, event).tamper("bekraeftet", None).submit()
+    assert unconfirmed.status_code == 200
+    assert event.status == EventStatus.PLANNED
+    assert "button-warning" in unconfirmed.text
     form = _cancel_form(staff, event)
     stale = _cancel_form(staff, event)  # the same page, open in another tab
     response = form.fill(cancel_note="Sygdom").submit()

@@ -175,6 +175,17 @@ def test_withdrawing_is_confirmed_first_and_then_done_once(client):
     assert request.withdraw_note == "Lejrskole"
 
 
+def test_the_page_that_asks_before_withdrawing_says_who_is_told_and_what_is_cancelled(client):
+    request = make_request()
+    make_event(kind="dialogue", request=request, starts_at=clock.local(2031, 3, 31, 9, 0))
+    _open(client, request)
+    asking = client.get(f"/bestilling/{request.id}/trak-tilbage").get_data(as_text=True)
+    assert "Hvem får besked" in asking
+    assert "Sekretariatet i VINK får besked med det samme." in asking
+    assert "Den planlagte dato, 31. marts 2031, bliver aflyst" in asking
+    assert "button-warning" in asking  # it does not look like an ordinary button
+
+
 def test_withdrawing_after_the_event_is_refused_with_409(client):
     request = make_request()
     make_event(

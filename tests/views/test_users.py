@@ -118,7 +118,8 @@ def test_a_deactivated_user_is_logged_out_everywhere_and_can_be_reactivated(admi
     them = app.test_client()
     browser_form(them, "/log-ind").fill(email=user.email, password=PASSWORD).submit()
     page = f"{USERS}{user.id}"
-    assert browser_form(admin, page, action=f"{page}/deaktiver").submit().status_code == 302
+    asking = f"{page}/deaktiver"  # the user's page links to the page that asks
+    assert browser_form(admin, asking, action=asking).submit().status_code == 302
     assert them.get("/sekretariat/").status_code == 302
     login = browser_form(them, "/log-ind").fill(email=user.email, password=PASSWORD).submit()
     assert login.status_code == 422
