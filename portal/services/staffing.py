@@ -42,6 +42,13 @@ def names_of(persons):
     return format_list([person.full_name for person in persons], locale=get_locale() or "da")
 
 
+def about(persons):
+    """What a message about `persons` fills in: their number (singular or plural) and their
+    names, as %(name)s in the singular and %(names)s in the plural."""
+    names = names_of(persons)
+    return {"num": len(persons), "name": names, "names": names}
+
+
 def offer_open_seats(event, *, by, chosen_ids, shown=None, anyway=False):
     """Offer each person of `chosen_ids` ({SeatRole: [person id]}, best first, as ticked) an
     open seat of that role, one seat each, in seat order. The persons are loaded in one query;
@@ -130,9 +137,7 @@ def _refuse_anyone_chosen_twice(chosen):
                 "arrangementet. Fjern det ene flueben.",
                 "%(names)s er valgt i begge lister, men hver kan kun have én plads ved "
                 "arrangementet. Fjern det ene flueben ved hver af dem.",
-                len(twice),
-                name=names_of(twice),
-                names=names_of(twice),
+                **about(twice),
             )
         )
 
@@ -150,9 +155,7 @@ def warnings_for(persons, event):
             ngettext(
                 "%(name)s har meldt sig væk den dag.",
                 "%(names)s har meldt sig væk den dag.",
-                len(away),
-                name=names_of(away),
-                names=names_of(away),
+                **about(away),
             )
         )
     if outside:
@@ -160,9 +163,7 @@ def warnings_for(persons, event):
             ngettext(
                 "%(name)s er ikke ledig på det tidspunkt ifølge sine faste ugetider.",
                 "%(names)s er ikke ledige på det tidspunkt ifølge deres faste ugetider.",
-                len(outside),
-                name=names_of(outside),
-                names=names_of(outside),
+                **about(outside),
             )
         )
     if taken:
@@ -172,9 +173,7 @@ def warnings_for(persons, event):
                 "sige ja til dette, før det andet er løst.",
                 "%(names)s har sagt ja til et andet arrangement på det tidspunkt og kan ikke "
                 "sige ja til dette, før det andet er løst.",
-                len(taken),
-                name=names_of(taken),
-                names=names_of(taken),
+                **about(taken),
             )
         )
     return warnings
