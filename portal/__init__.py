@@ -267,10 +267,10 @@ def _register_error_pages(app):
 def _deliver_now(app):
     """Development: send what the request queued. The change is committed already, so a mail
     problem is logged, never shown as an error: the outbox worker retries."""
-    from .services import notifications
+    from .services import mail
 
     try:
-        notifications.deliver_due()
+        mail.deliver_due()
     except Exception:
         db.session.rollback()
         app.logger.exception("sending mail at once failed; the outbox keeps it")

@@ -78,7 +78,7 @@ def demo_data_command(scale, first_run, force):
 @click.option("--interval", default=30, show_default=True, help="Seconds between checks.")
 def send_mail_command(loop, interval):
     """Deliver due messages from the outbox (SMTP settings: MAIL_* variables)."""
-    from .services.notifications import deliver_due
+    from .services.mail import deliver_due
 
     while True:
         sent, failed = deliver_due()

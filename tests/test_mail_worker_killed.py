@@ -62,10 +62,10 @@ def _outbox_with_messages(tmp_path, count):
         f"""
         from app import app
         from portal.extensions import db
-        from portal.services import notifications
+        from portal.services.mail import outbox
         with app.app_context():
             for n in range({count}):
-                notifications.queue_email(
+                outbox.queue_email(
                     to=f"modtager{{n}}@example.org", subject=f"Besked {{n}}", body="Tekst",
                     kind="test",
                 )

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Person, User
 from ..models.enums import Role
 from ..normal_form import email_key
-from . import audit, notifications, people
+from . import audit, mail, people
 from .errors import FieldError
 
 MIN_PASSWORD_LENGTH = 12
@@ -130,7 +130,7 @@ def _send_password_link(user, *, kind, locale):
     user.password_token = links.new_token()
     db.session.flush()
     signed = links.sign_timed(PASSWORD_LINK, [user.id, user.password_token])
-    notifications.queue_templated(
+    mail.send(
         kind,
         to=user.email,
         locale=locale,

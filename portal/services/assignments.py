@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
-from . import audit, notifications, offers, scheduling, seats, suggestions
+from . import audit, mail, offers, scheduling, seats, suggestions
 from .pages import Page, by_id, first_of_each
 
 ATTENDANCE_LINK = "attendance"
@@ -588,7 +588,7 @@ def claim_seat(person, event, *, seat_role, seat_number, by):
     if event.offer_kind.auto_accept_claims:
         offers.accept_offer(assignment, by=_ClaimApproval(), actor_label=person.email)
     else:
-        notifications.queue_templated(
+        mail.send(
             "secretariat_seat_claimed",
             to=current_app.config["SECRETARIAT_EMAIL"],
             event=event,

@@ -19,7 +19,7 @@ from ..models import (
     Request,
 )
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
-from . import audit, notifications
+from . import audit, mail
 from .pages import paginate
 from .request_states import move_request
 from .scheduling import (
@@ -188,7 +188,7 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
         _tell_requester(event, "requester_event_rescheduled")
     for assignment in event.assignments:
         if assignment.status in AssignmentStatus.live_states():
-            notifications.queue_templated(
+            mail.send(
                 "assignee_event_rescheduled",
                 to=assignment.person.email,
                 event=event,
@@ -231,7 +231,7 @@ def cancel_event(event, *, by, actor_label="", note=""):
         if assignment.status in AssignmentStatus.live_states():
             was_accepted = assignment.status == AssignmentStatus.ACCEPTED
             _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
-            notifications.queue_templated(
+            mail.send(
                 "assignee_event_cancelled",
                 to=assignment.person.email,
                 event=event,
@@ -260,7 +260,7 @@ def _mark_proposals_handled(request):
 
 def _tell_requester(event, kind):
     request = event.request
-    notifications.queue_templated(
+    mail.send(
         kind,
         to=request.contact.email,
         locale=request.locale,
@@ -337,7 +337,7 @@ def message_everyone(event, *, by, subject, body):
     if request is not None:
         recipients.add(request.contact.email)
     for address in sorted(recipients):
-        notifications.queue_email(
+        mail.queue_email(
             to=address, subject=subject, body=body.strip() + "\n", kind="event_message"
         )
     audit.record(

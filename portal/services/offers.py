@@ -18,7 +18,7 @@ from ..models import (
     StaffingNeed,
 )
 from ..models.enums import AssignmentStatus, EventStatus
-from . import audit, notifications
+from . import audit, mail
 from .events import _tell_requester
 from .scheduling import (
     ANSWER_LINK,
@@ -84,7 +84,7 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
             after={"person_id": person.id, "seat": f"{seat_role.value}:{seat_number}"},
         )
         if notify:
-            notifications.queue_templated(
+            mail.send(
                 "assignee_offer",
                 to=person.email,
                 assignment=assignment,
@@ -171,7 +171,7 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         )
         if other is not assignment and same_seat and other.status == AssignmentStatus.OFFERED:
             _move_assignment(other, AssignmentStatus.WITHDRAWN)
-            notifications.queue_templated(
+            mail.send(
                 "assignee_offer_taken", to=other.person.email, event=event, person=other.person
             )
     try:
@@ -262,7 +262,7 @@ def withdraw_assignment(assignment, *, by):
     _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
     db.session.flush()
     audit.record("assignment.withdrawn", assignment, by=by)
-    notifications.queue_templated(
+    mail.send(
         "assignee_offer_withdrawn",
         to=assignment.person.email,
         event=assignment.event,

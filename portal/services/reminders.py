@@ -11,7 +11,7 @@ from .. import clock, links
 from ..extensions import db
 from ..models import Assignment, Event, Person
 from ..models.enums import AssignmentStatus, EventStatus
-from . import assignments, notifications, offers
+from . import assignments, mail, offers
 from . import requests as requests_service
 
 ANSWER_REMINDER_AFTER = timedelta(hours=48)
@@ -69,7 +69,7 @@ def remind_unanswered_offers(*, now):
     due = [a for a in candidates if answer_reminder_due(a.offered_at, a.expires_at) <= now]
     for assignment in due:
         assignment.reminded_at = now
-        notifications.queue_templated(
+        mail.send(
             "assignee_offer_reminder",
             to=assignment.person.email,
             dedupe_key=f"offer-reminder:{assignment.id}",
@@ -114,7 +114,7 @@ def remind_upcoming_events(*, now):
         for assignment in event.assignments:
             if assignment.status == AssignmentStatus.ACCEPTED and assignment.person.active:
                 sent += _queued(
-                    notifications.queue_templated(
+                    mail.send(
                         "assignee_event_reminder",
                         to=assignment.person.email,
                         dedupe_key=f"event-reminder:{event.id}:{event.starts_at:%Y%m%d%H%M}:"
@@ -126,7 +126,7 @@ def remind_upcoming_events(*, now):
         request = event.request
         if request is not None and request.contact.anonymised_at is None:
             sent += _queued(
-                notifications.queue_templated(
+                mail.send(
                     "requester_event_reminder",
                     to=request.contact.email,
                     locale=request.locale,
@@ -167,7 +167,7 @@ def ask_for_attendance(*, now):
                 assignment.answer_token = links.new_token()
                 db.session.flush()
             sent += _queued(
-                notifications.queue_templated(
+                mail.send(
                     "assignee_attendance_reminder",
                     to=assignment.person.email,
                     dedupe_key=f"attendance-reminder:{event.id}:{assignment.person_id}",

@@ -38,7 +38,7 @@ from ..models.enums import (
 )
 from ..normal_form import email_key
 from ..personal_data import cpr_numbers
-from . import assignments, audit, events, notifications, offers
+from . import assignments, audit, events, mail, offers
 from .pages import Page, by_id, first_of_each, paginate
 from .request_states import TRANSITIONS, RequestError, move_request
 from .request_states import move as _move
@@ -205,7 +205,7 @@ def _received(request, receipt):
         actor_label="requester",
         after=audit.snapshot(request, ["status", "offer_kind_id", "organisation_id"]),
     )
-    notifications.queue_templated(
+    mail.send(
         receipt,
         to=request.contact.email,
         locale=request.locale,
@@ -412,7 +412,7 @@ def resend_tracking_links(email, *, locale):
     same work, and takes the same time, whether or not the address has booked.
 
     Side effects: one composed outbox message to `email`, which becomes at most one email."""
-    notifications.queue_composed("tracking_links", to=email_key(email), locale=locale)
+    mail.queue_composed("tracking_links", to=email_key(email), locale=locale)
 
 
 def compose_tracking_links(email, params):
@@ -427,14 +427,14 @@ def compose_tracking_links(email, params):
     working = [r for r in requests if link_expires_at(r) >= now]
     if not working:
         return None
-    return notifications.render_templated(
+    return mail.render_templated(
         "tracking_links",
         locale=params.get("locale", "da"),
         entries=[(r, tracking_url(r)) for r in working],
     )
 
 
-notifications.COMPOSERS["tracking_links"] = compose_tracking_links
+mail.COMPOSERS["tracking_links"] = compose_tracking_links
 
 
 # --- what the requester can do on the tracking page ---------------------------------------------
@@ -487,7 +487,7 @@ def withdraw_request(request, *, note):
         with force_locale("da"):  # stored once, read by the Danish secretariat and assignees
             note = str(_l("Bestilleren har trukket bestillingen tilbage."))
         events.cancel_event(event, by=None, actor_label="requester", note=note)
-    notifications.queue_templated(
+    mail.send(
         "secretariat_request_withdrawn",
         to=current_app.config["SECRETARIAT_EMAIL"],
         locale="da",
@@ -518,7 +518,7 @@ def propose_dates(request, *, dates, note):
         actor_label="requester",
         after={"dates": [[d.starts_on.isoformat(), d.ends_on.isoformat()] for d in proposal.dates]},
     )
-    notifications.queue_templated(
+    mail.send(
         "secretariat_dates_proposed",
         to=current_app.config["SECRETARIAT_EMAIL"],
         locale="da",
@@ -577,7 +577,7 @@ def decline_request(request, *, by, reason, note):
             "note": request.decline_note,
         },
     )
-    notifications.queue_templated(
+    mail.send(
         "requester_request_declined",
         to=request.contact.email,
         locale=request.locale,

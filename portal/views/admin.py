@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
-from ..services import audit, catalogue, email_texts, notifications, reference, reporting
+from ..services import audit, catalogue, email_texts, mail, reference, reporting
 from ..urls import bounded_int
 from .confirm import confirmed
 
@@ -51,13 +51,13 @@ def index():
 @bp.get("/post")
 def outbox():
     """Mail the portal sends: retries with their pause and error, and what was given up."""
-    counts, troubled = notifications.outbox_overview(limit=OUTBOX_ROWS)
+    counts, troubled = mail.outbox_overview(limit=OUTBOX_ROWS)
     return render_template(
         "admin/outbox.html",
         counts=counts,
         troubled=troubled,
         limit=OUTBOX_ROWS,
-        masked=notifications.masked_address,
+        masked=mail.masked_address,
     )
 
 

@@ -35,7 +35,7 @@ from ..models.enums import (
     EventStatus,
     OrganisationKind,
 )
-from ..services import calendar, catalogue, notifications, scheduling
+from ..services import calendar, catalogue, mail, scheduling
 from ..services import requests as requests_service
 from ..urls import safe_next
 
@@ -416,7 +416,7 @@ def health():
     database cannot be reached or mail has waited too long. A load balancer asks
     ?check=database: a stuck mail server must not take the web hosts out of rotation."""
     try:
-        waited, late = notifications.mail_health()
+        waited, late = mail.mail_health()
     except SQLAlchemyError:
         db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.i18n import long_date
 from portal.models import AuditEntry, EmailTemplate, OutboxMessage
 from portal.models.enums import Role, SeatRole
-from portal.services import email_texts, events, notifications, offers
+from portal.services import email_texts, events, mail, offers
 from portal.services import requests as requests_service
 from portal.services.email_texts import KINDS, EmailTextRefused
 from tests.factories import (
@@ -79,7 +79,7 @@ def test_the_shipped_text_in_placeholder_form_writes_the_same_mail_as_the_templa
         for language in spec.languages:
             context = email_texts.sample_context(kind, language)
             assert context is not None, kind
-            shipped = notifications.render_templated(kind, locale=language, **context)
+            shipped = mail.render_templated(kind, locale=language, **context)
             filled = email_texts.fill(
                 kind, language, *email_texts.default_text(kind, language), context
             )

@@ -1,7 +1,7 @@
 """A long Danish subject arrives word for word: folding the encoded header never eats a space."""
 
 from portal.extensions import db
-from portal.services import notifications
+from portal.services.mail import outbox
 from tests.smtp_server import SMTPServer
 
 SENTENCE = "Påmindelse: Ung-til-ung dialog hos Mødrenetværket på Nørrebro, Åbenrå Skole og Ørestad"
@@ -19,12 +19,12 @@ def _subjects():
 def test_long_danish_subjects_arrive_with_every_space(smtp_config):
     subjects = _subjects()
     for number, subject in enumerate(subjects):
-        notifications.queue_email(
+        outbox.queue_email(
             to=f"laerer{number}@example.org", subject=subject, body="Hej\n", kind="receipt"
         )
     db.session.commit()
     with SMTPServer(smtp_config["MAIL_PORT"]) as server:
-        assert notifications.deliver_due() == (len(subjects), 0)
+        assert outbox.deliver_due() == (len(subjects), 0)
     received = {message["To"]: message["Subject"] for message in server.messages}
     garbled = [
         (subject, received[f"laerer{number}@example.org"])
@@ -35,12 +35,12 @@ def test_long_danish_subjects_arrive_with_every_space(smtp_config):
 
 
 def test_an_english_subject_stays_plain_text(smtp_config):
-    notifications.queue_email(
+    outbox.queue_email(
         to="teacher@example.org", subject="Receipt for your booking", body="Hi\n", kind="receipt"
     )
     db.session.commit()
     with SMTPServer(smtp_config["MAIL_PORT"]) as server:
-        notifications.deliver_due()
+        outbox.deliver_due()
     [message] = server.messages
     assert message["Subject"] == "Receipt for your booking"
     assert "Subject: Receipt for your booking" in message.as_string()

@@ -195,7 +195,7 @@ def test_proposing_dates_creates_an_open_proposal_once():
 
 
 def test_lost_links_are_sent_only_to_that_address_and_only_when_known(app):
-    from portal.services import notifications
+    from portal.services.mail import outbox
 
     first = make_request(contact_email="anne@example.org")
     second = make_request(contact_email="anne@example.org", organisation_name="Tingbjerg Skole")
@@ -208,7 +208,7 @@ def test_lost_links_are_sent_only_to_that_address_and_only_when_known(app):
     assert sorted(m.to_address for m in asks) == ["anne@example.org", "nobody@example.org"]
     assert {m.subject for m in asks} == {""}
     sent = []
-    notifications.deliver_due(backend=lambda m, _c: sent.append((m.kind, m.to_address)))
+    outbox.deliver_due(backend=lambda m, _c: sent.append((m.kind, m.to_address)))
     assert [to for kind, to in sent if kind == "tracking_links"] == ["anne@example.org"]
     [mail] = _outbox("tracking_links")  # the lookup that found nothing is gone
     assert mail.to_address == "anne@example.org"

@@ -88,8 +88,9 @@ def _figures():
 
 def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_the_same(app):
     from portal.models.enums import OutboxStatus
-    from portal.services import events, notifications
+    from portal.services import events
     from portal.services import requests as requests_service
+    from portal.services.mail import outbox
 
     marked = make_request(
         contact_name="MARKØR Mortensen",
@@ -114,9 +115,7 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
     events.message_everyone(event, by=None, subject="Til MARKØR", body="Kære MARKØR")
     requests_service.withdraw_request(marked, note="MARKØR er blevet syg")
     marked.event.cancel_note = "MARKØR aflyste"
-    refused = notifications.queue_email(
-        to="markoer@example.org", subject="Hej MARKØR", body="x", kind="t"
-    )
+    refused = outbox.queue_email(to="markoer@example.org", subject="Hej MARKØR", body="x", kind="t")
     refused.status = OutboxStatus.FAILED
     refused.last_error = "{'markoer@example.org': (550, b'no such user')}"
     declined = make_request(contact_email="markoer@example.org", contact_name="MARKØR")
@@ -125,7 +124,7 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
     later = clock.now() + timedelta(days=800)
     make_event(kind="dialogue", request=other, starts_at=later - timedelta(days=10))
     db.session.commit()
-    notifications.deliver_due()
+    outbox.deliver_due()
     assert _tables_holding(MARKERS)  # the test would see the markers if they stayed
     before = _figures()
 
@@ -143,10 +142,10 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
 def test_sent_mail_is_purged_after_the_days_configured_and_pending_mail_is_kept(app):
     from portal.models import OutboxMessage
     from portal.models.enums import OutboxStatus
-    from portal.services import notifications
+    from portal.services.mail import outbox
 
-    sent = notifications.queue_email(to="a@example.org", subject="Hej", body="Tekst", kind="x")
-    pending = notifications.queue_email(to="b@example.org", subject="Hej", body="Tekst", kind="y")
+    sent = outbox.queue_email(to="a@example.org", subject="Hej", body="Tekst", kind="x")
+    pending = outbox.queue_email(to="b@example.org", subject="Hej", body="Tekst", kind="y")
     sent.status = OutboxStatus.SENT
     db.session.commit()
     days = app.config["OUTBOX_KEEP_DAYS"]

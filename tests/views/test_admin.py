@@ -165,19 +165,19 @@ def test_the_admin_sees_mail_being_retried_and_given_up_with_its_error(as_role):
     from portal import clock
     from portal.extensions import db
     from portal.models.enums import OutboxStatus
-    from portal.services import notifications
+    from portal.services.mail import outbox
 
-    retried = notifications.queue_email(
+    retried = outbox.queue_email(
         to="laerer@example.org", subject="Kvittering", body="x", kind="request_receipt"
     )
     retried.attempts = 2
     retried.last_error = "451 try again later"
     retried.next_attempt_at = clock.now() + timedelta(minutes=4)
-    given_up = notifications.queue_email(to="bo@example.org", subject="S", body="x", kind="t")
+    given_up = outbox.queue_email(to="bo@example.org", subject="S", body="x", kind="t")
     given_up.status = OutboxStatus.FAILED
     given_up.attempts = 6
     given_up.last_error = "Connection refused"
-    notifications.queue_email(to="ok@example.org", subject="S", body="x", kind="fine")
+    outbox.queue_email(to="ok@example.org", subject="S", body="x", kind="fine")
     db.session.commit()
     client = as_role("admin")
     text = client.get("/admin/post").get_data(as_text=True)

@@ -271,10 +271,10 @@ def test_a_booking_made_while_the_mail_server_is_down_is_kept_and_mailed_later(
     assert receipt.sent_at is None
     assert receipt.attempts == 1  # tried at once, failed, waits for the worker
 
-    from portal.services import notifications
+    from portal.services.mail import outbox
 
     with SMTPServer(port) as server:
-        assert notifications.deliver_due(now=receipt.next_attempt_at) == (1, 0)
+        assert outbox.deliver_due(now=receipt.next_attempt_at) == (1, 0)
     assert server.messages[0]["To"] == "anne@example.org"
 
 

@@ -38,7 +38,7 @@ from portal.models import (
     User,
 )
 from portal.models.enums import EventStatus, Role
-from portal.services import email_texts, notifications, reference
+from portal.services import email_texts, mail, reference
 from tests.babel_strings import catalogue, extracted
 from tests.factories import make_event, make_request, make_scheduled, offer_kind
 from tests.views.test_forms_as_browser import _client, _pages, _world
@@ -243,7 +243,7 @@ def test_every_mail_an_english_speaking_recipient_gets_is_in_english(app):
         context = email_texts.sample_context(spec.kind, "en")
         if context is None:
             continue
-        subject, body = notifications.render_templated(spec.kind, locale="en", **context)
+        subject, body = mail.render_templated(spec.kind, locale="en", **context)
         rendered.append(spec.kind)
         text = " ".join(f"{subject}\n{body}".split())
         found += [(spec.kind, piece) for piece in _danish_in(text, names, pattern)]

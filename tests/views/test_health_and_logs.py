@@ -8,11 +8,11 @@ from portal import clock, create_app
 from portal.extensions import db
 from portal.logs import JsonFormatter
 from portal.models.enums import Role
-from portal.services import notifications
+from portal.services.mail import outbox
 
 
 def test_health_is_ok_with_one_query_and_nothing_personal(client, count_queries):
-    notifications.queue_email(to="anne@example.org", subject="Hej", body="x", kind="t")
+    outbox.queue_email(to="anne@example.org", subject="Hej", body="x", kind="t")
     db.session.commit()
     with count_queries() as counted:
         response = client.get("/healthz")
@@ -26,7 +26,7 @@ def test_health_is_ok_with_one_query_and_nothing_personal(client, count_queries)
 
 
 def test_health_is_503_when_mail_has_waited_too_long(app, client):
-    message = notifications.queue_email(to="a@example.org", subject="Hej", body="x", kind="t")
+    message = outbox.queue_email(to="a@example.org", subject="Hej", body="x", kind="t")
     limit = app.config["HEALTH_MAX_OUTBOX_AGE_MINUTES"]
     message.created_at = clock.now() - timedelta(minutes=limit + 1)
     db.session.commit()
@@ -73,7 +73,7 @@ def test_every_request_is_one_structured_line_with_its_id_and_no_secret(as_role,
 
 
 def test_a_load_balancer_asking_for_the_database_only_ignores_late_mail(app, client):
-    message = notifications.queue_email(to="a@example.org", subject="Hej", body="x", kind="t")
+    message = outbox.queue_email(to="a@example.org", subject="Hej", body="x", kind="t")
     limit = app.config["HEALTH_MAX_OUTBOX_AGE_MINUTES"]
     message.created_at = clock.now() - timedelta(minutes=limit + 1)
     db.session.commit()

@@ -13,10 +13,10 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from ..extensions import db
-from ..models import OutboxMessage
-from ..models.enums import OutboxStatus
-from . import email_texts
+from ...extensions import db
+from ...models import OutboxMessage
+from ...models.enums import OutboxStatus
+from .. import email_texts
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)

@@ -9,7 +9,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.models.enums import OutboxStatus
-from portal.services import notifications
+from portal.services.mail import outbox
 from tests.smtp_server import SMTPServer
 
 
@@ -20,7 +20,7 @@ def _queue(**overrides):
         "body": "Tak for jeres henvendelse.\nMed venlig hilsen VINK",
         "kind": "receipt",
     } | overrides
-    message = notifications.queue_email(**values)
+    message = outbox.queue_email(**values)
     db.session.commit()
     return message
 
@@ -47,7 +47,7 @@ def test_one_broken_message_is_retried_and_does_not_stop_the_others():
             raise ValueError("cannot build this one")
         delivered.append(message.id)
 
-    assert notifications.deliver_due(backend=backend) == (1, 0)
+    assert outbox.deliver_due(backend=backend) == (1, 0)
     assert delivered == [fine.id]
     assert broken.status == OutboxStatus.PENDING
     assert broken.attempts == 1
@@ -57,8 +57,8 @@ def test_one_broken_message_is_retried_and_does_not_stop_the_others():
 def test_only_one_worker_can_claim_a_message():
     message = _queue()
     now = clock.now()
-    assert notifications._claim(message.id, now) is not None
-    assert notifications._claim(message.id, now) is None  # the second worker loses
+    assert outbox._claim(message.id, now) is not None
+    assert outbox._claim(message.id, now) is None  # the second worker loses
 
 
 def test_a_message_another_worker_sent_meanwhile_cannot_be_claimed():
@@ -69,7 +69,7 @@ def test_a_message_another_worker_sent_meanwhile_cannot_be_claimed():
     message.sent_at = clock.now()
     message.lease_until = None
     db.session.commit()
-    assert notifications._claim(message.id, clock.now()) is None
+    assert outbox._claim(message.id, clock.now()) is None
 
 
 def test_a_dedupe_key_queues_a_reminder_only_once():
@@ -81,7 +81,7 @@ def test_a_dedupe_key_queues_a_reminder_only_once():
 def test_deliver_due_sends_over_smtp_and_marks_the_message_sent(smtp_config):
     message = _queue()
     with SMTPServer(smtp_config["MAIL_PORT"]) as server:
-        assert notifications.deliver_due() == (1, 0)
+        assert outbox.deliver_due() == (1, 0)
     assert message.status == OutboxStatus.SENT
     assert message.sent_at is not None
     [received] = server.messages
@@ -92,7 +92,7 @@ def test_deliver_due_sends_over_smtp_and_marks_the_message_sent(smtp_config):
 
 def test_a_message_waits_while_the_mail_server_is_down_and_goes_once_it_is_back(smtp_config):
     message = _queue()
-    assert notifications.deliver_due() == (0, 0)
+    assert outbox.deliver_due() == (0, 0)
     assert message.status == OutboxStatus.PENDING
     assert message.attempts == 1
     assert message.last_error
@@ -100,8 +100,8 @@ def test_a_message_waits_while_the_mail_server_is_down_and_goes_once_it_is_back(
 
     with SMTPServer(smtp_config["MAIL_PORT"]) as server:
         # Not due yet: the backoff holds it back.
-        assert notifications.deliver_due() == (0, 0)
-        assert notifications.deliver_due(now=message.next_attempt_at) == (1, 0)
+        assert outbox.deliver_due() == (0, 0)
+        assert outbox.deliver_due(now=message.next_attempt_at) == (1, 0)
     assert message.status == OutboxStatus.SENT
     assert len(server.messages) == 1
 
@@ -111,7 +111,7 @@ def test_the_backoff_grows_and_a_message_fails_after_the_last_attempt(app, smtp_
     now = clock.now()
     waits = []
     for _ in range(app.config["MAIL_MAX_ATTEMPTS"]):
-        notifications.deliver_due(now=now)
+        outbox.deliver_due(now=now)
         if message.status == OutboxStatus.FAILED:
             break
         waits.append(message.next_attempt_at - now)
@@ -127,22 +127,22 @@ def test_a_message_leased_by_another_worker_is_left_alone(smtp_config):
     message.lease_until = clock.now() + timedelta(minutes=5)
     db.session.commit()
     with SMTPServer(smtp_config["MAIL_PORT"]) as server:
-        assert notifications.deliver_due() == (0, 0)
+        assert outbox.deliver_due() == (0, 0)
     assert server.messages == []
 
 
 def test_sent_messages_are_never_sent_again(smtp_config):
     _queue()
     with SMTPServer(smtp_config["MAIL_PORT"]) as server:
-        notifications.deliver_due()
-        notifications.deliver_due(now=clock.now() + timedelta(days=1))
+        outbox.deliver_due()
+        outbox.deliver_due(now=clock.now() + timedelta(days=1))
     assert len(server.messages) == 1
 
 
 def test_the_file_backend_writes_a_readable_eml_into_the_mail_folder(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_DIR", str(tmp_path))
     _queue(subject="Ny forespørgsel: Ung-til-ung dialog")
-    assert notifications.deliver_due() == (1, 0)
+    assert outbox.deliver_due() == (1, 0)
     [path] = tmp_path.glob("*.eml")
     parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert parsed["Subject"] == "Ny forespørgsel: Ung-til-ung dialog"
