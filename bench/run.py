@@ -161,10 +161,10 @@ def event_day(event_id):
 
 
 def tracking_link(app, request_id):
-    from portal.services import requests as requests_service
+    from portal.services import tracking
 
     with app.app_context():
-        return requests_service.tracking_url(db.session.get(Request, request_id))
+        return tracking.tracking_url(db.session.get(Request, request_id))
 
 
 def count_queries(app, cookies, targets):

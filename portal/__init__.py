@@ -54,6 +54,7 @@ def create_app(overrides=None):
     auth_session.init_app(app)
     security.init_app(app)
     htmx.init_app(app)
+    _register_mail_composers()
     _register_blueprints(app)
     _register_error_pages(app)
     _register_transaction_edge(app)
@@ -62,6 +63,14 @@ def create_app(overrides=None):
 
     cli.init_app(app)
     return app
+
+
+def _register_mail_composers():
+    """The mails the worker writes when it sends them, from what the services know then. Here,
+    not where the composer lives, so a worker process knows them without importing the views."""
+    from .services import mail, tracking
+
+    mail.register_composer("tracking_links", tracking.compose_tracking_links)
 
 
 def _keep_compiled_templates(app):

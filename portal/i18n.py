@@ -16,7 +16,6 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from . import clock
-from .links import external_url
 from .security import UNPRINTABLE
 
 LOCALE_COOKIE = "vink_lang"
@@ -140,9 +139,7 @@ def language_switch_next():
 
 
 def init_app(app):
-    app.jinja_env.globals["url_for_external"] = _url_for_external
     app.jinja_env.globals["language_switch_next"] = language_switch_next
-    app.jinja_env.filters["quoted"] = quoted
     app.jinja_env.filters["local_date_iso"] = lambda value: (
         value.astimezone(clock.COPENHAGEN).date().isoformat()
     )
@@ -197,10 +194,6 @@ def _template_gettext(context, string):
 @pass_context
 def _template_ngettext(context, singular, plural, n):
     return _translations(context).ungettext(singular, plural, n)
-
-
-def _url_for_external(endpoint, **values):
-    return external_url(endpoint, **values)
 
 
 def quoted(text):

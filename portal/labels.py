@@ -8,10 +8,13 @@ from .models.enums import (
     Audience,
     BookingForm,
     CallbackTime,
+    ClosedPeriodKind,
     ConcernKind,
+    DeclineReasonScope,
     EventStatus,
     Metric,
     OrganisationKind,
+    OutboxStatus,
     RequestStatus,
     Role,
     SeatRole,
@@ -247,7 +250,21 @@ def label(value):
     return LABELS.get(type(value), {}).get(value, value)
 
 
+# The enums templates compare with (`a.status == AssignmentStatus.ACCEPTED`), never their values.
+TEMPLATE_ENUMS = (
+    AssignmentStatus,
+    BookingForm,
+    ClosedPeriodKind,
+    DeclineReasonScope,
+    EventStatus,
+    OutboxStatus,
+    RequestStatus,
+    SeatRole,
+)
+
+
 def init_app(app):
+    app.jinja_env.globals.update({enum.__name__: enum for enum in TEMPLATE_ENUMS})
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["grade"] = grade_label
     app.jinja_env.filters["action_label"] = action_label

@@ -36,7 +36,7 @@ from portal.extensions import db, limiter
 from portal.models.enums import AssignmentStatus, Role, SeatRole
 from portal.services import assignments as assignments_service
 from portal.services import offers
-from portal.services import requests as requests_service
+from portal.services import tracking as tracking_service
 from tests import factories
 from tests.browser_form import forms_in
 from tests.factories import row_counts
@@ -160,7 +160,7 @@ def world(app, as_role, monkeypatch):
         "/log-ind", {"email": assignee_user.email, "password": factories.PASSWORD}
     )
     requester = app.test_client()
-    requester.get(urlsplit(requests_service.tracking_url(planned_request)).path)
+    requester.get(urlsplit(tracking_service.tracking_url(planned_request)).path)
     clients[None] = requester
     tokens = {role: client.csrf_token() for role, client in clients.items()}
     ids = [
@@ -177,7 +177,7 @@ def world(app, as_role, monkeypatch):
         10**20,
     ]
     signed = [
-        requests_service.tracking_url(planned_request).rsplit("/", 1)[1],
+        tracking_service.tracking_url(planned_request).rsplit("/", 1)[1],
         offers.answer_url(offered).rsplit("/", 1)[1],
         assignments_service.attendance_url(accepted).rsplit("/", 1)[1],
         assignments_service.feed_token(person),

@@ -508,7 +508,7 @@ class PanelSearchForm(PortalForm):
 
 
 class EmailTextForm(PortalForm):
-    """A mail's subject and text with placeholders; the rules are the service's (email_texts),
+    """A mail's subject and text with placeholders; the rules are the service's (mail_editor),
     which refuses with the reason beside the field."""
 
     subject = StringField(i18n.MAIL_SUBJECT)

@@ -40,7 +40,7 @@ class OutboxMessage(db.Model):
 
 class EmailTemplate(db.Model):
     """An admin's own text of a mail, per kind and language, with named placeholders
-    (`{navn}`, `{link}`; services/email_texts.py). Without a row the shipped template serves."""
+    (`{navn}`, `{link}`; services/mail_editor.py). Without a row the shipped wording serves."""
 
     __tablename__ = "email_templates"
     __table_args__ = (sa.UniqueConstraint("kind", "language"),)

@@ -1,5 +1,5 @@
-"""An assignee's own offers and events. The rules for answering live in scheduling.py and are
-reused here, never copied."""
+"""An assignee's own offers and events. The rules for answering live in offers.py, transitions.py
+and availability.py and are reused here, never copied."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +25,9 @@ from ..models import (
 )
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
-from . import audit, mail, offers, scheduling, seats, suggestions
+from . import audit, mail, offers, seats, suggestions
+from .availability import overlapping_assignment
+from .errors import OfferError, all_or_nothing
 from .pages import Page, by_id, first_of_each
 
 ATTENDANCE_LINK = "attendance"
@@ -289,7 +291,7 @@ def attendance_link_state(assignment):
 def add_availability_rule(person, *, weekday, starts_at, ends_at):
     """A weekly window the person is usually free. Side effects: audit entry."""
     if ends_at <= starts_at:
-        raise scheduling.SchedulingError(_l("Sluttidspunktet skal ligge efter starttidspunktet."))
+        raise OfferError(_l("Sluttidspunktet skal ligge efter starttidspunktet."))
     rule = AvailabilityRule(person=person, weekday=weekday, starts_at=starts_at, ends_at=ends_at)
     db.session.add(rule)
     db.session.flush()
@@ -305,9 +307,7 @@ def add_availability_rule(person, *, weekday, starts_at, ends_at):
 def add_away_period(person, *, starts_on, ends_on, note=""):
     """Dates the person is away. Side effects: audit entry."""
     if ends_on < starts_on:
-        raise scheduling.SchedulingError(
-            _l("Slutdatoen skal være samme dag som startdatoen eller senere.")
-        )
+        raise OfferError(_l("Slutdatoen skal være samme dag som startdatoen eller senere."))
     period = AwayPeriod(person=person, starts_on=starts_on, ends_on=ends_on, note=note.strip())
     db.session.add(period)
     db.session.flush()
@@ -566,28 +566,29 @@ def claim_seat(person, event, *, seat_role, seat_number, by):
     it is accepted at once (same rule and lock as any accept); otherwise the secretariat sees the
     claim on the event. Taken under the lock an offer and an accept take, before the person's
     time is checked: of a claim sent twice at once, the second sees the first and is refused
-    with SchedulingError, nothing changed. Side effects: an offered (claimed) assignment; audit
+    with OfferError, nothing changed. Side effects: an offered (claimed) assignment; audit
     "assignment.claimed"; possibly the accept's side effects."""
     offers.lock_for_offer(event, [person])
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
-    if scheduling._overlapping_assignment(person.id, sessions, exclude_event_id=event.id):
-        raise scheduling.SchedulingError(
+    if overlapping_assignment(person.id, sessions, exclude_event_id=event.id):
+        raise OfferError(
             _l("Du er optaget på det tidspunkt: du har sagt ja til et andet arrangement.")
         )
-    [assignment] = offers.offer_seat(
-        event,
-        by=by,
-        seat_role=seat_role,
-        seat_number=seat_number,
-        persons=[person],
-        notify=False,
-    )
-    assignment.claimed = True
-    assignment.expires_at = event.starts_at  # waits for the secretariat, not for the person
-    audit.record("assignment.claimed", assignment, by=by, actor_label=person.email)
-    if event.offer_kind.auto_accept_claims:
-        offers.accept_offer(assignment, by=_ClaimApproval(), actor_label=person.email)
-    else:
+    with all_or_nothing():  # a refused accept takes the claim back too
+        [assignment] = offers.offer_seat(
+            event,
+            by=by,
+            seat_role=seat_role,
+            seat_number=seat_number,
+            persons=[person],
+            notify=False,
+        )
+        assignment.claimed = True
+        assignment.expires_at = event.starts_at  # waits for the secretariat, not for the person
+        audit.record("assignment.claimed", assignment, by=by, actor_label=person.email)
+        if event.offer_kind.auto_accept_claims:
+            offers.accept_offer(assignment, by=_ClaimApproval(), actor_label=person.email)
+    if not event.offer_kind.auto_accept_claims:
         mail.send(
             "secretariat_seat_claimed",
             to=current_app.config["SECRETARIAT_EMAIL"],

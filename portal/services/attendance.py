@@ -7,7 +7,8 @@ from ..extensions import db
 from ..models import Attendance
 from ..models.enums import EventStatus
 from . import audit
-from .scheduling import SchedulingError, _move_event
+from .errors import AttendanceError
+from .transitions import move_event
 
 GROUPS = ("students", "staff", "parents", "other")
 
@@ -24,15 +25,15 @@ def record_attendance(event, *, by=None, actor_label="", counts, note=""):
     counts before and after and who corrected them.
     """
     if event.status == EventStatus.CANCELLED:
-        raise SchedulingError(
+        raise AttendanceError(
             _l("Arrangementet er aflyst, så der er intet fremmøde at registrere.")
         )
     if event.starts_at > clock.now():
-        raise SchedulingError(_l("Fremmøde kan først registreres, når arrangementet er begyndt."))
+        raise AttendanceError(_l("Fremmøde kan først registreres, når arrangementet er begyndt."))
     if any(counts.get(group, 0) < 0 for group in GROUPS):
-        raise SchedulingError(_l("Antal kan ikke være negativt."))
+        raise AttendanceError(_l("Antal kan ikke være negativt."))
     if sum(counts.get(group, 0) for group in GROUPS) == 0:
-        raise SchedulingError(_l("Skriv, hvor mange der deltog."))
+        raise AttendanceError(_l("Skriv, hvor mange der deltog."))
     attendance = event.attendance
     if attendance is None:
         attendance = Attendance(
@@ -44,7 +45,7 @@ def record_attendance(event, *, by=None, actor_label="", counts, note=""):
         )
         db.session.add(attendance)
         if event.status == EventStatus.PLANNED:
-            _move_event(event, EventStatus.HELD)
+            move_event(event, EventStatus.HELD)
             db.session.flush()
             audit.record(
                 "event.held",

@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock, i18n, links
 from ..extensions import db
@@ -20,17 +21,12 @@ from ..models import (
 )
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
 from . import audit, mail
+from .availability import lock_people, overlapping_assignment
+from .errors import EditConflict, SchedulingError, all_or_nothing
 from .pages import paginate
 from .request_states import move_request
-from .scheduling import (
-    EditConflict,
-    SchedulingError,
-    _lock_people,
-    _move_assignment,
-    _move_event,
-    _overlapping_assignment,
-)
 from .seats import accepted_counts
+from .transitions import move_assignment, move_event
 
 
 def for_the_event_page(event_id):
@@ -137,7 +133,7 @@ def schedule_event(*, by, offer_kind, sessions, place, online, title="", request
     audit.record("event.scheduled", event, by=by, after=_event_snapshot(event))
     if request is not None:
         _mark_proposals_handled(request)
-        _tell_requester(event, "requester_event_scheduled")
+        tell_requester(event, "requester_event_scheduled")
     return event
 
 
@@ -157,12 +153,12 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
         )
     _check_sessions(event.offer_kind, sessions)
     # The same lock as accept: an accept of one of these people elsewhere cannot slip in between.
-    _lock_people(
+    lock_people(
         [a.person_id for a in event.assignments if a.status == AssignmentStatus.ACCEPTED], event.id
     )
     for assignment in event.assignments:
         if assignment.status == AssignmentStatus.ACCEPTED:
-            clash = _overlapping_assignment(
+            clash = overlapping_assignment(
                 assignment.person_id, sessions, exclude_event_id=event.id
             )
             if clash is not None:
@@ -174,18 +170,24 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
                     )
                 )
     before = _event_snapshot(event)
-    _set_sessions(event, sessions)
-    event.place = "" if online else place.strip()
-    event.online = online
-    for assignment in event.assignments:
-        # An open offer never outlives the (new) start.
-        if assignment.status == AssignmentStatus.OFFERED and assignment.expires_at:
-            assignment.expires_at = min(assignment.expires_at, event.starts_at)
-    db.session.flush()  # bumps event.version
+    try:
+        with all_or_nothing():
+            _set_sessions(event, sessions)
+            event.place = "" if online else place.strip()
+            event.online = online
+            for assignment in event.assignments:
+                # An open offer never outlives the (new) start.
+                if assignment.status == AssignmentStatus.OFFERED and assignment.expires_at:
+                    assignment.expires_at = min(assignment.expires_at, event.starts_at)
+            db.session.flush()  # bumps event.version
+    except StaleDataError:
+        # Somebody saved between the version check and this write: the same conflict, found
+        # later. The event reads as they left it.
+        raise EditConflict(event, changes_since(event, expected_version)) from None
     audit.record("event.rescheduled", event, by=by, before=before, after=_event_snapshot(event))
     if event.request is not None:
         _mark_proposals_handled(event.request)
-        _tell_requester(event, "requester_event_rescheduled")
+        tell_requester(event, "requester_event_rescheduled")
     for assignment in event.assignments:
         if assignment.status in AssignmentStatus.live_states():
             mail.send(
@@ -225,12 +227,12 @@ def cancel_event(event, *, by, actor_label="", note=""):
     requester told (unless they cancelled it themselves); audit "event.cancelled".
     """
     before = audit.snapshot(event, ["status"])
-    _move_event(event, EventStatus.CANCELLED)
+    move_event(event, EventStatus.CANCELLED)
     event.cancel_note = str(note)
     for assignment in event.assignments:
         if assignment.status in AssignmentStatus.live_states():
             was_accepted = assignment.status == AssignmentStatus.ACCEPTED
-            _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
+            move_assignment(assignment, AssignmentStatus.WITHDRAWN)
             mail.send(
                 "assignee_event_cancelled",
                 to=assignment.person.email,
@@ -248,7 +250,7 @@ def cancel_event(event, *, by, actor_label="", note=""):
         after={"status": event.status.value, "note": event.cancel_note, "version": event.version},
     )
     if event.request is not None and actor_label != "requester":
-        _tell_requester(event, "requester_event_cancelled")
+        tell_requester(event, "requester_event_cancelled")
 
 
 def _mark_proposals_handled(request):
@@ -258,7 +260,8 @@ def _mark_proposals_handled(request):
             proposal.handled_at = clock.now()
 
 
-def _tell_requester(event, kind):
+def tell_requester(event, kind):
+    """Mail the event's requester the `kind` of mail about it, with their tracking link."""
     request = event.request
     mail.send(
         kind,
@@ -337,9 +340,7 @@ def message_everyone(event, *, by, subject, body):
     if request is not None:
         recipients.add(request.contact.email)
     for address in sorted(recipients):
-        mail.queue_email(
-            to=address, subject=subject, body=body.strip() + "\n", kind="event_message"
-        )
+        mail.send("event_message", to=address, subject=subject, body=body)
     audit.record(
         "event.messaged", event, by=by, after={"subject": subject, "recipients": len(recipients)}
     )

@@ -19,16 +19,15 @@ from ..models import (
 )
 from ..models.enums import AssignmentStatus, EventStatus
 from . import audit, mail
-from .events import _tell_requester
-from .scheduling import (
-    ANSWER_LINK,
-    SchedulingError,
-    _lock_people,
-    _move_assignment,
-    _overlapping_assignment,
-)
+from .availability import lock_people, overlapping_assignment
+from .errors import OfferError, all_or_nothing
+from .events import tell_requester
 from .seats import is_fully_staffed, seats, staffing_can_change
 from .suggestions import suggestions
+from .transitions import move_assignment
+
+# The purpose an emailed answer link is signed for (links.sign).
+ANSWER_LINK = "offer-answer"
 
 
 def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
@@ -36,7 +35,7 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
 
     Runs under the lock an accept takes (`lock_for_offer`): of two offers of one seat to one
     person at once (two secretariat members, a claim sent twice), the second sees the first
-    and is refused with SchedulingError, as a late one is. Every person is checked before any
+    and is refused with OfferError, as a late one is. Every person is checked before any
     is offered, so a refusal leaves nothing behind.
     Side effects: an offered assignment per person, expiring at the offer kind's deadline (or the
     event's start if sooner), each with an email holding an answer link; audit
@@ -44,23 +43,23 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
     """
     lock_for_offer(event, persons)
     if not staffing_can_change(event):
-        raise SchedulingError(_l("Der kan kun forespørges på kommende, planlagte arrangementer."))
+        raise OfferError(_l("Der kan kun forespørges på kommende, planlagte arrangementer."))
     seat = next((s for s in seats(event) if s.role == seat_role and s.number == seat_number), None)
     if seat is None:
-        raise SchedulingError(_l("Den plads findes ikke på arrangementet."))
+        raise OfferError(_l("Den plads findes ikke på arrangementet."))
     if seat.accepted is not None:
-        raise SchedulingError(_l("Pladsen er allerede besat."))
+        raise OfferError(_l("Pladsen er allerede besat."))
     if not persons:
-        raise SchedulingError(_l("Vælg mindst én person."))
+        raise OfferError(_l("Vælg mindst én person."))
     live = {a.person_id for a in event.assignments if a.status in AssignmentStatus.live_states()}
     deadline = min(
         clock.now() + timedelta(hours=event.offer_kind.offer_deadline_hours), event.starts_at
     )
     for person in persons:
         if seat_role not in person.seat_roles or not person.active:
-            raise SchedulingError(_l("%(name)s kan ikke tage den plads.", name=person.full_name))
+            raise OfferError(_l("%(name)s kan ikke tage den plads.", name=person.full_name))
         if person.id in live:
-            raise SchedulingError(
+            raise OfferError(
                 _l("%(name)s er allerede forespurgt på arrangementet.", name=person.full_name)
             )
     offered = []
@@ -105,10 +104,10 @@ def answer_url(assignment):
 
 
 def lock_for_offer(event, persons):
-    """Lock the persons and the event as an accept does (`_lock_people`), then re-read them and
-    the event's assignments: what another transaction committed while this one waited (an
-    offer, an accept, a deactivation) is what the rules see."""
-    _lock_people([person.id for person in persons], event.id)
+    """Lock the persons and the event as an accept does (`availability.lock_people`), then
+    re-read them and the event's assignments: what another transaction committed while this one
+    waited (an offer, an accept, a deactivation) is what the rules see."""
+    lock_people([person.id for person in persons], event.id)
     db.session.refresh(event)
     for row in [*persons, *event.assignments]:
         db.session.refresh(row)
@@ -116,7 +115,7 @@ def lock_for_offer(event, persons):
 
 def _lock_for_accept(assignment):
     """Lock the person and the event, then re-read the event's assignments."""
-    _lock_people([assignment.person_id], assignment.event_id)
+    lock_people([assignment.person_id], assignment.event_id)
     db.session.refresh(assignment)
     for other in assignment.event.assignments:
         db.session.refresh(other)
@@ -137,15 +136,15 @@ def accept_offer(assignment, *, by=None, actor_label=""):
     event = assignment.event
     why_not = answerable(assignment)
     if why_not is not None:
-        raise SchedulingError(NOT_ANSWERABLE[why_not])
+        raise OfferError(NOT_ANSWERABLE[why_not])
     if event.status != EventStatus.PLANNED:
-        raise SchedulingError(
+        raise OfferError(
             _l("Arrangementet er %(status)s.", status=str(label(event.status)).lower())
         )
     if not assignment.person.active:
-        raise SchedulingError(_l("Personen er ikke længere aktiv i panelet."))
+        raise OfferError(_l("Personen er ikke længere aktiv i panelet."))
     if assignment.claimed and (by is None or not by.is_staff):
-        raise SchedulingError(_l("Sekretariatet skal godkende, at du tager pladsen."))
+        raise OfferError(_l("Sekretariatet skal godkende, at du tager pladsen."))
     taken = next(
         (
             a
@@ -157,31 +156,39 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         None,
     )
     if taken is not None:
-        raise SchedulingError(NOT_ANSWERABLE["taken"])
+        raise OfferError(NOT_ANSWERABLE["taken"])
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
-    if _overlapping_assignment(assignment.person_id, sessions, exclude_event_id=event.id):
-        raise SchedulingError(
+    if overlapping_assignment(assignment.person_id, sessions, exclude_event_id=event.id):
+        raise OfferError(
             _l("Du er optaget på det tidspunkt: du har sagt ja til et andet arrangement.")
         )
-    _move_assignment(assignment, AssignmentStatus.ACCEPTED)
-    for other in event.assignments:
-        same_seat = (other.seat_role, other.seat_number) == (
-            assignment.seat_role,
-            assignment.seat_number,
-        )
-        if other is not assignment and same_seat and other.status == AssignmentStatus.OFFERED:
-            _move_assignment(other, AssignmentStatus.WITHDRAWN)
-            mail.send(
-                "assignee_offer_taken", to=other.person.email, event=event, person=other.person
-            )
     try:
-        db.session.flush()
+        with all_or_nothing():
+            move_assignment(assignment, AssignmentStatus.ACCEPTED)
+            for other in event.assignments:
+                same_seat = (other.seat_role, other.seat_number) == (
+                    assignment.seat_role,
+                    assignment.seat_number,
+                )
+                if (
+                    other is not assignment
+                    and same_seat
+                    and other.status == AssignmentStatus.OFFERED
+                ):
+                    move_assignment(other, AssignmentStatus.WITHDRAWN)
+                    mail.send(
+                        "assignee_offer_taken",
+                        to=other.person.email,
+                        event=event,
+                        person=other.person,
+                    )
+            db.session.flush()
     except sa.exc.IntegrityError:
-        db.session.rollback()
-        raise SchedulingError(NOT_ANSWERABLE["taken"]) from None
+        # The partial unique index on accepted seats: another accept won after all.
+        raise OfferError(NOT_ANSWERABLE["taken"]) from None
     audit.record("assignment.accepted", assignment, by=by, actor_label=actor_label)
     if event.request is not None and is_fully_staffed(event):
-        _tell_requester(event, "requester_event_staffed")
+        tell_requester(event, "requester_event_staffed")
     return assignment
 
 
@@ -194,8 +201,8 @@ def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):
     goes back to the secretariat's follow-up list."""
     why_not = answerable(assignment)
     if why_not is not None:
-        raise SchedulingError(NOT_ANSWERABLE[why_not])
-    _move_assignment(assignment, AssignmentStatus.DECLINED)
+        raise OfferError(NOT_ANSWERABLE[why_not])
+    move_assignment(assignment, AssignmentStatus.DECLINED)
     assignment.decline_reason = reason
     assignment.decline_note = note.strip()
     db.session.flush()
@@ -256,10 +263,8 @@ def withdraw_assignment(assignment, *, by):
     person told; audit "assignment.withdrawn"."""
     event = assignment.event
     if not staffing_can_change(event):
-        raise SchedulingError(
-            _l("Bemandingen af et begyndt eller afsluttet arrangement ændres ikke.")
-        )
-    _move_assignment(assignment, AssignmentStatus.WITHDRAWN)
+        raise OfferError(_l("Bemandingen af et begyndt eller afsluttet arrangement ændres ikke."))
+    move_assignment(assignment, AssignmentStatus.WITHDRAWN)
     db.session.flush()
     audit.record("assignment.withdrawn", assignment, by=by)
     mail.send(
@@ -429,6 +434,6 @@ def answerable(assignment):
 
 def lapse_offer(assignment):
     """An offer not answered by its deadline. Side effects: lapsed; audit "assignment.lapsed"."""
-    _move_assignment(assignment, AssignmentStatus.LAPSED)
+    move_assignment(assignment, AssignmentStatus.LAPSED)
     db.session.flush()
     audit.record("assignment.lapsed", assignment, actor_label="system")

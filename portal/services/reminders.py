@@ -11,8 +11,7 @@ from .. import clock, links
 from ..extensions import db
 from ..models import Assignment, Event, Person
 from ..models.enums import AssignmentStatus, EventStatus
-from . import assignments, mail, offers
-from . import requests as requests_service
+from . import assignments, mail, offers, tracking
 
 ANSWER_REMINDER_AFTER = timedelta(hours=48)
 # What a reminded person has left to answer: an offer due sooner is reminded earlier.
@@ -133,7 +132,7 @@ def remind_upcoming_events(*, now):
                     dedupe_key=f"event-reminder:{event.id}:{event.starts_at:%Y%m%d%H%M}:requester",
                     event=event,
                     request=request,
-                    tracking_url=requests_service.tracking_url(request),
+                    tracking_url=tracking.tracking_url(request),
                 )
             )
     db.session.flush()

@@ -10,6 +10,8 @@ counts, written once here.
 
 Every figure comes from one SQL aggregate (GROUP BY) per table, whatever the size of the data:
 the report page and each export run a fixed number of queries (tests/views/test_reports.py).
+
+The targets each figure is measured against are set and read in targets.py.
 """
 
 import math
@@ -35,7 +37,6 @@ from ..models import (
     StaffingNeed,
     SupportCourse,
     SupportCourseKind,
-    Target,
     Topic,
 )
 from ..models.base import UTCDateTime
@@ -47,7 +48,7 @@ from ..models.enums import (
     OrganisationKind,
     RequestStatus,
 )
-from . import audit
+from .targets import targets_and_source
 
 # Which offer kind (by its code) each event metric is about.
 TALK, DIALOGUE, ADVISORY = "talk", "dialogue", "advisory"
@@ -292,21 +293,6 @@ def build_report(year, *, today=None, locale="da", years=None):
         support=support,
         budget=_budget(year, by_code, locale),
         years=years if years is not None else years_with_data(today),
-    )
-
-
-def targets_and_source(year):
-    """{metric: value} for `year` (only its own rows), and the latest earlier year that has
-    targets (None if none has). One query."""
-    earlier = sa.select(sa.func.max(Target.year)).where(Target.year < year).scalar_subquery()
-    rows = db.session.execute(
-        sa.select(Target.year, Target.metric, Target.value).where(
-            sa.or_(Target.year == year, Target.year == earlier)
-        )
-    ).all()
-    return (
-        {row.metric: row.value for row in rows if row.year == year},
-        next((row.year for row in rows if row.year != year), None),
     )
 
 
@@ -637,75 +623,3 @@ def years_with_data(today=None):
             value = value.replace(tzinfo=value.tzinfo or UTC).astimezone(clock.COPENHAGEN)
         years.add(value.year)
     return list(range(min(years), max(years) + 1))[::-1]
-
-
-# --- targets (admin) ----------------------------------------------------------------------------
-
-
-class ReportingError(Exception):
-    """The change cannot be made; the message says why."""
-
-
-def copy_targets(year, *, by):
-    """Give `year` the targets of the latest earlier year that has any. Refused when `year` has
-    targets already or no earlier year has any. Side effects: audit "targets.copied" with the
-    year and the values copied."""
-    own, source = targets_and_source(year)
-    if own:
-        raise ReportingError(_l("%(year)s har allerede mål.", year=year))
-    if source is None:
-        raise ReportingError(_l("Intet år før %(year)s har mål at kopiere.", year=year))
-    previous = db.session.scalars(sa.select(Target).where(Target.year == source)).all()
-    for target in previous:
-        db.session.add(Target(year=year, metric=target.metric, value=target.value))
-    db.session.flush()
-    audit.record(
-        "targets.copied",
-        by=by,
-        object_type="targets",
-        object_id=year,
-        after={"from": source, "values": {t.metric.value: t.value for t in previous}},
-    )
-    return source
-
-
-def targets_of(year):
-    """{metric: value} the admin has set for `year` (its own rows only)."""
-    return targets_and_source(year)[0]
-
-
-def set_targets(year, values, *, by):
-    """Make `year`'s targets `values` ({metric: value, or None for no target}). Side effects:
-    rows added, changed or removed; audit "targets.changed" with before and after, only if
-    anything changed."""
-    if not EARLIEST_TARGET_YEAR <= year <= LATEST_TARGET_YEAR:
-        raise ReportingError(_l("Vælg et år mellem 2000 og 2100."))
-    rows = {t.metric: t for t in db.session.scalars(sa.select(Target).where(Target.year == year))}
-    before = {metric.value: row.value for metric, row in rows.items()}
-    for metric in Metric:
-        value = values.get(metric)
-        row = rows.get(metric)
-        if value is None and row is not None:
-            db.session.delete(row)
-        elif value is not None and value < 0:
-            raise ReportingError(_l("Et mål kan ikke være negativt."))
-        elif value is not None and row is None:
-            db.session.add(Target(year=year, metric=metric, value=value))
-        elif value is not None:
-            row.value = value
-    after = {m.value: values[m] for m in Metric if values.get(m) is not None}
-    db.session.flush()
-    if before != after:
-        audit.record(
-            "targets.changed",
-            by=by,
-            object_type="targets",
-            object_id=year,
-            before=before,
-            after=after,
-        )
-    return before != after
-
-
-# The years a target may be set for: the table's own check constraint.
-EARLIEST_TARGET_YEAR, LATEST_TARGET_YEAR = 2000, 2100

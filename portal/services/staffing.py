@@ -10,11 +10,11 @@ from ..extensions import db
 from ..labels import label
 from ..models import Person
 from . import assignments, offers, suggestions
-from .scheduling import SchedulingError
+from .errors import OfferError, all_or_nothing
 from .seats import seats
 
 
-class ChoiceRefused(SchedulingError):
+class ChoiceRefused(OfferError):
     """The people chosen do not make a send: the form's mistake (422, nothing stored)."""
 
 
@@ -26,7 +26,7 @@ class ChosenTwice(ChoiceRefused):
     """Someone chosen for two roles: a person takes one seat of an event."""
 
 
-class NeedsConfirmation(SchedulingError):
+class NeedsConfirmation(OfferError):
     """Someone chosen is away, outside their weekly hours or busy: sent only when confirmed
     (422, nothing stored)."""
 
@@ -56,11 +56,11 @@ def offer_open_seats(event, *, by, chosen_ids, shown=None, anyway=False):
     the people were chosen (the seats open now without it). Returns (the offered assignments,
     the warnings that `anyway` let through, for the confirmation to repeat).
 
-    Refuses with nothing stored (the request rolls back on any refusal: all or nothing):
+    Refuses with nothing changed (all or nothing):
     ChoiceRefused when nobody is chosen; ChosenTwice when a person is chosen for two roles;
     TooManyChosen when a role has more people chosen than the page showed open seats;
     NeedsConfirmation, unless `anyway`, when someone chosen is away that day, outside their
-    weekly availability or busy with another event; SchedulingError (a race: 409) when fewer
+    weekly availability or busy with another event; OfferError (a race: 409) when fewer
     seats are open than chosen, checked again under the lock an offer takes, and whatever
     `offer_seat` refuses (a person already asked, inactive, without the role).
     Side effects: those of `offers.offer_seat` for each person (an offered assignment, an
@@ -103,11 +103,12 @@ def offer_open_seats(event, *, by, chosen_ids, shown=None, anyway=False):
     free = open_seats(event)
     _check_room(free, chosen)
     offered = []
-    for role, persons in chosen.items():
-        for seat, person in zip([s for s in free if s.role == role], persons, strict=False):
-            offered += offers.offer_seat(
-                event, by=by, seat_role=role, seat_number=seat.number, persons=[person]
-            )
+    with all_or_nothing():  # a refused offer takes back those made before it in this send
+        for role, persons in chosen.items():
+            for seat, person in zip([s for s in free if s.role == role], persons, strict=False):
+                offered += offers.offer_seat(
+                    event, by=by, seat_role=role, seat_number=seat.number, persons=[person]
+                )
     return offered, warnings
 
 
@@ -197,7 +198,7 @@ def _check_room(free, chosen):
     for role, persons in chosen.items():
         room = sum(1 for seat in free if seat.role == role)
         if len(persons) > room:
-            raise SchedulingError(
+            raise OfferError(
                 ngettext(
                     "En anden har forespurgt pladserne, mens du valgte. Der er nu %(num)s "
                     "ledig plads som %(role)s. Vælg igen.",

@@ -21,11 +21,7 @@ from ..models import (
 from ..models.base import UTCDateTime
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
-from .scheduling import (
-    _accepted_overlapping,
-    _busy_person_ids,
-    closed_period_warnings,
-)
+from .availability import accepted_overlapping, busy_person_ids, closed_period_warnings
 
 
 @dataclass
@@ -74,7 +70,7 @@ def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
     threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"]
 
     free = ~Person.id.in_(
-        _accepted_overlapping(sessions, exclude_event_id=event.id).with_only_columns(
+        accepted_overlapping(sessions, exclude_event_id=event.id).with_only_columns(
             Assignment.person_id
         )
     )
@@ -199,7 +195,7 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
             _available_then(start, end),
             # Those busy then, found once per day (not searched for per person).
             Person.id.not_in(
-                _accepted_overlapping([(start, end)]).with_only_columns(Assignment.person_id)
+                accepted_overlapping([(start, end)]).with_only_columns(Assignment.person_id)
             ),
         )
         for start, end in sessions
@@ -448,5 +444,5 @@ def busy(persons, event):
     """Those of `persons` who have said yes to another event overlapping this one (travel
     buffer included): offered anyway, they could not accept until that one lets them go."""
     sessions = [(s.starts_at, s.ends_at) for s in event.sessions]
-    taken = _busy_person_ids(sessions, exclude_event_id=event.id)
+    taken = busy_person_ids(sessions, exclude_event_id=event.id)
     return [person for person in persons if person.id in taken]

@@ -29,7 +29,8 @@ from ..models import (
 )
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
-from ..services import audit, catalogue, email_texts, mail, reference, reporting
+from ..services import audit, catalogue, mail, mail_editor, reference
+from ..services import targets as targets_service
 from ..urls import bounded_int
 from .confirm import confirmed
 
@@ -43,7 +44,7 @@ def index():
     return render_template(
         "admin/index.html",
         year=year,
-        targets=reporting.targets_of(year),
+        targets=targets_service.targets_of(year),
         metrics=list(Metric),
     )
 
@@ -70,11 +71,11 @@ OUTBOX_ROWS = 50
 @bp.get("/e-mails")
 def email_texts_index():
     """Every mail the portal sends, and per language whether its text is shipped or edited."""
-    return render_template("admin/email_texts.html", overview=email_texts.overview())
+    return render_template("admin/email_texts.html", overview=mail_editor.overview())
 
 
 def _mail_kind_or_404(kind, language):
-    spec = email_texts.mail_kind(kind, language)
+    spec = mail_editor.editable_kind(kind, language)
     if spec is None:
         abort(404)
     return spec
@@ -87,19 +88,19 @@ def email_text(kind, language):
     spec = _mail_kind_or_404(kind, language)
     form = EmailTextForm()
     if request.method == "GET":
-        form.subject.data, form.body.data = email_texts.current_text(kind, language)
+        form.subject.data, form.body.data = mail.current_text(kind, language)
     status, preview, no_case = 200, None, False
     if form.validate_on_submit():
         text = {"subject": form.subject.data or "", "body": form.body.data or ""}
         try:
             if request.form.get("handling") == "forhaandsvis":
-                preview = email_texts.preview(kind, language, **text)
+                preview = mail_editor.preview(kind, language, **text)
                 no_case = preview is None
             else:
-                outcome = email_texts.save_email_text(kind, language, by=current_user, **text)
+                outcome = mail_editor.save_email_text(kind, language, by=current_user, **text)
                 flash(str(EMAIL_TEXT_SAVED[outcome]), "success")
                 return redirect(url_for(".email_text", kind=kind, language=language))
-        except email_texts.EmailTextRefused as refused:
+        except mail_editor.EmailTextRefused as refused:
             for problem in refused.problems:
                 problem.show_on(form)
             status = 422
@@ -110,7 +111,7 @@ def email_text(kind, language):
         spec=spec,
         language=language,
         form=form,
-        stored=email_texts.stored_text(kind, language),
+        stored=mail.stored_text(kind, language),
         preview=preview,
         no_case=no_case,
     ), status
@@ -126,7 +127,7 @@ EMAIL_TEXT_SAVED = {
 @bp.post("/e-mails/<kind>/<language>/leveret")
 def reset_email_text(kind, language):
     _mail_kind_or_404(kind, language)
-    if email_texts.reset_email_text(kind, language, by=current_user):
+    if mail_editor.reset_email_text(kind, language, by=current_user):
         flash(_("Standardteksten bruges igen."), "success")
     else:
         flash(_("Standardteksten bruges allerede."), "success")
@@ -328,10 +329,10 @@ def targets():
     """A year's targets, set by hand; the report reads them and nothing else."""
     year = _year_argument()
     # An empty year offers the targets of the latest earlier year that has any, to copy.
-    own, copy_from = reporting.targets_and_source(year)
+    own, copy_from = targets_service.targets_and_source(year)
     form = TargetsForm.for_year(own)
     if form.validate_on_submit():
-        changed = reporting.set_targets(year, form.values(), by=current_user)
+        changed = targets_service.set_targets(year, form.values(), by=current_user)
         flash(
             _("Målene for %(year)s er gemt.", year=year)
             if changed
@@ -361,8 +362,8 @@ def copy_targets():
     else:
         back = url_for("reports.report", aar=year)
     try:
-        source = reporting.copy_targets(year, by=current_user)
-    except reporting.ReportingError as error:
+        source = targets_service.copy_targets(year, by=current_user)
+    except targets_service.TargetError as error:
         flash(str(error), "error")
         return redirect(back)
     flash(

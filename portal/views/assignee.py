@@ -24,9 +24,10 @@ from ..htmx import is_htmx, render_page_or_partial
 from ..i18n import long_date, short_time
 from ..links import external_url
 from ..models import AvailabilityRule, AwayPeriod, DeclineReason
-from ..models.enums import Role
+from ..models.enums import AssignmentStatus, Role
 from ..permissions import require_roles
-from ..services import assignments, attendance, calendar, catalogue, offers, scheduling
+from ..services import assignments, attendance, calendar, catalogue, offers
+from ..services.errors import AttendanceError, OfferError
 from ..urls import bounded_int
 from .offers import after_decline, told_after_accept
 
@@ -94,9 +95,7 @@ def accept(assignment_id):
     assignment = _own_assignment_or_404(assignment_id)
     try:
         offers.accept_offer(assignment, by=current_user)
-    except scheduling.SchedulingError as error:
-        db.session.rollback()
-        assignment = _own_assignment_or_404(assignment_id)
+    except OfferError as error:
         return _offer_partial(assignment, status=409, error=str(error))
     if is_htmx():
         return _offer_partial(assignment)
@@ -117,7 +116,7 @@ def decline(assignment_id):
             reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
             note=form.note.data or "",
         )
-    except scheduling.SchedulingError as error:
+    except OfferError as error:
         return _offer_partial(assignment, status=409, error=str(error))
     if is_htmx():
         return _offer_partial(assignment, answered=after_decline(offered_on))
@@ -146,7 +145,7 @@ def _event_page(found_event, assignment, form, status=200, error=None):
         colleagues=[
             a
             for a in found_event.assignments
-            if a.status.value == "accepted" and a.person_id != assignment.person_id
+            if a.status == AssignmentStatus.ACCEPTED and a.person_id != assignment.person_id
         ],
         attendance_form=form,
         can_record=assignments.can_record_attendance(assignment),
@@ -166,7 +165,7 @@ def record_attendance(event_id):
         attendance.record_attendance(
             found_event, by=current_user, counts=form.counts(), note=form.note.data or ""
         )
-    except scheduling.SchedulingError as error:
+    except AttendanceError as error:
         return _event_page(found_event, assignment, form, status=409, error=str(error))
     flash(_("Tak! Fremmødet er gemt."), "success")
     return redirect(url_for(".event", event_id=found_event.id))
@@ -314,10 +313,10 @@ def claim(event_id):
         claimed = assignments.claim_seat(
             person, found.event, seat_role=found.role, seat_number=found.number, by=current_user
         )
-    except scheduling.SchedulingError as error:
+    except OfferError as error:
         # Somebody (or the same claim sent twice) was faster: said on the board as it is now.
         return _open_seats_page(status=409, error=str(error))
-    if claimed.status.value == "accepted":
+    if claimed.status == AssignmentStatus.ACCEPTED:
         flash(_("Pladsen er din. Tak!"), "success")
     else:
         flash(_("Tak! Sekretariatet giver besked, når pladsen er bekræftet."), "success")

@@ -9,8 +9,9 @@ from ..extensions import db
 from ..forms.assignee import AcceptForm, DeclineForm
 from ..forms.secretariat import AttendanceForm
 from ..models import DeclineReason
-from ..services import assignments, catalogue, offers, reminders, scheduling, seats
+from ..services import assignments, catalogue, offers, reminders, seats
 from ..services import attendance as attendance_service
+from ..services.errors import AttendanceError, OfferError
 
 bp = Blueprint("offers", __name__, url_prefix="/svar")
 
@@ -51,9 +52,8 @@ def accept(signed):
         abort(400)
     try:
         offers.accept_offer(assignment, actor_label=assignment.person.email)
-    except scheduling.SchedulingError as error:
-        db.session.rollback()
-        return _page(_load(signed), signed, status=409, error=str(error))
+    except OfferError as error:
+        return _page(assignment, signed, status=409, error=str(error))
     # The page the link opens now says the yes and who is told (told_after_accept), and opens
     # at that answer.
     return redirect(url_for("offers.answer", signed=signed, _anchor="svar"))
@@ -72,7 +72,7 @@ def decline(signed):
             reason=db.session.get(DeclineReason, form.reason.data) if form.reason.data else None,
             note=form.note.data or "",
         )
-    except scheduling.SchedulingError as error:
+    except OfferError as error:
         return _page(assignment, signed, status=409, error=str(error))
     flash(after_decline(offered_on), "success")
     return redirect(url_for("offers.answer", signed=signed))
@@ -146,7 +146,7 @@ def record_attendance(signed):
             counts=form.counts(),
             note=form.note.data or "",
         )
-    except scheduling.SchedulingError as error:
+    except AttendanceError as error:
         return _attendance_page(assignment, signed, form, status=409, error=str(error))
     flash(_("Tak! Fremmødet er gemt."), "success")
     return redirect(url_for("offers.attendance", signed=signed))

@@ -35,8 +35,9 @@ from ..models.enums import (
     EventStatus,
     OrganisationKind,
 )
-from ..services import calendar, catalogue, mail, scheduling
+from ..services import availability, calendar, catalogue, mail
 from ..services import requests as requests_service
+from ..services import tracking as tracking_service
 from ..urls import safe_next
 
 bp = Blueprint("public", __name__)
@@ -216,8 +217,8 @@ def check_field(name):
 def open_tracking_link(signed):
     """The emailed link: exchanged for a cookie for this one request, then a token-free URL."""
     try:
-        tracked = requests_service.open_tracking_link(signed)
-    except requests_service.LinkExpired:
+        tracked = tracking_service.open_tracking_link(signed)
+    except tracking_service.LinkExpired:
         return _link_expired()
     except links.LinkError:
         abort(404)
@@ -229,7 +230,7 @@ def open_tracking_link(signed):
 def _set_tracking_cookie(response, tracked):
     response.set_cookie(
         TRACKING_COOKIE,
-        requests_service.tracking_cookie_value(tracked),
+        tracking_service.tracking_cookie_value(tracked),
         max_age=current_app.config["TRACKING_COOKIE_MINUTES"] * 60,
         path=url_for("public.tracking", request_id=tracked.id),
         httponly=True,
@@ -252,8 +253,8 @@ def _link_expired():
 def _tracked_or_refuse(request_id):
     """The request this browser's tracking cookie opens, or a clear refusal page."""
     try:
-        return requests_service.request_for_cookie(request_id, request.cookies.get(TRACKING_COOKIE))
-    except requests_service.LinkExpired:
+        return tracking_service.request_for_cookie(request_id, request.cookies.get(TRACKING_COOKIE))
+    except tracking_service.LinkExpired:
         abort(make_response(_link_expired()))
     except links.LinkError:
         abort(
@@ -281,7 +282,7 @@ def tracking(request_id):
 
 @bp.app_template_global()
 def closed_periods_ahead(offer_kind):
-    return scheduling.closed_periods_ahead(offer_kind, today=clock.today())
+    return availability.closed_periods_ahead(offer_kind, today=clock.today())
 
 
 def _tracking_page(tracked, status=200, action_error=None):
@@ -290,20 +291,20 @@ def _tracking_page(tracked, status=200, action_error=None):
         "public/tracking.html",
         req=tracked,
         event=tracked.event,
-        who_comes=requests_service.who_comes(tracked.event),
-        history=requests_service.public_history(tracked),
+        who_comes=tracking_service.who_comes(tracked.event),
+        history=tracking_service.public_history(tracked),
         can_withdraw=requests_service.can_withdraw(tracked),
         can_propose=requests_service.can_propose_dates(tracked),
         open_proposal=requests_service.open_proposal(tracked),
         just_submitted=just_submitted,
         # Told once, with the receipt: a wished date in a holiday is taken, not refused.
-        closed_wishes=scheduling.closed_wishes(
+        closed_wishes=availability.closed_wishes(
             tracked.offer_kind,
             [(d.starts_on, d.ends_on) for p in tracked.date_proposals for d in p.dates],
         )
         if just_submitted
         else [],
-        public_status=requests_service.public_status(tracked),
+        public_status=tracking_service.public_status(tracked),
         concern=requests_service.is_concern(tracked),
         callback_due=(
             requests_service.callback_due_on(tracked)
@@ -382,7 +383,7 @@ def tracking_calendar(request_id):
 def lost_link():
     form = LostLinkForm()
     if form.validate_on_submit():
-        requests_service.resend_tracking_links(form.email.data, locale=current_locale())
+        tracking_service.resend_tracking_links(form.email.data, locale=current_locale())
         # The same answer whether or not we know the address.
         return render_template("public/lost_link_sent.html", email=form.email.data)
     status = 422 if request.method == "POST" else 200
@@ -418,7 +419,7 @@ def health():
     try:
         waited, late = mail.mail_health()
     except SQLAlchemyError:
-        db.session.rollback()
+        # The request edge rolls the failed transaction back (an error response).
         return {"status": "error", "database": "unreachable"}, 503
     if request.args.get("check") == "database":
         late = False

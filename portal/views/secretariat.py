@@ -4,7 +4,6 @@ calendar. Each view loads, validates, calls one service function, and redirects 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock
 from ..extensions import db
@@ -29,17 +28,20 @@ from ..permissions import STAFF, require_roles
 from ..services import (
     assignments,
     attendance,
+    availability,
     calendar_view,
     catalogue,
     offers,
     organisations,
     requests,
-    scheduling,
     seats,
     staffing,
     suggestions,
+    transitions,
 )
 from ..services import events as event_service
+from ..services import inbox as inbox_service
+from ..services.errors import AttendanceError, EditConflict, OfferError, SchedulingError
 from ..urls import bounded_int
 from .confirm import confirmed
 
@@ -63,7 +65,7 @@ def index():
     )
     return render_template(
         "secretariat/index.html",
-        request_counts=requests.count_by_status(),
+        request_counts=inbox_service.count_by_status(),
         days=UPCOMING_DAYS,
         upcoming=upcoming,
         upcoming_total=upcoming_total,
@@ -86,7 +88,7 @@ def inbox():
         request.args, offer_kinds=catalogue.all_offer_kinds(), districts=catalogue.districts()
     )
     form.keep_valid()
-    filters = requests.InboxFilters(
+    filters = inbox_service.InboxFilters(
         status=RequestStatus(form.status.data) if form.status.data else None,
         offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
         org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
@@ -98,7 +100,7 @@ def inbox():
     organisation = db.session.get(Organisation, filters.organisation_id) if form.org.data else None
     page = request.args.get("side", 1, type=bounded_int)
     # htmx swaps the results only: what needs action is on the page already.
-    result = requests.inbox(filters, now=clock.now(), page=page, whole_page=not is_htmx())
+    result = inbox_service.inbox(filters, now=clock.now(), page=page, whole_page=not is_htmx())
     return render_page_or_partial(
         "secretariat/inbox.html",
         "secretariat/_inbox_results.html",
@@ -299,7 +301,7 @@ def schedule_request(request_id):
             online=bool(form.online.data),
             request=req,
         )
-    except (scheduling.SchedulingError, requests.RequestError) as error:
+    except (SchedulingError, requests.RequestError) as error:
         return _request_page(req, status=409, schedule_form=form, error=str(error))
     flash(_("Arrangementet er planlagt, og bestilleren har fået datoen."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
@@ -309,7 +311,7 @@ def _closed_warning(offer_kind, sessions, form):
     """Closed periods to warn about before saving, unless the user has confirmed them."""
     if form.confirm_closed.data:
         return []
-    return scheduling.closed_period_warnings(offer_kind, sessions)
+    return availability.closed_period_warnings(offer_kind, sessions)
 
 
 # --- events -------------------------------------------------------------------------------------
@@ -358,7 +360,7 @@ def new_event():
                     online=bool(form.online.data),
                     title=form.title.data or "",
                 )
-            except scheduling.SchedulingError as error:
+            except SchedulingError as error:
                 form.sessions.errors.append(str(error))
             else:
                 flash(_("Arrangementet er oprettet."), "success")
@@ -455,7 +457,7 @@ def reschedule(event_id):
     sessions = form.chosen_sessions()
     # A closed period, and a move that breaks an accepted person's yes, are said before saving;
     # each warning stays, with its box as ticked, until every one shown is confirmed.
-    closed = scheduling.closed_period_warnings(event.offer_kind, sessions)
+    closed = availability.closed_period_warnings(event.offer_kind, sessions)
     cannot = staffing.newly_unable_after_move(event, sessions)
     if (closed and not form.confirm_closed.data) or (cannot and not form.confirm_breaks.data):
         return _event_page(event, status=422, schedule_form=form, closed=closed, cannot=cannot)
@@ -468,18 +470,9 @@ def reschedule(event_id):
             online=bool(form.online.data),
             expected_version=seen_version,
         )
-        db.session.flush()
-    except scheduling.EditConflict as conflict:
-        db.session.rollback()
+    except EditConflict as conflict:
         return _event_page(event, status=409, schedule_form=form, conflict=conflict)
-    except StaleDataError:
-        # Somebody saved between our check and our write: the same conflict, found later.
-        db.session.rollback()
-        event = db.get_or_404(Event, event_id)
-        conflict = scheduling.EditConflict(event, event_service.changes_since(event, seen_version))
-        return _event_page(event, status=409, schedule_form=form, conflict=conflict)
-    except scheduling.SchedulingError as error:
-        db.session.rollback()
+    except SchedulingError as error:
         return _event_page(event, status=409, schedule_form=form, error=str(error))
     flash(_("Arrangementet er flyttet, og alle involverede har fået besked."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
@@ -497,7 +490,7 @@ def cancel(event_id):
         return _cancel_page(event, form, 422)
     try:
         event_service.cancel_event(event, by=current_user, note=form.note.data or "")
-    except scheduling.SchedulingError as error:
+    except SchedulingError as error:
         return _cancel_page(event, form, 409, error=str(error))
     flash(_("Arrangementet er aflyst, og alle involverede har fået besked."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
@@ -510,7 +503,7 @@ def _cancel_page(event, form, status, error=None):
         event=event,
         form=form,
         error=error,
-        can_cancel=scheduling.can_cancel(event),
+        can_cancel=transitions.can_cancel(event),
         told_requester=told_requester,
         told_assignments=told_assignments,
     ), status
@@ -539,10 +532,8 @@ def offer(event_id):
         )
     except (staffing.ChoiceRefused, staffing.NeedsConfirmation) as error:
         return _event_page(event, status=422, offer_form=form, offer_error=str(error))
-    except scheduling.SchedulingError as error:
-        # Somebody else was faster: show the event as it is, nothing of this send kept.
-        db.session.rollback()
-        event = event_service.for_the_event_page(event_id)
+    except OfferError as error:
+        # Somebody else was faster: the event as it is, nothing of this send kept.
         return _event_page(event, status=409, offer_form=form, offer_error=str(error))
     names = staffing.names_of(a.person for a in offered)
     sent = _("Forespørgslen er sendt til %(names)s.", names=names)
@@ -559,9 +550,8 @@ def withdraw_assignment(assignment_id):
         return _withdraw_page(assignment, 200)
     try:
         offers.withdraw_assignment(assignment, by=current_user)
-    except scheduling.SchedulingError as error:
-        db.session.rollback()
-        return _withdraw_page(db.get_or_404(Assignment, assignment_id), 409, error=str(error))
+    except OfferError as error:
+        return _withdraw_page(assignment, 409, error=str(error))
     flash(_("Forespørgslen er trukket tilbage, og personen har fået besked."), "success")
     return redirect(url_for(".event_detail", event_id=assignment.event_id))
 
@@ -582,11 +572,8 @@ def approve_claim(assignment_id):
     assignment = db.get_or_404(Assignment, assignment_id)
     try:
         offers.accept_offer(assignment, by=current_user)
-    except scheduling.SchedulingError as error:
-        db.session.rollback()
-        return _event_page(
-            db.get_or_404(Assignment, assignment_id).event, status=409, error=str(error)
-        )
+    except OfferError as error:
+        return _event_page(assignment.event, status=409, error=str(error))
     flash(_("Pladsen er givet til %(name)s.", name=assignment.person.full_name), "success")
     return redirect(url_for(".event_detail", event_id=assignment.event_id))
 
@@ -614,7 +601,7 @@ def record_attendance(event_id):
         attendance.record_attendance(
             event, by=current_user, counts=form.counts(), note=form.note.data or ""
         )
-    except scheduling.SchedulingError as error:
+    except AttendanceError as error:
         return _event_page(event, status=409, attendance_form=form, error=str(error))
     flash(_("Fremmødet er gemt."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))

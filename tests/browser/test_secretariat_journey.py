@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 from portal import clock
 from portal.extensions import db
 from portal.models import Assignment, Request
-from portal.models.enums import EventStatus
-from portal.services import offers, scheduling
+from portal.models.enums import AssignmentStatus, EventStatus
+from portal.services import offers
 from tests.browser.conftest import browser_login
 from tests.factories import PASSWORD, make_ambassador, make_request
 
@@ -231,7 +231,7 @@ def test_the_secretariat_finds_anyone_in_the_panel_and_offers_with_a_confirm_ste
         make_ambassador(first_name=f"Anna{n:02}", last_name="Andersen")
     zara = make_ambassador(first_name="Zara", last_name="Ziegler")
     other = make_scheduled_dialogue(starts_at=event.starts_at)
-    make_assignment(other, zara, status=scheduling.AssignmentStatus.ACCEPTED)
+    make_assignment(other, zara, status=AssignmentStatus.ACCEPTED)
     db.session.commit()
 
     page = new_page(width=390, height=844)

@@ -14,7 +14,7 @@ from wtforms.validators import Length
 import portal.forms
 from portal.extensions import db
 from portal.models import Request
-from portal.services import email_texts
+from portal.services import mail_editor
 from tests.browser_form import browser_form, forms_in, pick
 from tests.factories import booking_answers
 
@@ -43,7 +43,7 @@ STORED_IN = {
     "ScheduleForm.title": "events.title",
 }
 # A limit a service checks where the form has none.
-SERVICE_LIMITS = {"EmailTextForm.subject": email_texts.SUBJECT_MAX}
+SERVICE_LIMITS = {"EmailTextForm.subject": mail_editor.SUBJECT_MAX}
 NOT_STORED = {"website", "started", "q", "hvem", "person", "password", "repeat"}
 NOT_STORED_IN_FORM = {"LoginForm.email", "LostLinkForm.email"}  # looked up, never written
 

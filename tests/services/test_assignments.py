@@ -10,7 +10,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Attendance, StaffingNeed, Topic
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
-from portal.services import assignments, events, offers, reminders, scheduling
+from portal.services import assignments, errors, events, offers, reminders
 from tests.browser_form import browser_form
 from tests.factories import (
     mails,
@@ -34,7 +34,7 @@ def test_a_claim_cannot_be_accepted_by_the_claimer_only_by_the_secretariat():
     db.session.commit()
     assert [m.kind for m in mails("secretariat_seat_claimed")] == ["secretariat_seat_claimed"]
     assert event in offers.follow_up_events(now=clock.now())
-    with pytest.raises(scheduling.SchedulingError, match="godkende"):
+    with pytest.raises(errors.OfferError, match="godkende"):
         offers.accept_offer(claim, by=None)
     db.session.rollback()
     overview = assignments.overview_for(person, now=clock.now())

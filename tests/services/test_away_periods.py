@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models.base import UTCDateTime
 from portal.models.enums import AssignmentStatus
 from portal.services import assignments, events, offers, suggestions
-from portal.services import requests as requests_service
+from portal.services import inbox as inbox_service
 from tests.factories import make_ambassador, make_assignment, make_request, make_scheduled
 
 
@@ -76,7 +76,7 @@ def test_a_cancelled_or_past_event_is_no_conflict():
     period = _away(person, clock.today() - timedelta(days=3), day)
 
     assert assignments.accepted_events_while_away(period, now=clock.now()) == []
-    assert requests_service.needs_action(now=clock.now())[1]["away"] == 0
+    assert inbox_service.needs_action(now=clock.now())[1]["away"] == 0
 
 
 def test_needs_action_lists_the_event_once_with_who_is_away():
@@ -89,7 +89,7 @@ def test_needs_action_lists_the_event_once_with_who_is_away():
     _away(yasmin, day)
     _away(ahmad, day)
 
-    items, totals = requests_service.needs_action(now=clock.now())
+    items, totals = inbox_service.needs_action(now=clock.now())
 
     away = [item for reason, item in items if reason == "away"]
     assert [item.event for item in away] == [event]
@@ -107,7 +107,7 @@ def test_an_event_listed_as_away_is_not_listed_again_to_follow_up():
     assert offers.follow_up_events(now=clock.now()) == [event]
     _away(yasmin, day)
 
-    items, totals = requests_service.needs_action(now=clock.now())
+    items, totals = inbox_service.needs_action(now=clock.now())
 
     assert [(reason, getattr(item, "event", item)) for reason, item in items] == [("away", event)]
     assert totals["follow_up"] == 0

@@ -18,14 +18,16 @@ from portal.school_year import school_year_start
 from portal.services import (
     assignments,
     attendance,
+    availability,
     calendar_view,
     events,
     offers,
     reminders,
     reporting,
-    scheduling,
     suggestions,
+    targets,
 )
+from portal.services import inbox as inbox_service
 from portal.services import requests as requests_service
 from tests.clock import SWEEP
 from tests.factories import (
@@ -113,19 +115,19 @@ def test_a_closed_period_covers_the_copenhagen_days_it_names_and_no_other(instan
     later_today = _later_today()
     tonight = _at(today, 23, 0)
     tomorrow_half_past_midnight = _at(today + timedelta(days=1), 0, 30)
-    assert scheduling.closed_periods_during(_hour(clock.now())) == [ending_today]
-    assert scheduling.closed_periods_during(_hour(later_today)) == [ending_today]
-    assert scheduling.closed_periods_during(_hour(tonight)) == [ending_today]
-    assert scheduling.closed_periods_during(_hour(tomorrow_half_past_midnight)) == [
+    assert availability.closed_periods_during(_hour(clock.now())) == [ending_today]
+    assert availability.closed_periods_during(_hour(later_today)) == [ending_today]
+    assert availability.closed_periods_during(_hour(tonight)) == [ending_today]
+    assert availability.closed_periods_during(_hour(tomorrow_half_past_midnight)) == [
         starting_tomorrow
     ]
     # A dialogue (held for a class) warns; a talk for adults does not.
     dialogue, talk = offer_kind("dialogue"), offer_kind("talk")
-    assert scheduling.closed_period_warnings(dialogue, _hour(later_today)) == [ending_today]
-    assert scheduling.closed_period_warnings(dialogue, _hour(tomorrow_half_past_midnight)) == [
+    assert availability.closed_period_warnings(dialogue, _hour(later_today)) == [ending_today]
+    assert availability.closed_period_warnings(dialogue, _hour(tomorrow_half_past_midnight)) == [
         starting_tomorrow
     ]
-    assert scheduling.closed_period_warnings(talk, _hour(later_today)) == []
+    assert availability.closed_period_warnings(talk, _hour(later_today)) == []
 
 
 # --- 2. the week and month calendar -------------------------------------------------------------
@@ -322,7 +324,7 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
     running = make_event(starts_at=clock.now() - timedelta(minutes=30), title="Er i gang")
     ahead = make_event(starts_at=_later_today(), minutes=5, title="Senere i dag")
 
-    items, totals = requests_service.needs_action(now=clock.now())
+    items, totals = inbox_service.needs_action(now=clock.now())
     assert ("new", request) in items
     assert ("call_back", concern) in items and ("call_back", old_concern) in items
     follow_up = [item for reason, item in items if reason == "follow_up"]
@@ -552,7 +554,7 @@ def test_the_share_of_the_year_gone_counts_copenhagen_days_and_new_year_starts_a
     _held_talk(first_minute.starts_at - timedelta(minutes=1), title="Nytårsaften")
     next_midnight = make_event(starts_at=_midnight(new_year), minutes=30, title="Næste nytår")
     user = make_user(role=Role.ADMIN)
-    reporting.set_targets(year, {Metric.TALKS_HELD: days_in_year}, by=user)
+    targets.set_targets(year, {Metric.TALKS_HELD: days_in_year}, by=user)
     db.session.commit()
 
     report = reporting.build_report(year)
@@ -699,6 +701,6 @@ def test_the_call_back_day_skips_vinks_closures_and_is_never_inside_one(instant,
     ]
     assert len(working) == 2 and working[-1] == due
     # The inbox and the receipt name the same day.
-    assert requests_service.callback_due_dates([concern]) == {concern.id: due}
+    assert inbox_service.callback_due_dates([concern]) == {concern.id: due}
     [receipt] = mails("concern_receipt")
     assert f"senest {_long_date(due)}" in " ".join(receipt.body_text.split())

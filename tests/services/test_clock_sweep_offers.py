@@ -19,7 +19,7 @@ from portal.i18n import date_and_time
 from portal.models import Assignment, Contact
 from portal.models.enums import AssignmentStatus, EventStatus, Role
 from portal.services import assignments, offers, reference, reminders, retention
-from portal.services import requests as requests_service
+from portal.services import tracking as tracking_service
 from tests.clock import SWEEP
 from tests.factories import (
     mails,
@@ -471,7 +471,7 @@ def test_a_request_is_anonymised_retention_months_after_its_event_and_not_a_day_
 
 
 def _tracking_link(request):
-    return _path(requests_service.tracking_url(request))
+    return _path(tracking_service.tracking_url(request))
 
 
 @pytest.mark.parametrize("instant", SWEEP)
@@ -495,7 +495,7 @@ def test_the_tracking_link_works_until_the_moment_it_expires(client, travel, ins
         "waiting": (waiting, _copenhagen(last_wished + days, time(23, 59))),
     }
     for name, (request, expires_at) in expiries.items():
-        assert requests_service.link_expires_at(request) == expires_at, name
+        assert tracking_service.link_expires_at(request) == expires_at, name
         link = _tracking_link(request)
         travel(expires_at - timedelta(seconds=1))
         response = client.get(link)
@@ -521,7 +521,7 @@ def test_the_tracking_cookie_opens_the_request_for_an_hour(app, client, travel, 
     response = client.get(page)
     assert response.status_code == 200
     assert "Husum Skole" in response.get_data(as_text=True)
-    assert requests_service.request_for_cookie(request.id, cookie.value).id == request.id
+    assert tracking_service.request_for_cookie(request.id, cookie.value).id == request.id
 
     travel(opened + timedelta(minutes=61))
     response = client.get(page)
@@ -533,4 +533,4 @@ def test_the_tracking_cookie_opens_the_request_for_an_hour(app, client, travel, 
     assert response.status_code == 403
     assert "Åbn linket fra jeres e-mail" in response.get_data(as_text=True)
     with pytest.raises(links.LinkError):
-        requests_service.request_for_cookie(request.id, cookie.value)
+        tracking_service.request_for_cookie(request.id, cookie.value)

@@ -10,8 +10,10 @@ from portal.extensions import db
 from portal.models import AuditEntry, ClosedPeriod, OutboxMessage, Request
 from portal.models.enums import ClosedPeriodKind, RequestStatus
 from portal.personal_data import cpr_numbers, looks_like_names_or_addresses
+from portal.services import inbox as inbox_service
 from portal.services import reporting
 from portal.services import requests as requests_service
+from portal.services import tracking as tracking_service
 from tests.factories import make_concern, make_request, make_user, offer_kind
 
 
@@ -29,7 +31,7 @@ def test_a_concern_is_stored_without_dates_or_event_and_the_receipt_names_the_ca
     assert receipt.subject == "Kvittering: Sparring om en bekymring"
     due = requests_service.callback_due_on(concern)
     assert "+45 33 66 33 66" in receipt.body_text
-    assert requests_service.tracking_url(concern) in receipt.body_text
+    assert tracking_service.tracking_url(concern) in receipt.body_text
     assert f"{due.day}." in receipt.body_text
     assert "formiddag" in receipt.body_text
 
@@ -110,7 +112,7 @@ def test_the_deadline_of_a_stored_concern_skips_vinks_closures_but_not_school_ho
 def test_a_concern_waits_under_call_back_in_needs_action_and_not_as_a_new_request():
     booking = make_request()
     concern = make_concern()
-    items, totals = requests_service.needs_action(now=clock.now())
+    items, totals = inbox_service.needs_action(now=clock.now())
     assert ("call_back", concern) in items
     assert ("new", concern) not in items
     assert ("new", booking) in items
@@ -129,9 +131,9 @@ def test_recording_the_talk_closes_the_concern_audited_and_counted_in_the_report
         db.select(AuditEntry).where(AuditEntry.action == "request.counselled")
     )
     assert entry.after == {"status": "counselled", "counselled_on": today.isoformat()}
-    items, _totals = requests_service.needs_action(now=clock.now())
+    items, _totals = inbox_service.needs_action(now=clock.now())
     assert ("call_back", concern) not in items
-    assert requests_service.public_status(concern) == "counselled"
+    assert tracking_service.public_status(concern) == "counselled"
     report = reporting.build_report(concern.submitted_at.year, locale="da")
     assert report.requests["counselled"] == 1
     assert "concern" not in {row.key for row in report.by_offer_kind}

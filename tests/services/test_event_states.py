@@ -9,7 +9,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models.enums import AssignmentStatus, EventStatus, Role, SeatRole
-from portal.services import events, offers, scheduling, seats, suggestions
+from portal.services import errors, events, offers, seats, suggestions
 from tests.browser_form import forms_on
 from tests.factories import mails, make_ambassador, make_assignment, make_event, make_scheduled
 
@@ -99,7 +99,7 @@ def test_a_cancelled_event_is_never_staffed_again(as_role):
     page = f"/sekretariat/arrangementer/{event.id}"
     actions = {urlsplit(form.action).path for form in forms_on(as_role(Role.SECRETARIAT), page)}
     assert f"{page}/forespoerg" not in actions
-    with pytest.raises(scheduling.SchedulingError, match="kommende, planlagte"):
+    with pytest.raises(errors.OfferError, match="kommende, planlagte"):
         offers.offer_seat(
             event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
         )

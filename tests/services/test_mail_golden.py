@@ -14,8 +14,8 @@ import pytest
 
 from portal.extensions import db
 from portal.models import EventSession
-from portal.services import email_texts, mail
-from tests.services.test_email_texts import _every_case
+from portal.services import mail, mail_editor
+from tests.services.mail_cases import every_case
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "mails"
 WRITE = os.environ.get("GOLDEN_WRITE") == "1"
@@ -23,7 +23,9 @@ WRITE = os.environ.get("GOLDEN_WRITE") == "1"
 
 def _stable(text):
     """The text with what differs between runs and databases replaced: ids and signed tokens in
-    links, and the numbers the factories count with."""
+    links, and the numbers the factories count with; and without the spaces at the ends of
+    lines, which no reader sees (the old templates left one after an empty decline reason)."""
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = re.sub(r"(https?://[^\s/]+)(/\S*)", lambda m: m.group(1) + _path(m.group(2)), text)
     text = re.sub(r"\b(Nummer|Bruger |Organisation |Skole )\d+", r"\1N", text)
     text = re.sub(r"\b(user|person|kontakt|contact)\d+@", r"\1N@", text)
@@ -38,8 +40,8 @@ def _path(path):
 
 
 def _mails():
-    for kind, spec in email_texts.KINDS.items():
-        for language in spec.languages:
+    for kind, spec in mail.KINDS.items():
+        for language in spec.languages if spec.editable else ():
             yield kind, language
 
 
@@ -100,15 +102,15 @@ VARIANTS["uden bestiller"] = _without_requester
 
 @pytest.mark.parametrize(("kind", "language"), list(_mails()))
 def test_every_mail_reads_as_it_did_before_the_move(app, kind, language):
-    _every_case()
+    every_case()
     parts = []
     for variant, change in VARIANTS.items():
-        context = email_texts.sample_context(kind, language)
+        context = mail_editor.sample_context(kind, language)
         assert context is not None, f"no case in the database for {kind}"
         with db.session.no_autoflush:
             context = change(dict(context))
             if context is not None:
-                subject, body = mail.render_templated(kind, locale=language, **context)
+                subject, body = mail.render(kind, language, context)
                 parts.append(f"=== {variant}\n{subject}\n\n{body}")
         db.session.rollback()
     text = _stable("\n".join(parts))

@@ -7,7 +7,6 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import (
-    AuditEntry,
     BudgetLine,
     District,
     EventFee,
@@ -32,7 +31,7 @@ from tests.factories import (
     make_user,
     offer_kind,
 )
-from tests.report_year import TARGETS, build_year, expected
+from tests.report_year import build_year, expected
 
 
 def _figures(year, today=None):
@@ -168,24 +167,6 @@ def test_support_courses_count_in_the_year_they_start_by_the_kinds_metric():
     figures = _figures(year)
     assert figures[Metric.MENTOR_COURSES].figure == 2
     assert figures[Metric.PARENT_COACHING_COURSES].figure == 0
-
-
-def test_copy_targets_copies_last_years_values_with_an_audit_entry():
-    year = clock.today().year + 1
-    admin = make_user(role="admin")
-    for metric, value in TARGETS.items():
-        db.session.add(Target(year=year - 1, metric=metric, value=value))
-    db.session.commit()
-    reporting.copy_targets(year, by=admin)
-    db.session.commit()
-    copied = {
-        t.metric: t.value for t in db.session.scalars(db.select(Target).where(Target.year == year))
-    }
-    assert copied == TARGETS
-    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "targets.copied"))
-    assert entry.actor_id == admin.id and entry.object_id == year
-    with pytest.raises(reporting.ReportingError):
-        reporting.copy_targets(year, by=admin)
 
 
 def test_the_report_runs_a_fixed_number_of_queries(count_queries):

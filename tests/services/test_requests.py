@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock, links
+from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, District, Organisation, OutboxMessage
 from portal.models.enums import (
@@ -14,6 +14,7 @@ from portal.models.enums import (
     RequestStatus,
 )
 from portal.services import requests as requests_service
+from portal.services import tracking as tracking_service
 from tests.factories import (
     mails,
     make_ambassador,
@@ -21,7 +22,6 @@ from tests.factories import (
     make_event,
     make_request,
     make_scheduled,
-    tampered,
 )
 
 
@@ -54,7 +54,7 @@ def test_submit_request_stores_everything_and_queues_a_receipt_with_the_private_
     [receipt] = _outbox("request_receipt")
     assert receipt.to_address == "anne@example.org"
     assert receipt.subject == "Kvittering: Ung-til-ung dialog for Husum Skole"
-    assert requests_service.tracking_url(request) in receipt.body_text
+    assert tracking_service.tracking_url(request) in receipt.body_text
 
 
 def test_the_tracking_token_carries_at_least_128_bits():
@@ -88,43 +88,6 @@ def test_online_is_refused_for_an_offer_that_cannot_be_held_online():
     with pytest.raises(requests_service.RequestError):
         make_request(online=True)
     db.session.rollback()
-
-
-def test_a_genuine_link_opens_its_request():
-    request = make_request()
-    signed = links.sign("tracking", request.id, request.tracking_token)
-    assert requests_service.open_tracking_link(signed) == request
-
-
-@pytest.mark.parametrize("tamper", ["signature", "other id", "other token"])
-def test_a_tampered_link_opens_nothing(tamper):
-    request = make_request()
-    other = make_request(contact_email="b@example.org")
-    signed = {
-        "signature": tampered(links.sign("tracking", request.id, request.tracking_token)),
-        "other id": links.sign("tracking", other.id, request.tracking_token),
-        "other token": links.sign("tracking", request.id, other.tracking_token),
-    }[tamper]
-    with pytest.raises(links.LinkError):
-        requests_service.open_tracking_link(signed)
-
-
-def test_the_link_expires_90_days_after_the_event():
-    request = make_request()
-    event = make_event(
-        kind="dialogue", request=request, starts_at=clock.now() - timedelta(days=100)
-    )
-    assert requests_service.link_expires_at(request) == event.ends_at + timedelta(days=90)
-    signed = links.sign("tracking", request.id, request.tracking_token)
-    with pytest.raises(requests_service.LinkExpired):
-        requests_service.open_tracking_link(signed)
-
-
-def test_before_an_event_the_link_lasts_until_90_days_after_the_last_wished_date():
-    request = make_request()
-    last_wish = max(d.ends_on for d in request.date_proposals[0].dates)
-    expires = requests_service.link_expires_at(request)
-    assert expires.astimezone(clock.COPENHAGEN).date() == last_wish + timedelta(days=90)
 
 
 def test_withdrawing_records_it_and_tells_the_secretariat(app):
@@ -192,49 +155,6 @@ def test_proposing_dates_creates_an_open_proposal_once():
     with pytest.raises(requests_service.RequestError):
         requests_service.propose_dates(request, dates=[(day, None)], note="")
     db.session.rollback()
-
-
-def test_lost_links_are_sent_only_to_that_address_and_only_when_known(app):
-    from portal.services.mail import outbox
-
-    first = make_request(contact_email="anne@example.org")
-    second = make_request(contact_email="anne@example.org", organisation_name="Tingbjerg Skole")
-    make_request(contact_email="bo@example.org")
-    requests_service.resend_tracking_links("ANNE@example.org ", locale="da")
-    requests_service.resend_tracking_links("nobody@example.org", locale="da")
-    db.session.commit()
-    # Both asks look alike until the worker composes them.
-    asks = _outbox("tracking_links")
-    assert sorted(m.to_address for m in asks) == ["anne@example.org", "nobody@example.org"]
-    assert {m.subject for m in asks} == {""}
-    sent = []
-    outbox.deliver_due(backend=lambda m, _c: sent.append((m.kind, m.to_address)))
-    assert [to for kind, to in sent if kind == "tracking_links"] == ["anne@example.org"]
-    [mail] = _outbox("tracking_links")  # the lookup that found nothing is gone
-    assert mail.to_address == "anne@example.org"
-    assert requests_service.tracking_url(first) in mail.body_text
-    assert requests_service.tracking_url(second) in mail.body_text
-    assert "bo@example.org" not in mail.body_text
-
-
-def test_who_comes_shows_first_names_of_accepted_people_only():
-    request = make_request()
-    event = make_event(kind="dialogue", request=request)
-    yes = make_assignment(event, status=AssignmentStatus.ACCEPTED, seat_number=1)
-    make_assignment(event, status=AssignmentStatus.DECLINED, seat_number=2)
-    assert requests_service.who_comes(event) == [(yes.person.first_name, yes.seat_role)]
-
-
-def test_public_status_follows_the_event():
-    request = make_request()
-    assert requests_service.public_status(request) == "received"
-    event = make_event(kind="dialogue", request=request)
-    assert requests_service.public_status(request) == "planned"
-    make_assignment(event, seat_number=1)
-    make_assignment(event, seat_number=2)
-    assert requests_service.public_status(request) == "staffed"
-    event.status = EventStatus.CANCELLED
-    assert requests_service.public_status(request) == "cancelled"
 
 
 def test_a_requesters_own_words_are_quoted_line_by_line_in_the_mail_they_cause():
@@ -336,19 +256,3 @@ def test_two_first_bookings_from_one_organisation_at_once_share_it(app, monkeypa
     assert len(found) == 2 and found[0] == found[1]
     named = db.select(db.func.count()).where(Organisation.name_key == "tvillingeskolen")
     assert db.session.scalar(named) == 1
-
-
-def test_a_request_sent_at_half_past_midnight_on_new_years_day_counts_in_the_new_year(travel):
-    # 00.30 on 1 January in Copenhagen is 23.30 on 31 December in UTC.
-    travel(clock.local(2031, 1, 1, 0, 30))
-    request = make_request()
-    assert request.submitted_at.year == 2030  # stored in UTC
-    page = requests_service.inbox(
-        requests_service.InboxFilters(year=2031), now=clock.now(), whole_page=False
-    )
-    assert [r.id for r in page.items] == [request.id]
-    assert page.counts["year"] == {"2031": 1}
-    old_year = requests_service.inbox(
-        requests_service.InboxFilters(year=2030), now=clock.now(), whole_page=False
-    )
-    assert old_year.items == []

@@ -90,6 +90,7 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
     from portal.models.enums import OutboxStatus
     from portal.services import events
     from portal.services import requests as requests_service
+    from portal.services import tracking as tracking_service
     from portal.services.mail import outbox
 
     marked = make_request(
@@ -135,8 +136,8 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
     assert _tables_holding(MARKERS) == set()
     assert _figures() == before
     assert db.session.get(Request, other.id).notes == "Beholdes"  # others' notes not touched
-    with pytest.raises(requests_service.LinkExpired):
-        requests_service.open_tracking_link(requests_service.tracking_url(marked).rsplit("/", 1)[1])
+    with pytest.raises(tracking_service.LinkExpired):
+        tracking_service.open_tracking_link(tracking_service.tracking_url(marked).rsplit("/", 1)[1])
 
 
 def test_sent_mail_is_purged_after_the_days_configured_and_pending_mail_is_kept(app):

@@ -9,7 +9,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod
 from portal.models.enums import AssignmentStatus, SeatRole
-from portal.services import offers, reference, staffing, suggestions
+from portal.services import errors, offers, reference, staffing, suggestions
 from tests.factories import (
     mails,
     make_ambassador,
@@ -62,7 +62,7 @@ def test_offer_open_seats_refuses_as_a_race_when_fewer_seats_are_open_than_shown
     event = make_scheduled()
     other, people = make_ambassador(), [make_ambassador(), make_ambassador()]
     offers.offer_seat(event, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=2, persons=[other])
-    with pytest.raises(staffing.SchedulingError, match="En anden har forespurgt") as refused:
+    with pytest.raises(errors.OfferError, match="En anden har forespurgt") as refused:
         staffing.offer_open_seats(
             event,
             by=None,

@@ -38,7 +38,7 @@ from portal.models import (
     User,
 )
 from portal.models.enums import EventStatus, Role
-from portal.services import email_texts, mail, reference
+from portal.services import mail, mail_editor, reference
 from tests.babel_strings import catalogue, extracted
 from tests.factories import make_event, make_request, make_scheduled, offer_kind
 from tests.views.test_forms_as_browser import _client, _pages, _world
@@ -237,13 +237,13 @@ def test_every_mail_an_english_speaking_recipient_gets_is_in_english(app):
     names = _proper_names()
     pattern = _pattern(_danish() | _reference_names())
     found, rendered = [], []
-    for spec in email_texts.KINDS.values():
+    for spec in mail.KINDS.values():
         if "en" not in spec.languages:
             continue
-        context = email_texts.sample_context(spec.kind, "en")
+        context = mail_editor.sample_context(spec.kind, "en")
         if context is None:
             continue
-        subject, body = mail.render_templated(spec.kind, locale="en", **context)
+        subject, body = mail.render(spec.kind, "en", context)
         rendered.append(spec.kind)
         text = " ".join(f"{subject}\n{body}".split())
         found += [(spec.kind, piece) for piece in _danish_in(text, names, pattern)]

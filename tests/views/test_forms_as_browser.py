@@ -17,7 +17,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod
 from portal.models.enums import AssignmentStatus, Audience, ClosedPeriodKind, Role, SeatRole
-from portal.services import assignments, attendance, email_texts, events, offers, scheduling
+from portal.services import assignments, attendance, events, mail_editor, offers
 from tests.browser_form import forms_in, forms_on, pick
 from tests.factories import (
     make_ambassador,
@@ -95,7 +95,7 @@ def _world():
         ]
     )
     # An edited mail text: its page has the "back to the shipped text" form.
-    email_texts.save_email_text(
+    mail_editor.save_email_text(
         "user_password_link", "en", by=None, subject="New password", body="{navn}: {link}"
     )
     db.session.commit()
@@ -175,7 +175,7 @@ def _pages(role, world):
         "/sparring",
         "/log-ind",
         "/glemt-link",
-        "/svar/" + links.sign(scheduling.ANSWER_LINK, offered.id, offered.answer_token),
+        "/svar/" + links.sign(offers.ANSWER_LINK, offered.id, offered.answer_token),
         _answer_link(world),
         f"/bestilling/{request.id}",
         f"/bestilling/{request.id}/ny-dato",

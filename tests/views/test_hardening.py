@@ -12,7 +12,7 @@ from portal import clock
 from portal.extensions import db
 from portal.models import District, Event, Request
 from portal.models.enums import Role
-from portal.services import requests as requests_service
+from portal.services import inbox as inbox_service
 from tests.browser_form import browser_form
 from tests.factories import PASSWORD, booking_answers, make_event, make_user
 
@@ -187,7 +187,7 @@ def test_the_error_page_works_after_a_failed_statement(as_role, app, monkeypatch
         db.session.add(District(name=None))  # NOT NULL: the flush fails
         db.session.flush()
 
-    monkeypatch.setattr(requests_service, "count_by_status", broken)
+    monkeypatch.setattr(inbox_service, "count_by_status", broken)
     client = as_role(Role.SECRETARIAT)
     response = client.get("/sekretariat/")
     assert response.status_code == 500

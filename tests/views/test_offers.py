@@ -7,7 +7,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import DeclineReason, OutboxMessage
 from portal.models.enums import AssignmentStatus, SeatRole
-from portal.services import offers, scheduling
+from portal.services import offers
 from tests.browser_form import browser_form
 from tests.factories import make_ambassador, make_request, make_scheduled, offer_to, tampered
 
@@ -26,7 +26,7 @@ def _offer(*people):
 
 
 def _path(assignment):
-    return "/svar/" + links.sign(scheduling.ANSWER_LINK, assignment.id, assignment.answer_token)
+    return "/svar/" + links.sign(offers.ANSWER_LINK, assignment.id, assignment.answer_token)
 
 
 def _answer_form(client, assignment, answer):
@@ -186,7 +186,7 @@ def test_the_answer_page_hides_the_requesters_notes_from_someone_taken_off(clien
     [offer] = offer_to(event, make_ambassador())
     offers.withdraw_assignment(offer, by=None)
     db.session.commit()
-    signed = links.sign(scheduling.ANSWER_LINK, offer.id, offer.answer_token)
+    signed = links.sign(offers.ANSWER_LINK, offer.id, offer.answer_token)
     text = client.get(f"/svar/{signed}").get_data(as_text=True)
     assert "Bekymring" not in text
 

@@ -133,7 +133,7 @@ def test_every_route_of_a_requests_private_path_needs_that_requests_cookie(app):
     """Without the tracking cookie, or with another request's: refused, whatever the route."""
     from urllib.parse import urlsplit
 
-    from portal.services import requests as requests_service
+    from portal.services import tracking as tracking_service
     from tests.factories import make_request, make_scheduled
 
     mine = make_request()
@@ -148,7 +148,7 @@ def test_every_route_of_a_requests_private_path_needs_that_requests_cookie(app):
     }
     stranger = app.test_client()
     neighbour = app.test_client()
-    neighbour.get(urlsplit(requests_service.tracking_url(theirs)).path)
+    neighbour.get(urlsplit(tracking_service.tracking_url(theirs)).path)
     for rule in rules:
         url = rule.rule.replace("<int:request_id>", str(mine.id))
         for client in (stranger, neighbour):
@@ -159,6 +159,6 @@ def test_every_route_of_a_requests_private_path_needs_that_requests_cookie(app):
                 assert response.status_code == 403, (rule.endpoint, method, response.status_code)
     # And the owner's own cookie does open them (so the refusals above are about the cookie).
     owner = app.test_client()
-    owner.get(urlsplit(requests_service.tracking_url(mine)).path)
+    owner.get(urlsplit(tracking_service.tracking_url(mine)).path)
     assert owner.get(f"/bestilling/{mine.id}/kalender.ics").status_code == 200
     assert owner.get(f"/bestilling/{mine.id}/trak-tilbage").status_code == 200

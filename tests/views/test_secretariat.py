@@ -627,7 +627,7 @@ def test_a_broken_organisation_filter_shows_every_request(as_role, org):
 
 
 def test_needs_action_shows_the_oldest_ten_of_a_kind_and_counts_the_rest(as_role):
-    from portal.services.requests import NEEDS_ACTION_ROWS
+    from portal.services.inbox import NEEDS_ACTION_ROWS
     from tests.factories import make_request
 
     staff = as_role(Role.SECRETARIAT)

@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.models import OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus
 from portal.services import requests as requests_service
+from portal.services import tracking as tracking_service
 from tests.browser_form import browser_form
 from tests.factories import make_assignment, make_event, make_request
 
@@ -70,7 +71,7 @@ def test_a_cookie_for_one_request_does_not_open_another(client):
     other = make_request(contact_email="other@example.org", organisation_name="Tingbjerg Skole")
     _open(client, mine)
     client.set_cookie(
-        "vink_track", requests_service.tracking_cookie_value(mine), path=f"/bestilling/{other.id}"
+        "vink_track", tracking_service.tracking_cookie_value(mine), path=f"/bestilling/{other.id}"
     )
     response = client.get(f"/bestilling/{other.id}")
     assert response.status_code == 403

@@ -10,13 +10,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 
 from ...extensions import db
 from ...models import OutboxMessage
 from ...models.enums import OutboxStatus
-from .. import email_texts
+from .filling import render
+from .kinds import KINDS, mail_kind
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)
@@ -49,43 +49,45 @@ def queue_email(*, to, subject, body, kind, dedupe_key=None):
     return message
 
 
-def render_templated(kind, *, locale="da", **context):
-    """(subject, body) of the mail `kind` in `locale`: the admin's text for it when there is one
-    (see email_texts), else `templates/emails/<kind>.txt` (first line: the subject)."""
-    edited = email_texts.render_stored(kind, locale, context)
-    if edited is not None:
-        return edited
-    with force_locale(locale):
-        text = render_template(f"emails/{kind}.txt", locale=locale, **context)
-    subject, _sep, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+def send(kind, *, to, locale="da", dedupe_key=None, **context):
+    """Queue the mail `kind` to `to` in `locale`: the one way a service sends a mail.
 
+    For a kind written when it is sent (see `register_composer`), `context` holds only plain
+    parameters and the worker writes the text; otherwise the text is written now, from the
+    admin's wording for the kind or the shipped one, filled in with `context`.
 
-def queue_templated(kind, *, to, locale="da", dedupe_key=None, **context):
-    """Render `templates/emails/<kind>.txt` in `locale` and queue it."""
-    subject, body = render_templated(kind, locale=locale, **context)
+    Side effects: one pending OutboxMessage (see `queue_email` for `dedupe_key`). Raises MailError
+    for a kind the portal does not know, in `locale` or at all: nothing is queued."""
+    spec = mail_kind(kind, locale)
+    if spec is None:
+        raise MailError(f"no mail {kind!r} in {locale!r}")
+    if spec.composed:
+        params = json.dumps(context | {"locale": locale})
+        return queue_email(to=to, subject="", body=params, kind=kind, dedupe_key=dedupe_key)
+    subject, body = render(kind, locale, context)
     return queue_email(to=to, subject=subject, body=body, kind=kind, dedupe_key=dedupe_key)
 
 
 # kind -> composer(to_address, params) returning (subject, body), or None when there is nothing
-# to send. A composed message is written by the worker, not by the request that queued it.
+# to send: a mail written by the worker when it sends it, not by the request that queued it, so
+# the request does the same work whatever the outcome and its answer and timing tell nothing.
 COMPOSERS = {}
 
 
-def queue_composed(kind, *, to, **params):
-    """Queue a message the worker composes when it sends it (see COMPOSERS): the request does
-    the same work whatever the outcome, so its answer and its timing tell nothing.
-
-    Side effects: one pending OutboxMessage holding only the parameters."""
-    if kind not in COMPOSERS:
-        raise MailError(f"no composer for {kind!r}")
-    return queue_email(to=to, subject="", body=json.dumps(params), kind=kind)
+def register_composer(kind, composer):
+    """Let the worker write each mail of `kind` with `composer` (called by create_app)."""
+    if kind not in KINDS or not KINDS[kind].composed:
+        raise MailError(f"no mail {kind!r} written by the worker")
+    COMPOSERS[kind] = composer
 
 
 def _compose(message):
-    """Fill in a composed message's text; False when there turned out to be nothing to send."""
-    if message.subject or message.kind not in COMPOSERS:
+    """Fill in a composed message's text; False when there turned out to be nothing to send.
+    A message without text whose kind has no composer is an error: it is never sent empty."""
+    if message.subject:
         return True
+    if message.kind not in COMPOSERS:
+        raise MailError(f"no composer for {message.kind!r}: was it registered by create_app?")
     composed = COMPOSERS[message.kind](message.to_address, json.loads(message.body_text or "{}"))
     if composed is None:
         return False

@@ -1,18 +1,14 @@
-"""The rules every part of scheduling shares: the states events and assignments move through,
-the errors a refused move raises, and the one place the overlap rule is written (nobody holds two
-accepted assignments closer than the travel buffer). Events, seats, suggestions and offers each
-have a module of their own that builds on these.
-"""
+"""Who is free when: the one place the overlap rule is written (nobody holds two accepted
+assignments closer than the travel buffer), the closed periods (school holidays, VINK's
+closures) a time falls in, and the lock a staffing rule is checked under."""
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
-from ..labels import label
 from ..models import (
     Assignment,
     ClosedPeriod,
@@ -22,73 +18,12 @@ from ..models import (
 )
 from ..models.enums import AssignmentStatus, EventStatus
 
-# Every allowed move of an event's status ("fully staffed" is derived, not stored).
-EVENT_TRANSITIONS = {
-    EventStatus.PLANNED: {EventStatus.HELD, EventStatus.CANCELLED},
-    EventStatus.HELD: set(),
-    EventStatus.CANCELLED: set(),
-}
-
-# Every allowed move of an assignment's status.
-ASSIGNMENT_TRANSITIONS = {
-    AssignmentStatus.OFFERED: {
-        AssignmentStatus.ACCEPTED,
-        AssignmentStatus.DECLINED,
-        AssignmentStatus.LAPSED,
-        AssignmentStatus.WITHDRAWN,
-    },
-    AssignmentStatus.ACCEPTED: {AssignmentStatus.WITHDRAWN},
-    AssignmentStatus.DECLINED: set(),
-    AssignmentStatus.LAPSED: set(),
-    AssignmentStatus.WITHDRAWN: set(),
-}
-
-ANSWER_LINK = "offer-answer"
-
-
-class SchedulingError(Exception):
-    """An event or assignment cannot make this move; the message says why, nothing changed."""
-
-
-class EditConflict(SchedulingError):
-    """Someone else saved the event since it was loaded; `changes` are their audit entries."""
-
-    def __init__(self, event, changes):
-        super().__init__(_l("En anden har ændret arrangementet, mens du redigerede det."))
-        self.event = event
-        self.changes = changes
-
-
-def can_cancel(event):
-    """Whether the transition table lets the event be cancelled (asked before cancelling)."""
-    return EventStatus.CANCELLED in EVENT_TRANSITIONS[event.status]
-
-
-def _move_event(event, status):
-    if status not in EVENT_TRANSITIONS[event.status]:
-        raise SchedulingError(
-            _l("Arrangementet er %(status)s og kan ikke ændres sådan.", status=label(event.status))
-        )
-    event.status = status
-
-
-def _move_assignment(assignment, status):
-    if status not in ASSIGNMENT_TRANSITIONS[assignment.status]:
-        raise SchedulingError(
-            _l(
-                "Forespørgslen er allerede %(status)s.",
-                status=str(label(assignment.status)).lower(),
-            )
-        )
-    assignment.status = status
-    assignment.responded_at = clock.now()
-
 
 def travel_buffer():
     return timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
 
 
-def _accepted_overlapping(sessions, *, exclude_event_id=None):
+def accepted_overlapping(sessions, *, exclude_event_id=None):
     """Accepted assignments on events (not cancelled) that overlap any of `sessions`, travel
     buffer included: the one place the overlap rule is written. Events touching at exactly the
     buffer's distance do not overlap.
@@ -117,10 +52,16 @@ def _session_overlaps(start, end, buffer):
     return sa.and_(EventSession.starts_at < end + buffer, EventSession.ends_at > start - buffer)
 
 
-def _overlapping_assignment(person_id, sessions, *, exclude_event_id=None):
+def overlapping_assignment(person_id, sessions, *, exclude_event_id=None):
     """An accepted assignment of the person that overlaps `sessions`, or None."""
-    query = _accepted_overlapping(sessions, exclude_event_id=exclude_event_id)
+    query = accepted_overlapping(sessions, exclude_event_id=exclude_event_id)
     return db.session.scalar(query.where(Assignment.person_id == person_id).limit(1))
+
+
+def busy_person_ids(sessions, *, exclude_event_id):
+    """The ids of everyone holding an accepted assignment that overlaps `sessions`."""
+    query = accepted_overlapping(sessions, exclude_event_id=exclude_event_id)
+    return set(db.session.scalars(query.with_only_columns(Assignment.person_id)))
 
 
 def closed_periods_during(sessions):
@@ -181,7 +122,7 @@ def closed_wishes(offer_kind, wishes):
     ]
 
 
-def _lock_people(person_ids, event_id=None):
+def lock_people(person_ids, event_id=None):
     """Hold what a staffing rule checks until the transaction ends: on PostgreSQL the persons'
     rows and the event's row (SELECT ... FOR UPDATE, in id order so two transactions never wait
     on each other in a circle); on SQLite the database's write lock, taken before anything is
@@ -201,8 +142,3 @@ def _lock_people(person_ids, event_id=None):
             .values(id=Person.id)
             .execution_options(synchronize_session=False)
         )
-
-
-def _busy_person_ids(sessions, *, exclude_event_id):
-    query = _accepted_overlapping(sessions, exclude_event_id=exclude_event_id)
-    return set(db.session.scalars(query.with_only_columns(Assignment.person_id)))

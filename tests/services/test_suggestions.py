@@ -1,5 +1,6 @@
-"""Who is free on a request's wished days (suggestions.free_on_days, suggestions.wished_days):
-the same rules as the suggestions, counted per role the offer kind needs."""
+"""The ranked suggestions of who to offer a seat, and who is free on a request's wished days
+(free_on_days, wished_days: the same rules, counted per role the offer kind needs), tested on
+the service directly."""
 
 from datetime import time, timedelta
 
@@ -16,7 +17,164 @@ from tests.factories import (
     make_request,
     make_scheduled,
     offer_kind,
+    offer_to,
 )
+
+
+def _accept(assignment):
+    offers.accept_offer(assignment)
+    db.session.commit()
+
+
+def _accepted_on(event, person, seat_number=1):
+    [assignment] = offer_to(event, person, seat_number=seat_number)
+    _accept(assignment)
+    return assignment
+
+
+# --- suggestions ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("limit", [None, 10])
+def test_suggestions_put_free_available_and_matching_people_first(limit):
+    from portal.models import AwayPeriod, Topic
+
+    request = make_request()
+    request.topic = db.session.scalars(db.select(Topic)).first()
+    start = clock.now() + timedelta(days=12)
+    event = make_scheduled(request=request, starts_at=start)
+    busy = make_ambassador(first_name="Busy")
+    away = make_ambassador(first_name="Away")
+    make_ambassador(first_name="Plain")
+    match = make_ambassador(first_name="Match")
+    match.topics = [request.topic]
+    away.away_periods = [
+        AwayPeriod(
+            starts_on=start.date() - timedelta(days=1), ends_on=start.date() + timedelta(days=1)
+        )
+    ]
+    db.session.commit()
+    _accepted_on(make_scheduled(starts_at=start), busy)
+    ranked = [
+        s.person.first_name
+        for s in suggestions.suggestions(event, SeatRole.AMBASSADOR, limit=limit)
+    ]
+    assert (
+        ranked.index("Match") < ranked.index("Plain") < ranked.index("Away") < ranked.index("Busy")
+    )
+
+
+def _at_ten(*, days_ahead):
+    """10.00 Copenhagen time `days_ahead` days from today: a session that never crosses
+    midnight, whenever the test runs."""
+    day = clock.today() + timedelta(days=days_ahead)
+    return clock.local(day.year, day.month, day.day, 10, 0)
+
+
+def _worse_by(criterion, event, better, worse):
+    """Make `worse` a worse fit than `better` for `event` by `criterion` alone."""
+    from portal.models import AvailabilityRule, AwayPeriod, Topic
+
+    start = event.starts_at.astimezone(clock.COPENHAGEN)
+    if criterion == "busy":
+        _accepted_on(make_scheduled(starts_at=event.starts_at + timedelta(minutes=30)), worse)
+    elif criterion == "away":
+        worse.away_periods = [AwayPeriod(starts_on=start.date(), ends_on=start.date())]
+    elif criterion == "weekly window":  # a window all day, but on another weekday
+        worse.availability_rules = [
+            AvailabilityRule(
+                weekday=(start.weekday() + 1) % 7, starts_at=time(0), ends_at=time(23, 59)
+            )
+        ]
+    elif criterion == "topic":
+        event.request.topic = db.session.scalars(db.select(Topic)).first()
+        better.topics = [event.request.topic]
+    elif criterion == "language":
+        event.request.language = "en"
+        better.languages, worse.languages = "da en", "da"
+    elif criterion == "events this term":
+        _accepted_on(make_scheduled(starts_at=event.starts_at + timedelta(days=9)), worse)
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "criterion",
+    ["busy", "away", "weekly window", "topic", "language", "events this term"],
+)
+@pytest.mark.parametrize("limit", [None, 1])
+def test_suggestions_rank_by_each_criterion_of_fit(criterion, limit):
+    event = make_scheduled(request=make_request(), starts_at=_at_ten(days_ahead=12))
+    # "Aa" would come first by name: only the criterion can put "Zz" ahead of it.
+    worse, better = make_ambassador(first_name="Aa"), make_ambassador(first_name="Zz")
+    _worse_by(criterion, event, better, worse)
+    ranked = suggestions.suggestions(event, SeatRole.AMBASSADOR, limit=limit)
+    names = [s.person.first_name for s in ranked]
+    assert names[0] == "Zz", names
+    if limit is None:
+        assert names.index("Zz") < names.index("Aa")
+
+
+@pytest.mark.parametrize("partner_experienced", [True, False])
+def test_a_dialogue_pairs_an_ambassador_with_one_of_the_other_experience(partner_experienced):
+    event = make_scheduled(request=make_request(), starts_at=_at_ten(days_ahead=12))
+    _accepted_on(event, make_ambassador(experienced_override=partner_experienced))
+    same = make_ambassador(first_name="Aa", experienced_override=partner_experienced)
+    other = make_ambassador(first_name="Zz", experienced_override=not partner_experienced)
+    [first, *rest] = suggestions.suggestions(event, SeatRole.AMBASSADOR, limit=2)
+    assert (first.person, first.experienced) == (other, not partner_experienced)
+    assert [s.person for s in rest] == [same]
+
+
+def test_the_best_few_chosen_by_the_database_are_the_head_of_the_full_ranking():
+    # The event page asks for the best SHOWN; the chain walks the whole ranking. Over the demo
+    # data's events (free, busy, away, weekly windows, topics, languages, load this term,
+    # experienced partners) the LIMIT changes the length of the list and nothing else.
+    from portal import demo
+    from portal.models import Event, Person
+
+    demo.load(scale=1)
+    # Languages vary too: some speak Danish only, some English only, some both.
+    for person in db.session.scalars(db.select(Person)):
+        person.languages = ("da", "en", "da en")[person.id % 3]
+    db.session.commit()
+    events = db.session.scalars(
+        db.select(Event)
+        .where(Event.status == EventStatus.PLANNED, Event.starts_at > clock.now())
+        .order_by(Event.starts_at)
+    ).all()
+    compared = 0
+    for event in events:
+        if event.request is not None:
+            event.request.language = ("da", "en")[event.id % 2]
+        for role in {need.seat_role for need in event.offer_kind.staffing_needs}:
+            everyone = suggestions.suggestions(event, role)
+            for limit in (3, 8):
+                best = suggestions.suggestions(event, role, limit=limit)
+                assert [s.person.id for s in best] == [s.person.id for s in everyone[:limit]], (
+                    event.id,
+                    role,
+                    limit,
+                )
+                compared += 1
+    assert compared >= 10
+
+
+def test_suggestions_take_a_constant_number_of_queries(count_queries):
+    event = make_scheduled()
+    for _ in range(3):
+        make_ambassador()
+    db.session.expire_all()
+    with count_queries() as few:
+        suggestions.suggestions(event, SeatRole.AMBASSADOR)
+    for _ in range(12):
+        make_ambassador()
+    db.session.expire_all()
+    with count_queries() as many:
+        suggestions.suggestions(event, SeatRole.AMBASSADOR)
+    assert many.count == few.count
+
+
+# --- who is free on a request's wished days -----------------------------------------------------
 
 
 def _weekday(days_ahead):

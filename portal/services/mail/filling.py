@@ -1,0 +1,82 @@
+"""A mail's text, filled in: the admin's edited wording for its kind and language when there is
+one, else the shipped wording, with each placeholder replaced by its value.
+
+Filling uses a regular expression, never `str.format` or Jinja: a text can name a placeholder and
+nothing else (no attribute access, no code), and what a placeholder becomes is never read again,
+so braces a requester typed stay as typed."""
+
+import re
+
+from flask_babel import force_locale
+
+from ...extensions import db
+from ...models import EmailTemplate
+from .kinds import KINDS
+from .placeholders import PLACEHOLDER, PLACEHOLDERS
+
+
+def shipped_text(kind, language):
+    """(subject, body) of the shipped wording in placeholder form, in `language`."""
+    with force_locale(language):
+        return KINDS[kind].wording()
+
+
+def stored_text(kind, language):
+    """The admin's EmailTemplate for (kind, language), or None: the shipped wording is used."""
+    return db.session.scalar(
+        db.select(EmailTemplate).where(
+            EmailTemplate.kind == kind, EmailTemplate.language == language
+        )
+    )
+
+
+def current_text(kind, language):
+    """(subject, body) a mail of `kind` is written from: the admin's text, else the shipped one."""
+    row = stored_text(kind, language)
+    return (row.subject, row.body) if row is not None else shipped_text(kind, language)
+
+
+def placeholders_in(text):
+    return PLACEHOLDER.findall(text or "")
+
+
+def render(kind, language, context):
+    """(subject, body) of the mail `kind` in `language` for `context` (what the sending service
+    knows: the request, the event, the person, the link ...)."""
+    return fill(kind, language, *current_text(kind, language), context)
+
+
+def fill(kind, language, subject, body, context):
+    """(subject, body) of a text with its placeholders filled from `context`.
+
+    A line holding only a placeholder that comes out empty goes, and so do extra blank lines:
+    "{aflysningsgrund}" without a note leaves no hole in the mail."""
+    spec = KINDS[kind]
+    offered = set(spec.placeholders)
+    values = {}
+
+    def value(name):
+        if name not in values:
+            if name == "link" and spec.link_value is not None:
+                values[name] = spec.link_value(context)
+            else:
+                values[name] = str(PLACEHOLDERS[name].value(context, language) or "")
+        return values[name]
+
+    def substitute(text):
+        def one(match):
+            name = match.group(1)
+            return value(name) if name in offered else match.group(0)
+
+        lines = []
+        for line in text.replace("\r\n", "\n").split("\n"):
+            alone = PLACEHOLDER.fullmatch(line.strip())
+            if alone and alone.group(1) in offered and not value(alone.group(1)):
+                continue
+            lines.extend(part.rstrip() for part in PLACEHOLDER.sub(one, line).split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+    with force_locale(language):
+        filled_subject = " ".join(substitute(subject).split())
+        filled_body = substitute(body).strip() + "\n"
+    return filled_subject, filled_body

@@ -1,0 +1,278 @@
+"""Every kind of mail the portal sends: when it is sent and to whom, the placeholders its wording
+may use, the link it must keep, the languages it is written in and its shipped wording."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from . import wording
+from .placeholders import PLACEHOLDERS, event_page, secretariat_start
+
+LANGUAGES = ("da", "en")
+
+
+@dataclass(frozen=True)
+class MailKind:
+    """One mail the portal sends."""
+
+    kind: str
+    title: object  # lazy: the mail's name in the admin's list
+    sent_when: object  # lazy: when the portal sends it, and to whom
+    placeholders: tuple  # names, in the order the editor lists them
+    required: tuple = ("link",)
+    link_help: object = None  # lazy: what {link} opens, for this mail
+    languages: tuple = LANGUAGES
+    wording: object = None  # () -> (subject, body) in the current locale, with placeholders
+    # context -> the link, for a mail whose shipped template builds it itself (else the
+    # context's tracking_url, answer_url, attendance_url or url)
+    link_value: object = None
+    editable: bool = True  # shown in the admin's list of mail texts
+    # written by the mail worker when it sends it (mail.register_composer), from parameters
+    composed: bool = False
+
+    def placeholder_list(self):
+        return [PLACEHOLDERS[name] for name in self.placeholders]
+
+
+REQUESTER_WHEN = ("navn", "tilbud", "organisation", "dato", "tid", "sted", "tider_og_sted")
+ASSIGNEE_WHEN = ("navn", "tilbud", "organisation", "dato", "tid", "sted", "tider_og_sted")
+TRACKING_LINK = _l("Bestillerens personlige link til bestillingen")
+ANSWER_LINK = _l("Linket, hvor personen svarer ja eller nej med ét tryk")
+
+KINDS = {
+    k.kind: k
+    for k in [
+        MailKind(
+            "request_receipt",
+            _l("Kvittering for en bestilling"),
+            _l("Til bestilleren, straks efter bestillingen er sendt."),
+            ("navn", "tilbud", "organisation", "bestillingen", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.request_receipt,
+        ),
+        MailKind(
+            "concern_receipt",
+            _l("Kvittering for en henvendelse om sparring"),
+            _l("Til medarbejderen, straks efter henvendelsen om en bekymring er sendt."),
+            ("navn", "tilbud", "telefon", "ring_senest", "tidspunkt", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.concern_receipt,
+        ),
+        MailKind(
+            "requester_request_declined",
+            _l("Afslag på en bestilling"),
+            _l("Til bestilleren, når sekretariatet afviser bestillingen."),
+            ("navn", "tilbud", "organisation", "afslagsgrund", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_declined,
+        ),
+        MailKind(
+            "requester_event_scheduled",
+            _l("Datoen er fastlagt"),
+            _l("Til bestilleren, når sekretariatet har planlagt arrangementet."),
+            (*REQUESTER_WHEN, "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_event_scheduled,
+        ),
+        MailKind(
+            "requester_event_staffed",
+            _l("Det er aftalt, hvem der kommer"),
+            _l("Til bestilleren, når alle pladser ved arrangementet er besat."),
+            (*REQUESTER_WHEN, "hvem", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_staffed,
+        ),
+        MailKind(
+            "requester_event_rescheduled",
+            _l("Ændret tidspunkt eller sted (til bestilleren)"),
+            _l("Til bestilleren, når sekretariatet flytter arrangementet."),
+            (*REQUESTER_WHEN, "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_event_rescheduled,
+        ),
+        MailKind(
+            "requester_event_reminder",
+            _l("Påmindelse (til bestilleren)"),
+            _l("Til bestilleren, to dage før arrangementet."),
+            (*REQUESTER_WHEN, "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_reminder,
+        ),
+        MailKind(
+            "requester_event_cancelled",
+            _l("Aflysning (til bestilleren)"),
+            _l("Til bestilleren, når sekretariatet aflyser arrangementet."),
+            (*REQUESTER_WHEN, "aflysningsgrund", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_cancelled,
+        ),
+        MailKind(
+            "assignee_offer",
+            _l("Forespørgsel om en plads"),
+            _l("Til en resurseperson eller ambassadør, der bliver spurgt om en plads."),
+            (
+                *ASSIGNEE_WHEN,
+                "arrangement",
+                "rolle",
+                "svarfrist",
+                "flere_spurgt",
+                "link",
+                "kontakt",
+            ),
+            link_help=ANSWER_LINK,
+            wording=wording.assignee_offer,
+        ),
+        MailKind(
+            "assignee_offer_reminder",
+            _l("Påmindelse om en forespørgsel"),
+            _l(
+                "Til den spurgte, når der ikke er svaret efter 48 timer, "
+                "eller 12 timer før svarfristen, hvis den kommer før."
+            ),
+            (*ASSIGNEE_WHEN, "arrangement", "rolle", "svarfrist", "link", "kontakt"),
+            link_help=ANSWER_LINK,
+            wording=wording.assignee_offer_reminder,
+        ),
+        MailKind(
+            "assignee_offer_taken",
+            _l("Pladsen er besat"),
+            _l("Til de andre spurgte, når en har sagt ja til pladsen først."),
+            ("navn", "tilbud", "dato", "tid", "kontakt"),
+            required=(),
+            wording=wording.assignee_offer_taken,
+        ),
+        MailKind(
+            "assignee_offer_withdrawn",
+            _l("Forespørgslen er trukket tilbage"),
+            _l("Til den spurgte, når sekretariatet trækker forespørgslen tilbage."),
+            ("navn", "tilbud", "dato", "tid", "kontakt"),
+            required=(),
+            wording=wording.assignee_offer_withdrawn,
+        ),
+        MailKind(
+            "assignee_event_rescheduled",
+            _l("Ændret tidspunkt eller sted (til de tilknyttede)"),
+            _l("Til de spurgte og tilknyttede personer, når arrangementet flyttes."),
+            (*ASSIGNEE_WHEN, "kontakt"),
+            required=(),
+            wording=wording.assignee_rescheduled,
+        ),
+        MailKind(
+            "assignee_event_reminder",
+            _l("Påmindelse (til de tilknyttede)"),
+            _l("Til de tilknyttede personer, to dage før arrangementet."),
+            (*ASSIGNEE_WHEN, "arrangement", "kontaktperson", "kontakt"),
+            required=(),
+            wording=wording.assignee_event_reminder,
+        ),
+        MailKind(
+            "assignee_event_cancelled",
+            _l("Aflysning (til de tilknyttede)"),
+            _l("Til de spurgte og tilknyttede personer, når arrangementet aflyses."),
+            (*ASSIGNEE_WHEN, "aflysningsgrund", "afslutning"),
+            required=(),
+            wording=wording.assignee_cancelled,
+        ),
+        MailKind(
+            "assignee_attendance_reminder",
+            _l("Hvor mange deltog?"),
+            _l(
+                "Til de tilknyttede personer, dagen efter et arrangement uden registreret fremmøde."
+            ),
+            ("navn", "tilbud", "dato", "link", "kontakt"),
+            link_help=_l("Linket til fremmødeformularen (uden login)"),
+            wording=wording.attendance_reminder,
+        ),
+        MailKind(
+            "user_invitation",
+            _l("Invitation til en ny bruger"),
+            _l("Til en ny bruger, når en administrator opretter brugeren."),
+            ("navn", "rolle", "timer", "link", "kontakt"),
+            link_help=_l("Linket, hvor brugeren vælger sin adgangskode"),
+            wording=wording.user_invitation,
+        ),
+        MailKind(
+            "user_password_link",
+            _l("Link til ny adgangskode"),
+            _l("Til en bruger, når en administrator sender et link til en ny adgangskode."),
+            ("navn", "timer", "link", "kontakt"),
+            link_help=_l("Linket, hvor brugeren vælger sin adgangskode"),
+            wording=wording.user_password_link,
+        ),
+        MailKind(
+            "tracking_links",
+            _l("Glemt link"),
+            _l("Til en bestiller, der har bedt om linkene til sine bestillinger igen."),
+            ("links",),
+            required=("links",),
+            composed=True,
+            wording=wording.tracking_links_text,
+        ),
+        MailKind(
+            "secretariat_request_withdrawn",
+            _l("Bestilling trukket tilbage (til sekretariatet)"),
+            _l("Til sekretariatets fælles adresse, når en bestiller trækker bestillingen tilbage."),
+            (
+                "bestiller",
+                "nummer",
+                "tilbud",
+                "organisation",
+                "tilbagetrækningsgrund",
+                "aflyst",
+                "link",
+            ),
+            link_help=_l("Sekretariatets forside i portalen"),
+            link_value=secretariat_start,
+            languages=("da",),
+            wording=wording.secretariat_withdrawn,
+        ),
+        MailKind(
+            "secretariat_dates_proposed",
+            _l("Nye datoer ønsket (til sekretariatet)"),
+            _l("Til sekretariatets fælles adresse, når en bestiller beder om en anden dato."),
+            ("bestiller", "nummer", "tilbud", "organisation", "forslag", "besked", "link"),
+            link_help=_l("Sekretariatets forside i portalen"),
+            link_value=secretariat_start,
+            languages=("da",),
+            wording=wording.secretariat_dates_proposed,
+        ),
+        MailKind(
+            "secretariat_seat_claimed",
+            _l("Ønsker en plads (til sekretariatet)"),
+            _l(
+                "Til sekretariatets fælles adresse, når en person tager en ledig plads, der skal "
+                "godkendes."
+            ),
+            (
+                "person",
+                "rolle",
+                "tilbud",
+                "organisation",
+                "hos_organisation",
+                "dato",
+                "tid",
+                "link",
+            ),
+            link_help=_l("Arrangementets side, hvor pladsen godkendes"),
+            link_value=event_page,
+            languages=("da",),
+            wording=wording.secretariat_seat_claimed,
+        ),
+        MailKind(
+            "event_message",
+            _l("Besked til alle ved et arrangement"),
+            _l("Til bestilleren og de tilknyttede, når sekretariatet skriver til dem alle."),
+            ("emne", "tekst"),
+            required=(),
+            languages=("da",),
+            wording=wording.event_message,
+            editable=False,
+        ),
+    ]
+}
+
+
+def mail_kind(kind, language):
+    """The MailKind, or None when there is no such mail in that language."""
+    found = KINDS.get(kind)
+    return found if found is not None and language in found.languages else None

@@ -1,0 +1,386 @@
+"""The shipped wording of every mail, written once, in placeholder form: a function per mail that
+returns (subject, body) in the current locale. Filling it in (`filling.fill`) gives the mail; an
+admin's edited text, when there is one, is filled in the same way instead."""
+
+from flask_babel import gettext as _
+
+
+def _lines(*lines):
+    return "\n".join(lines)
+
+
+def _signature():
+    return _lines(_("Med venlig hilsen"), _("VINK, Københavns Kommune"), "{kontakt}")
+
+
+def _short_signature():
+    return _lines(_("Med venlig hilsen"), _("VINK, Københavns Kommune"))
+
+
+SUBJECT_ORG = {"offer": "{tilbud}", "org": "{organisation}"}
+SUBJECT_WHEN = {"offer": "{tilbud}", "when": "{dato} {tid}"}
+
+
+def request_receipt():
+    return _("Kvittering: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _(
+            "Tak for jeres bestilling hos VINK. Vi har modtaget den, og sekretariatet vender "
+            "tilbage, typisk inden for en uge."
+        ),
+        "",
+        _("Følg bestillingen her:"),
+        "{link}",
+        "",
+        _(
+            "Linket er personligt. Del det kun med dem, der skal kunne se og ændre bestillingen. "
+            "På siden kan I se status, bede om en anden dato eller trække bestillingen tilbage."
+        ),
+        "",
+        _("Det har I bestilt"),
+        "{bestillingen}",
+        "",
+        _signature(),
+    )
+
+
+def concern_receipt():
+    return _("Kvittering: %(offer)s", offer="{tilbud}"), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _(
+            "Tak fordi du henvendte dig til VINK. Vi ringer dig op på %(phone)s senest "
+            "%(day)s, %(when)s.",
+            phone="{telefon}",
+            day="{ring_senest}",
+            when="{tidspunkt}",
+        ),
+        "",
+        _("Du kan se din henvendelse og trække den tilbage her:"),
+        "{link}",
+        "",
+        _("Linket er personligt. Del det ikke."),
+        "",
+        _("Hvis du mener, at nogen er i akut fare, så ring 112."),
+        "",
+        _signature(),
+    )
+
+
+def requester_declined():
+    return _("Svar på jeres bestilling: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _("Sekretariatet kan desværre ikke imødekomme bestillingen."),
+        _("Begrundelse:") + " {afslagsgrund}",
+        "",
+        _("Se bestillingen her:"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def _requester_event(subject, intro, follow):
+    return subject, _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        intro,
+        "",
+        "{tider_og_sted}",
+        "",
+        follow,
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def requester_event_scheduled():
+    return _requester_event(
+        _("Datoen er fastlagt: %(offer)s for %(org)s", **SUBJECT_ORG),
+        _("Datoen for jeres bestilling er fastlagt:"),
+        _("Vi skriver igen, når det er aftalt, hvem der kommer. Følg bestillingen her:"),
+    )
+
+
+def requester_event_rescheduled():
+    return _requester_event(
+        _("Ændret tidspunkt eller sted: %(offer)s for %(org)s", **SUBJECT_ORG),
+        _("Tidspunktet eller stedet for jeres bestilling er ændret. Det gælder nu:"),
+        _("Følg bestillingen her:"),
+    )
+
+
+def requester_staffed():
+    return _("Det er aftalt, hvem der kommer: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _("Nu er det aftalt, hvem der kommer:"),
+        "{hvem}",
+        "",
+        "{tider_og_sted}",
+        "",
+        _("Følg bestillingen her:"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def requester_cancelled():
+    return _("Aflyst: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _("Vi har desværre måttet aflyse arrangementet %(when)s.", when="{dato} {tid}"),
+        "{aflysningsgrund}",
+        "",
+        _("Sekretariatet kontakter jer om en ny dato. Følg bestillingen her:"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def requester_reminder():
+    return _("Påmindelse: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _("Om to dage kommer VINK til jer:"),
+        "",
+        "{tider_og_sted}",
+        "",
+        _("Se, hvem der kommer:"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def assignee_offer():
+    return _("Svar ønskes: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
+        _("Hej %(name)s", name="{navn}"),
+        "",
+        _("Vil du være %(role)s ved dette arrangement?", role="{rolle}"),
+        "- {arrangement}",
+        "",
+        "{tider_og_sted}",
+        "",
+        "{flere_spurgt}",
+        "",
+        _(
+            "Åbn linket, og tryk »%(yes)s« eller »%(no)s« (linket virker, til forespørgslen "
+            "udløber %(when)s):",
+            yes=_("Ja, jeg kommer"),
+            no=_("Nej, jeg kan ikke"),
+            when="{svarfrist}",
+        ),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def assignee_offer_reminder():
+    return _("Svar ønskes: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
+        _("Hej %(name)s", name="{navn}"),
+        "",
+        _(
+            "Vi mangler dit svar på forespørgslen om at være %(role)s ved dette arrangement:",
+            role="{rolle}",
+        ),
+        "- {arrangement}",
+        "",
+        "{tider_og_sted}",
+        "",
+        _(
+            "Åbn linket, og tryk »%(yes)s« eller »%(no)s«, senest %(when)s:",
+            yes=_("Ja, jeg kommer"),
+            no=_("Nej, jeg kan ikke"),
+            when="{svarfrist}",
+        ),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def _assignee_short(subject, text):
+    return subject, _lines(_("Hej %(name)s", name="{navn}"), "", text, "", _signature())
+
+
+def assignee_offer_taken():
+    return _assignee_short(
+        _("Pladsen er besat: %(offer)s %(when)s", **SUBJECT_WHEN),
+        _(
+            "En anden sagde ja først, så du skal ikke svare på forespørgslen. Tak fordi du "
+            "var klar."
+        ),
+    )
+
+
+def assignee_offer_withdrawn():
+    return _assignee_short(
+        _("Forespørgslen er trukket tilbage: %(offer)s %(when)s", **SUBJECT_WHEN),
+        _("Sekretariatet har trukket forespørgslen tilbage. Du skal ikke komme."),
+    )
+
+
+def assignee_cancelled():
+    return _("Aflyst: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
+        _("Hej %(name)s", name="{navn}"),
+        "",
+        _(
+            "Arrangementet %(when)s, %(place)s, er aflyst. Du skal ikke komme.",
+            when="{dato} {tid}",
+            place="{sted}",
+        ),
+        "",
+        "{aflysningsgrund}",
+        "",
+        "{afslutning}",
+        "",
+        _short_signature(),
+    )
+
+
+def assignee_rescheduled():
+    return _("Ændret tidspunkt eller sted: %(offer)s", offer="{tilbud}"), _lines(
+        _("Hej %(name)s", name="{navn}"),
+        "",
+        _("Arrangementet, du er tilknyttet, er ændret. Det gælder nu:"),
+        "",
+        "{tider_og_sted}",
+        "",
+        _("Kan du ikke længere, så skriv til sekretariatet hurtigst muligt."),
+        "",
+        _signature(),
+    )
+
+
+def assignee_event_reminder():
+    return _("Påmindelse: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
+        _("Hej %(name)s", name="{navn}"),
+        "",
+        _("Om to dage er du med her:"),
+        "- {arrangement}",
+        "",
+        "{tider_og_sted}",
+        "{kontaktperson}",
+        "",
+        _("Kan du ikke alligevel, så skriv til sekretariatet hurtigst muligt."),
+        "",
+        _signature(),
+    )
+
+
+def attendance_reminder():
+    return _("Hvor mange deltog? %(offer)s %(when)s", offer="{tilbud}", when="{dato}"), _lines(
+        _("Hej %(name)s", name="{navn}"),
+        "",
+        _(
+            "Tak for din indsats. Skriv, hvor mange der deltog, så tæller arrangementet med i "
+            "VINKs opgørelse. Det tager et minut, og du skal ikke logge ind:"
+        ),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def user_invitation():
+    return _("Du er inviteret til VINKs bookingportal"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _(
+            "Du er oprettet som bruger af VINKs bookingportal (%(role)s). Vælg din adgangskode "
+            "her:",
+            role="{rolle}",
+        ),
+        "",
+        "{link}",
+        "",
+        _(
+            "Linket virker én gang og i %(hours)s timer. Er det udløbet, kan en administrator "
+            "sende et nyt.",
+            hours="{timer}",
+        ),
+        _("Har du ikke ventet denne mail, kan du se bort fra den."),
+        "",
+        _signature(),
+    )
+
+
+def user_password_link():
+    return _("Vælg en ny adgangskode til VINKs bookingportal"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _("En administrator har sendt dig et link til at vælge en ny adgangskode:"),
+        "",
+        "{link}",
+        "",
+        _(
+            "Linket virker én gang og i %(hours)s timer. Din gamle adgangskode virker, indtil "
+            "du har valgt en ny.",
+            hours="{timer}",
+        ),
+        "",
+        _signature(),
+    )
+
+
+def tracking_links_text():
+    return _("Links til jeres bestillinger hos VINK"), _lines(
+        _("Goddag"),
+        "",
+        _(
+            "Nogen har bedt om at få linkene til bestillinger lavet med denne e-mailadresse. "
+            "Her er de:"
+        ),
+        "",
+        "{links}",
+        "",
+        _("Har I ikke bedt om det, kan I se bort fra denne e-mail."),
+        "",
+        _short_signature(),
+    )
+
+
+# The secretariat's own mails are written in Danish only, as their shipped templates are: they
+# go to the secretariat's shared address, never to a requester or an assignee.
+def secretariat_withdrawn():
+    return "Trukket tilbage: {tilbud} for {organisation}", _lines(
+        "{bestiller} har trukket bestilling nr. {nummer} tilbage.",
+        "",
+        "Begrundelse: {tilbagetrækningsgrund}",
+        "{aflyst}",
+        "",
+        "Bestillingen i portalen: {link}",
+    )
+
+
+def secretariat_dates_proposed():
+    return "Nye datoer ønsket: {tilbud} for {organisation}", _lines(
+        "{bestiller} beder om en anden dato til bestilling nr. {nummer}.",
+        "",
+        "Forslag:",
+        "{forslag}",
+        "",
+        "Besked: {besked}",
+        "",
+        "Bestillingen i portalen: {link}",
+    )
+
+
+def secretariat_seat_claimed():
+    return "Ønsker en plads: {tilbud} {dato} {tid}", _lines(
+        "{person} ({rolle}) har bedt om en ledig plads{hos_organisation}.",
+        "",
+        "Godkend eller afvis på arrangementets side: {link}",
+    )
+
+
+def event_message():
+    """What the secretariat writes to everyone at an event, as written."""
+    return "{emne}", "{tekst}"

@@ -1,0 +1,156 @@
+"""The requester's private tracking link and page: the signed link and the cookie it is exchanged
+for, how long they work, lost links sent again, and what the page shows of a request (who comes,
+the public history, the one-word status). What the requester may do there (withdraw, ask for
+other dates) are request rules, in requests.py."""
+
+from datetime import datetime, time, timedelta
+
+from flask import current_app
+
+from .. import clock, links
+from ..extensions import db
+from ..links import tracking_url
+from ..models import AuditEntry, Contact, Request
+from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
+from ..normal_form import email_key
+from . import mail
+from .requests import audit_about
+
+LINK_PURPOSE = links.TRACKING
+COOKIE_PURPOSE = "tracking-cookie"
+
+
+class LinkExpired(Exception):
+    """A genuine tracking link whose time is up."""
+
+
+# --- the private link ---------------------------------------------------------------------------
+
+
+def link_expires_at(request):
+    """The tracking link works until N days (TRACKING_LINK_DAYS_AFTER_EVENT) after the event,
+    or, before there is one, after the last date the requester wished for."""
+    if request.contact.anonymised_at is not None:
+        return request.contact.anonymised_at  # nothing personal is left to show
+    days = timedelta(days=current_app.config["TRACKING_LINK_DAYS_AFTER_EVENT"])
+    event = request.event
+    if event is not None:
+        return event.ends_at + days
+    wished = [d.ends_on for proposal in request.date_proposals for d in proposal.dates]
+    last_day = max(wished) if wished else request.submitted_at.astimezone(clock.COPENHAGEN).date()
+    return datetime.combine(last_day, time(23, 59), clock.COPENHAGEN) + days
+
+
+def open_tracking_link(signed):
+    """The request a signed link opens. LinkError: not genuine; LinkExpired: time is up."""
+    request = _request_for(*links.unsign(LINK_PURPOSE, signed))
+    if clock.now() > link_expires_at(request):
+        raise LinkExpired()
+    return request
+
+
+def tracking_cookie_value(request):
+    return links.sign_timed(COOKIE_PURPOSE, [request.id, request.tracking_token])
+
+
+def request_for_cookie(request_id, cookie_value):
+    """The request a tracking cookie gives access to, if it is for `request_id`; else LinkError."""
+    if not cookie_value:
+        raise links.LinkError(COOKIE_PURPOSE)
+    max_age = current_app.config["TRACKING_COOKIE_MINUTES"] * 60
+    value = links.unsign_timed(COOKIE_PURPOSE, cookie_value, max_age=max_age)
+    if not isinstance(value, list) or len(value) != 2 or value[0] != request_id:
+        raise links.LinkError(COOKIE_PURPOSE)
+    request = _request_for(*value)
+    if clock.now() > link_expires_at(request):
+        raise LinkExpired()
+    return request
+
+
+def _request_for(request_id, token):
+    request = db.session.get(Request, request_id) if isinstance(request_id, int) else None
+    if request is None or not links.tokens_match(request.tracking_token, str(token)):
+        raise links.LinkError(LINK_PURPOSE)
+    return request
+
+
+def resend_tracking_links(email, *, locale):
+    """Ask for every still-working tracking link of requests made with `email`, sent to that
+    address. The lookup happens when the mail worker composes the message, so this does the
+    same work, and takes the same time, whether or not the address has booked.
+
+    Side effects: one composed outbox message to `email`, which becomes at most one email."""
+    mail.send("tracking_links", to=email_key(email), locale=locale)
+
+
+def compose_tracking_links(email, params):
+    """(subject, body) with the working tracking links of `email`'s requests, or None."""
+    requests = db.session.scalars(
+        db.select(Request)
+        .join(Request.contact)
+        .where(db.func.lower(Contact.email) == email, Contact.anonymised_at.is_(None))
+        .order_by(Request.submitted_at.desc())
+    ).all()
+    now = clock.now()
+    working = [r for r in requests if link_expires_at(r) >= now]
+    if not working:
+        return None
+    entries = [(r, tracking_url(r)) for r in working]
+    return mail.render("tracking_links", params.get("locale", "da"), {"entries": entries})
+
+
+# --- what the tracking page shows ---------------------------------------------------------------
+
+
+def who_comes(event):
+    """First name and seat role of each accepted person: nothing more is shown to requesters."""
+    if event is None:
+        return []
+    return [
+        (a.person.first_name, a.seat_role)
+        for a in event.assignments
+        if a.status == AssignmentStatus.ACCEPTED
+    ]
+
+
+PUBLIC_HISTORY_ACTIONS = (
+    "request.submitted",
+    "request.withdrawn",
+    "request.dates_proposed",
+    "request.planning",
+    "request.declined",
+    "request.counselled",
+    "event.scheduled",
+    "event.rescheduled",
+    "event.cancelled",
+    "event.held",
+)
+
+
+def public_history(request):
+    """Audit entries a requester may see about their request and its event, oldest first."""
+    return db.session.scalars(
+        db.select(AuditEntry)
+        .where(audit_about(request), AuditEntry.action.in_(PUBLIC_HISTORY_ACTIONS))
+        .order_by(AuditEntry.at, AuditEntry.id)
+    ).all()
+
+
+def public_status(request):
+    """The one word a requester sees: received, planning, planned, staffed, held, declined,
+    cancelled, withdrawn or counselled (the event's state wins once there is an event)."""
+    if request.status == RequestStatus.COUNSELLED:
+        return "counselled"
+    if request.status == RequestStatus.WITHDRAWN:
+        return "withdrawn"
+    if request.status == RequestStatus.DECLINED:
+        return "declined"
+    event = request.event
+    if event is not None:
+        if event.status == EventStatus.CANCELLED:
+            return "cancelled"
+        if event.status == EventStatus.HELD or event.ends_at <= clock.now():
+            return "held"
+        accepted = sum(1 for a in event.assignments if a.status == AssignmentStatus.ACCEPTED)
+        return "staffed" if accepted >= event.offer_kind.seats_needed else "planned"
+    return "planning" if request.status == RequestStatus.PLANNING else "received"
