@@ -232,6 +232,19 @@ def offer_to(event, *people, seat_number=1):
     return offered
 
 
+def accept(assignment):
+    """The person says yes to `assignment` (committed)."""
+    offers.accept_offer(assignment)
+    db.session.commit()
+
+
+def accepted_on(event, person, seat_number=1):
+    """`person` offered an ambassador's seat of `event` and has said yes; the assignment."""
+    [assignment] = offer_to(event, person, seat_number=seat_number)
+    accept(assignment)
+    return assignment
+
+
 def mails(kind):
     """The outbox messages of one kind, oldest first."""
     return db.session.scalars(

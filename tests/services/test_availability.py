@@ -10,22 +10,13 @@ from portal.extensions import db
 from portal.models.enums import AssignmentStatus, SeatRole
 from portal.services import availability, errors, events, offers
 from tests.factories import (
+    accept,
+    accepted_on,
     make_ambassador,
     make_scheduled,
     offer_kind,
     offer_to,
 )
-
-
-def _accept(assignment):
-    offers.accept_offer(assignment)
-    db.session.commit()
-
-
-def _accepted_on(event, person, seat_number=1):
-    [assignment] = offer_to(event, person, seat_number=seat_number)
-    _accept(assignment)
-    return assignment
 
 
 def test_a_dialogue_in_a_school_holiday_is_found_for_the_warning():
@@ -65,10 +56,10 @@ def test_a_person_cannot_accept_events_closer_than_the_travel_buffer(gap_minutes
     start = clock.local(2030, 9, 11, 9, 0)
     first, second = _two_events(start, 90, start + timedelta(minutes=90 + gap_minutes))
     person = make_ambassador()
-    _accepted_on(first, person)
+    accepted_on(first, person)
     [offer] = offer_to(second, person)
     if allowed:
-        _accept(offer)
+        accept(offer)
         assert offer.status == AssignmentStatus.ACCEPTED
     else:
         with pytest.raises(errors.OfferError, match="optaget"):
@@ -91,7 +82,7 @@ def test_every_session_of_a_course_counts_for_the_overlap():
     [held] = offers.offer_seat(
         course, by=None, seat_role=SeatRole.RESOURCE_PERSON, seat_number=1, persons=[person]
     )
-    _accept(held)
+    accept(held)
     talk = make_scheduled("talk", starts_at=start + timedelta(weeks=1, hours=1))
     [offer] = offers.offer_seat(
         talk, by=None, seat_role=SeatRole.RESOURCE_PERSON, seat_number=1, persons=[person]
@@ -109,9 +100,9 @@ def test_the_overlap_rule_counts_real_time_across_the_change_to_winter_time():
     assert second_start - first_start == timedelta(hours=3)
     first, second = _two_events(first_start, 60, second_start)
     person = make_ambassador()
-    _accepted_on(first, person)
+    accepted_on(first, person)
     [offer] = offer_to(second, person)
-    _accept(offer)
+    accept(offer)
     assert offer.status == AssignmentStatus.ACCEPTED
 
 
@@ -122,7 +113,7 @@ def test_the_overlap_rule_counts_real_time_across_the_change_to_summer_time():
     second_start = clock.local(2031, 3, 30, 3, 0)
     first, second = _two_events(first_start, 60, second_start)
     person = make_ambassador()
-    _accepted_on(first, person)
+    accepted_on(first, person)
     [offer] = offer_to(second, person)
     with pytest.raises(errors.OfferError):
         offers.accept_offer(offer)
@@ -133,9 +124,9 @@ def test_a_cancelled_event_does_not_block_the_person():
     start = clock.local(2030, 9, 11, 9, 0)
     first, second = _two_events(start, 90, start)
     person = make_ambassador()
-    _accepted_on(first, person)
+    accepted_on(first, person)
     events.cancel_event(first, by=None, note="Sygdom")
     db.session.commit()
     [offer] = offer_to(second, person)
-    _accept(offer)
+    accept(offer)
     assert offer.status == AssignmentStatus.ACCEPTED

@@ -10,8 +10,9 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, Event
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
-from portal.services import errors, events, offers, seats
+from portal.services import errors, events, seats
 from tests.factories import (
+    accepted_on,
     mails,
     make_ambassador,
     make_event,
@@ -19,20 +20,7 @@ from tests.factories import (
     make_scheduled,
     move_to,
     offer_kind,
-    offer_to,
 )
-
-
-def _accept(assignment):
-    offers.accept_offer(assignment)
-    db.session.commit()
-
-
-def _accepted_on(event, person, seat_number=1):
-    [assignment] = offer_to(event, person, seat_number=seat_number)
-    _accept(assignment)
-    return assignment
-
 
 # --- scheduling -----------------------------------------------------------------------------
 
@@ -99,7 +87,7 @@ def test_the_seats_come_from_the_offer_kinds_staffing_needs():
 def test_rescheduling_tells_everyone_and_bumps_the_version():
     request = make_request()
     event = make_scheduled(request=request)
-    assignment = _accepted_on(event, make_ambassador())
+    assignment = accepted_on(event, make_ambassador())
     version = event.version
     start = event.starts_at + timedelta(days=1)
     move_to(event, start, place="Aulaen")
@@ -151,8 +139,8 @@ def test_rescheduling_into_a_clash_for_an_accepted_person_is_refused():
     first = make_scheduled(starts_at=start)
     second = make_scheduled(starts_at=start + timedelta(days=1))
     person = make_ambassador()
-    _accepted_on(first, person)
-    _accepted_on(second, person)
+    accepted_on(first, person)
+    accepted_on(second, person)
     with pytest.raises(errors.SchedulingError, match="optaget"):
         move_to(second, start)
     db.session.rollback()
@@ -168,7 +156,7 @@ def test_a_held_event_cannot_be_cancelled():
 def test_cancelling_tells_the_requester_and_the_people():
     request = make_request()
     event = make_scheduled(request=request)
-    assignment = _accepted_on(event, make_ambassador())
+    assignment = accepted_on(event, make_ambassador())
     events.cancel_event(event, by=None, note="Skolen er lukket")
     db.session.commit()
     assert assignment.status == AssignmentStatus.WITHDRAWN

@@ -13,6 +13,8 @@ from portal.models import Assignment, AuditEntry, OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus
 from portal.services import errors, offers, seats
 from tests.factories import (
+    accept,
+    accepted_on,
     mails,
     make_ambassador,
     make_assignment,
@@ -22,18 +24,6 @@ from tests.factories import (
     offer_kind,
     offer_to,
 )
-
-
-def _accept(assignment):
-    offers.accept_offer(assignment)
-    db.session.commit()
-
-
-def _accepted_on(event, person, seat_number=1):
-    [assignment] = offer_to(event, person, seat_number=seat_number)
-    _accept(assignment)
-    return assignment
-
 
 # --- offers and answers ---------------------------------------------------------------------
 
@@ -61,7 +51,7 @@ def test_an_offer_never_outlives_the_events_start():
 def test_offering_to_several_the_first_to_accept_gets_the_seat():
     event = make_scheduled("dialogue")
     first, second = offer_to(event, make_ambassador(), make_ambassador())
-    _accept(second)
+    accept(second)
     assert second.status == AssignmentStatus.ACCEPTED
     assert first.status == AssignmentStatus.WITHDRAWN
     assert [m.to_address for m in mails("assignee_offer_taken")] == [first.person.email]
@@ -72,7 +62,7 @@ def test_offering_to_several_the_first_to_accept_gets_the_seat():
 
 def test_a_seat_already_taken_cannot_be_offered_again():
     event = make_scheduled("dialogue")
-    _accepted_on(event, make_ambassador())
+    accepted_on(event, make_ambassador())
     with pytest.raises(errors.OfferError):
         offer_to(event, make_ambassador(), seat_number=1)
     db.session.rollback()
@@ -89,9 +79,9 @@ def test_a_resource_person_cannot_take_an_ambassador_seat():
 
 def test_the_event_is_fully_staffed_when_every_seat_is_accepted():
     event = make_scheduled("dialogue")
-    _accepted_on(event, make_ambassador(), seat_number=1)
+    accepted_on(event, make_ambassador(), seat_number=1)
     assert not seats.is_fully_staffed(event)
-    _accepted_on(event, make_ambassador(), seat_number=2)
+    accepted_on(event, make_ambassador(), seat_number=2)
     assert seats.is_fully_staffed(event)
 
 

@@ -12,25 +12,13 @@ from portal.models import Assignment, AvailabilityRule, AwayPeriod
 from portal.models.enums import EventStatus, SeatRole
 from portal.services import offers, suggestions
 from tests.factories import (
+    accepted_on,
     make_ambassador,
     make_person,
     make_request,
     make_scheduled,
     offer_kind,
-    offer_to,
 )
-
-
-def _accept(assignment):
-    offers.accept_offer(assignment)
-    db.session.commit()
-
-
-def _accepted_on(event, person, seat_number=1):
-    [assignment] = offer_to(event, person, seat_number=seat_number)
-    _accept(assignment)
-    return assignment
-
 
 # --- suggestions ----------------------------------------------------------------------------
 
@@ -54,7 +42,7 @@ def test_suggestions_put_free_available_and_matching_people_first(limit):
         )
     ]
     db.session.commit()
-    _accepted_on(make_scheduled(starts_at=start), busy)
+    accepted_on(make_scheduled(starts_at=start), busy)
     ranked = [
         s.person.first_name
         for s in suggestions.suggestions(event, SeatRole.AMBASSADOR, limit=limit)
@@ -77,7 +65,7 @@ def _worse_by(criterion, event, better, worse):
 
     start = event.starts_at.astimezone(clock.COPENHAGEN)
     if criterion == "busy":
-        _accepted_on(make_scheduled(starts_at=event.starts_at + timedelta(minutes=30)), worse)
+        accepted_on(make_scheduled(starts_at=event.starts_at + timedelta(minutes=30)), worse)
     elif criterion == "away":
         worse.away_periods = [AwayPeriod(starts_on=start.date(), ends_on=start.date())]
     elif criterion == "weekly window":  # a window all day, but on another weekday
@@ -93,7 +81,7 @@ def _worse_by(criterion, event, better, worse):
         event.request.language = "en"
         better.languages, worse.languages = "da en", "da"
     elif criterion == "events this term":
-        _accepted_on(make_scheduled(starts_at=event.starts_at + timedelta(days=9)), worse)
+        accepted_on(make_scheduled(starts_at=event.starts_at + timedelta(days=9)), worse)
     db.session.commit()
 
 
@@ -117,7 +105,7 @@ def test_suggestions_rank_by_each_criterion_of_fit(criterion, limit):
 @pytest.mark.parametrize("partner_experienced", [True, False])
 def test_a_dialogue_pairs_an_ambassador_with_one_of_the_other_experience(partner_experienced):
     event = make_scheduled(request=make_request(), starts_at=_at_ten(days_ahead=12))
-    _accepted_on(event, make_ambassador(experienced_override=partner_experienced))
+    accepted_on(event, make_ambassador(experienced_override=partner_experienced))
     same = make_ambassador(first_name="Aa", experienced_override=partner_experienced)
     other = make_ambassador(first_name="Zz", experienced_override=not partner_experienced)
     [first, *rest] = suggestions.suggestions(event, SeatRole.AMBASSADOR, limit=2)

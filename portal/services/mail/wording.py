@@ -144,17 +144,10 @@ def requester_cancelled():
 
 
 def requester_reminder():
-    return _("Påmindelse: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
-        _("Kære %(name)s", name="{navn}"),
-        "",
+    return _requester_event(
+        _("Påmindelse: %(offer)s %(when)s", **SUBJECT_WHEN),
         _("Om to dage kommer VINK til jer:"),
-        "",
-        "{tider_og_sted}",
-        "",
         _("Se, hvem der kommer:"),
-        "{link}",
-        "",
-        _signature(),
     )
 
 
