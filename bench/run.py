@@ -161,10 +161,10 @@ def event_day(event_id):
 
 
 def tracking_link(app, request_id):
-    from portal.services import tracking
+    from portal import links
 
     with app.app_context():
-        return tracking.tracking_url(db.session.get(Request, request_id))
+        return links.tracking_url(db.session.get(Request, request_id))
 
 
 def count_queries(app, cookies, targets):

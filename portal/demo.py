@@ -486,6 +486,10 @@ class _Builder:
             else self.rng.randint(10, 40),
             place=f"{organisation.name}, {self.rng.choice(PLACES)}",
             online=kind.online_allowed and index % 5 == 0,
+            # Some who book online suggest their own meeting link.
+            meeting_url=f"https://teams.microsoft.com/l/meetup-join/vink-{index}"
+            if kind.online_allowed and index % 10 == 0
+            else "",
             notes=self.rng.choice(
                 [
                     "",
@@ -526,6 +530,11 @@ class _Builder:
             request=request,
             place=request.place if request else "VINK, Bernstorffsgade 17",
             online=request.online if request else False,
+            meeting_url=request.meeting_url if request else "",
+            practical_info="Mød op ved hovedindgangen. Vi henter jer i receptionen.\n"
+            "Der er parkering bag skolen."
+            if index % 4 == 1
+            else "",
             status=status,
             cancel_note="Skolen er lukket pga. vandskade."
             if status == EventStatus.CANCELLED
@@ -549,6 +558,27 @@ class _Builder:
             after={"starts_at": event.starts_at.isoformat()},
         )
         scheduled.at = min(event.starts_at - timedelta(days=14), self.now - timedelta(hours=1))
+        if request is not None and status == EventStatus.PLANNED and index % 6 == 1:
+            # "Skriv til alle", as the event's history keeps it.
+            messaged = audit.record(
+                "event.messaged",
+                event,
+                actor_label="sekretariat@vink.example.org",
+                after={
+                    "subject": "Husk navneskilte",
+                    "body": "Kære alle\n\nTag gerne navneskilte med, så er det lettere at "
+                    "tale sammen.",
+                    "recipients": 1,
+                    "to": [
+                        {
+                            "name": request.contact.name,
+                            "email": request.contact.email,
+                            "role": "requester",
+                        }
+                    ],
+                },
+            )
+            messaged.at = scheduled.at + timedelta(hours=2)
         self._staff(event, persons, index)
         if status == EventStatus.HELD and day < self.today - timedelta(days=3):
             participants = request.expected_participants if request else 30

@@ -21,6 +21,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
 
 from .. import clock
+from ..event_details import MAX_MEETING_URL, TOO_LONG, meeting_url_problem
 from ..i18n import current_locale, number
 from ..urls import MAX_ID
 
@@ -307,3 +308,24 @@ class MultiCheckboxField(wtforms.SelectMultipleField):
 
     widget = wtforms.widgets.ListWidget(prefix_label=False)
     option_widget = wtforms.widgets.CheckboxInput()
+
+
+def https_meeting_url(_form, field):
+    """A meeting link is an https address or nothing (`event_details.meeting_url_problem`)."""
+    problem = meeting_url_problem(field.data)
+    if problem is not None:
+        raise wtforms.validators.ValidationError(problem)
+
+
+def meeting_url_field(label):
+    """The meeting link of an online event: typed or pasted, https only, at most 500 signs."""
+    return wtforms.URLField(
+        label,
+        validators=[
+            wtforms.validators.Optional(),
+            wtforms.validators.Length(max=MAX_MEETING_URL, message=TOO_LONG),
+            https_meeting_url,
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )

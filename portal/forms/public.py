@@ -35,12 +35,18 @@ from .. import clock, links
 from ..labels import GRADES, label
 from ..models.enums import Administration, Audience, CallbackTime, ConcernKind, OrganisationKind
 from ..personal_data import cpr_numbers, looks_like_names_or_addresses
-from .base import OptionalChoice, PortalForm, SubForm, optional_whole_number
+from .base import (
+    OptionalChoice,
+    PortalForm,
+    SubForm,
+    meeting_url_field,
+    optional_whole_number,
+)
 
 FORM_STARTED = "form-started"
 TALK_AUDIENCES = [Audience.STAFF, Audience.VOLUNTEERS, Audience.PARENTS, Audience.MIXED]
 # The booking form's questions that depend on the chosen offer (see RequestForm.asked_fields).
-OFFER_FIELDS = {"grade", "audience", "expected_participants", "online"}
+OFFER_FIELDS = {"grade", "audience", "expected_participants", "online", "meeting_url"}
 
 
 def email_field(label):
@@ -213,6 +219,7 @@ class RequestForm(DatesMixin, PublicForm):
         ],
     )
     online = BooleanField(_l("Vi vil gerne holde det online"))
+    meeting_url = meeting_url_field(_l("Link til mødet, hvis I har et"))
     topic = SelectField(_l("Emne"), validators=[OptionalChoice()])
 
     organisation_name = StringField(
@@ -294,7 +301,7 @@ class RequestForm(DatesMixin, PublicForm):
             return set()
         asked = {"expected_participants", "grade" if kind.for_a_class else "audience"}
         if kind.online_allowed:
-            asked.add("online")
+            asked |= {"online", "meeting_url"}
         return asked
 
     def offer_changed(self):

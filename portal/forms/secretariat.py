@@ -25,10 +25,18 @@ from wtforms.validators import (
 )
 
 from .. import clock, i18n
+from ..event_details import MAX_PRACTICAL_INFO
 from ..labels import label
 from ..models.enums import OrganisationKind, RequestStatus, SeatRole
 from ..urls import bounded_int
-from .base import MultiCheckboxField, OptionalChoice, PortalForm, SubForm, whole_number
+from .base import (
+    MultiCheckboxField,
+    OptionalChoice,
+    PortalForm,
+    SubForm,
+    meeting_url_field,
+    whole_number,
+)
 from .public import choices
 
 
@@ -143,6 +151,10 @@ class ScheduleForm(PortalForm):
     sessions = FieldList(FormField(SessionForm), _l("Tidspunkter"), min_entries=1, max_entries=8)
     place = StringField(_l("Sted"), validators=[Optional(), Length(max=300)])
     online = BooleanField(_l("Online"))
+    meeting_url = meeting_url_field(_l("Mødelink"))
+    practical_info = TextAreaField(
+        _l("Praktisk information"), validators=[Optional(), Length(max=MAX_PRACTICAL_INFO)]
+    )
     version = HiddenField()
     # Shown only next to a closed-period warning; absent, it is simply not ticked.
     confirm_closed = BooleanField(_l("Planlæg alligevel, selv om datoen ligger i en lukkeperiode"))
@@ -181,7 +193,8 @@ class ScheduleForm(PortalForm):
             raise ValidationError(_l("Skriv, hvor det foregår."))
 
     def prefill(self, event):
-        """Show an event's current sessions and place (GET of the edit form)."""
+        """Show an event's current sessions, place, link and practical information (GET of the
+        edit form)."""
         self.sessions.entries = []
         self.sessions.last_index = -1  # the rows are named sessions-0-..., as on a new form
         for session in event.sessions:
@@ -192,6 +205,8 @@ class ScheduleForm(PortalForm):
             )
         self.place.data = event.place
         self.online.data = event.online
+        self.meeting_url.data = event.meeting_url
+        self.practical_info.data = event.practical_info
         self.version.data = str(event.version)
 
 

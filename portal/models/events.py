@@ -23,12 +23,19 @@ class Event(db.Model):
     offer_kind_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_kinds.id"), index=True)
     # One event per request; VINK's own talks have none.
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("requests.id"), unique=True)
+    # The request a cancelled event was for, once the request was planned again and a new event
+    # took its place: the old one keeps its organisation and stays in the request's history.
+    former_request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("requests.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200), default="")
-    # The span of all sessions, kept by the scheduling service for fast range queries.
+    # The span of all sessions, kept by the events service for fast range queries.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     online: Mapped[bool] = mapped_column(default=False)
+    # Shown to everyone on the event and in every mail about it; the link is https only
+    # (services/events.clean_meeting_url), shown as a link and never run.
+    practical_info: Mapped[str] = mapped_column(sa.Text, default="")
+    meeting_url: Mapped[str] = mapped_column(sa.String(500), default="")
     status: Mapped[EventStatus] = mapped_column(
         enum_column(EventStatus, "event_status"), default=EventStatus.PLANNED, index=True
     )
@@ -39,7 +46,10 @@ class Event(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     offer_kind: Mapped[OfferKind] = relationship()
-    request: Mapped[Request | None] = relationship(back_populates="event")
+    request: Mapped[Request | None] = relationship(
+        back_populates="event", foreign_keys=[request_id]
+    )
+    former_request: Mapped[Request | None] = relationship(foreign_keys=[former_request_id])
     sessions: Mapped[list["EventSession"]] = relationship(
         back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
     )
@@ -47,6 +57,13 @@ class Event(db.Model):
         back_populates="event", order_by="(Assignment.seat_role, Assignment.seat_number)"
     )
     attendance: Mapped["Attendance | None"] = relationship(back_populates="event")
+
+    @property
+    def for_request(self):
+        """The request the event is for, or was for before it was cancelled and the request
+        planned again: what to show as its organisation and history. Nobody is told of changes
+        through it; a replaced event's requester is the new event's."""
+        return self.request if self.request is not None else self.former_request
 
 
 class EventSession(db.Model):

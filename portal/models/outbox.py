@@ -24,6 +24,8 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
+    # The calendar invitation the mail carries (iCalendar, METHOD:REQUEST or CANCEL), if any.
+    calendar_ics: Mapped[str | None] = mapped_column(sa.Text)
     # Idempotency: a reminder for the same thing is queued once (NULL: no such guard).
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(

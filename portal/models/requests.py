@@ -73,6 +73,8 @@ class Request(db.Model):
     expected_participants: Mapped[int]
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     online: Mapped[bool] = mapped_column(default=False)
+    # The meeting link the requester suggests for an online event; scheduling copies it.
+    meeting_url: Mapped[str] = mapped_column(sa.String(500), default="")
     language: Mapped[str] = mapped_column(sa.String(10), default="da")
     accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
@@ -110,7 +112,9 @@ class Request(db.Model):
         back_populates="request", order_by="DateProposal.created_at"
     )
     # The event scheduled for this request, if any (one at most: events.request_id is unique).
-    event: Mapped["Event | None"] = relationship(back_populates="request", uselist=False)  # noqa: F821
+    event: Mapped["Event | None"] = relationship(  # noqa: F821
+        back_populates="request", uselist=False, foreign_keys="Event.request_id"
+    )
 
 
 class DateProposal(db.Model):

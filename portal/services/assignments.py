@@ -223,6 +223,7 @@ def feed_assignments(person):
         .join(Assignment.event)
         .options(
             joinedload(Assignment.event).joinedload(Event.offer_kind),
+            joinedload(Assignment.event).joinedload(Event.request).joinedload(Request.organisation),
             selectinload(Assignment.event, Event.sessions),
         )
         .where(

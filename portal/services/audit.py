@@ -174,6 +174,8 @@ FIELD_LABELS = {
     "sessions": _l("Møder"),
     "place": _l("Sted"),
     "online": _l("Online"),
+    "practical_info": _l("Praktisk information"),
+    "meeting_url": _l("Mødelink"),
     "subject": i18n.MAIL_SUBJECT,
     "recipients": _l("Modtagere"),
     "weekday": _l("Ugedag"),
@@ -232,6 +234,7 @@ ENUMS = {
     ("organisations", "kind"): OrganisationKind,
     ("users", "role"): Role,
     ("offer_kinds", "booking_form"): BookingForm,
+    ("events", "role"): SeatRole,  # whom "event.messaged" wrote to (or "requester")
 }
 # Fields holding the id of a row with a name, and the table it names.
 NAMED_IDS = {

@@ -1,66 +1,53 @@
-"""Calendar files (.ics): one VEVENT per session, in Copenhagen time, updated by SEQUENCE."""
+"""Calendar files (.ics) people download or subscribe to, in Copenhagen time with its
+VTIMEZONE, updated by SEQUENCE. The iCalendar itself is written by `portal.ics`, which the
+mail package shares for the invitations a requester's mails carry."""
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
-from .. import clock
-from ..models.enums import EventStatus
+from .. import ics
 from .assignments import feed_assignments
-
-PRODID = "-//Koebenhavns Kommune//VINK Booking//DA"
 
 
 def event_calendar(event, *, title, description="", url=None):
-    """The .ics bytes for one event. `title` is what the attendee sees in their calendar."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    for number, session in enumerate(event.sessions, start=1):
-        calendar.add_component(
-            _vevent(event, session, number, title=title, description=description, url=url)
-        )
-    return calendar.to_ical()
+    """The .ics bytes of one event for an assignee: one VEVENT per session, with the UIDs
+    their feed uses, so a file opened and a feed subscribed to make one entry, not two."""
+    calendar = ics.new_calendar(ics.PUBLISH)
+    for entry in ics.session_entries(event, title=title, description=description, url=url):
+        calendar.add_component(entry)
+    return ics.finish(calendar, event.sessions)
 
 
-def _vevent(event, session, number, *, title, description, url):
-    entry = CalendarEvent()
-    entry.add("uid", f"vink-event-{event.id}-session-{number}@vink.kk.dk")
-    entry.add("dtstamp", clock.now())
-    entry.add("dtstart", session.starts_at.astimezone(clock.COPENHAGEN))
-    entry.add("dtend", session.ends_at.astimezone(clock.COPENHAGEN))
-    entry.add(
-        "summary",
-        title if len(event.sessions) == 1 else f"{title} ({number}/{len(event.sessions)})",
-    )
-    entry.add("location", "Online" if event.online else event.place)
-    entry.add("sequence", event.version)
-    entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
-    if description:
-        entry.add("description", description)
-    if url:
-        entry.add("url", url)
-    return entry
+def requester_calendar(event, *, title, description=""):
+    """The .ics bytes of the requester's event: one entry under the UID their invitations
+    use, so a file opened and an invitation accepted make one entry, and a move or a cancel
+    mailed later updates it."""
+    calendar = ics.new_calendar(ics.PUBLISH)
+    for entry in ics.series_entries(event, title=title, description=description):
+        calendar.add_component(entry)
+    return ics.finish(calendar, event.sessions)
+
+
+def feed_title(event):
+    """What a feed's entry is called: VINK, the offer, and whom it is at (or the event's own
+    title), so "VINK: Ung-til-ung dialog, Husum Skole" reads alone in a busy calendar."""
+    name = f"VINK: {event.offer_kind.name_da}"
+    if event.request is not None:
+        return f"{name}, {event.request.organisation.name}"
+    if event.title:
+        return f"{name}: {event.title}"
+    return name
 
 
 def person_feed(person, *, url_for_event):
     """A subscribable calendar of the person's accepted events (cancelled ones marked so)."""
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"VINK: {person.first_name}")
-    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    calendar = ics.new_calendar(
+        ics.PUBLISH,
+        x_wr_calname=f"VINK: {person.first_name}",
+        x_wr_timezone="Europe/Copenhagen",
+    )
     calendar.add("refresh-interval;value=duration", "PT1H")
+    sessions = []
     for assignment in feed_assignments(person):
         event = assignment.event
-        title = f"VINK: {event.offer_kind.name_da}"
-        for number, session in enumerate(event.sessions, start=1):
-            calendar.add_component(
-                _vevent(
-                    event, session, number, title=title, description="", url=url_for_event(event)
-                )
-            )
-    return calendar.to_ical()
+        sessions.extend(event.sessions)
+        for entry in ics.session_entries(event, title=feed_title(event), url=url_for_event(event)):
+            calendar.add_component(entry)
+    return ics.finish(calendar, sessions)

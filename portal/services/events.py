@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import clock, i18n, links
+from .. import clock, event_details, i18n, links
 from ..extensions import db
 from ..labels import label
 from ..models import (
@@ -104,27 +104,48 @@ def _set_sessions(event, sessions):
     event.ends_at = max(e for _s, e in sessions)
 
 
-def schedule_event(*, by, offer_kind, sessions, place, online, title="", request=None):
-    """Create an event (from a request, or VINK's own with none).
+def schedule_event(
+    *,
+    by,
+    offer_kind,
+    sessions,
+    place,
+    online,
+    title="",
+    request=None,
+    practical_info="",
+    meeting_url=None,
+):
+    """Create an event (from a request, or VINK's own with none), with its practical
+    information and meeting link; `meeting_url` None takes the link the requester suggested.
+    A link that is not https is refused (SchedulingError), and nothing is stored.
 
     Side effects: the request moves to planned; audit "event.scheduled"; the requester gets the
     date by email.
     """
     _check_sessions(offer_kind, sessions)
+    if meeting_url is None:
+        meeting_url = request.meeting_url if request is not None else ""
+    practical_info, meeting_url = _checked_details(practical_info, meeting_url)
     if request is not None:
         if request.event is not None and request.event.status != EventStatus.CANCELLED:
             raise SchedulingError(_l("Henvendelsen har allerede et arrangement."))
-        if request.event is not None:
-            # A cancelled event makes way for the new one (one event per request).
-            request.event.request = None
-            db.session.flush()
+        replaced = request.event
+        # Refused here, before anything is written, when the request cannot be planned.
         move_request(request, RequestStatus.PLANNED, by=by)
+        if replaced is not None:
+            # A cancelled event makes way for the new one (one event per request), and keeps
+            # which request it was for.
+            replaced.request, replaced.former_request = None, request
+            db.session.flush()
     event = Event(
         offer_kind=offer_kind,
         request=request,
         title=title.strip(),
         place="" if online else place.strip(),
         online=online,
+        practical_info=practical_info,
+        meeting_url=meeting_url,
         status=EventStatus.PLANNED,
     )
     _set_sessions(event, sessions)
@@ -137,10 +158,21 @@ def schedule_event(*, by, offer_kind, sessions, place, online, title="", request
     return event
 
 
-def reschedule_event(event, *, by, sessions, place, online, expected_version):
-    """Move an event or change its place. Refused when someone else saved it since
-    `expected_version` (EditConflict with their changes), or when an accepted person would
-    then be booked twice.
+def reschedule_event(
+    event,
+    *,
+    by,
+    sessions,
+    place,
+    online,
+    expected_version,
+    practical_info=None,
+    meeting_url=None,
+):
+    """Move an event or change its place, practical information or meeting link (None keeps
+    them). Refused when someone else saved it since `expected_version` (EditConflict with their
+    changes), when an accepted person would then be booked twice, or when the link is not
+    https (SchedulingError): nothing is stored.
 
     Side effects: audit "event.rescheduled"; the requester and every accepted or offered person
     are told by email.
@@ -152,6 +184,10 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
             _l("Arrangementet er %(status)s og kan ikke ændres.", status=label(event.status))
         )
     _check_sessions(event.offer_kind, sessions)
+    practical_info, meeting_url = _checked_details(
+        event.practical_info if practical_info is None else practical_info,
+        event.meeting_url if meeting_url is None else meeting_url,
+    )
     # The same lock as accept: an accept of one of these people elsewhere cannot slip in between.
     lock_people(
         [a.person_id for a in event.assignments if a.status == AssignmentStatus.ACCEPTED], event.id
@@ -175,6 +211,8 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
             _set_sessions(event, sessions)
             event.place = "" if online else place.strip()
             event.online = online
+            event.practical_info = practical_info
+            event.meeting_url = meeting_url
             for assignment in event.assignments:
                 # An open offer never outlives the (new) start.
                 if assignment.status == AssignmentStatus.OFFERED and assignment.expires_at:
@@ -198,6 +236,17 @@ def reschedule_event(event, *, by, sessions, place, online, expected_version):
             )
 
 
+def _checked_details(practical_info, meeting_url):
+    """(practical information, meeting link) as stored, or SchedulingError saying why not."""
+    try:
+        return (
+            event_details.clean_practical_info(practical_info),
+            event_details.clean_meeting_url(meeting_url),
+        )
+    except ValueError as error:
+        raise SchedulingError(str(error)) from None
+
+
 def changes_since(event, version):
     """Audit entries that moved the event past `version` (what the other person changed)."""
     entries = db.session.scalars(
@@ -217,6 +266,8 @@ def _event_snapshot(event):
         "sessions": [[s.starts_at.isoformat(), s.ends_at.isoformat()] for s in event.sessions],
         "place": event.place,
         "online": event.online,
+        "practical_info": event.practical_info,
+        "meeting_url": event.meeting_url,
     }
 
 
@@ -332,16 +383,40 @@ def told_of_a_change(event):
 
 
 def message_everyone(event, *, by, subject, body):
-    """Write to the requester and every accepted or offered person at once.
+    """Write to the requester and every accepted or offered person at once: the text as typed,
+    then the event it is about (what, when, where, the meeting link and the practical
+    information), the requester's in their language. One mail per address.
 
-    Side effects: one outbox message per recipient; audit "event.messaged". Returns how many."""
+    Side effects: one outbox message per recipient; audit "event.messaged" keeping who was
+    written to (name, address, role), the subject and the text. Returns how many."""
     request, live = told_of_a_change(event)
-    recipients = {a.person.email for a in live}
+    recipients = {}  # address -> (whom, the mail's context, its language)
     if request is not None:
-        recipients.add(request.contact.email)
+        whom = {"name": request.contact.name, "email": request.contact.email, "role": "requester"}
+        recipients[request.contact.email] = (whom, {"request": request}, request.locale)
+    for a in live:
+        whom = {"name": a.person.full_name, "email": a.person.email, "role": a.seat_role.value}
+        recipients.setdefault(a.person.email, (whom, {"person": a.person}, "da"))
     for address in sorted(recipients):
-        mail.send("event_message", to=address, subject=subject, body=body)
+        _whom, context, locale = recipients[address]
+        mail.send(
+            "event_message",
+            to=address,
+            locale=locale,
+            event=event,
+            subject=subject,
+            body=body,
+            **context,
+        )
     audit.record(
-        "event.messaged", event, by=by, after={"subject": subject, "recipients": len(recipients)}
+        "event.messaged",
+        event,
+        by=by,
+        after={
+            "subject": subject,
+            "body": body,
+            "recipients": len(recipients),
+            "to": [whom for whom, _context, _locale in recipients.values()],
+        },
     )
     return len(recipients)

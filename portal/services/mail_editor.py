@@ -5,6 +5,7 @@ with the newest real case in the database. Only the admin's views import this mo
 An edited text is checked before it is stored: only the placeholders its mail offers, and the link
 the mail exists to carry kept."""
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -292,6 +293,16 @@ def problems(kind, language, subject, body):
                     field_name,
                 )
             )
+        for name in dict.fromkeys(unclosed_placeholders(text)):
+            found.append(
+                EmailTextError(
+                    _l(
+                        "»{%(name)s« mangler sin afsluttende krøllede parentes: skriv {%(name)s}.",
+                        name=name,
+                    ),
+                    field_name,
+                )
+            )
     if body.strip():
         used = set(filling.placeholders_in(body))
         for name in spec.required:
@@ -309,6 +320,16 @@ def problems(kind, language, subject, body):
     return found
 
 
+# "{navn" with nothing closing it later on its line: a placeholder whose "}" was lost would reach
+# every recipient as typed. ("{ukendt ord}" is text, and stays so.)
+UNCLOSED = re.compile(r"\{([^{}\s]{1,60})(?=\s|$)(?![^\n]*\})")
+
+
+def unclosed_placeholders(text):
+    """The names of the placeholders in `text` begun with "{" and never closed on their line."""
+    return UNCLOSED.findall(text or "")
+
+
 def _snapshot(row):
     return {"kind": row.kind, "language": row.language, "subject": row.subject, "body": row.body}
 
@@ -317,7 +338,7 @@ def save_email_text(kind, language, *, by, subject, body):
     """Store the admin's text for (kind, language), to be used for every such mail from now on.
 
     Returns "saved", "unchanged" (the stored text is the same) or "shipped" (the text is the
-    shipped one: any stored text is removed, so the shipped template serves again).
+    shipped one: any stored text is removed, so the shipped wording serves again).
     Raises EmailTextRefused, storing nothing, when `problems` finds any.
     Side effects: the email_templates row; audit "email_text.saved" (or "email_text.reset")
     with the text before and after.

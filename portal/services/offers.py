@@ -232,13 +232,19 @@ def chain_offer(ended, *, now):
     for suggestion in suggestions(event, ended.seat_role):
         if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
             continue
-        [offered] = offer_seat(
-            event,
-            by=None,
-            seat_role=ended.seat_role,
-            seat_number=ended.seat_number,
-            persons=[suggestion.person],
-        )
+        try:
+            # Someone may have offered or taken the seat meanwhile: then there is no chain,
+            # and the decline or lapse that asked for it stands.
+            with all_or_nothing():
+                [offered] = offer_seat(
+                    event,
+                    by=None,
+                    seat_role=ended.seat_role,
+                    seat_number=ended.seat_number,
+                    persons=[suggestion.person],
+                )
+        except OfferError:
+            return None
         audit.record(
             "assignment.chained",
             event,

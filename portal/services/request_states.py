@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from ..labels import label
 from ..models.enums import RequestStatus
 from . import audit
+from .errors import DomainError
 
-# Every allowed move of a request's status; every path goes through `_move`.
+# Every allowed move of a request's status; every path goes through `move`.
 TRANSITIONS = {
     RequestStatus.SUBMITTED: {
         RequestStatus.PLANNING,
@@ -31,7 +32,7 @@ TRANSITIONS = {
 }
 
 
-class RequestError(Exception):
+class RequestError(DomainError):
     """A request cannot make this move; the message says why, in the user's language."""
 
 

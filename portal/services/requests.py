@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
+from ..event_details import clean_meeting_url
 from ..extensions import db
 from ..links import tracking_url
 from ..models import (
@@ -21,6 +22,7 @@ from ..models import (
     ClosedPeriod,
     Contact,
     DateProposal,
+    Event,
     OfferKind,
     Organisation,
     ProposedDate,
@@ -36,9 +38,8 @@ from ..models.enums import (
     RequestStatus,
 )
 from ..personal_data import cpr_numbers
-from . import audit, events, mail
+from . import audit, events, mail, request_states
 from .request_states import TRANSITIONS, RequestError, move_request
-from .request_states import move as _move
 
 MAX_PROPOSED_DATES = 3
 
@@ -139,10 +140,13 @@ def submit_request(
     accessibility_needs,
     notes,
     locale,
+    meeting_url="",
 ):
     """Store a new request from the public form.
 
-    `preferred_dates` is a list of (first day, last day) pairs. Side effects: an organisation
+    `preferred_dates` is a list of (first day, last day) pairs; `meeting_url`, the link the
+    requester suggests for an online event (https only, kept only when online; scheduling
+    copies it into the event). Side effects: an organisation
     is found again or created; a contact; the first date proposal; audit "request.submitted";
     the receipt with the private tracking link, queued to the contact in `locale`.
     """
@@ -151,6 +155,10 @@ def submit_request(
     if offer_kind.booking_form == BookingForm.CONCERN:
         raise RequestError(_l("Sparring om en bekymring bestilles på sin egen formular."))
     refuse_cpr_numbers(place, accessibility_needs, notes)
+    try:
+        meeting_url = clean_meeting_url(meeting_url) if online else ""
+    except ValueError as error:
+        raise RequestError(str(error)) from None
     request = Request(
         offer_kind=offer_kind,
         topic=topic,
@@ -163,6 +171,7 @@ def submit_request(
         expected_participants=expected_participants,
         place="" if online else place.strip(),
         online=online,
+        meeting_url=meeting_url,
         language=language,
         accessibility_needs=accessibility_needs.strip(),
         notes=notes.strip(),
@@ -316,7 +325,7 @@ def record_counsel(request, *, by, talked_on):
     if talked_on < request.submitted_at.astimezone(clock.COPENHAGEN).date():
         raise RequestError(_l("Samtalen kan ikke være holdt, før henvendelsen kom."))
     before = audit.snapshot(request, ["status"])
-    _move(request, RequestStatus.COUNSELLED)
+    request_states.move(request, RequestStatus.COUNSELLED)
     request.counselled_on = talked_on
     audit.record(
         "request.counselled",
@@ -372,7 +381,7 @@ def withdraw_request(request, *, note):
             _l("Arrangementet er allerede holdt, så bestillingen kan ikke trækkes tilbage.")
         )
     before = audit.snapshot(request, ["status"])
-    _move(request, RequestStatus.WITHDRAWN)
+    request_states.move(request, RequestStatus.WITHDRAWN)
     request.withdraw_note = note.strip()
     audit.record(
         "request.withdrawn",
@@ -466,7 +475,7 @@ def decline_request(request, *, by, reason, note):
     if request.event is not None and request.event.status != EventStatus.CANCELLED:
         raise RequestError(_l("Aflys først arrangementet, før henvendelsen afvises."))
     before = audit.snapshot(request, ["status"])
-    _move(request, RequestStatus.DECLINED)
+    request_states.move(request, RequestStatus.DECLINED)
     request.decline_reason = reason
     request.decline_note = note.strip()
     audit.record(
@@ -499,15 +508,27 @@ def _event_started(request):
 # --- the request's history ----------------------------------------------------------------------
 
 
+def events_of(request, *, limit=50):
+    """Every event the request ever had (at most `limit`), oldest first: cancelled ones a new
+    event replaced, then its own."""
+    return db.session.scalars(
+        db.select(Event)
+        .where(db.or_(Event.request_id == request.id, Event.former_request_id == request.id))
+        .order_by(Event.created_at, Event.id)
+        .limit(limit)
+    ).all()
+
+
 def audit_about(request):
-    """Audit conditions for the request and its event (the staff's and the requester's
-    history)."""
-    conditions = [(AuditEntry.object_type == "requests") & (AuditEntry.object_id == request.id)]
-    if request.event is not None:
-        conditions.append(
-            (AuditEntry.object_type == "events") & (AuditEntry.object_id == request.event.id)
-        )
-    return db.or_(*conditions)
+    """Audit conditions for the request and every event it ever had (the staff's and the
+    requester's history): a cancelled event stays in it after the request is planned again."""
+    events = db.select(Event.id).where(
+        db.or_(Event.request_id == request.id, Event.former_request_id == request.id)
+    )
+    return db.or_(
+        (AuditEntry.object_type == "requests") & (AuditEntry.object_id == request.id),
+        (AuditEntry.object_type == "events") & AuditEntry.object_id.in_(events),
+    )
 
 
 def history_for_staff(request):

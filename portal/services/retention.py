@@ -15,7 +15,7 @@ from .. import clock
 from ..extensions import db
 from ..models import AuditEntry, Contact, Event, OutboxMessage, Request
 from ..models.enums import OutboxStatus
-from . import audit
+from . import audit, requests
 
 ANONYMOUS_NAME = "Anonymiseret"
 
@@ -75,14 +75,13 @@ def _erase_free_text(request):
 
 
 def _rows_about(request):
-    """The request, its date proposals and their dates, and its event with that event's
-    assignments and attendance. The event is the requester's: they asked for it at their
-    place, and its notes are about them."""
+    """The request, its date proposals and their dates, and every event it ever had with
+    their assignments and attendance. The events are the requester's: they asked for them at
+    their place, and their notes are about them."""
     rows = [request]
     for proposal in request.date_proposals:
         rows += [proposal, *proposal.dates]
-    event = request.event
-    if event is not None:
+    for event in requests.events_of(request):
         rows += [event, *event.assignments]
         if event.attendance is not None:
             rows.append(event.attendance)
@@ -140,12 +139,19 @@ AUDIT_KEYS_KEPT = {
 
 # Table: columns blanked on the rows about an expired request (_rows_about).
 BLANKED_WITH_REQUEST = {
-    "requests": ("place", "accessibility_needs", "notes", "decline_note", "withdraw_note"),
+    "requests": (
+        "place",
+        "meeting_url",
+        "accessibility_needs",
+        "notes",
+        "decline_note",
+        "withdraw_note",
+    ),
     "date_proposals": ("note",),
     "proposed_dates": ("time_note",),
     # Only a request's event: VINK's own (no request) keep the venue and talk name staff chose.
     # A request's event has no title today (the request page asks for none); blanked anyway.
-    "events": ("place", "title", "cancel_note"),
+    "events": ("place", "title", "cancel_note", "practical_info", "meeting_url"),
     "assignments": ("decline_note",),
     "attendances": ("note",),
 }
@@ -159,6 +165,7 @@ ERASED_OTHERWISE = {
     "outbox_messages.to_address": "_purge_mail_to the contact; purge_old_mail for all mail",
     "outbox_messages.subject": "_purge_mail_to the contact; purge_old_mail for all mail",
     "outbox_messages.body_text": "_purge_mail_to the contact; purge_old_mail for all mail",
+    "outbox_messages.calendar_ics": "_purge_mail_to the contact; purge_old_mail for all mail",
     "outbox_messages.last_error": "_purge_mail_to, purge_old_mail: the server names the address",
 }
 
@@ -222,7 +229,9 @@ def _purge_mail_to(address):
             db.func.lower(OutboxMessage.to_address) == address.lower(),
             OutboxMessage.status != OutboxStatus.PENDING,
         )
-        .values(to_address=PURGED_ADDRESS, subject="", body_text="", last_error="")
+        .values(
+            to_address=PURGED_ADDRESS, subject="", body_text="", calendar_ics=None, last_error=""
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -242,6 +251,8 @@ def purge_old_mail(*, now=None):
             OutboxMessage.created_at < limit,
             OutboxMessage.to_address != PURGED_ADDRESS,
         )
-        .values(to_address=PURGED_ADDRESS, subject="", body_text="", last_error="")
+        .values(
+            to_address=PURGED_ADDRESS, subject="", body_text="", calendar_ics=None, last_error=""
+        )
         .execution_options(synchronize_session=False)
     ).rowcount

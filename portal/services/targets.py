@@ -8,12 +8,13 @@ from ..extensions import db
 from ..models import Target
 from ..models.enums import Metric
 from . import audit
+from .errors import DomainError
 
 # The years a target may be set for: the table's own check constraint.
 EARLIEST_TARGET_YEAR, LATEST_TARGET_YEAR = 2000, 2100
 
 
-class TargetError(Exception):
+class TargetError(DomainError):
     """The change cannot be made; the message says why."""
 
 
@@ -66,6 +67,8 @@ def set_targets(year, values, *, by):
     anything changed."""
     if not EARLIEST_TARGET_YEAR <= year <= LATEST_TARGET_YEAR:
         raise TargetError(_l("Vælg et år mellem 2000 og 2100."))
+    if any(value is not None and value < 0 for value in values.values()):
+        raise TargetError(_l("Et mål kan ikke være negativt."))
     rows = {t.metric: t for t in db.session.scalars(sa.select(Target).where(Target.year == year))}
     before = {metric.value: row.value for metric, row in rows.items()}
     for metric in Metric:
@@ -73,8 +76,6 @@ def set_targets(year, values, *, by):
         row = rows.get(metric)
         if value is None and row is not None:
             db.session.delete(row)
-        elif value is not None and value < 0:
-            raise TargetError(_l("Et mål kan ikke være negativt."))
         elif value is not None and row is None:
             db.session.add(Target(year=year, metric=metric, value=value))
         elif value is not None:

@@ -3,6 +3,7 @@ for, how long they work, lost links sent again, and what the page shows of a req
 the public history, the one-word status). What the requester may do there (withdraw, ask for
 other dates) are request rules, in requests.py."""
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import current_app
@@ -14,7 +15,7 @@ from ..models import AuditEntry, Contact, Request
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
 from ..normal_form import email_key
 from . import mail
-from .requests import audit_about
+from .requests import audit_about, events_of
 
 LINK_PURPOSE = links.TRACKING
 COOKIE_PURPOSE = "tracking-cookie"
@@ -127,13 +128,37 @@ PUBLIC_HISTORY_ACTIONS = (
 )
 
 
-def public_history(request):
-    """Audit entries a requester may see about their request and its event, oldest first."""
-    return db.session.scalars(
+@dataclass(frozen=True)
+class HistoryLine:
+    """One line of the requester's history: what happened and when, and for an event the time
+    it was (or is) for and, when cancelled, why."""
+
+    at: datetime
+    action: str
+    event_at: datetime | None = None
+    note: str = ""
+
+
+def public_history(request, *, limit=200):
+    """What a requester may see of the history of their request and of every event it ever had
+    (one cancelled and replaced included), oldest first, at most `limit` lines."""
+    entries = db.session.scalars(
         db.select(AuditEntry)
         .where(audit_about(request), AuditEntry.action.in_(PUBLIC_HISTORY_ACTIONS))
         .order_by(AuditEntry.at, AuditEntry.id)
+        .limit(limit)
     ).all()
+    events = {event.id: event for event in events_of(request)}
+    return [_history_line(entry, events) for entry in entries]
+
+
+def _history_line(entry, events):
+    if entry.object_type != "events" or entry.object_id not in events:
+        return HistoryLine(entry.at, entry.action)
+    after = entry.after or {}
+    starts_at = after.get("starts_at")
+    event_at = datetime.fromisoformat(starts_at) if starts_at else events[entry.object_id].starts_at
+    return HistoryLine(entry.at, entry.action, event_at, after.get("note") or "")
 
 
 def public_status(request):

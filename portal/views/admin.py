@@ -331,19 +331,25 @@ def targets():
     # An empty year offers the targets of the latest earlier year that has any, to copy.
     own, copy_from = targets_service.targets_and_source(year)
     form = TargetsForm.for_year(own)
+    error = None
     if form.validate_on_submit():
-        changed = targets_service.set_targets(year, form.values(), by=current_user)
-        flash(
-            _("Målene for %(year)s er gemt.", year=year)
-            if changed
-            else _("Målene for %(year)s er uændrede.", year=year),
-            "success",
-        )
-        return redirect(url_for("reports.report", aar=year))
+        try:
+            changed = targets_service.set_targets(year, form.values(), by=current_user)
+        except targets_service.TargetError as refused:
+            error = str(refused)
+        else:
+            flash(
+                _("Målene for %(year)s er gemt.", year=year)
+                if changed
+                else _("Målene for %(year)s er uændrede.", year=year),
+                "success",
+            )
+            return redirect(url_for("reports.report", aar=year))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "admin/targets.html",
         form=form,
+        error=error,
         year=year,
         copy_from=None if own else copy_from,
         years=range(clock.today().year + 1, clock.today().year - 6, -1),

@@ -52,10 +52,12 @@ def _own_assignment_or_404(assignment_id):
 @bp.get("/")
 def index():
     person = _person()
+    feed_url = calendar_feed_url(person)
     return render_template(
         "assignee/index.html",
         person=person,
-        feed_url=calendar_feed_url(person),
+        feed_url=feed_url,
+        webcal_url=webcal_url(feed_url),
         decline_form_for=partial(
             _decline_form, reasons=catalogue.assignment_decline_reasons(), formdata=None
         ),
@@ -66,6 +68,12 @@ def index():
 def calendar_feed_url(person):
     # From PUBLIC_BASE_URL, never the request's Host header: the address is copied elsewhere.
     return external_url("feeds.person_feed", token=assignments.feed_token(person))
+
+
+def webcal_url(url):
+    """The feed's address as webcal://, which a phone or a calendar app opens as "subscribe"
+    in one tap (it fetches the same address over https)."""
+    return "webcal://" + url.split("://", 1)[1]
 
 
 def _decline_form(assignment_id, reasons=None, **kwargs):
@@ -176,7 +184,7 @@ def event_calendar(event_id):
     found_event, _assignment = _own_event_or_404(event_id)
     body = calendar.event_calendar(
         found_event,
-        title=f"VINK: {found_event.offer_kind.name_da}",
+        title=calendar.feed_title(found_event),
         url=external_url("assignee.event", event_id=found_event.id),
     )
     return (

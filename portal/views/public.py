@@ -53,6 +53,7 @@ CHECKABLE_FIELDS = {
     "expected_participants",
     "grade",
     "place",
+    "meeting_url",
 }
 
 
@@ -143,6 +144,7 @@ def _submission(form):
         "preferred_dates": form.chosen_dates(),
         "place": form.place.data or "",
         "online": bool(form.answer("online")),
+        "meeting_url": form.answer("meeting_url") or "",
         "language": form.language.data,
         "accessibility_needs": form.accessibility_needs.data or "",
         "notes": form.notes.data or "",
@@ -224,6 +226,10 @@ def open_tracking_link(signed):
         abort(404)
     response = redirect(url_for("public.tracking", request_id=tracked.id))
     _set_tracking_cookie(response, tracked)
+    if LOCALE_COOKIE not in request.cookies:
+        # The link comes from a mail in the language they booked in; the page speaks it too,
+        # until they choose another.
+        _remember_language(response, tracked.locale)
     return response
 
 
@@ -363,7 +369,7 @@ def tracking_calendar(request_id):
     event = tracked.event
     if event is None or event.status == EventStatus.CANCELLED:
         abort(404)
-    body = calendar.event_calendar(
+    body = calendar.requester_calendar(
         event,
         title=f"VINK: {event.offer_kind.name(tracked.locale)}",
         description=_("Bestilt af %(org)s.", org=tracked.organisation.name),
@@ -399,6 +405,13 @@ def set_language(code):
     if code not in current_app.config["LANGUAGES"]:
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
     response = redirect(safe_next(request.args.get("next")) or url_for("public.index"))
+    _remember_language(response, code)
+    return response
+
+
+def _remember_language(response, code):
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
     response.set_cookie(
         LOCALE_COOKIE,
         code,
@@ -407,7 +420,6 @@ def set_language(code):
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
-    return response
 
 
 @bp.get("/healthz")

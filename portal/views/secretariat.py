@@ -195,6 +195,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         "wished_form": wished_form,
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
         "history": requests.history_for_staff(req),
+        "replaced": [e for e in requests.events_of(req) if e.request_id is None],
         "earlier": requests.earlier_requests(req),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),
@@ -204,6 +205,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
     if not forms.get("schedule_form"):
         context["schedule_form"].place.data = req.place
         context["schedule_form"].online.data = req.online
+        context["schedule_form"].meeting_url.data = req.meeting_url
         if chosen_day:
             first = context["schedule_form"].sessions[0].form
             first.day.data = chosen_day
@@ -300,6 +302,8 @@ def schedule_request(request_id):
             place=form.place.data or "",
             online=bool(form.online.data),
             request=req,
+            practical_info=form.practical_info.data or "",
+            meeting_url=form.meeting_url.data or "",
         )
     except (SchedulingError, requests.RequestError) as error:
         return _request_page(req, status=409, schedule_form=form, error=str(error))
@@ -359,6 +363,8 @@ def new_event():
                     place=form.place.data or "",
                     online=bool(form.online.data),
                     title=form.title.data or "",
+                    practical_info=form.practical_info.data or "",
+                    meeting_url=form.meeting_url.data or "",
                 )
             except SchedulingError as error:
                 form.sessions.errors.append(str(error))
@@ -469,6 +475,8 @@ def reschedule(event_id):
             place=form.place.data or "",
             online=bool(form.online.data),
             expected_version=seen_version,
+            practical_info=form.practical_info.data or "",
+            meeting_url=form.meeting_url.data or "",
         )
     except EditConflict as conflict:
         return _event_page(event, status=409, schedule_form=form, conflict=conflict)

@@ -11,6 +11,8 @@ from portal.extensions import db
 from portal.models import AuditEntry, Event
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, SeatRole
 from portal.services import errors, events, seats
+from portal.services import requests as requests_service
+from portal.services.request_states import RequestError
 from tests.factories import (
     accepted_on,
     mails,
@@ -162,3 +164,14 @@ def test_cancelling_tells_the_requester_and_the_people():
     assert assignment.status == AssignmentStatus.WITHDRAWN
     assert len(mails("requester_event_cancelled")) == 1
     assert len(mails("assignee_event_cancelled")) == 1
+
+
+def test_scheduling_a_withdrawn_request_again_is_refused_before_anything_is_written():
+    request = make_request()
+    event = make_scheduled(request=request)
+    requests_service.withdraw_request(request, note="")
+    db.session.commit()
+    assert event.status == EventStatus.CANCELLED
+    with pytest.raises(RequestError):
+        make_scheduled(request=request)
+    assert event.request == request and event.former_request is None

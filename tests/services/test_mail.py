@@ -1,13 +1,20 @@
 """Mail as the services use it: one function sends every kind, a kind the portal does not know is
 refused before anything is queued, and a mail the worker writes is never sent without its text."""
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from portal.extensions import db
+from portal.links import tracking_url
 from portal.models import OutboxMessage
 from portal.models.enums import OutboxStatus
 from portal.services import mail
 from portal.services.mail import outbox
+from tests.factories import mails, make_event, make_request, make_scheduled
+
+SERVICES = Path(__file__).resolve().parents[2] / "portal" / "services"
 
 
 def _outbox():
@@ -27,9 +34,18 @@ def test_sending_a_danish_only_mail_in_english_is_refused():
 
 
 def test_what_the_secretariat_writes_to_everyone_goes_as_written():
-    mail.send("event_message", to="a@example.org", subject="Ny  tid\n", body="Hej {navn}\n\nKl. 9")
+    event = make_event()
+    mail.send(
+        "event_message",
+        to="a@example.org",
+        event=event,
+        subject="Ny  tid\n",
+        body="Hej {navn}\n\nKl. 9",
+    )
     [message] = _outbox()
-    assert (message.subject, message.body_text) == ("Ny tid", "Hej {navn}\n\nKl. 9\n")
+    assert message.subject == "Ny tid"
+    # As typed, then the event it is about (tests/services/test_event_details.py).
+    assert message.body_text.startswith("Hej {navn}\n\nKl. 9\n\n---\n")
 
 
 def test_a_mail_the_worker_writes_is_queued_with_its_parameters_only():
@@ -70,3 +86,42 @@ def test_every_kind_has_wording_in_each_of_its_languages_using_only_its_placehol
             used = set(mail.filling.placeholders_in(subject + body))
             assert used <= set(spec.placeholders), (kind, language)
             assert set(spec.required) <= set(mail.filling.placeholders_in(body)), kind
+
+
+def test_a_message_the_secretariat_wrote_keeps_its_blank_lines_and_signature_dash():
+    body = "Kære alle\n\n\n\nVi ses.\n-- \nSekretariatet"
+    mail.send("event_message", to="a@example.org", event=make_event(), subject="Hej", body=body)
+    [message] = _outbox()
+    assert body in message.body_text
+
+
+def test_the_queued_mail_is_the_rendered_mail():
+    event = make_scheduled(request=make_request())
+    [queued] = mails("requester_event_scheduled")
+    context = {
+        "request": event.request,
+        "event": event,
+        "tracking_url": tracking_url(event.request),
+    }
+    assert (queued.subject, queued.body_text) == mail.render(
+        "requester_event_scheduled", "da", context
+    )
+
+
+def _kinds_sent_in(tree):
+    """Every string literal passed first to mail.send(...) or tell_requester(..., kind)."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        args = node.args if name == "send" else node.args[1:] if name == "tell_requester" else []
+        if args and isinstance(args[0], ast.Constant) and isinstance(args[0].value, str):
+            yield args[0].value
+
+
+def test_every_kind_a_service_sends_is_a_mail_the_portal_knows():
+    sent = set()
+    for path in SERVICES.rglob("*.py"):
+        sent |= set(_kinds_sent_in(ast.parse(path.read_text(encoding="utf-8"))))
+    assert len(sent) > 15
+    assert sent <= set(mail.KINDS), sent - set(mail.KINDS)

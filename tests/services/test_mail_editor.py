@@ -240,3 +240,15 @@ def test_the_preview_without_any_case_says_so():
 def test_the_preview_refuses_what_saving_would_refuse():
     with pytest.raises(EmailTextRefused):
         mail_editor.preview(OFFER, "da", subject="S", body="{fornavn} {link}")
+
+
+def test_a_placeholder_without_its_closing_brace_is_refused_and_named():
+    assert _refusal(body="Kære {navn\n{link}") == [
+        ("body", "»{navn« mangler sin afsluttende krøllede parentes: skriv {navn}.")
+    ]
+
+
+def test_braces_around_words_with_a_space_are_still_text():
+    assert mail_editor.unclosed_placeholders("Se {ukendt ord} og {link}") == []
+    assert mail_editor.unclosed_placeholders("{navn, {dato}") == []
+    assert mail_editor.unclosed_placeholders("Hej {navn\nog {dato") == ["navn", "dato"]

@@ -51,7 +51,12 @@ def test_a_new_kind_is_bookable_at_once_with_its_staffing_and_is_audited():
     assert catalogue.offer_kind_by_code(kind.code) is kind
     assert [(n.seat_role, n.count) for n in kind.staffing_needs] == [(SeatRole.RESOURCE_PERSON, 1)]
     # The booking form asks what its booking form says (adults, online).
-    assert RequestForm.asked_fields(kind) == {"audience", "expected_participants", "online"}
+    assert RequestForm.asked_fields(kind) == {
+        "audience",
+        "expected_participants",
+        "online",
+        "meeting_url",
+    }
     [entry] = db.session.scalars(db.select(AuditEntry)).all()
     assert entry.action == "offer_kind.added"
     assert entry.after["needs"] == {"resource_person": 1}

@@ -373,3 +373,19 @@ def test_a_declined_offer_is_answered_and_cannot_be_accepted_after_all():
         db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "assignment.accepted"))
         is None
     )
+
+
+def test_a_decline_stands_when_the_chained_offer_is_refused_meanwhile(monkeypatch):
+    """Someone offered or took the seat between the decline's check and its chain: the decline
+    is kept, nobody else is named to the person declining, and nothing is half offered."""
+    event = make_scheduled()
+    first, _next = make_ambassador(), make_ambassador()
+    [offer] = offer_to(event, first)
+
+    def refused(*args, **kwargs):
+        raise errors.OfferError("Pladsen er allerede besat.")
+
+    monkeypatch.setattr(offers, "offer_seat", refused)
+    assert offers.decline_offer(offer, reason=None, note="") is None
+    db.session.commit()
+    assert offer.status == AssignmentStatus.DECLINED

@@ -112,6 +112,8 @@ def test_after_retention_no_table_holds_any_personal_text_and_every_figure_is_th
         place="Husum Skole",
         online=False,
         request=marked,
+        practical_info="MARKØR venter ved døren",
+        meeting_url="https://meet.example.org/MARKØR",
     )
     events.message_everyone(event, by=None, subject="Til MARKØR", body="Kære MARKØR")
     requests_service.withdraw_request(marked, note="MARKØR er blevet syg")
@@ -383,11 +385,6 @@ def test_every_figure_of_the_report_is_the_same_after_retention(travel):
     assert [reporting.build_report(year, today=today) for year in years] == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schedule_event detaches a cancelled event when the request is booked again "
-    "(events.request_id is unique): nothing left ties the old event to the request",
-)
 def test_retention_erases_the_place_of_an_event_cancelled_before_the_request_was_rebooked(travel):
     from portal.services import events
 

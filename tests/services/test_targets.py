@@ -26,3 +26,15 @@ def test_copy_targets_copies_last_years_values_with_an_audit_entry():
     assert entry.actor_id == admin.id and entry.object_id == year
     with pytest.raises(targets.TargetError):
         targets.copy_targets(year, by=admin)
+
+
+def test_a_refused_target_changes_none_of_the_others():
+    year = 2099
+    admin = make_user(role="admin")
+    [first, second, *_rest] = list(TARGETS)
+    targets.set_targets(year, {first: 5}, by=admin)
+    db.session.commit()
+    with pytest.raises(targets.TargetError):
+        targets.set_targets(year, {first: 7, second: -1}, by=admin)
+    kept = db.session.execute(db.select(Target.metric, Target.value).where(Target.year == year))
+    assert kept.all() == [(first, 5)]

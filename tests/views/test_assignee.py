@@ -226,6 +226,30 @@ def test_the_calendar_feed_parses_and_shows_copenhagen_times_across_dst(app, me)
     assert any(f"/mig/arrangementer/{winter.event_id}" in u for u in urls)
 
 
+def test_the_feed_carries_its_time_zone_and_names_the_organisation_in_each_title(app, me):
+    event = make_scheduled(request=make_request(), starts_at=clock.local(2031, 10, 28, 10, 0))
+    make_assignment(event, me.person, status=AssignmentStatus.ACCEPTED)
+    event.practical_info = "Lokale 12, 1. sal"
+    token = assignments.feed_token(me.person)
+    db.session.commit()
+    feed = Calendar.from_ical(app.test_client().get(f"/kalender/{token}.ics").data)
+    [zone] = feed.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Copenhagen"
+    assert feed.get_missing_tzids() == set()
+    [entry] = feed.walk("VEVENT")
+    assert str(entry["summary"]) == "VINK: Ung-til-ung dialog, Husum Skole"
+    assert entry.decoded("dtstart").hour == 10
+    assert "Lokale 12, 1. sal" in str(entry["description"])
+
+
+def test_my_page_offers_a_one_tap_webcal_subscription_beside_the_address(me):
+    text = me.get("/mig/").get_data(as_text=True)
+    token = me.person.calendar_token
+    assert f'value="http://127.0.0.1:5000/kalender/{token}.ics"' in text
+    assert f'href="webcal://127.0.0.1:5000/kalender/{token}.ics"' in text
+    assert "Abonnér med ét tryk" in text
+
+
 def test_a_cancelled_event_stays_in_the_feed_marked_cancelled(app, me):
     assignment = _accepted(me.person)
     events.cancel_event(assignment.event, by=None)

@@ -44,6 +44,10 @@ def _world():
     [offered] = offers.offer_seat(
         planned, by=None, seat_role=SeatRole.AMBASSADOR, seat_number=1, persons=[person]
     )
+    # Its meeting link and practical information on every page, and a message in its history.
+    planned.meeting_url = "https://teams.microsoft.com/l/meetup-join/vink?a=1&b=2"
+    planned.practical_info = "Mød op ved hovedindgangen.\nSpørg efter Lene."
+    events.message_everyone(planned, by=None, subject="Navneskilte", body="Husk dem.\n\nTak.")
     started = make_scheduled(starts_at=clock.now() - timedelta(hours=3))
     held_seat = make_assignment(
         started, person, status=AssignmentStatus.ACCEPTED, answer_token=links.new_token()

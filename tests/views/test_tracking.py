@@ -12,7 +12,7 @@ from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus
 from portal.services import requests as requests_service
 from portal.services import tracking as tracking_service
 from tests.browser_form import browser_form
-from tests.factories import make_assignment, make_event, make_request
+from tests.factories import mails, make_assignment, make_event, make_request, make_scheduled
 
 LOST_LINK = "/glemt-link"
 
@@ -147,6 +147,21 @@ def test_the_calendar_file_has_the_event_in_copenhagen_time(client):
     start = entry.decoded("dtstart")
     assert (start.hour, start.minute, str(start.tzinfo)) == (9, 0, "Europe/Copenhagen")
     assert "Ung-til-ung dialog" in str(entry["summary"])
+
+
+def test_the_calendar_file_is_the_entry_the_invitations_update(client):
+    """The file uses the UID of the invitation mailed when the event was planned, so opening
+    both makes one entry, and the next move or cancel mailed updates it."""
+    request = make_request()
+    event = make_scheduled(request=request)
+    _open(client, request)
+    [entry] = Calendar.from_ical(client.get(f"/bestilling/{request.id}/kalender.ics").data).walk(
+        "VEVENT"
+    )
+    [planned] = mails("requester_event_scheduled")
+    [invited] = Calendar.from_ical(planned.calendar_ics).walk("VEVENT")
+    assert str(entry["uid"]) == str(invited["uid"]) == f"vink-event-{event.id}@vink.kk.dk"
+    assert entry.decoded("sequence") == invited.decoded("sequence")
 
 
 def test_no_calendar_file_before_there_is_an_event(client):
@@ -286,3 +301,18 @@ def test_the_status_page_repeats_the_accessibility_needs_and_notes(client):
     page = client.get(_open(client, request).headers["Location"]).get_data(as_text=True)
     assert "Trinfri adgang" in page
     assert "Fokus på sociale medier" in page
+
+
+def test_the_link_in_an_english_receipt_opens_the_page_in_english(client):
+    request = make_request(locale="en")
+    response = client.get(f"/b/{_signed(request)}")
+    assert any(h.startswith("vink_lang=en;") for h in response.headers.getlist("Set-Cookie"))
+    page = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert 'lang="en"' in page
+
+
+def test_a_language_the_visitor_chose_is_kept_when_they_open_the_link(client):
+    request = make_request(locale="en")
+    client.get("/sprog/da")
+    response = client.get(f"/b/{_signed(request)}")
+    assert not any(h.startswith("vink_lang=") for h in response.headers.getlist("Set-Cookie"))

@@ -49,8 +49,10 @@ def render(kind, language, context):
 def fill(kind, language, subject, body, context):
     """(subject, body) of a text with its placeholders filled from `context`.
 
-    A line holding only a placeholder that comes out empty goes, and so do extra blank lines:
-    "{aflysningsgrund}" without a note leaves no hole in the mail."""
+    A line holding only a placeholder that comes out empty goes, and so do extra blank lines
+    and spaces at the ends of lines: "{aflysningsgrund}" without a note leaves no hole in the
+    mail. That tidying is of the text around the placeholders; what a placeholder becomes is
+    put in as it is, so a message the secretariat wrote keeps its blank lines."""
     spec = KINDS[kind]
     offered = set(spec.placeholders)
     values = {}
@@ -64,19 +66,36 @@ def fill(kind, language, subject, body, context):
         return values[name]
 
     def substitute(text):
+        # Each value that is not empty stands as a marker (no text can hold a NUL) while the
+        # lines are tidied, and goes in after.
+        filled = []
+
         def one(match):
             name = match.group(1)
-            return value(name) if name in offered else match.group(0)
+            if name not in offered:
+                return match.group(0)
+            if not value(name):
+                return ""
+            filled.append(value(name))
+            return f"\0{len(filled) - 1}\0"
 
         lines = []
-        for line in text.replace("\r\n", "\n").split("\n"):
+        for line in text.replace("\r\n", "\n").replace("\0", "").split("\n"):
             alone = PLACEHOLDER.fullmatch(line.strip())
             if alone and alone.group(1) in offered and not value(alone.group(1)):
                 continue
-            lines.extend(part.rstrip() for part in PLACEHOLDER.sub(one, line).split("\n"))
-        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+            lines.append(PLACEHOLDER.sub(one, line).rstrip())
+        tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+        return re.sub(r"([ \t]*)\0(\d+)\0", lambda m: _put_in(m, filled), tidy)
 
     with force_locale(language):
         filled_subject = " ".join(substitute(subject).split())
         filled_body = substitute(body).strip() + "\n"
     return filled_subject, filled_body
+
+
+def _put_in(match, filled):
+    """A value in place of its marker; one that begins on a new line takes the line's trailing
+    spaces with it ("Begrundelse: " + "\\n> note")."""
+    spaces, value = match.group(1), filled[int(match.group(2))]
+    return value if value.startswith("\n") else spaces + value

@@ -23,12 +23,15 @@ class MailKind:
     link_help: object = None  # lazy: what {link} opens, for this mail
     languages: tuple = LANGUAGES
     wording: object = None  # () -> (subject, body) in the current locale, with placeholders
-    # context -> the link, for a mail whose shipped template builds it itself (else the
+    # context -> the link, for a mail whose link is not in the context (else the
     # context's tracking_url, answer_url, attendance_url or url)
     link_value: object = None
     editable: bool = True  # shown in the admin's list of mail texts
     # written by the mail worker when it sends it (mail.register_composer), from parameters
     composed: bool = False
+    # the calendar invitation the mail carries for the context's event to its recipient:
+    # "request" (add or update the entry) or "cancel" (remove it); see invitations.py
+    invitation: str | None = None
 
     def placeholder_list(self):
         return [PLACEHOLDERS[name] for name in self.placeholders]
@@ -36,6 +39,9 @@ class MailKind:
 
 REQUESTER_WHEN = ("navn", "tilbud", "organisation", "dato", "tid", "sted", "tider_og_sted")
 ASSIGNEE_WHEN = ("navn", "tilbud", "organisation", "dato", "tid", "sted", "tider_og_sted")
+# The event's meeting link and practical information: in every mail about an event that is on
+# (not in those saying it is cancelled or a seat is gone).
+DETAILS = ("moedelink", "praktisk")
 TRACKING_LINK = _l("Bestillerens personlige link til bestillingen")
 ANSWER_LINK = _l("Linket, hvor personen svarer ja eller nej med ét tryk")
 
@@ -70,15 +76,16 @@ KINDS = {
             "requester_event_scheduled",
             _l("Datoen er fastlagt"),
             _l("Til bestilleren, når sekretariatet har planlagt arrangementet."),
-            (*REQUESTER_WHEN, "link", "kontakt"),
+            (*REQUESTER_WHEN, *DETAILS, "link", "kontakt"),
             link_help=TRACKING_LINK,
             wording=wording.requester_event_scheduled,
+            invitation="request",
         ),
         MailKind(
             "requester_event_staffed",
             _l("Det er aftalt, hvem der kommer"),
             _l("Til bestilleren, når alle pladser ved arrangementet er besat."),
-            (*REQUESTER_WHEN, "hvem", "link", "kontakt"),
+            (*REQUESTER_WHEN, *DETAILS, "hvem", "link", "kontakt"),
             link_help=TRACKING_LINK,
             wording=wording.requester_staffed,
         ),
@@ -86,15 +93,16 @@ KINDS = {
             "requester_event_rescheduled",
             _l("Ændret tidspunkt eller sted (til bestilleren)"),
             _l("Til bestilleren, når sekretariatet flytter arrangementet."),
-            (*REQUESTER_WHEN, "link", "kontakt"),
+            (*REQUESTER_WHEN, *DETAILS, "link", "kontakt"),
             link_help=TRACKING_LINK,
             wording=wording.requester_event_rescheduled,
+            invitation="request",
         ),
         MailKind(
             "requester_event_reminder",
             _l("Påmindelse (til bestilleren)"),
             _l("Til bestilleren, to dage før arrangementet."),
-            (*REQUESTER_WHEN, "link", "kontakt"),
+            (*REQUESTER_WHEN, *DETAILS, "link", "kontakt"),
             link_help=TRACKING_LINK,
             wording=wording.requester_reminder,
         ),
@@ -105,6 +113,7 @@ KINDS = {
             (*REQUESTER_WHEN, "aflysningsgrund", "link", "kontakt"),
             link_help=TRACKING_LINK,
             wording=wording.requester_cancelled,
+            invitation="cancel",
         ),
         MailKind(
             "assignee_offer",
@@ -112,6 +121,7 @@ KINDS = {
             _l("Til en resurseperson eller ambassadør, der bliver spurgt om en plads."),
             (
                 *ASSIGNEE_WHEN,
+                *DETAILS,
                 "arrangement",
                 "rolle",
                 "svarfrist",
@@ -129,7 +139,7 @@ KINDS = {
                 "Til den spurgte, når der ikke er svaret efter 48 timer, "
                 "eller 12 timer før svarfristen, hvis den kommer før."
             ),
-            (*ASSIGNEE_WHEN, "arrangement", "rolle", "svarfrist", "link", "kontakt"),
+            (*ASSIGNEE_WHEN, *DETAILS, "arrangement", "rolle", "svarfrist", "link", "kontakt"),
             link_help=ANSWER_LINK,
             wording=wording.assignee_offer_reminder,
         ),
@@ -153,7 +163,7 @@ KINDS = {
             "assignee_event_rescheduled",
             _l("Ændret tidspunkt eller sted (til de tilknyttede)"),
             _l("Til de spurgte og tilknyttede personer, når arrangementet flyttes."),
-            (*ASSIGNEE_WHEN, "kontakt"),
+            (*ASSIGNEE_WHEN, *DETAILS, "kontakt"),
             required=(),
             wording=wording.assignee_rescheduled,
         ),
@@ -161,7 +171,7 @@ KINDS = {
             "assignee_event_reminder",
             _l("Påmindelse (til de tilknyttede)"),
             _l("Til de tilknyttede personer, to dage før arrangementet."),
-            (*ASSIGNEE_WHEN, "arrangement", "kontaktperson", "kontakt"),
+            (*ASSIGNEE_WHEN, *DETAILS, "arrangement", "kontaktperson", "kontakt"),
             required=(),
             wording=wording.assignee_event_reminder,
         ),
@@ -262,9 +272,8 @@ KINDS = {
             "event_message",
             _l("Besked til alle ved et arrangement"),
             _l("Til bestilleren og de tilknyttede, når sekretariatet skriver til dem alle."),
-            ("emne", "tekst"),
+            ("emne", "tekst", "arrangement", "tider_og_sted", *DETAILS, "kontakt"),
             required=(),
-            languages=("da",),
             wording=wording.event_message,
             editable=False,
         ),

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from flask import current_app
 
+from ... import ics
 from ...extensions import db
 from ...models import OutboxMessage
 from ...models.enums import OutboxStatus
 from .filling import render
+from .invitations import invitation_for
 from .kinds import KINDS, mail_kind
 
 LEASE = timedelta(minutes=5)
@@ -26,8 +28,8 @@ class MailError(Exception):
     """Delivery of one message failed; it will be retried."""
 
 
-def queue_email(*, to, subject, body, kind, dedupe_key=None):
-    """Add a message to the outbox and flush.
+def queue_email(*, to, subject, body, kind, dedupe_key=None, calendar_ics=None):
+    """Add a message to the outbox and flush; `calendar_ics` is the invitation it carries.
 
     Side effects: one OutboxMessage row (pending). With `dedupe_key`, a second call with the same
     key queues nothing and returns None, so reminders run twice send once.
@@ -41,7 +43,12 @@ def queue_email(*, to, subject, body, kind, dedupe_key=None):
     # A header holds one line: a newline from user input must not break (or forge) headers.
     subject = " ".join(str(subject).split())
     message = OutboxMessage(
-        kind=kind, to_address=to.strip(), subject=subject, body_text=body, dedupe_key=dedupe_key
+        kind=kind,
+        to_address=to.strip(),
+        subject=subject,
+        body_text=body,
+        dedupe_key=dedupe_key,
+        calendar_ics=calendar_ics,
     )
     db.session.add(message)
     db.session.flush()
@@ -54,7 +61,9 @@ def send(kind, *, to, locale="da", dedupe_key=None, **context):
 
     For a kind written when it is sent (see `register_composer`), `context` holds only plain
     parameters and the worker writes the text; otherwise the text is written now, from the
-    admin's wording for the kind or the shipped one, filled in with `context`.
+    admin's wording for the kind or the shipped one, filled in with `context`. A kind with an
+    `invitation` carries the context's event as a calendar invitation, written now too (its
+    SEQUENCE is the event's version at this change).
 
     Side effects: one pending OutboxMessage (see `queue_email` for `dedupe_key`). Raises MailError
     for a kind the portal does not know, in `locale` or at all: nothing is queued."""
@@ -65,7 +74,14 @@ def send(kind, *, to, locale="da", dedupe_key=None, **context):
         params = json.dumps(context | {"locale": locale})
         return queue_email(to=to, subject="", body=params, kind=kind, dedupe_key=dedupe_key)
     subject, body = render(kind, locale, context)
-    return queue_email(to=to, subject=subject, body=body, kind=kind, dedupe_key=dedupe_key)
+    return queue_email(
+        to=to,
+        subject=subject,
+        body=body,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        calendar_ics=invitation_for(spec, to=to, locale=locale, context=context),
+    )
 
 
 # kind -> composer(to_address, params) returning (subject, body), or None when there is nothing
@@ -232,7 +248,23 @@ def build_message(message, config):
     email["Message-ID"] = make_msgid(domain="vink.kk.dk")
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
+    if message.calendar_ics:
+        _attach_invitation(email, message.calendar_ics)
     return email
+
+
+def _attach_invitation(email, text):
+    """The invitation as calendars look for it (RFC 6047): a text/calendar alternative to the
+    text, with the METHOD in its content type, which Outlook and Gmail turn into an entry to
+    accept or an update; and the same file attached, for a reader that shows only attachments."""
+    method = ics.method_of(text)
+    email.add_alternative(text, subtype="calendar", params={"method": method})
+    email.add_attachment(
+        text.encode("utf-8"),
+        maintype="application",
+        subtype="ics",
+        filename="invitation.ics",
+    )
 
 
 class _EncodedSubject(str):

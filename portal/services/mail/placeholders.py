@@ -53,7 +53,7 @@ def _organisation(ctx, locale):
 
 def _at_organisation(ctx, locale):
     request = _request_of(ctx)
-    return f" {_('hos')} {request.organisation.name}" if request is not None else ""
+    return f" hos {request.organisation.name}" if request is not None else ""
 
 
 def _place(ctx, locale):
@@ -62,7 +62,7 @@ def _place(ctx, locale):
 
 
 def _when_and_where(ctx, locale):
-    """The sessions and the place, as a list (the shipped `_event_when.txt`, the same words)."""
+    """The sessions and the place, as a list (one line a session, then the place)."""
     event = ctx["event"]
     lines = [
         f"- {i18n.long_date(s.starts_at)} {_('kl.')} "
@@ -71,6 +71,17 @@ def _when_and_where(ctx, locale):
     ]
     lines.append(f"- {_('Sted')}: {_('Online') if event.online else event.place}")
     return "\n".join(lines)
+
+
+def _meeting_link(ctx, locale):
+    """A list item under the times and place, as `_when_and_where` writes them."""
+    url = ctx["event"].meeting_url
+    return f"- {_('Mødelink')}: {url}" if url else ""
+
+
+def _practical_info(ctx, locale):
+    text = ctx["event"].practical_info
+    return f"{_('Praktisk information')}:\n{i18n.quoted(text)}" if text else ""
 
 
 def event_line(ctx, locale):
@@ -171,7 +182,7 @@ def _cancelled_now(ctx, locale):
     if not ctx.get("cancelled_now"):
         return ""
     when = i18n.date_and_time(ctx["request"].event.starts_at)
-    # Danish only, as the secretariat's shipped template is.
+    # Danish only, as the secretariat's mails are.
     return (
         f"Det planlagte arrangement {when} er aflyst, og de tilknyttede personer har fået besked."
     )
@@ -238,6 +249,16 @@ PLACEHOLDERS = _placeholders(
         "tider_og_sted",
         _l("Hvert møde med dato og klokkeslæt, og stedet, som en liste"),
         _when_and_where,
+    ),
+    Placeholder(
+        "moedelink",
+        _l("Linjen med arrangementets mødelink, når der er et (ellers intet)"),
+        _meeting_link,
+    ),
+    Placeholder(
+        "praktisk",
+        _l("»Praktisk information:« og sekretariatets tekst, når der er en (ellers intet)"),
+        _practical_info,
     ),
     Placeholder(
         "arrangement", _l("Tilbuddet og organisationen (eller arrangementets titel)"), event_line

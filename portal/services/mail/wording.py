@@ -89,6 +89,9 @@ def _requester_event(subject, intro, follow):
         intro,
         "",
         "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        "{praktisk}",
         "",
         follow,
         "{link}",
@@ -121,6 +124,9 @@ def requester_staffed():
         "{hvem}",
         "",
         "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        "{praktisk}",
         "",
         _("Følg bestillingen her:"),
         "{link}",
@@ -159,6 +165,9 @@ def assignee_offer():
         "- {arrangement}",
         "",
         "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        "{praktisk}",
         "",
         "{flere_spurgt}",
         "",
@@ -186,6 +195,9 @@ def assignee_offer_reminder():
         "- {arrangement}",
         "",
         "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        "{praktisk}",
         "",
         _(
             "Åbn linket, og tryk »%(yes)s« eller »%(no)s«, senest %(when)s:",
@@ -245,6 +257,9 @@ def assignee_rescheduled():
         _("Arrangementet, du er tilknyttet, er ændret. Det gælder nu:"),
         "",
         "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        "{praktisk}",
         "",
         _("Kan du ikke længere, så skriv til sekretariatet hurtigst muligt."),
         "",
@@ -260,7 +275,10 @@ def assignee_event_reminder():
         "- {arrangement}",
         "",
         "{tider_og_sted}",
+        "{moedelink}",
         "{kontaktperson}",
+        "",
+        "{praktisk}",
         "",
         _("Kan du ikke alligevel, så skriv til sekretariatet hurtigst muligt."),
         "",
@@ -340,7 +358,7 @@ def tracking_links_text():
     )
 
 
-# The secretariat's own mails are written in Danish only, as their shipped templates are: they
+# The secretariat's own mails are written in Danish only, as they always were: they
 # go to the secretariat's shared address, never to a requester or an assignee.
 def secretariat_withdrawn():
     return "Trukket tilbage: {tilbud} for {organisation}", _lines(
@@ -375,5 +393,18 @@ def secretariat_seat_claimed():
 
 
 def event_message():
-    """What the secretariat writes to everyone at an event, as written."""
-    return "{emne}", "{tekst}"
+    """What the secretariat writes to everyone at an event, as written, and then the event it
+    is about: what, when, where, the meeting link and the practical information."""
+    return "{emne}", _lines(
+        "{tekst}",
+        "",
+        "---",
+        _("Beskeden handler om dette arrangement:"),
+        "- {arrangement}",
+        "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        "{praktisk}",
+        "",
+        _signature(),
+    )
