@@ -109,7 +109,7 @@ class Request(db.Model):
     contact: Mapped[Contact] = relationship()
     decline_reason: Mapped[DeclineReason | None] = relationship()
     date_proposals: Mapped[list["DateProposal"]] = relationship(
-        back_populates="request", order_by="DateProposal.created_at"
+        back_populates="request", order_by="(DateProposal.created_at, DateProposal.id)"
     )
     # The event scheduled for this request, if any (one at most: events.request_id is unique).
     event: Mapped["Event | None"] = relationship(  # noqa: F821

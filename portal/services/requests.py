@@ -354,12 +354,20 @@ def can_withdraw(request):
 
 
 def can_propose_dates(request):
+    """Until the event has started; again while the secretariat has not handled the last
+    proposal (the new one replaces it)."""
     return (
         not is_concern(request)
         and request.status in RequestStatus.open_states()
         and not _event_started(request)
-        and open_proposal(request) is None
     )
+
+
+def wished_dates(request):
+    """The requester's newest proposal of dates: their first wishes, or the later "another date,
+    please" that replaced them."""
+    own = [p for p in request.date_proposals if p.source == DateProposalSource.REQUESTER]
+    return max(own, key=lambda p: (p.created_at, p.id), default=None)
 
 
 def open_proposal(request):
@@ -406,19 +414,19 @@ def withdraw_request(request, *, note):
 
 
 def propose_dates(request, *, dates, note):
-    """The requester asks for another date. One open proposal at a time.
+    """The requester asks for another date. One open proposal at a time: a new one replaces
+    the one the secretariat has not handled yet (marked handled, kept in the history).
 
     Side effects: a date proposal the secretariat's inbox shows; audit "request.dates_proposed";
     an email to the secretariat's shared address.
     """
     if not can_propose_dates(request):
-        if open_proposal(request) is not None:
-            raise RequestError(
-                _l("I har allerede foreslået nye datoer. Sekretariatet vender tilbage.")
-            )
         raise RequestError(_l("Der kan ikke foreslås nye datoer til denne bestilling."))
     if not dates:
         raise RequestError(_l("Foreslå mindst én dato."))
+    replaced = open_proposal(request)
+    if replaced is not None:
+        replaced.handled_at = clock.now()
     proposal = _add_proposal(request, dates, note=note)
     db.session.flush()
     audit.record(

@@ -302,6 +302,7 @@ def _tracking_page(tracked, status=200, action_error=None):
         can_withdraw=requests_service.can_withdraw(tracked),
         can_propose=requests_service.can_propose_dates(tracked),
         open_proposal=requests_service.open_proposal(tracked),
+        wished=requests_service.wished_dates(tracked),
         just_submitted=just_submitted,
         # Told once, with the receipt: a wished date in a holiday is taken, not refused.
         closed_wishes=availability.closed_wishes(

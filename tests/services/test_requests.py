@@ -141,7 +141,7 @@ def test_withdrawing_twice_is_refused():
     assert request.withdraw_note == ""
 
 
-def test_proposing_dates_creates_an_open_proposal_once():
+def test_proposing_dates_creates_an_open_proposal_and_a_second_replaces_it():
     request = make_request()
     day = clock.today() + timedelta(days=60)
     proposal = requests_service.propose_dates(
@@ -152,9 +152,13 @@ def test_proposing_dates_creates_an_open_proposal_once():
     assert proposal.dates[0].starts_on == proposal.dates[0].ends_on == day
     assert _actions(request)[-1] == "request.dates_proposed"
     assert "Helst om formiddagen" in _outbox("secretariat_dates_proposed")[0].body_text
-    with pytest.raises(requests_service.RequestError):
-        requests_service.propose_dates(request, dates=[(day, None)], note="")
-    db.session.rollback()
+    later = day + timedelta(days=7)
+    second = requests_service.propose_dates(request, dates=[(later, None)], note="")
+    db.session.commit()
+    assert proposal.handled_at is not None
+    assert requests_service.open_proposal(request) == second
+    assert requests_service.wished_dates(request) == second
+    assert len(_outbox("secretariat_dates_proposed")) == 2
 
 
 def test_a_requesters_own_words_are_quoted_line_by_line_in_the_mail_they_cause():

@@ -7,6 +7,7 @@ from icalendar import Calendar
 
 from portal import clock, links
 from portal.extensions import db
+from portal.i18n import long_date
 from portal.models import OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus
 from portal.services import requests as requests_service
@@ -231,7 +232,7 @@ def test_asking_for_another_date_reaches_the_secretariat(client):
     assert "secretariat_dates_proposed" in kinds
     page = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
     assert "I har foreslået nye datoer" in page
-    assert client.get(f"/bestilling/{request.id}/ny-dato").status_code == 409
+    assert client.get(f"/bestilling/{request.id}/ny-dato").status_code == 200  # to change them
 
 
 def test_asking_for_another_date_needs_a_valid_date(client):
@@ -316,3 +317,19 @@ def test_a_language_the_visitor_chose_is_kept_when_they_open_the_link(client):
     client.get("/sprog/da")
     response = client.get(f"/b/{_signed(request)}")
     assert not any(h.startswith("vink_lang=") for h in response.headers.getlist("Set-Cookie"))
+
+
+def test_after_asking_for_another_date_the_page_shows_the_new_dates_and_they_can_be_changed(
+    client,
+):
+    request = make_request()
+    _open(client, request)
+    first, later = clock.today() + timedelta(days=40), clock.today() + timedelta(days=47)
+    for day in (first, later):
+        form = _action_form(client, request, "ny-dato")
+        assert form.fill(dates_0_first=day.isoformat()).submit("Send forslag").status_code == 302
+    page = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert f"I har foreslået nye datoer: {long_date(later)}." in page
+    wished = page.split("Ønskede datoer", 1)[1].split("</dd>", 1)[0]
+    assert long_date(later) in wished and long_date(first) not in wished
+    assert "Ret de foreslåede datoer" in page
