@@ -138,6 +138,11 @@ class OfferKindForm(PortalForm):
     max_sessions = _count_field(
         _l("Højst antal møder"), 1, 10, _l("Et tilbud kan have fra 1 til 10 møder.")
     )
+    max_participants = IntegerField(
+        _l("Højst antal deltagere"),
+        validators=[Optional(), NumberRange(1, 500, _l("Skriv et antal mellem 1 og 500."))],
+        render_kw={"inputmode": "numeric"},
+    )
     need_resource_person = _count_field(
         _l("Antal resursepersoner"), 0, 10, _l("Der kan være fra 0 til 10 pladser af hver slags.")
     )

@@ -439,3 +439,76 @@ class ProposeDatesForm(DatesMixin, PortalForm):
 
 class LostLinkForm(PortalForm):
     email = email_field(_l("Den e-mailadresse, I bestilte med"))
+
+
+class ChangeRequestForm(PortalForm):
+    """What a requester may still change of a booking (services/request_changes.py), filled in
+    with what is stored. The offer's own questions are the booking form's (`asked_fields`), and
+    each field is checked as the booking form checks it."""
+
+    contact_name = RequestForm.contact_name
+    contact_email = RequestForm.contact_email
+    contact_phone = RequestForm.contact_phone
+    grade = RequestForm.grade
+    audience = RequestForm.audience
+    expected_participants = RequestForm.expected_participants
+    online = RequestForm.online
+    meeting_url = RequestForm.meeting_url
+    place = RequestForm.place
+    topic = RequestForm.topic
+    accessibility_needs = RequestForm.accessibility_needs
+    notes = RequestForm.notes
+
+    validate_contact_phone = PublicForm.validate_contact_phone
+    validate_contact_email = PublicForm.validate_contact_email
+
+    def __init__(self, *args, request, topics, locale="da", **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = request.offer_kind
+        self.drop_fields(OFFER_FIELDS - RequestForm.asked_fields(kind))
+        if self.grade is not None:
+            self.grade.choices = choices([("", _l("Vælg klassetrin")), *GRADES.items()])
+        if self.audience is not None:
+            self.audience.choices = choices((a.value, label(a)) for a in TALK_AUDIENCES)
+        if self.expected_participants is not None and kind.for_a_class:
+            self.expected_participants.label.text = _l("Antal elever")
+        names = {t.id: t.name(locale) for t in topics}
+        if request.topic is not None:
+            names.setdefault(request.topic.id, request.topic.name(locale))
+        self.topic.choices = choices(
+            [("", _l("Ved ikke endnu / andet")), *((str(i), n) for i, n in names.items())]
+        )
+
+    def fill_from(self, request):
+        """Show what is stored (a GET: the form starts from the booking as it is)."""
+        self.contact_name.data = request.contact.name
+        self.contact_email.data = request.contact.email
+        self.contact_phone.data = request.contact.phone
+        for name in ("grade", "expected_participants", "online", "meeting_url"):
+            if name in self:
+                self[name].data = getattr(request, name)
+        if "audience" in self:
+            self.audience.data = request.audience.value
+        self.place.data = request.place
+        self.topic.data = str(request.topic_id) if request.topic_id else ""
+        self.accessibility_needs.data = request.accessibility_needs
+        self.notes.data = request.notes
+
+    def changes(self):
+        """{field: value} as the service takes them, for the fields this page shows."""
+        values = {
+            "contact_name": self.contact_name.data,
+            "contact_phone": self.contact_phone.data,
+            "place": self.place.data or "",
+            "topic_id": int(self.topic.data) if self.topic.data else None,
+            "accessibility_needs": self.accessibility_needs.data or "",
+            "notes": self.notes.data or "",
+        }
+        for name in ("grade", "expected_participants", "meeting_url"):
+            if name in self:
+                values[name] = self[name].data if self[name].data is not None else ""
+        if "online" in self:
+            values["online"] = bool(self.online.data)
+        if "audience" in self:
+            values["audience"] = Audience(self.audience.data)
+        return values

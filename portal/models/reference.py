@@ -63,6 +63,8 @@ class OfferKind(db.Model):
     auto_accept_claims: Mapped[bool] = mapped_column(default=False)
     default_duration_minutes: Mapped[int] = mapped_column(default=90)
     max_sessions: Mapped[int] = mapped_column(default=1)
+    # The most participants one event can take (None: no limit but the form's 500).
+    max_participants: Mapped[int | None]
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -75,6 +77,7 @@ class OfferKind(db.Model):
         "booking_form",
         "default_duration_minutes",
         "max_sessions",
+        "max_participants",
         "online_allowed",
         "offer_deadline_hours",
         "auto_chain",

@@ -101,6 +101,9 @@ class Request(db.Model):
     )
     counselled_on: Mapped[date | None]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # When the requester last changed something an event was already planned with; cleared when
+    # the secretariat has seen it ("Ændret af bestilleren" in what needs action).
+    changed_by_requester_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     offer_kind: Mapped[OfferKind] = relationship()

@@ -38,7 +38,7 @@ from .pages import paginate
 
 def snapshot(obj, fields):
     """The JSON-able values of `fields` on `obj`, for an entry's before/after."""
-    return {field: _jsonable(getattr(obj, field)) for field in fields}
+    return {field: jsonable(getattr(obj, field)) for field in fields}
 
 
 def record(
@@ -80,7 +80,7 @@ def history(object_type, object_id):
     ).all()
 
 
-def _jsonable(value):
+def jsonable(value):
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (datetime, date)):
@@ -173,6 +173,16 @@ FIELD_LABELS = {
     "ends_at": _l("Slutter"),
     "sessions": _l("Møder"),
     "place": _l("Sted"),
+    "expected_participants": _l("Deltagere"),
+    "max_participants": _l("Højst antal deltagere"),
+    "grade": _l("Klassetrin"),
+    "audience": _l("Hvem deltagerne er"),
+    "topic_id": _l("Emne"),
+    "accessibility_needs": _l("Behov for tilgængelighed"),
+    "notes": _l("Bestillerens bemærkninger"),
+    "contact_name": _l("Kontaktperson"),
+    "contact_phone": _l("Telefon"),
+    "contact_email": _l("E-mail"),
     "online": _l("Online"),
     "practical_info": _l("Praktisk information"),
     "meeting_url": _l("Mødelink"),

@@ -203,7 +203,8 @@ NEEDS_ACTION_ROWS = 10
 
 def needs_action(*, now):
     """([(reason, request or event)], {reason: total}): concerns to call back about, new
-    requests, new dates asked for, cancelled events to rebook, events with someone accepted who
+    requests, new dates asked for, cancelled events to rebook, planned bookings the requester
+    changed ("changed", until the secretariat has seen it), events with someone accepted who
     is away on the day ("away", an `assignments.AwayConflict`), and events whose seats need
     following up (a no to replace, a claim to approve, or starting within 7 days not fully
     staffed). At most NEEDS_ACTION_ROWS of each, oldest or soonest first, each with its total.
@@ -252,6 +253,13 @@ def needs_action(*, now):
             .join(Request.event)
             .where(Request.status == RequestStatus.PLANNED, Event.status == EventStatus.CANCELLED),
             [Request.submitted_at, Request.id],
+        ),
+        "changed": (
+            db.select(Request.id).where(
+                Request.changed_by_requester_at.is_not(None),
+                Request.status.in_(RequestStatus.open_states()),
+            ),
+            [Request.changed_by_requester_at, Request.id],
         ),
     }
     # Each request is listed once, under its first reason (a new request may already ask for

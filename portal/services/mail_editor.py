@@ -29,6 +29,7 @@ from .accounts import PASSWORD_LINK_HOURS
 from .errors import FieldError
 from .mail import filling
 from .mail.placeholders import event_line
+from .request_changes import EMAIL_CHANGE_HOURS
 from .requests import callback_due_on
 
 SUBJECT_MAX = 200
@@ -169,6 +170,31 @@ def _assignee_case(*conditions, link=None):
     return sample
 
 
+def _request_changed_case():
+    """An assignee's case, with the class grown by three and its place named more closely as
+    the change (data, not words: the preview is the same in either language)."""
+    found = _assignee_case(Event.request_id.is_not(None))()
+    if found is None:
+        return None
+    context, what = found
+    request = context["event"].request
+    participants = request.expected_participants
+    changes = [
+        ("expected_participants", participants, participants + 3),
+        ("place", request.place, f"{request.place}, 12"),
+    ]
+    return context | {"changes": changes}, what
+
+
+def _email_confirm_case():
+    found = _request_case()()
+    if found is None:
+        return None
+    context, what = found
+    url = _example_link("public.open_tracking_link")
+    return context | {"url": url, "hours": EMAIL_CHANGE_HOURS}, what
+
+
 def _user_case():
     user = _newest(db.select(User), User.created_at.desc(), User.id.desc())
     if user is None:
@@ -252,6 +278,8 @@ SAMPLES = {
     "secretariat_request_withdrawn": _withdrawn_case,
     "secretariat_dates_proposed": _dates_proposed_case,
     "secretariat_seat_claimed": _seat_claimed_case,
+    "assignee_request_changed": _request_changed_case,
+    "requester_email_confirm": _email_confirm_case,
 }
 
 

@@ -350,7 +350,7 @@ def _add_proposal(request, dates, *, note, source=DateProposalSource.REQUESTER):
 
 
 def can_withdraw(request):
-    return RequestStatus.WITHDRAWN in TRANSITIONS[request.status] and not _event_started(request)
+    return RequestStatus.WITHDRAWN in TRANSITIONS[request.status] and not event_started(request)
 
 
 def can_propose_dates(request):
@@ -359,7 +359,7 @@ def can_propose_dates(request):
     return (
         not is_concern(request)
         and request.status in RequestStatus.open_states()
-        and not _event_started(request)
+        and not event_started(request)
     )
 
 
@@ -384,7 +384,7 @@ def withdraw_request(request, *, note):
     Side effects: status withdrawn; a planned event is cancelled (assigned persons told);
     audit "request.withdrawn"; an email to the secretariat's shared address.
     """
-    if _event_started(request):
+    if event_started(request):
         raise RequestError(
             _l("Arrangementet er allerede holdt, så bestillingen kan ikke trækkes tilbage.")
         )
@@ -506,7 +506,7 @@ def decline_request(request, *, by, reason, note):
     )
 
 
-def _event_started(request):
+def event_started(request):
     event = request.event
     return event is not None and (
         event.status == EventStatus.HELD or event.starts_at <= clock.now()

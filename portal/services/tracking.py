@@ -118,6 +118,8 @@ PUBLIC_HISTORY_ACTIONS = (
     "request.submitted",
     "request.withdrawn",
     "request.dates_proposed",
+    "request.changed",
+    "request.email_changed",
     "request.planning",
     "request.declined",
     "request.counselled",

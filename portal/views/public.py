@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import clock, links
 from ..extensions import db, limiter
 from ..forms.public import (
+    ChangeRequestForm,
     ConcernForm,
     LostLinkForm,
     ProposeDatesForm,
@@ -35,7 +36,7 @@ from ..models.enums import (
     EventStatus,
     OrganisationKind,
 )
-from ..services import availability, calendar, catalogue, mail
+from ..services import availability, calendar, catalogue, mail, request_changes
 from ..services import requests as requests_service
 from ..services import tracking as tracking_service
 from ..urls import safe_next
@@ -303,6 +304,7 @@ def _tracking_page(tracked, status=200, action_error=None):
         can_propose=requests_service.can_propose_dates(tracked),
         open_proposal=requests_service.open_proposal(tracked),
         wished=requests_service.wished_dates(tracked),
+        can_change=request_changes.can_change(tracked),
         just_submitted=just_submitted,
         # Told once, with the receipt: a wished date in a holiday is taken, not refused.
         closed_wishes=availability.closed_wishes(
@@ -339,6 +341,67 @@ def withdraw(request_id):
         )
     status = 422 if request.method == "POST" else 200
     return render_template("public/withdraw.html", req=tracked, form=form), status
+
+
+@bp.route("/bestilling/<int:request_id>/ret", methods=["GET", "POST"])
+def change_request(request_id):
+    """The requester changes what they booked; a new email address waits for its link."""
+    tracked = _tracked_or_refuse(request_id)
+    if not request_changes.can_change(tracked):
+        return _tracking_page(
+            tracked,
+            status=409,
+            action_error=_("Bestillingen kan ikke længere ændres her. Skriv til sekretariatet."),
+        )
+    form = ChangeRequestForm(
+        request=tracked, topics=catalogue.active_topics(), locale=current_locale()
+    )
+    if request.method == "GET":
+        form.fill_from(tracked)
+    elif form.validate():
+        try:
+            changed = request_changes.change_request(tracked, changes=form.changes())
+        except requests_service.RequestError as error:
+            return render_template(
+                "public/change_request.html", req=tracked, form=form, form_error=str(error)
+            ), 422
+        asked = request_changes.ask_to_change_email(tracked, form.contact_email.data)
+        if changed:
+            flash(_("Ændringerne er gemt."), "success")
+        if asked:
+            flash(
+                _(
+                    "Vi har sendt et link til %(email)s. Den nye adresse gælder, når I har åbnet "
+                    "det.",
+                    email=form.contact_email.data,
+                ),
+                "success",
+            )
+        if not changed and not asked:
+            flash(_("I ændrede ikke noget. Intet er gemt."), "success")
+        return redirect(url_for("public.tracking", request_id=tracked.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/change_request.html", req=tracked, form=form), status
+
+
+@bp.get("/ny-email/<int:request_id>/<signed>")
+def confirm_email(request_id, signed):
+    """The link sent to a new address: the booking's mails go there from now on."""
+    try:
+        confirmed = request_changes.confirm_email_change(request_id, signed)
+    except links.LinkError:
+        return render_template(
+            "errors/error.html",
+            title=_("Linket virker ikke"),
+            message=_(
+                "Linket er for gammelt eller ikke helt kopieret. Ret adressen igen fra "
+                "bestillingens side, så sender vi et nyt."
+            ),
+        ), 404
+    flash(_("Den nye e-mailadresse er gemt. Vi skriver til den fra nu af."), "success")
+    response = redirect(url_for("public.tracking", request_id=confirmed.id))
+    _set_tracking_cookie(response, confirmed)
+    return response
 
 
 @bp.route("/bestilling/<int:request_id>/ny-dato", methods=["GET", "POST"])

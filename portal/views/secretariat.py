@@ -33,6 +33,7 @@ from ..services import (
     catalogue,
     offers,
     organisations,
+    request_changes,
     requests,
     seats,
     staffing,
@@ -234,6 +235,14 @@ def start_planning(request_id):
     except requests.RequestError as error:
         return _request_page(req, status=409, error=str(error))
     flash(_("Henvendelsen er markeret som under planlægning."), "success")
+    return redirect(url_for(".request_detail", request_id=req.id))
+
+
+@bp.post("/henvendelser/<int:request_id>/aendring-set")
+def change_seen(request_id):
+    req = db.get_or_404(Request, request_id)
+    if request_changes.mark_change_seen(req, by=current_user):
+        flash(_("Ændringen er markeret som set."), "success")
     return redirect(url_for(".request_detail", request_id=req.id))
 
 

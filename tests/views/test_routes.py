@@ -24,8 +24,11 @@ PUBLIC_ENDPOINTS = {
     "public.tracking",
     "public.withdraw",
     "public.propose_dates",
+    "public.change_request",
     "public.tracking_calendar",
     "public.lost_link",
+    # A new email address is confirmed by the signed link sent to it.
+    "public.confirm_email",
     # Assignees answer an offer from the emailed link, without logging in.
     "offers.answer",
     "offers.accept",
@@ -144,6 +147,7 @@ def test_every_route_of_a_requests_private_path_needs_that_requests_cookie(app):
         "public.tracking",
         "public.withdraw",
         "public.propose_dates",
+        "public.change_request",
         "public.tracking_calendar",
     }
     stranger = app.test_client()

@@ -269,6 +269,25 @@ KINDS = {
             wording=wording.secretariat_seat_claimed,
         ),
         MailKind(
+            "assignee_request_changed",
+            _l("Bestillingen er ændret (til de tilknyttede)"),
+            _l(
+                "Til de spurgte og tilknyttede personer, når bestilleren ændrer noget ved et "
+                "planlagt arrangement, der angår dem."
+            ),
+            (*ASSIGNEE_WHEN, "arrangement", "aendringer", "kontakt"),
+            required=("aendringer",),
+            wording=wording.assignee_request_changed,
+        ),
+        MailKind(
+            "requester_email_confirm",
+            _l("Bekræft ny e-mailadresse"),
+            _l("Til den nye adresse, når bestilleren vil have mails et andet sted hen."),
+            ("navn", "tilbud", "organisation", "timer", "link", "kontakt"),
+            link_help=_l("Linket, der bekræfter den nye adresse"),
+            wording=wording.requester_email_confirm,
+        ),
+        MailKind(
             "event_message",
             _l("Besked til alle ved et arrangement"),
             _l("Til bestilleren og de tilknyttede, når sekretariatet skriver til dem alle."),

@@ -12,7 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ... import i18n, links
+from ...extensions import db
 from ...labels import grade_label, label
+from ...models import Topic
 from ...models.enums import AssignmentStatus
 
 # A name between braces, without spaces or braces: what the admin may mean as a placeholder.
@@ -124,6 +126,49 @@ def _decline_reason(ctx, locale):
     if request.decline_note:
         text += "\n" + i18n.quoted(request.decline_note)
     return text
+
+
+# What a requester's change is called in the mail to the people of the event.
+CHANGED_FIELDS = {
+    "expected_participants": _l("Deltagere"),
+    "grade": _l("Klassetrin"),
+    "audience": _l("Hvem deltagerne er"),
+    "place": _l("Sted"),
+    "online": _l("Online"),
+    "meeting_url": _l("Mødelink"),
+    "topic_id": _l("Emne"),
+    "accessibility_needs": _l("Behov for tilgængelighed"),
+    "notes": _l("Bestillerens bemærkninger"),
+}
+LONG_TEXTS = ("accessibility_needs", "notes")
+
+
+def _changed_value(name, value, locale):
+    if value in (None, ""):
+        return "–"
+    if name == "grade":
+        return str(grade_label(value))
+    if name == "audience":
+        return str(label(value)).lower()
+    if name == "online":
+        return _("ja") if value else _("nej")
+    if name == "topic_id":
+        topic = db.session.get(Topic, value)
+        return topic.name(locale) if topic is not None else "–"
+    return str(value)
+
+
+def _changes(ctx, locale):
+    """Each change on a line of its own ("- Deltagere: 24 → 27"); a changed text in full."""
+    lines = []
+    for name, before, after in ctx["changes"]:
+        heading = f"- {CHANGED_FIELDS[name]}"
+        if name in LONG_TEXTS:
+            lines.append(f"{heading}:\n{i18n.quoted(after) if after else '  –'}")
+        else:
+            old, new = _changed_value(name, before, locale), _changed_value(name, after, locale)
+            lines.append(f"{heading}: {old} → {new}")
+    return "\n".join(lines)
 
 
 def _closing(ctx, locale):
@@ -320,6 +365,11 @@ PLACEHOLDERS = _placeholders(
     Placeholder("timer", _l("Hvor mange timer linket virker"), lambda c, lo: str(c["hours"])),
     Placeholder("links", _l("Hver bestilling med sit link, som en liste"), _tracking_links),
     Placeholder("kontakt", _l("Sekretariatets e-mail og telefon"), _contact_details),
+    Placeholder(
+        "aendringer",
+        _l("Hvad bestilleren har ændret, før og nu, som en liste"),
+        _changes,
+    ),
     Placeholder("link", _l("Linket, mailen bringer (se ovenfor)"), _link),
     Placeholder("emne", _l("Emnet, som sekretariatet skrev det"), lambda c, lo: c["subject"]),
     Placeholder("tekst", _l("Teksten, som sekretariatet skrev den"), lambda c, lo: c["body"]),

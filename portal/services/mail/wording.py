@@ -323,6 +323,45 @@ def user_invitation():
     )
 
 
+def assignee_request_changed():
+    return _("Ændret bestilling: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
+        _("Hej %(name)s", name="{navn}"),
+        "",
+        _("Bestilleren har ændret bestillingen til arrangementet, du er med i:"),
+        "{aendringer}",
+        "",
+        "- {arrangement}",
+        "{tider_og_sted}",
+        "",
+        _("Kan du ikke længere, så skriv til sekretariatet hurtigst muligt."),
+        "",
+        _signature(),
+    )
+
+
+def requester_email_confirm():
+    return _("Bekræft jeres nye e-mailadresse hos VINK"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _(
+            "I har bedt om, at VINK skriver til denne adresse om jeres bestilling "
+            "(%(offer)s for %(org)s). Åbn linket for at bekræfte det:",
+            offer="{tilbud}",
+            org="{organisation}",
+        ),
+        "",
+        "{link}",
+        "",
+        _(
+            "Linket virker i %(hours)s timer. Indtil I har åbnet det, skriver vi til den "
+            "adresse, I bestilte med. Har I ikke bedt om det, kan I se bort fra denne e-mail.",
+            hours="{timer}",
+        ),
+        "",
+        _signature(),
+    )
+
+
 def user_password_link():
     return _("Vælg en ny adgangskode til VINKs bookingportal"), _lines(
         _("Goddag %(name)s", name="{navn}"),

@@ -1,0 +1,110 @@
+"""The requester changes their booking from the private page, as a browser posts the form: only
+the fields the page shows, filled in with what is stored."""
+
+from portal.extensions import db
+from portal.models.enums import Role
+from tests.browser_form import browser_form
+from tests.factories import (
+    accepted_on,
+    mails,
+    make_ambassador,
+    make_concern,
+    make_request,
+    make_scheduled,
+)
+from tests.views.test_tracking import _open
+
+CHANGE = "/bestilling/{}/ret"
+
+
+def _form(client, request):
+    page = CHANGE.format(request.id)
+    return browser_form(client, page, action=page)
+
+
+def test_the_form_starts_from_the_booking_as_it_is_and_shows_only_its_offers_questions(client):
+    request = make_request(notes="Helst om formiddagen")
+    _open(client, request)
+    form = _form(client, request)
+    assert form.value("expected_participants") == "24"
+    assert form.value("contact_name") == "Anne Mortensen"
+    assert form.value("grade") == "8. klasse"
+    assert form.value("notes") == "Helst om formiddagen"
+    assert "audience" not in form.names() and "online" not in form.names()  # a dialogue
+
+
+def test_a_teacher_changes_the_pupils_and_the_contact_and_the_ambassador_is_told_once(client):
+    request = make_request()
+    event = make_scheduled(request=request)
+    accepted_on(event, make_ambassador(first_name="Yasmin"))
+    _open(client, request)
+    response = (
+        _form(client, request)
+        .fill(expected_participants="27", contact_name="Bo Hansen")
+        .submit("Gem ændringerne")
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ændringerne er gemt." in page
+    assert "Bestillingen er ændret" in page  # the history
+    db.session.expire_all()
+    assert (request.expected_participants, request.contact.name) == (27, "Bo Hansen")
+    [mail] = mails("assignee_request_changed")
+    assert "- Deltagere: 24 → 27" in mail.body_text
+
+
+def test_a_refused_change_is_explained_beside_the_form_and_nothing_is_stored(client):
+    request = make_request()
+    _open(client, request)
+    response = _form(client, request).fill(notes="CPR 010203-1234").submit("Gem ændringerne")
+    assert response.status_code == 422
+    assert "Skriv ikke CPR-numre" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert request.notes == ""
+
+
+def test_a_new_address_waits_for_its_link_which_opens_the_booking(app, client):
+    request = make_request()
+    _open(client, request)
+    response = _form(client, request).fill(contact_email="bo@skole.dk").submit("Gem ændringerne")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vi har sendt et link til bo@skole.dk" in page
+    [mail] = mails("requester_email_confirm")
+    link = next(line for line in mail.body_text.splitlines() if "/ny-email/" in line).strip()
+    stranger = app.test_client()  # the new mailbox may be on another device
+    opened = stranger.get(link.split("5000", 1)[1])
+    assert opened.status_code == 302
+    assert "Den nye e-mailadresse er gemt" in stranger.get(opened.headers["Location"]).get_data(
+        as_text=True
+    )
+    db.session.expire_all()
+    assert request.contact.email == "bo@skole.dk"
+
+
+def test_a_broken_address_link_says_so_and_changes_nothing(client):
+    request = make_request()
+    response = client.get(f"/ny-email/{request.id}/noget-forkert")
+    assert response.status_code == 404
+    assert "Linket virker ikke" in response.get_data(as_text=True)
+
+
+def test_a_concern_has_no_change_page(client):
+    concern = make_concern()
+    _open(client, concern)
+    assert client.get(CHANGE.format(concern.id)).status_code == 409
+
+
+def test_the_secretariat_sees_the_change_and_marks_it_seen(client, as_role):
+    request = make_request()
+    event = make_scheduled(request=request)
+    accepted_on(event, make_ambassador())
+    _open(client, request)
+    _form(client, request).fill(expected_participants="26").submit("Gem ændringerne")
+    staff = as_role(Role.SECRETARIAT)
+    assert "Ændret af bestilleren" in staff.get("/sekretariat/indbakke").get_data(as_text=True)
+    page = f"/sekretariat/henvendelser/{request.id}"
+    assert "Bestilleren har ændret bestillingen" in staff.get(page).get_data(as_text=True)
+    seen = browser_form(staff, page, action=f"{page}/aendring-set").submit()
+    assert seen.status_code == 302
+    db.session.expire_all()
+    assert request.changed_by_requester_at is None
