@@ -362,26 +362,38 @@ def change_request(request_id):
         try:
             changed = request_changes.change_request(tracked, changes=form.changes())
         except requests_service.RequestError as error:
-            return render_template(
-                "public/change_request.html", req=tracked, form=form, form_error=str(error)
-            ), 422
+            return _change_page(tracked, form, 422, form_error=str(error))
         asked = request_changes.ask_to_change_email(tracked, form.contact_email.data)
-        if changed:
-            flash(_("Ændringerne er gemt."), "success")
-        if asked:
-            flash(
-                _(
-                    "Vi har sendt et link til %(email)s. Den nye adresse gælder, når I har åbnet "
-                    "det.",
-                    email=form.contact_email.data,
-                ),
-                "success",
-            )
-        if not changed and not asked:
-            flash(_("I ændrede ikke noget. Intet er gemt."), "success")
+        say_what_changed(changed, asked, form.contact_email.data)
         return redirect(url_for("public.tracking", request_id=tracked.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("public/change_request.html", req=tracked, form=form), status
+    return _change_page(tracked, form, 422 if request.method == "POST" else 200)
+
+
+def say_what_changed(changed, asked, email):
+    """The message after a change of a booking, by the requester or the secretariat."""
+    if changed:
+        flash(_("Ændringerne er gemt."), "success")
+    if asked:
+        flash(
+            _(
+                "Vi har sendt et link til %(email)s. Den nye adresse gælder, når I har åbnet det.",
+                email=email,
+            ),
+            "success",
+        )
+    if not changed and not asked:
+        flash(_("I ændrede ikke noget. Intet er gemt."), "success")
+
+
+def _change_page(tracked, form, status, **context):
+    return render_template(
+        "public/change_request.html",
+        req=tracked,
+        form=form,
+        action=url_for("public.change_request", request_id=tracked.id),
+        back=url_for("public.tracking", request_id=tracked.id),
+        **context,
+    ), status
 
 
 @bp.get("/ny-email/<int:request_id>/<signed>")

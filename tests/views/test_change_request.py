@@ -1,6 +1,9 @@
 """The requester changes their booking from the private page, as a browser posts the form: only
 the fields the page shows, filled in with what is stored."""
 
+from datetime import timedelta
+
+from portal import clock
 from portal.extensions import db
 from portal.models.enums import Role
 from tests.browser_form import browser_form
@@ -108,3 +111,20 @@ def test_the_secretariat_sees_the_change_and_marks_it_seen(client, as_role):
     assert seen.status_code == 302
     db.session.expire_all()
     assert request.changed_by_requester_at is None
+
+
+def test_once_the_event_has_started_the_secretariat_changes_the_booking(client, as_role, travel):
+    request = make_request()
+    event = make_scheduled(request=request)
+    travel.shift(event.starts_at - clock.now() + timedelta(minutes=5))
+    _open(client, request)
+    assert client.get(CHANGE.format(request.id)).status_code == 409
+    staff = as_role(Role.SECRETARIAT)
+    page = f"/sekretariat/henvendelser/{request.id}"
+    assert "/ret" in staff.get(page).get_data(as_text=True)
+    form = browser_form(staff, f"{page}/ret", action=f"{page}/ret")
+    response = form.fill(expected_participants="22").submit("Gem ændringerne")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert request.expected_participants == 22
+    assert request.changed_by_requester_at is None  # the secretariat's own change
