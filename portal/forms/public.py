@@ -464,7 +464,7 @@ class ChangeRequestForm(PortalForm):
 
     def __init__(self, *args, request, topics, locale="da", **kwargs):
         super().__init__(*args, **kwargs)
-        kind = request.offer_kind
+        kind = self.offer_kind = request.offer_kind
         self.drop_fields(OFFER_FIELDS - RequestForm.asked_fields(kind))
         if self.grade is not None:
             self.grade.choices = choices([("", _l("Vælg klassetrin")), *GRADES.items()])
@@ -478,6 +478,18 @@ class ChangeRequestForm(PortalForm):
         self.topic.choices = choices(
             [("", _l("Ved ikke endnu / andet")), *((str(i), n) for i, n in names.items())]
         )
+
+    def validate_expected_participants(self, field):
+        most = self.offer_kind.max_participants
+        if field.data is not None and most is not None and field.data > most:
+            raise ValidationError(
+                _l(
+                    "%(offer)s er for højst %(max)s deltagere. Skriv til sekretariatet, hvis I "
+                    "bliver flere.",
+                    offer=self.offer_kind.name(),
+                    max=most,
+                )
+            )
 
     def fill_from(self, request):
         """Show what is stored (a GET: the form starts from the booking as it is)."""

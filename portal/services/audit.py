@@ -21,10 +21,12 @@ from ..models import (
     Organisation,
     Person,
     Request,
+    Topic,
     User,
 )
 from ..models.enums import (
     AssignmentStatus,
+    Audience,
     BookingForm,
     EventStatus,
     Metric,
@@ -245,6 +247,7 @@ ENUMS = {
     ("users", "role"): Role,
     ("offer_kinds", "booking_form"): BookingForm,
     ("events", "role"): SeatRole,  # whom "event.messaged" wrote to (or "requester")
+    ("requests", "audience"): Audience,
 }
 # Fields holding the id of a row with a name, and the table it names.
 NAMED_IDS = {
@@ -253,6 +256,7 @@ NAMED_IDS = {
     "offer_kind_id": "offer_kinds",
     "event_id": "events",
     "reason_id": "decline_reasons",
+    "topic_id": "topics",
 }
 # Actions whose "from" and "to" are people (the seat passed on from one to the next).
 PERSON_FROM_TO = {"assignment.chained"}
@@ -266,6 +270,7 @@ NAMED_TABLES = (
     "requests",
     "assignments",
     "decline_reasons",
+    "topics",
 )
 METRICS = {metric.value for metric in Metric}
 SEAT_ROLES = {role.value for role in SeatRole}
@@ -307,6 +312,20 @@ def readable(entries):
         )
         for entry in entries
     ]
+
+
+# Entries whose history line lists what changed, field by field.
+SHOWS_CHANGES = ("request.changed", "request.email_changed")
+
+
+def changes_shown(entries):
+    """{entry id: [Change]} for the entries of `entries` whose history shows what changed
+    (SHOWS_CHANGES), in the reader's words. One query for all the names, none without any."""
+    shown = [entry for entry in entries if entry.action in SHOWS_CHANGES]
+    if not shown:
+        return {}
+    names = _names(shown)
+    return {entry.id: _changes(entry, names) for entry in shown}
 
 
 def _user_names(emails):
@@ -477,6 +496,13 @@ def _names(entries):
                         DeclineReason.label_en if english else DeclineReason.label_da, ""
                     ),
                     DeclineReason.label_da,
+                ),
+            ),
+            part(
+                "topics",
+                Topic.id,
+                sa.func.coalesce(
+                    sa.func.nullif(Topic.name_en if english else Topic.name_da, ""), Topic.name_da
                 ),
             ),
         )

@@ -181,7 +181,11 @@ def ask_to_change_email(request, new_email):
     new_email = (new_email or "").strip().lower()
     if not new_email or new_email == request.contact.email.lower():
         return False
-    signed = links.sign_timed(EMAIL_CHANGE, [request.id, request.tracking_token, new_email])
+    # The address it replaces is signed too: once it is replaced, the link opens nothing more.
+    old_email = request.contact.email
+    signed = links.sign_timed(
+        EMAIL_CHANGE, [request.id, request.tracking_token, old_email, new_email]
+    )
     mail.send(
         "requester_email_confirm",
         to=new_email,
@@ -195,25 +199,26 @@ def ask_to_change_email(request, new_email):
 
 def confirm_email_change(request_id, signed):
     """The request whose new address the link confirms, now stored; LinkError for a link that
-    is not genuine, is for another booking or is older than EMAIL_CHANGE_HOURS.
+    is not genuine, is for another booking, is older than EMAIL_CHANGE_HOURS or was used (the
+    address it replaces is no longer the booking's).
     Side effects: the contact's email; audit "request.email_changed" with before and after."""
     max_age = int(timedelta(hours=EMAIL_CHANGE_HOURS).total_seconds())
     value = links.unsign_timed(EMAIL_CHANGE, signed, max_age=max_age)
-    if not (isinstance(value, list) and len(value) == 3 and value[0] == request_id):
+    if not (isinstance(value, list) and len(value) == 4 and value[0] == request_id):
         raise links.LinkError(EMAIL_CHANGE)
-    _id, token, new_email = value
+    _id, token, old_email, new_email = value
     request = db.session.get(Request, request_id)
     if request is None or not links.tokens_match(request.tracking_token, str(token)):
         raise links.LinkError(EMAIL_CHANGE)
-    if request.contact.email != new_email:
-        before = request.contact.email
-        request.contact.email = new_email
-        db.session.flush()
-        audit.record(
-            "request.email_changed",
-            request,
-            actor_label="requester",
-            before={"contact_email": before},
-            after={"contact_email": new_email},
-        )
+    if request.contact.email != old_email:
+        raise links.LinkError(EMAIL_CHANGE)
+    request.contact.email = new_email
+    db.session.flush()
+    audit.record(
+        "request.email_changed",
+        request,
+        actor_label="requester",
+        before={"contact_email": old_email},
+        after={"contact_email": new_email},
+    )
     return request

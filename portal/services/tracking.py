@@ -14,7 +14,7 @@ from ..links import tracking_url
 from ..models import AuditEntry, Contact, Request
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
 from ..normal_form import email_key
-from . import mail
+from . import audit, mail
 from .requests import audit_about, events_of
 
 LINK_PURPOSE = links.TRACKING
@@ -139,6 +139,7 @@ class HistoryLine:
     action: str
     event_at: datetime | None = None
     note: str = ""
+    changes: tuple = ()  # what the requester (or the secretariat) changed: audit.Change
 
 
 def public_history(request, *, limit=200):
@@ -151,7 +152,13 @@ def public_history(request, *, limit=200):
         .limit(limit)
     ).all()
     events = {event.id: event for event in events_of(request)}
-    return [_history_line(entry, events) for entry in entries]
+    changes = audit.changes_shown(entries)
+    return [
+        HistoryLine(entry.at, entry.action, changes=tuple(changes[entry.id]))
+        if entry.id in changes
+        else _history_line(entry, events)
+        for entry in entries
+    ]
 
 
 def _history_line(entry, events):

@@ -30,6 +30,7 @@ from ..permissions import STAFF, require_roles
 from ..services import (
     assignments,
     attendance,
+    audit,
     availability,
     calendar_view,
     catalogue,
@@ -198,7 +199,8 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         "wished_hours": suggestions.wished_day_hours(kind, start),
         "wished_form": wished_form,
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
-        "history": requests.history_for_staff(req),
+        "history": (history := requests.history_for_staff(req)),
+        "history_changes": audit.changes_shown(history),
         "replaced": [e for e in requests.events_of(req) if e.request_id is None],
         "earlier": requests.earlier_requests(req),
         "schedule_form": forms.get("schedule_form")

@@ -161,6 +161,8 @@ def test_a_new_address_is_used_only_once_its_link_is_opened():
     assert confirmed == request and request.contact.email == "bo@skole.dk"
     [entry] = _entries("request.email_changed")
     assert entry.after == {"contact_email": "bo@skole.dk"}
+    with pytest.raises(links.LinkError):  # used: it opens nothing more
+        request_changes.confirm_email_change(request.id, signed)
 
 
 def test_the_same_address_sends_nothing():

@@ -128,3 +128,29 @@ def test_once_the_event_has_started_the_secretariat_changes_the_booking(client, 
     db.session.expire_all()
     assert request.expected_participants == 22
     assert request.changed_by_requester_at is None  # the secretariat's own change
+
+
+def test_both_histories_say_what_changed_from_what_to_what(client, as_role):
+    request = make_request()
+    _open(client, request)
+    _form(client, request).fill(expected_participants="27", place="Lokale 12").submit(
+        "Gem ændringerne"
+    )
+    mine = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert "Deltagere: 24 → 27" in mine and "Sted: Husum Skole → Lokale 12" in mine
+    staff = as_role(Role.SECRETARIAT).get(f"/sekretariat/henvendelser/{request.id}")
+    assert "Deltagere: 24 → 27" in staff.get_data(as_text=True)
+
+
+def test_more_than_the_offer_takes_is_said_beside_the_field(client):
+    request = make_request()
+    request.offer_kind.max_participants = 28
+    db.session.commit()
+    _open(client, request)
+    form = _form(client, request)
+    response = form.fill(expected_participants="29").submit("Gem ændringerne")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Mellem 1 og 28." in page
+    assert 'id="expected_participants-error"' in page
+    assert "er for højst 28 deltagere" in page
