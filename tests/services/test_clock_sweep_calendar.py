@@ -338,6 +338,7 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
         "new": 1,
         "new_dates": 0,
         "rebook": 0,
+        "changed": 0,
         "away": 0,
         "follow_up": 3,
     }

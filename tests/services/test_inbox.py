@@ -110,9 +110,9 @@ def test_each_reason_leaves_out_the_earlier_reasons_queries_not_nested_copies(co
         inbox_service.needs_action(now=clock.now())
 
     [union] = [s for s in counted.statements if "UNION ALL" in s]
-    # Written once in "call_back", once in "new", and once in each of the three later
-    # reasons' exclusions of both (new_dates, rebook, follow_up): 1 + 2 + 2 + 2 + 2.
-    assert union.count("offer_kinds.booking_form") == 9
+    # Written once in "call_back", once in "new", and once in each of the four later
+    # reasons' exclusions of both (new_dates, rebook, changed, follow_up): 1 + 2 + 2 + 2 + 2 + 2.
+    assert union.count("offer_kinds.booking_form") == 11
 
 
 def test_a_request_sent_at_half_past_midnight_on_new_years_day_counts_in_the_new_year(travel):
