@@ -9,6 +9,10 @@ CHROMIUM ?= /usr/bin/chromium
 # The W3C Nu HTML checker, from the npm registry, run with the machine's Java by the tests.
 VNU_VERSION := 26.9.27
 VNU_JAR := $(VENV)/vnu-$(VNU_VERSION)/node_modules/vnu-jar/build/dist/vnu.jar
+# panva's oidc-provider, from the npm registry: the OpenID Connect provider the login tests sign
+# in at (tests/oidc/provider.mjs); tests/oidc/package-lock.json pins what it pulls in.
+OIDC_PROVIDER_VERSION := 9.13.3
+OIDC_PROVIDER_DIR := $(VENV)/oidc-provider-$(OIDC_PROVIDER_VERSION)
 
 .PHONY: run test lint format vendor bench translations browser mail clean-venv
 
@@ -57,8 +61,18 @@ $(VNU_JAR):
 	npm install --silent --no-save --no-package-lock --no-audit --no-fund \
 		--prefix $(VENV)/vnu-$(VNU_VERSION) vnu-jar@$(VNU_VERSION)
 
-test: $(VENV)/.dev translations browser $(VNU_JAR)
-	CHROMIUM=$(CHROMIUM) VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest $(PYTEST_ARGS)
+# npm ci installs exactly the lock file; the stamp reinstalls when tests/oidc/package*.json change.
+# After the checker's rule, which installs npm where it is missing.
+$(OIDC_PROVIDER_DIR)/.installed: tests/oidc/package.json tests/oidc/package-lock.json | $(VNU_JAR)
+	@grep -q '"oidc-provider": "$(OIDC_PROVIDER_VERSION)"' tests/oidc/package.json || { \
+		echo "tests/oidc/package.json does not pin oidc-provider $(OIDC_PROVIDER_VERSION)"; exit 1; }
+	mkdir -p $(OIDC_PROVIDER_DIR)
+	cp tests/oidc/package.json tests/oidc/package-lock.json $(OIDC_PROVIDER_DIR)/
+	npm ci --silent --no-audit --no-fund --prefix $(OIDC_PROVIDER_DIR)
+	touch $@
+
+test: $(VENV)/.dev translations browser $(VNU_JAR) $(OIDC_PROVIDER_DIR)/.installed
+	CHROMIUM=$(CHROMIUM) VNU_JAR=$(VNU_JAR) OIDC_PROVIDER_DIR=$(OIDC_PROVIDER_DIR) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

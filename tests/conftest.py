@@ -28,6 +28,8 @@ from tests import factories
 from tests.clock import TERM_TIME_TUESDAY
 from tests.factories import PASSWORD
 
+pytest_plugins = ["tests.oidc_provider"]  # the oidc_provider fixture
+
 # From the start of the run: what collection computes (parametrised dates), the database, the
 # live server and the browser are all made at the tests' instant too.
 _RUN_CLOCK = time_machine.travel(TERM_TIME_TUESDAY, tick=True)
