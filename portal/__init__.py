@@ -68,9 +68,10 @@ def create_app(overrides=None):
 def _register_mail_composers():
     """The mails the worker writes when it sends them, from what the services know then. Here,
     not where the composer lives, so a worker process knows them without importing the views."""
-    from .services import mail, tracking
+    from .services import accounts, mail, tracking
 
     mail.register_composer("tracking_links", tracking.compose_tracking_links)
+    mail.register_composer("user_password_reset", accounts.compose_password_reset)
 
 
 def _keep_compiled_templates(app):

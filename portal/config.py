@@ -154,6 +154,8 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "MIN_FILL_SECONDS": int(os.environ.get("MIN_FILL_SECONDS", 3)),
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour"),
         "LOST_LINK_RATE_LIMIT": os.environ.get("LOST_LINK_RATE_LIMIT", "5 per hour"),
+        # "Glemt adgangskode": per address sending and per address asked for.
+        "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour"),
         # Requester contact details are anonymised this long after the event (privacy notice).
         "RETENTION_MONTHS": int(os.environ.get("RETENTION_MONTHS", 24)),
         # Sent mail (addresses and text) is purged this many days after it was written.

@@ -50,6 +50,7 @@ SECRET_PATHS = [
     (re.compile(rf"/svar/(?!fremmoede/|<redacted>){_SEGMENT}"), "/svar/<redacted>"),
     (re.compile(rf"/kalender/(?!<redacted>){_SEGMENT}\.ics"), "/kalender/<redacted>.ics"),
     (re.compile(rf"/adgangskode/{_SEGMENT}"), "/adgangskode/<redacted>"),
+    (re.compile(rf"/glemt-adgangskode/{_SEGMENT}"), "/glemt-adgangskode/<redacted>"),
     (re.compile(rf"/ny-email/(\d+)/{_SEGMENT}"), r"/ny-email/\1/<redacted>"),
 ]
 

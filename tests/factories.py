@@ -252,14 +252,59 @@ def mails(kind):
     ).all()
 
 
-def move_to(event, start, *, place="x", version=None):
+def move_to(event, start, *, place="x", online=False, version=None, **details):
     """Reschedule `event` to one hour from `start` through the service (`version`: the one the
-    mover saw, by default the event's own). Not committed: a refusal can be asserted."""
+    mover saw, by default the event's own; `details`: practical_info and meeting_url, kept when
+    not named). Not committed: a refusal can be asserted."""
     return events.reschedule_event(
         event,
         by=None,
         sessions=[(start, start + timedelta(hours=1))],
         place=place,
-        online=False,
+        online=online,
         expected_version=event.version if version is None else version,
+        **details,
     )
+
+
+def make_staffed_event(*, request=None, **person):
+    """A dialogue planned for `request` (a new one by default) whose first seat an ambassador
+    has accepted (`person`: her overrides; Yasmin unless named); (event, person)."""
+    event = make_scheduled(request=request or make_request())
+    ambassador = make_ambassador(**({"first_name": "Yasmin"} | person))
+    accepted_on(event, ambassador)
+    return event, ambassador
+
+
+def make_course(first, *, place="Amager Fælledvej 1"):
+    """An advisory course of two two-hour sessions a week apart from `first`, scheduled through
+    the service (committed)."""
+    week = timedelta(days=7)
+    event = events.schedule_event(
+        by=None,
+        offer_kind=offer_kind("advisory"),
+        sessions=[
+            (first, first + timedelta(hours=2)),
+            (first + week, first + week + timedelta(hours=2)),
+        ],
+        place=place,
+        online=False,
+    )
+    db.session.commit()
+    return event
+
+
+def make_school_holiday(first_day, *, name="Vinterferie 2027", days=5):
+    """A school holiday of `days` days from `first_day` (committed)."""
+    from portal.models import ClosedPeriod
+    from portal.models.enums import ClosedPeriodKind
+
+    holiday = ClosedPeriod(
+        name=name,
+        kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+        starts_on=first_day,
+        ends_on=first_day + timedelta(days=days - 1),
+    )
+    db.session.add(holiday)
+    db.session.commit()
+    return holiday

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .base import PortalForm
+from .base import PortalForm, email_field
 
 
 class LoginForm(PortalForm):
@@ -32,3 +32,7 @@ class ChoosePasswordForm(PortalForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ForgotPasswordForm(PortalForm):
+    email = email_field(_l("Din e-mailadresse"))

@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Email, Length
 
 from .. import clock
 from ..event_details import MAX_MEETING_URL, TOO_LONG, meeting_url_problem
@@ -328,4 +330,19 @@ def meeting_url_field(label):
         ],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+def email_field(label):
+    """An email address checked for shape (no DNS lookups), as every form asks for one."""
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(_l("Skriv din e-mailadresse.")),
+            Email(
+                _l("Skriv en gyldig e-mailadresse, fx navn@skole.dk."), check_deliverability=False
+            ),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
     )

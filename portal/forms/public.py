@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     FieldList,
     FormField,
     HiddenField,
@@ -23,7 +22,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -39,6 +37,7 @@ from .base import (
     OptionalChoice,
     PortalForm,
     SubForm,
+    email_field,
     meeting_url_field,
     optional_whole_number,
 )
@@ -47,21 +46,6 @@ FORM_STARTED = "form-started"
 TALK_AUDIENCES = [Audience.STAFF, Audience.VOLUNTEERS, Audience.PARENTS, Audience.MIXED]
 # The booking form's questions that depend on the chosen offer (see RequestForm.asked_fields).
 OFFER_FIELDS = {"grade", "audience", "expected_participants", "online", "meeting_url"}
-
-
-def email_field(label):
-    """An email address checked for shape (no DNS lookups), as every form asks for one."""
-    return EmailField(
-        label,
-        validators=[
-            DataRequired(_l("Skriv din e-mailadresse.")),
-            Email(
-                _l("Skriv en gyldig e-mailadresse, fx navn@skole.dk."), check_deliverability=False
-            ),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
 
 
 def contact_name_field(label):

@@ -24,6 +24,13 @@ MAX_PASSWORD_LENGTH = 128
 PASSWORD_LINK = "choose-password"  # noqa: S105 (what a signed link is for, not a secret)
 PASSWORD_LINK_HOURS = 72
 PASSWORD_LINK_LIFETIME = timedelta(hours=PASSWORD_LINK_HOURS)
+# A link the user asked for ("Glemt adgangskode") works within the hour, and once.
+PASSWORD_RESET = "password-reset"  # noqa: S105 (what a signed link is for, not a secret)
+PASSWORD_RESET_MINUTES = 60
+LINK_LIFETIMES = {
+    PASSWORD_LINK: PASSWORD_LINK_LIFETIME,
+    PASSWORD_RESET: timedelta(minutes=PASSWORD_RESET_MINUTES),
+}
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-for-timing-only")
 
@@ -144,25 +151,56 @@ class PasswordLinkUsed(AccountError):
     """The link was genuine, but it has been used, replaced or has expired."""
 
 
-def user_for_password_link(signed):
-    """The user whose link this is. links.LinkError for a link that was never genuine;
-    PasswordLinkUsed for one that has expired, been used or been replaced by a newer one."""
+def user_for_password_link(signed, *, purpose=PASSWORD_LINK):
+    """The user whose link this is: an invitation or an admin's link (PASSWORD_LINK), or one the
+    user asked for (PASSWORD_RESET). links.LinkError for a link that was never genuine, or is
+    for the other purpose; PasswordLinkUsed for one that has expired, been used or been
+    replaced by a newer one."""
     try:
-        user_id, token = links.unsign_timed(
-            PASSWORD_LINK, signed, max_age=PASSWORD_LINK_LIFETIME.total_seconds()
-        )
+        value = links.unsign_timed(purpose, signed, max_age=LINK_LIFETIMES[purpose].total_seconds())
     except links.LinkError:
-        if links.signed_age(PASSWORD_LINK, signed) is None:
+        if links.signed_age(purpose, signed) is None:
             raise
         raise PasswordLinkUsed(_l("Linket er udløbet.")) from None
+    if not (isinstance(value, list) and len(value) == 2):
+        raise links.LinkError(purpose)
+    user_id, token = value
     if not isinstance(user_id, int) or not isinstance(token, str):
-        raise links.LinkError(PASSWORD_LINK)
+        raise links.LinkError(purpose)
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.password_token is None:
         raise PasswordLinkUsed(_l("Linket er allerede brugt."))
     if not links.tokens_match(user.password_token, token):
         raise PasswordLinkUsed(_l("Linket er erstattet af et nyere."))
     return user
+
+
+def ask_for_password_reset(email, *, locale):
+    """A user who forgot their password asks for a link to choose a new one, mailed to `email`
+    if it is an active user's. The lookup happens when the mail worker writes the mail
+    (`compose_password_reset`), so this does the same work, and takes the same time, whether
+    or not the address is a user's.
+
+    Side effects: one composed outbox message, which becomes at most one email."""
+    mail.send("user_password_reset", to=normalise_email(email), locale=locale)
+
+
+def compose_password_reset(email, params):
+    """(subject, body) with a link that works for PASSWORD_RESET_MINUTES, once, or None when no
+    active user has `email`. The link replaces any earlier one; the password stays as it is
+    until a new one is chosen. Side effects: audit "user.password_reset_sent"."""
+    user = db.session.scalar(db.select(User).where(User.email == email, User.active.is_(True)))
+    if user is None:
+        return None
+    user.password_token = links.new_token()
+    audit.record("user.password_reset_sent", user, by=user)
+    signed = links.sign_timed(PASSWORD_RESET, [user.id, user.password_token])
+    context = {
+        "user": user,
+        "url": links.external_url("auth.reset_password", signed=signed),
+        "minutes": PASSWORD_RESET_MINUTES,
+    }
+    return mail.render("user_password_reset", params.get("locale", "da"), context)
 
 
 def choose_password(user, password):

@@ -25,7 +25,7 @@ from ..models import (
 )
 from ..models.enums import AssignmentStatus, BookingForm, EventStatus, RequestStatus
 from . import audit, mail
-from .accounts import PASSWORD_LINK_HOURS
+from .accounts import PASSWORD_LINK_HOURS, PASSWORD_RESET_MINUTES
 from .errors import FieldError
 from .mail import filling
 from .mail.placeholders import event_line
@@ -186,6 +186,30 @@ def _request_changed_case():
     return context | {"changes": changes}, what
 
 
+def _requester_changed_case():
+    """The requester's case, with the class grown by three and a new contact person (data, not
+    words: the preview is the same in either language)."""
+    found = _requester_event_case()()
+    if found is None:
+        return None
+    context, what = found
+    request = context["request"]
+    participants = request.expected_participants
+    changes = [
+        ("contact_name", request.contact.name, "Mette Holm"),
+        ("expected_participants", participants, participants + 3),
+    ]
+    return context | {"changes": changes}, what
+
+
+def _email_changed_case():
+    found = _request_case(Request.offer_kind_id.not_in(CONCERN_KINDS))()
+    if found is None:
+        return None
+    context, what = found
+    return context | {"new_email": "ny.adresse@skole.dk"}, what
+
+
 def _email_confirm_case():
     found = _request_case()()
     if found is None:
@@ -203,6 +227,18 @@ def _user_case():
     return ctx, _("Brugeren %(name)s", name=user.name)
 
 
+def _password_reset_case():
+    found = _user_case()
+    if found is None:
+        return None
+    context, what = found
+    context = context | {
+        "url": _example_link("auth.reset_password"),
+        "minutes": PASSWORD_RESET_MINUTES,
+    }
+    return context, what
+
+
 def _tracking_links_case():
     request = _newest_request()
     if request is None:
@@ -215,11 +251,14 @@ def _withdrawn_case():
     request = _newest_request(Request.status == RequestStatus.WITHDRAWN)
     if request is None:
         return None
+    cancelled_now = request.event is not None and request.event.status == EventStatus.CANCELLED
     ctx = {
         "request": request,
-        "cancelled_now": request.event is not None
-        and request.event.status == EventStatus.CANCELLED,
+        "cancelled_now": cancelled_now,
+        "tracking_url": _example_link("public.open_tracking_link"),
     }
+    if cancelled_now:
+        ctx["event"] = request.event  # the requester's receipt takes it out of the calendar
     return ctx, _("Bestilling nr. %(id)s fra %(org)s", id=request.id, org=request.organisation.name)
 
 
@@ -275,11 +314,15 @@ SAMPLES = {
     "user_invitation": _user_case,
     "user_password_link": _user_case,
     "tracking_links": _tracking_links_case,
+    "user_password_reset": _password_reset_case,
     "secretariat_request_withdrawn": _withdrawn_case,
     "secretariat_dates_proposed": _dates_proposed_case,
     "secretariat_seat_claimed": _seat_claimed_case,
     "assignee_request_changed": _request_changed_case,
     "requester_email_confirm": _email_confirm_case,
+    "requester_request_withdrawn": _withdrawn_case,
+    "requester_request_changed": _requester_changed_case,
+    "requester_email_changed": _email_changed_case,
 }
 
 

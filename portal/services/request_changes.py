@@ -32,6 +32,8 @@ TOLD_TO_ASSIGNED = (
     "notes",
 )
 CONTACT = ("contact_name", "contact_phone")
+# What a planned event follows (and the requester's calendar entry with it).
+MOVES_THE_EVENT = ("place", "online", "meeting_url")
 CHANGEABLE = (*CONTACT, *TOLD_TO_ASSIGNED)
 
 
@@ -103,7 +105,9 @@ def change_request(request, *, changes, by=None):
     online and meeting link of its planned event); audit "request.changed" with before and
     after; when the event is planned and the change touches its people, one mail to each
     person asked or coming listing what changed ("assignee_request_changed"), and, for a
-    change by the requester, the request marked changed for the secretariat."""
+    change by the requester, the request marked changed for the secretariat; one mail to the
+    requester listing what changed ("requester_request_changed"), carrying the planned event's
+    updated calendar entry when its place moved."""
     if by is None and not can_change(request):
         raise RequestError(_l("Bestillingen kan ikke længere ændres her. Skriv til sekretariatet."))
     if by is not None and request.status not in RequestStatus.open_states():
@@ -136,12 +140,23 @@ def change_request(request, *, changes, by=None):
         if by is None:
             request.changed_by_requester_at = clock.now()
         _tell_the_assigned(event, [(name, before[name], values[name]) for name in told])
+    moved = planned and bool(set(MOVES_THE_EVENT) & set(changed))
+    mail.send(
+        "requester_request_changed",
+        to=request.contact.email,
+        locale=request.locale,
+        request=request,
+        changes=[(name, before[name], values[name]) for name in changed],
+        tracking_url=links.tracking_url(request),
+        # The event's new place in the requester's calendar (a REQUEST under a higher SEQUENCE).
+        **({"event": event} if moved else {}),
+    )
     return changed
 
 
 def _follow_on_the_event(event, request, changed):
     """The planned event goes where the booking now says: its place, or online with the link."""
-    if {"place", "online", "meeting_url"} & set(changed):
+    if set(MOVES_THE_EVENT) & set(changed):
         event.online = request.online
         event.place = "" if request.online else request.place
         event.meeting_url = request.meeting_url if request.online else ""
@@ -201,7 +216,8 @@ def confirm_email_change(request_id, signed):
     """The request whose new address the link confirms, now stored; LinkError for a link that
     is not genuine, is for another booking, is older than EMAIL_CHANGE_HOURS or was used (the
     address it replaces is no longer the booking's).
-    Side effects: the contact's email; audit "request.email_changed" with before and after."""
+    Side effects: the contact's email; audit "request.email_changed" with before and after;
+    a mail to the old address naming the new one ("requester_email_changed")."""
     max_age = int(timedelta(hours=EMAIL_CHANGE_HOURS).total_seconds())
     value = links.unsign_timed(EMAIL_CHANGE, signed, max_age=max_age)
     if not (isinstance(value, list) and len(value) == 4 and value[0] == request_id):
@@ -220,5 +236,13 @@ def confirm_email_change(request_id, signed):
         actor_label="requester",
         before={"contact_email": old_email},
         after={"contact_email": new_email},
+    )
+    # The old address is told, so a change nobody there asked for does not pass unseen.
+    mail.send(
+        "requester_email_changed",
+        to=old_email,
+        locale=request.locale,
+        request=request,
+        new_email=new_email,
     )
     return request

@@ -382,7 +382,8 @@ def withdraw_request(request, *, note):
     """The requester withdraws. Allowed until the event has started.
 
     Side effects: status withdrawn; a planned event is cancelled (assigned persons told);
-    audit "request.withdrawn"; an email to the secretariat's shared address.
+    audit "request.withdrawn"; an email to the secretariat's shared address, and a receipt to
+    the requester (with a calendar cancel for the planned event).
     """
     if event_started(request):
         raise RequestError(
@@ -410,6 +411,16 @@ def withdraw_request(request, *, note):
         locale="da",
         request=request,
         cancelled_now=cancelled_now,
+    )
+    # The requester's receipt; with the cancelled event, it takes it out of their calendar.
+    mail.send(
+        "requester_request_withdrawn",
+        to=request.contact.email,
+        locale=request.locale,
+        request=request,
+        cancelled_now=cancelled_now,
+        tracking_url=tracking_url(request),
+        **({"event": event} if cancelled_now else {}),
     )
 
 
@@ -539,10 +550,31 @@ def audit_about(request):
     )
 
 
+# The request page shows at most this many history entries, the newest.
+STAFF_HISTORY_SHOWN = 200
+
+
 def history_for_staff(request):
-    """Every audit entry about the request and its event, newest first, with who did it."""
-    return db.session.scalars(
-        db.select(AuditEntry)
+    """([the audit entries about the request and every event it ever had, newest first, at
+    most STAFF_HISTORY_SHOWN], how many there are in all). One query: the total rides on
+    each row (count(*) OVER (), taken before the LIMIT)."""
+    total = db.func.count().over().label("total")
+    rows = db.session.execute(
+        db.select(AuditEntry, total)
         .where(audit_about(request))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(STAFF_HISTORY_SHOWN)
     ).all()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
+
+
+def replaced_and_replacement(event):
+    """(the cancelled event `event` took the place of, the event that took its place), each
+    None where there is none: its request's events in the order they were planned (a request
+    is planned again only once its event is cancelled). One query; none without a request."""
+    request = event.for_request
+    chain = events_of(request) if request is not None else []
+    if event not in chain:
+        return None, None
+    at = chain.index(event)
+    return chain[at - 1] if at else None, chain[at + 1] if at + 1 < len(chain) else None

@@ -127,6 +127,7 @@ PUBLIC_HISTORY_ACTIONS = (
     "event.rescheduled",
     "event.cancelled",
     "event.held",
+    "event.messaged",
 )
 
 
@@ -140,6 +141,7 @@ class HistoryLine:
     event_at: datetime | None = None
     note: str = ""
     changes: tuple = ()  # what the requester (or the secretariat) changed: audit.Change
+    subject: str = ""  # of a message the secretariat wrote to everyone (its text is the note)
 
 
 def public_history(request, *, limit=200):
@@ -158,13 +160,25 @@ def public_history(request, *, limit=200):
         if entry.id in changes
         else _history_line(entry, events)
         for entry in entries
+        if entry.action != "event.messaged" or _written_to_requester(entry)
     ]
 
 
+def _written_to_requester(entry):
+    """Whether a message to everyone at the event reached the requester (not one written after
+    the requester was anonymised, nor one before the messages kept who they reached)."""
+    whom = (entry.after or {}).get("to") or []
+    return any(isinstance(w, dict) and w.get("role") == "requester" for w in whom)
+
+
 def _history_line(entry, events):
+    after = entry.after or {}
+    if entry.action == "event.messaged":
+        return HistoryLine(
+            entry.at, entry.action, note=after.get("body") or "", subject=after.get("subject") or ""
+        )
     if entry.object_type != "events" or entry.object_id not in events:
         return HistoryLine(entry.at, entry.action)
-    after = entry.after or {}
     starts_at = after.get("starts_at")
     event_at = datetime.fromisoformat(starts_at) if starts_at else events[entry.object_id].starts_at
     return HistoryLine(entry.at, entry.action, event_at, after.get("note") or "")

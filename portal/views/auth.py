@@ -12,7 +12,8 @@ from ..auth_session import (
     start_session,
 )
 from ..extensions import limiter
-from ..forms.auth import ChoosePasswordForm, LoginForm
+from ..forms.auth import ChoosePasswordForm, ForgotPasswordForm, LoginForm
+from ..i18n import current_locale
 from ..permissions import home_endpoint
 from ..security import account_tag, security_event
 from ..services import accounts
@@ -78,21 +79,44 @@ def logout():
 @bp.route("/adgangskode/<signed>", methods=["GET", "POST"])
 def choose_password(signed):
     """From the invitation or the admin's new link: choose a password, once."""
+    return _choose_password(signed, accounts.PASSWORD_LINK)
+
+
+@bp.route("/glemt-adgangskode/<signed>", methods=["GET", "POST"])
+def reset_password(signed):
+    """From the link the user asked for ("Glemt adgangskode"): choose a new password, once,
+    within the hour."""
+    return _choose_password(signed, accounts.PASSWORD_RESET)
+
+
+def _link_gone(why, purpose):
+    if purpose == accounts.PASSWORD_RESET:
+        message = _(
+            "%(why)s Et link til en ny adgangskode virker i %(minutes)s minutter og kun én gang.",
+            why=why,
+            minutes=accounts.PASSWORD_RESET_MINUTES,
+        )
+        action = (url_for(".forgot_password"), _("Bed om et nyt link"))
+    else:
+        message = _(
+            "%(why)s Et link til at vælge adgangskode virker i %(hours)s timer og kun én "
+            "gang. Bed en administrator om et nyt.",
+            why=why,
+            hours=accounts.PASSWORD_LINK_HOURS,
+        )
+        action = None
+    return render_template(
+        "errors/error.html", title=_("Linket virker ikke længere"), message=message, action=action
+    ), 410
+
+
+def _choose_password(signed, purpose):
     try:
-        user = accounts.user_for_password_link(signed)
+        user = accounts.user_for_password_link(signed, purpose=purpose)
     except links.LinkError:
         abort(404)
     except accounts.PasswordLinkUsed as gone:
-        return render_template(
-            "errors/error.html",
-            title=_("Linket virker ikke længere"),
-            message=_(
-                "%(why)s Et link til at vælge adgangskode virker i %(hours)s timer og kun én "
-                "gang. Bed en administrator om et nyt.",
-                why=str(gone),
-                hours=accounts.PASSWORD_LINK_HOURS,
-            ),
-        ), 410
+        return _link_gone(str(gone), purpose)
     if current_user.is_authenticated and current_user.id != user.id:
         end_session()  # the link is for someone else than who is logged in here
     form = ChoosePasswordForm()
@@ -101,7 +125,7 @@ def choose_password(signed):
         try:
             accounts.choose_password(user, form.password.data)
         except accounts.PasswordLinkUsed:
-            return redirect(url_for(".choose_password", signed=signed))  # says why it is gone
+            return redirect(request.path)  # the page says why the link is gone
         except accounts.AccountError as refused:
             error = refused.show_on(form)
         else:
@@ -109,6 +133,34 @@ def choose_password(signed):
             flash(_("Din adgangskode er gemt. Log ind med den nu."), "success")
             return redirect(url_for(".login"))
     return _password_page("auth/choose_password.html", form, user, error)
+
+
+def _forgot_limit():
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
+def _forgot_account_key():
+    return "password-reset:" + accounts.normalise_email(request.form.get("email"))
+
+
+@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
+@limiter.limit(_forgot_limit, methods=["POST"])
+# Per address as well: one inbox is not flooded with links from many addresses.
+@limiter.limit(_forgot_limit, key_func=_forgot_account_key, methods=["POST"])
+def forgot_password():
+    """Ask for a link to choose a new password. The same answer, in the same time, whether or
+    not the address is a user's (the mail worker looks it up)."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.ask_for_password_reset(form.email.data, locale=current_locale())
+        security_event("password.reset_asked", account=account_tag(form.email.data))
+        return render_template(
+            "auth/password_reset_sent.html",
+            email=form.email.data.strip(),
+            minutes=accounts.PASSWORD_RESET_MINUTES,
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/forgot_password.html", form=form), status
 
 
 def _password_page(template, form, user, error):

@@ -40,6 +40,7 @@ from ..services import availability, calendar, catalogue, mail, request_changes
 from ..services import requests as requests_service
 from ..services import tracking as tracking_service
 from ..urls import safe_next
+from .changes import say_what_changed
 
 bp = Blueprint("public", __name__)
 TRACKING_COOKIE = "vink_track"
@@ -298,6 +299,8 @@ def _tracking_page(tracked, status=200, action_error=None):
         "public/tracking.html",
         req=tracked,
         event=tracked.event,
+        # Cancelled events a new one has replaced (the current event, cancelled, is `event`).
+        replaced_events=[e for e in requests_service.events_of(tracked) if e.request_id is None],
         who_comes=tracking_service.who_comes(tracked.event),
         history=tracking_service.public_history(tracked),
         can_withdraw=requests_service.can_withdraw(tracked),
@@ -367,22 +370,6 @@ def change_request(request_id):
         say_what_changed(changed, asked, form.contact_email.data)
         return redirect(url_for("public.tracking", request_id=tracked.id))
     return _change_page(tracked, form, 422 if request.method == "POST" else 200)
-
-
-def say_what_changed(changed, asked, email):
-    """The message after a change of a booking, by the requester or the secretariat."""
-    if changed:
-        flash(_("Ændringerne er gemt."), "success")
-    if asked:
-        flash(
-            _(
-                "Vi har sendt et link til %(email)s. Den nye adresse gælder, når I har åbnet det.",
-                email=email,
-            ),
-            "success",
-        )
-    if not changed and not asked:
-        flash(_("I ændrede ikke noget. Intet er gemt."), "success")
 
 
 def _change_page(tracked, form, status, **context):

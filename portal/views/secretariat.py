@@ -25,7 +25,7 @@ from ..forms.secretariat import (
 from ..htmx import is_htmx, render_page_or_partial
 from ..i18n import current_locale
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Request
-from ..models.enums import OrganisationKind, RequestStatus
+from ..models.enums import EventStatus, OrganisationKind, RequestStatus
 from ..permissions import STAFF, require_roles
 from ..services import (
     assignments,
@@ -47,8 +47,8 @@ from ..services import events as event_service
 from ..services import inbox as inbox_service
 from ..services.errors import AttendanceError, EditConflict, OfferError, SchedulingError
 from ..urls import bounded_int
+from .changes import say_what_changed
 from .confirm import confirmed
-from .public import say_what_changed
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
 bp.before_request(require_roles(*STAFF))
@@ -186,6 +186,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
     concern = requests.is_concern(req)
     wished_form = wished_form or WishedDaysForm(formdata=None)
     start = wished_form.kl.data = wished_form.kl.data or suggestions.WISHED_DAY_START
+    history, history_total = requests.history_for_staff(req)
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
@@ -199,9 +200,13 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         "wished_hours": suggestions.wished_day_hours(kind, start),
         "wished_form": wished_form,
         "counsel_form": forms.get("counsel_form") or CounselForm(formdata=None),
-        "history": (history := requests.history_for_staff(req)),
+        "history": history,
+        "history_total": history_total,
         "history_changes": audit.changes_shown(history),
-        "replaced": [e for e in requests.events_of(req) if e.request_id is None],
+        # Every event of the request that was cancelled, a new one planned since or not.
+        "cancelled_events": [
+            e for e in requests.events_of(req) if e.status == EventStatus.CANCELLED
+        ],
         "earlier": requests.earlier_requests(req),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),
@@ -264,7 +269,7 @@ def change_request(request_id):
     else:
         status = 422
     return render_template(
-        "public/change_request.html",
+        "secretariat/change_request.html",
         req=req,
         form=form,
         form_error=error,
@@ -428,8 +433,11 @@ def _event_page(event, status=200, **extra):
         schedule_form.prefill(event)
     event_seats = seats.seats(event)
     staffing_can_change = seats.staffing_can_change(event)
+    replaced, replacement = requests.replaced_and_replacement(event)
     context = {
         "event": event,
+        "replaced": replaced,
+        "replacement": replacement,
         "seats": event_seats,
         "display_state": seats.display_state(
             event, sum(1 for seat in event_seats if seat.accepted), len(event_seats)

@@ -47,3 +47,8 @@ def test_a_teacher_changes_the_pupils_and_the_contact_of_a_planned_dialogue(
     [mail] = mails("assignee_request_changed")
     assert mail.to_address.startswith("person")
     assert "- Deltagere: 24 → 27" in mail.body_text  # the ambassador's mail, in Danish
+    # The teacher gets one mail too, listing both changes, in the language they booked in.
+    [receipt] = mails("requester_request_changed")
+    assert receipt.to_address == request.contact.email
+    assert ("Participants: 24 → 27" if english else "Deltagere: 24 → 27") in receipt.body_text
+    assert "Bo Hansen" in receipt.body_text

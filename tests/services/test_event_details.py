@@ -10,23 +10,22 @@ from icalendar import Calendar
 from portal import clock
 from portal.event_details import clean_meeting_url, meeting_url_problem
 from portal.extensions import db
+from portal.i18n import long_date
 from portal.models import AuditEntry, Event, Request
 from portal.models.enums import Role, SeatRole
 from portal.services import calendar, errors, events, mail
 from portal.services import requests as requests_service
+from tests.event_cases import INFO, LINK
 from tests.factories import (
-    accepted_on,
     mails,
-    make_ambassador,
     make_request,
     make_scheduled,
+    make_staffed_event,
     make_user,
+    move_to,
     offer_kind,
     row_counts,
 )
-
-LINK = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=x"
-INFO = "Mød op ved hovedindgangen.\nSpørg efter Lene på kontoret."
 
 REFUSED_LINKS = [
     "javascript:alert(1)",
@@ -46,9 +45,21 @@ REFUSED_LINKS = [
 ]
 
 
-def _sessions(days=10):
-    start = clock.now() + timedelta(days=days)
-    return [(start, start + timedelta(hours=1))]
+def _schedule(*, place="", online=True, **details):
+    """Schedule an event of one hour ten days from now through the service (`details`: the
+    offer kind, the request, the practical information and the meeting link)."""
+    start = clock.now() + timedelta(days=10)
+    return events.schedule_event(
+        by=None,
+        sessions=[(start, start + timedelta(hours=1))],
+        place=place,
+        online=online,
+        **details,
+    )
+
+
+def _in_twelve_days():
+    return clock.now() + timedelta(days=12)
 
 
 @pytest.mark.parametrize("link", REFUSED_LINKS)
@@ -80,14 +91,8 @@ def test_no_link_is_no_problem():
 
 
 def test_scheduling_keeps_the_practical_information_and_the_link():
-    event = events.schedule_event(
-        by=None,
-        offer_kind=offer_kind("talk"),
-        sessions=_sessions(),
-        place="",
-        online=True,
-        practical_info=f"  {INFO}\r\n",
-        meeting_url=f" {LINK} ",
+    event = _schedule(
+        offer_kind=offer_kind("talk"), practical_info=f"  {INFO}\r\n", meeting_url=f" {LINK} "
     )
     db.session.commit()
     db.session.expire_all()
@@ -104,12 +109,10 @@ def test_scheduling_with_a_link_that_is_not_https_stores_nothing(link):
     request = make_request()
     before = row_counts()
     with pytest.raises(errors.SchedulingError, match="https://"):
-        events.schedule_event(
-            by=None,
-            offer_kind=request.offer_kind,
-            sessions=_sessions(),
+        _schedule(
             place="Husum Skole",
             online=False,
+            offer_kind=request.offer_kind,
             request=request,
             meeting_url=link,
         )
@@ -120,13 +123,8 @@ def test_scheduling_with_a_link_that_is_not_https_stores_nothing(link):
 def test_scheduling_refuses_practical_information_that_is_too_long_or_has_control_characters():
     for info in ["x" * 2001, "Indgang B\x07"]:
         with pytest.raises(errors.SchedulingError):
-            events.schedule_event(
-                by=None,
-                offer_kind=offer_kind("talk"),
-                sessions=_sessions(),
-                place="Rådhuset",
-                online=False,
-                practical_info=info,
+            _schedule(
+                place="Rådhuset", online=False, offer_kind=offer_kind("talk"), practical_info=info
             )
         db.session.rollback()
     assert db.session.scalar(db.select(db.func.count()).select_from(Event)) == 0
@@ -146,14 +144,8 @@ def test_the_secretariat_may_replace_the_suggested_link_when_scheduling():
     request = make_request(
         offer_kind=offer_kind("talk"), grade="", online=True, place="", meeting_url=LINK
     )
-    event = events.schedule_event(
-        by=None,
-        offer_kind=request.offer_kind,
-        sessions=_sessions(),
-        place="",
-        online=True,
-        request=request,
-        meeting_url="https://zoom.us/j/42",
+    event = _schedule(
+        offer_kind=request.offer_kind, request=request, meeting_url="https://zoom.us/j/42"
     )
     assert event.meeting_url == "https://zoom.us/j/42"
 
@@ -176,20 +168,8 @@ def test_a_booking_with_a_link_that_is_not_https_is_refused_and_nothing_stored(l
 
 
 def test_moving_an_event_sets_its_details_and_tells_everyone():
-    event = make_scheduled(request=make_request())
-    person = make_ambassador(first_name="Yasmin")
-    accepted_on(event, person)
-    start = clock.now() + timedelta(days=12)
-    events.reschedule_event(
-        event,
-        by=None,
-        sessions=[(start, start + timedelta(hours=1))],
-        place="",
-        online=True,
-        expected_version=event.version,
-        practical_info=INFO,
-        meeting_url=LINK,
-    )
+    event, _person = make_staffed_event()
+    move_to(event, _in_twelve_days(), place="", online=True, practical_info=INFO, meeting_url=LINK)
     db.session.commit()
     assert (event.practical_info, event.meeting_url) == (INFO, LINK)
     for kind in ("requester_event_rescheduled", "assignee_event_rescheduled"):
@@ -208,30 +188,19 @@ def test_moving_without_naming_the_details_keeps_them():
     event = make_scheduled()
     event.practical_info, event.meeting_url = INFO, LINK
     db.session.commit()
-    start = clock.now() + timedelta(days=12)
-    events.reschedule_event(
-        event,
-        by=None,
-        sessions=[(start, start + timedelta(hours=1))],
-        place="Husum Skole",
-        online=False,
-        expected_version=event.version,
-    )
+    move_to(event, _in_twelve_days(), place="Husum Skole")
     assert (event.practical_info, event.meeting_url) == (INFO, LINK)
 
 
 def test_moving_with_a_link_that_is_not_https_changes_nothing():
     event = make_scheduled(request=make_request())
     version, starts_at = event.version, event.starts_at
-    start = clock.now() + timedelta(days=12)
     with pytest.raises(errors.SchedulingError):
-        events.reschedule_event(
+        move_to(
             event,
-            by=None,
-            sessions=[(start, start + timedelta(hours=1))],
+            _in_twelve_days(),
             place="Andetsteds",
-            online=False,
-            expected_version=version,
+            version=version,
             meeting_url="javascript:alert(1)",
         )
     db.session.rollback()
@@ -262,11 +231,12 @@ def test_a_calendar_entry_carries_the_link_and_the_practical_information():
 
 
 def _event_with_everyone():
-    request = make_request(contact_name="Anne Mortensen", locale="en")
-    event = make_scheduled(request=request)
+    event, yasmin = make_staffed_event(
+        request=make_request(contact_name="Anne Mortensen", locale="en"),
+        last_name="Haddad",
+        email="yasmin@example.org",
+    )
     event.practical_info, event.meeting_url = INFO, LINK
-    yasmin = make_ambassador(first_name="Yasmin", last_name="Haddad", email="yasmin@example.org")
-    accepted_on(event, yasmin)
     db.session.commit()
     return event, yasmin
 
@@ -280,7 +250,8 @@ def test_a_message_to_everyone_carries_the_event_with_the_typed_text():
     by_address = {m.to_address: m for m in mails("event_message")}
     assert set(by_address) == {"anne@example.org", "yasmin@example.org"}
     for message in by_address.values():
-        assert message.subject == "Husk navneskilte"
+        # The subject as typed, then what it is about, in the reader's language.
+        assert message.subject.startswith("Husk navneskilte (")
         assert message.body_text.startswith("Vi mødes ved indgangen.\n\nHilsen Lene\n\n")
         assert "Ung-til-ung dialog, Husum Skole" in message.body_text or (
             "Youth-to-youth dialogue, Husum Skole" in message.body_text
@@ -290,6 +261,12 @@ def test_a_message_to_everyone_carries_the_event_with_the_typed_text():
         )
         assert "> Mød op ved hovedindgangen." in message.body_text
         assert "Husum Skole" in message.body_text
+    assert by_address["yasmin@example.org"].subject == (
+        f"Husk navneskilte (Ung-til-ung dialog {long_date(event.starts_at)})"
+    )
+    assert by_address["anne@example.org"].subject.startswith(
+        "Husk navneskilte (Youth-to-youth dialogue "
+    )
     danish = by_address["yasmin@example.org"].body_text
     assert "Beskeden handler om dette arrangement:" in danish
     assert f"- {clock_words(event)}" in danish
@@ -311,7 +288,7 @@ def test_a_message_to_everyone_keeps_braces_the_secretariat_typed_as_typed():
     event, _yasmin = _event_with_everyone()
     events.message_everyone(event, by=None, subject="Om {navn}", body="Hej {navn} og {link}")
     for message in mails("event_message"):
-        assert message.subject == "Om {navn}"
+        assert message.subject.startswith("Om {navn} (")
         assert message.body_text.startswith("Hej {navn} og {link}\n")
 
 

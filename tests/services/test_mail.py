@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from portal import i18n
 from portal.extensions import db
 from portal.links import tracking_url
 from portal.models import OutboxMessage
@@ -43,7 +44,10 @@ def test_what_the_secretariat_writes_to_everyone_goes_as_written():
         body="Hej {navn}\n\nKl. 9",
     )
     [message] = _outbox()
-    assert message.subject == "Ny tid"
+    # The subject as typed (on one line), then what the message is about.
+    assert (
+        message.subject == f"Ny tid ({event.offer_kind.name()} {i18n.long_date(event.starts_at)})"
+    )
     # As typed, then the event it is about (tests/services/test_event_details.py).
     assert message.body_text.startswith("Hej {navn}\n\nKl. 9\n\n---\n")
 
@@ -76,7 +80,7 @@ def test_only_a_mail_the_worker_writes_can_have_a_writer():
 
 def test_the_app_registers_every_mail_the_worker_writes():
     composed = {kind for kind, spec in mail.KINDS.items() if spec.composed}
-    assert composed == set(outbox.COMPOSERS) == {"tracking_links"}
+    assert composed == set(outbox.COMPOSERS) == {"tracking_links", "user_password_reset"}
 
 
 def test_every_kind_has_wording_in_each_of_its_languages_using_only_its_placeholders():

@@ -23,7 +23,13 @@ from tests.factories import (
 )
 from tests.smtp_server import SMTPServer
 
-INVITED = ("requester_event_scheduled", "requester_event_rescheduled", "requester_event_cancelled")
+PLANNED_MOVED_CANCELLED = (
+    "requester_event_scheduled",
+    "requester_event_rescheduled",
+    "requester_event_cancelled",
+)
+# and, with the event, when a withdrawal cancels it or a change moves it (test_requester_notices)
+INVITED = (*PLANNED_MOVED_CANCELLED, "requester_request_withdrawn", "requester_request_changed")
 
 
 def _parsed(message):
@@ -33,6 +39,20 @@ def _parsed(message):
 def _entry(message):
     [entry] = _parsed(message).walk("VEVENT")
     return entry
+
+
+def _go_online(event, meeting_url):
+    """`event` becomes an online one at `meeting_url`, at the same times, through the service
+    (not committed)."""
+    event.meeting_url = meeting_url
+    events.reschedule_event(
+        event,
+        by=None,
+        sessions=[(s.starts_at, s.ends_at) for s in event.sessions],
+        place="",
+        online=True,
+        expected_version=event.version,
+    )
 
 
 def _planned_moved_cancelled():
@@ -46,7 +66,7 @@ def _planned_moved_cancelled():
     events.cancel_event(event, by=None, note="Skolen er lukket")
     db.session.commit()
     versions.append(event.version)
-    return event, versions, [mails(kind)[0] for kind in INVITED]
+    return event, versions, [mails(kind)[0] for kind in PLANNED_MOVED_CANCELLED]
 
 
 def test_planned_moved_and_cancelled_mails_carry_request_request_cancel():
@@ -136,15 +156,7 @@ def test_an_event_of_several_sessions_is_one_entry_and_a_cancel_removes_it_whole
 
 def test_an_online_event_is_located_at_its_meeting_link():
     event = make_scheduled(request=make_request())
-    event.meeting_url = "https://meet.example.org/vink-42"
-    events.reschedule_event(
-        event,
-        by=None,
-        sessions=[(s.starts_at, s.ends_at) for s in event.sessions],
-        place="",
-        online=True,
-        expected_version=event.version,
-    )
+    _go_online(event, "https://meet.example.org/vink-42")
     db.session.commit()
     [moved] = mails("requester_event_rescheduled")
     assert str(_entry(moved)["location"]) == "https://meet.example.org/vink-42"
@@ -173,16 +185,8 @@ def test_an_english_requester_gets_the_details_in_english_whoever_moves_the_even
     """The mail is written during a staff member's request, in their language: the
     invitation's words follow the requester's."""
     event = make_scheduled(request=make_request(locale="en"))
-    event.meeting_url = "https://meet.example.org/vink-42"
     with app.test_request_context(headers={"Accept-Language": "da"}):
-        events.reschedule_event(
-            event,
-            by=None,
-            sessions=[(s.starts_at, s.ends_at) for s in event.sessions],
-            place="",
-            online=True,
-            expected_version=event.version,
-        )
+        _go_online(event, "https://meet.example.org/vink-42")
     db.session.commit()
     [moved] = mails("requester_event_rescheduled")
     description = str(_entry(moved)["description"])

@@ -12,11 +12,10 @@ from portal.models import AuditEntry
 from portal.services import inbox, request_changes
 from portal.services.request_states import RequestError
 from tests.factories import (
-    accepted_on,
     mails,
-    make_ambassador,
     make_request,
     make_scheduled,
+    make_staffed_event,
     make_user,
     offer_kind,
 )
@@ -29,11 +28,8 @@ def _entries(action):
 @pytest.fixture
 def staffed():
     """A planned dialogue for 24 pupils, with an ambassador who said yes."""
-    request = make_request()
-    event = make_scheduled(request=request)
-    person = make_ambassador(first_name="Yasmin")
-    accepted_on(event, person)
-    return request, event, person
+    event, person = make_staffed_event()
+    return event.request, event, person
 
 
 def test_a_change_before_planning_is_stored_and_audited_with_before_and_after():

@@ -14,6 +14,7 @@ from portal.models import Request
 from portal.models.enums import Role
 from portal.services import assignments
 from tests.browser_form import browser_form, forms_in, pick
+from tests.event_cases import INFO, LINK
 from tests.factories import (
     accepted_on,
     booking_answers,
@@ -21,13 +22,12 @@ from tests.factories import (
     make_ambassador,
     make_request,
     make_scheduled,
+    make_staffed_event,
     make_user,
     offer_kind,
     row_counts,
 )
 
-LINK = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=x"
-INFO = "Mød op ved hovedindgangen.\nSpørg efter Lene på kontoret."
 NASTY = 'https://example.org/"><script>alert(1)</script>'
 NOT_HTTPS = "Mødelinket skal være en webadresse, der begynder med https://."
 
@@ -161,10 +161,8 @@ def test_the_event_page_refuses_a_link_that_is_not_https_and_keeps_what_was_type
 
 
 def test_a_link_with_markup_is_shown_escaped_everywhere(app, staff, login):
-    request = make_request()
-    event = make_scheduled(request=request)
-    person = make_ambassador(first_name="Yasmin")
-    accepted_on(event, person)
+    event, person = make_staffed_event()
+    request = event.request
     response = (
         _move_form(staff, event).fill(meeting_url=NASTY, practical_info="<b>Fed</b>").submit()
     )
@@ -194,11 +192,9 @@ def test_a_link_with_markup_is_shown_escaped_everywhere(app, staff, login):
 
 
 def test_the_requester_and_the_assignee_see_the_details(app, login):
-    request = make_request()
-    event = make_scheduled(request=request)
+    event, person = make_staffed_event()
+    request = event.request
     event.meeting_url, event.practical_info = LINK, INFO
-    person = make_ambassador(first_name="Yasmin")
-    accepted_on(event, person)
     db.session.commit()
     tracking = app.test_client()
     tracking.get(f"/b/{links.sign('tracking', request.id, request.tracking_token)}")
@@ -222,12 +218,10 @@ def test_pages_without_details_show_no_empty_rows(staff):
 
 
 def test_the_feed_and_the_calendar_files_carry_the_details(app, login):
-    request = make_request()
-    event = make_scheduled(request=request)
+    event, person = make_staffed_event()
+    request = event.request
     event.online, event.place = True, ""
     event.meeting_url, event.practical_info = LINK, INFO
-    person = make_ambassador(first_name="Yasmin")
-    accepted_on(event, person)
     token = assignments.feed_token(person)
     db.session.commit()
     assignee = app.test_client()

@@ -23,6 +23,7 @@ from tests.factories import (
     make_ambassador,
     make_assignment,
     make_concern,
+    make_course,
     make_request,
     make_scheduled,
     make_user,
@@ -66,17 +67,7 @@ def _world():
         contact_email="c@example.org",
         organisation_name="SSP Amager",
     )
-    first = clock.now() + timedelta(days=20)
-    advisory = events.schedule_event(
-        by=None,
-        offer_kind=offer_kind("advisory"),
-        sessions=[
-            (first, first + timedelta(hours=2)),
-            (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
-        ],
-        place="Amager Fælledvej 1",
-        online=False,
-    )
+    advisory = make_course(clock.now() + timedelta(days=20))
     db.session.add_all(
         [
             ClosedPeriod(

@@ -12,7 +12,13 @@ from portal.extensions import db
 from portal.models.enums import Role
 from portal.services import assignments
 from tests.browser_form import browser_form, forms_in, pick
-from tests.factories import make_ambassador, make_assignment, make_request, make_scheduled
+from tests.factories import (
+    make_ambassador,
+    make_assignment,
+    make_request,
+    make_scheduled,
+    make_school_holiday,
+)
 
 
 @pytest.fixture
@@ -168,20 +174,10 @@ def test_only_those_the_move_lets_down_are_named(staff):
 
 
 def test_a_ticked_confirmation_stays_ticked_while_a_closed_period_still_stops_the_move(staff):
-    from portal.models import ClosedPeriod
-    from portal.models.enums import ClosedPeriodKind
-
     yasmin = make_ambassador(first_name="Yasmin", last_name="Haddad")
     event = _planned_with(yasmin)
     day, start = _day(40)
-    db.session.add(
-        ClosedPeriod(
-            name="Vinterferie 2027",
-            kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
-            starts_on=day,
-            ends_on=day + timedelta(days=4),
-        )
-    )
+    make_school_holiday(day, name="Vinterferie 2027")
     assignments.add_away_period(yasmin, starts_on=day, ends_on=day)
     db.session.commit()
     warned = _move_form(staff, event).fill(**_typed(start)).submit()

@@ -39,6 +39,9 @@ PUBLIC_ENDPOINTS = {
     "feeds.person_feed",
     "auth.login",
     "auth.logout",
+    # A user who forgot their password asks for a link, and chooses one from it.
+    "auth.forgot_password",
+    "auth.reset_password",
     # The invitation's single-use link: the account has no password yet.
     "auth.choose_password",
 }

@@ -8,24 +8,20 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import (
-    AuditEntry,
-    AvailabilityRule,
-    ClosedPeriod,
-    DeclineReason,
-    Event,
-)
-from portal.models.enums import (
-    AssignmentStatus,
-    ClosedPeriodKind,
-    EventStatus,
-    RequestStatus,
-    Role,
-    SeatRole,
-)
-from portal.services import events, offers
+from portal.models import AuditEntry, AvailabilityRule, DeclineReason, Event
+from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, Role, SeatRole
+from portal.services import offers
+from tests.asking import asking_page
 from tests.browser_form import browser_form, forms_in, forms_on, pick
-from tests.factories import mails, make_ambassador, make_assignment, make_request, make_scheduled
+from tests.factories import (
+    mails,
+    make_ambassador,
+    make_assignment,
+    make_course,
+    make_request,
+    make_scheduled,
+    make_school_holiday,
+)
 
 HTMX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 NEW_EVENT = "/sekretariat/arrangementer/nyt"
@@ -186,19 +182,16 @@ def test_scheduling_a_request_creates_the_event_and_shows_its_seats(staff):
     assert "Ledig" in page
 
 
+def _winter_holiday():
+    """Ten o'clock on the first day of "Vinterferie 2027", a school holiday 40 days ahead."""
+    day = clock.today() + timedelta(days=40)
+    make_school_holiday(day)
+    return clock.local(day.year, day.month, day.day, 10)
+
+
 def test_a_dialogue_in_a_school_holiday_warns_before_saving(staff):
     request = make_request()
-    day = clock.today() + timedelta(days=40)
-    db.session.add(
-        ClosedPeriod(
-            name="Vinterferie 2027",
-            kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
-            starts_on=day,
-            ends_on=day + timedelta(days=4),
-        )
-    )
-    db.session.commit()
-    start = clock.local(day.year, day.month, day.day, 10)
+    start = _winter_holiday()
     warned = _request_form(staff, request, "planlaeg").fill(**_session_data(start)).submit()
     assert warned.status_code == 422
     assert "Vinterferie 2027" in warned.get_data(as_text=True)
@@ -212,20 +205,6 @@ def test_a_dialogue_in_a_school_holiday_warns_before_saving(staff):
     assert confirmed.status_code == 302
     assert request.event is not None
     assert request.event.starts_at == start
-
-
-def _winter_holiday():
-    day = clock.today() + timedelta(days=40)
-    db.session.add(
-        ClosedPeriod(
-            name="Vinterferie 2027",
-            kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
-            starts_on=day,
-            ends_on=day + timedelta(days=4),
-        )
-    )
-    db.session.commit()
-    return clock.local(day.year, day.month, day.day, 10)
 
 
 def test_moving_an_event_into_a_school_holiday_is_confirmed_from_the_warning_page(staff):
@@ -380,20 +359,8 @@ def test_the_second_of_two_editors_gets_a_conflict_showing_what_changed(app, log
 
 
 def test_moving_a_course_of_two_sessions_shows_and_keeps_both(staff):
-    from tests.factories import offer_kind
-
     first = clock.local(2027, 3, 2, 9, 0)
-    event = events.schedule_event(
-        by=None,
-        offer_kind=offer_kind("advisory"),
-        sessions=[
-            (first, first + timedelta(hours=2)),
-            (first + timedelta(days=7), first + timedelta(days=7, hours=2)),
-        ],
-        place="Amager Fælledvej 1",
-        online=False,
-    )
-    db.session.commit()
+    event = make_course(first)
     form = _event_form(staff, event, "flyt")
     assert form.value("sessions-0-day") == "2027-03-02"
     assert form.value("sessions-1-day") == "2027-03-09"
@@ -422,12 +389,9 @@ def test_cancelling_an_event_asks_first_on_a_page_that_says_who_is_told(staff):
         persons=[make_ambassador(first_name="Yasmin", last_name="Haddad")],
     )
     db.session.commit()
-    event_page = staff.get(f"/sekretariat/arrangementer/{event.id}").text
     # Nothing on the event page cancels: it links to the page that asks.
-    assert f'action="/sekretariat/arrangementer/{event.id}/aflys"' not in event_page
-    assert f'href="/sekretariat/arrangementer/{event.id}/aflys"' in event_page
-    asking = staff.get(f"/sekretariat/arrangementer/{event.id}/aflys")
-    assert asking.status_code == 200
+    page = f"/sekretariat/arrangementer/{event.id}"
+    asking = asking_page(staff, page, f"{page}/aflys")
     assert "kan ikke fortrydes" in asking.text
     assert "Anne Mortensen, Husum Skole" in asking.text
     assert "Yasmin Haddad, dialogambassadør (forespurgt)" in asking.text

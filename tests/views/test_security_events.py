@@ -140,6 +140,8 @@ def test_a_request_id_given_by_the_proxy_is_kept_and_a_forged_one_replaced(clien
         ("/svar/fremmoede/WzEsImFiYyJd.sig", "/svar/fremmoede/<redacted>"),
         ("/kalender/mlmCm5qkNAKWYwDS.ics", "/kalender/<redacted>.ics"),
         ("/adgangskode/WzEsImFiYyJd.sig", "/adgangskode/<redacted>"),
+        ("/glemt-adgangskode/WzEsImFiYyJd.sig", "/glemt-adgangskode/<redacted>"),
+        ("/glemt-adgangskode", "/glemt-adgangskode"),
         ("/sekretariat/henvendelser/12", "/sekretariat/henvendelser/12"),
     ],
 )

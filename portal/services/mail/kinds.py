@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from . import wording
-from .placeholders import PLACEHOLDERS, event_page, secretariat_start
+from .placeholders import PLACEHOLDERS, event_page, request_page
 
 LANGUAGES = ("da", "en")
 
@@ -210,6 +210,15 @@ KINDS = {
             wording=wording.user_password_link,
         ),
         MailKind(
+            "user_password_reset",
+            _l("Glemt adgangskode"),
+            _l("Til en bruger, der har bedt om et link til at vælge en ny adgangskode."),
+            ("navn", "minutter", "link", "kontakt"),
+            link_help=_l("Linket, hvor brugeren vælger sin nye adgangskode"),
+            composed=True,
+            wording=wording.user_password_reset,
+        ),
+        MailKind(
             "tracking_links",
             _l("Glemt link"),
             _l("Til en bestiller, der har bedt om linkene til sine bestillinger igen."),
@@ -231,8 +240,8 @@ KINDS = {
                 "aflyst",
                 "link",
             ),
-            link_help=_l("Sekretariatets forside i portalen"),
-            link_value=secretariat_start,
+            link_help=_l("Henvendelsens side i sekretariatets del af portalen"),
+            link_value=request_page,
             languages=("da",),
             wording=wording.secretariat_withdrawn,
         ),
@@ -241,8 +250,8 @@ KINDS = {
             _l("Nye datoer ønsket (til sekretariatet)"),
             _l("Til sekretariatets fælles adresse, når en bestiller beder om en anden dato."),
             ("bestiller", "nummer", "tilbud", "organisation", "forslag", "besked", "link"),
-            link_help=_l("Sekretariatets forside i portalen"),
-            link_value=secretariat_start,
+            link_help=_l("Henvendelsens side i sekretariatets del af portalen"),
+            link_value=request_page,
             languages=("da",),
             wording=wording.secretariat_dates_proposed,
         ),
@@ -288,10 +297,52 @@ KINDS = {
             wording=wording.requester_email_confirm,
         ),
         MailKind(
+            "requester_request_withdrawn",
+            _l("Kvittering for en tilbagetrækning"),
+            _l(
+                "Til bestilleren, når bestilleren har trukket sin bestilling eller henvendelse "
+                "tilbage. Var et arrangement planlagt, fjerner mailen det fra kalenderen."
+            ),
+            ("navn", "tilbud", "organisation", "aflyst", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_withdrawn,
+            invitation="cancel",
+        ),
+        MailKind(
+            "requester_request_changed",
+            _l("Bestillingen er ændret (til bestilleren)"),
+            _l(
+                "Til bestilleren, når bestilleren eller sekretariatet har ændret bestillingen. "
+                "Flytter ændringen et planlagt arrangement, opdaterer mailen kalenderen."
+            ),
+            ("navn", "tilbud", "organisation", "aendringer", "link", "kontakt"),
+            required=("aendringer", "link"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_request_changed,
+            invitation="request",
+        ),
+        MailKind(
+            "requester_email_changed",
+            _l("Ny e-mailadresse (til den gamle adresse)"),
+            _l("Til bestillerens gamle adresse, når en ny adresse er bekræftet."),
+            ("navn", "tilbud", "organisation", "ny_adresse", "kontakt"),
+            required=("ny_adresse",),
+            wording=wording.requester_email_changed,
+        ),
+        MailKind(
             "event_message",
             _l("Besked til alle ved et arrangement"),
             _l("Til bestilleren og de tilknyttede, når sekretariatet skriver til dem alle."),
-            ("emne", "tekst", "arrangement", "tider_og_sted", *DETAILS, "kontakt"),
+            (
+                "emne",
+                "tilbud",
+                "dato",
+                "tekst",
+                "arrangement",
+                "tider_og_sted",
+                *DETAILS,
+                "kontakt",
+            ),
             required=(),
             wording=wording.event_message,
             editable=False,

@@ -130,6 +130,8 @@ def _decline_reason(ctx, locale):
 
 # What a requester's change is called in the mail to the people of the event.
 CHANGED_FIELDS = {
+    "contact_name": _l("Kontaktperson"),
+    "contact_phone": _l("Telefon"),
     "expected_participants": _l("Deltagere"),
     "grade": _l("Klassetrin"),
     "audience": _l("Hvem deltagerne er"),
@@ -226,10 +228,10 @@ def _their_words(note):
 def _cancelled_now(ctx, locale):
     if not ctx.get("cancelled_now"):
         return ""
-    when = i18n.date_and_time(ctx["request"].event.starts_at)
-    # Danish only, as the secretariat's mails are.
-    return (
-        f"Det planlagte arrangement {when} er aflyst, og de tilknyttede personer har fået besked."
+    starts_at = ctx["request"].event.starts_at
+    return _(
+        "Det planlagte arrangement %(when)s er aflyst, og de tilknyttede personer har fået besked.",
+        when=f"{i18n.long_date(starts_at)} {_('kl.')} {i18n.short_time(starts_at)}",
     )
 
 
@@ -248,8 +250,8 @@ def _link(ctx, locale):
     return ""
 
 
-def secretariat_start(ctx):
-    return links.external_url("secretariat.index")
+def request_page(ctx):
+    return links.external_url("secretariat.request_detail", request_id=ctx["request"].id)
 
 
 def event_page(ctx):
@@ -361,13 +363,19 @@ PLACEHOLDERS = _placeholders(
         _l("At det planlagte arrangement er aflyst, hvis det var planlagt (ellers intet)"),
         _cancelled_now,
     ),
+    Placeholder(
+        "ny_adresse", _l("Den nye, bekræftede e-mailadresse"), lambda c, lo: c["new_email"]
+    ),
     Placeholder("person", _l("Personens fulde navn"), lambda c, lo: c["person"].full_name),
     Placeholder("timer", _l("Hvor mange timer linket virker"), lambda c, lo: str(c["hours"])),
+    Placeholder(
+        "minutter", _l("Hvor mange minutter linket virker"), lambda c, lo: str(c["minutes"])
+    ),
     Placeholder("links", _l("Hver bestilling med sit link, som en liste"), _tracking_links),
     Placeholder("kontakt", _l("Sekretariatets e-mail og telefon"), _contact_details),
     Placeholder(
         "aendringer",
-        _l("Hvad bestilleren har ændret, før og nu, som en liste"),
+        _l("Hvad der er ændret i bestillingen, før og nu, som en liste"),
         _changes,
     ),
     Placeholder("link", _l("Linket, mailen bringer (se ovenfor)"), _link),

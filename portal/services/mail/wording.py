@@ -35,7 +35,8 @@ def request_receipt():
         "",
         _(
             "Linket er personligt. Del det kun med dem, der skal kunne se og ændre bestillingen. "
-            "På siden kan I se status, bede om en anden dato eller trække bestillingen tilbage."
+            "På siden kan I se status, rette bestillingen, bede om en anden dato eller trække "
+            "bestillingen tilbage."
         ),
         "",
         _("Det har I bestilt"),
@@ -339,6 +340,59 @@ def assignee_request_changed():
     )
 
 
+def requester_withdrawn():
+    """The requester's receipt for a withdrawal (a booking or a concern): the secretariat is
+    told, and a planned event is cancelled (the mail's invitation takes it out of the
+    calendar)."""
+    return _("Trukket tilbage: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _(
+            "I har trukket jeres henvendelse om %(offer)s tilbage, og sekretariatet har fået "
+            "besked.",
+            offer="{tilbud}",
+        ),
+        "{aflyst}",
+        "",
+        _("I kan stadig se henvendelsen her:"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def requester_request_changed():
+    """What changed in a booking, for the requester, whoever changed it."""
+    return _("Ændret: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _("Jeres bestilling er ændret:"),
+        "{aendringer}",
+        "",
+        _("Passer noget ikke, kan I rette det her:"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def requester_email_changed():
+    """To the address a booking had, once a new one is confirmed."""
+    return _("Ny e-mailadresse: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _(
+            "Fra nu af skriver VINK til %(address)s om jeres bestilling. Den nye adresse er "
+            "bekræftet.",
+            address="{ny_adresse}",
+        ),
+        "",
+        _("Har I ikke selv ændret adressen, så kontakt sekretariatet med det samme."),
+        "",
+        _signature(),
+    )
+
+
 def requester_email_confirm():
     return _("Bekræft jeres nye e-mailadresse hos VINK"), _lines(
         _("Goddag %(name)s", name="{navn}"),
@@ -374,6 +428,24 @@ def user_password_link():
             "Linket virker én gang og i %(hours)s timer. Din gamle adgangskode virker, indtil "
             "du har valgt en ny.",
             hours="{timer}",
+        ),
+        "",
+        _signature(),
+    )
+
+
+def user_password_reset():
+    return _("Vælg en ny adgangskode til VINKs bookingportal"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _("Du har bedt om et link til at vælge en ny adgangskode:"),
+        "",
+        "{link}",
+        "",
+        _(
+            "Linket virker én gang og i %(minutes)s minutter. Har du ikke bedt om det, kan du se "
+            "bort fra denne e-mail: din adgangskode er den samme som før.",
+            minutes="{minutter}",
         ),
         "",
         _signature(),
@@ -434,7 +506,7 @@ def secretariat_seat_claimed():
 def event_message():
     """What the secretariat writes to everyone at an event, as written, and then the event it
     is about: what, when, where, the meeting link and the practical information."""
-    return "{emne}", _lines(
+    return "{emne} ({tilbud} {dato})", _lines(
         "{tekst}",
         "",
         "---",
