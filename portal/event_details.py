@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .models.enums import RequestStatus
+
 MAX_MEETING_URL = 500
 MAX_PRACTICAL_INFO = 2000
 
@@ -74,3 +76,18 @@ def calendar_description(description, event):
     if event.practical_info:
         parts.append(f"{_('Praktisk information')}:\n{event.practical_info}")
     return "\n\n".join(parts)
+
+
+WITHDRAWN = _l("Bestilleren har trukket bestillingen tilbage.")
+
+
+def cancel_reason(event):
+    """Why `event` was cancelled, in the language being written: the note as the secretariat
+    wrote it, or, for an event cancelled because its requester withdrew, those words (kept as a
+    state, not as Danish text, so an English page and mail say it in English)."""
+    if event.cancel_note:
+        return event.cancel_note
+    request = event.for_request
+    if request is not None and request.status == RequestStatus.WITHDRAWN:
+        return str(WITHDRAWN)
+    return ""

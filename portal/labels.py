@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from .event_details import cancel_reason
 from .models.enums import (
     Administration,
     AssignmentStatus,
@@ -274,3 +275,5 @@ def init_app(app):
     app.jinja_env.filters["action_label"] = action_label
     app.jinja_env.filters["object_label"] = object_label
     app.jinja_env.filters["actor_label"] = actor_label
+    # Why an event was cancelled, in the page's language (event_details.cancel_reason).
+    app.jinja_env.filters["cancel_reason"] = cancel_reason

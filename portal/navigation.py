@@ -39,15 +39,21 @@ def main_menu():
     return MENUS[role]
 
 
+# Pages a menu item holds that are not under its own address: a request is opened from the
+# inbox, so its pages are the inbox's, not the overview's at /sekretariat/.
+ALSO_UNDER = {"secretariat.inbox": ("/sekretariat/henvendelser",)}
+
+
 def menu_section(menu):
-    """The endpoint of the menu item whose pages this is: the one whose address the current
-    one starts with, the longest if several do (an event's page is under "Arrangementer", a
-    target page under "Administration", not under "Overblik" at /sekretariat/)."""
+    """The endpoint of the menu item whose pages this is: the one whose address (or one of
+    ALSO_UNDER) the current one starts with, the longest if several do (an event's page is
+    under "Arrangementer", a target page under "Administration", not under "Overblik" at
+    /sekretariat/)."""
     path = request.path
     found = [
         (len(address), endpoint)
         for endpoint, _text in menu
-        for address in [url_for(endpoint)]
+        for address in [url_for(endpoint), *ALSO_UNDER.get(endpoint, ())]
         if path == address or (address != "/" and path.startswith(address.rstrip("/") + "/"))
     ]
     return max(found)[1] if found else None

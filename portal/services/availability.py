@@ -16,7 +16,7 @@ from ..models import (
     EventSession,
     Person,
 )
-from ..models.enums import AssignmentStatus, EventStatus
+from ..models.enums import AssignmentStatus, ClosedPeriodKind, EventStatus
 
 
 def travel_buffer():
@@ -64,36 +64,45 @@ def busy_person_ids(sessions, *, exclude_event_id):
     return set(db.session.scalars(query.with_only_columns(Assignment.person_id)))
 
 
-def closed_periods_during(sessions):
-    """School holidays and closures that any of the sessions falls in (for the warning)."""
+def _periods_that_matter(offer_kind):
+    """Which closed periods concern `offer_kind`: VINK's own closures concern every offer (nobody
+    is there to come), school holidays only one held for a school class."""
+    if offer_kind is not None and offer_kind.for_a_class:
+        return ()
+    return (ClosedPeriod.kind == ClosedPeriodKind.CLOSURE,)
+
+
+def closed_periods_during(sessions, *, offer_kind=None):
+    """The closed periods (of those that concern `offer_kind`; all without one) that any of the
+    sessions falls in (for the warning)."""
     days = {start.astimezone(clock.COPENHAGEN).date() for start, _end in sessions}
     if not days:
         return []
+    conditions = _periods_that_matter(offer_kind) if offer_kind is not None else ()
     return db.session.scalars(
         db.select(ClosedPeriod)
-        .where(ClosedPeriod.starts_on <= max(days), ClosedPeriod.ends_on >= min(days))
+        .where(ClosedPeriod.starts_on <= max(days), ClosedPeriod.ends_on >= min(days), *conditions)
         .order_by(ClosedPeriod.starts_on)
     ).all()
 
 
 def closed_period_warnings(offer_kind, sessions):
-    """The closed periods a new time falls in, for offer kinds held for a school class:
-    school holidays and VINK's closures make the secretariat confirm before saving."""
-    if not offer_kind.for_a_class:
-        return []
-    return closed_periods_during(sessions)
+    """The closed periods a new time falls in, which make the secretariat confirm before
+    saving: VINK's closures for every offer, school holidays too for one held for a class."""
+    return closed_periods_during(sessions, offer_kind=offer_kind)
 
 
 def closed_periods_ahead(offer_kind, *, today, days=365, limit=12):
-    """The closed periods the public form shows beside its dates for an offer held for a
-    school class: those that end within the year the form lets a requester wish in."""
-    if offer_kind is None or not offer_kind.for_a_class:
+    """The closed periods the public form shows beside its dates: those that concern the offer
+    and end within the year the form lets a requester wish in."""
+    if offer_kind is None:
         return []
     return db.session.scalars(
         db.select(ClosedPeriod)
         .where(
             ClosedPeriod.ends_on >= today,
             ClosedPeriod.starts_on <= today + timedelta(days=days),
+            *_periods_that_matter(offer_kind),
         )
         .order_by(ClosedPeriod.starts_on)
         .limit(limit)
@@ -102,15 +111,16 @@ def closed_periods_ahead(offer_kind, *, today, days=365, limit=12):
 
 def closed_wishes(offer_kind, wishes):
     """[(first, last, period)] for each wished date (or period) that lies wholly in a closed
-    period: the requester is told, nothing is refused. A wished period that only touches one
-    leaves other days to choose from."""
-    if not offer_kind.for_a_class or not wishes:
+    period that concerns the offer: the requester is told, nothing is refused. A wished period
+    that only touches one leaves other days to choose from."""
+    if not wishes:
         return []
     periods = db.session.scalars(
         db.select(ClosedPeriod)
         .where(
             ClosedPeriod.starts_on <= max(last for _first, last in wishes),
             ClosedPeriod.ends_on >= min(first for first, _last in wishes),
+            *_periods_that_matter(offer_kind),
         )
         .order_by(ClosedPeriod.starts_on)
     ).all()

@@ -393,7 +393,8 @@ def message_everyone(event, *, by, subject, body):
     recipients = {}  # address -> (whom, the mail's context, its language)
     if request is not None:
         whom = {"name": request.contact.name, "email": request.contact.email, "role": "requester"}
-        recipients[request.contact.email] = (whom, {"request": request}, request.locale)
+        context = {"request": request, "tracking_url": links.tracking_url(request)}
+        recipients[request.contact.email] = (whom, context, request.locale)
     for a in live:
         whom = {"name": a.person.full_name, "email": a.person.email, "role": a.seat_role.value}
         recipients.setdefault(a.person.email, (whom, {"person": a.person}, "da"))

@@ -7,7 +7,6 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -402,9 +401,8 @@ def withdraw_request(request, *, note):
     event = request.event
     cancelled_now = event is not None and event.status == EventStatus.PLANNED
     if cancelled_now:
-        with force_locale("da"):  # stored once, read by the Danish secretariat and assignees
-            note = str(_l("Bestilleren har trukket bestillingen tilbage."))
-        events.cancel_event(event, by=None, actor_label="requester", note=note)
+        # No note: the withdrawal is the reason, said in each reader's language (cancel_reason).
+        events.cancel_event(event, by=None, actor_label="requester")
     mail.send(
         "secretariat_request_withdrawn",
         to=current_app.config["SECRETARIAT_EMAIL"],

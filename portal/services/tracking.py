@@ -177,6 +177,8 @@ def _history_line(entry, events):
         return HistoryLine(
             entry.at, entry.action, note=after.get("body") or "", subject=after.get("subject") or ""
         )
+    if entry.action == "request.withdrawn":  # with the requester's own reason
+        return HistoryLine(entry.at, entry.action, note=after.get("note") or "")
     if entry.object_type != "events" or entry.object_id not in events:
         return HistoryLine(entry.at, entry.action)
     starts_at = after.get("starts_at")

@@ -187,6 +187,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
     wished_form = wished_form or WishedDaysForm(formdata=None)
     start = wished_form.kl.data = wished_form.kl.data or suggestions.WISHED_DAY_START
     history, history_total = requests.history_for_staff(req)
+    events_of_request = requests.events_of(req)
     context = {
         "req": req,
         "can_schedule": requests.can_schedule(req),
@@ -204,9 +205,8 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         "history_total": history_total,
         "history_changes": audit.changes_shown(history),
         # Every event of the request that was cancelled, a new one planned since or not.
-        "cancelled_events": [
-            e for e in requests.events_of(req) if e.status == EventStatus.CANCELLED
-        ],
+        "cancelled_events": [e for e in events_of_request if e.status == EventStatus.CANCELLED],
+        "history_events": {e.id: e for e in events_of_request},
         "earlier": requests.earlier_requests(req),
         "schedule_form": forms.get("schedule_form")
         or ScheduleForm(formdata=None, page="request", rows=kind.max_sessions),

@@ -130,3 +130,42 @@ def test_a_cancelled_event_does_not_block_the_person():
     [offer] = offer_to(second, person)
     accept(offer)
     assert offer.status == AssignmentStatus.ACCEPTED
+
+
+def test_vinks_own_closure_concerns_every_offer_and_a_school_holiday_only_a_class():
+    """A talk for staff on a day VINK is closed warns the secretariat and is named on the
+    public form; a school holiday does neither for a talk, and both for a dialogue."""
+    from portal.models import ClosedPeriod
+    from portal.models.enums import ClosedPeriodKind
+
+    today = clock.today()
+    closure_day, holiday_day = today + timedelta(days=20), today + timedelta(days=40)
+    closure = ClosedPeriod(
+        name="VINK lukket: personaledag",
+        kind=ClosedPeriodKind.CLOSURE,
+        starts_on=closure_day,
+        ends_on=closure_day,
+    )
+    holiday = ClosedPeriod(
+        name="Vinterferie",
+        kind=ClosedPeriodKind.SCHOOL_HOLIDAY,
+        starts_on=holiday_day,
+        ends_on=holiday_day,
+    )
+    db.session.add_all([closure, holiday])
+    db.session.commit()
+
+    def at(day):
+        start = clock.local(day.year, day.month, day.day, 10)
+        return [(start, start + timedelta(hours=1))]
+
+    talk, dialogue = offer_kind("talk"), offer_kind("dialogue")
+    assert availability.closed_period_warnings(talk, at(closure_day)) == [closure]
+    assert availability.closed_period_warnings(talk, at(holiday_day)) == []
+    assert availability.closed_period_warnings(dialogue, at(closure_day)) == [closure]
+    assert availability.closed_period_warnings(dialogue, at(holiday_day)) == [holiday]
+    assert availability.closed_periods_ahead(talk, today=today) == [closure]
+    assert availability.closed_periods_ahead(dialogue, today=today) == [closure, holiday]
+    wishes = [(closure_day, closure_day), (holiday_day, holiday_day)]
+    assert availability.closed_wishes(talk, wishes) == [(closure_day, closure_day, closure)]
+    assert len(availability.closed_wishes(dialogue, wishes)) == 2

@@ -48,7 +48,7 @@ def test_a_withdrawal_before_planning_is_confirmed_without_a_calendar_entry():
     [receipt] = mails("requester_request_withdrawn")
     assert receipt.calendar_ics is None
     assert "aflyst" not in receipt.body_text
-    assert "I har trukket jeres henvendelse om Ung-til-ung dialog tilbage" in receipt.body_text
+    assert "I har trukket jeres bestilling af Ung-til-ung dialog tilbage" in receipt.body_text
 
 
 def test_a_withdrawn_concern_is_confirmed_too():
@@ -184,3 +184,24 @@ def test_a_message_that_did_not_reach_the_requester_is_not_in_their_history():
     event.request.contact.anonymised_at = None
     actions = [line.action for line in tracking.public_history(event.request)]
     assert "event.messaged" not in actions
+
+
+def test_only_the_requester_gets_the_link_to_the_booking_with_a_message_to_everyone():
+    event, person = make_staffed_event()
+    events.message_everyone(event, by=None, subject="Husk", body="Hej")
+    db.session.commit()
+    by_address = {m.to_address: m.body_text for m in mails("event_message")}
+    link = links.tracking_url(event.request)
+    assert f"Jeres bestilling: {link}" in by_address[event.request.contact.email]
+    assert "/b/" not in by_address[person.email]
+    assert "Jeres bestilling" not in by_address[person.email]
+
+
+def test_the_requesters_own_reason_for_withdrawing_is_in_their_history():
+    event = make_scheduled(request=make_request())
+    requests_service.withdraw_request(event.request, note="Klassen er på lejrskole.")
+    db.session.commit()
+    lines = {line.action: line for line in tracking.public_history(event.request)}
+    assert lines["request.withdrawn"].note == "Klassen er på lejrskole."
+    # The event it cancelled has no note of its own: the withdrawal says why.
+    assert lines["event.cancelled"].note == ""

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from portal import clock
+from portal.event_details import cancel_reason
 from portal.extensions import db
 from portal.models import AuditEntry, District, Organisation, OutboxMessage
 from portal.models.enums import (
@@ -212,9 +214,13 @@ def test_the_withdrawal_note_to_assignees_is_danish_whatever_the_requester_spoke
     make_assignment(event, make_ambassador(), status=AssignmentStatus.ACCEPTED)
     requests_service.withdraw_request(request, note="")
     db.session.commit()
-    assert event.cancel_note == "Bestilleren har trukket bestillingen tilbage."
+    # Kept as a state, not as Danish text: each reader gets it in their own language.
+    assert event.cancel_note == ""
     [mail] = mails("assignee_event_cancelled")
     assert "Tak fordi du sagde ja" in mail.body_text
+    assert "> Bestilleren har trukket bestillingen tilbage." in mail.body_text
+    with force_locale("en"):
+        assert cancel_reason(event) == "The requester withdrew the booking."
 
 
 def test_two_first_bookings_from_one_organisation_at_once_share_it(app, monkeypatch):

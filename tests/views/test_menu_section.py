@@ -6,6 +6,7 @@ import re
 import pytest
 
 from portal.models.enums import Role
+from tests.factories import make_request
 
 
 def _marked(client, path):
@@ -27,10 +28,14 @@ def _marked(client, path):
         ("/sekretariat/", [("Overblik", "page")]),
         ("/sekretariat/arrangementer/nyt", [("Arrangementer", "true")]),
         ("/sekretariat/indbakke", [("Indbakke", "page")]),
+        # A request is opened from the inbox: its pages are the inbox's.
+        ("/sekretariat/henvendelser/{request}", [("Indbakke", "true")]),
+        ("/sekretariat/henvendelser/{request}/ret", [("Indbakke", "true")]),
     ],
 )
 def test_the_menu_marks_the_part_a_page_belongs_to(as_role, path, expected):
-    assert _marked(as_role(Role.ADMIN), path) == expected
+    client = as_role(Role.ADMIN)
+    assert _marked(client, path.format(request=make_request().id)) == expected
 
 
 def test_the_start_page_item_is_marked_on_the_start_page_only(client):

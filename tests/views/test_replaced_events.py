@@ -140,3 +140,30 @@ def test_each_event_of_a_request_planned_three_times_leads_to_the_one_before_and
 def test_vinks_own_event_has_no_event_before_or_after():
     own = make_scheduled()
     assert requests_service.replaced_and_replacement(own) == (None, None)
+
+
+def test_a_withdrawn_request_says_why_its_event_was_cancelled_and_no_longer_asks_for_action(
+    as_role,
+):
+    from portal.services import request_changes
+
+    request = make_request()
+    event = make_scheduled(request=request)
+    request_changes.change_request(request, changes={"expected_participants": 26})
+    requests_service.withdraw_request(request, note="")
+    db.session.commit()
+    page = _staff_page(as_role, f"/sekretariat/henvendelser/{request.id}")
+    assert "Bestilleren har trukket bestillingen tilbage." in page
+    # The change is history now: no banner asks the secretariat to look at it.
+    assert "Bestilleren har ændret bestillingen" not in page
+    event_page = _staff_page(as_role, f"/sekretariat/arrangementer/{event.id}")
+    assert "Aflyst: Bestilleren har trukket bestillingen tilbage." in event_page
+
+
+def test_the_staff_history_says_which_event_each_line_is_about(as_role, replanned):
+    request, first, second = replanned
+    page = _staff_page(as_role, f"/sekretariat/henvendelser/{request.id}")
+    history = page.split("<h2>Historik</h2>", 1)[1]
+    for event in (first, second):
+        link = f'href="/sekretariat/arrangementer/{event.id}">arrangementet '
+        assert link + date_and_time(event.starts_at) in history

@@ -341,6 +341,7 @@ KINDS = {
                 "arrangement",
                 "tider_og_sted",
                 *DETAILS,
+                "bestillingslink",
                 "kontakt",
             ),
             required=(),

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ... import i18n, links
+from ...event_details import cancel_reason
 from ...extensions import db
 from ...labels import grade_label, label
 from ...models import Topic
@@ -116,7 +117,7 @@ def _contact_line(ctx, locale):
 
 
 def _cancel_reason(ctx, locale):
-    note = ctx["event"].cancel_note
+    note = cancel_reason(ctx["event"])
     return f"{_('Begrundelse:')}\n{i18n.quoted(note)}" if note else ""
 
 
@@ -241,6 +242,12 @@ def _tracking_links(ctx, locale):
         f"({i18n.long_date(req.submitted_at)}):\n  {url}"
         for req, url in ctx["entries"]
     )
+
+
+def _booking_link(ctx, locale):
+    """For the requester, a line with the private link to their booking (else nothing)."""
+    url = ctx.get("tracking_url")
+    return _("Jeres bestilling: %(url)s", url=url) if url else ""
 
 
 def _link(ctx, locale):
@@ -379,6 +386,11 @@ PLACEHOLDERS = _placeholders(
         _changes,
     ),
     Placeholder("link", _l("Linket, mailen bringer (se ovenfor)"), _link),
+    Placeholder(
+        "bestillingslink",
+        _l("Til bestilleren: linjen med linket til bestillingen (til andre intet)"),
+        _booking_link,
+    ),
     Placeholder("emne", _l("Emnet, som sekretariatet skrev det"), lambda c, lo: c["subject"]),
     Placeholder("tekst", _l("Teksten, som sekretariatet skrev den"), lambda c, lo: c["body"]),
     Placeholder(

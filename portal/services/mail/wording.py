@@ -328,13 +328,13 @@ def assignee_request_changed():
     return _("Ændret bestilling: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
         _("Hej %(name)s", name="{navn}"),
         "",
-        _("Bestilleren har ændret bestillingen til arrangementet, du er med i:"),
+        _("Bestillingen til arrangementet, du er spurgt til eller med i, er ændret:"),
         "{aendringer}",
         "",
         "- {arrangement}",
         "{tider_og_sted}",
         "",
-        _("Kan du ikke længere, så skriv til sekretariatet hurtigst muligt."),
+        _("Passer det ikke længere for dig, så skriv til sekretariatet hurtigst muligt."),
         "",
         _signature(),
     )
@@ -348,13 +348,13 @@ def requester_withdrawn():
         _("Kære %(name)s", name="{navn}"),
         "",
         _(
-            "I har trukket jeres henvendelse om %(offer)s tilbage, og sekretariatet har fået "
+            "I har trukket jeres bestilling af %(offer)s tilbage, og sekretariatet har fået "
             "besked.",
             offer="{tilbud}",
         ),
         "{aflyst}",
         "",
-        _("I kan stadig se henvendelsen her:"),
+        _("I kan stadig se bestillingen her:"),
         "{link}",
         "",
         _signature(),
@@ -516,6 +516,8 @@ def event_message():
         "{moedelink}",
         "",
         "{praktisk}",
+        "",
+        "{bestillingslink}",
         "",
         _signature(),
     )
