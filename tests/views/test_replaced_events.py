@@ -167,3 +167,11 @@ def test_the_staff_history_says_which_event_each_line_is_about(as_role, replanne
     for event in (first, second):
         link = f'href="/sekretariat/arrangementer/{event.id}">arrangementet '
         assert link + date_and_time(event.starts_at) in history
+
+
+def test_a_cancelled_events_empty_seat_is_not_called_free(as_role, cancelled):
+    _request, event = cancelled
+    page = _staff_page(as_role, f"/sekretariat/arrangementer/{event.id}")
+    seats = page.split("<h2>Bemanding", 1)[1].split("</table>", 1)[0]
+    assert "Ledig" not in seats
+    assert "Ikke besat (aflyst)" in seats
