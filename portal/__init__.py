@@ -152,6 +152,7 @@ def _register_blueprints(app):
         feeds,
         offers,
         persons,
+        provider_login,
         public,
         reports,
         secretariat,
@@ -161,6 +162,7 @@ def _register_blueprints(app):
     for module in (
         public,
         auth,
+        provider_login,
         offers,
         feeds,
         secretariat,

@@ -1,5 +1,6 @@
 """Configuration: defaults here, overrides from the environment (see .env.example)."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -7,6 +8,23 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _json_mapping(name):
+    """A JSON object from the environment variable `name` ({} when unset); SystemExit when it is
+    no object of strings, so a typo stops the start instead of switching a check off."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise SystemExit(f'{name} skal være et JSON-objekt af tekster, fx {{"gruppe": "admin"}}.')
+    return value
 
 
 def _bool(name, default):
@@ -136,6 +154,15 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # The unit's contact details and the municipality's published accessibility statement.
         "SECRETARIAT_EMAIL": os.environ.get("SECRETARIAT_EMAIL", "vink@kk.dk"),
         "SECRETARIAT_PHONE": os.environ.get("SECRETARIAT_PHONE", "+45 33 66 33 66"),
+        # Staff sign-in through the municipality's identity provider (OpenID Connect, e.g.
+        # Microsoft Entra ID): on when a discovery URL is set. See the README, "Drift".
+        "OIDC_DISCOVERY_URL": os.environ.get("OIDC_DISCOVERY_URL", ""),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_PROVIDER_NAME": os.environ.get("OIDC_PROVIDER_NAME", "Københavns Kommune"),
+        # Optional: {"provider group": "role"}. Set, a user signs in only when a group of theirs
+        # grants the role the portal gave them: the groups narrow, never widen.
+        "OIDC_GROUP_ROLES": _json_mapping("OIDC_GROUP_ROLES"),
         "ACCESSIBILITY_STATEMENT_URL": os.environ.get(
             "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/kk-dk"
         ),

@@ -174,6 +174,7 @@ ACTIONS = {
     "user.password_changed": _l("Adgangskode ændret"),
     "user.password_chosen": _l("Adgangskode valgt fra et link"),
     "user.password_link_sent": _l("Link til ny adgangskode sendt"),
+    "user.provider_linked": _l("Knyttet til arbejdskontoen ved første login"),
     "user.password_reset_sent": _l("Link til ny adgangskode sendt efter ønske (Glemt adgangskode)"),
     "closed_period.added": _l("Lukkeperiode tilføjet"),
     "closed_period.deleted": _l("Lukkeperiode slettet"),

@@ -51,6 +51,11 @@ SECRET_PATHS = [
     (re.compile(rf"/kalender/(?!<redacted>){_SEGMENT}\.ics"), "/kalender/<redacted>.ics"),
     (re.compile(rf"/adgangskode/{_SEGMENT}"), "/adgangskode/<redacted>"),
     (re.compile(rf"/glemt-adgangskode/{_SEGMENT}"), "/glemt-adgangskode/<redacted>"),
+    # The identity provider's answer: its code and state in the query, in an access log's line.
+    (
+        re.compile(r"/log-ind/kommune/svar\?(?!<redacted>)[^\s\"']*"),
+        "/log-ind/kommune/svar?<redacted>",
+    ),
     (re.compile(rf"/ny-email/(\d+)/{_SEGMENT}"), r"/ny-email/\1/<redacted>"),
 ]
 

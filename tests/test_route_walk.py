@@ -51,7 +51,7 @@ STAFF_BLUEPRINTS = {
     "assignee": Role.ASSIGNEE,
 }
 # Walked as a requester holding a tracking cookie (and the signed links the world makes).
-PUBLIC_BLUEPRINTS = {"public", "auth", "offers", "feeds"}
+PUBLIC_BLUEPRINTS = {"public", "auth", "provider_login", "offers", "feeds"}
 CRAWLED = {}
 QUERY_NAMES = ["dato", "visning", "side", "vis", "next", "tilbud", "ny", "q", "status", "aar"]
 

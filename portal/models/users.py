@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     password_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # None: invited, and no password chosen yet.
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "<issuer> <subject>" of the identity provider's account this user signs in with, linked
+    # at the first sign-in through the provider (services/provider_login.py).
+    provider_subject: Mapped[str | None] = mapped_column(sa.String(512), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     person: Mapped[Person | None] = relationship()

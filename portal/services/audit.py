@@ -185,6 +185,7 @@ FIELD_LABELS = {
     "contact_name": _l("Kontaktperson"),
     "contact_phone": _l("Telefon"),
     "contact_email": _l("E-mail"),
+    "issuer": _l("Identitetsudbyder"),
     "online": _l("Online"),
     "practical_info": _l("Praktisk information"),
     "meeting_url": _l("Mødelink"),

@@ -16,7 +16,7 @@ from ..forms.auth import ChoosePasswordForm, ForgotPasswordForm, LoginForm
 from ..i18n import current_locale
 from ..permissions import home_endpoint
 from ..security import account_tag, security_event
-from ..services import accounts
+from ..services import accounts, provider_login
 from ..urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -64,7 +64,12 @@ def login():
         error = _("E-mail eller adgangskode er forkert.")
         security_event("login.failed", account=account_tag(form.email.data))
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/login.html", form=form, login_error=error), status
+    return render_template(
+        "auth/login.html",
+        form=form,
+        login_error=error,
+        provider_login=provider_login.configured(),
+    ), status
 
 
 @bp.post("/log-ud")

@@ -42,6 +42,9 @@ PUBLIC_ENDPOINTS = {
     # A user who forgot their password asks for a link, and chooses one from it.
     "auth.forgot_password",
     "auth.reset_password",
+    # Staff sign in through the municipality's identity provider: to it and back.
+    "provider_login.start",
+    "provider_login.callback",
     # The invitation's single-use link: the account has no password yet.
     "auth.choose_password",
 }

@@ -142,6 +142,11 @@ def test_a_request_id_given_by_the_proxy_is_kept_and_a_forged_one_replaced(clien
         ("/adgangskode/WzEsImFiYyJd.sig", "/adgangskode/<redacted>"),
         ("/glemt-adgangskode/WzEsImFiYyJd.sig", "/glemt-adgangskode/<redacted>"),
         ("/glemt-adgangskode", "/glemt-adgangskode"),
+        (
+            '"GET /log-ind/kommune/svar?code=abc&state=xyz&iss=http HTTP/1.1" 302',
+            '"GET /log-ind/kommune/svar?<redacted> HTTP/1.1" 302',
+        ),
+        ("/log-ind/kommune", "/log-ind/kommune"),
         ("/sekretariat/henvendelser/12", "/sekretariat/henvendelser/12"),
     ],
 )

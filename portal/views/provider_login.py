@@ -1,0 +1,107 @@
+"""Sign in with the municipality's identity provider (OpenID Connect, Authorization Code flow
+with PKCE, state and nonce, all Authlib's): to the provider and back. Who the account is in the
+portal is services/provider_login.py's to say."""
+
+import requests
+from authlib.integrations.flask_client import OAuth, OAuthError
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from joserfc.errors import JoseError
+
+from ..auth_session import start_session
+from ..permissions import home_endpoint
+from ..security import account_tag, security_event
+from ..services import provider_login
+
+bp = Blueprint("provider_login", __name__)
+
+NAME = "kommune"
+LOGIN_METHOD = "login_method"
+
+
+def _client():
+    """The provider's client for the current settings (one per settings, kept on the app)."""
+    config = current_app.config
+    settings = (
+        config["OIDC_DISCOVERY_URL"],
+        config["OIDC_CLIENT_ID"],
+        config["OIDC_CLIENT_SECRET"],
+    )
+    clients = current_app.extensions.setdefault("vink_provider_clients", {})
+    if settings not in clients:
+        oauth = OAuth(current_app._get_current_object())
+        clients[settings] = oauth.register(
+            NAME,
+            server_metadata_url=settings[0],
+            client_id=settings[1],
+            client_secret=settings[2],
+            client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256"},
+        )
+    return clients[settings]
+
+
+def _refused(reason, message, status, **details):
+    security_event("login.refused", method="provider", reason=reason, **details)
+    return render_template(
+        "errors/error.html",
+        title=_("Du blev ikke logget ind"),
+        message=message,
+        action=(url_for("auth.login"), _("Til log ind")),
+    ), status
+
+
+@bp.get("/log-ind/kommune")
+def start():
+    """To the provider's sign-in page, with a fresh state, nonce and PKCE challenge."""
+    if not provider_login.configured():
+        abort(404)
+    try:
+        return _client().authorize_redirect(url_for(".callback", _external=True))
+    except requests.RequestException:
+        return _refused("provider_unreachable", _unreachable(), 503)
+
+
+def _unreachable():
+    return _(
+        "%(provider)s svarer ikke lige nu. Prøv igen om lidt.",
+        provider=current_app.config["OIDC_PROVIDER_NAME"],
+    )
+
+
+@bp.get("/log-ind/kommune/svar")
+def callback():
+    """Back from the provider: the code exchanged, the ID token checked (signature, issuer,
+    audience, expiry, nonce), and the person signed in as the user the claims name."""
+    if not provider_login.configured():
+        abort(404)
+    try:
+        token = _client().authorize_access_token()
+    except requests.RequestException:
+        return _refused("provider_unreachable", _unreachable(), 503)
+    except (OAuthError, JoseError, ValueError) as error:
+        # A state that is not this browser's (tampered, replayed, expired), a refusal at the
+        # provider, or an ID token that does not prove what it says.
+        return _refused(
+            type(error).__name__,
+            _("Login hos %(provider)s lykkedes ikke. Prøv igen.", provider=_provider()),
+            400,
+        )
+    claims = token.get("userinfo")
+    if not claims:
+        return _refused(
+            "no_id_token", _("Login hos %(provider)s lykkedes ikke.", provider=_provider()), 400
+        )
+    try:
+        user = provider_login.user_for(claims)
+    except provider_login.ProviderLoginRefused as refused:
+        return _refused(
+            refused.reason, str(refused.message), 403, account=account_tag(claims.get("email"))
+        )
+    start_session(user)
+    session[LOGIN_METHOD] = "provider"
+    security_event("login.succeeded", user_id=user.id, method="provider")
+    return redirect(url_for(home_endpoint(user)))
+
+
+def _provider():
+    return current_app.config["OIDC_PROVIDER_NAME"]
