@@ -12,10 +12,11 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, User
 from portal.models.enums import Role
-from portal.services import second_factor
+from portal.services import accounts, second_factor
 from tests.browser_form import browser_form
 from tests.factories import PASSWORD, make_user
 from tests.views.test_routes import AUDIENCES, _method, _sample_url
+from tests.views.test_valid_html import checker_missing, nu_errors, write_page
 
 CODE_PAGE = "/log-ind/kode"
 ENROL_PAGE = "/konto/totrinsbekraeftelse"
@@ -31,7 +32,7 @@ def production(app, monkeypatch):
 def _log_in(client, email, next_page=None):
     page = "/log-ind" + (f"?next={next_page}" if next_page else "")
     form = browser_form(client, page, action="/log-ind")
-    return form.fill(email=email, password=PASSWORD).submit("Log ind")
+    return form.fill(email=email, password=PASSWORD).submit()
 
 
 def _give_code(client, code):
@@ -183,8 +184,6 @@ def test_a_user_deactivated_after_the_password_is_refused_at_the_code(client):
     user, totp, _codes = _enrolled_user()
     _log_in(client, user.email)
     form = browser_form(client, CODE_PAGE)
-    from portal.services import accounts
-
     accounts.deactivate_user(db.session.get(User, user.id), by=admin)
     db.session.commit()
     response = form.fill(code=totp.now()).submit()
@@ -233,7 +232,7 @@ def test_the_pages_are_in_english_too(app, client, login):
 @pytest.mark.usefixtures("production")
 def test_an_admin_resets_a_users_second_factor_from_the_page_that_asks(as_role, client):
     admin_client = as_role(Role.ADMIN)
-    admin = db.session.scalars(db.select(User).where(User.role == Role.ADMIN)).first()
+    admin = db.session.scalars(db.select(User).where(User.role == Role.ADMIN)).one()
     _enrol_admin(admin)
     user, _totp, _codes = _enrolled_user()
     page = admin_client.get(f"/admin/brugere/{user.id}").get_data(as_text=True)
@@ -260,3 +259,43 @@ def _enrol_admin(admin):
     secret = second_factor.start_enrolment(admin)
     second_factor.enrol(admin, pyotp.TOTP(secret).now())
     db.session.commit()
+
+
+@pytest.mark.skipif(checker_missing(), reason="VNU_JAR not set: run the suite with `make test`")
+@pytest.mark.usefixtures("production")
+def test_the_second_factor_pages_are_valid_html_in_danish_and_english(app, as_role, tmp_path):
+    written = []
+    for language in ("da", "en"):
+        anonymous = app.test_client()
+        anonymous.get(f"/sprog/{language}")
+        user, totp, _codes = _enrolled_user(email=f"kode-{language}@example.org")
+        _log_in(anonymous, user.email)
+        written.append(
+            write_page(tmp_path, None, language, CODE_PAGE, anonymous.get(CODE_PAGE).data)
+        )
+        refused = _give_code(anonymous, "nope")
+        written.append(write_page(tmp_path, None, language, CODE_PAGE + "-422", refused.data))
+
+        staff = app.test_client()
+        staff.get(f"/sprog/{language}")
+        newcomer = make_user(role=Role.SECRETARIAT, email=f"ny-{language}@example.org")
+        _log_in(staff, newcomer.email)
+        page = staff.get(ENROL_PAGE).get_data(as_text=True)
+        written.append(write_page(tmp_path, None, language, ENROL_PAGE, page))
+        form = browser_form(staff, ENROL_PAGE, action=ENROL_PAGE)
+        written.append(write_page(tmp_path, None, language, "enrol-422", form.submit().data))
+        totp = pyotp.TOTP(_secret_on_page(page))
+        form = browser_form(staff, ENROL_PAGE, action=ENROL_PAGE)
+        done = form.fill(code=totp.now()).submit()
+        written.append(write_page(tmp_path, None, language, "codes", done.data))
+        written.append(write_page(tmp_path, None, language, "enabled", staff.get(ENROL_PAGE).data))
+
+        admin = as_role(Role.ADMIN)
+        newest_admin = db.select(User).where(User.role == Role.ADMIN).order_by(User.id.desc())
+        _enrol_admin(db.session.scalars(newest_admin).first())
+        admin.get(f"/sprog/{language}")
+        for path in (f"/admin/brugere/{user.id}", f"/admin/brugere/{user.id}/nulstil-totrin"):
+            response = admin.get(path)
+            assert response.status_code == 200, path
+            written.append(write_page(tmp_path, Role.ADMIN, language, path, response.data))
+    assert nu_errors(written) == []
