@@ -1,5 +1,6 @@
 """Staff and assignee sessions: loading the user, a fresh session at login, idle and absolute
-timeouts, and a session that must choose a new password first. Deactivating a user (or bumping
+timeouts, a session that must choose a new password first, a login waiting for its second
+factor, and a session that must set one up first. Deactivating a user (or bumping
 `session_version`) ends their sessions at once."""
 
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from flask_login import current_user, login_user, logout_user
 
 from .extensions import db, login_manager
 from .models import User
+from .services import second_factor
 
 
 def init_app(app):
@@ -22,6 +24,7 @@ def init_app(app):
     login_manager.session_protection = "basic"
     app.before_request(enforce_session_limits)
     app.before_request(enforce_new_password)
+    app.before_request(enforce_second_factor)
 
 
 @login_manager.user_loader
@@ -68,6 +71,83 @@ def enforce_new_password():
     # Back to this page afterwards; after a form sent meanwhile (not kept), the start page.
     going_to = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.change_password", next=going_to))
+
+
+# A login whose password was right, for a user with a second factor: no session yet, only this
+# mark (the user, their session version, when, where they were going, whether the password must
+# change), until the code is given on auth.second_factor, within PENDING_SECONDS.
+PENDING_MARK = "second_factor_pending"
+PENDING_SECONDS = 5 * 60
+
+
+def await_second_factor(user, *, going_to, must_change):
+    """After the right password: a fresh session holding only the pending mark."""
+    session.clear()
+    session[PENDING_MARK] = {
+        "user_id": user.id,
+        "version": user.session_version,
+        "at": _now(),
+        "next": going_to,
+        "must_change": bool(must_change),
+    }
+
+
+def pending_user_id():
+    pending = session.get(PENDING_MARK)
+    return pending.get("user_id") if isinstance(pending, dict) else None
+
+
+def pending_second_factor():
+    """(user, mark) of the login waiting for its code, or None: none, older than
+    PENDING_SECONDS, or the user since deactivated or logged out everywhere (the mark is then
+    dropped)."""
+    pending = session.get(PENDING_MARK)
+    if not isinstance(pending, dict):
+        return None
+    user = db.session.get(User, pending.get("user_id"))
+    fresh = 0 <= _now() - pending.get("at", 0) <= PENDING_SECONDS
+    if (
+        not fresh
+        or user is None
+        or not user.active
+        or user.session_version != pending.get("version")
+        or not user.has_second_factor
+    ):
+        session.pop(PENDING_MARK, None)
+        return None
+    return user, pending
+
+
+# A user who must have a second factor (services/second_factor.required) and has none: every
+# page leads to the page where it is set up, with the same pages open as for a new password,
+# and that page itself (a new password comes first).
+OPEN_WITHOUT_SECOND_FACTOR = OPEN_WITHOUT_NEW_PASSWORD | {"auth.enrol_second_factor"}
+
+
+# A session begun at the municipality's identity provider: its second factor is the
+# provider's to ask for (Entra ID's MFA), not the portal's.
+PROVIDER_MARK = "signed_in_at_provider"
+
+
+def mark_provider_login():
+    """After start_session, for a sign-in through the identity provider."""
+    session[PROVIDER_MARK] = True
+
+
+def second_factor_missing():
+    return (
+        current_user.is_authenticated
+        and not session.get(PROVIDER_MARK, False)
+        and not current_user.has_second_factor
+        and second_factor.required(current_user)
+    )
+
+
+def enforce_second_factor():
+    if request.endpoint in OPEN_WITHOUT_SECOND_FACTOR or not second_factor_missing():
+        return None
+    going_to = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.enrol_second_factor", next=going_to))
 
 
 def end_session():

@@ -79,6 +79,11 @@ def production_problems(config, debug):
         problems.append("FLASK_DEBUG er slået til: debug må aldrig køre i produktion.")
     if not config["SESSION_COOKIE_SECURE"]:
         problems.append("SESSION_COOKIE_SECURE er slået fra: sessioner skal kræve https.")
+    if not config["REQUIRE_SECOND_FACTOR"]:
+        problems.append(
+            "REQUIRE_SECOND_FACTOR er slået fra: administratorer og sekretariatet skal bruge "
+            "totrinsbekræftelse i produktion."
+        )
     if config["MAIL_BACKEND"] != "smtp":
         problems.append("MAIL_BACKEND skal være smtp i produktion.")
     return problems
@@ -137,6 +142,13 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # colleague out for a day.
         "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get(
             "LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes; 20 per hour"
+        ),
+        # Admins and the secretariat must set up a second factor (a code from an app) and give
+        # it at every login. Off in development, so the demo accounts open with a password.
+        "REQUIRE_SECOND_FACTOR": _bool("REQUIRE_SECOND_FACTOR", not development),
+        # Wrong codes per account at the code step (only refusals count).
+        "SECOND_FACTOR_RATE_LIMIT": os.environ.get(
+            "SECOND_FACTOR_RATE_LIMIT", "5 per 5 minutes; 15 per hour"
         ),
         # Mail: the outbox is delivered by `flask send-mail`; in development also synchronously,
         # and written to instance/mail/ so a newcomer can read what the portal sent.

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .base import PortalForm, email_field
@@ -36,3 +36,21 @@ class ChoosePasswordForm(PortalForm):
 
 class ForgotPasswordForm(PortalForm):
     email = email_field(_l("Din e-mailadresse"))
+
+
+class SecondFactorForm(PortalForm):
+    """At login: the app's code, or a recovery code (letters too, so no numeric keyboard)."""
+
+    code = StringField(
+        _l("Kode"),
+        validators=[DataRequired(_l("Skriv koden fra din app.")), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+class EnrolSecondFactorForm(PortalForm):
+    code = StringField(
+        _l("Koden fra appen"),
+        validators=[DataRequired(_l("Skriv den sekscifrede kode fra appen.")), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

@@ -7,7 +7,7 @@ from .people import AvailabilityRule, AwayPeriod, Person, person_topics
 from .reference import ClosedPeriod, DeclineReason, District, OfferKind, StaffingNeed, Topic
 from .reporting import BudgetLine, EventFee, SupportCourse, SupportCourseKind, Target
 from .requests import Contact, DateProposal, Organisation, ProposedDate, Request
-from .users import User
+from .users import RecoveryCode, User
 
 __all__ = [
     "Assignment",
@@ -30,6 +30,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "ProposedDate",
+    "RecoveryCode",
     "Request",
     "StaffingNeed",
     "SupportCourse",

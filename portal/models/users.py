@@ -35,8 +35,16 @@ class User(UserMixin, db.Model):
     # at the first sign-in through the provider (services/provider_login.py).
     provider_subject: Mapped[str | None] = mapped_column(sa.String(512), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The second factor (services/second_factor.py): the TOTP secret (base32), set when the
+    # first code from the app was accepted; the last accepted time step, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     person: Mapped[Person | None] = relationship()
+    recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
@@ -59,5 +67,23 @@ class User(UserMixin, db.Model):
         return self.password_set_at is None
 
     @property
+    def has_second_factor(self):
+        return self.totp_enabled_at is not None
+
+    @property
     def is_staff(self):
         return self.role in (Role.ADMIN, Role.SECRETARIAT)
+
+
+class RecoveryCode(db.Model):
+    """A one-shot code that stands in for the app's code (a lost phone). Only its hash is kept;
+    the code itself is shown once, at enrolment."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="recovery_codes")

@@ -1,22 +1,43 @@
 """Log in and out (staff and assignees)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import links
 from ..auth_session import (
+    PENDING_SECONDS,
+    await_second_factor,
     end_session,
     new_password_required,
+    pending_second_factor,
+    pending_user_id,
     require_new_password,
     start_session,
 )
 from ..extensions import limiter
-from ..forms.auth import ChoosePasswordForm, ForgotPasswordForm, LoginForm
+from ..forms.auth import (
+    ChoosePasswordForm,
+    EnrolSecondFactorForm,
+    ForgotPasswordForm,
+    LoginForm,
+    SecondFactorForm,
+)
 from ..i18n import current_locale
 from ..permissions import home_endpoint
 from ..security import account_tag, security_event
-from ..services import accounts, provider_login
+from ..services import accounts, provider_login, second_factor
 from ..urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -51,15 +72,15 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            start_session(user)
-            security_event("login.succeeded", user_id=user.id)
             going_to = safe_next(request.args.get("next")) or url_for(home_endpoint(user))
             # The typed password is known only now: one too easy to guess is replaced first.
-            if accounts.password_must_change(user, form.password.data):
-                require_new_password()
-                security_event("password.change_required", user_id=user.id)
-                return redirect(url_for(".change_password", next=going_to))
-            return redirect(going_to)
+            must_change = accounts.password_must_change(user, form.password.data)
+            if user.has_second_factor:
+                # No session until the code is given: only a mark that the password was right.
+                await_second_factor(user, going_to=going_to, must_change=must_change)
+                security_event("login.password_accepted", user_id=user.id)
+                return redirect(url_for(".second_factor"))
+            return _signed_in(user, going_to, must_change=must_change)
         # The same words for an unknown email and a wrong password: nothing else is revealed.
         error = _("E-mail eller adgangskode er forkert.")
         security_event("login.failed", account=account_tag(form.email.data))
@@ -69,6 +90,113 @@ def login():
         form=form,
         login_error=error,
         provider_login=provider_login.configured(),
+    ), status
+
+
+def _signed_in(user, going_to, *, must_change):
+    start_session(user)
+    security_event("login.succeeded", user_id=user.id)
+    if must_change:
+        require_new_password()
+        security_event("password.change_required", user_id=user.id)
+        return redirect(url_for(".change_password", next=going_to))
+    return redirect(going_to)
+
+
+def _code_limit():
+    return current_app.config["SECOND_FACTOR_RATE_LIMIT"]
+
+
+def _code_key():
+    """Per account: the login waiting for its code, or the user setting one up."""
+    user_id = pending_user_id()
+    if user_id is None and current_user.is_authenticated:
+        user_id = current_user.id
+    return f"second-factor:{user_id}"
+
+
+@bp.route("/log-ind/kode", methods=["GET", "POST"], endpoint="second_factor")
+# Per account, whatever the address: only refused codes count.
+@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"], deduct_when=_refused)
+def second_factor_step():
+    """After the right password, for a user with a second factor: the app's code or a recovery
+    code, within PENDING_SECONDS; then on as a login goes."""
+    pending = pending_second_factor()
+    if pending is None:
+        flash(
+            _(
+                "Log ind igen. Koden skal skrives inden for %(minutes)s minutter efter "
+                "adgangskoden.",
+                minutes=PENDING_SECONDS // 60,
+            ),
+            "info",
+        )
+        return redirect(url_for(".login"))
+    user, mark = pending
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            way = second_factor.verify(user, form.code.data)
+        except second_factor.SecondFactorError as refused:
+            refused.show_on(form)
+            security_event("login.second_factor_failed", user_id=user.id)
+        else:
+            response = _signed_in(user, mark["next"], must_change=mark["must_change"])
+            if way == "recovery_code":  # after start_session, which empties the session
+                left = second_factor.recovery_codes_left(user)
+                flash(
+                    _("Du loggede ind med en gendannelseskode. Du har %(n)s tilbage.", n=left),
+                    "warning" if left < 4 else "info",
+                )
+            return response
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/second_factor.html", form=form), status
+
+
+@bp.route("/konto/totrinsbekraeftelse", methods=["GET", "POST"])
+@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"], deduct_when=_refused)
+@login_required
+def enrol_second_factor():
+    """Set up the second factor: scan the QR code (or type the secret), confirm with the app's
+    first code, and see the recovery codes once. Required for admins and the secretariat where
+    REQUIRE_SECOND_FACTOR is on (auth_session.enforce_second_factor sends every page here)."""
+    user = current_user._get_current_object()
+    going_to = safe_next(request.args.get("next")) or url_for(home_endpoint(user))
+    if user.has_second_factor:
+        return render_template(
+            "auth/second_factor_enabled.html",
+            user=user,
+            left=second_factor.recovery_codes_left(user),
+            going_to=going_to,
+        )
+    secret = second_factor.start_enrolment(user)
+    form = EnrolSecondFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor.enrol(user, form.code.data)
+        except second_factor.SecondFactorError as refused:
+            refused.show_on(form)
+        else:
+            security_event("second_factor.enrolled", user_id=user.id)
+            response = make_response(
+                render_template(
+                    "auth/recovery_codes.html", user=user, codes=codes, going_to=going_to
+                )
+            )
+            # Shown once: no copy in a cache or the back button.
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    status = 422 if request.method == "POST" else 200
+    uri = second_factor.provisioning_uri(user, secret)
+    return render_template(
+        "auth/enrol_second_factor.html",
+        form=form,
+        user=user,
+        qr_svg=Markup(  # noqa: S704 (segno's drawing of our own URI; the title is escaped)
+            second_factor.qr_svg(uri, title=_("QR-kode til din godkendelses-app"))
+        ),
+        secret=second_factor.secret_in_groups(secret),
+        required=second_factor.required(user),
     ), status
 
 

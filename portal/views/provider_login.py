@@ -4,11 +4,11 @@ portal is services/provider_login.py's to say."""
 
 import requests
 from authlib.integrations.flask_client import OAuth, OAuthError
-from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
-from ..auth_session import start_session
+from ..auth_session import mark_provider_login, start_session
 from ..permissions import home_endpoint
 from ..security import account_tag, security_event
 from ..services import provider_login
@@ -16,7 +16,6 @@ from ..services import provider_login
 bp = Blueprint("provider_login", __name__)
 
 NAME = "kommune"
-LOGIN_METHOD = "login_method"
 
 
 def _client():
@@ -98,7 +97,7 @@ def callback():
             refused.reason, str(refused.message), 403, account=account_tag(claims.get("email"))
         )
     start_session(user)
-    session[LOGIN_METHOD] = "provider"
+    mark_provider_login()
     security_event("login.succeeded", user_id=user.id, method="provider")
     return redirect(url_for(home_endpoint(user)))
 

@@ -1,6 +1,6 @@
 """The admin's users: invite by email, change role, deactivate and reactivate, send a new link
-to choose a password. Every rule (the last admin, who may be linked to whom) is in
-services/accounts.py."""
+to choose a password, reset the second factor. Every rule (the last admin, who may be linked to
+whom) is in services/accounts.py and services/second_factor.py."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,7 +12,8 @@ from ..i18n import current_locale
 from ..models import User
 from ..models.enums import Role
 from ..permissions import require_roles
-from ..services import accounts
+from ..security import security_event
+from ..services import accounts, second_factor
 from ..urls import bounded_int
 from .confirm import confirmed
 
@@ -153,4 +154,22 @@ def send_link(user_id):
         _("Et nyt link er sendt til %(email)s. Det gamle virker ikke længere.", email=user.email),
         "success",
     )
+    return redirect(url_for(".user", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/nulstil-totrin", methods=["GET", "POST"])
+def reset_second_factor(user_id):
+    """Take away a user's second factor (a lost phone and no recovery code): done only from the
+    page that asks (views/confirm.py). Where one is required, the user sets it up again at the
+    next login."""
+    user = db.get_or_404(User, user_id)
+    if not confirmed():
+        return render_template("admin/reset_second_factor.html", user=user)
+    if user.has_second_factor:
+        second_factor.reset(user, by=current_user)
+        security_event("second_factor.reset", user_id=user.id, by=current_user.id)
+        flash(
+            _("Totrinsbekræftelsen for %(name)s er nulstillet.", name=user.name),
+            "success",
+        )
     return redirect(url_for(".user", user_id=user.id))

@@ -159,6 +159,7 @@ def _pages(role, world):
             "/mig/ledige-pladser",
             f"/mig/arrangementer/{world['started'].id}",
             f"/mig/arrangementer/{world['planned'].id}",
+            "/konto/totrinsbekraeftelse",
         ]
     offered = world["offered"]
     request = world["planned_request"]

@@ -184,3 +184,14 @@ def test_the_login_page_offers_the_provider(client, provider):
     page = client.get("/log-ind").get_data(as_text=True)
     assert 'href="/log-ind/kommune"' in page
     assert "Log ind med Københavns Kommune" in page
+
+
+def test_a_provider_sign_in_needs_no_second_factor_of_the_portals(
+    app, client, provider, monkeypatch
+):
+    """Production asks staff who sign in with a password for the portal's second factor; the
+    identity provider asks for its own (Entra ID's MFA), so its sign-ins go straight in."""
+    monkeypatch.setitem(app.config, "REQUIRE_SECOND_FACTOR", True)
+    make_user(email="anna@kk.dk", role=Role.SECRETARIAT)
+    assert _sign_in(client, provider, "anna@kk.dk").status_code == 302
+    assert client.get("/sekretariat/").status_code == 200

@@ -39,6 +39,8 @@ PUBLIC_ENDPOINTS = {
     "feeds.person_feed",
     "auth.login",
     "auth.logout",
+    # The code after the right password: guarded by the session's short-lived pending mark.
+    "auth.second_factor",
     # A user who forgot their password asks for a link, and chooses one from it.
     "auth.forgot_password",
     "auth.reset_password",
@@ -49,7 +51,8 @@ PUBLIC_ENDPOINTS = {
     "auth.choose_password",
 }
 # For anyone logged in, whatever the role: choosing a new password after a login with a weak one.
-ANY_ROLE_ENDPOINTS = {"auth.change_password"}
+# And setting up the second factor (required for staff in production, a choice for assignees).
+ANY_ROLE_ENDPOINTS = {"auth.change_password", "auth.enrol_second_factor"}
 # Which roles each audience's blueprint lets in.
 AUDIENCES = {
     "secretariat": {Role.ADMIN, Role.SECRETARIAT},

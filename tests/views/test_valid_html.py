@@ -20,7 +20,7 @@ VNU_JAR = os.environ.get("VNU_JAR", "")
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _checker_missing():
+def checker_missing():
     jar = Path(VNU_JAR) if VNU_JAR else None
     if jar is None or not jar.is_absolute():
         jar = ROOT / VNU_JAR if VNU_JAR else None
@@ -35,7 +35,7 @@ REFUSED = {
 }
 
 
-@pytest.mark.skipif(_checker_missing(), reason="VNU_JAR not set: run the suite with `make test`")
+@pytest.mark.skipif(checker_missing(), reason="VNU_JAR not set: run the suite with `make test`")
 def test_every_page_of_every_role_is_valid_html(app, login, tmp_path):
     world = _world()
     written = []
@@ -48,15 +48,23 @@ def test_every_page_of_every_role_is_valid_html(app, login, tmp_path):
                 if response.status_code != 200 or response.mimetype != "text/html":
                     continue
                 html = response.get_data(as_text=True)
-                written.append(_write(tmp_path, role, language, path, html))
+                written.append(write_page(tmp_path, role, language, path, html))
                 if role is None and path in REFUSED:
                     [form] = [
                         f for f in forms_in(client, path, html) if f.action.endswith(REFUSED[path])
                     ]
                     refused = form.submit()
                     assert refused.status_code == 422, path
-                    written.append(_write(tmp_path, role, language, f"{path}-422", refused.data))
+                    written.append(
+                        write_page(tmp_path, role, language, f"{path}-422", refused.data)
+                    )
     assert len(written) > 40
+    problems = nu_errors(written)
+    assert problems == [], f"{len(problems)} errors:\n" + "\n".join(problems[:60])
+
+
+def nu_errors(written):
+    """The Nu checker's errors in the files `written`, one line each."""
     jar = VNU_JAR if Path(VNU_JAR).is_absolute() else str(ROOT / VNU_JAR)
     result = subprocess.run(
         ["java", "-jar", jar, "--errors-only", "--format", "json", *map(str, written)],
@@ -66,17 +74,16 @@ def test_every_page_of_every_role_is_valid_html(app, login, tmp_path):
         timeout=300,
     )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
-    problems = sorted(
+    return sorted(
         {
             f"{Path(m.get('url', '')).name}: {m['message']} | {m.get('extract', '')!r}"
             for m in messages
             if m.get("type") == "error"
         }
     )
-    assert problems == [], f"{len(problems)} errors:\n" + "\n".join(problems[:60])
 
 
-def _write(folder, role, language, path, html):
+def write_page(folder, role, language, path, html):
     name = f"{role or 'anonymous'}-{language}-{path.strip('/').replace('/', '_')[:80] or 'index'}"
     target = folder / f"{len(list(folder.iterdir())):03d}-{name}.html"
     target.write_bytes(html if isinstance(html, bytes) else html.encode())

@@ -1,0 +1,301 @@
+"""The second factor at login, its set-up and an admin's reset, sent as a browser sends the
+forms. Production requires it of admins and the secretariat (REQUIRE_SECOND_FACTOR); the tests'
+(development) configuration does not, so the other tests log in with a password alone."""
+
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models import AuditEntry, User
+from portal.models.enums import Role
+from portal.services import accounts, second_factor
+from tests.browser_form import browser_form
+from tests.factories import PASSWORD, make_user
+from tests.views.test_routes import AUDIENCES, _method, _sample_url
+from tests.views.test_valid_html import checker_missing, nu_errors, write_page
+
+CODE_PAGE = "/log-ind/kode"
+ENROL_PAGE = "/konto/totrinsbekraeftelse"
+WRONG = "Koden passer ikke."
+
+
+@pytest.fixture
+def production(app, monkeypatch):
+    """Admins and the secretariat must have a second factor, as in production."""
+    monkeypatch.setitem(app.config, "REQUIRE_SECOND_FACTOR", True)
+
+
+def _log_in(client, email, next_page=None):
+    page = "/log-ind" + (f"?next={next_page}" if next_page else "")
+    form = browser_form(client, page, action="/log-ind")
+    return form.fill(email=email, password=PASSWORD).submit()
+
+
+def _give_code(client, code):
+    return browser_form(client, CODE_PAGE).fill(code=code).submit()
+
+
+def _enrolled_user(role=Role.SECRETARIAT, **overrides):
+    """A user whose app was set up five minutes ago; returns (user, TOTP, recovery codes)."""
+    user = make_user(role=role, **overrides)
+    secret = second_factor.start_enrolment(user)
+    earlier = clock.now() - timedelta(minutes=5)
+    codes = second_factor.enrol(user, pyotp.TOTP(secret).at(earlier), at=earlier)
+    db.session.commit()
+    return user, pyotp.TOTP(secret), codes
+
+
+def _secret_on_page(html):
+    return re.search(r'id="totp-secret">([A-Z2-7 ]+)<', html).group(1).replace(" ", "")
+
+
+def _staff_rules(app):
+    staff = {name for name, roles in AUDIENCES.items() if Role.ADMIN in roles}
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[0] in staff and rule.endpoint != "static"
+    ]
+
+
+@pytest.mark.usefixtures("production")
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SECRETARIAT])
+def test_in_production_a_staff_user_with_only_a_password_reaches_no_staff_page_until_enrolled(
+    app, client, role
+):
+    user = make_user(role=role)
+    response = _log_in(client, user.email)
+    assert response.status_code == 302
+    for rule in _staff_rules(app):
+        response = client.open(
+            _sample_url(rule),
+            method=_method(rule),
+            data={"csrf_token": client.csrf_token(ENROL_PAGE)},
+        )
+        assert response.status_code == 302, rule.endpoint
+        assert response.headers["Location"].startswith(ENROL_PAGE), rule.endpoint
+
+    # Set up from the page: the secret typed from its text, the app's code confirmed.
+    page = client.get(ENROL_PAGE + "?next=/sekretariat/indbakke")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<svg" in html
+    totp = pyotp.TOTP(_secret_on_page(html))
+    form = browser_form(client, ENROL_PAGE + "?next=/sekretariat/indbakke", action=ENROL_PAGE)
+    done = form.fill(code=totp.now()).submit()
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "Gem koderne nu" in text
+    assert done.headers["Cache-Control"] == "no-store"
+    assert len(re.findall(r"<li><code>[a-z2-9]{5}-[a-z2-9]{5}</code></li>", text)) == 10
+    assert 'href="/sekretariat/indbakke"' in text
+    assert client.get("/sekretariat/indbakke").status_code == 200
+    assert db.session.get(User, user.id).has_second_factor
+
+
+@pytest.mark.usefixtures("production")
+def test_in_production_the_login_page_has_no_word_of_logging_in_with_a_password_alone(client):
+    assert "Udviklingsmiljø" not in client.get("/log-ind").get_data(as_text=True)
+
+
+def test_in_development_staff_log_in_with_the_password_alone_and_the_page_says_production_does_not(
+    client,
+):
+    page = client.get("/log-ind").get_data(as_text=True)
+    assert "I produktion skal administratorer og sekretariatet også" in page
+    admin = make_user(role=Role.ADMIN)
+    _log_in(client, admin.email)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_a_user_with_a_second_factor_is_asked_for_the_code_before_any_session(client):
+    user, totp, _codes = _enrolled_user()
+    response = _log_in(client, user.email, next_page="/sekretariat/indbakke")
+    assert response.headers["Location"] == CODE_PAGE
+    # The password alone opens nothing.
+    assert client.get("/sekretariat/indbakke").headers["Location"].startswith("/log-ind?next=")
+    page = client.get(CODE_PAGE)
+    assert page.status_code == 200 and "Skriv koden fra din app" in page.get_data(as_text=True)
+    response = _give_code(client, totp.now())
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sekretariat/indbakke"
+    assert client.get("/sekretariat/indbakke").status_code == 200
+    assert db.session.scalars(
+        db.select(AuditEntry.action).where(AuditEntry.action == "user.second_factor_used")
+    ).all() == ["user.second_factor_used"]
+
+
+def test_a_wrong_code_is_refused_with_422_and_opens_nothing(client):
+    user, totp, _codes = _enrolled_user()
+    _log_in(client, user.email)
+    wrong = "000000" if totp.now() != "000000" else "111111"
+    response = _give_code(client, wrong)
+    assert response.status_code == 422
+    assert WRONG in response.get_data(as_text=True)
+    assert client.get("/sekretariat/indbakke").status_code == 302
+
+
+def test_a_code_used_once_is_refused_the_second_time(client):
+    user, totp, _codes = _enrolled_user()
+    code = totp.now()
+    _log_in(client, user.email)
+    assert _give_code(client, code).status_code == 302
+    client.post("/log-ud", data={"csrf_token": client.csrf_token()})
+    _log_in(client, user.email)
+    response = _give_code(client, code)
+    assert response.status_code == 422
+    assert WRONG in response.get_data(as_text=True)
+
+
+def test_a_recovery_code_logs_in_once(client):
+    user, _totp, codes = _enrolled_user()
+    _log_in(client, user.email)
+    response = _give_code(client, codes[3])
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"], follow_redirects=True)
+    assert "Du har 9 tilbage" in page.get_data(as_text=True)
+    client.post("/log-ud", data={"csrf_token": client.csrf_token()})
+    _log_in(client, user.email)
+    assert _give_code(client, codes[3]).status_code == 422
+
+
+def test_wrong_codes_are_rate_limited_per_account(client):
+    user, _totp, _codes = _enrolled_user()
+    _log_in(client, user.email)
+    statuses = [_give_code(client, "abcde-fghij").status_code for _ in range(6)]
+    assert statuses == [422] * 5 + [429]
+
+
+def test_the_mark_of_a_right_password_lasts_five_minutes(client, travel):
+    user, totp, _codes = _enrolled_user()
+    _log_in(client, user.email)
+    form = browser_form(client, CODE_PAGE)
+    travel.shift(timedelta(minutes=5, seconds=5))
+    response = form.fill(code=totp.now()).submit()
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/log-ind"
+    assert client.get("/sekretariat/indbakke").status_code == 302
+
+
+def test_a_user_deactivated_after_the_password_is_refused_at_the_code(client):
+    admin = make_user(role=Role.ADMIN)
+    user, totp, _codes = _enrolled_user()
+    _log_in(client, user.email)
+    form = browser_form(client, CODE_PAGE)
+    accounts.deactivate_user(db.session.get(User, user.id), by=admin)
+    db.session.commit()
+    response = form.fill(code=totp.now()).submit()
+    assert response.headers["Location"] == "/log-ind"
+    assert client.get("/sekretariat/indbakke").status_code == 302
+
+
+def test_the_code_page_without_a_right_password_leads_to_the_login(client):
+    response = client.get(CODE_PAGE)
+    assert response.status_code == 302 and response.headers["Location"] == "/log-ind"
+
+
+def test_an_assignee_may_set_it_up_from_her_own_page_and_then_logs_in_with_a_code(
+    app, client, login
+):
+    user = make_user(role=Role.ASSIGNEE)
+    login(client, user)
+    own = client.get("/mig/").get_data(as_text=True)
+    assert f'href="{ENROL_PAGE}"' in own
+    totp = pyotp.TOTP(_secret_on_page(client.get(ENROL_PAGE).get_data(as_text=True)))
+    wrong = browser_form(client, ENROL_PAGE, action=ENROL_PAGE).fill(code="12345x").submit()
+    assert wrong.status_code == 422
+    done = browser_form(client, ENROL_PAGE, action=ENROL_PAGE).fill(code=totp.now()).submit()
+    assert done.status_code == 200 and "Gem koderne nu" in done.get_data(as_text=True)
+    assert "Totrinsbekræftelse er slået til siden" in client.get(ENROL_PAGE).get_data(as_text=True)
+    client.post("/log-ud", data={"csrf_token": client.csrf_token()})
+    assert _log_in(client, user.email).headers["Location"] == CODE_PAGE
+    assert db.session.scalars(
+        db.select(AuditEntry.action).where(AuditEntry.object_id == user.id)
+    ).all() == ["user.second_factor_enrolled"]
+
+
+def test_the_pages_are_in_english_too(app, client, login):
+    user = make_user(role=Role.ASSIGNEE)
+    login(client, user)
+    client.get("/sprog/en")
+    page = client.get(ENROL_PAGE).get_data(as_text=True)
+    assert "Set up two-step verification" in page
+    enrolled, _totp, _codes = _enrolled_user()
+    other = app.test_client()
+    _log_in(other, enrolled.email)
+    other.get("/sprog/en")
+    assert "Enter the code from your app" in other.get(CODE_PAGE).get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("production")
+def test_an_admin_resets_a_users_second_factor_from_the_page_that_asks(as_role, client):
+    admin_client = as_role(Role.ADMIN)
+    admin = db.session.scalars(db.select(User).where(User.role == Role.ADMIN)).one()
+    _enrol_admin(admin)
+    user, _totp, _codes = _enrolled_user()
+    page = admin_client.get(f"/admin/brugere/{user.id}").get_data(as_text=True)
+    assert "Nulstil totrinsbekræftelse" in page
+    # The old button of a cached page changes nothing: only the page that asks does.
+    admin_client.post_form(f"/admin/brugere/{user.id}/nulstil-totrin")
+    assert db.session.get(User, user.id).has_second_factor
+    reset = f"/admin/brugere/{user.id}/nulstil-totrin"
+    form = browser_form(admin_client, reset, action=reset)
+    response = form.submit("Nulstil totrinsbekræftelse")
+    assert response.status_code == 302
+    assert not db.session.get(User, user.id).has_second_factor
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "user.second_factor_reset")
+    ).one()
+    assert (entry.actor_id, entry.object_id) == (admin.id, user.id)
+    # The user sets it up again at the next login.
+    _log_in(client, user.email)
+    assert client.get("/sekretariat/indbakke").headers["Location"].startswith(ENROL_PAGE)
+
+
+def _enrol_admin(admin):
+    """The admin client logged in before REQUIRE_SECOND_FACTOR mattered: give her one."""
+    secret = second_factor.start_enrolment(admin)
+    second_factor.enrol(admin, pyotp.TOTP(secret).now())
+    db.session.commit()
+
+
+@pytest.mark.skipif(checker_missing(), reason="VNU_JAR not set: run the suite with `make test`")
+@pytest.mark.usefixtures("production")
+def test_the_second_factor_pages_are_valid_html_in_danish_and_english(app, as_role, tmp_path):
+    written = []
+    for language in ("da", "en"):
+        anonymous = app.test_client()
+        anonymous.get(f"/sprog/{language}")
+        user, totp, _codes = _enrolled_user(email=f"kode-{language}@example.org")
+        _log_in(anonymous, user.email)
+        written.append(
+            write_page(tmp_path, None, language, CODE_PAGE, anonymous.get(CODE_PAGE).data)
+        )
+        refused = _give_code(anonymous, "nope")
+        written.append(write_page(tmp_path, None, language, CODE_PAGE + "-422", refused.data))
+
+        staff = app.test_client()
+        staff.get(f"/sprog/{language}")
+        newcomer = make_user(role=Role.SECRETARIAT, email=f"ny-{language}@example.org")
+        _log_in(staff, newcomer.email)
+        page = staff.get(ENROL_PAGE).get_data(as_text=True)
+        written.append(write_page(tmp_path, None, language, ENROL_PAGE, page))
+        form = browser_form(staff, ENROL_PAGE, action=ENROL_PAGE)
+        written.append(write_page(tmp_path, None, language, "enrol-422", form.submit().data))
+        totp = pyotp.TOTP(_secret_on_page(page))
+        form = browser_form(staff, ENROL_PAGE, action=ENROL_PAGE)
+        done = form.fill(code=totp.now()).submit()
+        written.append(write_page(tmp_path, None, language, "codes", done.data))
+        written.append(write_page(tmp_path, None, language, "enabled", staff.get(ENROL_PAGE).data))
+
+        admin = as_role(Role.ADMIN)
+        newest_admin = db.select(User).where(User.role == Role.ADMIN).order_by(User.id.desc())
+        _enrol_admin(db.session.scalars(newest_admin).first())
+        admin.get(f"/sprog/{language}")
+        for path in (f"/admin/brugere/{user.id}", f"/admin/brugere/{user.id}/nulstil-totrin"):
+            response = admin.get(path)
+            assert response.status_code == 200, path
+            written.append(write_page(tmp_path, Role.ADMIN, language, path, response.data))
+    assert nu_errors(written) == []
