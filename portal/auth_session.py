@@ -124,14 +124,28 @@ def pending_second_factor():
 OPEN_WITHOUT_SECOND_FACTOR = OPEN_WITHOUT_NEW_PASSWORD | {"auth.enrol_second_factor"}
 
 
-# A session begun at the municipality's identity provider: its second factor is the
-# provider's to ask for (Entra ID's MFA), not the portal's.
+# A session begun at the municipality's identity provider, which vouched for a second factor
+# (services/provider_login.second_factor_done): the portal asks for none of its own.
 PROVIDER_MARK = "signed_in_at_provider"
 
 
-def mark_provider_login():
-    """After start_session, for a sign-in through the identity provider."""
-    session[PROVIDER_MARK] = True
+# The provider's ID token for the session begun there: the hint its logout asks for. After
+# the portal's logout only that hint is left, for the one step out at the provider too.
+ID_TOKEN = "provider_id_token"  # noqa: S105 (a session key, not a secret)
+LOGOUT_HINT = "provider_logout_hint"
+
+
+def mark_provider_login(id_token, *, second_factor_done):
+    """After start_session, for a sign-in through the identity provider: its ID token (the
+    hint its logout needs), and whether it vouched for a second factor."""
+    session[ID_TOKEN] = id_token
+    if second_factor_done:
+        session[PROVIDER_MARK] = True
+
+
+def provider_logout_hint():
+    """The ID token to end the provider's session with, once (None when there is none)."""
+    return session.pop(LOGOUT_HINT, None)
 
 
 def second_factor_missing():
@@ -150,9 +164,16 @@ def enforce_second_factor():
     return redirect(url_for("auth.enrol_second_factor", next=going_to))
 
 
-def end_session():
+def end_session(*, offer_provider_logout=False):
+    """Log out and empty the session. With `offer_provider_logout`, a session begun at the
+    identity provider keeps the hint its logout needs; True when it did."""
+    hint = session.get(ID_TOKEN)
     logout_user()
     session.clear()
+    if offer_provider_logout and hint:
+        session[LOGOUT_HINT] = hint
+        return True
+    return False
 
 
 def enforce_session_limits():

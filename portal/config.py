@@ -175,6 +175,10 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # Optional: {"provider group": "role"}. Set, a user signs in only when a group of theirs
         # grants the role the portal gave them: the groups narrow, never widen.
         "OIDC_GROUP_ROLES": _json_mapping("OIDC_GROUP_ROLES"),
+        # True only when the provider's policy (Entra ID's Conditional Access) asks every
+        # sign-in to the portal for a second factor; else an ID token without amr "mfa" gets
+        # the portal's own second factor, as a password login does.
+        "OIDC_PROVIDER_ENFORCES_MFA": _bool("OIDC_PROVIDER_ENFORCES_MFA", False),
         "ACCESSIBILITY_STATEMENT_URL": os.environ.get(
             "ACCESSIBILITY_STATEMENT_URL", "https://www.was.digst.dk/kk-dk"
         ),

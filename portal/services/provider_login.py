@@ -67,7 +67,8 @@ def _first_sign_in(claims, key):
     email = email_key(claims.get("email"))
     if not email:
         raise ProviderLoginRefused("no_email", NOT_INVITED)
-    if claims.get("email_verified") is not True:
+    # Microsoft Entra ID says so in its own claim (xms_edov: email domain owner verified).
+    if claims.get("email_verified") is not True and claims.get("xms_edov") is not True:
         raise ProviderLoginRefused(
             "email_not_verified",
             _l(
@@ -113,3 +114,14 @@ def _check_groups(user, claims):
                 provider=current_app.config["OIDC_PROVIDER_NAME"],
             ),
         )
+
+
+def second_factor_done(claims):
+    """Whether the provider vouches for a second factor at this sign-in: its ID token says so
+    (amr holds "mfa", as Entra ID writes it), or the IT department has set
+    OIDC_PROVIDER_ENFORCES_MFA because its policy asks every sign-in for one. Otherwise the
+    portal asks for its own, as after a password."""
+    if current_app.config["OIDC_PROVIDER_ENFORCES_MFA"]:
+        return True
+    methods = claims.get("amr") or []
+    return isinstance(methods, list) and "mfa" in methods

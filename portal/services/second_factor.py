@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import clock
 from ..extensions import db
-from ..models import RecoveryCode
+from ..models import RecoveryCode, User
 from ..models.enums import Role
 from . import audit
 from .errors import FieldError
@@ -145,17 +145,32 @@ def verify(user, entry, *, at=None):
     entry = _normalise(entry)
     if _SIX_DIGITS.match(entry):
         step = _accepted_step(user.totp_secret, entry, user.totp_last_step, at)
-        if step is None:
+        # Taken in one conditional UPDATE: of two posts of the same code at once, one wins.
+        if step is None or not _take(
+            db.update(User)
+            .where(User.id == user.id)
+            .where(db.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+            .values(totp_last_step=step)
+        ):
             raise _wrong_code()
-        user.totp_last_step = step
+        db.session.refresh(user, ["totp_last_step"])
         audit.record("user.second_factor_used", user, by=user)
         return "totp"
     code = _unused_recovery_code(user, entry)
-    if code is None:
+    if code is None or not _take(
+        db.update(RecoveryCode)
+        .where(RecoveryCode.id == code.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=at)
+    ):
         raise _wrong_code()
-    code.used_at = at
+    db.session.refresh(code, ["used_at"])
     audit.record("user.recovery_code_used", user, by=user)
     return "recovery_code"
+
+
+def _take(update):
+    """Whether the conditional UPDATE changed its one row (else another request took it)."""
+    return db.session.execute(update.execution_options(synchronize_session=False)).rowcount == 1
 
 
 def _unused_recovery_code(user, entry):
@@ -174,10 +189,13 @@ def recovery_codes_left(user):
 def reset(user, *, by):
     """An admin takes away `user`'s second factor (a lost phone and no recovery code): the
     secret, the last step and every recovery code. Where one is required, the user sets it up
-    again at the next login. Side effects: audit "user.second_factor_reset"."""
+    again at the next login. Side effects: every session of the user's ended; audit
+    "user.second_factor_reset"."""
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.recovery_codes.clear()
+    # Every open session ends: whoever the factor may have been lost to is out at once.
+    user.session_version += 1
     db.session.flush()
     audit.record("user.second_factor_reset", user, by=by)

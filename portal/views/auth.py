@@ -205,7 +205,9 @@ def logout():
     if current_user.is_authenticated:
         # A copy of the session cookie taken before logout must not keep working.
         accounts.end_all_sessions(current_user)
-    end_session()
+    if end_session(offer_provider_logout=True):
+        # Signed in at the identity provider: offer to end that session too (RP-initiated).
+        return render_template("auth/logged_out.html")
     return redirect(url_for("public.index"))
 
 

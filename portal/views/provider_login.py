@@ -8,7 +8,12 @@ from flask import Blueprint, abort, current_app, redirect, render_template, url_
 from flask_babel import gettext as _
 from joserfc.errors import JoseError
 
-from ..auth_session import mark_provider_login, start_session
+from ..auth_session import (
+    await_second_factor,
+    mark_provider_login,
+    provider_logout_hint,
+    start_session,
+)
 from ..permissions import home_endpoint
 from ..security import account_tag, security_event
 from ..services import provider_login
@@ -96,11 +101,41 @@ def callback():
         return _refused(
             refused.reason, str(refused.message), 403, account=account_tag(claims.get("email"))
         )
+    home = url_for(home_endpoint(user))
+    if not provider_login.second_factor_done(claims):
+        if user.has_second_factor:
+            # The provider asked for no second factor: the portal asks for its own code.
+            await_second_factor(user, going_to=home, must_change=False)
+            security_event("login.provider_accepted", user_id=user.id)
+            return redirect(url_for("auth.second_factor"))
+        # Where one is required, every page now leads to setting it up (auth_session).
+        start_session(user)
+        mark_provider_login(token.get("id_token"), second_factor_done=False)
+        security_event("login.succeeded", user_id=user.id, method="provider")
+        return redirect(home)
     start_session(user)
-    mark_provider_login()
-    security_event("login.succeeded", user_id=user.id, method="provider")
-    return redirect(url_for(home_endpoint(user)))
+    mark_provider_login(token.get("id_token"), second_factor_done=True)
+    security_event("login.succeeded", user_id=user.id, method="provider", second_factor="provider")
+    return redirect(home)
 
 
 def _provider():
     return current_app.config["OIDC_PROVIDER_NAME"]
+
+
+@bp.get("/log-ud/kommune")
+def end_session():
+    """After the portal's logout, the provider's too (RP-initiated logout): to its end-session
+    page with the ID token as hint, and back to the start page. Once: the hint is gone after."""
+    hint = provider_logout_hint()
+    if hint is None or not provider_login.configured():
+        return redirect(url_for("public.index"))
+    try:
+        logout = _client().create_logout_url(
+            post_logout_redirect_uri=url_for("public.index", _external=True),
+            id_token_hint=hint,
+            client_id=current_app.config["OIDC_CLIENT_ID"],
+        )
+    except (requests.RequestException, RuntimeError):
+        return _refused("provider_logout_unavailable", _unreachable(), 503)
+    return redirect(logout["url"])

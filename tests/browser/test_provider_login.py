@@ -12,6 +12,7 @@ def test_a_secretary_signs_in_through_the_provider(
     provider = oidc_provider(
         accounts=[account("anna", name="Anna Andersen", email="anna@kk.dk")],
         redirect_uris=[f"{live_server}/log-ind/kommune/svar"],
+        post_logout_redirect_uris=[f"{live_server}/"],
     )
     monkeypatch.setitem(app.config, "OIDC_DISCOVERY_URL", provider.discovery_url)
     monkeypatch.setitem(app.config, "OIDC_CLIENT_ID", provider.client_id)
@@ -29,3 +30,14 @@ def test_a_secretary_signs_in_through_the_provider(
         page.get_by_role("button", name="Log ind").click()
     assert "Anna Andersen" in page.inner_text("header")
     assert page.get_by_role("link", name="Indbakke").is_visible()
+
+    # Out of the portal, and then out at the provider too, by the words on the pages.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log ud").click()
+    assert page.get_by_role("heading", name="Du er logget ud").is_visible()
+    assert axe(page) == []
+    with page.expect_navigation():
+        page.get_by_role("link", name="Log også ud hos Københavns Kommune").click()
+    assert page.url.startswith(provider.issuer)
+    with page.expect_navigation(url=f"{live_server}/?state=*"):
+        page.get_by_role("button", name="Log ud").click()

@@ -102,6 +102,30 @@ def test_a_recovery_code_works_once_and_in_any_spelling():
     assert second_factor.verify(user, codes[1].replace("-", "")) == "recovery_code"
 
 
+def _taken_meanwhile(update):
+    """What another request at the same moment wrote, behind this request's back (its copy
+    of the row does not see it)."""
+    db.session.execute(update.execution_options(synchronize_session=False))
+
+
+def test_a_code_another_request_took_at_the_same_moment_is_refused():
+    user, secret, _codes = _enrolled()
+    later = clock.now() + timedelta(minutes=2)
+    step = pyotp.TOTP(secret).timecode(later)
+    _taken_meanwhile(db.update(User).where(User.id == user.id).values(totp_last_step=step))
+    assert user.totp_last_step != step  # this request's copy still lets the code pass
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.verify(user, pyotp.TOTP(secret).at(later), at=later)
+
+
+def test_a_recovery_code_another_request_took_at_the_same_moment_is_refused():
+    user, _secret, codes = _enrolled()
+    second_factor.recovery_codes_left(user)  # this request has read the codes, all unused
+    _taken_meanwhile(db.update(RecoveryCode).values(used_at=clock.now()))
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.verify(user, codes[0])
+
+
 def test_verify_refuses_a_user_without_a_second_factor():
     user = make_user()
     with pytest.raises(second_factor.SecondFactorError):
@@ -120,6 +144,7 @@ def test_reset_by_an_admin_clears_everything_and_is_audited():
         db.select(AuditEntry).where(AuditEntry.action == "user.second_factor_reset")
     ).one()
     assert (entry.actor_id, entry.object_id) == (admin.id, user.id)
+    assert user.session_version == 2  # every open session of hers is over
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AuditEntry, OutboxMessage
+from portal.models.enums import Role
 from portal.services import accounts
 from portal.services.mail import outbox
 from tests.alike import answers_alike
@@ -143,3 +144,22 @@ def test_the_pages_and_the_mail_read_in_english(client, locale):
     assert "Check your email" in response.get_data(as_text=True)
     [message] = _deliver()
     assert message.subject == "Choose a new password for VINK's booking portal"
+
+
+def test_no_link_for_a_user_who_signs_in_at_the_identity_provider(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "OIDC_DISCOVERY_URL", "https://login.example.org/.well-known")
+    user = make_user(email="anna@kk.dk")
+    user.provider_subject = "https://login.example.org anna"
+    db.session.commit()
+    assert _ask(client, "anna@kk.dk").status_code == 200  # the same answer as ever
+    assert _deliver() == []
+
+
+def test_no_link_for_staff_who_have_not_set_up_the_second_factor_yet(app, client, monkeypatch):
+    """Their mailbox alone would be the whole account: an admin sends them a link instead."""
+    monkeypatch.setitem(app.config, "REQUIRE_SECOND_FACTOR", True)
+    make_user(email="sara@kk.dk", role=Role.SECRETARIAT)
+    make_user(email="karin@kk.dk", role=Role.ASSIGNEE)
+    _ask(client, "sara@kk.dk")
+    _ask(client, "karin@kk.dk")
+    assert [m.to_address for m in _deliver()] == ["karin@kk.dk"]

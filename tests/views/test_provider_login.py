@@ -186,12 +186,118 @@ def test_the_login_page_offers_the_provider(client, provider):
     assert "Log ind med Københavns Kommune" in page
 
 
-def test_a_provider_sign_in_needs_no_second_factor_of_the_portals(
+def test_a_provider_that_vouches_for_a_second_factor_is_trusted_for_it(
     app, client, provider, monkeypatch
 ):
-    """Production asks staff who sign in with a password for the portal's second factor; the
-    identity provider asks for its own (Entra ID's MFA), so its sign-ins go straight in."""
+    """Production asks staff for a second factor. A provider whose policy asks every sign-in
+    for one (OIDC_PROVIDER_ENFORCES_MFA, or amr "mfa" in the ID token) is trusted for it."""
     monkeypatch.setitem(app.config, "REQUIRE_SECOND_FACTOR", True)
+    monkeypatch.setitem(app.config, "OIDC_PROVIDER_ENFORCES_MFA", True)
     make_user(email="anna@kk.dk", role=Role.SECRETARIAT)
     assert _sign_in(client, provider, "anna@kk.dk").status_code == 302
     assert client.get("/sekretariat/").status_code == 200
+
+
+def test_without_the_providers_second_factor_the_portal_asks_for_its_own(
+    app, client, provider, monkeypatch
+):
+    """This provider's ID tokens say nothing of a second factor: a secretary without one is
+    sent to set one up, and one with one is asked for its code before any session."""
+    import pyotp
+
+    from portal.services import second_factor
+    from tests.browser_form import browser_form
+
+    monkeypatch.setitem(app.config, "REQUIRE_SECOND_FACTOR", True)
+    anna = make_user(email="anna@kk.dk", role=Role.SECRETARIAT)
+    assert _sign_in(client, provider, "anna@kk.dk").status_code == 302
+    response = client.get("/sekretariat/")
+    assert urlsplit(response.location).path == "/konto/totrinsbekraeftelse"
+    client = app.test_client()  # another browser, for the second sign-in
+
+    secret = second_factor.start_enrolment(anna)
+    second_factor.enrol(anna, pyotp.TOTP(secret).now())
+    db.session.commit()
+    response = _sign_in(client, provider, "anna@kk.dk")
+    assert urlsplit(response.location).path == "/log-ind/kode"
+    assert client.get("/sekretariat/").status_code == 302  # no session before the code
+    form = browser_form(client, "/log-ind/kode", action="/log-ind/kode")
+    later = pyotp.TOTP(secret).at(second_factor.clock.now() + timedelta(seconds=30))
+    answer = form.fill(code=later).submit()
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert urlsplit(answer.location).path == "/sekretariat/"
+    page = client.get("/sekretariat/")
+    assert page.status_code == 200, page.location
+
+
+def test_logout_ends_the_portals_session_and_offers_the_providers(client, provider):
+    """RP-initiated logout: the portal's session ends at once; the page offers the provider's
+    logout, which gets the ID token as hint and comes back to the start page; after it, the
+    provider asks who you are again."""
+    from tests.oidc_provider import SignInFailed
+
+    make_user(email="anna@kk.dk", role=Role.SECRETARIAT)
+    browser = provider.new_browser()
+    back = provider.sign_in(client.get("/log-ind/kommune").location, "anna@kk.dk", browser=browser)
+    assert client.get(_local(back)).status_code == 302
+    page = client.post_form("/log-ud")
+    assert page.status_code == 200
+    assert 'href="/log-ud/kommune"' in page.get_data(as_text=True)
+    assert client.get("/sekretariat/").status_code == 302  # the portal's session is over
+    to_provider = client.get("/log-ud/kommune")
+    assert to_provider.location.startswith(provider.metadata["end_session_endpoint"])
+    assert "id_token_hint=" in to_provider.location
+    assert provider.sign_out(to_provider.location, browser=browser).startswith("http://localhost/")
+    assert urlsplit(client.get("/log-ud/kommune").location).path == "/"  # once only
+    with pytest.raises(SignInFailed):  # no username given, and the provider wants one again
+        provider.sign_in(client.get("/log-ind/kommune").location, browser=browser)
+
+
+def test_a_password_logout_goes_straight_to_the_start_page(client, login):
+    login(client, Role.SECRETARIAT)
+    response = client.post_form("/log-ud")
+    assert response.status_code == 302
+    assert urlsplit(response.location).path == "/"
+
+
+def test_a_linked_user_signs_in_at_the_provider_only_while_it_is_configured(
+    app, client, provider, monkeypatch
+):
+    """A portal password must not get round the provider (its groups, its MFA, a leaver's
+    closed account); an admin kept unlinked is the way in when the provider is down."""
+    from tests.factories import PASSWORD
+
+    anna = make_user(email="anna@kk.dk", role=Role.SECRETARIAT)
+    anna.provider_subject = f"{provider.issuer} anna"
+    make_user(email="noedadgang@kk.dk", role=Role.ADMIN)
+    db.session.commit()
+    refused = client.post_form("/log-ind", {"email": "anna@kk.dk", "password": PASSWORD})
+    assert refused.status_code == 422
+    assert "E-mail eller adgangskode er forkert." in refused.get_data(as_text=True)
+    glass = client.post_form("/log-ind", {"email": "noedadgang@kk.dk", "password": PASSWORD})
+    assert glass.status_code == 302
+    client.post_form("/log-ud")
+    monkeypatch.setitem(app.config, "OIDC_DISCOVERY_URL", "")  # the provider switched off
+    again = client.post_form("/log-ind", {"email": "anna@kk.dk", "password": PASSWORD})
+    assert again.status_code == 302
+
+
+def test_entra_ids_own_verified_claim_links_the_first_sign_in(app):
+    """Entra ID sends no email_verified; xms_edov says the domain owner verified the address."""
+    from portal.services import provider_login
+
+    anna = make_user(email="anna@kk.dk")
+    claims = {
+        "iss": "https://login.microsoftonline.com/tenant/v2.0",
+        "sub": "abc",
+        "email": "Anna@KK.dk",
+        "xms_edov": True,
+    }
+    with app.test_request_context():
+        assert provider_login.user_for(claims) == anna
+        assert anna.provider_subject == "https://login.microsoftonline.com/tenant/v2.0 abc"
+        other = claims | {"sub": "def", "email": "bo@kk.dk", "xms_edov": False}
+        make_user(email="bo@kk.dk")
+        with pytest.raises(provider_login.ProviderLoginRefused) as refused:
+            provider_login.user_for(other)
+        assert refused.value.reason == "email_not_verified"

@@ -47,6 +47,7 @@ PUBLIC_ENDPOINTS = {
     # Staff sign in through the municipality's identity provider: to it and back.
     "provider_login.start",
     "provider_login.callback",
+    "provider_login.end_session",
     # The invitation's single-use link: the account has no password yet.
     "auth.choose_password",
 }
