@@ -218,6 +218,9 @@ KEPT = {
     "users.name": _STAFF,
     "users.password_hash": _RANDOM,
     "users.password_token": _RANDOM,
+    "users.totp_secret": _RANDOM,
+    "users.provider_subject": "the identity provider's id of a staff member's work account",
+    "recovery_codes.code_hash": _RANDOM,
 }
 
 

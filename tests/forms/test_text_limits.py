@@ -45,7 +45,14 @@ STORED_IN = {
 # A limit a service checks where the form has none.
 SERVICE_LIMITS = {"EmailTextForm.subject": mail_editor.SUBJECT_MAX}
 NOT_STORED = {"website", "started", "q", "hvem", "person", "password", "repeat"}
-NOT_STORED_IN_FORM = {"LoginForm.email", "LostLinkForm.email"}  # looked up, never written
+# Looked up or checked, never written.
+NOT_STORED_IN_FORM = {
+    "LoginForm.email",
+    "LostLinkForm.email",
+    "ForgotPasswordForm.email",
+    "SecondFactorForm.code",
+    "EnrolSecondFactorForm.code",
+}
 
 
 def _bounded_columns():

@@ -32,6 +32,7 @@ REFUSED = {
     "/bestil?tilbud=dialogue": "/bestil",
     "/log-ind": "/log-ind",
     "/glemt-link": "/glemt-link",
+    "/glemt-adgangskode": "/glemt-adgangskode",
 }
 
 
