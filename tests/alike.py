@@ -22,3 +22,14 @@ def answers_alike(client, count_queries, page, emails):
         assert answer.split("<main", 1)[1] == answers[0].split("<main", 1)[1]
         assert ran == statements[0]
     return answers[0]
+
+
+def mistyped_address_is_kept(client, page, typed):
+    """Send `page`'s form with the address `typed` wrong, as a browser does: a 422 that says
+    what is wrong and keeps what was typed. The answer's text."""
+    response = browser_form(client, page, action=page).fill(email=typed).submit()
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Skriv en gyldig e-mailadresse" in text
+    assert f'value="{typed}"' in text
+    return text

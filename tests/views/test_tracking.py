@@ -11,7 +11,7 @@ from portal.models import OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus
 from portal.services import requests as requests_service
 from portal.services import tracking as tracking_service
-from tests.alike import answers_alike
+from tests.alike import answers_alike, mistyped_address_is_kept
 from tests.browser_form import browser_form
 from tests.factories import mails, make_assignment, make_event, make_request, make_scheduled
 
@@ -282,11 +282,7 @@ def test_lost_link_is_rate_limited(app, client, monkeypatch):
 
 
 def test_a_lost_link_form_with_a_mistyped_address_is_explained_and_kept(client):
-    response = browser_form(client, LOST_LINK, action=LOST_LINK).fill(email="anne@").submit()
-    assert response.status_code == 422
-    text = response.get_data(as_text=True)
-    assert "Skriv en gyldig e-mailadresse" in text
-    assert 'value="anne@"' in text
+    mistyped_address_is_kept(client, LOST_LINK, "anne@")
     assert "tracking_links" not in db.session.scalars(db.select(OutboxMessage.kind)).all()
 
 
