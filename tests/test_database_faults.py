@@ -28,17 +28,26 @@ class TcpProxy:
         self.port = None
         self.listener = None
         self.connections = []
+        self._opened = []
         self._cut_on = None
 
     def cut_when(self, marker):
         self._cut_on = marker
 
     def _cut_connections(self):
+        # shutdown() only: it wakes a pump blocked in recv() and fails its next send. Closing
+        # here, under a pump's feet, would free the descriptor for the next accepted connection,
+        # and a pump about to call recv() on the old number would read the new connection's
+        # bytes. The sockets are closed by close(), once nothing uses them.
         for connection in self.connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-            connection.close()
         self.connections = []
+
+    def close(self):
+        self.stop()
+        for connection in self._opened:
+            connection.close()
 
     def start(self):
         self.listener = socket.socket()
@@ -64,6 +73,7 @@ class TcpProxy:
                 return
             upstream = socket.create_connection(self.target)
             self.connections += [client, upstream]
+            self._opened += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
@@ -157,9 +167,9 @@ def test_a_lost_database_gives_a_danish_503_stores_nothing_and_recovers_by_itsel
             assert _book(client).status_code == 302  # and the next one goes through
         assert (_requests(), _receipts()) == (3, 3)
     finally:
-        proxy.stop()
         with cut_off.app_context():
             db.engine.dispose()
+        proxy.close()
 
 
 def test_a_database_that_cannot_be_opened_gives_the_danish_503_page_on_any_database(tmp_path):

@@ -26,15 +26,30 @@ function initSwapped(element) {
   }
 }
 
+// An offer picked before htmx had loaded (a slow phone), or a form the browser restored on
+// "back", shows the questions of another offer than the one checked: ask for the right ones
+// as soon as htmx has processed the page, as the change would have.
+function catchUpOfferFields() {
+  const shown = document.querySelector('input[name="shown_offer"]');
+  const checked = document.querySelector('input[name="offer_kind"]:checked');
+  if (shown && checked && checked.value !== shown.value) {
+    window.htmx.trigger(checked, "change");
+  }
+}
+
+// Registered now, not on DOMContentLoaded: htmx may process the page before that.
+if (window.htmx) {
+  window.htmx.onLoad((element) => {
+    if (element === document.body) {
+      catchUpOfferFields();
+    } else if (element.isConnected && window.DKFDS) {
+      initSwapped(element);
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   if (window.DKFDS) {
     window.DKFDS.init();
-  }
-  if (window.htmx && window.DKFDS) {
-    window.htmx.onLoad((element) => {
-      if (element !== document.body && element.isConnected) {
-        initSwapped(element);
-      }
-    });
   }
 });

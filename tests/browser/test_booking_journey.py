@@ -1,6 +1,7 @@
 """A teacher books a youth-to-youth dialogue in a real browser, with and without JavaScript."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -67,6 +68,32 @@ def test_a_teacher_books_a_dialogue_with_htmx(new_page, width):
     assert request.grade == "8. klasse"
     assert request.offer_kind.code == "dialogue"
     assert db.session.scalars(db.select(OutboxMessage)).one().to_address == "anne@example.org"
+
+
+def test_an_offer_picked_before_the_script_has_loaded_still_gets_its_questions(
+    new_page, app, monkeypatch
+):
+    # A slow phone: the page is there and a visitor picks the dialogue while htmx is still on
+    # its way. When the script arrives, the questions of the offer that is checked are shown.
+    arrived = threading.Event()
+    serve_static = app.view_functions["static"]
+
+    def late_htmx(filename):
+        if "htmx" in filename:
+            arrived.wait(timeout=10)
+        return serve_static(filename=filename)
+
+    monkeypatch.setitem(app.view_functions, "static", late_htmx)
+    page = new_page(width=390)
+    page.goto("/bestil?tilbud=talk", wait_until="commit")
+    page.check("#offer_kind-1")
+    assert page.locator("#grade").count() == 0
+    arrived.set()
+
+    page.wait_for_selector("#grade")
+    assert page.locator("input[name=audience]").count() == 0
+    expect(page.locator("h1")).to_have_text("Bestil ung-til-ung dialog")
+    assert page.url.endswith("/bestil?tilbud=dialogue")
 
 
 def test_booking_works_without_javascript(browser, live_server):
