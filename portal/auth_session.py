@@ -80,8 +80,9 @@ PENDING_MARK = "second_factor_pending"
 PENDING_SECONDS = 5 * 60
 
 
-def await_second_factor(user, *, going_to, must_change):
-    """After the right password: a fresh session holding only the pending mark."""
+def await_second_factor(user, *, going_to, must_change, id_token=None):
+    """After the right password (or the provider's sign-in, whose `id_token` its logout will
+    need): a fresh session holding only the pending mark."""
     session.clear()
     session[PENDING_MARK] = {
         "user_id": user.id,
@@ -89,6 +90,7 @@ def await_second_factor(user, *, going_to, must_change):
         "at": _now(),
         "next": going_to,
         "must_change": bool(must_change),
+        "id_token": id_token,
     }
 
 

@@ -20,6 +20,7 @@ from ..auth_session import (
     PENDING_SECONDS,
     await_second_factor,
     end_session,
+    mark_provider_login,
     new_password_required,
     pending_second_factor,
     pending_user_id,
@@ -142,6 +143,8 @@ def second_factor_step():
             security_event("login.second_factor_failed", user_id=user.id)
         else:
             response = _signed_in(user, mark["next"], must_change=mark["must_change"])
+            if mark.get("id_token"):  # begun at the provider: its logout is offered after ours
+                mark_provider_login(mark["id_token"], second_factor_done=False)
             if way == "recovery_code":  # after start_session, which empties the session
                 left = second_factor.recovery_codes_left(user)
                 flash(

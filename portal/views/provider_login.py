@@ -105,7 +105,9 @@ def callback():
     if not provider_login.second_factor_done(claims):
         if user.has_second_factor:
             # The provider asked for no second factor: the portal asks for its own code.
-            await_second_factor(user, going_to=home, must_change=False)
+            await_second_factor(
+                user, going_to=home, must_change=False, id_token=token.get("id_token")
+            )
             security_event("login.provider_accepted", user_id=user.id)
             return redirect(url_for("auth.second_factor"))
         # Where one is required, every page now leads to setting it up (auth_session).

@@ -228,6 +228,10 @@ def test_without_the_providers_second_factor_the_portal_asks_for_its_own(
     assert urlsplit(answer.location).path == "/sekretariat/"
     page = client.get("/sekretariat/")
     assert page.status_code == 200, page.location
+    # Begun at the provider, the session still ends there too after the portal's own code.
+    goodbye = client.post_form("/log-ud")
+    assert 'href="/log-ud/kommune"' in goodbye.get_data(as_text=True)
+    assert "id_token_hint=" in client.get("/log-ud/kommune").location
 
 
 def test_logout_ends_the_portals_session_and_offers_the_providers(client, provider):
