@@ -179,6 +179,8 @@ ACTIONS = {
     "user.second_factor_used": _l("Logget ind med totrinsbekræftelse"),
     "user.recovery_code_used": _l("Logget ind med en gendannelseskode"),
     "user.second_factor_reset": _l("Totrinsbekræftelse nulstillet"),
+    "user.break_glass_used": _l("Nødadgang brugt: logget ind med adgangskode"),
+    "sign_in.rules_changed": _l("Regler for log ind ændret"),
     "user.password_reset_sent": _l("Link til ny adgangskode sendt efter ønske (Glemt adgangskode)"),
     "closed_period.added": _l("Lukkeperiode tilføjet"),
     "closed_period.deleted": _l("Lukkeperiode slettet"),
@@ -228,6 +230,7 @@ OBJECT_TYPES = {
     "event_fees": _l("Takst"),
     "targets": _l("Mål"),
     "email_templates": _l("E-mailtekst"),
+    "sign_in_rules": _l("Regler for log ind"),
 }
 # Who acted, when it was not a user.
 ACTORS = {"requester": _l("Bestilleren"), "system": _l("Portalen")}

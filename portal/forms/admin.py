@@ -518,3 +518,20 @@ class EmailTextForm(PortalForm):
 
     subject = StringField(i18n.MAIL_SUBJECT)
     body = TextAreaField(_l("Tekst"), render_kw={"rows": 20, "spellcheck": "true"})
+
+
+class SignInRulesForm(PortalForm):
+    """Which roles sign in at the identity provider only, and the break-glass admin. The view
+    gives the admins that may be chosen."""
+
+    provider_only = MultiCheckboxField(
+        _l("Skal logge ind via kommunens login"),
+        choices=choices([(role.value, LABELS[Role][role]) for role in Role]),
+    )
+    break_glass = SelectField(_l("Nødadgang"), coerce=whole_number, default=0)
+
+    def __init__(self, *args, admins, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.break_glass.choices = choices(
+            [(0, _l("Ingen")), *((a.id, f"{a.name} ({a.email})") for a in admins)]
+        )

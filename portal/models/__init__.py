@@ -7,7 +7,7 @@ from .people import AvailabilityRule, AwayPeriod, Person, person_topics
 from .reference import ClosedPeriod, DeclineReason, District, OfferKind, StaffingNeed, Topic
 from .reporting import BudgetLine, EventFee, SupportCourse, SupportCourseKind, Target
 from .requests import Contact, DateProposal, Organisation, ProposedDate, Request
-from .users import RecoveryCode, User
+from .users import RecoveryCode, SignInRule, User
 
 __all__ = [
     "Assignment",
@@ -32,6 +32,7 @@ __all__ = [
     "ProposedDate",
     "RecoveryCode",
     "Request",
+    "SignInRule",
     "StaffingNeed",
     "SupportCourse",
     "SupportCourseKind",

@@ -34,12 +34,26 @@ class User(UserMixin, db.Model):
     # "<issuer> <subject>" of the identity provider's account this user signs in with, linked
     # at the first sign-in through the provider (services/provider_login.py).
     provider_subject: Mapped[str | None] = mapped_column(sa.String(512), unique=True)
+    # The one admin account that may sign in with a password (and its second factor) while
+    # admins must sign in at the identity provider: the way in when the provider is down.
+    # At most one user has it (a partial unique index).
+    break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The second factor (services/second_factor.py): the TOTP secret (base32), set when the
     # first code from the app was accepted; the last accepted time step, so no code works twice.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    __table_args__ = (
+        sa.Index(
+            "uq_users_one_break_glass",
+            "break_glass",
+            unique=True,
+            sqlite_where=sa.text("break_glass"),
+            postgresql_where=sa.text("break_glass"),
+        ),
+    )
 
     person: Mapped[Person | None] = relationship()
     recovery_codes: Mapped[list["RecoveryCode"]] = relationship(
@@ -87,3 +101,13 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="recovery_codes")
+
+
+class SignInRule(db.Model):
+    """Per role, set by an admin: whether its users must sign in at the municipality's identity
+    provider, their portal password refused (services/accounts.py). One row per role."""
+
+    __tablename__ = "sign_in_rules"
+
+    role: Mapped[Role] = mapped_column(enum_column(Role, "sign_in_rule_role"), primary_key=True)
+    provider_only: Mapped[bool] = mapped_column(default=False)

@@ -6,7 +6,6 @@ import threading
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,7 +14,7 @@ from ..extensions import db
 from ..models import Person, User
 from ..models.enums import Role
 from ..normal_form import email_key
-from . import audit, mail, people, second_factor
+from . import audit, mail, people, second_factor, sign_in_rules
 from .errors import FieldError
 
 MIN_PASSWORD_LENGTH = 12
@@ -45,20 +44,27 @@ def normalise_email(email):
 
 
 def authenticate(email, password):
-    """The active user with this email and password, or None (same work either way). A user
-    linked to the identity provider signs in there while it is configured: a password of the
-    portal's must not get round the provider's groups, its MFA or a leaver's closed account."""
+    """The active user with this email and password, or None (same work either way). Raises
+    SignsInAtProvider when the password is right but the user must sign in at the identity
+    provider (sign_in_rules): a portal password must not get round the provider's groups, its
+    MFA or a leaver's closed account."""
     user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active or signs_in_at_provider(user):
+    if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password or "")
         return None
-    return user if user.check_password(password) else None
+    if not user.check_password(password):
+        return None
+    if sign_in_rules.requires_provider(user):
+        raise SignsInAtProvider(user)
+    return user
 
 
-def signs_in_at_provider(user):
-    """Whether `user` signs in through the identity provider only (linked to it, and it is
-    configured). An admin kept unlinked is the way in when the provider is down."""
-    return user.provider_subject is not None and bool(current_app.config["OIDC_DISCOVERY_URL"])
+class SignsInAtProvider(Exception):
+    """The right password of a user who must sign in at the identity provider."""
+
+    def __init__(self, user):
+        super().__init__(user.id)
+        self.user = user
 
 
 def _checked_email(email):
@@ -199,7 +205,7 @@ def compose_password_reset(email, params):
     active user has `email`. The link replaces any earlier one; the password stays as it is
     until a new one is chosen. Side effects: audit "user.password_reset_sent"."""
     user = db.session.scalar(db.select(User).where(User.email == email, User.active.is_(True)))
-    if user is None or signs_in_at_provider(user) or _second_factor_missing(user):
+    if user is None or sign_in_rules.requires_provider(user) or _second_factor_missing(user):
         return None
     user.password_token = links.new_token()
     audit.record("user.password_reset_sent", user, by=user)

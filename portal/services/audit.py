@@ -156,6 +156,8 @@ def logged_kinds():
 # whatever is renamed later; the log shows them in the reader's words and Copenhagen time.
 
 FIELD_LABELS = {
+    "provider_only": _l("Skal logge ind via kommunens login"),
+    "break_glass": _l("Nødadgang"),
     "status": _l("Status"),
     "note": _l("Bemærkning"),
     "person_id": _l("Person"),
@@ -249,6 +251,7 @@ ENUMS = {
     ("offer_kinds", "booking_form"): BookingForm,
     ("events", "role"): SeatRole,  # whom "event.messaged" wrote to (or "requester")
     ("requests", "audience"): Audience,
+    ("sign_in_rules", "provider_only"): Role,
 }
 # Fields holding the id of a row with a name, and the table it names.
 NAMED_IDS = {

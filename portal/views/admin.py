@@ -15,6 +15,7 @@ from ..forms.admin import (
     EmailTextForm,
     EventFeeForm,
     OfferKindForm,
+    SignInRulesForm,
     SupportCourseKindForm,
     TargetsForm,
     TopicForm,
@@ -29,7 +30,7 @@ from ..models import (
 )
 from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
-from ..services import audit, catalogue, mail, mail_editor, reference
+from ..services import audit, catalogue, mail, mail_editor, provider_login, reference, sign_in_rules
 from ..services import targets as targets_service
 from ..urls import bounded_int
 from .confirm import confirmed
@@ -150,6 +151,41 @@ def audit_log():
         entries=audit.readable(result.items),
         args=args,
     ), 200 if valid else 422
+
+
+@bp.route("/log-ind", methods=["GET", "POST"])
+def sign_in_rules_page():
+    """Which roles must sign in at the municipality's identity provider, and the one admin
+    account kept for when it is down."""
+    admins = sign_in_rules.admins_to_choose()
+    glass = sign_in_rules.break_glass_user()
+    form = SignInRulesForm(
+        admins=admins,
+        data={
+            "provider_only": [role.value for role in sign_in_rules.provider_only_roles()],
+            "break_glass": glass.id if glass is not None and glass.active else 0,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            chosen = next((a for a in admins if a.id == form.break_glass.data), None)
+            try:
+                sign_in_rules.set_rules(
+                    by=current_user, provider_only=form.provider_only.data, break_glass=chosen
+                )
+            except sign_in_rules.SignInRuleError as refused:
+                refused.show_on(form)
+            else:
+                flash(_("Reglerne for log ind er gemt."), "success")
+                return redirect(url_for(".sign_in_rules_page"))
+    return render_template(
+        "admin/sign_in_rules.html",
+        form=form,
+        configured=provider_login.configured(),
+        break_glass=glass,
+    ), status
 
 
 @bp.route("/lukkeperioder", methods=["GET", "POST"])

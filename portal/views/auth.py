@@ -38,7 +38,7 @@ from ..forms.auth import (
 from ..i18n import current_locale
 from ..permissions import home_endpoint
 from ..security import account_tag, security_event
-from ..services import accounts, provider_login, second_factor
+from ..services import accounts, provider_login, second_factor, sign_in_rules
 from ..urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -71,8 +71,23 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.SignsInAtProvider as refused:
+            # Only someone who knows the password learns this: the way in is the provider.
+            user, error = (
+                None,
+                _(
+                    "Du logger ind med %(provider)s: brug knappen nedenfor. "
+                    "Portalens adgangskode gælder ikke for dig.",
+                    provider=current_app.config["OIDC_PROVIDER_NAME"],
+                ),
+            )
+            security_event("login.refused", reason="provider_required", user_id=refused.user.id)
         if user is not None:
+            if sign_in_rules.break_glass_in_force(user):
+                sign_in_rules.note_break_glass(user)
+                security_event("login.break_glass", user_id=user.id)
             going_to = safe_next(request.args.get("next")) or url_for(home_endpoint(user))
             # The typed password is known only now: one too easy to guess is replaced first.
             must_change = accounts.password_must_change(user, form.password.data)
@@ -82,9 +97,11 @@ def login():
                 security_event("login.password_accepted", user_id=user.id)
                 return redirect(url_for(".second_factor"))
             return _signed_in(user, going_to, must_change=must_change)
-        # The same words for an unknown email and a wrong password: nothing else is revealed.
-        error = _("E-mail eller adgangskode er forkert.")
-        security_event("login.failed", account=account_tag(form.email.data))
+        if error is None:
+            # The same words for an unknown email and a wrong password: nothing else is
+            # revealed.
+            error = _("E-mail eller adgangskode er forkert.")
+            security_event("login.failed", account=account_tag(form.email.data))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "auth/login.html",

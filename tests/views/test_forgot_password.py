@@ -144,6 +144,8 @@ def test_the_pages_and_the_mail_read_in_english(client, locale):
 
 def test_no_link_for_a_user_who_signs_in_at_the_identity_provider(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "OIDC_DISCOVERY_URL", "https://login.example.org/.well-known")
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_ID", "vink")
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_SECRET", "hemmelig")
     user = make_user(email="anna@kk.dk")
     user.provider_subject = "https://login.example.org anna"
     db.session.commit()

@@ -1,0 +1,171 @@
+"""An admin requires sign-in through the municipality's identity provider per role: that role's
+portal passwords are refused (and no forgotten-password link is sent), while one break-glass
+admin keeps a password for when the provider is down, every use of it audited."""
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import AuditEntry, SignInRule, User
+from portal.models.enums import Role
+from portal.services import sign_in_rules
+from portal.services.mail import outbox
+from tests.browser_form import browser_form
+from tests.factories import PASSWORD, make_user
+
+RULES = "/admin/log-ind"
+
+
+@pytest.fixture
+def configured(app, monkeypatch):
+    """The provider set up (password sign-in never asks it anything)."""
+    monkeypatch.setitem(app.config, "OIDC_DISCOVERY_URL", "https://login.example.org/.well-known")
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_ID", "vink")
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_SECRET", "hemmelig")
+
+
+def _log_in(client, user):
+    return client.post_form("/log-ind", {"email": user.email, "password": PASSWORD})
+
+
+def _actions():
+    return [entry.action for entry in db.session.scalars(db.select(AuditEntry).order_by("id"))]
+
+
+def test_an_admin_requires_the_provider_for_the_secretariat_and_its_passwords_stop_working(
+    app, configured
+):
+    admin = make_user(role=Role.ADMIN)
+    secretary = make_user(role=Role.SECRETARIAT)
+    ambassador = make_user(role=Role.ASSIGNEE)
+    db.session.commit()
+    client = app.test_client()
+    assert _log_in(client, admin).status_code == 302
+
+    form = browser_form(client, RULES, action=RULES)
+    saved = form.fill(provider_only=["secretariat"]).submit("Gem")
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert sign_in_rules.provider_only_roles() == {Role.SECRETARIAT}
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "sign_in.rules_changed")
+    ).one()
+    assert (entry.before, entry.after) == (
+        {"provider_only": [], "break_glass": None},
+        {"provider_only": ["secretariat"], "break_glass": None},
+    )
+    page = client.get("/admin/log?handling=sign_in.rules_changed").get_data(as_text=True)
+    assert "Regler for log ind ændret" in page and "Sekretariatet" in page
+
+    refused = _log_in(app.test_client(), secretary)
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "Du logger ind med Københavns Kommune: brug knappen nedenfor." in text
+    assert 'href="/log-ind/kommune"' in text
+    # A wrong password still gets the words that reveal nothing.
+    wrong = app.test_client().post_form(
+        "/log-ind", {"email": secretary.email, "password": "forkert-adgangskode"}
+    )
+    assert "E-mail eller adgangskode er forkert." in wrong.get_data(as_text=True)
+    assert _log_in(app.test_client(), ambassador).status_code == 302  # other roles as before
+
+    # No way round it by mail either: no link to a new password is sent.
+    app.test_client().post_form("/glemt-adgangskode", {"email": secretary.email})
+    sent = []
+    outbox.deliver_due(backend=lambda message, _config: sent.append(message))
+    assert sent == []
+
+    # Unticked again, the password works again.
+    browser_form(client, RULES, action=RULES).fill(provider_only=[]).submit("Gem")
+    assert sign_in_rules.provider_only_roles() == set()
+    assert _log_in(app.test_client(), secretary).status_code == 302
+
+
+def test_admins_are_required_only_with_a_break_glass_admin_whose_every_use_is_audited(
+    app, configured
+):
+    admin = make_user(role=Role.ADMIN, name="Ada Admin")
+    glass = make_user(role=Role.ADMIN, name="Nødadgang", email="noedadgang@kk.dk")
+    db.session.commit()
+    client = app.test_client()
+    _log_in(client, admin)
+
+    refused = browser_form(client, RULES, action=RULES).fill(provider_only=["admin"]).submit("Gem")
+    assert refused.status_code == 422
+    assert "Vælg en administrator til nødadgang" in refused.get_data(as_text=True)
+    assert sign_in_rules.provider_only_roles() == set()  # nothing stored
+
+    form = browser_form(client, RULES, action=RULES).fill(
+        provider_only=["admin"], break_glass=str(glass.id)
+    )
+    assert form.submit("Gem").status_code == 302
+    db.session.expire_all()
+    assert sign_in_rules.break_glass_user() == glass
+
+    assert _log_in(app.test_client(), admin).status_code == 422  # the provider, from now on
+    assert _log_in(app.test_client(), glass).status_code == 302
+    assert _actions().count("user.break_glass_used") == 1
+    # The page shows who it is, and that it has no second factor yet.
+    page = client.get(RULES).get_data(as_text=True)
+    assert "Nødadgangen (Nødadgang) har ikke sat totrinsbekræftelse op endnu." in page
+    glass.active = False
+    db.session.commit()
+    page = client.get(RULES).get_data(as_text=True)
+    assert "Nødadgangen (Nødadgang) er deaktiveret og kan ikke logge ind. Vælg en anden." in page
+
+
+def test_only_an_active_admin_can_be_the_break_glass_account_and_only_one(app, configured):
+    admin = make_user(role=Role.ADMIN)
+    secretary = make_user(role=Role.SECRETARIAT)
+    first, second = make_user(role=Role.ADMIN), make_user(role=Role.ADMIN)
+    db.session.commit()
+    with pytest.raises(sign_in_rules.SignInRuleError):
+        sign_in_rules.set_rules(by=admin, provider_only=set(), break_glass=secretary)
+    sign_in_rules.set_rules(by=admin, provider_only={Role.ADMIN}, break_glass=first)
+    sign_in_rules.set_rules(by=admin, provider_only={Role.ADMIN}, break_glass=second)
+    db.session.commit()
+    assert db.session.scalars(db.select(User.id).where(User.break_glass)).all() == [second.id]
+    # The database holds to one, whatever a service forgets.
+    first.break_glass = True
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_break_glass_account_whose_role_was_changed_signs_in_at_the_provider(app, configured):
+    admin = make_user(role=Role.ADMIN)
+    glass = make_user(role=Role.ADMIN)
+    sign_in_rules.set_rules(
+        by=admin, provider_only={Role.ADMIN, Role.SECRETARIAT}, break_glass=glass
+    )
+    glass.role = Role.SECRETARIAT
+    db.session.commit()
+    assert _log_in(app.test_client(), glass).status_code == 422
+
+
+def test_no_role_can_be_required_while_no_provider_is_set_up(app, login):
+    client = app.test_client()
+    login(client, Role.ADMIN)
+    page = client.get(RULES).get_data(as_text=True)
+    assert "Kommunens login er ikke sat op på denne server." in page
+    refused = (
+        browser_form(client, RULES, action=RULES).fill(provider_only=["secretariat"]).submit("Gem")
+    )
+    assert refused.status_code == 422
+    assert "Ingen rolle kan kræve det, før det er." in refused.get_data(as_text=True)
+    assert db.session.scalars(db.select(SignInRule)).all() == []
+
+
+def test_while_the_provider_is_switched_off_everyone_signs_in_with_a_password(
+    app, configured, monkeypatch
+):
+    admin = make_user(role=Role.ADMIN)
+    secretary = make_user(role=Role.SECRETARIAT)
+    sign_in_rules.set_rules(by=admin, provider_only={Role.SECRETARIAT}, break_glass=None)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "OIDC_DISCOVERY_URL", "")
+    assert _log_in(app.test_client(), secretary).status_code == 302
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.ASSIGNEE])
+def test_only_admins_see_the_rules(as_role, role):
+    assert as_role(role).get(RULES).status_code == 403
