@@ -35,9 +35,10 @@ class User(UserMixin, db.Model):
     # at the first sign-in through the provider (services/provider_login.py).
     provider_subject: Mapped[str | None] = mapped_column(sa.String(512), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The second factor (services/second_factor.py): the TOTP secret (base32), set when the
-    # first code from the app was accepted; the last accepted time step, so no code works twice.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The second factor (services/second_factor.py): the TOTP secret (base32), sealed with
+    # Fernet (portal/secret_box.py, about 140 characters), never in clear; when the first code
+    # from the app was accepted; the last accepted time step, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
