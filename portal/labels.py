@@ -179,6 +179,8 @@ ACTIONS = {
     "user.second_factor_used": _l("Logget ind med totrinsbekræftelse"),
     "user.recovery_code_used": _l("Logget ind med en gendannelseskode"),
     "user.second_factor_reset": _l("Totrinsbekræftelse nulstillet"),
+    "user.second_factor_disabled": _l("Totrinsbekræftelse slået fra"),
+    "user.recovery_codes_renewed": _l("Nye gendannelseskoder lavet"),
     "user.password_reset_sent": _l("Link til ny adgangskode sendt efter ønske (Glemt adgangskode)"),
     "closed_period.added": _l("Lukkeperiode tilføjet"),
     "closed_period.deleted": _l("Lukkeperiode slettet"),
