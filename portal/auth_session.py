@@ -122,8 +122,12 @@ def pending_second_factor():
 
 # A user who must have a second factor (services/second_factor.required) and has none: every
 # page leads to the page where it is set up, with the same pages open as for a new password,
-# and that page itself (a new password comes first).
-OPEN_WITHOUT_SECOND_FACTOR = OPEN_WITHOUT_NEW_PASSWORD | {"auth.enrol_second_factor"}
+# and that page itself, with its start and its code (a new password comes first).
+OPEN_WITHOUT_SECOND_FACTOR = OPEN_WITHOUT_NEW_PASSWORD | {
+    "auth.enrol_second_factor",
+    "auth.start_second_factor",
+    "auth.confirm_second_factor",
+}
 
 
 # A session begun at the municipality's identity provider, which vouched for a second factor

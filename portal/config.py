@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import secret_box
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -86,6 +88,8 @@ def production_problems(config, debug):
         )
     if config["MAIL_BACKEND"] != "smtp":
         problems.append("MAIL_BACKEND skal være smtp i produktion.")
+    if config["SECRET_KEY"] and (problem := secret_box.key_problem(config)):
+        problems.append(problem)
     return problems
 
 
@@ -146,6 +150,9 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # Admins and the secretariat must set up a second factor (a code from an app) and give
         # it at every login. Off in development, so the demo accounts open with a password.
         "REQUIRE_SECOND_FACTOR": _bool("REQUIRE_SECOND_FACTOR", not development),
+        # The key TOTP secrets are sealed with (portal/secret_box.py); empty: one derived from
+        # SECRET_KEY. Several, comma-separated, while a key is replaced: the first seals.
+        "SECOND_FACTOR_KEY": os.environ.get("SECOND_FACTOR_KEY", ""),
         # Wrong codes per account at the code step (only refusals count).
         "SECOND_FACTOR_RATE_LIMIT": os.environ.get(
             "SECOND_FACTOR_RATE_LIMIT", "5 per 5 minutes; 15 per hour"

@@ -181,6 +181,8 @@ ACTIONS = {
     "user.second_factor_reset": _l("Totrinsbekræftelse nulstillet"),
     "user.break_glass_used": _l("Nødadgang brugt: logget ind med adgangskode"),
     "sign_in.rules_changed": _l("Regler for log ind ændret"),
+    "user.second_factor_disabled": _l("Totrinsbekræftelse slået fra"),
+    "user.recovery_codes_renewed": _l("Nye gendannelseskoder lavet"),
     "user.password_reset_sent": _l("Link til ny adgangskode sendt efter ønske (Glemt adgangskode)"),
     "closed_period.added": _l("Lukkeperiode tilføjet"),
     "closed_period.deleted": _l("Lukkeperiode slettet"),

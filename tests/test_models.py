@@ -306,3 +306,48 @@ def test_postgresql_connections_run_without_jit_after_a_rollback_too():
     assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
     db.session.rollback()
     assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
+
+
+def test_the_sealing_migration_seals_the_secrets_stored_in_clear_and_its_downgrade_opens_them(
+    tmp_path,
+):
+    """Secrets stored before k2e6b9d4f1a8 were base32 in clear: upgraded, the column holds a
+    token the app opens to the same secret; downgraded, the clear secret again."""
+    from flask_migrate import downgrade, upgrade
+
+    from portal import create_app, secret_box
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'seal.sqlite3'}",
+            "INSTANCE_DIR": str(tmp_path),
+            "ENV_NAME": "development",
+            "SECRET_KEY": "test-secret-key",
+            "TESTING": True,
+            "LOG_JSON": False,
+        }
+    )
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    with app.app_context():
+        upgrade(revision="g7c3e9f1a2b5")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (email, name, password_hash, role, active, "
+                    "session_version, created_at, totp_secret) VALUES ('a@example.org', 'A', "
+                    "'x', 'assignee', 1, 1, '2026-12-01 10:00:00+00:00', :secret)"
+                ),
+                {"secret": secret},
+            )
+
+        def stored():
+            with db.engine.connect() as connection:
+                return connection.execute(sa.text("SELECT totp_secret FROM users")).scalar()
+
+        upgrade(revision="k2e6b9d4f1a8")
+        sealed = stored()
+        assert secret not in sealed
+        assert secret_box.open_sealed(app.config, sealed) == secret
+        downgrade(revision="g7c3e9f1a2b5")
+        assert stored() == secret
+        db.engine.dispose()

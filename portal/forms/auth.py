@@ -48,7 +48,14 @@ class SecondFactorForm(PortalForm):
     )
 
 
+class StartSecondFactorForm(PortalForm):
+    """The button that starts the set-up (a POST: a GET of the page writes nothing)."""
+
+
 class EnrolSecondFactorForm(PortalForm):
+    """The app's six-digit code: at set-up, and for new recovery codes or turning it off (each
+    form on the page with its own prefix)."""
+
     code = StringField(
         _l("Koden fra appen"),
         validators=[DataRequired(_l("Skriv den sekscifrede kode fra appen.")), Length(max=32)],

@@ -39,9 +39,10 @@ class User(UserMixin, db.Model):
     # At most one user has it (a partial unique index).
     break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The second factor (services/second_factor.py): the TOTP secret (base32), set when the
-    # first code from the app was accepted; the last accepted time step, so no code works twice.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The second factor (services/second_factor.py): the TOTP secret (base32), sealed with
+    # Fernet (portal/secret_box.py, about 140 characters), never in clear; when the first code
+    # from the app was accepted; the last accepted time step, so no code works twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 

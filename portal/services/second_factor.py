@@ -3,7 +3,11 @@
 
 A code is accepted in the 30-second step it belongs to and one step either side (a phone's clock
 a little off), and never twice: the last accepted step is stored, and a step at or before it is
-refused, so a code read over a shoulder is worthless once used."""
+refused, so a code read over a shoulder is worthless once used.
+
+The secret is stored sealed (portal/secret_box.py): a copy of the database holds no secret an app
+could be set up from. The user is told by mail whenever the factor is set up, turned off, its
+recovery codes renewed or reset by an admin, with no code or secret in the mail."""
 
 import hmac
 import re
@@ -15,11 +19,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import clock
+from .. import clock, secret_box
 from ..extensions import db
 from ..models import RecoveryCode, User
 from ..models.enums import Role
-from . import audit
+from . import audit, mail
 from .errors import FieldError
 
 ISSUER = "VINK"
@@ -47,16 +51,36 @@ def required(user):
     return bool(current_app.config["REQUIRE_SECOND_FACTOR"]) and user.role in REQUIRED_FOR
 
 
+def may_turn_off(user):
+    """Whether `user` may turn the second factor off: only where it is not required."""
+    return not required(user)
+
+
+def _seal(secret):
+    return secret_box.seal(current_app.config, secret)
+
+
+def _secret_of(user):
+    return secret_box.open_sealed(current_app.config, user.totp_secret)
+
+
+def pending_secret(user):
+    """The secret waiting for its first code, in clear, or None: reads only (a GET shows it)."""
+    if user.has_second_factor or not user.totp_secret:
+        return None
+    return _secret_of(user)
+
+
 def start_enrolment(user):
     """The secret `user` is setting up (a new one unless one is waiting for its first code):
-    the page can be reloaded without a new QR code. Side effects: the secret stored, not yet in
-    force (totp_enabled_at stays empty)."""
+    a second press of "Start" or a second tab keeps the QR code already scanned. Side effects:
+    the secret stored, sealed, not yet in force (totp_enabled_at stays empty)."""
     if user.has_second_factor:
         raise SecondFactorError(_l("Totrinsbekræftelse er allerede sat op."))
     if not user.totp_secret:
-        user.totp_secret = pyotp.random_base32()
+        user.totp_secret = _seal(pyotp.random_base32())
         db.session.flush()
-    return user.totp_secret
+    return _secret_of(user)
 
 
 def provisioning_uri(user, secret):
@@ -101,15 +125,15 @@ def _wrong_code():
     )
 
 
-def enrol(user, code, *, at=None):
+def enrol(user, code, *, at=None, locale="da"):
     """Put the secret from start_enrolment in force when `code` is the app's code for it, and
     make RECOVERY_CODE_COUNT recovery codes. Returns the codes, in clear, to show once (only
     their hashes are kept). Side effects: audit "user.second_factor_enrolled"; earlier recovery
-    codes deleted."""
+    codes deleted; mail "user_second_factor_enrolled" to the user."""
     at = at or clock.now()
     if user.has_second_factor or not user.totp_secret:
         raise SecondFactorError(_l("Start forfra: åbn siden igen og skan den nye QR-kode."))
-    step = _accepted_step(user.totp_secret, _normalise(code), None, at)
+    step = _accepted_step(_secret_of(user), _normalise(code), None, at)
     if step is None:
         raise SecondFactorError(
             _l("Koden passer ikke. Skriv den sekscifrede kode, appen viser nu."), "code"
@@ -118,6 +142,7 @@ def enrol(user, code, *, at=None):
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
     audit.record("user.second_factor_enrolled", user, by=user)
+    _tell(user, "user_second_factor_enrolled", locale)
     return codes
 
 
@@ -144,16 +169,8 @@ def verify(user, entry, *, at=None):
         raise _wrong_code()
     entry = _normalise(entry)
     if _SIX_DIGITS.match(entry):
-        step = _accepted_step(user.totp_secret, entry, user.totp_last_step, at)
-        # Taken in one conditional UPDATE: of two posts of the same code at once, one wins.
-        if step is None or not _take(
-            db.update(User)
-            .where(User.id == user.id)
-            .where(db.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-            .values(totp_last_step=step)
-        ):
+        if not _take_app_code(user, entry, at):
             raise _wrong_code()
-        db.session.refresh(user, ["totp_last_step"])
         audit.record("user.second_factor_used", user, by=user)
         return "totp"
     code = _unused_recovery_code(user, entry)
@@ -166,6 +183,72 @@ def verify(user, entry, *, at=None):
     db.session.refresh(code, ["used_at"])
     audit.record("user.recovery_code_used", user, by=user)
     return "recovery_code"
+
+
+def _take_app_code(user, entry, at):
+    """Whether `entry` is the app's code now and was not used before; marks its step used."""
+    step = _accepted_step(_secret_of(user), entry, user.totp_last_step, at)
+    # Taken in one conditional UPDATE: of two posts of the same code at once, one wins.
+    if step is None or not _take(
+        db.update(User)
+        .where(User.id == user.id)
+        .where(db.or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+    ):
+        return False
+    db.session.refresh(user, ["totp_last_step"])
+    return True
+
+
+def _app_code_required(user, code, at):
+    """Refuse unless `code` is the app's current, unused code (a recovery code will not do:
+    these changes are made with the phone in hand)."""
+    if not user.has_second_factor or not _take_app_code(user, _normalise(code), at):
+        raise SecondFactorError(
+            _l("Koden passer ikke. Skriv den sekscifrede kode, appen viser nu."), "code"
+        )
+
+
+def renew_recovery_codes(user, code, *, at=None, locale="da"):
+    """New recovery codes for `user`, who gives the app's current code: every earlier one stops
+    working. Returns the new codes, in clear, to show once. Side effects: the code's step
+    marked used; audit "user.recovery_codes_renewed"; mail "user_recovery_codes_renewed"."""
+    at = at or clock.now()
+    _app_code_required(user, code, at)
+    codes = _new_recovery_codes(user)
+    audit.record("user.recovery_codes_renewed", user, by=user)
+    _tell(user, "user_recovery_codes_renewed", locale)
+    return codes
+
+
+def turn_off(user, code, *, at=None, locale="da"):
+    """`user` turns the second factor off, giving the app's current code; refused where it is
+    required (may_turn_off). Side effects: the secret, last step and recovery codes gone; audit
+    "user.second_factor_disabled"; mail "user_second_factor_disabled"."""
+    at = at or clock.now()
+    if not may_turn_off(user):
+        raise SecondFactorError(
+            _l(
+                "Du kan ikke slå totrinsbekræftelse fra: den er påkrævet for administratorer og "
+                "sekretariatet."
+            )
+        )
+    _app_code_required(user, code, at)
+    _forget(user)
+    audit.record("user.second_factor_disabled", user, by=user)
+    _tell(user, "user_second_factor_disabled", locale)
+
+
+def _forget(user):
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    user.recovery_codes.clear()
+    db.session.flush()
+
+
+def _tell(user, kind, locale):
+    mail.send(kind, to=user.email, locale=locale, user=user)
 
 
 def _take(update):
@@ -186,16 +269,13 @@ def recovery_codes_left(user):
     return sum(1 for code in user.recovery_codes if code.used_at is None)
 
 
-def reset(user, *, by):
+def reset(user, *, by, locale="da"):
     """An admin takes away `user`'s second factor (a lost phone and no recovery code): the
     secret, the last step and every recovery code. Where one is required, the user sets it up
     again at the next login. Side effects: every session of the user's ended; audit
-    "user.second_factor_reset"."""
-    user.totp_secret = None
-    user.totp_enabled_at = None
-    user.totp_last_step = None
-    user.recovery_codes.clear()
+    "user.second_factor_reset"; mail "user_second_factor_reset" to the user."""
     # Every open session ends: whoever the factor may have been lost to is out at once.
     user.session_version += 1
-    db.session.flush()
+    _forget(user)
     audit.record("user.second_factor_reset", user, by=by)
+    _tell(user, "user_second_factor_reset", locale)

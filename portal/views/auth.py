@@ -34,6 +34,7 @@ from ..forms.auth import (
     ForgotPasswordForm,
     LoginForm,
     SecondFactorForm,
+    StartSecondFactorForm,
 )
 from ..i18n import current_locale
 from ..permissions import home_endpoint
@@ -126,16 +127,22 @@ def _code_limit():
 
 
 def _code_key():
-    """Per account: the login waiting for its code, or the user setting one up."""
+    """Per account: the login waiting for its code, or the user setting one up or changing it."""
     user_id = pending_user_id()
     if user_id is None and current_user.is_authenticated:
         user_id = current_user.id
     return f"second-factor:{user_id}"
 
 
+# Wrong codes per account, whatever the address, counted together wherever a code is asked for
+# (the login's code step, the set-up, new recovery codes, turning it off): only refusals count.
+_code_tries = limiter.shared_limit(
+    _code_limit, "second-factor-code", key_func=_code_key, methods=["POST"], deduct_when=_refused
+)
+
+
 @bp.route("/log-ind/kode", methods=["GET", "POST"], endpoint="second_factor")
-# Per account, whatever the address: only refused codes count.
-@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"], deduct_when=_refused)
+@_code_tries
 def second_factor_step():
     """After the right password, for a user with a second factor: the app's code or a recovery
     code, within PENDING_SECONDS; then on as a login goes."""
@@ -173,40 +180,133 @@ def second_factor_step():
     return render_template("auth/second_factor.html", form=form), status
 
 
-@bp.route("/konto/totrinsbekraeftelse", methods=["GET", "POST"])
-@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"], deduct_when=_refused)
+@bp.get("/konto/totrinsbekraeftelse")
 @login_required
 def enrol_second_factor():
-    """Set up the second factor: scan the QR code (or type the secret), confirm with the app's
-    first code, and see the recovery codes once. Required for admins and the secretariat where
-    REQUIRE_SECOND_FACTOR is on (auth_session.enforce_second_factor sends every page here)."""
+    """The second factor's page, which only reads: with one set up, its state and the forms to
+    renew the recovery codes or turn it off; with a secret waiting for its first code, the QR
+    code and the code field (a reload or a second tab shows the same QR code); else the button
+    that starts the set-up. Required for admins and the secretariat where REQUIRE_SECOND_FACTOR
+    is on (auth_session.enforce_second_factor sends every page here)."""
     user = current_user._get_current_object()
-    going_to = safe_next(request.args.get("next")) or url_for(home_endpoint(user))
     if user.has_second_factor:
-        return render_template(
-            "auth/second_factor_enabled.html",
-            user=user,
-            left=second_factor.recovery_codes_left(user),
-            going_to=going_to,
-        )
-    secret = second_factor.start_enrolment(user)
+        return _manage_page(user)
+    return _enrol_page(user, EnrolSecondFactorForm())
+
+
+@bp.post("/konto/totrinsbekraeftelse/start")
+@login_required
+def start_second_factor():
+    """Start the set-up: a secret made and kept waiting for the app's first code (the same one
+    if it is waiting already), then back to the page that shows its QR code."""
+    user = current_user._get_current_object()
+    if StartSecondFactorForm().validate_on_submit() and not user.has_second_factor:
+        second_factor.start_enrolment(user)
+    return redirect(url_for(".enrol_second_factor", next=_next_page()))
+
+
+@bp.post("/konto/totrinsbekraeftelse")
+@_code_tries
+@login_required
+def confirm_second_factor():
+    """The app's first code: the factor in force, and its recovery codes shown once."""
+    user = current_user._get_current_object()
+    if user.has_second_factor:
+        return redirect(url_for(".enrol_second_factor", next=_next_page()))
     form = EnrolSecondFactorForm()
     if form.validate_on_submit():
         try:
-            codes = second_factor.enrol(user, form.code.data)
+            codes = second_factor.enrol(user, form.code.data, locale=current_locale())
         except second_factor.SecondFactorError as refused:
             refused.show_on(form)
         else:
             security_event("second_factor.enrolled", user_id=user.id)
-            response = make_response(
-                render_template(
-                    "auth/recovery_codes.html", user=user, codes=codes, going_to=going_to
-                )
+            return _recovery_codes_page(user, codes, renewed=False)
+    return _enrol_page(user, form, status=422)
+
+
+@bp.post("/konto/totrinsbekraeftelse/nye-koder")
+@_code_tries
+@login_required
+def renew_recovery_codes():
+    """New recovery codes for the app's current code; the old ones stop working."""
+    user = current_user._get_current_object()
+    if not user.has_second_factor:
+        return redirect(url_for(".enrol_second_factor"))
+    form = _renew_form()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor.renew_recovery_codes(
+                user, form.code.data, locale=current_locale()
             )
-            # Shown once: no copy in a cache or the back button.
-            response.headers["Cache-Control"] = "no-store"
-            return response
-    status = 422 if request.method == "POST" else 200
+        except second_factor.SecondFactorError as refused:
+            refused.show_on(form)
+            security_event("second_factor.renewal_refused", user_id=user.id)
+        else:
+            security_event("second_factor.recovery_codes_renewed", user_id=user.id)
+            return _recovery_codes_page(user, codes, renewed=True)
+    return _manage_page(user, renew_form=form, status=422)
+
+
+@bp.post("/konto/totrinsbekraeftelse/slaa-fra")
+@_code_tries
+@login_required
+def turn_off_second_factor():
+    """Turn the second factor off with the app's current code, where it is not required."""
+    user = current_user._get_current_object()
+    if not user.has_second_factor:
+        return redirect(url_for(".enrol_second_factor"))
+    if not second_factor.may_turn_off(user):
+        security_event("second_factor.turn_off_refused", user_id=user.id)
+        return _manage_page(user, status=403)
+    form = _turn_off_form()
+    if form.validate_on_submit():
+        try:
+            second_factor.turn_off(user, form.code.data, locale=current_locale())
+        except second_factor.SecondFactorError as refused:
+            refused.show_on(form)
+            security_event("second_factor.turn_off_refused", user_id=user.id)
+        else:
+            security_event("second_factor.turned_off", user_id=user.id)
+            flash(
+                _("Totrinsbekræftelse er slået fra. Du logger ind med adgangskoden alene."), "info"
+            )
+            return redirect(url_for(".enrol_second_factor"))
+    return _manage_page(user, turn_off_form=form, status=422)
+
+
+def _next_page():
+    return safe_next(request.args.get("next"))
+
+
+def _going_to(user):
+    return _next_page() or url_for(home_endpoint(user))
+
+
+def _renew_form():
+    return EnrolSecondFactorForm(prefix="renew")
+
+
+def _turn_off_form():
+    return EnrolSecondFactorForm(prefix="off")
+
+
+def _enrol_page(user, form, *, status=200):
+    secret = second_factor.pending_secret(user)
+    required = second_factor.required(user)
+    if secret is None:
+        # Nothing waiting (or it was reset meanwhile): the page offers to start, and a code
+        # posted now is for a QR code that is gone.
+        errors = []
+        if status != 200:
+            errors.append(_("Start forfra: tryk på Start opsætning, og skan den nye QR-kode."))
+        return render_template(
+            "auth/start_second_factor.html",
+            form=StartSecondFactorForm(),
+            required=required,
+            next_page=_next_page(),
+            errors=errors,
+        ), status
     uri = second_factor.provisioning_uri(user, secret)
     return render_template(
         "auth/enrol_second_factor.html",
@@ -216,8 +316,37 @@ def enrol_second_factor():
             second_factor.qr_svg(uri, title=_("QR-kode til din godkendelses-app"))
         ),
         secret=second_factor.secret_in_groups(secret),
-        required=second_factor.required(user),
+        required=required,
+        next_page=_next_page(),
     ), status
+
+
+def _manage_page(user, *, renew_form=None, turn_off_form=None, status=200):
+    return render_template(
+        "auth/second_factor_enabled.html",
+        user=user,
+        left=second_factor.recovery_codes_left(user),
+        going_to=_going_to(user),
+        renew_form=renew_form or _renew_form(),
+        turn_off_form=turn_off_form or _turn_off_form(),
+        may_turn_off=second_factor.may_turn_off(user),
+        refused=status == 403,
+    ), status
+
+
+def _recovery_codes_page(user, codes, *, renewed):
+    response = make_response(
+        render_template(
+            "auth/recovery_codes.html",
+            user=user,
+            codes=codes,
+            going_to=_going_to(user),
+            renewed=renewed,
+        )
+    )
+    # Shown once: no copy in a cache or the back button.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/log-ud")

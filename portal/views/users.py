@@ -166,7 +166,7 @@ def reset_second_factor(user_id):
     if not confirmed():
         return render_template("admin/reset_second_factor.html", user=user)
     if user.has_second_factor:
-        second_factor.reset(user, by=current_user)
+        second_factor.reset(user, by=current_user, locale=current_locale())
         security_event("second_factor.reset", user_id=user.id, by=current_user.id)
         flash(
             _("Totrinsbekræftelsen for %(name)s er nulstillet.", name=user.name),

@@ -38,6 +38,10 @@ def test_a_secretary_sets_up_the_second_factor_and_logs_in_with_a_code_at_390_px
     page = new_page(width=390, height=844)
     _password(page, user.email)
     assert page.url.split("?")[0].endswith("/konto/totrinsbekraeftelse")
+    assert axe(page) == []  # the page before the set-up starts
+    _fits(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start opsætning").click()
     assert page.locator(".qr-code svg").is_visible()
     assert axe(page) == []
     _fits(page)
@@ -54,6 +58,15 @@ def test_a_secretary_sets_up_the_second_factor_and_logs_in_with_a_code_at_390_px
     with page.expect_navigation():
         page.get_by_role("link", name="Jeg har gemt koderne, gå videre").click()
     assert "/sekretariat/" in page.url
+
+    # The page that manages it, with a refused code shown: axe clean and fits too.
+    page.goto("/konto/totrinsbekraeftelse")
+    page.fill("#renew-code", "000000")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lav nye gendannelseskoder").click()
+    assert page.locator("#renew-code-error").is_visible()
+    assert axe(page) == []
+    _fits(page)
 
     with page.expect_navigation():
         page.get_by_role("button", name="Log ud").click()

@@ -5,14 +5,17 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+from flask import current_app
 
-from portal import clock
+from portal import clock, secret_box
 from portal.config import production_problems
 from portal.extensions import db
 from portal.models import AuditEntry, RecoveryCode, User
 from portal.models.enums import Role
 from portal.services import second_factor
-from tests.factories import make_user
+from tests.factories import mails, make_user
 
 
 def _enrolled(role=Role.SECRETARIAT):
@@ -181,3 +184,132 @@ def test_the_qr_code_is_inline_svg_of_the_provisioning_uri():
     svg = second_factor.qr_svg(uri, title="QR")
     assert svg.startswith("<svg") and "<title>QR</title>" in svg
     assert second_factor.secret_in_groups("ABCDEFGHIJ") == "ABCD EFGH IJ"
+
+
+# --- the secret sealed at rest ------------------------------------------------------------------
+
+
+def _stored_secret(user):
+    """The column as the database holds it, read past the ORM."""
+    return db.session.execute(
+        sa.text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}
+    ).scalar()
+
+
+def test_the_database_column_holds_the_secret_sealed_never_in_clear():
+    user = make_user()
+    secret = second_factor.start_enrolment(user)
+    db.session.commit()
+    stored = _stored_secret(user)
+    assert secret not in stored and secret.lower() not in stored.lower()
+    assert stored.startswith("gAAAA")  # a Fernet token
+    assert len(stored) <= User.totp_secret.type.length
+    assert secret_box.open_sealed(current_app.config, stored) == secret
+    # And it is the secret the app is set up from: its code puts it in force.
+    second_factor.enrol(user, pyotp.TOTP(secret).now())
+    db.session.commit()
+    assert secret not in _stored_secret(user)
+
+
+def test_a_secret_sealed_with_the_key_derived_from_secret_key_opens_once_a_key_is_set(app):
+    user = make_user()
+    secret = second_factor.start_enrolment(user)
+    db.session.commit()
+    app.config["SECOND_FACTOR_KEY"] = Fernet.generate_key().decode()
+    try:
+        assert second_factor.pending_secret(user) == secret
+        sealed_now = secret_box.seal(app.config, "ABCD")
+        # Sealed with the set key: SECRET_KEY alone no longer opens it.
+        alone = {"SECRET_KEY": app.config["SECRET_KEY"], "SECOND_FACTOR_KEY": ""}
+        with pytest.raises(secret_box.InvalidToken):
+            secret_box.open_sealed(alone, sealed_now)
+    finally:
+        app.config["SECOND_FACTOR_KEY"] = ""
+
+
+def test_production_refuses_a_second_factor_key_that_is_not_a_fernet_key(app):
+    config = {**app.config, "ENV_NAME": "production", "TESTING": False}
+    config["SECOND_FACTOR_KEY"] = "not-a-key"
+    assert any("SECOND_FACTOR_KEY" in p for p in production_problems(config, False))
+    config["SECOND_FACTOR_KEY"] = Fernet.generate_key().decode()
+    assert not any("SECOND_FACTOR_KEY" in p for p in production_problems(config, False))
+
+
+def test_pending_secret_only_reads():
+    user = make_user()
+    assert second_factor.pending_secret(user) is None
+    assert user.totp_secret is None
+    secret = second_factor.start_enrolment(user)
+    assert second_factor.pending_secret(user) == secret
+
+
+# --- the user's own changes, and mail about each -----------------------------------------------
+
+
+def _later(minutes=2):
+    return clock.now() + timedelta(minutes=minutes)
+
+
+def test_renew_recovery_codes_needs_the_apps_code_and_the_old_codes_stop_working():
+    user, secret, old = _enrolled()
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.renew_recovery_codes(user, old[0])  # a recovery code will not do
+    at = _later()
+    new = second_factor.renew_recovery_codes(user, pyotp.TOTP(secret).at(at), at=at, locale="en")
+    db.session.commit()
+    assert len(new) == second_factor.RECOVERY_CODE_COUNT and not set(new) & set(old)
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.verify(user, old[1])
+    assert second_factor.verify(user, new[1]) == "recovery_code"
+    assert "user.recovery_codes_renewed" in _actions(user)
+    [sent] = mails("user_recovery_codes_renewed")
+    assert sent.to_address == user.email and "recovery codes" in sent.body_text
+    for code in (*old, *new):
+        assert code not in sent.body_text
+    # The code's step is used: the same code does not renew them again.
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.renew_recovery_codes(user, pyotp.TOTP(secret).at(at), at=at)
+
+
+def test_an_assignee_turns_it_off_with_the_apps_code_and_is_told():
+    user, secret, _codes = _enrolled(role=Role.ASSIGNEE)
+    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.turn_off(user, wrong)
+    assert user.has_second_factor
+    second_factor.turn_off(user, pyotp.TOTP(secret).at(_later()), at=_later())
+    db.session.commit()
+    user = db.session.get(User, user.id)
+    assert (user.totp_secret, user.totp_enabled_at, user.totp_last_step) == (None, None, None)
+    assert db.session.scalar(db.select(db.func.count(RecoveryCode.id))) == 0
+    assert _actions(user)[-1] == "user.second_factor_disabled"
+    [sent] = mails("user_second_factor_disabled")
+    assert sent.to_address == user.email and "Var det ikke dig" in sent.body_text
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SECRETARIAT])
+def test_where_it_is_required_it_cannot_be_turned_off(app, role):
+    user, secret, _codes = _enrolled(role=role)
+    app.config["REQUIRE_SECOND_FACTOR"] = True
+    try:
+        assert not second_factor.may_turn_off(user)
+        with pytest.raises(second_factor.SecondFactorError, match="påkrævet"):
+            second_factor.turn_off(user, pyotp.TOTP(secret).at(_later()), at=_later())
+    finally:
+        app.config["REQUIRE_SECOND_FACTOR"] = False
+    assert user.has_second_factor and mails("user_second_factor_disabled") == []
+    # Without the requirement (development), staff may.
+    assert second_factor.may_turn_off(user)
+
+
+def test_enrolment_and_an_admins_reset_are_mailed_to_the_user_without_codes_or_secret():
+    admin = make_user(role=Role.ADMIN)
+    user, secret, codes = _enrolled()
+    [enrolled] = mails("user_second_factor_enrolled")
+    assert enrolled.to_address == user.email
+    second_factor.reset(user, by=admin, locale="da")
+    [reset] = mails("user_second_factor_reset")
+    assert reset.to_address == user.email and "administrator" in reset.body_text
+    for message in (enrolled, reset):
+        text = message.subject + message.body_text
+        assert secret not in text and not any(code in text for code in codes)

@@ -53,7 +53,15 @@ PUBLIC_ENDPOINTS = {
 }
 # For anyone logged in, whatever the role: choosing a new password after a login with a weak one.
 # And setting up the second factor (required for staff in production, a choice for assignees).
-ANY_ROLE_ENDPOINTS = {"auth.change_password", "auth.enrol_second_factor"}
+# And managing it once set up: new recovery codes, or turning it off where it is not required.
+ANY_ROLE_ENDPOINTS = {
+    "auth.change_password",
+    "auth.enrol_second_factor",
+    "auth.start_second_factor",
+    "auth.confirm_second_factor",
+    "auth.renew_recovery_codes",
+    "auth.turn_off_second_factor",
+}
 # Which roles each audience's blueprint lets in.
 AUDIENCES = {
     "secretariat": {Role.ADMIN, Role.SECRETARIAT},

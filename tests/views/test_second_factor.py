@@ -14,12 +14,15 @@ from portal.models import AuditEntry, User
 from portal.models.enums import Role
 from portal.services import accounts, second_factor
 from tests.browser_form import browser_form
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, mails, make_user
 from tests.views.test_routes import AUDIENCES, _method, _sample_url
 from tests.views.test_valid_html import checker_missing, nu_errors, write_page
 
 CODE_PAGE = "/log-ind/kode"
 ENROL_PAGE = "/konto/totrinsbekraeftelse"
+START = ENROL_PAGE + "/start"
+RENEW = ENROL_PAGE + "/nye-koder"
+TURN_OFF = ENROL_PAGE + "/slaa-fra"
 WRONG = "Koden passer ikke."
 
 
@@ -47,6 +50,13 @@ def _enrolled_user(role=Role.SECRETARIAT, **overrides):
     codes = second_factor.enrol(user, pyotp.TOTP(secret).at(earlier), at=earlier)
     db.session.commit()
     return user, pyotp.TOTP(secret), codes
+
+
+def _start(client, page=ENROL_PAGE):
+    """Press "Start opsætning"; returns the page it leads to (the QR code)."""
+    response = browser_form(client, page, action=START).submit()
+    assert response.status_code == 302
+    return client.get(response.headers["Location"])
 
 
 def _secret_on_page(html):
@@ -80,7 +90,7 @@ def test_in_production_a_staff_user_with_only_a_password_reaches_no_staff_page_u
         assert response.headers["Location"].startswith(ENROL_PAGE), rule.endpoint
 
     # Set up from the page: the secret typed from its text, the app's code confirmed.
-    page = client.get(ENROL_PAGE + "?next=/sekretariat/indbakke")
+    page = _start(client, ENROL_PAGE + "?next=/sekretariat/indbakke")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<svg" in html
     totp = pyotp.TOTP(_secret_on_page(html))
@@ -203,7 +213,7 @@ def test_an_assignee_may_set_it_up_from_her_own_page_and_then_logs_in_with_a_cod
     login(client, user)
     own = client.get("/mig/").get_data(as_text=True)
     assert f'href="{ENROL_PAGE}"' in own
-    totp = pyotp.TOTP(_secret_on_page(client.get(ENROL_PAGE).get_data(as_text=True)))
+    totp = pyotp.TOTP(_secret_on_page(_start(client).get_data(as_text=True)))
     wrong = browser_form(client, ENROL_PAGE, action=ENROL_PAGE).fill(code="12345x").submit()
     assert wrong.status_code == 422
     done = browser_form(client, ENROL_PAGE, action=ENROL_PAGE).fill(code=totp.now()).submit()
@@ -280,7 +290,9 @@ def test_the_second_factor_pages_are_valid_html_in_danish_and_english(app, as_ro
         staff.get(f"/sprog/{language}")
         newcomer = make_user(role=Role.SECRETARIAT, email=f"ny-{language}@example.org")
         _log_in(staff, newcomer.email)
-        page = staff.get(ENROL_PAGE).get_data(as_text=True)
+        start = staff.get(ENROL_PAGE).get_data(as_text=True)
+        written.append(write_page(tmp_path, None, language, "start", start))
+        page = _start(staff).get_data(as_text=True)
         written.append(write_page(tmp_path, None, language, ENROL_PAGE, page))
         form = browser_form(staff, ENROL_PAGE, action=ENROL_PAGE)
         written.append(write_page(tmp_path, None, language, "enrol-422", form.submit().data))
@@ -289,6 +301,12 @@ def test_the_second_factor_pages_are_valid_html_in_danish_and_english(app, as_ro
         done = form.fill(code=totp.now()).submit()
         written.append(write_page(tmp_path, None, language, "codes", done.data))
         written.append(write_page(tmp_path, None, language, "enabled", staff.get(ENROL_PAGE).data))
+        refused = browser_form(staff, ENROL_PAGE, action=RENEW).submit()
+        written.append(write_page(tmp_path, None, language, "renew-422", refused.data))
+        # Required here: no form to turn it off, and a post anyway is refused with a reason.
+        refused = staff.post(TURN_OFF, data={"csrf_token": staff.csrf_token(ENROL_PAGE)})
+        assert refused.status_code == 403
+        written.append(write_page(tmp_path, None, language, "turn-off-403", refused.data))
 
         admin = as_role(Role.ADMIN)
         newest_admin = db.select(User).where(User.role == Role.ADMIN).order_by(User.id.desc())
@@ -299,3 +317,147 @@ def test_the_second_factor_pages_are_valid_html_in_danish_and_english(app, as_ro
             assert response.status_code == 200, path
             written.append(write_page(tmp_path, Role.ADMIN, language, path, response.data))
     assert nu_errors(written) == []
+
+
+# --- the set-up starts with a POST: the page itself only reads ------------------------------
+
+
+def test_the_set_up_page_writes_nothing_and_starts_only_from_its_button(client, login):
+    user = make_user(role=Role.ASSIGNEE)
+    login(client, user)
+    page = client.get(ENROL_PAGE)
+    assert page.status_code == 200 and "Start opsætning" in page.get_data(as_text=True)
+    assert "<svg" not in page.get_data(as_text=True)
+    client.get(ENROL_PAGE)
+    assert db.session.get(User, user.id).totp_secret is None
+    # Without the page's token the button does nothing.
+    refused = client.post(START)
+    assert refused.status_code == 400
+    assert db.session.get(User, user.id).totp_secret is None
+    first = _secret_on_page(_start(client).get_data(as_text=True))
+    # A reload, a second tab and a second press all show the QR code being scanned.
+    assert _secret_on_page(client.get(ENROL_PAGE).get_data(as_text=True)) == first
+    other_tab = browser_form(client, ENROL_PAGE, action=ENROL_PAGE)
+    assert _secret_on_page(client.get(ENROL_PAGE).get_data(as_text=True)) == first
+    done = other_tab.fill(code=pyotp.TOTP(first).now()).submit()
+    assert done.status_code == 200 and "Gem koderne nu" in done.get_data(as_text=True)
+    [sent] = mails("user_second_factor_enrolled")
+    assert sent.to_address == user.email and first not in sent.body_text
+
+
+@pytest.mark.usefixtures("production")
+def test_in_production_staff_without_a_factor_may_start_and_confirm_it(client):
+    user = make_user(role=Role.SECRETARIAT)
+    _log_in(client, user.email)
+    page = _start(client, ENROL_PAGE + "?next=/sekretariat/indbakke")
+    totp = pyotp.TOTP(_secret_on_page(page.get_data(as_text=True)))
+    form = browser_form(client, ENROL_PAGE + "?next=/sekretariat/indbakke", action=ENROL_PAGE)
+    done = form.fill(code=totp.now()).submit()
+    assert 'href="/sekretariat/indbakke"' in done.get_data(as_text=True)
+
+
+# --- managing it: new recovery codes, turning it off -------------------------------------------
+
+
+def _enrolled_and_logged_in(client, role=Role.ASSIGNEE):
+    user, totp, codes = _enrolled_user(role=role)
+    _log_in(client, user.email)
+    assert _give_code(client, codes[0]).status_code == 302
+    return user, totp, codes
+
+
+def _code_later(totp, minutes=2):
+    """The app's code a little later (the login's step is used); the test's clock moves too."""
+    return totp.at(clock.now() + timedelta(minutes=minutes))
+
+
+def test_new_recovery_codes_need_the_apps_code_and_replace_the_old_ones(client, travel):
+    user, totp, old = _enrolled_and_logged_in(client)
+    page = client.get(ENROL_PAGE).get_data(as_text=True)
+    assert "Lav nye gendannelseskoder" in page and "Start opsætning" not in page
+    # A recovery code will not do, nor a wrong code.
+    refused = browser_form(client, ENROL_PAGE, action=RENEW).fill(renew_code=old[1]).submit()
+    assert refused.status_code == 422 and WRONG in refused.get_data(as_text=True)
+    travel.shift(timedelta(minutes=2))
+    done = browser_form(client, ENROL_PAGE, action=RENEW).fill(renew_code=totp.now()).submit()
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
+    assert "Du har nye gendannelseskoder" in text
+    new = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", text)
+    assert len(new) == 10 and not set(new) & set(old)
+    assert "user.recovery_codes_renewed" in _audited(user)
+    [sent] = mails("user_recovery_codes_renewed")
+    assert not any(code in sent.body_text for code in (*old, *new))
+    client.post("/log-ud", data={"csrf_token": client.csrf_token()})
+    _log_in(client, user.email)
+    assert _give_code(client, old[2]).status_code == 422
+    assert _give_code(client, new[2]).status_code == 302
+
+
+def test_an_assignee_turns_it_off_with_the_apps_code(client, travel):
+    user, totp, _codes = _enrolled_and_logged_in(client)
+    wrong = browser_form(client, ENROL_PAGE, action=TURN_OFF).fill(off_code="12345x").submit()
+    assert wrong.status_code == 422 and db.session.get(User, user.id).has_second_factor
+    travel.shift(timedelta(minutes=2))
+    response = browser_form(client, ENROL_PAGE, action=TURN_OFF).fill(off_code=totp.now()).submit()
+    assert response.status_code == 302 and response.headers["Location"] == ENROL_PAGE
+    page = client.get(ENROL_PAGE).get_data(as_text=True)
+    assert "Totrinsbekræftelse er slået fra" in page and "Start opsætning" in page
+    assert not db.session.get(User, user.id).has_second_factor
+    assert "user.second_factor_disabled" in _audited(user)
+    assert len(mails("user_second_factor_disabled")) == 1
+    client.post("/log-ud", data={"csrf_token": client.csrf_token()})
+    assert _log_in(client, user.email).headers["Location"] != CODE_PAGE
+
+
+@pytest.mark.usefixtures("production")
+def test_where_it_is_required_the_page_offers_no_way_to_turn_it_off_and_a_post_is_refused(
+    client,
+):
+    user, totp, _codes = _enrolled_and_logged_in(client, role=Role.SECRETARIAT)
+    page = client.get(ENROL_PAGE).get_data(as_text=True)
+    assert "så du kan ikke slå den fra" in page
+    assert f'action="{TURN_OFF}"' not in page
+    response = client.post(
+        TURN_OFF, data={"csrf_token": client.csrf_token(ENROL_PAGE), "off-code": totp.now()}
+    )
+    assert response.status_code == 403
+    assert "den er påkrævet for administratorer og sekretariatet" in response.get_data(as_text=True)
+    assert db.session.get(User, user.id).has_second_factor
+    assert mails("user_second_factor_disabled") == []
+
+
+def test_wrong_codes_when_managing_count_with_the_logins_code_step(client):
+    user, _totp, codes = _enrolled_user(role=Role.ASSIGNEE)
+    _log_in(client, user.email)
+    assert _give_code(client, "abcde-fghij").status_code == 422  # one wrong at the login
+    assert _give_code(client, codes[0]).status_code == 302
+    statuses = [
+        browser_form(client, ENROL_PAGE, action=action).fill(**{field: "000000"}).submit()
+        for action, field in [(RENEW, "renew_code"), (TURN_OFF, "off_code")] * 3
+    ]
+    assert [r.status_code for r in statuses] == [422] * 4 + [429] * 2
+
+
+def test_an_admins_reset_is_mailed_to_the_user(as_role):
+    admin_client = as_role(Role.ADMIN)
+    user, _totp, _codes = _enrolled_user()
+    reset = f"/admin/brugere/{user.id}/nulstil-totrin"
+    asking = admin_client.get(reset).get_data(as_text=True)
+    assert "får en e-mail om, at totrinsbekræftelsen er nulstillet" in asking
+    browser_form(admin_client, reset, action=reset).submit("Nulstil totrinsbekræftelse")
+    [sent] = mails("user_second_factor_reset")
+    assert sent.to_address == user.email and "administrator" in sent.body_text
+
+
+def test_managing_it_reads_in_english_too(app, client):
+    _user, _totp, _codes = _enrolled_and_logged_in(client)
+    client.get("/sprog/en")
+    page = client.get(ENROL_PAGE).get_data(as_text=True)
+    assert "Make new recovery codes" in page and "Turn off two-step verification" in page
+
+
+def _audited(user):
+    return db.session.scalars(
+        db.select(AuditEntry.action).where(AuditEntry.object_id == user.id)
+    ).all()

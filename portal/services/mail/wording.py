@@ -452,6 +452,71 @@ def user_password_reset():
     )
 
 
+def _not_you():
+    return _(
+        "Var det ikke dig, så kontakt sekretariatet med det samme: så kan en anden være logget "
+        "ind som dig."
+    )
+
+
+def user_second_factor_enrolled():
+    return _("Totrinsbekræftelse er slået til i VINKs bookingportal"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _(
+            "Totrinsbekræftelse er nu slået til for din konto. Fremover logger du ind med din "
+            "adgangskode og en kode fra appen på din telefon."
+        ),
+        "",
+        _not_you(),
+        "",
+        _signature(),
+    )
+
+
+def user_second_factor_disabled():
+    return _("Totrinsbekræftelse er slået fra i VINKs bookingportal"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _(
+            "Totrinsbekræftelse er nu slået fra for din konto. Du logger ind med din adgangskode "
+            "alene, og dine gendannelseskoder virker ikke længere."
+        ),
+        "",
+        _not_you(),
+        "",
+        _signature(),
+    )
+
+
+def user_recovery_codes_renewed():
+    return _("Nye gendannelseskoder til VINKs bookingportal"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _("Der er lavet nye gendannelseskoder til din konto. De gamle koder virker ikke længere."),
+        "",
+        _not_you(),
+        "",
+        _signature(),
+    )
+
+
+def user_second_factor_reset():
+    return _("Din totrinsbekræftelse er nulstillet"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _(
+            "En administrator har nulstillet totrinsbekræftelsen for din konto i VINKs "
+            "bookingportal. Koderne fra din app og dine gendannelseskoder virker ikke længere. "
+            "Skal du bruge totrinsbekræftelse, sætter du den op igen, næste gang du logger ind."
+        ),
+        "",
+        _("Har du ikke bedt om det, så kontakt sekretariatet med det samme."),
+        "",
+        _signature(),
+    )
+
+
 def tracking_links_text():
     return _("Links til jeres bestillinger hos VINK"), _lines(
         _("Goddag"),
