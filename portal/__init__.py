@@ -146,6 +146,7 @@ def _check_database(app):
 def _register_blueprints(app):
     from .views import (
         admin,
+        answers,
         assignee,
         auth,
         confirm,
@@ -175,6 +176,8 @@ def _register_blueprints(app):
         app.register_blueprint(module.bp)
     # The field only the page that asks before an irreversible action sends (templates/_confirm).
     app.jinja_env.globals["CONFIRMED"] = confirm.CONFIRMED
+    # Who learns of a yes: said on the offer link's page and on the person's own page alike.
+    app.jinja_env.globals["told_after_accept"] = answers.told_after_accept
 
 
 def _register_error_pages(app):

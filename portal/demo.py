@@ -40,6 +40,7 @@ from .models.enums import (
     AssignmentStatus,
     Audience,
     CallbackTime,
+    CancelledBy,
     ClosedPeriodKind,
     ConcernKind,
     DateProposalSource,
@@ -539,6 +540,7 @@ class _Builder:
             cancel_note="Skolen er lukket pga. vandskade."
             if status == EventStatus.CANCELLED
             else "",
+            cancelled_by=CancelledBy.SECRETARIAT if status == EventStatus.CANCELLED else None,
         )
         # The last session falls on the planned day, earlier ones a week apart before it.
         for number in range(sessions):

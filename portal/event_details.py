@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .models.enums import RequestStatus
+from .models.enums import CancelledBy
 
 MAX_MEETING_URL = 500
 MAX_PRACTICAL_INFO = 2000
@@ -83,11 +83,12 @@ WITHDRAWN = _l("Bestilleren har trukket bestillingen tilbage.")
 
 def cancel_reason(event):
     """Why `event` was cancelled, in the language being written: the note as the secretariat
-    wrote it, or, for an event cancelled because its requester withdrew, those words (kept as a
-    state, not as Danish text, so an English page and mail say it in English)."""
+    wrote it, or, for an event cancelled because its requester withdrew, those words (kept as
+    who cancelled it, not as Danish text, so an English page and mail say it in English). An
+    event the secretariat cancelled without a note has no reason, even when its requester
+    withdrew the booking afterwards."""
     if event.cancel_note:
         return event.cancel_note
-    request = event.for_request
-    if request is not None and request.status == RequestStatus.WITHDRAWN:
+    if event.cancelled_by == CancelledBy.REQUESTER:
         return str(WITHDRAWN)
     return ""

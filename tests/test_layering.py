@@ -79,3 +79,50 @@ def private_uses(path):
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(PORTAL)))
 def test_no_module_uses_another_modules_private_names(path):
     assert private_uses(path) == [], f"make them public where they are defined: {path}"
+
+
+def blueprint_modules():
+    """The view modules that define a blueprint (`bp = Blueprint(...)`), by module name."""
+    return {
+        path.stem
+        for path in VIEWS
+        for node in ast.walk(_tree(path))
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "bp" for t in node.targets)
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", None) == "Blueprint"
+    }
+
+
+def blueprint_imports(path, blueprints):
+    """(line, module) for every blueprint module of portal/views that `path` imports."""
+    found = []
+    for node in ast.walk(_tree(path)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names = [node.module] if node.module else [a.name for a in node.names]
+            found += [(node.lineno, name) for name in names if name in blueprints]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("portal.views"):
+            module = node.module.removeprefix("portal.views").lstrip(".")
+            names = [module] if module else [a.name for a in node.names]
+            found += [(node.lineno, name) for name in names if name in blueprints]
+    return found
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda path: path.name)
+def test_a_view_module_never_imports_another_blueprints_module(path):
+    """What two audiences share lives in a small module without a blueprint (views/changes.py,
+    views/answers.py) or in a service: a blueprint module is read, moved and tested alone."""
+    blueprints = blueprint_modules() - {path.stem}
+    assert blueprint_imports(path, blueprints) == [], f"{path.name} imports a blueprint module"
+
+
+def test_the_blueprint_check_finds_each_way_of_importing_one(tmp_path):
+    for source in (
+        "from .offers import after_decline\n",
+        "from . import offers\n",
+        "from portal.views.offers import after_decline\n",
+        "from portal.views import offers\n",
+    ):
+        path = tmp_path / "some_view.py"
+        path.write_text(source)
+        assert blueprint_imports(path, {"offers"}) == [(1, "offers")], source

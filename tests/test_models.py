@@ -351,3 +351,64 @@ def test_the_sealing_migration_seals_the_secrets_stored_in_clear_and_its_downgra
         downgrade(revision="g7c3e9f1a2b5")
         assert stored() == secret
         db.engine.dispose()
+
+
+def test_who_cancelled_an_event_is_filled_in_from_the_audit_log_or_the_note_else_left_empty(
+    tmp_path,
+):
+    """The migration that adds events.cancelled_by tells from the audit log's "event.cancelled"
+    entry, else from a note (only the secretariat writes one); what neither tells stays NULL."""
+    from flask_migrate import downgrade, upgrade
+
+    from portal import create_app
+
+    steps = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cancelled_by.sqlite3'}",
+            "INSTANCE_DIR": str(tmp_path),
+            "ENV_NAME": "development",
+            "SECRET_KEY": "test-secret-key",
+            "TESTING": True,
+            "LOG_JSON": False,
+        }
+    )
+    # id: (status, note, the audit entry's actor label or None for no entry)
+    events = {
+        1: ("cancelled", "", "requester"),
+        2: ("cancelled", "", "staff@example.org"),
+        3: ("cancelled", "Skolen er lukket", None),
+        4: ("cancelled", "", None),
+        5: ("planned", "", None),
+    }
+    with steps.app_context():
+        upgrade(revision="g7c3e9f1a2b5")
+        with db.engine.begin() as connection:
+            for event_id, (status, note, actor) in events.items():
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO events (id, offer_kind_id, title, starts_at, ends_at, place, "
+                        "online, practical_info, meeting_url, status, cancel_note, created_at, "
+                        "version) SELECT :id, id, '', '2026-02-01 09:00', '2026-02-01 10:30', "
+                        "'Her', 0, '', '', :status, :note, '2026-01-01', 1 FROM offer_kinds "
+                        "WHERE code = 'talk'"
+                    ),
+                    {"id": event_id, "status": status, "note": note},
+                )
+                if actor is not None:
+                    connection.execute(
+                        sa.text(
+                            "INSERT INTO audit_entries (at, actor_label, action, object_type, "
+                            "object_id) VALUES ('2026-01-02', :actor, 'event.cancelled', "
+                            "'events', :id)"
+                        ),
+                        {"id": event_id, "actor": actor},
+                    )
+        upgrade()
+        with db.engine.begin() as connection:
+            found = dict(connection.execute(sa.text("SELECT id, cancelled_by FROM events")).all())
+            with pytest.raises(sa.exc.IntegrityError):
+                connection.execute(sa.text("UPDATE events SET cancelled_by = 'bogus'"))
+        downgrade(revision="-1")
+        upgrade()
+        db.engine.dispose()
+    assert found == {1: "requester", 2: "secretariat", 3: "secretariat", 4: None, 5: None}

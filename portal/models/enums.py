@@ -67,6 +67,13 @@ class EventStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class CancelledBy(StrEnum):
+    """Who cancelled an event: the secretariat, or its requester by withdrawing the booking."""
+
+    SECRETARIAT = "secretariat"
+    REQUESTER = "requester"
+
+
 class BookingForm(StrEnum):
     """What the booking form asks about an offer kind's participants."""
 

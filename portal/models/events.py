@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, enum_column, utcnow
-from .enums import AssignmentStatus, EventStatus, SeatRole
+from .enums import AssignmentStatus, CancelledBy, EventStatus, SeatRole
 from .people import Person
 from .reference import DeclineReason, OfferKind
 from .requests import Request
@@ -40,6 +40,11 @@ class Event(db.Model):
         enum_column(EventStatus, "event_status"), default=EventStatus.PLANNED, index=True
     )
     cancel_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Set by events.cancel_event; None on an event that is not cancelled, and on one cancelled
+    # before the column came whose canceller the migration could not tell.
+    cancelled_by: Mapped[CancelledBy | None] = mapped_column(
+        enum_column(CancelledBy, "cancelled_by"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -19,7 +19,7 @@ from ..models import (
     OfferKind,
     Request,
 )
-from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
+from ..models.enums import AssignmentStatus, CancelledBy, EventStatus, RequestStatus
 from . import audit, mail
 from .availability import lock_people, overlapping_assignment
 from .errors import EditConflict, SchedulingError, all_or_nothing
@@ -272,14 +272,20 @@ def _event_snapshot(event):
 
 
 def cancel_event(event, *, by, actor_label="", note=""):
-    """Cancel an event that has not been held.
+    """Cancel an event that has not been held: by the secretariat, or, with `actor_label`
+    "requester", because its requester withdrew the booking.
 
-    Side effects: status cancelled; live assignments withdrawn, each person told by email; the
-    requester told (unless they cancelled it themselves); audit "event.cancelled".
+    Side effects: status cancelled, with the note and who cancelled it (`cancelled_by`, which
+    says why on every page and mail when there is no note); live assignments withdrawn, each
+    person told by email; the requester told (unless they cancelled it themselves); audit
+    "event.cancelled".
     """
     before = audit.snapshot(event, ["status"])
     move_event(event, EventStatus.CANCELLED)
     event.cancel_note = str(note)
+    event.cancelled_by = (
+        CancelledBy.REQUESTER if actor_label == "requester" else CancelledBy.SECRETARIAT
+    )
     for assignment in event.assignments:
         if assignment.status in AssignmentStatus.live_states():
             was_accepted = assignment.status == AssignmentStatus.ACCEPTED
@@ -298,9 +304,14 @@ def cancel_event(event, *, by, actor_label="", note=""):
         by=by,
         actor_label=actor_label,
         before=before,
-        after={"status": event.status.value, "note": event.cancel_note, "version": event.version},
+        after={
+            "status": event.status.value,
+            "note": event.cancel_note,
+            "cancelled_by": event.cancelled_by.value,
+            "version": event.version,
+        },
     )
-    if event.request is not None and actor_label != "requester":
+    if event.request is not None and event.cancelled_by != CancelledBy.REQUESTER:
         tell_requester(event, "requester_event_cancelled")
 
 

@@ -187,8 +187,8 @@ def _request_changed_case():
 
 
 def _requester_changed_case():
-    """The requester's case, with the class grown by three and a new contact person (data, not
-    words: the preview is the same in either language)."""
+    """The requester's case, with the class grown by three, a new contact person and a note
+    (data, not words: the preview is the same in either language)."""
     found = _requester_event_case()()
     if found is None:
         return None
@@ -198,6 +198,7 @@ def _requester_changed_case():
     changes = [
         ("contact_name", request.contact.name, "Mette Holm"),
         ("expected_participants", participants, participants + 3),
+        ("notes", request.notes, "Mette Holm er klassens nye lærer."),
     ]
     return context | {"changes": changes}, what
 

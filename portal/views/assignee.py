@@ -29,7 +29,7 @@ from ..permissions import require_roles
 from ..services import assignments, attendance, calendar, catalogue, offers
 from ..services.errors import AttendanceError, OfferError
 from ..urls import bounded_int
-from .offers import after_decline, told_after_accept
+from .answers import after_decline, told_after_accept
 
 bp = Blueprint("assignee", __name__, url_prefix="/mig")
 bp.before_request(require_roles(Role.ASSIGNEE))

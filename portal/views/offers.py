@@ -4,14 +4,15 @@ answers it), and the attendance form the day after (no login: the signed link is
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from .. import clock, links
+from .. import links
 from ..extensions import db
 from ..forms.assignee import AcceptForm, DeclineForm
 from ..forms.secretariat import AttendanceForm
 from ..models import DeclineReason
-from ..services import assignments, catalogue, offers, reminders, seats
+from ..services import assignments, catalogue, offers
 from ..services import attendance as attendance_service
 from ..services.errors import AttendanceError, OfferError
+from .answers import after_decline
 
 bp = Blueprint("offers", __name__, url_prefix="/svar")
 
@@ -76,31 +77,6 @@ def decline(signed):
         return _page(assignment, signed, status=409, error=str(error))
     flash(after_decline(offered_on), "success")
     return redirect(url_for("offers.answer", signed=signed))
-
-
-@bp.app_template_global()
-def told_after_accept(event):
-    """Who learns of a yes, and when: said where the person answered (link or my page). The
-    secretariat is not mailed; the requester is mailed once every seat is accepted
-    (offers.accept_offer); the person is reminded two days before (reminders)."""
-    told = [_("Sekretariatet kan se dit svar med det samme.")]
-    if event.request is not None:
-        if seats.is_fully_staffed(event):
-            told.append(
-                _("Alle pladser er besat, så bestilleren har fået besked om, hvem der kommer.")
-            )
-        else:
-            told.append(_("Bestilleren får besked, når alle pladser er besat."))
-    if event.starts_at - clock.now() > reminders.EVENT_REMINDER_BEFORE:
-        told.append(_("Du får en påmindelse to dage før."))  # sooner: no reminder is promised
-    return " ".join(told)
-
-
-def after_decline(offered_on):
-    """What happens to the seat after a no, said where the person answered (link or my page)."""
-    if offered_on is not None:
-        return _("Tak for dit svar. Vi har spurgt den næste, der er ledig.")
-    return _("Tak for dit svar. Sekretariatet finder en anden.")
 
 
 # --- the attendance link sent the day after the event ---------------------------------------------

@@ -18,7 +18,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import clock, links
 from ..extensions import db, limiter
 from ..forms.public import (
-    ChangeRequestForm,
     ConcernForm,
     LostLinkForm,
     ProposeDatesForm,
@@ -40,7 +39,7 @@ from ..services import availability, calendar, catalogue, mail, request_changes
 from ..services import requests as requests_service
 from ..services import tracking as tracking_service
 from ..urls import safe_next
-from .changes import say_what_changed
+from .changes import change_booking
 
 bp = Blueprint("public", __name__)
 TRACKING_COOKIE = "vink_track"
@@ -356,31 +355,14 @@ def change_request(request_id):
             status=409,
             action_error=_("Bestillingen kan ikke længere ændres her. Skriv til sekretariatet."),
         )
-    form = ChangeRequestForm(
-        request=tracked, topics=catalogue.active_topics(), locale=current_locale()
-    )
-    if request.method == "GET":
-        form.fill_from(tracked)
-    elif form.validate():
-        try:
-            changed = request_changes.change_request(tracked, changes=form.changes())
-        except requests_service.RequestError as error:
-            return _change_page(tracked, form, 422, form_error=str(error))
-        asked = request_changes.ask_to_change_email(tracked, form.contact_email.data)
-        say_what_changed(changed, asked, form.contact_email.data)
-        return redirect(url_for("public.tracking", request_id=tracked.id))
-    return _change_page(tracked, form, 422 if request.method == "POST" else 200)
-
-
-def _change_page(tracked, form, status, **context):
-    return render_template(
-        "public/change_request.html",
-        req=tracked,
-        form=form,
+    return change_booking(
+        tracked,
+        by=None,
+        template="public/change_request.html",
         action=url_for("public.change_request", request_id=tracked.id),
         back=url_for("public.tracking", request_id=tracked.id),
-        **context,
-    ), status
+        refused_status=422,
+    )
 
 
 @bp.get("/ny-email/<int:request_id>/<signed>")

@@ -8,7 +8,6 @@ from flask_login import current_user
 from .. import clock
 from ..extensions import db
 from ..forms.base import out_of_reach_message
-from ..forms.public import ChangeRequestForm
 from ..forms.secretariat import (
     AttendanceForm,
     CancelForm,
@@ -23,7 +22,6 @@ from ..forms.secretariat import (
     WishedDaysForm,
 )
 from ..htmx import is_htmx, render_page_or_partial
-from ..i18n import current_locale
 from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Request
 from ..models.enums import EventStatus, OrganisationKind, RequestStatus
 from ..permissions import STAFF, require_roles
@@ -47,7 +45,7 @@ from ..services import events as event_service
 from ..services import inbox as inbox_service
 from ..services.errors import AttendanceError, EditConflict, OfferError, SchedulingError
 from ..urls import bounded_int
-from .changes import say_what_changed
+from .changes import change_booking
 from .confirm import confirmed
 
 bp = Blueprint("secretariat", __name__, url_prefix="/sekretariat")
@@ -253,29 +251,14 @@ def change_request(request_id):
     """The secretariat changes what a booking says, also once its event has started; a new
     email address waits for its link as the requester's own change does."""
     req = db.get_or_404(Request, request_id)
-    form = ChangeRequestForm(request=req, topics=catalogue.active_topics(), locale=current_locale())
-    status, error = 200, None
-    if request.method == "GET":
-        form.fill_from(req)
-    elif form.validate():
-        try:
-            changed = request_changes.change_request(req, changes=form.changes(), by=current_user)
-        except requests.RequestError as refused:
-            status, error = 409, str(refused)
-        else:
-            asked = request_changes.ask_to_change_email(req, form.contact_email.data)
-            say_what_changed(changed, asked, form.contact_email.data)
-            return redirect(url_for(".request_detail", request_id=req.id))
-    else:
-        status = 422
-    return render_template(
-        "secretariat/change_request.html",
-        req=req,
-        form=form,
-        form_error=error,
+    return change_booking(
+        req,
+        by=current_user,
+        template="secretariat/change_request.html",
         action=url_for(".change_request", request_id=req.id),
         back=url_for(".request_detail", request_id=req.id),
-    ), status
+        refused_status=409,
+    )
 
 
 @bp.post("/henvendelser/<int:request_id>/aendring-set")

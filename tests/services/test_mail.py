@@ -92,6 +92,15 @@ def test_every_kind_has_wording_in_each_of_its_languages_using_only_its_placehol
             assert set(spec.required) <= set(mail.filling.placeholders_in(body)), kind
 
 
+@pytest.mark.parametrize("kind", [k for k in mail.KINDS if k.startswith("assignee_")])
+def test_every_mail_to_an_assignee_says_how_to_reach_the_secretariat(kind):
+    """A resource person or ambassador can always write back: even the cancellation, which
+    asks nothing of them, ends with the secretariat's address and phone."""
+    for language in mail.KINDS[kind].languages:
+        _subject, body = mail.filling.shipped_text(kind, language)
+        assert "{kontakt}" in body.splitlines()[-1], (kind, language)
+
+
 def test_a_message_the_secretariat_wrote_keeps_its_blank_lines_and_signature_dash():
     body = "Kære alle\n\n\n\nVi ses.\n-- \nSekretariatet"
     mail.send("event_message", to="a@example.org", event=make_event(), subject="Hej", body=body)

@@ -71,6 +71,24 @@ def test_the_people_of_a_planned_event_get_one_mail_listing_what_changed(staffed
     assert ("changed", request) in rows
 
 
+@pytest.mark.parametrize(
+    ("locale", "theirs"), [("da", "- Jeres bemærkninger:"), ("en", "- Your notes:")]
+)
+def test_the_requester_reads_their_changed_notes_as_their_own_and_the_assignee_as_theirs(
+    staffed, locale, theirs
+):
+    request, _event, _person = staffed
+    request.locale = locale
+    request_changes.change_request(request, changes={"notes": "Vi er i lokale 12."})
+    db.session.commit()
+    [to_requester] = mails("requester_request_changed")
+    assert theirs in to_requester.body_text
+    assert "Bestillerens" not in to_requester.body_text
+    assert "requester's" not in to_requester.body_text
+    [to_assignee] = mails("assignee_request_changed")
+    assert "- Bestillerens bemærkninger:" in to_assignee.body_text
+
+
 def test_a_new_contact_person_alone_does_not_disturb_the_people_of_the_event(staffed):
     request, _event, _person = staffed
     request_changes.change_request(request, changes={"contact_name": "Bo Hansen"})

@@ -11,10 +11,13 @@ from portal.extensions import db
 from portal.models import AuditEntry, District, Organisation, OutboxMessage
 from portal.models.enums import (
     AssignmentStatus,
+    CancelledBy,
     EventStatus,
     OrganisationKind,
     RequestStatus,
+    Role,
 )
+from portal.services import events
 from portal.services import requests as requests_service
 from portal.services import tracking as tracking_service
 from tests.factories import (
@@ -219,8 +222,30 @@ def test_the_withdrawal_note_to_assignees_is_danish_whatever_the_requester_spoke
     [mail] = mails("assignee_event_cancelled")
     assert "Tak fordi du sagde ja" in mail.body_text
     assert "> Bestilleren har trukket bestillingen tilbage." in mail.body_text
+    assert event.cancelled_by == CancelledBy.REQUESTER
     with force_locale("en"):
         assert cancel_reason(event) == "The requester withdrew the booking."
+
+
+def test_an_event_the_secretariat_cancelled_without_a_note_keeps_no_reason_after_a_withdrawal(
+    as_role,
+):
+    """The secretariat cancels without a note; later the requester withdraws the booking. The
+    event was not cancelled because of the withdrawal, and no page or mail says it was."""
+    request = make_request()
+    event = make_scheduled(request=request)
+    events.cancel_event(event, by=None, note="")
+    db.session.commit()
+    requests_service.withdraw_request(request, note="")
+    db.session.commit()
+    assert request.status == RequestStatus.WITHDRAWN
+    assert event.cancelled_by == CancelledBy.SECRETARIAT
+    assert cancel_reason(event) == ""
+    with force_locale("en"):
+        assert cancel_reason(event) == ""
+    page = as_role(Role.SECRETARIAT).get(f"/sekretariat/henvendelser/{request.id}")
+    assert "Aflyst" in page.get_data(as_text=True)
+    assert "har trukket bestillingen tilbage" not in page.get_data(as_text=True)
 
 
 def test_two_first_bookings_from_one_organisation_at_once_share_it(app, monkeypatch):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from portal import clock
 from portal.extensions import db
 from portal.models.enums import Role
+from portal.services import requests as requests_service
 from tests.browser_form import browser_form
 from tests.factories import (
     accepted_on,
@@ -64,6 +65,23 @@ def test_a_refused_change_is_explained_beside_the_form_and_nothing_is_stored(cli
     assert "Skriv ikke CPR-numre" in response.get_data(as_text=True)
     db.session.expire_all()
     assert request.notes == ""
+
+
+def test_a_booking_withdrawn_while_the_secretariat_changes_it_is_refused_beside_the_form(
+    client, as_role
+):
+    """Both sides go through one flow (portal/views/changes.py); the staff's refusal is a 409."""
+    request = make_request()
+    staff = as_role(Role.SECRETARIAT)
+    page = f"/sekretariat/henvendelser/{request.id}/ret"
+    form = browser_form(staff, page, action=page)
+    requests_service.withdraw_request(request, note="")
+    db.session.commit()
+    response = form.fill(expected_participants="22").submit("Gem ændringerne")
+    assert response.status_code == 409
+    assert "Bestillingen er lukket og kan ikke ændres." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert request.expected_participants == 24
 
 
 def test_a_new_address_waits_for_its_link_which_opens_the_booking(app, client):

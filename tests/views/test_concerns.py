@@ -162,3 +162,23 @@ def test_only_staff_may_record_a_talk(app, as_role, role):
     assert response.status_code in (302, 400, 403)
     db.session.refresh(concern)
     assert concern.status == RequestStatus.SUBMITTED
+
+
+def test_a_concern_filled_in_by_the_browser_and_sent_at_once_is_kept_until_it_goes_through(
+    app, client, monkeypatch, travel
+):
+    """The time trap (PublicForm.spam_reason) never loses a person: each refusal keeps what was
+    typed and the form's first start time, so a later send goes through."""
+    monkeypatch.setitem(app.config, "MIN_FILL_SECONDS", 3)
+    response = _form(client).submit(ASK)
+    for wait in (1, 2):  # sent at once, and again a second later: refused, nothing lost
+        assert response.status_code == 422
+        text = response.get_data(as_text=True)
+        assert "sendt meget hurtigt" in text and "send den igen" in text
+        assert "En dreng i klubben deler videoer" in text
+        assert 'value="Mads Holm"' in text
+        assert _stored() == 0
+        travel.shift(timedelta(seconds=wait))
+        response = _refused_form(client, text).submit(ASK)
+    assert response.status_code == 302  # three seconds after the page was first shown
+    assert _stored() == 1

@@ -179,7 +179,7 @@ KINDS = {
             "assignee_event_cancelled",
             _l("Aflysning (til de tilknyttede)"),
             _l("Til de spurgte og tilknyttede personer, når arrangementet aflyses."),
-            (*ASSIGNEE_WHEN, "aflysningsgrund", "afslutning"),
+            (*ASSIGNEE_WHEN, "aflysningsgrund", "afslutning", "kontakt"),
             required=(),
             wording=wording.assignee_cancelled,
         ),

@@ -143,6 +143,8 @@ CHANGED_FIELDS = {
     "accessibility_needs": _l("Behov for tilgængelighed"),
     "notes": _l("Bestillerens bemærkninger"),
 }
+# The same change told to the requester: their own notes are theirs, not "the requester's".
+CHANGED_FIELDS_TO_REQUESTER = CHANGED_FIELDS | {"notes": _l("Jeres bemærkninger")}
 LONG_TEXTS = ("accessibility_needs", "notes")
 
 
@@ -162,10 +164,13 @@ def _changed_value(name, value, locale):
 
 
 def _changes(ctx, locale):
-    """Each change on a line of its own ("- Deltagere: 24 → 27"); a changed text in full."""
+    """Each change on a line of its own ("- Deltagere: 24 → 27"); a changed text in full. A
+    mail that carries the requester's private link goes to the requester (`_booking_link`), and
+    names the fields as theirs."""
+    fields = CHANGED_FIELDS_TO_REQUESTER if ctx.get("tracking_url") else CHANGED_FIELDS
     lines = []
     for name, before, after in ctx["changes"]:
-        heading = f"- {CHANGED_FIELDS[name]}"
+        heading = f"- {fields[name]}"
         if name in LONG_TEXTS:
             lines.append(f"{heading}:\n{i18n.quoted(after) if after else '  –'}")
         else:

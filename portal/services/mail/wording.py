@@ -247,7 +247,7 @@ def assignee_cancelled():
         "",
         "{afslutning}",
         "",
-        _short_signature(),
+        _signature(),
     )
 
 
