@@ -97,6 +97,9 @@ def _spam_refusal(template, form, **context):
             "Vi kunne ikke tage imod formularen, fordi den blev sendt automatisk eller meget "
             "hurtigt. Vent et øjeblik, og send den igen. Intet er gemt."
         )
+        # A browser may have filled in the field nobody sees: shown again with it, the form
+        # could never be sent. A program sends what it made, not this page.
+        form.website.data = ""
     return render_template(template, form=form, form_error=message, **context), 422
 
 

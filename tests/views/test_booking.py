@@ -150,11 +150,19 @@ def test_an_error_sits_next_to_its_field_and_the_summary_links_to_it(client):
     assert 'aria-describedby="contact_email-hint contact_email-error"' in text
 
 
-def test_a_filled_honeypot_is_refused_plainly_and_nothing_is_stored(client):
+def test_a_filled_honeypot_is_refused_plainly_and_nothing_is_stored(client, travel):
     response = _book(client, website="http://spam.example")
     assert response.status_code == 422
-    assert "sendt automatisk eller meget hurtigt" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "sendt automatisk eller meget hurtigt" in text
     assert _requests() == 0
+    # A person whose browser filled in the field nobody sees is told to send it again: the
+    # page they get back has it empty, so sending it as it stands goes through.
+    assert "http://spam.example" not in text
+    travel.shift(timedelta(seconds=5))
+    again = pick(forms_in(client, "/bestil", text), "/bestil", action="/bestil")
+    assert again.submit(SEND).status_code == 302
+    assert _requests() == 1
 
 
 def test_a_form_sent_very_fast_says_what_to_do_keeps_what_was_typed_and_goes_through_again(
