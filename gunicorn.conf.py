@@ -62,9 +62,34 @@ class RedactingLogger(Logger):
 logger_class = RedactingLogger
 
 
+def limits_split(workers, config):
+    """Whether each of several workers would keep its own rate-limit counts in memory: a limit
+    of 10 a minute would then be 10 a minute per worker."""
+    return (
+        workers > 1
+        and config["RATELIMIT_ENABLED"]
+        and config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    )
+
+
+def _app_config():
+    return __import__("app").app.config  # loaded before the hooks run (preload_app)
+
+
+def on_starting(server):
+    """Production refuses to start with its rate limits split between workers."""
+    config = _app_config()
+    if config["ENV_NAME"] != "development" and limits_split(server.cfg.workers, config):
+        raise SystemExit(
+            f"Rate limits would be kept in memory by each of {server.cfg.workers} workers, "
+            f"so a limit of 10 a minute would become {10 * server.cfg.workers}. Set REDIS_URL "
+            "(see README, Drift), or WEB_CONCURRENCY=1."
+        )
+
+
 def when_ready(server):
-    """Several workers each keep their own rate-limit counts in memory: say so at start."""
-    if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+    """In development, several workers with limits in memory are only warned about."""
+    if limits_split(server.cfg.workers, _app_config()):
         server.log.warning(
             "Rate limits are kept in memory by each of %s workers: a limit of 10 a minute "
             "becomes %s. Set REDIS_URL.",

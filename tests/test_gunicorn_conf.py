@@ -1,7 +1,13 @@
 """The gunicorn configuration the repository ships: it serves the app, and its access log never
 holds a secret from a path or a Referer, while it does hold the request id."""
 
-from tests.gunicorn_server import Browser, environment, serve
+import subprocess
+
+import pytest
+
+from bench.run import ENVIRONMENT as BENCH_ENVIRONMENT
+from tests.gunicorn_server import BIN, ROOT, Browser, environment, serve
+from tests.smtp_server import free_port
 
 
 def test_the_access_log_redacts_secrets_and_carries_the_request_id(tmp_path):
@@ -44,15 +50,56 @@ def _shipped_configuration():
     return runpy.run_path(str(Path(__file__).parent.parent / "gunicorn.conf.py"))
 
 
-def test_several_workers_without_redis_are_warned_about_their_separate_limits(monkeypatch):
-    when_ready = _shipped_configuration()["when_ready"]
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    several, one = _Server(4), _Server(1)
-    when_ready(several)
-    when_ready(one)
+def _hook(name, config):
+    """A hook of the shipped configuration, reading `config` as the preloaded app's."""
+    hook = _shipped_configuration()[name]
+    hook.__globals__["_app_config"] = lambda: config
+    return hook
+
+
+def _config(env_name="development", storage="memory://", enabled=True):
+    return {
+        "ENV_NAME": env_name,
+        "RATELIMIT_STORAGE_URI": storage,
+        "RATELIMIT_ENABLED": enabled,
+    }
+
+
+def test_several_workers_without_redis_are_warned_about_their_separate_limits():
+    several, one, shared = _Server(4), _Server(1), _Server(4)
+    _hook("when_ready", _config())(several)
+    _hook("when_ready", _config())(one)
+    _hook("when_ready", _config(storage="redis://127.0.0.1:6379/0"))(shared)
     assert len(several.warnings) == 1 and "REDIS_URL" in several.warnings[0][0]
-    assert one.warnings == []
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
-    shared = _Server(4)
-    when_ready(shared)
-    assert shared.warnings == []
+    assert one.warnings == [] and shared.warnings == []
+
+
+def test_production_refuses_several_workers_whose_limits_would_each_be_their_own():
+    with pytest.raises(SystemExit, match="REDIS_URL"):
+        _hook("on_starting", _config("production"))(_Server(2))
+    _hook("on_starting", _config("production"))(_Server(1))
+    _hook("on_starting", _config("production", storage="redis://127.0.0.1:6379/0"))(_Server(4))
+    _hook("on_starting", _config("production", enabled=False))(_Server(4))
+    _hook("on_starting", _config("development"))(_Server(4))  # warned only (when_ready)
+
+
+def test_gunicorn_itself_stops_at_once_with_the_reason(tmp_path):
+    """The hook as gunicorn runs it: a production start with two workers and no REDIS_URL ends
+    before it serves, and says why."""
+    env = environment(
+        f"sqlite:///{tmp_path / 'g.sqlite3'}",
+        **{name: value for name, value in BENCH_ENVIRONMENT.items() if name != "RATELIMIT_ENABLED"},
+        GUNICORN_BIND=f"127.0.0.1:{free_port()}",
+    )
+    env.pop("REDIS_URL", None)
+    started = subprocess.run(
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app:app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.returncode != 0
+    assert "Set REDIS_URL" in started.stderr
