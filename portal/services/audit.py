@@ -312,7 +312,7 @@ def readable(entries):
             at=_at(entry.at),
             who=users.get(entry.actor_label) or str(actor_label(entry.actor_label)),
             subject=_subject(entry, names),
-            changes=_changes(entry, names),
+            changes=_changes(entry, names, {}),
         )
         for entry in entries
     ]
@@ -322,14 +322,15 @@ def readable(entries):
 SHOWS_CHANGES = ("request.changed", "request.email_changed")
 
 
-def changes_shown(entries):
+def changes_shown(entries, *, field_labels=None):
     """{entry id: [Change]} for the entries of `entries` whose history shows what changed
-    (SHOWS_CHANGES), in the reader's words. One query for all the names, none without any."""
+    (SHOWS_CHANGES), in the reader's words (`field_labels` names a field otherwise, for a reader
+    who is not staff). One query for all the names, none without any."""
     shown = [entry for entry in entries if entry.action in SHOWS_CHANGES]
     if not shown:
         return {}
     names = _names(shown)
-    return {entry.id: _changes(entry, names) for entry in shown}
+    return {entry.id: _changes(entry, names, field_labels or {}) for entry in shown}
 
 
 def _user_names(emails):
@@ -351,7 +352,7 @@ def _subject(entry, names):
     return f"{word}: {name}" if name else f"{word} {entry.object_id}"
 
 
-def _changes(entry, names):
+def _changes(entry, names, field_labels):
     before, after = entry.before or {}, entry.after or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [Change("", _shown(before, entry, "", names), _shown(after, entry, "", names))]
@@ -362,7 +363,7 @@ def _changes(entry, names):
     ]
     return [
         Change(
-            _field_label(key, entry),
+            str(field_labels[key]) if key in field_labels else _field_label(key, entry),
             _shown(before.get(key), entry, key, names) if key in before else "",
             _shown(after.get(key), entry, key, names) if key in after else "",
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from .. import clock, links
 from ..extensions import db
@@ -144,6 +145,10 @@ class HistoryLine:
     subject: str = ""  # of a message the secretariat wrote to everyone (its text is the note)
 
 
+# The requester reads their own notes as theirs, not as "the requester's".
+FIELDS_TO_REQUESTER = {"notes": _l("Jeres bemærkninger")}
+
+
 def public_history(request, *, limit=200):
     """What a requester may see of the history of their request and of every event it ever had
     (one cancelled and replaced included), oldest first, at most `limit` lines."""
@@ -154,7 +159,7 @@ def public_history(request, *, limit=200):
         .limit(limit)
     ).all()
     events = {event.id: event for event in events_of(request)}
-    changes = audit.changes_shown(entries)
+    changes = audit.changes_shown(entries, field_labels=FIELDS_TO_REQUESTER)
     return [
         HistoryLine(entry.at, entry.action, changes=tuple(changes[entry.id]))
         if entry.id in changes

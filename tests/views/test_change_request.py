@@ -151,13 +151,16 @@ def test_once_the_event_has_started_the_secretariat_changes_the_booking(client, 
 def test_both_histories_say_what_changed_from_what_to_what(client, as_role):
     request = make_request()
     _open(client, request)
-    _form(client, request).fill(expected_participants="27", place="Lokale 12").submit(
-        "Gem ændringerne"
-    )
+    _form(client, request).fill(
+        expected_participants="27", place="Lokale 12", notes="Vi har en tolk med"
+    ).submit("Gem ændringerne")
     mine = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
     assert "Deltagere: 24 → 27" in mine and "Sted: Husum Skole → Lokale 12" in mine
+    assert "Jeres bemærkninger: – → Vi har en tolk med" in mine  # their own, in their words
     staff = as_role(Role.SECRETARIAT).get(f"/sekretariat/henvendelser/{request.id}")
-    assert "Deltagere: 24 → 27" in staff.get_data(as_text=True)
+    staff_text = staff.get_data(as_text=True)
+    assert "Deltagere: 24 → 27" in staff_text
+    assert "Bestillerens bemærkninger: – → Vi har en tolk med" in staff_text
 
 
 def test_more_than_the_offer_takes_is_said_beside_the_field(client):
