@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -133,7 +134,18 @@ def invite_user(*, email, name, role, person=None, by, locale="da"):
     db.session.add(user)
     db.session.flush()
     audit.record("user.invited", user, by=by, after=audit.snapshot(user, ["email", "name", "role"]))
-    _send_password_link(user, kind="user_invitation", locale=locale)
+    if sign_in_rules.requires_provider(user):
+        # A password would not let them in: the invitation says where they do sign in.
+        mail.send(
+            "user_invitation_provider",
+            to=user.email,
+            locale=locale,
+            user=user,
+            url=links.external_url("auth.login"),
+            provider=current_app.config["OIDC_PROVIDER_NAME"],
+        )
+    else:
+        _send_password_link(user, kind="user_invitation", locale=locale)
     return user
 
 
@@ -142,6 +154,14 @@ def send_password_link(user, *, by, locale="da"):
     Side effects: audit "user.password_link_sent"; the mail in the outbox."""
     if not user.active:
         raise AccountError(_l("Genaktivér brugeren, før du sender et nyt link."))
+    if sign_in_rules.requires_provider(user):
+        raise AccountError(
+            _l(
+                "%(name)s logger ind via kommunens login: en adgangskode til portalen ville ikke "
+                "virke.",
+                name=user.name,
+            )
+        )
     audit.record("user.password_link_sent", user, by=by)
     _send_password_link(
         user, kind="user_invitation" if user.is_invited else "user_password_link", locale=locale

@@ -8,6 +8,7 @@ the mail exists to carry kept."""
 import re
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -228,6 +229,19 @@ def _user_case():
     return ctx, _("Brugeren %(name)s", name=user.name)
 
 
+def _provider_invitation_case():
+    found = _user_case()
+    if found is None:
+        return None
+    context, what = found
+    context = {
+        "user": context["user"],
+        "url": links.external_url("auth.login"),
+        "provider": current_app.config["OIDC_PROVIDER_NAME"],
+    }
+    return context, what
+
+
 def _password_reset_case():
     found = _user_case()
     if found is None:
@@ -314,6 +328,7 @@ SAMPLES = {
     ),
     "user_invitation": _user_case,
     "user_password_link": _user_case,
+    "user_invitation_provider": _provider_invitation_case,
     "tracking_links": _tracking_links_case,
     "user_password_reset": _password_reset_case,
     "user_second_factor_enrolled": _user_case,

@@ -13,7 +13,7 @@ from ..models import User
 from ..models.enums import Role
 from ..permissions import require_roles
 from ..security import security_event
-from ..services import accounts, second_factor
+from ..services import accounts, second_factor, sign_in_rules
 from ..urls import bounded_int
 from .confirm import confirmed
 
@@ -96,6 +96,7 @@ def _user_page(user, *, form=None, error=None, status=200):
         people=people,
         error=error,
         me=user.id == current_user.id,
+        at_provider=sign_in_rules.requires_provider(user),
     ), status
 
 

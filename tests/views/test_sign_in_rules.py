@@ -11,7 +11,7 @@ from portal.models.enums import Role
 from portal.services import sign_in_rules
 from portal.services.mail import outbox
 from tests.browser_form import browser_form
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, mails, make_user
 
 RULES = "/admin/log-ind"
 
@@ -169,3 +169,32 @@ def test_while_the_provider_is_switched_off_everyone_signs_in_with_a_password(
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.ASSIGNEE])
 def test_only_admins_see_the_rules(as_role, role):
     assert as_role(role).get(RULES).status_code == 403
+
+
+def test_someone_invited_into_a_role_that_signs_in_at_the_provider_is_told_where_to_sign_in(
+    app, configured
+):
+    admin = make_user(role=Role.ADMIN)
+    sign_in_rules.set_rules(by=admin, provider_only={Role.SECRETARIAT}, break_glass=None)
+    db.session.commit()
+    client = app.test_client()
+    _log_in(client, admin)
+    form = browser_form(client, "/admin/brugere/ny", action="/admin/brugere/ny")
+    form.fill(name="Sara Holm", email="sara@kk.dk", role="secretariat")
+    assert form.submit().status_code == 302
+    [invitation] = mails("user_invitation_provider")
+    assert mails("user_invitation") == []
+    assert "/adgangskode/" not in invitation.body_text  # no password that would not work
+    assert "vælg »Log ind med Københavns Kommune«" in invitation.body_text
+    assert invitation.body_text.count("/log-ind\n") == 1  # the login page, no signed link
+
+    sara = db.session.scalars(db.select(User).where(User.email == "sara@kk.dk")).one()
+    page = client.get(f"/admin/brugere/{sara.id}").get_data(as_text=True)
+    assert "Inviteret, har ikke logget ind endnu" in page
+    assert "Via kommunens login" in page
+    assert "Send et nyt link" not in page
+    # Sent anyway (an old page, another tab): refused, and no link goes out.
+    refused = client.post_form(f"/admin/brugere/{sara.id}/nyt-link")
+    assert refused.status_code == 409
+    assert "logger ind via kommunens login" in refused.get_data(as_text=True)
+    assert mails("user_invitation") == mails("user_password_link") == []

@@ -202,6 +202,17 @@ KINDS = {
             wording=wording.user_invitation,
         ),
         MailKind(
+            "user_invitation_provider",
+            _l("Invitation til en ny bruger, der logger ind via kommunens login"),
+            _l(
+                "Til en ny bruger, når en administrator opretter brugeren i en rolle, der skal "
+                "logge ind via kommunens login."
+            ),
+            ("navn", "rolle", "kommunens_login", "link", "kontakt"),
+            link_help=_l("Portalens side for log ind"),
+            wording=wording.user_invitation_provider,
+        ),
+        MailKind(
             "user_password_link",
             _l("Link til ny adgangskode"),
             _l("Til en bruger, når en administrator sender et link til en ny adgangskode."),

@@ -379,6 +379,11 @@ PLACEHOLDERS = _placeholders(
         "ny_adresse", _l("Den nye, bekræftede e-mailadresse"), lambda c, lo: c["new_email"]
     ),
     Placeholder("person", _l("Personens fulde navn"), lambda c, lo: c["person"].full_name),
+    Placeholder(
+        "kommunens_login",
+        _l("Navnet på kommunens login, fx Københavns Kommune"),
+        lambda c, lo: c["provider"],
+    ),
     Placeholder("timer", _l("Hvor mange timer linket virker"), lambda c, lo: str(c["hours"])),
     Placeholder(
         "minutter", _l("Hvor mange minutter linket virker"), lambda c, lo: str(c["minutes"])

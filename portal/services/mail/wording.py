@@ -324,6 +324,26 @@ def user_invitation():
     )
 
 
+def user_invitation_provider():
+    return _("Du er inviteret til VINKs bookingportal"), _lines(
+        _("Goddag %(name)s", name="{navn}"),
+        "",
+        _(
+            "Du er oprettet som bruger af VINKs bookingportal (%(role)s). Du logger ind med din "
+            "arbejdskonto, ikke med en adgangskode til portalen: gå til siden her, og vælg »Log "
+            "ind med %(provider)s«:",
+            role="{rolle}",
+            provider="{kommunens_login}",
+        ),
+        "",
+        "{link}",
+        "",
+        _("Har du ikke ventet denne mail, kan du se bort fra den."),
+        "",
+        _signature(),
+    )
+
+
 def assignee_request_changed():
     return _("Ændret bestilling: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
         _("Hej %(name)s", name="{navn}"),
