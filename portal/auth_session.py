@@ -11,7 +11,7 @@ from flask_login import current_user, login_user, logout_user
 
 from .extensions import db, login_manager
 from .models import User
-from .services import second_factor
+from .services import second_factor, sign_in_rules
 
 
 def init_app(app):
@@ -114,6 +114,7 @@ def pending_second_factor():
         or not user.active
         or user.session_version != pending.get("version")
         or not user.has_second_factor
+        or (not pending.get("id_token") and sign_in_rules.requires_provider(user))
     ):
         session.pop(PENDING_MARK, None)
         return None
@@ -193,6 +194,12 @@ def enforce_session_limits():
     if now - seen_at > idle or now - login_at > absolute:
         end_session()
         flash(_l("Du er blevet logget ud, fordi du ikke har været aktiv et stykke tid."), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if ID_TOKEN not in session and sign_in_rules.requires_provider(current_user):
+        # Begun with a password by someone who must now sign in at the provider (an admin set
+        # the rule for their role, or took their break-glass account away): it ends here.
+        end_session()
+        flash(_l("Du skal nu logge ind med din arbejdskonto via kommunens login."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     # Refresh at most once a minute, so not every response rewrites the cookie.
     if now - seen_at > 60:

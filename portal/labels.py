@@ -9,6 +9,7 @@ from .models.enums import (
     Audience,
     BookingForm,
     CallbackTime,
+    CancelledBy,
     ClosedPeriodKind,
     ConcernKind,
     DeclineReasonScope,
@@ -75,6 +76,10 @@ LABELS = {
     SeatRole: {
         SeatRole.RESOURCE_PERSON: _l("Resurseperson"),
         SeatRole.AMBASSADOR: _l("Dialogambassadør"),
+    },
+    CancelledBy: {
+        CancelledBy.SECRETARIAT: _l("Sekretariatet"),
+        CancelledBy.REQUESTER: _l("Bestilleren"),
     },
     Role: {
         Role.ADMIN: _l("Administrator"),

@@ -272,12 +272,15 @@ def change_role(user, *, role, person, by):
     role = Role(role)
     if user.role == Role.ADMIN and role != Role.ADMIN:
         _refuse_losing_the_last_admin(user)
+        sign_in_rules.refuse_losing_the_break_glass(user)
     _check_role_and_person(role, person, user=user)
-    before = audit.snapshot(user, ["role", "person_id"])
+    before = audit.snapshot(user, ["role", "person_id", "break_glass"])
     user.role = role
     user.person = person
+    if role != Role.ADMIN:
+        user.break_glass = False  # kept for an admin only: never back by a later promotion
     db.session.flush()
-    after = audit.snapshot(user, ["role", "person_id"])
+    after = audit.snapshot(user, ["role", "person_id", "break_glass"])
     if after != before:
         end_all_sessions(user)
         audit.record("user.role_changed", user, by=by, before=before, after=after)
@@ -324,6 +327,7 @@ def deactivate_user(user, *, by):
         return
     if user.role == Role.ADMIN:
         _refuse_losing_the_last_admin(user)
+        sign_in_rules.refuse_losing_the_break_glass(user)
     if by is not None and by.id == user.id:
         # The page that asks has no button for it; a forged or stale post is refused here.
         raise AccountError(_l("Du kan ikke deaktivere dig selv. Bed en anden administrator."))

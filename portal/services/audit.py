@@ -28,6 +28,7 @@ from ..models.enums import (
     AssignmentStatus,
     Audience,
     BookingForm,
+    CancelledBy,
     EventStatus,
     Metric,
     OrganisationKind,
@@ -156,6 +157,7 @@ def logged_kinds():
 # whatever is renamed later; the log shows them in the reader's words and Copenhagen time.
 
 FIELD_LABELS = {
+    "cancelled_by": _l("Aflyst af"),
     "provider_only": _l("Skal logge ind via kommunens login"),
     "break_glass": _l("Nødadgang"),
     "status": _l("Status"),
@@ -252,6 +254,7 @@ ENUMS = {
     ("events", "role"): SeatRole,  # whom "event.messaged" wrote to (or "requester")
     ("requests", "audience"): Audience,
     ("sign_in_rules", "provider_only"): Role,
+    ("events", "cancelled_by"): CancelledBy,
 }
 # Fields holding the id of a row with a name, and the table it names.
 NAMED_IDS = {

@@ -23,6 +23,7 @@ from .. import clock, secret_box
 from ..extensions import db
 from ..models import RecoveryCode, User
 from ..models.enums import Role
+from ..secret_box import InvalidToken
 from . import audit, mail
 from .errors import FieldError
 
@@ -45,6 +46,10 @@ class SecondFactorError(FieldError):
     """A code refused (see FieldError): wrong, used already, or outside its window."""
 
 
+class AlreadyEnrolled(SecondFactorError):
+    """The set-up was confirmed by another request first (409)."""
+
+
 def required(user):
     """Whether `user` may not work without a second factor (REQUIRE_SECOND_FACTOR, on in
     production): admins and the secretariat."""
@@ -60,15 +65,34 @@ def _seal(secret):
     return secret_box.seal(current_app.config, secret)
 
 
+class SecretUnreadable(SecondFactorError):
+    """The stored secret does not open with the keys this server has (SECOND_FACTOR_KEY or
+    SECRET_KEY changed without the old key kept): no code can be checked until an admin
+    resets the user's second factor."""
+
+
 def _secret_of(user):
-    return secret_box.open_sealed(current_app.config, user.totp_secret)
+    try:
+        return secret_box.open_sealed(current_app.config, user.totp_secret)
+    except InvalidToken:
+        raise SecretUnreadable(
+            _l(
+                "Din kode kan ikke tjekkes lige nu, fordi portalens nøgle er skiftet. Kontakt "
+                "en administrator, som kan nulstille din totrinsbekræftelse. Du kan også logge "
+                "ind med en gendannelseskode."
+            ),
+            "code",
+        ) from None
 
 
 def pending_secret(user):
     """The secret waiting for its first code, in clear, or None: reads only (a GET shows it)."""
     if user.has_second_factor or not user.totp_secret:
         return None
-    return _secret_of(user)
+    try:
+        return _secret_of(user)
+    except SecretUnreadable:
+        return None  # sealed with a key this server no longer has: "Start" makes a new one
 
 
 def start_enrolment(user):
@@ -77,7 +101,7 @@ def start_enrolment(user):
     the secret stored, sealed, not yet in force (totp_enabled_at stays empty)."""
     if user.has_second_factor:
         raise SecondFactorError(_l("Totrinsbekræftelse er allerede sat op."))
-    if not user.totp_secret:
+    if not user.totp_secret or pending_secret(user) is None:  # none, or sealed with a lost key
         user.totp_secret = _seal(pyotp.random_base32())
         db.session.flush()
     return _secret_of(user)
@@ -138,8 +162,16 @@ def enrol(user, code, *, at=None, locale="da"):
         raise SecondFactorError(
             _l("Koden passer ikke. Skriv den sekscifrede kode, appen viser nu."), "code"
         )
-    user.totp_enabled_at = at
-    user.totp_last_step = step
+    # Two confirmations at once (a double click, two tabs): only the first puts it in force.
+    if not _take(
+        db.update(User)
+        .where(User.id == user.id, User.totp_enabled_at.is_(None))
+        .values(totp_enabled_at=at, totp_last_step=step)
+    ):
+        raise AlreadyEnrolled(
+            _l("Totrinsbekræftelsen er allerede sat op, fra en anden fane eller et andet klik.")
+        )
+    db.session.refresh(user)
     codes = _new_recovery_codes(user)
     audit.record("user.second_factor_enrolled", user, by=user)
     _tell(user, "user_second_factor_enrolled", locale)

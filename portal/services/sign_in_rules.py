@@ -3,13 +3,12 @@
 way in when the provider is down: the break-glass account, which signs in with its password
 and second factor, and whose every use is audited."""
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import SignInRule, User
 from ..models.enums import Role
-from . import audit, provider_login
+from . import audit, provider_login, second_factor
 from .errors import FieldError
 
 
@@ -40,7 +39,7 @@ def requires_provider(user):
 
 def break_glass_in_force(user):
     """`user` is the break-glass admin, and admins must sign in at the provider: a password
-    sign-in of theirs is the exception the rule allows, and is audited (note_break_glass)."""
+    sign-in of theirs is the exception the rule allows, and is audited (note_sign_in)."""
     return (
         _is_break_glass(user)
         and provider_login.configured()
@@ -48,9 +47,26 @@ def break_glass_in_force(user):
     )
 
 
-def note_break_glass(user):
-    """Audit a password sign-in of the break-glass admin while the rule is in force."""
+def note_sign_in(user):
+    """After a password sign-in (and its code): whether it was the break-glass admin's while
+    admins must sign in at the provider, which is then audited ("user.break_glass_used")."""
+    if not break_glass_in_force(user):
+        return False
     audit.record("user.break_glass_used", user, by=user)
+    return True
+
+
+def refuse_losing_the_break_glass(user):
+    """While admins must sign in at the provider, their break-glass account stays an active
+    admin: another is named first (set_rules)."""
+    if break_glass_in_force(user):
+        raise SignInRuleError(
+            _l(
+                "%(name)s er nødadgangen, mens administratorer skal logge ind via kommunens "
+                "login. Vælg en anden nødadgang under Administration → Kommunens login først.",
+                name=user.name,
+            )
+        )
 
 
 def _current():
@@ -78,6 +94,28 @@ def set_rules(*, by, provider_only, break_glass):
         )
     if break_glass is not None and (break_glass.role != Role.ADMIN or not break_glass.active):
         raise SignInRuleError(_l("Nødadgangen skal være en aktiv administrator."), "break_glass")
+    if break_glass is not None and break_glass.provider_subject is not None:
+        raise SignInRuleError(
+            _l(
+                "%(name)s logger ind med sin arbejdskonto. Nødadgangen skal være en konto til "
+                "netop det formål, som aldrig har logget ind via kommunens login.",
+                name=break_glass.name,
+            ),
+            "break_glass",
+        )
+    if (
+        break_glass is not None
+        and second_factor.required(break_glass)
+        and not break_glass.has_second_factor
+    ):
+        raise SignInRuleError(
+            _l(
+                "%(name)s har ikke sat totrinsbekræftelse op. Nødadgangen skal have den, før "
+                "den kan vælges.",
+                name=break_glass.name,
+            ),
+            "break_glass",
+        )
     if Role.ADMIN in provider_only and break_glass is None:
         raise SignInRuleError(
             _l(
@@ -87,7 +125,11 @@ def set_rules(*, by, provider_only, break_glass):
             "break_glass",
         )
     before = _current()
-    rules = {rule.role: rule for rule in db.session.scalars(db.select(SignInRule))}
+    # Two admins saving at once: the second waits for the first and starts from what it left
+    # (PostgreSQL; SQLite writes one at a time anyway).
+    rules = {
+        rule.role: rule for rule in db.session.scalars(db.select(SignInRule).with_for_update())
+    }
     for role in Role:
         rule = rules.get(role) or SignInRule(role=role)
         rule.provider_only = role in provider_only
@@ -104,7 +146,6 @@ def set_rules(*, by, provider_only, break_glass):
         audit.record(
             "sign_in.rules_changed",
             object_type="sign_in_rules",
-            object_id=0,
             by=by,
             before=before,
             after=after,
@@ -116,7 +157,3 @@ def admins_to_choose():
     return db.session.scalars(
         db.select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.name)
     ).all()
-
-
-def provider_name():
-    return current_app.config["OIDC_PROVIDER_NAME"]

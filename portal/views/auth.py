@@ -75,20 +75,11 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except accounts.SignsInAtProvider as refused:
-            # Only someone who knows the password learns this: the way in is the provider.
-            user, error = (
-                None,
-                _(
-                    "Du logger ind med %(provider)s: brug knappen nedenfor. "
-                    "Portalens adgangskode gælder ikke for dig.",
-                    provider=current_app.config["OIDC_PROVIDER_NAME"],
-                ),
-            )
+            # Answered as a wrong password is: a right one must not be confirmed to a guesser
+            # (the security log tells the two apart).
+            user = None
             security_event("login.refused", reason="provider_required", user_id=refused.user.id)
         if user is not None:
-            if sign_in_rules.break_glass_in_force(user):
-                sign_in_rules.note_break_glass(user)
-                security_event("login.break_glass", user_id=user.id)
             going_to = safe_next(request.args.get("next")) or url_for(home_endpoint(user))
             # The typed password is known only now: one too easy to guess is replaced first.
             must_change = accounts.password_must_change(user, form.password.data)
@@ -98,11 +89,16 @@ def login():
                 security_event("login.password_accepted", user_id=user.id)
                 return redirect(url_for(".second_factor"))
             return _signed_in(user, going_to, must_change=must_change)
-        if error is None:
-            # The same words for an unknown email and a wrong password: nothing else is
-            # revealed.
-            error = _("E-mail eller adgangskode er forkert.")
-            security_event("login.failed", account=account_tag(form.email.data))
+        security_event("login.failed", account=account_tag(form.email.data))
+        # The same words for an unknown email, a wrong password and the right password of
+        # someone who signs in at the provider: nothing else is revealed.
+        error = _("E-mail eller adgangskode er forkert.")
+        if provider_login.configured():
+            error += " " + _(
+                "Logger du ind med din arbejdskonto, så brug knappen »Log ind med %(provider)s« "
+                "nedenfor.",
+                provider=current_app.config["OIDC_PROVIDER_NAME"],
+            )
     status = 422 if request.method == "POST" else 200
     return render_template(
         "auth/login.html",
@@ -115,6 +111,8 @@ def login():
 def _signed_in(user, going_to, *, must_change):
     start_session(user)
     security_event("login.succeeded", user_id=user.id)
+    if sign_in_rules.note_sign_in(user):
+        security_event("login.break_glass", user_id=user.id)
     if must_change:
         require_new_password()
         security_event("password.change_required", user_id=user.id)
@@ -217,6 +215,9 @@ def confirm_second_factor():
     if form.validate_on_submit():
         try:
             codes = second_factor.enrol(user, form.code.data, locale=current_locale())
+        except second_factor.AlreadyEnrolled as lost:
+            flash(str(lost), "info")
+            return _manage_page(user, status=409)
         except second_factor.SecondFactorError as refused:
             refused.show_on(form)
         else:

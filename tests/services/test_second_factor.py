@@ -211,20 +211,55 @@ def test_the_database_column_holds_the_secret_sealed_never_in_clear():
     assert secret not in _stored_secret(user)
 
 
-def test_a_secret_sealed_with_the_key_derived_from_secret_key_opens_once_a_key_is_set(app):
+def test_a_secret_sealed_with_the_key_derived_from_secret_key_opens_once_a_key_is_set(
+    app, monkeypatch
+):
     user = make_user()
     secret = second_factor.start_enrolment(user)
     db.session.commit()
-    app.config["SECOND_FACTOR_KEY"] = Fernet.generate_key().decode()
-    try:
-        assert second_factor.pending_secret(user) == secret
-        sealed_now = secret_box.seal(app.config, "ABCD")
-        # Sealed with the set key: SECRET_KEY alone no longer opens it.
-        alone = {"SECRET_KEY": app.config["SECRET_KEY"], "SECOND_FACTOR_KEY": ""}
-        with pytest.raises(secret_box.InvalidToken):
-            secret_box.open_sealed(alone, sealed_now)
-    finally:
-        app.config["SECOND_FACTOR_KEY"] = ""
+    monkeypatch.setitem(app.config, "SECOND_FACTOR_KEY", Fernet.generate_key().decode())
+    assert second_factor.pending_secret(user) == secret
+    sealed_now = secret_box.seal(app.config, "ABCD")
+    # Sealed with the set key: SECRET_KEY alone no longer opens it.
+    alone = {"SECRET_KEY": app.config["SECRET_KEY"], "SECOND_FACTOR_KEY": ""}
+    with pytest.raises(secret_box.InvalidToken):
+        secret_box.open_sealed(alone, sealed_now)
+
+
+def test_a_secret_no_key_of_this_server_opens_is_refused_in_words_and_set_up_starts_anew(
+    app, monkeypatch
+):
+    """SECRET_KEY changed without the old one kept: no 500, but a refusal that says what to
+    do; a recovery code still works, and a set-up waiting for its first code starts over."""
+    user, secret, codes = _enrolled()
+    waiting = make_user()
+    second_factor.start_enrolment(waiting)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key-of-at-least-32-bytes")
+    with pytest.raises(second_factor.SecretUnreadable, match="nulstille"):
+        second_factor.verify(user, pyotp.TOTP(secret).now())
+    assert second_factor.verify(user, codes[0]) == "recovery_code"
+    assert second_factor.pending_secret(waiting) is None
+    fresh = second_factor.start_enrolment(waiting)
+    assert second_factor.pending_secret(waiting) == fresh
+
+
+def test_of_two_confirmations_of_the_set_up_at_once_only_one_wins():
+    user = make_user()
+    secret = second_factor.start_enrolment(user)
+    db.session.commit()
+    code = pyotp.TOTP(secret).now()
+    # The other request confirmed it after this one read the user.
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(totp_enabled_at=clock.now())
+        .execution_options(synchronize_session=False)  # this request still sees none
+    )
+    assert not user.has_second_factor
+    with pytest.raises(second_factor.AlreadyEnrolled):
+        second_factor.enrol(user, code)
+    assert db.session.scalar(sa.select(db.func.count()).select_from(RecoveryCode)) == 0
 
 
 def test_production_refuses_a_second_factor_key_that_is_not_a_fernet_key(app):

@@ -277,7 +277,7 @@ def test_a_linked_user_signs_in_at_the_provider_only_while_it_is_configured(
     db.session.commit()
     refused = client.post_form("/log-ind", {"email": "anna@kk.dk", "password": PASSWORD})
     assert refused.status_code == 422
-    assert "Du logger ind med Københavns Kommune" in refused.get_data(as_text=True)
+    assert "brug knappen »Log ind med Københavns Kommune«" in refused.get_data(as_text=True)
     glass = client.post_form("/log-ind", {"email": "noedadgang@kk.dk", "password": PASSWORD})
     assert glass.status_code == 302
     client.post_form("/log-ud")

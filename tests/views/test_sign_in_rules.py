@@ -2,13 +2,15 @@
 portal passwords are refused (and no forgotten-password link is sent), while one break-glass
 admin keeps a password for when the provider is down, every use of it audited."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import AuditEntry, SignInRule, User
 from portal.models.enums import Role
-from portal.services import sign_in_rules
+from portal.services import accounts, sign_in_rules
 from portal.services.mail import outbox
 from tests.browser_form import browser_form
 from tests.factories import PASSWORD, mails, make_user
@@ -26,6 +28,11 @@ def configured(app, monkeypatch):
 
 def _log_in(client, user):
     return client.post_form("/log-ind", {"email": user.email, "password": PASSWORD})
+
+
+def _error(response):
+    text = response.get_data(as_text=True)
+    return text[text.index('data-module="error-summary"') :].split("</ul>")[0]
 
 
 def _actions():
@@ -55,17 +62,21 @@ def test_an_admin_requires_the_provider_for_the_secretariat_and_its_passwords_st
     )
     page = client.get("/admin/log?handling=sign_in.rules_changed").get_data(as_text=True)
     assert "Regler for log ind ændret" in page and "Sekretariatet" in page
+    assert "Regler for log ind 0" not in page  # the rules are one thing, with no number
 
     refused = _log_in(app.test_client(), secretary)
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
-    assert "Du logger ind med Københavns Kommune: brug knappen nedenfor." in text
+    assert (
+        "E-mail eller adgangskode er forkert. Logger du ind med din arbejdskonto, så brug "
+        "knappen »Log ind med Københavns Kommune« nedenfor."
+    ) in text
     assert 'href="/log-ind/kommune"' in text
-    # A wrong password still gets the words that reveal nothing.
+    # The right password is not confirmed: a wrong one gets the very same page.
     wrong = app.test_client().post_form(
         "/log-ind", {"email": secretary.email, "password": "forkert-adgangskode"}
     )
-    assert "E-mail eller adgangskode er forkert." in wrong.get_data(as_text=True)
+    assert _error(wrong) == _error(refused)
     assert _log_in(app.test_client(), ambassador).status_code == 302  # other roles as before
 
     # No way round it by mail either: no link to a new password is sent.
@@ -101,14 +112,21 @@ def test_admins_are_required_only_with_a_break_glass_admin_whose_every_use_is_au
     db.session.expire_all()
     assert sign_in_rules.break_glass_user() == glass
 
-    assert _log_in(app.test_client(), admin).status_code == 422  # the provider, from now on
-    assert _log_in(app.test_client(), glass).status_code == 302
+    # Ada's own password session ended with the rule: she signs in at the provider now.
+    assert client.get("/admin/").status_code == 302
+    assert _log_in(app.test_client(), admin).status_code == 422
+    client = app.test_client()
+    assert _log_in(client, glass).status_code == 302
     assert _actions().count("user.break_glass_used") == 1
     # The page shows who it is, and that it has no second factor yet.
     page = client.get(RULES).get_data(as_text=True)
     assert "Nødadgangen (Nødadgang) har ikke sat totrinsbekræftelse op endnu." in page
+    # Admins sign in with passwords again; the break-glass account, deactivated, is told of.
+    sign_in_rules.set_rules(by=admin, provider_only=set(), break_glass=glass)
     glass.active = False
     db.session.commit()
+    client = app.test_client()
+    _log_in(client, admin)
     page = client.get(RULES).get_data(as_text=True)
     assert "Nødadgangen (Nødadgang) er deaktiveret og kan ikke logge ind. Vælg en anden." in page
 
@@ -131,15 +149,87 @@ def test_only_an_active_admin_can_be_the_break_glass_account_and_only_one(app, c
     db.session.rollback()
 
 
-def test_a_break_glass_account_whose_role_was_changed_signs_in_at_the_provider(app, configured):
+def test_the_break_glass_admin_keeps_the_role_while_admins_are_required_and_loses_it_after(
+    app, configured
+):
     admin = make_user(role=Role.ADMIN)
     glass = make_user(role=Role.ADMIN)
-    sign_in_rules.set_rules(
-        by=admin, provider_only={Role.ADMIN, Role.SECRETARIAT}, break_glass=glass
-    )
-    glass.role = Role.SECRETARIAT
+    sign_in_rules.set_rules(by=admin, provider_only={Role.ADMIN}, break_glass=glass)
+    for step_down in (
+        lambda: accounts.change_role(glass, role=Role.SECRETARIAT, person=None, by=admin),
+        lambda: accounts.deactivate_user(glass, by=admin),
+    ):
+        with pytest.raises(sign_in_rules.SignInRuleError, match="er nødadgangen"):
+            step_down()
+    # Admins no longer required: the role can change, and the flag goes with it for good.
+    sign_in_rules.set_rules(by=admin, provider_only={Role.SECRETARIAT}, break_glass=glass)
+    accounts.change_role(glass, role=Role.SECRETARIAT, person=None, by=admin)
+    accounts.change_role(glass, role=Role.ADMIN, person=None, by=admin)
     db.session.commit()
-    assert _log_in(app.test_client(), glass).status_code == 422
+    assert glass.break_glass is False
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "user.role_changed").order_by("id")
+    ).first()
+    assert (entry.before["break_glass"], entry.after["break_glass"]) == (True, False)
+
+
+def test_the_break_glass_account_is_one_of_its_own_with_a_second_factor_where_one_is_required(
+    app, configured, monkeypatch
+):
+    admin = make_user(role=Role.ADMIN)
+    linked = make_user(role=Role.ADMIN, name="Lise Linket", provider_subject="iss lise")
+    with pytest.raises(sign_in_rules.SignInRuleError, match="logger ind med sin arbejdskonto"):
+        sign_in_rules.set_rules(by=admin, provider_only={Role.ADMIN}, break_glass=linked)
+    monkeypatch.setitem(app.config, "REQUIRE_SECOND_FACTOR", True)
+    plain = make_user(role=Role.ADMIN, name="Nødadgang")
+    with pytest.raises(sign_in_rules.SignInRuleError, match="ikke sat totrinsbekræftelse op"):
+        sign_in_rules.set_rules(by=admin, provider_only={Role.ADMIN}, break_glass=plain)
+    assert sign_in_rules.break_glass_user() is None
+
+
+def test_a_break_glass_sign_in_is_audited_once_the_code_is_given_not_at_the_password(
+    app, configured
+):
+    import pyotp
+
+    from portal.services import second_factor
+
+    admin = make_user(role=Role.ADMIN)
+    glass = make_user(role=Role.ADMIN)
+    secret = second_factor.start_enrolment(glass)
+    second_factor.enrol(glass, pyotp.TOTP(secret).now())
+    sign_in_rules.set_rules(by=admin, provider_only={Role.ADMIN}, break_glass=glass)
+    db.session.commit()
+    client = app.test_client()
+    assert _log_in(client, glass).location.endswith("/log-ind/kode")
+    assert "user.break_glass_used" not in _actions()
+    later = pyotp.TOTP(secret).at(second_factor.clock.now() + timedelta(seconds=30))
+    form = browser_form(client, "/log-ind/kode", action="/log-ind/kode")
+    assert form.fill(code=later).submit().status_code == 302
+    assert _actions().count("user.break_glass_used") == 1
+
+
+def test_a_password_sign_in_waiting_for_its_code_ends_when_the_provider_is_required(
+    app, configured
+):
+    import pyotp
+
+    from portal.services import second_factor
+
+    admin = make_user(role=Role.ADMIN)
+    secretary = make_user(role=Role.SECRETARIAT)
+    secret = second_factor.start_enrolment(secretary)
+    second_factor.enrol(secretary, pyotp.TOTP(secret).now())
+    db.session.commit()
+    client = app.test_client()
+    assert _log_in(client, secretary).location.endswith("/log-ind/kode")
+    form = browser_form(client, "/log-ind/kode", action="/log-ind/kode")
+    sign_in_rules.set_rules(by=admin, provider_only={Role.SECRETARIAT}, break_glass=None)
+    db.session.commit()
+    later = pyotp.TOTP(secret).at(second_factor.clock.now() + timedelta(seconds=30))
+    answer = form.fill(code=later).submit()
+    assert answer.location.endswith("/log-ind")  # back to the start, no session
+    assert client.get("/sekretariat/").status_code == 302
 
 
 def test_no_role_can_be_required_while_no_provider_is_set_up(app, login):
