@@ -142,6 +142,16 @@ def _accepted_step(secret, code, last_step, at):
     return None
 
 
+def _used_code():
+    return SecondFactorError(
+        _l(
+            "Den kode er allerede brugt. En kode virker kun én gang: vent, til appen viser en "
+            "ny (højst 30 sekunder), og skriv den."
+        ),
+        "code",
+    )
+
+
 def _wrong_code():
     return SecondFactorError(
         _l("Koden passer ikke. Skriv den kode, din app viser nu, eller en gendannelseskode."),
@@ -218,8 +228,13 @@ def verify(user, entry, *, at=None):
 
 
 def _take_app_code(user, entry, at):
-    """Whether `entry` is the app's code now and was not used before; marks its step used."""
-    step = _accepted_step(_secret_of(user), entry, user.totp_last_step, at)
+    """Whether `entry` is the app's code now and was not used before; marks its step used.
+    Raises SecondFactorError saying so when it is the app's code but was just used (a code
+    works once: the next one is a few seconds away)."""
+    secret = _secret_of(user)
+    step = _accepted_step(secret, entry, user.totp_last_step, at)
+    if step is None and _accepted_step(secret, entry, None, at) is not None:
+        raise _used_code()
     # Taken in one conditional UPDATE: of two posts of the same code at once, one wins.
     if step is None or not _take(
         db.update(User)

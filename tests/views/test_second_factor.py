@@ -156,7 +156,9 @@ def test_a_code_used_once_is_refused_the_second_time(client):
     _log_in(client, user.email)
     response = _give_code(client, code)
     assert response.status_code == 422
-    assert WRONG in response.get_data(as_text=True)
+    assert "Den kode er allerede brugt. En kode virker kun én gang" in response.get_data(
+        as_text=True
+    )
 
 
 def test_a_recovery_code_logs_in_once(client):
@@ -461,3 +463,10 @@ def _audited(user):
     return db.session.scalars(
         db.select(AuditEntry.action).where(AuditEntry.object_id == user.id)
     ).all()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_signed_in_user_finds_the_second_factor_in_the_header(as_role, role):
+    page = as_role(role).get("/").get_data(as_text=True)
+    header = page[page.index('class="portal-user-box"') :].split("</div>")[0]
+    assert 'href="/konto/totrinsbekraeftelse">Totrinsbekræftelse</a>' in header
