@@ -175,3 +175,19 @@ def test_a_cancelled_events_empty_seat_is_not_called_free(as_role, cancelled):
     seats = page.split("<h2>Bemanding", 1)[1].split("</table>", 1)[0]
     assert "Ledig" not in seats
     assert "Ikke besat (aflyst)" in seats
+
+
+def test_a_seat_declined_before_the_event_was_cancelled_needs_no_follow_up(as_role):
+    """Nothing is to be followed up on an event that will not take place."""
+    from portal.services import offers
+    from tests.factories import make_ambassador, offer_to
+
+    event = make_scheduled(request=make_request())
+    [offered] = offer_to(event, make_ambassador())
+    offers.decline_offer(offered, reason=None, note="")
+    events.cancel_event(event, by=None, note=NOTE)
+    db.session.commit()
+    page = _staff_page(as_role, f"/sekretariat/arrangementer/{event.id}")
+    seats = page.split("<h2>Bemanding", 1)[1].split("</table>", 1)[0]
+    assert "følg op" not in seats
+    assert "Ikke besat (aflyst)" in seats
