@@ -4,13 +4,15 @@ admin keeps a password for when the provider is down, every use of it audited.""
 
 from datetime import timedelta
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 
+from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, SignInRule, User
 from portal.models.enums import Role
-from portal.services import accounts, sign_in_rules
+from portal.services import accounts, second_factor, sign_in_rules
 from portal.services.mail import outbox
 from tests.browser_form import browser_form
 from tests.factories import PASSWORD, mails, make_user
@@ -187,47 +189,45 @@ def test_the_break_glass_account_is_one_of_its_own_with_a_second_factor_where_on
     assert sign_in_rules.break_glass_user() is None
 
 
+def _with_second_factor(user):
+    """`user` with the app set up; the next code the app will show (not the one just used)."""
+    secret = second_factor.start_enrolment(user)
+    second_factor.enrol(user, pyotp.TOTP(secret).now())
+    db.session.commit()
+    return pyotp.TOTP(secret).at(clock.now() + timedelta(seconds=30))
+
+
+def _code_step(client):
+    return browser_form(client, "/log-ind/kode", action="/log-ind/kode")
+
+
 def test_a_break_glass_sign_in_is_audited_once_the_code_is_given_not_at_the_password(
     app, configured
 ):
-    import pyotp
-
-    from portal.services import second_factor
-
     admin = make_user(role=Role.ADMIN)
     glass = make_user(role=Role.ADMIN)
-    secret = second_factor.start_enrolment(glass)
-    second_factor.enrol(glass, pyotp.TOTP(secret).now())
+    next_code = _with_second_factor(glass)
     sign_in_rules.set_rules(by=admin, provider_only={Role.ADMIN}, break_glass=glass)
     db.session.commit()
     client = app.test_client()
     assert _log_in(client, glass).location.endswith("/log-ind/kode")
     assert "user.break_glass_used" not in _actions()
-    later = pyotp.TOTP(secret).at(second_factor.clock.now() + timedelta(seconds=30))
-    form = browser_form(client, "/log-ind/kode", action="/log-ind/kode")
-    assert form.fill(code=later).submit().status_code == 302
+    assert _code_step(client).fill(code=next_code).submit().status_code == 302
     assert _actions().count("user.break_glass_used") == 1
 
 
 def test_a_password_sign_in_waiting_for_its_code_ends_when_the_provider_is_required(
     app, configured
 ):
-    import pyotp
-
-    from portal.services import second_factor
-
     admin = make_user(role=Role.ADMIN)
     secretary = make_user(role=Role.SECRETARIAT)
-    secret = second_factor.start_enrolment(secretary)
-    second_factor.enrol(secretary, pyotp.TOTP(secret).now())
-    db.session.commit()
+    next_code = _with_second_factor(secretary)
     client = app.test_client()
     assert _log_in(client, secretary).location.endswith("/log-ind/kode")
-    form = browser_form(client, "/log-ind/kode", action="/log-ind/kode")
+    form = _code_step(client)
     sign_in_rules.set_rules(by=admin, provider_only={Role.SECRETARIAT}, break_glass=None)
     db.session.commit()
-    later = pyotp.TOTP(secret).at(second_factor.clock.now() + timedelta(seconds=30))
-    answer = form.fill(code=later).submit()
+    answer = form.fill(code=next_code).submit()
     assert answer.location.endswith("/log-ind")  # back to the start, no session
     assert client.get("/sekretariat/").status_code == 302
 
