@@ -30,6 +30,7 @@ class TcpProxy:
         self.connections = []
         self._opened = []
         self._cut_on = None
+        self._lock = threading.Lock()
 
     def cut_when(self, marker):
         self._cut_on = marker
@@ -39,10 +40,15 @@ class TcpProxy:
         # here, under a pump's feet, would free the descriptor for the next accepted connection,
         # and a pump about to call recv() on the old number would read the new connection's
         # bytes. The sockets are closed by close(), once nothing uses them.
-        for connection in self.connections:
+        # The list is swapped under the lock before the loop: the app answers 503 as soon as the
+        # first socket is cut and the test's next request opens a new connection at once. Its
+        # sockets, appended to a list this loop was still walking, were cut too (CI, PostgreSQL:
+        # "GET /bestil answered 503" right after the mid-transaction cut).
+        with self._lock:
+            cut, self.connections = self.connections, []
+        for connection in cut:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
-        self.connections = []
 
     def close(self):
         self.stop()
@@ -72,8 +78,9 @@ class TcpProxy:
             except OSError:
                 return
             upstream = socket.create_connection(self.target)
-            self.connections += [client, upstream]
-            self._opened += [client, upstream]
+            with self._lock:
+                self.connections += [client, upstream]
+                self._opened += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
