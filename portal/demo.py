@@ -30,6 +30,7 @@ from .models import (
     ProposedDate,
     Request,
     SupportCourse,
+    SupportCourseFee,
     SupportCourseKind,
     Target,
     Topic,
@@ -46,6 +47,7 @@ from .models.enums import (
     DateProposalSource,
     DeclineReasonScope,
     EventStatus,
+    FundingSource,
     OrganisationKind,
     RequestStatus,
     Role,
@@ -794,8 +796,11 @@ class _Builder:
         db.session.flush()
 
     def _budget(self):
-        """Handleplan VINK's two budget lines for this year and last, and a fee per held event
-        on the operations line (fees and transport for the resource panel and ambassadors)."""
+        """Handleplan VINK's two budget lines for this year and last, with a fee per held event
+        on the operations line (fees and transport for the resource panel and ambassadors) and
+        per support course started on the mentors line; and the funding history from 2010
+        (the amounts of DOMAIN-DA.md; which committee or grant paid which year is demo data)."""
+        course_kinds = {k.code: k for k in db.session.scalars(db.select(SupportCourseKind))}
         for year in (self.today.year - 1, self.today.year):
             if db.session.scalar(db.select(BudgetLine.id).where(BudgetLine.year == year)):
                 continue
@@ -805,6 +810,7 @@ class _Builder:
                 name_en="Running VINK and the resource panel",
                 amount_ore=500_000_00,
                 sort_order=1,
+                source=FundingSource.BIU,
             )
             mentors = BudgetLine(
                 year=year,
@@ -812,9 +818,36 @@ class _Builder:
                 name_en="Mentors and parent coaches",
                 amount_ore=250_000_00,
                 sort_order=2,
+                source=FundingSource.BUDGET_AGREEMENT,
             )
             db.session.add_all([operations, mentors])
             for code, fee in [("talk", 3_500_00), ("dialogue", 1_500_00), ("advisory", 8_000_00)]:
                 db.session.add(
                     EventFee(budget_line=operations, offer_kind=self.kinds[code], fee_ore=fee)
                 )
+            for code, fee in [("mentor", 25_000_00), ("parent_coaching", 15_000_00)]:
+                if code in course_kinds:
+                    db.session.add(
+                        SupportCourseFee(budget_line=mentors, kind=course_kinds[code], fee_ore=fee)
+                    )
+        history = [(2010, FundingSource.BIU, 2_000_000_00), (2011, FundingSource.BIU, 500_000_00)]
+        history += [(2012, FundingSource.BIU, 700_000_00), (2013, FundingSource.BIU, 500_000_00)]
+        # The ministry's grant for mentors and parent coaching, 0.225 m a year until 2015.
+        history += [(year, FundingSource.MINISTRY, 225_000_00) for year in range(2011, 2016)]
+        for year, source, amount in history:
+            name_da, name_en = (
+                ("Ministeriets tilskud til mentorer og forældrecoaching", "The ministry's grant")
+                if source == FundingSource.MINISTRY
+                else ("Drift af VINK", "Running VINK")
+            )
+            if db.session.scalar(
+                db.select(BudgetLine.id).where(
+                    BudgetLine.year == year, BudgetLine.name_da == name_da
+                )
+            ):
+                continue
+            db.session.add(
+                BudgetLine(
+                    year=year, name_da=name_da, name_en=name_en, amount_ore=amount, source=source
+                )
+            )

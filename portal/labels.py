@@ -14,6 +14,7 @@ from .models.enums import (
     ConcernKind,
     DeclineReasonScope,
     EventStatus,
+    FundingSource,
     Metric,
     OrganisationKind,
     OutboxStatus,
@@ -114,6 +115,12 @@ LABELS = {
         Metric.PARENT_COACHING_COURSES: _l("Forældrecoachingforløb"),
         Metric.SSP_REQUESTS: _l("Henvendelser fra SSP"),
     },
+    FundingSource: {
+        FundingSource.BIU: _l("BIU"),
+        FundingSource.MINISTRY: _l("Ministeriets tilskud"),
+        FundingSource.BUDGET_AGREEMENT: _l("Budgetaftale"),
+        FundingSource.OTHER: _l("Anden kilde"),
+    },
 }
 
 
@@ -209,6 +216,7 @@ ACTIONS = {
     "support_course.ended": _l("Støtteforløb afsluttet"),
     "budget_line.added": _l("Budgetlinje tilføjet"),
     "event_fee.set": _l("Takst sat"),
+    "course_fee.set": _l("Takst pr. støtteforløb sat"),
     "targets.changed": _l("Mål ændret"),
     "targets.copied": _l("Mål kopieret fra sidste år"),
     "demo_data.loaded": _l("Demodata indlæst"),
@@ -235,6 +243,7 @@ OBJECT_TYPES = {
     "support_courses": _l("Støtteforløb"),
     "budget_lines": _l("Budgetlinje"),
     "event_fees": _l("Takst"),
+    "support_course_fees": _l("Takst pr. støtteforløb"),
     "targets": _l("Mål"),
     "email_templates": _l("E-mailtekst"),
     "sign_in_rules": _l("Regler for log ind"),

@@ -18,10 +18,18 @@ from portal.models import (
     Organisation,
     Request,
     SupportCourse,
+    SupportCourseFee,
     SupportCourseKind,
     Target,
 )
-from portal.models.enums import Audience, EventStatus, Metric, OrganisationKind, RequestStatus
+from portal.models.enums import (
+    Audience,
+    EventStatus,
+    FundingSource,
+    Metric,
+    OrganisationKind,
+    RequestStatus,
+)
 from portal.services import attendance
 from tests.factories import make_event, make_user, offer_kind
 
@@ -154,14 +162,37 @@ def build_year():
         db.session.add(SupportCourse(kind=kinds[code], started_on=started, ended_on=ended))
 
     operations = BudgetLine(
-        year=y, name_da="Drift", name_en="Operations", amount_ore=100_000_00, sort_order=1
+        year=y,
+        name_da="Drift",
+        name_en="Operations",
+        amount_ore=100_000_00,
+        sort_order=1,
+        source=FundingSource.BIU,
     )
     mentors = BudgetLine(
-        year=y, name_da="Mentorer", name_en="Mentors", amount_ore=50_000_00, sort_order=2
+        year=y,
+        name_da="Mentorer",
+        name_en="Mentors",
+        amount_ore=50_000_00,
+        sort_order=2,
+        source=FundingSource.MINISTRY,
     )
-    db.session.add_all([operations, mentors])
+    # The funding history: the year before counts, the year after not (and 2014's two lines,
+    # seeded by the migrations with no known source, count as "other").
+    earlier = BudgetLine(
+        year=y - 1,
+        name_da="Drift",
+        amount_ore=80_000_00,
+        name_en="Operations",
+        source=FundingSource.BUDGET_AGREEMENT,
+    )
+    later = BudgetLine(year=y + 1, name_da="Drift", name_en="Operations", amount_ore=1_00)
+    db.session.add_all([operations, mentors, earlier, later])
     for code, fee in [("talk", 2_000_00), ("dialogue", 1_000_00), ("advisory", 5_000_00)]:
         db.session.add(EventFee(budget_line=operations, offer_kind=offer_kind(code), fee_ore=fee))
+    # 2 mentor courses and 1 parent coaching started in the year: 2 x 10,000 + 1 x 5,000.
+    for code, fee in [("mentor", 10_000_00), ("parent_coaching", 5_000_00)]:
+        db.session.add(SupportCourseFee(budget_line=mentors, kind=kinds[code], fee_ore=fee))
     db.session.commit()
     return y
 
@@ -226,7 +257,12 @@ def expected(y):
             ("Støtte til hjemvendte", 0, 0, 0),
         ],
         "budget": [
-            ("Drift", 100_000_00, 11_000_00, 0.11, 5),
-            ("Mentorer", 50_000_00, None, None, 0),
+            ("Drift", "BIU", 100_000_00, 11_000_00, 0.11, 5, 0),
+            ("Mentorer", "Ministeriets tilskud", 50_000_00, 25_000_00, 0.5, 0, 3),
+        ],
+        "finansiering": [
+            ("2014", 0, 0, 0, 750_000_00, 750_000_00),
+            (str(y - 1), 0, 0, 80_000_00, 0, 80_000_00),
+            (str(y), 100_000_00, 50_000_00, 0, 0, 150_000_00),
         ],
     }

@@ -28,9 +28,13 @@ def test_offer_kinds_and_their_staffing_needs_are_seeded_as_rows():
         ("talk", SeatRole.RESOURCE_PERSON, 1),
         ("dialogue", SeatRole.AMBASSADOR, 2),
         ("advisory", SeatRole.RESOURCE_PERSON, 1),
+        ("competence", SeatRole.RESOURCE_PERSON, 1),
     }
     advisory = db.session.scalar(sa.select(OfferKind).where(OfferKind.code == "advisory"))
     assert advisory.max_sessions > 1
+    # Competence development for the municipality's staff waits, hidden, for an admin to show it.
+    competence = db.session.scalar(sa.select(OfferKind).where(OfferKind.code == "competence"))
+    assert (competence.name_da, competence.active) == ("Kompetenceudvikling", False)
 
 
 def test_targets_are_seeded_with_the_2014_values():
@@ -210,7 +214,7 @@ def test_each_migration_keeps_every_row_the_earlier_ones_left(tmp_path):
                     ).scalar()
                     assert count >= rows.get(table, 0), f"{revision} emptied {table}"
                     rows[table] = count
-        assert rows["staffing_needs"] == 3
+        assert rows["staffing_needs"] == 4  # talk, dialogue, advisory, competence
         # And back one step and up again: a downgrade must not empty a table either.
         downgrade(revision="-1")
         upgrade()
@@ -290,10 +294,12 @@ def test_rebuilding_requests_and_offer_kinds_on_sqlite_keeps_every_row_that_refe
             with pytest.raises(sa.exc.IntegrityError):
                 connection.execute(sa.text("UPDATE requests SET status = 'bogus'"))
         db.engine.dispose()
-    # The seeded concern kind is the one row more; tables later migrations add start empty.
+    # The seeded offer kinds (concern; competence with its one seat) are the rows more; tables
+    # later migrations add start empty.
     assert {table: after[table] for table in before} == {
         **before,
-        "offer_kinds": before["offer_kinds"] + 1,
+        "offer_kinds": before["offer_kinds"] + 2,
+        "staffing_needs": before["staffing_needs"] + 1,
     }
     assert {table: after[table] for table in after.keys() - before.keys()} == dict.fromkeys(
         after.keys() - before.keys(), 0

@@ -26,7 +26,15 @@ from wtforms.validators import (
 from .. import i18n
 from ..labels import LABELS, action_label, actor_code, object_label
 from ..models import OfferKind
-from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role, SeatRole
+from ..models.enums import (
+    BookingForm,
+    ClosedPeriodKind,
+    DeclineReasonScope,
+    FundingSource,
+    Metric,
+    Role,
+    SeatRole,
+)
 from .base import (
     DECIMAL_MARK,
     GROUPING,
@@ -265,26 +273,34 @@ class BudgetLineForm(PortalForm):
         _l("Beløb i kroner"),
         validators=[InputRequired(_l("Skriv et beløb.")), amount_given],
     )
+    source = RadioField(
+        _l("Hvor kommer pengene fra?"),
+        description=_l(
+            "BIU er Beskæftigelses- og Integrationsudvalget. Årsrapporten viser "
+            "finansieringen år for år efter kilde."
+        ),
+        choices=choices((source.value, text) for source, text in LABELS[FundingSource].items()),
+        coerce=FundingSource,
+        validators=[InputRequired(_l("Vælg, hvor pengene kommer fra."))],
+        invalid_choice_message=_l("Vælg, hvor pengene kommer fra."),
+    )
 
 
-class EventFeeForm(PortalForm):
-    """The fee per held event for each offer kind, on one budget line."""
-
-    def __init__(self, *args, offer_kinds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.offer_kinds = offer_kinds
+class FeesForm(PortalForm):
+    """On one budget line: the fee per held event of each offer kind, and per support course
+    started of each support course kind. Each field is labelled by its kind's name; the page
+    groups them under what they are a fee for."""
 
     @classmethod
-    def for_kinds(cls, offer_kinds, **kwargs):
+    def for_kinds(cls, offer_kinds, course_kinds, **kwargs):
         fields = {
-            f"fee_{kind.code}": MoneyField(
-                _l("%(offer)s: kr. pr. afholdt arrangement", offer=kind.name()),
-                validators=[Optional()],
-            )
+            f"fee_{kind.code}": MoneyField(kind.name(), validators=[Optional()])
             for kind in offer_kinds
+        } | {
+            f"course_fee_{kind.code}": MoneyField(kind.name(), validators=[Optional()])
+            for kind in course_kinds
         }
-        form_class = type("EventFeeFormFor", (cls,), fields)
-        return form_class(offer_kinds=offer_kinds, **kwargs)
+        return type("FeesFormFor", (cls,), fields)(**kwargs)
 
 
 MAX_TARGET = 100_000

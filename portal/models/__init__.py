@@ -5,7 +5,14 @@ from .events import Assignment, Attendance, Event, EventSession
 from .outbox import EmailTemplate, OutboxMessage
 from .people import AvailabilityRule, AwayPeriod, Person, person_topics
 from .reference import ClosedPeriod, DeclineReason, District, OfferKind, StaffingNeed, Topic
-from .reporting import BudgetLine, EventFee, SupportCourse, SupportCourseKind, Target
+from .reporting import (
+    BudgetLine,
+    EventFee,
+    SupportCourse,
+    SupportCourseFee,
+    SupportCourseKind,
+    Target,
+)
 from .requests import Contact, DateProposal, Organisation, ProposedDate, Request
 from .users import RecoveryCode, SignInRule, User
 
@@ -35,6 +42,7 @@ __all__ = [
     "SignInRule",
     "StaffingNeed",
     "SupportCourse",
+    "SupportCourseFee",
     "SupportCourseKind",
     "Target",
     "Topic",

@@ -159,6 +159,15 @@ class Metric(StrEnum):
     SSP_REQUESTS = "ssp_requests"
 
 
+class FundingSource(StrEnum):
+    """Where a budget line's money comes from: the report's funding history by year."""
+
+    BIU = "biu"  # the municipality's employment and integration committee
+    MINISTRY = "ministry"  # the ministry's grant (mentors and parent coaching, until 2015)
+    BUDGET_AGREEMENT = "budget_agreement"
+    OTHER = "other"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"

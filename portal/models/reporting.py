@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..i18n import in_language
 from .base import UTCDateTime, enum_column, utcnow
-from .enums import Metric
+from .enums import FundingSource, Metric
 from .reference import District, OfferKind
 
 
@@ -85,8 +85,17 @@ class BudgetLine(db.Model):
     name_en: Mapped[str] = mapped_column(sa.String(120))
     amount_ore: Mapped[int] = mapped_column(sa.BigInteger)
     sort_order: Mapped[int] = mapped_column(default=0)
+    # Where the money comes from: the report's funding history sums the lines by year and source.
+    source: Mapped[FundingSource] = mapped_column(
+        enum_column(FundingSource, "funding_source"),
+        default=FundingSource.OTHER,
+        server_default=FundingSource.OTHER.value,
+    )
 
     fees: Mapped[list["EventFee"]] = relationship(
+        back_populates="budget_line", cascade="all, delete-orphan"
+    )
+    course_fees: Mapped[list["SupportCourseFee"]] = relationship(
         back_populates="budget_line", cascade="all, delete-orphan"
     )
 
@@ -113,3 +122,24 @@ class EventFee(db.Model):
 
     budget_line: Mapped[BudgetLine] = relationship(back_populates="fees")
     offer_kind: Mapped[OfferKind] = relationship()
+
+
+class SupportCourseFee(db.Model):
+    """What one 1-1 support course of a kind costs a budget line, counted when it starts in the
+    line's year (the mentors and parent coaches line): whole øre."""
+
+    __tablename__ = "support_course_fees"
+    __table_args__ = (
+        sa.UniqueConstraint("budget_line_id", "kind_id"),
+        sa.CheckConstraint("fee_ore >= 0", name="fee_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_line_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("budget_lines.id", ondelete="CASCADE")
+    )
+    kind_id: Mapped[int] = mapped_column(sa.ForeignKey("support_course_kinds.id"))
+    fee_ore: Mapped[int] = mapped_column(sa.BigInteger)
+
+    budget_line: Mapped[BudgetLine] = relationship(back_populates="course_fees")
+    kind: Mapped[SupportCourseKind] = relationship()

@@ -30,6 +30,7 @@ from ..models.enums import (
     BookingForm,
     CancelledBy,
     EventStatus,
+    FundingSource,
     Metric,
     OrganisationKind,
     RequestStatus,
@@ -217,6 +218,8 @@ FIELD_LABELS = {
     "auto_accept_claims": _l("Godkend ønsker om pladser selv"),
     "needs": _l("Pladser"),
     "fee_ore": _l("Takst"),
+    "support_course_kind": _l("Type af støtteforløb"),
+    "source": _l("Kilde"),
     "email": _l("E-mail"),
     "role": _l("Rolle"),
     "first_name": _l("Fornavn"),
@@ -255,6 +258,7 @@ ENUMS = {
     ("requests", "audience"): Audience,
     ("sign_in_rules", "provider_only"): Role,
     ("events", "cancelled_by"): CancelledBy,
+    ("budget_lines", "source"): FundingSource,
 }
 # Fields holding the id of a row with a name, and the table it names.
 NAMED_IDS = {

@@ -20,10 +20,11 @@ from ..models import (
     OfferKind,
     Request,
     StaffingNeed,
+    SupportCourseFee,
     SupportCourseKind,
     Topic,
 )
-from ..models.enums import AssignmentStatus, BookingForm, EventStatus, SeatRole
+from ..models.enums import AssignmentStatus, BookingForm, EventStatus, FundingSource, SeatRole
 from . import audit
 
 
@@ -427,13 +428,14 @@ def budget_lines(year):
     return db.session.scalars(
         db.select(BudgetLine)
         .where(BudgetLine.year == year)
-        .options(db.selectinload(BudgetLine.fees))
+        .options(db.selectinload(BudgetLine.fees), db.selectinload(BudgetLine.course_fees))
         .order_by(BudgetLine.sort_order, BudgetLine.id)
     ).all()
 
 
-def add_budget_line(*, by, year, name_da, name_en="", amount_ore):
-    """Side effects: audit "budget_line.added"."""
+def add_budget_line(*, by, year, name_da, name_en="", amount_ore, source=FundingSource.OTHER):
+    """A line of `year`'s budget and where its money comes from. Side effects: audit
+    "budget_line.added"."""
     if amount_ore < 0:
         raise ReferenceDataError(_l("Beløbet kan ikke være negativt."))
     name_da = name_da.strip()
@@ -449,36 +451,58 @@ def add_budget_line(*, by, year, name_da, name_en="", amount_ore):
         name_da=name_da,
         name_en=(name_en or name_da).strip(),
         amount_ore=amount_ore,
+        source=FundingSource(source),
         sort_order=(last or 0) + 1,
     )
     return _add(
-        line, "budget_line.added", by=by, fields=["year", "name_da", "name_en", "amount_ore"]
+        line,
+        "budget_line.added",
+        by=by,
+        fields=["year", "name_da", "name_en", "amount_ore", "source"],
     )
 
 
 def set_event_fee(line, *, by, offer_kind, fee_ore):
-    """The fee per held event of `offer_kind` charged to `line`; 0 removes it.
-    Side effects: audit "event_fee.set" with the fee before and after."""
+    """The fee per held event of `offer_kind` charged to `line`; 0 removes it. True if it
+    changed. Side effects: audit "event_fee.set" with the fee before and after, if changed."""
+    return _set_fee(line, EventFee, "offer_kind", offer_kind, fee_ore, by=by)
+
+
+def set_course_fee(line, *, by, kind, fee_ore):
+    """What each support course of `kind` started in the line's year costs `line`; 0 removes
+    it. True if it changed. Side effects: audit "course_fee.set", if changed."""
+    return _set_fee(line, SupportCourseFee, "kind", kind, fee_ore, by=by)
+
+
+def _set_fee(line, model, relation, target, fee_ore, *, by):
+    """A fee row of `model` (EventFee per offer kind, SupportCourseFee per support course kind)
+    for `line` and `target`, set to `fee_ore`: added, changed, or removed at 0."""
     if fee_ore < 0:
         raise ReferenceDataError(_l("Beløbet kan ikke være negativt."))
+    key = getattr(model, f"{relation}_id")
     fee = db.session.scalar(
-        db.select(EventFee).where(
-            EventFee.budget_line_id == line.id, EventFee.offer_kind_id == offer_kind.id
-        )
+        db.select(model).where(model.budget_line_id == line.id, key == target.id)
     )
-    before = {"fee_ore": fee.fee_ore if fee else 0}
-    if fee is None and fee_ore:
-        fee = EventFee(budget_line=line, offer_kind=offer_kind, fee_ore=fee_ore)
-        db.session.add(fee)
-    elif fee is not None and fee_ore:
+    before = fee.fee_ore if fee else 0
+    if before == fee_ore:
+        return False
+    if fee is None:
+        db.session.add(model(budget_line=line, fee_ore=fee_ore, **{relation: target}))
+    elif fee_ore:
         fee.fee_ore = fee_ore
-    elif fee is not None:
+    else:
         db.session.delete(fee)
     db.session.flush()
+    action, named = (
+        ("event_fee.set", "offer_kind")
+        if model is EventFee
+        else ("course_fee.set", "support_course_kind")
+    )
     audit.record(
-        "event_fee.set",
+        action,
         line,
         by=by,
-        before={**before, "offer_kind": offer_kind.code},
-        after={"fee_ore": fee_ore, "offer_kind": offer_kind.code},
+        before={"fee_ore": before, named: target.code},
+        after={"fee_ore": fee_ore, named: target.code},
     )
+    return True

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..labels import label
+from ..models.enums import FundingSource
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ORE_PER_KRONE = 100
@@ -159,20 +160,40 @@ def tables(report):
             _("Budget og skønnet forbrug"),
             [
                 Column(_l("Budgetlinje"), "text"),
+                Column(_l("Kilde"), "text"),
                 Column(_l("Budget (kr.)"), "money"),
                 Column(_l("Skønnet forbrug (kr.)"), "money"),
                 Column(_l("Andel brugt (skøn)"), "percent"),
                 Column(_l("Afholdte arrangementer i skønnet")),
+                Column(_l("Startede støtteforløb i skønnet")),
             ],
             [
                 (
                     row.label,
+                    str(label(row["source"])),
                     row["amount_ore"],
                     row["estimate_ore"] if row["has_fees"] else None,
                     row["share"] if row["has_fees"] else None,
                     row["events"],
+                    row["courses"],
                 )
                 for row in report.budget
+            ],
+        ),
+        Table(
+            "finansiering",
+            _("Finansiering år for år"),
+            [
+                Column(_l("År"), "text"),
+                *(
+                    Column(_("%(source)s (kr.)", source=label(source)), "money")
+                    for source in FundingSource
+                ),
+                Column(_l("I alt (kr.)"), "money"),
+            ],
+            [
+                (row.label, *(row[source] for source in FundingSource), row["total"])
+                for row in report.funding
             ],
         ),
     ]

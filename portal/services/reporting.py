@@ -36,6 +36,7 @@ from ..models import (
     Request,
     StaffingNeed,
     SupportCourse,
+    SupportCourseFee,
     SupportCourseKind,
     Topic,
 )
@@ -44,6 +45,7 @@ from ..models.enums import (
     AssignmentStatus,
     BookingForm,
     EventStatus,
+    FundingSource,
     Metric,
     OrganisationKind,
     RequestStatus,
@@ -206,7 +208,8 @@ class YearReport:
     requests: dict  # received, open, scheduled, declined, withdrawn
     decline_reasons: list  # Row: count
     support: list  # Row per support kind: started, ended, ongoing
-    budget: list  # Row per budget line: amount_ore, estimate_ore, events
+    budget: list  # Row per budget line: amount_ore, source, estimate_ore, events, courses
+    funding: list  # Row per year up to this one: the amount per FundingSource and the total
     years: list = field(default_factory=list)
 
     @property
@@ -291,8 +294,9 @@ def build_report(year, *, today=None, locale="da", years=None):
         requests=requests_row,
         decline_reasons=reasons,
         support=support,
-        budget=_budget(year, by_code, locale),
-        years=years if years is not None else years_with_data(today),
+        budget=_budget(year, by_code, {row.key: row["started"] for row in support}, locale),
+        funding=_funding(year),
+        years=years if years is not None else report_years(today),
     )
 
 
@@ -387,6 +391,8 @@ def _event_figures(year):
         .outerjoin(grouped, grouped.c.offer_kind_id == OfferKind.id)
         # Counsel about a concern is a call, never an event: it is counted with the requests.
         .where(OfferKind.booking_form != BookingForm.CONCERN)
+        # A hidden kind is shown for the years it has events in, never as a row of zeros.
+        .where(sa.or_(OfferKind.active, grouped.c.offer_kind_id.is_not(None)))
         .order_by(OfferKind.sort_order, OfferKind.id)
     ).all()
     kinds, figures = {}, {}
@@ -568,36 +574,95 @@ def _support_courses(year, locale):
     ]
 
 
-def _budget(year, by_code, locale):
+def _budget(year, by_code, started, locale):
     """Each budget line of the year with its estimated spend: the fee per held event of each
-    offer kind times the held events of that kind. One query (lines with their fees)."""
+    offer kind times the held events of that kind, plus the fee per support course of each kind
+    times the courses of that kind started in the year (`started`: {kind code: count}). One
+    query (lines with both kinds of fee)."""
+    fees = sa.union_all(
+        sa.select(
+            EventFee.budget_line_id.label("line_id"),
+            sa.literal("event").label("basis"),
+            OfferKind.code.label("code"),
+            EventFee.fee_ore.label("fee_ore"),
+        ).join(OfferKind, OfferKind.id == EventFee.offer_kind_id),
+        sa.select(
+            SupportCourseFee.budget_line_id,
+            sa.literal("course"),
+            SupportCourseKind.code,
+            SupportCourseFee.fee_ore,
+        ).join(SupportCourseKind, SupportCourseKind.id == SupportCourseFee.kind_id),
+    ).subquery()
     rows = db.session.execute(
-        sa.select(BudgetLine, OfferKind.code, EventFee.fee_ore)
+        sa.select(BudgetLine, fees.c.basis, fees.c.code, fees.c.fee_ore)
         .select_from(BudgetLine)
-        .outerjoin(EventFee, EventFee.budget_line_id == BudgetLine.id)
-        .outerjoin(OfferKind, OfferKind.id == EventFee.offer_kind_id)
+        .outerjoin(fees, fees.c.line_id == BudgetLine.id)
         .where(BudgetLine.year == year)
         .order_by(BudgetLine.sort_order, BudgetLine.id)
     ).all()
     lines = {}
-    for line, code, fee in rows:
+    for line, basis, code, fee in rows:
         row = lines.setdefault(
             line.id,
             Row(
                 line.id,
                 line.name(locale),
-                {"amount_ore": line.amount_ore, "estimate_ore": 0, "events": 0, "has_fees": False},
+                {
+                    "amount_ore": line.amount_ore,
+                    "source": line.source,
+                    "estimate_ore": 0,
+                    "events": 0,
+                    "courses": 0,
+                    "has_fees": False,
+                },
             ),
         )
-        if code is not None:
+        if basis == "event":
             held = by_code.get(code, {}).get("held", 0)
             row.values["estimate_ore"] += held * fee
             row.values["events"] += held
-            row.values["has_fees"] = True
+        elif basis == "course":
+            count = started.get(code, 0)
+            row.values["estimate_ore"] += count * fee
+            row.values["courses"] += count
+        row.values["has_fees"] = row.values["has_fees"] or basis is not None
     for row in lines.values():
         amount = row.values["amount_ore"]
         row.values["share"] = row.values["estimate_ore"] / amount if amount else None
     return list(lines.values())
+
+
+def _funding(year):
+    """Every year's budget up to and including `year`, summed per source of the money: a Row
+    per year, oldest first, with an amount per FundingSource value and the "total". One query,
+    a row per year and source (the years are bounded by the table's check, 2000-2100)."""
+    rows = db.session.execute(
+        sa.select(BudgetLine.year, BudgetLine.source, sa.func.sum(BudgetLine.amount_ore))
+        .where(BudgetLine.year <= year)
+        .group_by(BudgetLine.year, BudgetLine.source)
+        .order_by(BudgetLine.year)
+    ).all()
+    years = {}
+    for line_year, source, amount in rows:
+        row = years.setdefault(
+            line_year, Row(line_year, str(line_year), dict.fromkeys([*FundingSource, "total"], 0))
+        )
+        row.values[FundingSource(source)] += int(amount)
+        row.values["total"] += int(amount)
+    return list(years.values())
+
+
+# VINK's first year: the unit was funded from 2010 (2.0 m DKK), so the report reaches back to it.
+FIRST_YEAR = 2010
+
+
+def report_years(today=None):
+    """Every year the report and the targets offer, newest first: from 2010 (or the earliest
+    year with data, if older) to next year (or the latest year with data, if later). One
+    query."""
+    today = today or clock.today()
+    found = years_with_data(today)
+    return list(range(max(found[0], today.year + 1), min(found[-1], FIRST_YEAR) - 1, -1))
 
 
 def years_with_data(today=None):

@@ -13,13 +13,14 @@ from ..forms.admin import (
     ClosedPeriodForm,
     DeclineReasonForm,
     EmailTextForm,
-    EventFeeForm,
+    FeesForm,
     OfferKindForm,
     SignInRulesForm,
     SupportCourseKindForm,
     TargetsForm,
     TopicForm,
 )
+from ..forms.secretariat import ReportYearForm
 from ..models import (
     BudgetLine,
     ClosedPeriod,
@@ -28,9 +29,19 @@ from ..models import (
     SupportCourseKind,
     Topic,
 )
-from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
+from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
-from ..services import audit, catalogue, mail, mail_editor, provider_login, reference, sign_in_rules
+from ..services import (
+    audit,
+    catalogue,
+    mail,
+    mail_editor,
+    provider_login,
+    reference,
+    reporting,
+    sign_in_rules,
+    support,
+)
 from ..services import targets as targets_service
 from ..urls import bounded_int
 from .confirm import confirmed
@@ -388,7 +399,7 @@ def targets():
         error=error,
         year=year,
         copy_from=None if own else copy_from,
-        years=range(clock.today().year + 1, clock.today().year - 6, -1),
+        year_form=_year_picker(year),
     ), status
 
 
@@ -449,27 +460,46 @@ def toggle_support_course_kind(kind_id):
     )
 
 
+def _kinds_with_fees():
+    """The offer kinds a budget line can charge per held event: not counsel about a concern,
+    which is a call and never an event."""
+    return [k for k in catalogue.active_offer_kinds() if k.booking_form != BookingForm.CONCERN]
+
+
 def _budget_page(year, form=None, fee_forms=None, status=200, error=None):
-    kinds = catalogue.active_offer_kinds()
+    kinds, course_kinds = _kinds_with_fees(), support.active_kinds()
     lines = reference.budget_lines(year)
     fee_forms = fee_forms or {}
     for line in lines:
         if line.id not in fee_forms:
-            fee_form = EventFeeForm.for_kinds(kinds, prefix=f"line{line.id}", formdata=None)
+            fee_form = FeesForm.for_kinds(
+                kinds, course_kinds, prefix=f"line{line.id}", formdata=None
+            )
             fees = {fee.offer_kind_id: fee.fee_ore for fee in line.fees}
             for kind in kinds:
                 fee_form[f"fee_{kind.code}"].data = fees.get(kind.id)
+            course_fees = {fee.kind_id: fee.fee_ore for fee in line.course_fees}
+            for kind in course_kinds:
+                fee_form[f"course_fee_{kind.code}"].data = course_fees.get(kind.id)
             fee_forms[line.id] = fee_form
     return render_template(
         "admin/budget.html",
         year=year,
-        years=range(clock.today().year + 1, clock.today().year - 6, -1),
+        year_form=_year_picker(year),
         lines=lines,
         kinds=kinds,
+        course_kinds=course_kinds,
         form=form or BudgetLineForm(),
         fee_forms=fee_forms,
         error=error,
     ), status
+
+
+def _year_picker(year):
+    """The report's year picker, on the pages of its targets and budget."""
+    form = ReportYearForm(formdata=None, years=reporting.report_years())
+    form.aar.data = str(year)
+    return form
 
 
 def _year_argument():
@@ -498,6 +528,7 @@ def add_budget_line():
             name_da=form.name_da.data,
             name_en=form.name_en.data or "",
             amount_ore=form.amount.data,
+            source=form.source.data,
         )
     except reference.ReferenceDataError as failure:
         return _budget_page(year, form=form, status=422, error=str(failure))
@@ -508,13 +539,17 @@ def add_budget_line():
 @bp.post("/budget/<int:line_id>/takster")
 def set_event_fees(line_id):
     line = db.get_or_404(BudgetLine, line_id)
-    kinds = catalogue.active_offer_kinds()
-    form = EventFeeForm.for_kinds(kinds, prefix=f"line{line.id}")
+    kinds, course_kinds = _kinds_with_fees(), support.active_kinds()
+    form = FeesForm.for_kinds(kinds, course_kinds, prefix=f"line{line.id}")
     if not form.validate_on_submit():
         return _budget_page(line.year, fee_forms={line.id: form}, status=422)
     for kind in kinds:
         reference.set_event_fee(
             line, by=current_user, offer_kind=kind, fee_ore=form[f"fee_{kind.code}"].data or 0
+        )
+    for kind in course_kinds:
+        reference.set_course_fee(
+            line, by=current_user, kind=kind, fee_ore=form[f"course_fee_{kind.code}"].data or 0
         )
     flash(_("Taksterne for %(line)s er gemt.", line=line.name_da), "success")
     return redirect(url_for(".budget", aar=line.year))

@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.get("/rapport")
 def report():
-    years = reporting.years_with_data()
+    years = reporting.report_years()
     form = ReportYearForm(request.args, years=years)
     form.validate()
     year = form.year(default=clock.today().year)

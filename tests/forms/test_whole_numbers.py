@@ -102,6 +102,10 @@ def test_the_field_is_a_text_input_with_a_numeric_keyboard(app):
     assert "min=" not in html  # not valid on a text input
 
 
+# The targets page's own button: its year picker (a GET form) goes to the same address.
+SAVE_TARGETS = {"da": "Gem målene for %s", "en": "Save the targets for %s"}
+
+
 @pytest.mark.parametrize(("locale", "typed"), [("da", "2.000"), ("en", "2,000")])
 def test_the_admin_sets_a_target_of_two_thousand_as_their_language_writes_it(
     as_role, locale, typed
@@ -109,7 +113,7 @@ def test_the_admin_sets_a_target_of_two_thousand_as_their_language_writes_it(
     year = clock.today().year + 1
     admin = as_role(Role.ADMIN)
     admin.set_cookie("vink_lang", locale)
-    form = browser_form(admin, f"/admin/maal?aar={year}", action="/admin/maal")
+    form = browser_form(admin, f"/admin/maal?aar={year}", button=SAVE_TARGETS[locale] % year)
     assert form.fill(target_dialogue_students=typed).submit().status_code == 302
     assert (
         db.session.scalar(
@@ -124,7 +128,7 @@ def test_the_admin_sets_a_target_of_two_thousand_as_their_language_writes_it(
 def test_a_decimal_target_is_refused_and_the_summary_names_the_field(as_role):
     year = clock.today().year + 1
     admin = as_role(Role.ADMIN)
-    form = browser_form(admin, f"/admin/maal?aar={year}", action="/admin/maal")
+    form = browser_form(admin, f"/admin/maal?aar={year}", button=f"Gem målene for {year}")
     response = form.fill(target_dialogue_students="2.000,5").submit()
     assert response.status_code == 422
     summary = lxml.html.fromstring(response.get_data(as_text=True)).xpath(
@@ -146,7 +150,7 @@ def test_a_target_beyond_its_range_is_told_the_range_as_its_language_writes_it(
     admin = as_role(Role.ADMIN)
     admin.set_cookie("vink_lang", locale)
     year = clock.today().year + 1
-    form = browser_form(admin, f"/admin/maal?aar={year}", action="/admin/maal")
+    form = browser_form(admin, f"/admin/maal?aar={year}", button=SAVE_TARGETS[locale] % year)
     response = form.fill(target_talks_held="99999999999999999999").submit()
     assert response.status_code == 422
     assert f" 0 {'til' if locale == 'da' else 'to'} {limit}." in response.get_data(as_text=True)

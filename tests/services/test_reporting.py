@@ -183,6 +183,24 @@ def test_years_with_data_reach_from_the_first_event_to_this_year():
     assert years[-1] == (clock.now() - timedelta(days=800)).astimezone(clock.COPENHAGEN).year
 
 
+def test_the_report_offers_every_year_from_2010_to_next_year_and_any_year_with_data_beyond():
+    today = clock.today()
+    assert reporting.report_years() == list(range(today.year + 1, 2009, -1))
+    make_event(kind="talk", starts_at=clock.local(2008, 3, 1, 10))
+    make_event(kind="talk", starts_at=clock.local(today.year + 3, 3, 1, 10))
+    assert reporting.report_years() == list(range(today.year + 3, 2007, -1))
+
+
+def test_a_hidden_offer_kind_is_in_the_report_only_for_a_year_it_has_events_in():
+    competence = offer_kind("competence")
+    assert not competence.active
+    year = clock.today().year
+    assert "competence" not in [row.key for row in reporting.build_report(year).by_offer_kind]
+    make_event(kind="competence", starts_at=clock.local(year, 3, 1, 10))
+    assert "competence" in [row.key for row in reporting.build_report(year).by_offer_kind]
+    assert "competence" not in [row.key for row in reporting.build_report(year - 1).by_offer_kind]
+
+
 # --- every figure at its boundaries -------------------------------------------------------------
 
 EVENT_FIGURES = [

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from portal.extensions import db
-from portal.models import AuditEntry, BudgetLine, EventFee, SupportCourseKind
-from portal.models.enums import Metric
+from portal.models import AuditEntry, BudgetLine, EventFee, SupportCourseFee, SupportCourseKind
+from portal.models.enums import FundingSource, Metric
 from portal.services import reference, support
 from tests.factories import make_user, offer_kind
 
@@ -46,6 +46,40 @@ def test_a_new_kind_gets_a_code_of_its_own_and_no_metric():
     with pytest.raises(reference.ReferenceDataError):
         reference.add_support_course_kind(by=make_user(role="admin"), name_da="Hjemmebesøg 2")
     assert _kind("mentor").metric == Metric.MENTOR_COURSES
+
+
+def test_a_course_fee_is_set_changed_and_removed_and_only_a_change_is_logged():
+    admin = make_user(role="admin")
+    line = reference.add_budget_line(
+        by=admin,
+        year=2030,
+        name_da="Mentorer",
+        amount_ore=250_000_00,
+        source=FundingSource.MINISTRY,
+    )
+    assert line.source == FundingSource.MINISTRY
+    mentor = _kind("mentor")
+    changed = [
+        reference.set_course_fee(line, by=admin, kind=mentor, fee_ore=fee)
+        for fee in (0, 20_000_00, 20_000_00, 25_000_00, 0)
+    ]
+    assert changed == [False, True, False, True, True]
+    assert db.session.scalars(db.select(SupportCourseFee)).all() == []
+    logged = [
+        (e.before["fee_ore"], e.after["fee_ore"], e.after["support_course_kind"])
+        for e in db.session.scalars(
+            db.select(AuditEntry)
+            .where(AuditEntry.action == "course_fee.set")
+            .order_by(AuditEntry.id)
+        )
+    ]
+    assert logged == [
+        (0, 20_000_00, "mentor"),
+        (20_000_00, 25_000_00, "mentor"),
+        (25_000_00, 0, "mentor"),
+    ]
+    with pytest.raises(reference.ReferenceDataError):
+        reference.set_course_fee(line, by=admin, kind=mentor, fee_ore=-1)
 
 
 def test_a_fee_is_set_changed_and_removed_with_an_audit_entry_each_time():

@@ -88,7 +88,7 @@ def test_white_space_for_a_district_of_a_support_course_is_refused(as_role):
 
 def test_white_space_for_a_budget_amount_asks_for_an_amount(as_role):
     admin = as_role(Role.ADMIN)
-    form = browser_form(admin, "/admin/budget", action="/admin/budget")
+    form = browser_form(admin, "/admin/budget", button="Tilføj")
     form.fill(name_da="Transport", amount="   ")
     before = row_counts()
     response = form.submit()

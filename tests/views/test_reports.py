@@ -15,7 +15,7 @@ from babel.dates import get_month_names
 from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, DeclineReason, SupportCourse, Target
-from portal.models.enums import Metric, Role
+from portal.models.enums import FundingSource, Metric, Role
 from tests.browser_form import browser_form
 from tests.report_year import CAPACITY, build_year, expected
 
@@ -38,10 +38,20 @@ HEADERS = {
     "maaneder": ["Måned", "Afholdt", "Planlagt"],
     "budget": [
         "Budgetlinje",
+        "Kilde",
         "Budget (kr.)",
         "Skønnet forbrug (kr.)",
         "Andel brugt (skøn)",
         "Afholdte arrangementer i skønnet",
+        "Startede støtteforløb i skønnet",
+    ],
+    "finansiering": [
+        "År",
+        "BIU (kr.)",
+        "Ministeriets tilskud (kr.)",
+        "Budgetaftale (kr.)",
+        "Anden kilde (kr.)",
+        "I alt (kr.)",
     ],
 }
 
@@ -160,6 +170,9 @@ def test_the_page_shows_every_figure_of_the_hand_built_year(staff, year):
 
 
 def test_the_xlsx_holds_every_table_with_typed_cells(staff, year):
+    from portal.services import report_export, reporting
+
+    definitions = {t.slug: t for t in report_export.tables(reporting.build_report(year))}
     response = staff.get(f"/sekretariat/rapport/{year}.xlsx")
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
@@ -172,10 +185,12 @@ def test_the_xlsx_holds_every_table_with_typed_cells(staff, year):
         sheet = sheets[slug]
         assert sheet.freeze_panes == "A2", slug
         values = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+        # Money is stored in øre and written in kroner.
+        kinds = [column.kind for column in definitions[slug].columns]
         wanted = [
             [
-                v / 100 if isinstance(v, int) and slug == "budget" and i in (1, 2) else v
-                for i, v in enumerate(row)
+                v / 100 if isinstance(v, int) and kind == "money" else v
+                for v, kind in zip(row, kinds, strict=True)
             ]
             for row in rows
         ]
@@ -222,8 +237,11 @@ def test_the_csv_zip_has_one_file_per_table_in_utf8_with_bom(staff, year):
         csv.reader(io.StringIO(archive.read(names[1]).decode("utf-8-sig")), delimiter=";")
     )
     assert months[1] == [f"{year}-01-01", "1", "0"]
-    budget = archive.read(names[-1]).decode("utf-8-sig")
-    assert "Drift;100000,00;11000,00;0,1100;5" in budget
+    budget = archive.read(names[-2]).decode("utf-8-sig")
+    assert "Drift;BIU;100000,00;11000,00;0,1100;5;0" in budget
+    assert "Mentorer;Ministeriets tilskud;50000,00;25000,00;0,5000;0;3" in budget
+    funding = archive.read(names[-1]).decode("utf-8-sig")
+    assert f"{year};100000,00;50000,00;0,00;0,00;150000,00" in funding
 
 
 def test_text_that_looks_like_a_formula_never_runs_as_one(staff, year):
@@ -384,25 +402,67 @@ def test_the_admin_adds_a_support_course_kind_and_a_budget_line_with_fees(as_rol
     assert "Netværksmøde" in admin.get("/sekretariat/stoetteforloeb").get_data(as_text=True)
 
     this_year = clock.today().year
-    line = browser_form(admin, f"/admin/budget?aar={this_year}", action="/admin/budget")
-    line.fill(name_da="Transport", amount="12.500,50")
+    line = browser_form(admin, f"/admin/budget?aar={this_year}", button="Tilføj")
+    line.fill(name_da="Transport", amount="12.500,50", source="biu")
     assert line.submit().status_code == 302
     from portal.models import BudgetLine
 
     created = db.session.scalar(db.select(BudgetLine).where(BudgetLine.name_da == "Transport"))
     assert created.amount_ore == 12_500_50 and created.year == this_year
+    assert created.source == FundingSource.BIU
+    page = admin.get(f"/admin/budget?aar={this_year}").get_data(as_text=True)
+    assert "Kilde: BIU" in page
     fees = browser_form(
         admin, f"/admin/budget?aar={this_year}", action=f"/admin/budget/{created.id}/takster"
     )
-    fees.fill(**{f"line{created.id}-fee_talk": "2.000"})
+    fees.fill(
+        **{f"line{created.id}-fee_talk": "2.000", f"line{created.id}-course_fee_mentor": "9.000"}
+    )
     assert fees.submit().status_code == 302
     db.session.refresh(created)
     assert [(f.offer_kind.code, f.fee_ore) for f in created.fees] == [("talk", 2_000_00)]
+    assert [(f.kind.code, f.fee_ore) for f in created.course_fees] == [("mentor", 9_000_00)]
+    # Only what changed is logged: one entry per fee set, none for the kinds left at nothing.
+    logged = db.session.scalars(
+        db.select(AuditEntry.action).where(
+            AuditEntry.action.in_(["event_fee.set", "course_fee.set"])
+        )
+    ).all()
+    assert sorted(logged) == ["course_fee.set", "event_fee.set"]
+    assert fees.submit().status_code == 302  # the same fees again: nothing more is logged
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).where(
+                AuditEntry.action.in_(["event_fee.set", "course_fee.set"])
+            )
+        )
+        == 2
+    )
+
+
+def test_a_budget_line_without_a_source_is_refused_and_nothing_is_stored(as_role):
+    from portal.models import BudgetLine
+
+    admin = as_role(Role.ADMIN)
+    before = db.session.scalar(db.select(db.func.count()).select_from(BudgetLine))
+    for source, told in (
+        (None, "Vælg, hvor pengene kommer fra."),
+        ("nowhere", "Vælg en af mulighederne på listen."),
+        (" ", "Vælg en af mulighederne på listen."),
+    ):
+        line = browser_form(admin, "/admin/budget", button="Tilføj")
+        line.fill(name_da="Transport", amount="100")
+        if source is not None:
+            line.tamper("source", source)
+        response = line.submit()
+        assert response.status_code == 422
+        assert told in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(BudgetLine)) == before
 
 
 def test_a_budget_amount_that_is_not_money_gives_a_danish_error(as_role):
     admin = as_role(Role.ADMIN)
-    line = browser_form(admin, "/admin/budget", action="/admin/budget")
+    line = browser_form(admin, "/admin/budget", button="Tilføj")
     line.fill(name_da="Transport", amount="mange penge")
     response = line.submit()
     assert response.status_code == 422
@@ -438,7 +498,7 @@ def test_the_admin_sets_a_years_targets_and_the_report_measures_against_them(as_
     admin = as_role(Role.ADMIN)
     html = admin.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True)
     assert f"/admin/maal?aar={year}" in html
-    form = browser_form(admin, f"/admin/maal?aar={year}", action="/admin/maal")
+    form = browser_form(admin, f"/admin/maal?aar={year}", button=f"Gem målene for {year}")
     assert form.value("target_talks_held") == ""  # a year without targets starts empty
     response = form.fill(target_talks_held="14", target_dialogue_students="250").submit()
     assert response.status_code == 302
@@ -452,7 +512,7 @@ def test_the_admin_sets_a_years_targets_and_the_report_measures_against_them(as_
         lxml.html.fromstring(report).text_content().split()
     )
     # Emptying a field removes that target; the change is in the audit log with before/after.
-    form = browser_form(admin, f"/admin/maal?aar={year}", action="/admin/maal")
+    form = browser_form(admin, f"/admin/maal?aar={year}", button=f"Gem målene for {year}")
     assert form.value("target_talks_held") == "14"
     form.fill(target_talks_held="").submit()
     rows = db.session.execute(
@@ -473,7 +533,7 @@ def test_the_admin_sets_a_years_targets_and_the_report_measures_against_them(as_
 def test_a_target_that_is_not_a_whole_number_from_0_is_refused_in_danish(as_role, typed):
     year = clock.today().year + 1
     admin = as_role(Role.ADMIN)
-    form = browser_form(admin, f"/admin/maal?aar={year}", action="/admin/maal")
+    form = browser_form(admin, f"/admin/maal?aar={year}", button=f"Gem målene for {year}")
     response = form.fill(target_talks_held=typed, target_mentor_courses="4").submit()
     assert response.status_code == 422
     html = response.get_data(as_text=True)
