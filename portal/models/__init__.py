@@ -4,7 +4,15 @@ from .audit import AuditEntry
 from .events import Assignment, Attendance, Event, EventSession
 from .outbox import EmailTemplate, OutboxMessage
 from .people import AvailabilityRule, AwayPeriod, Person, person_topics
-from .reference import ClosedPeriod, DeclineReason, District, OfferKind, StaffingNeed, Topic
+from .reference import (
+    ClosedPeriod,
+    DeclineReason,
+    District,
+    OfferKind,
+    SspCommittee,
+    StaffingNeed,
+    Topic,
+)
 from .reporting import BudgetLine, EventFee, SupportCourse, SupportCourseKind, Target
 from .requests import Contact, DateProposal, Organisation, ProposedDate, Request
 from .users import RecoveryCode, SignInRule, User
@@ -33,6 +41,7 @@ __all__ = [
     "RecoveryCode",
     "Request",
     "SignInRule",
+    "SspCommittee",
     "StaffingNeed",
     "SupportCourse",
     "SupportCourseKind",
