@@ -29,6 +29,7 @@ from .models import (
     Person,
     ProposedDate,
     Request,
+    SspCommittee,
     SupportCourse,
     SupportCourseFee,
     SupportCourseKind,
@@ -172,6 +173,20 @@ PARTNERS = [
     ("Socialforvaltningen", OrganisationKind.ADMINISTRATION, "Indre By"),
     ("Kultur- og Fritidsforvaltningen", OrganisationKind.ADMINISTRATION, "Indre By"),
 ]
+# Copenhagen's local SSP committees, one per district (Indre By's covers Christianshavn too): the
+# list an admin keeps, which the demo's SSP organisations belong to by their district.
+SSP_COMMITTEES = {
+    "Amager Øst": "SSP Amager Øst",
+    "Amager Vest": "SSP Amager Vest",
+    "Bispebjerg": "SSP Bispebjerg",
+    "Brønshøj-Husum": "SSP Brønshøj-Husum",
+    "Indre By": "SSP Indre By/Christianshavn",
+    "Nørrebro": "SSP Nørrebro",
+    "Valby": "SSP Valby",
+    "Vanløse": "SSP Vanløse",
+    "Vesterbro/Kongens Enghave": "SSP Vesterbro/Kongens Enghave",
+    "Østerbro": "SSP Østerbro",
+}
 # Per copy: 28 requests in the main plan, 4 concerns, and two a month for two years in
 # _year_round.
 REQUESTS_PER_COPY = 28 + 4 + 2 * 12 * 2
@@ -215,6 +230,8 @@ def load(scale=1, today=None, first_copy=0):
     """Load the data set `scale` times over. Flushes; the caller commits. Returns counts.
 
     `first_copy` > 0 adds more copies to data loaded before (the query-count tests grow it)."""
+    if first_copy == 0:
+        _ssp_committees()
     builder = _Builder(random.Random(2014 + first_copy), today or clock.today())
     for copy in range(first_copy, first_copy + scale):
         builder.build_copy(copy)
@@ -228,6 +245,17 @@ def load(scale=1, today=None, first_copy=0):
     return builder.counts
 
 
+def _ssp_committees():
+    """The committees of SSP_COMMITTEES the admin's list does not have yet, added in order."""
+    known = set(db.session.scalars(db.select(SspCommittee.name_da)))
+    last = db.session.scalar(db.select(db.func.max(SspCommittee.sort_order))) or 0
+    for name in sorted(SSP_COMMITTEES.values()):
+        if name not in known:
+            last += 1
+            db.session.add(SspCommittee(name_da=name, name_en=name, sort_order=last))
+    db.session.flush()
+
+
 class _Builder:
     def __init__(self, rng, today):
         self.rng = rng
@@ -237,6 +265,7 @@ class _Builder:
         self.kinds = {k.code: k for k in db.session.scalars(db.select(OfferKind))}
         self.topics = db.session.scalars(db.select(Topic)).all()
         self.districts = {d.name: d for d in db.session.scalars(db.select(District))}
+        self.committees = {c.name_da: c for c in db.session.scalars(db.select(SspCommittee))}
         self.request_reasons = db.session.scalars(
             db.select(DeclineReason).where(DeclineReason.scope == DeclineReasonScope.REQUEST)
         ).all()
@@ -333,6 +362,11 @@ class _Builder:
                 name_key=Organisation.key_for(name),
                 kind=kind,
                 district=self.districts[district],
+                ssp_committee=(
+                    self.committees.get(SSP_COMMITTEES[district])
+                    if kind == OrganisationKind.SSP
+                    else None
+                ),
             )
             db.session.add(organisation)
             organisations.append(organisation)

@@ -17,6 +17,7 @@ from portal.models import (
     EventFee,
     Organisation,
     Request,
+    SspCommittee,
     SupportCourse,
     SupportCourseFee,
     SupportCourseKind,
@@ -53,9 +54,13 @@ def _district(name):
     return db.session.scalar(db.select(District).where(District.name == name))
 
 
-def _organisation(name, kind, district):
+def _organisation(name, kind, district, **extra):
     organisation = Organisation(
-        name=name, name_key=Organisation.key_for(name), kind=kind, district=_district(district)
+        name=name,
+        name_key=Organisation.key_for(name),
+        kind=kind,
+        district=_district(district),
+        **extra,
     )
     db.session.add(organisation)
     return organisation
@@ -89,7 +94,8 @@ def build_year():
     staff = make_user()
     for metric, value in TARGETS.items():
         db.session.add(Target(year=y, metric=metric, value=value))
-    ssp = _organisation("SSP Nørrebro", OrganisationKind.SSP, "Nørrebro")
+    committee = SspCommittee(name_da="SSP Nørrebro", name_en="SSP Nørrebro", sort_order=1)
+    ssp = _organisation("SSP Nørrebro", OrganisationKind.SSP, "Nørrebro", ssp_committee=committee)
     school = _organisation("Valby Skole", OrganisationKind.SCHOOL, "Valby")
     dka = _organisation("Københavns Politi, DKA", OrganisationKind.DKA, "Indre By")
     administration = _organisation(
@@ -226,6 +232,8 @@ def expected(y):
             ("PSP (politi, socialforvaltning og psykiatri)", 0, 0, 0),
             ("Forvaltning", 1, 0, 0),
         ],
+        # Talk A and declined request H: received 2, counted 1 (H declined), held 1 (A, 22).
+        "ssp_udvalg": [("SSP Nørrebro", 2, 1, 1, 22)],
         "organisationstyper": [
             ("Skole", 2, 2, 46),
             ("SSP", 2, 1, 22),

@@ -33,6 +33,7 @@ from werkzeug.exceptions import HTTPException
 import portal.forms
 from portal import clock
 from portal.extensions import db, limiter
+from portal.models import SspCommittee
 from portal.models.enums import AssignmentStatus, Role, SeatRole
 from portal.services import assignments as assignments_service
 from portal.services import offers
@@ -151,6 +152,8 @@ def world(app, as_role, monkeypatch):
     )[0]
     held = factories.make_event(kind="dialogue", starts_at=clock.now() - timedelta(days=1))
     accepted = factories.make_assignment(held, person, status=AssignmentStatus.ACCEPTED)
+    # A local SSP committee: the booking form then has its select, and the admin its page.
+    db.session.add(SspCommittee(name_da="SSP Valby", name_en="SSP Valby"))
     db.session.commit()
 
     clients = {role: as_role(role) for role in Role}

@@ -116,6 +116,10 @@ class TopicForm(PortalForm):
     name_da, name_en = _name_fields(120)
 
 
+class SspCommitteeForm(PortalForm):
+    name_da, name_en = _name_fields(120)
+
+
 class OfferKindForm(PortalForm):
     """An offer kind as the admin adds or edits it: what is booked, and how it is staffed."""
 

@@ -214,6 +214,9 @@ class RequestForm(DatesMixin, PublicForm):
     organisation_kind = SelectField(
         _l("Type"), validators=[DataRequired(_l("Vælg, hvilken type organisation I er."))]
     )
+    # Shown while the admin's list has an active committee; asked of SSP, ignored for the rest
+    # (the choice is checked in validate_ssp_committee, so another kind's stray value is no error).
+    ssp_committee = SelectField(_l("SSP-udvalg"), validate_choice=False)
     district = SelectField(
         _l("Bydel"),
         coerce=optional_whole_number,
@@ -243,8 +246,11 @@ class RequestForm(DatesMixin, PublicForm):
     )
     consent = consent_field()
 
-    def __init__(self, *args, offer_kinds, topics, districts, offer=None, **kwargs):
-        """`offer_kinds`, `topics`, `districts`: what the form offers (the view loads them);
+    def __init__(
+        self, *args, offer_kinds, topics, districts, ssp_committees=(), offer=None, **kwargs
+    ):
+        """`offer_kinds`, `topics`, `districts`, `ssp_committees` (the active ones): what the
+        form offers (the view loads them);
         `offer`: the code of the offer to show (a link's ?tilbud=); otherwise the one the
         submitted form chose."""
         super().__init__(*args, **kwargs)
@@ -276,6 +282,13 @@ class RequestForm(DatesMixin, PublicForm):
         self.district.choices = choices(
             [("", _l("Vælg bydel")), *((d.id, d.name) for d in districts)]
         )
+        self.ssp_committees = {str(c.id): c for c in ssp_committees}
+        if self.ssp_committees:
+            self.ssp_committee.choices = choices(
+                [("", _l("Vælg SSP-udvalg")), *((str(c.id), c.name_da) for c in ssp_committees)]
+            )
+        else:
+            self.drop_fields({"ssp_committee"})
 
     @staticmethod
     def asked_fields(kind):
@@ -302,6 +315,14 @@ class RequestForm(DatesMixin, PublicForm):
     def chosen_kind(self):
         return self.offer_kinds.get(self.offer_kind.data)
 
+    @property
+    def chosen_ssp_committee(self):
+        """The committee an SSP organisation chose; None for any other kind of organisation
+        (whatever it sent) and while there is no committee to choose."""
+        if self.organisation_kind.data != OrganisationKind.SSP.value:
+            return None
+        return self.ssp_committees.get(self.answer("ssp_committee") or "")
+
     def localise(self, locale):
         """Offer and topic names in the visitor's language."""
         self.offer_kind.choices = choices(
@@ -311,6 +332,11 @@ class RequestForm(DatesMixin, PublicForm):
             topics = {str(t.id): t.name_en for t in self.topics}
             for choice in self.topic.choices:
                 choice.label = topics.get(choice.value, choice.label)
+            if "ssp_committee" in self:
+                for choice in self.ssp_committee.choices:
+                    committee = self.ssp_committees.get(choice.value)
+                    if committee is not None:
+                        choice.label = committee.name_en
 
     # --- cross-field rules ---------------------------------------------------------------------
     def validate_place(self, field):
@@ -320,6 +346,15 @@ class RequestForm(DatesMixin, PublicForm):
     def validate_district(self, field):
         if not field.data:
             raise ValidationError(_l("Vælg bydel."))
+
+    def validate_ssp_committee(self, field):
+        if self.organisation_kind.data != OrganisationKind.SSP.value:
+            field.data = ""  # not asked of this kind: whatever was sent is not kept
+            return
+        if not field.data:
+            raise ValidationError(_l("Vælg jeres SSP-udvalg."))
+        if field.data not in self.ssp_committees:
+            raise ValidationError(_l("Vælg et SSP-udvalg fra listen."))
 
     def validate_dates(self, field):
         if len(self.chosen_dates()) < 2:

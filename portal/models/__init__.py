@@ -4,7 +4,15 @@ from .audit import AuditEntry
 from .events import Assignment, Attendance, Event, EventSession
 from .outbox import EmailTemplate, OutboxMessage
 from .people import AvailabilityRule, AwayPeriod, Person, person_topics
-from .reference import ClosedPeriod, DeclineReason, District, OfferKind, StaffingNeed, Topic
+from .reference import (
+    ClosedPeriod,
+    DeclineReason,
+    District,
+    OfferKind,
+    SspCommittee,
+    StaffingNeed,
+    Topic,
+)
 from .reporting import (
     BudgetLine,
     EventFee,
@@ -40,6 +48,7 @@ __all__ = [
     "RecoveryCode",
     "Request",
     "SignInRule",
+    "SspCommittee",
     "StaffingNeed",
     "SupportCourse",
     "SupportCourseFee",

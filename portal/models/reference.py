@@ -1,5 +1,5 @@
-"""Reference data the admin edits: districts, topics, offer kinds and their staffing needs,
-decline reasons, closed periods."""
+"""Reference data the admin edits: districts, topics, local SSP committees, offer kinds and their
+staffing needs, decline reasons, closed periods."""
 
 from datetime import date
 
@@ -28,6 +28,22 @@ class Topic(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_da: Mapped[str] = mapped_column(sa.String(120), unique=True)
     name_en: Mapped[str] = mapped_column(sa.String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def name(self, locale=None):
+        return in_language(self.name_da, self.name_en, locale)
+
+
+class SspCommittee(db.Model):
+    """A local SSP committee (lokaludvalg, e.g. "SSP Valby"): an SSP organisation names its own,
+    so the report can show SSP's use of VINK per committee."""
+
+    __tablename__ = "ssp_committees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_da: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(120))
+    sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
     def name(self, locale=None):

@@ -16,7 +16,7 @@ from .enums import (
     OrganisationKind,
     RequestStatus,
 )
-from .reference import DeclineReason, District, OfferKind, Topic
+from .reference import DeclineReason, District, OfferKind, SspCommittee, Topic
 
 
 class Organisation(db.Model):
@@ -33,9 +33,12 @@ class Organisation(db.Model):
         enum_column(OrganisationKind, "organisation_kind")
     )
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"))
+    # Only an SSP organisation has one (none when it did not say, or before committees existed).
+    ssp_committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ssp_committees.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     district: Mapped[District | None] = relationship()
+    ssp_committee: Mapped[SspCommittee | None] = relationship()
 
     @staticmethod
     def key_for(name):

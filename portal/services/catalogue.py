@@ -1,7 +1,8 @@
-"""What can be booked: offer kinds and topics (reference data the admin edits)."""
+"""What can be booked: offer kinds, topics and the local SSP committees a requester names
+(reference data the admin edits)."""
 
 from ..extensions import db
-from ..models import DeclineReason, District, OfferKind, Topic
+from ..models import DeclineReason, District, OfferKind, SspCommittee, Topic
 from ..models.enums import BookingForm, DeclineReasonScope
 
 
@@ -26,6 +27,15 @@ def all_offer_kinds():
 
 def active_topics():
     return db.session.scalars(db.select(Topic).where(Topic.active).order_by(Topic.name_da)).all()
+
+
+def active_ssp_committees():
+    """The committees the booking form offers an SSP organisation, in the admin's order."""
+    return db.session.scalars(
+        db.select(SspCommittee)
+        .where(SspCommittee.active)
+        .order_by(SspCommittee.sort_order, SspCommittee.id)
+    ).all()
 
 
 def districts():

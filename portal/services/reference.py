@@ -1,6 +1,6 @@
 """Reference data the admin keeps: closed periods (holidays, closures), decline reasons, topics,
-offer kinds and their staffing needs, support-course kinds, budget lines and the fee per held
-event."""
+local SSP committees, offer kinds and their staffing needs, support-course kinds, budget lines
+and the fee per held event."""
 
 import re
 
@@ -18,7 +18,9 @@ from ..models import (
     EventFee,
     EventSession,
     OfferKind,
+    Organisation,
     Request,
+    SspCommittee,
     StaffingNeed,
     SupportCourseFee,
     SupportCourseKind,
@@ -163,6 +165,54 @@ def set_topic_active(topic, *, by, active):
     """A hidden topic is no longer offered on the booking form; requests and persons keep it.
     Side effects: audit entry."""
     _set_active(topic, "topic", by=by, active=active)
+
+
+# --- local SSP committees ----------------------------------------------------------------------
+
+
+def ssp_committees():
+    """Every local SSP committee, hidden ones too, in their order, with how many organisations
+    belong to it."""
+    return db.session.execute(
+        db.select(SspCommittee, db.func.count(Organisation.id))
+        .outerjoin(Organisation, Organisation.ssp_committee_id == SspCommittee.id)
+        .group_by(SspCommittee.id)
+        .order_by(SspCommittee.active.desc(), SspCommittee.sort_order, SspCommittee.id)
+    ).all()
+
+
+SSP_COMMITTEE_FIELDS = ["name_da", "name_en"]
+
+
+def save_ssp_committee(committee, *, by, name_da, name_en=""):
+    """Add a committee (`committee` None, placed last) or rename one; an English name left
+    blank is the Danish one. Refused: a Danish name another committee has, whatever its case.
+    Side effects: audit "ssp_committee.added"/".updated"."""
+    name_da, name_en = name_da.strip(), (name_en or name_da).strip()
+    _refuse_taken_name(
+        SspCommittee, committee, name_da, _l("Der findes allerede et SSP-udvalg med det navn.")
+    )
+    if committee is None:
+        last = db.session.scalar(db.select(db.func.max(SspCommittee.sort_order)))
+        return _add(
+            SspCommittee(name_da=name_da, name_en=name_en, sort_order=(last or 0) + 1),
+            "ssp_committee.added",
+            by=by,
+            fields=SSP_COMMITTEE_FIELDS,
+        )
+    before = audit.snapshot(committee, SSP_COMMITTEE_FIELDS)
+    committee.name_da, committee.name_en = name_da, name_en
+    db.session.flush()
+    after = audit.snapshot(committee, SSP_COMMITTEE_FIELDS)
+    if after != before:
+        audit.record("ssp_committee.updated", committee, by=by, before=before, after=after)
+    return committee
+
+
+def set_ssp_committee_active(committee, *, by, active):
+    """A hidden committee is no longer offered on the booking form; the organisations that
+    belong to it keep it, and the report still counts them under it. Side effects: audit entry."""
+    _set_active(committee, "ssp_committee", by=by, active=active)
 
 
 # --- offer kinds and their staffing needs -------------------------------------------------------

@@ -63,6 +63,23 @@ def tables(report):
     collab_rows, collab_columns = breakdown(
         report.collaboration, _l("Samarbejdspartner"), _org_label
     )
+    committee_rows = [
+        (
+            row.label if row.key is not None else _("Uden udvalg"),
+            row["requests"],
+            row["counted"],
+            row["held"],
+            row["participants"],
+        )
+        for row in report.by_ssp_committee
+    ]
+    committee_columns = [
+        Column(_l("SSP-udvalg"), "text"),
+        Column(_l("Henvendelser modtaget")),
+        Column(_l("Heraf tæller (ikke afvist eller trukket tilbage)")),
+        Column(_l("Arrangementer afholdt")),
+        Column(_l("Deltagere")),
+    ]
     district_rows, district_columns = breakdown(report.by_district, _l("Bydel"), _row_label)
     topic_rows, topic_columns = breakdown(report.by_topic, _l("Emne"), _row_label)
     requests = report.requests
@@ -122,6 +139,12 @@ def tables(report):
             ],
         ),
         Table("samarbejde", _("SSP, DKA, PSP og forvaltninger"), collab_columns, collab_rows),
+        Table(
+            "ssp_udvalg",
+            _("SSP pr. lokaludvalg"),  # a sheet name: at most 31 characters
+            committee_columns,
+            committee_rows,
+        ),
         Table("organisationstyper", _("Pr. organisationstype"), org_columns, org_rows),
         Table("bydele", _("Pr. bydel"), district_columns, district_rows),
         Table("emner", _("Pr. emne"), topic_columns, topic_rows),

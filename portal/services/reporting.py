@@ -34,6 +34,7 @@ from ..models import (
     OfferKind,
     Organisation,
     Request,
+    SspCommittee,
     StaffingNeed,
     SupportCourse,
     SupportCourseFee,
@@ -203,6 +204,7 @@ class YearReport:
     by_offer_kind: list  # held, participants, average, planned, cancelled
     by_org_kind: list  # requests, held, participants
     collaboration: list  # the by_org_kind rows of SSP, DKA, PSP, administrations (all four)
+    by_ssp_committee: list  # SSP organisations' rows per local committee; key None: without one
     by_district: list
     by_topic: list
     requests: dict  # received, open, scheduled, declined, withdrawn
@@ -239,7 +241,7 @@ def build_report(year, *, today=None, locale="da", years=None):
     share = share_of_year_gone(year, today)
     targets, copy_from = targets_and_source(year)
     kinds, by_code, months = _event_figures(year)
-    by_org_kind, by_district, by_topic = _breakdowns(year, locale)
+    by_org_kind, by_district, by_topic, by_ssp_committee = _breakdowns(year, locale)
     requests_row, reasons = _request_outcomes(year, locale)
     support = _support_courses(year, locale)
 
@@ -289,6 +291,7 @@ def build_report(year, *, today=None, locale="da", years=None):
         by_offer_kind=by_offer_kind,
         by_org_kind=by_org_kind,
         collaboration=collaboration,
+        by_ssp_committee=by_ssp_committee,
         by_district=by_district,
         by_topic=by_topic,
         requests=requests_row,
@@ -410,15 +413,18 @@ def _event_figures(year):
 
 
 def _breakdowns(year, locale):
-    """Requests received and events held in the year per organisation kind, per district and
-    per topic (three lists of Row, in that order). One query: the requests and the held
-    events, each grouped by all three keys at once (a few hundred groups, whatever the data),
-    added up here per key, instead of reading the year's requests and events once per
-    breakdown. None keys are VINK's own events or missing data."""
+    """Requests received and events held in the year per organisation kind, per district, per
+    topic and, for SSP organisations, per local SSP committee (four lists of Row, in that
+    order). One query: the requests and the held events, each grouped by all four keys at once
+    (a few hundred groups, whatever the data: only SSP organisations have a committee), added
+    up here per key, instead of reading the year's requests and events once per breakdown.
+    None keys are VINK's own events or missing data; in the committees' list, SSP
+    organisations without a committee. The committees' rows add up to the SSP row."""
     keys = (
         Organisation.kind.label("kind"),
         Organisation.district_id.label("district_id"),
         Request.topic_id.label("topic_id"),
+        Organisation.ssp_committee_id.label("committee_id"),
     )
     received = (
         sa.select(
@@ -455,25 +461,35 @@ def _breakdowns(year, locale):
     )
     grouped = sa.union_all(received, held).subquery()
     topic_name = Topic.name_en if locale == "en" else Topic.name_da
+    committee_name = SspCommittee.name_en if locale == "en" else SspCommittee.name_da
     rows = db.session.execute(
         sa.select(
             grouped,
             District.name.label("district_name"),
             District.sort_order.label("district_sort"),
             topic_name.label("topic_name"),
+            committee_name.label("committee_name"),
+            SspCommittee.sort_order.label("committee_sort"),
         )
         .select_from(grouped)
         .outerjoin(District, District.id == grouped.c.district_id)
         .outerjoin(Topic, Topic.id == grouped.c.topic_id)
+        .outerjoin(SspCommittee, SspCommittee.id == grouped.c.committee_id)
     ).all()
-    per_kind, per_district, per_topic = {}, {}, {}  # key: [label, sort, counts]
-    for kind, district, topic, *counts, district_name, district_sort, topic_name in rows:
+    per_kind, per_district, per_topic, per_committee = {}, {}, {}, {}  # key: [label, sort, counts]
+    for row in rows:
+        kind, district, topic, committee, *counts = row[: 4 + len(BREAKDOWN_COUNTS)]
         kind = OrganisationKind(kind) if kind else None
-        for found, key, label, sort in (
+        found_in = [
             (per_kind, kind, "", ORG_KIND_ORDER.get(kind)),
-            (per_district, district, district_name, district_sort),
-            (per_topic, topic, topic_name, topic),
-        ):
+            (per_district, district, row.district_name, row.district_sort),
+            (per_topic, topic, row.topic_name, topic),
+        ]
+        if kind == OrganisationKind.SSP:
+            # In the admin's order; the row without a committee (None) last, as in the others.
+            sort = (row.committee_sort, committee) if committee is not None else None
+            found_in.append((per_committee, committee, row.committee_name, sort))
+        for found, key, label, sort in found_in:
             entry = found.setdefault(key, [label, sort, [0] * len(counts)])
             entry[2] = [a + int(b or 0) for a, b in zip(entry[2], counts, strict=True)]
     return tuple(
@@ -483,7 +499,7 @@ def _breakdowns(year, locale):
                 found.items(), key=lambda item: (item[0] is None, item[1][1] or 0)
             )
         ]
-        for found in (per_kind, per_district, per_topic)
+        for found in (per_kind, per_district, per_topic, per_committee)
     )
 
 

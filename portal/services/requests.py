@@ -46,16 +46,22 @@ MAX_PROPOSED_DATES = 3
 # --- submitting ---------------------------------------------------------------------------------
 
 
-def find_or_create_organisation(*, name, kind, district):
+def find_or_create_organisation(*, name, kind, district, ssp_committee=None):
     """The organisation with this name (case and spacing aside) and kind, or a new one. An
     anonymous booking never changes an organisation that exists: its name and district are
-    the secretariat's record, not whatever the latest form said.
+    the secretariat's record, not whatever the latest form said. The one exception fills a
+    blank: an SSP organisation recorded without its local committee (before committees were
+    asked for) gets the one this booking names; a committee it has is never replaced. Only
+    an SSP organisation has a committee (`ssp_committee` is ignored for other kinds).
 
     Two first bookings from one organisation at the same moment (a class and its parallel
     class) both find nothing and both insert: the insert gives way on the unique name and
     kind (ON CONFLICT DO NOTHING), and both requests get the one organisation, instead of the
     second booking failing on the constraint."""
     key = Organisation.key_for(name)
+    committee_id = (
+        ssp_committee.id if ssp_committee is not None and kind == OrganisationKind.SSP else None
+    )
     organisation = _organisation(key, kind)
     if organisation is None:
         insert = (
@@ -70,11 +76,14 @@ def find_or_create_organisation(*, name, kind, district):
                 name_key=key,
                 kind=kind,
                 district_id=district.id if district is not None else None,
+                ssp_committee_id=committee_id,
                 created_at=clock.now(),
             )
             .on_conflict_do_nothing(index_elements=["name_key", "kind"])
         )
         organisation = _organisation(key, kind)
+    if committee_id and organisation.ssp_committee_id is None:
+        organisation.ssp_committee_id = committee_id
     return organisation
 
 
@@ -111,6 +120,7 @@ def for_the_request_page(request_id):
         .options(
             joinedload(Request.offer_kind).selectinload(OfferKind.staffing_needs),
             joinedload(Request.organisation).joinedload(Organisation.district),
+            joinedload(Request.organisation).joinedload(Organisation.ssp_committee),
             joinedload(Request.contact),
             joinedload(Request.topic),
             joinedload(Request.event),
@@ -140,12 +150,14 @@ def submit_request(
     notes,
     locale,
     meeting_url="",
+    ssp_committee=None,
 ):
     """Store a new request from the public form.
 
     `preferred_dates` is a list of (first day, last day) pairs; `meeting_url`, the link the
     requester suggests for an online event (https only, kept only when online; scheduling
-    copies it into the event). Side effects: an organisation
+    copies it into the event); `ssp_committee`, the local committee an SSP organisation
+    named (find_or_create_organisation says when it is kept). Side effects: an organisation
     is found again or created; a contact; the first date proposal; audit "request.submitted";
     the receipt with the private tracking link, queued to the contact in `locale`.
     """
@@ -162,7 +174,10 @@ def submit_request(
         offer_kind=offer_kind,
         topic=topic,
         organisation=find_or_create_organisation(
-            name=organisation_name, kind=organisation_kind, district=district
+            name=organisation_name,
+            kind=organisation_kind,
+            district=district,
+            ssp_committee=ssp_committee,
         ),
         contact=Contact(name=contact_name.strip(), email=contact_email, phone=contact_phone),
         audience=audience,

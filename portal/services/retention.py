@@ -190,6 +190,8 @@ KEPT = {
     "support_course_kinds.name_en": _REFERENCE,
     "topics.name_da": _REFERENCE,
     "topics.name_en": _REFERENCE,
+    "ssp_committees.name_da": _REFERENCE,
+    "ssp_committees.name_en": _REFERENCE,
     "email_templates.kind": _CODE,
     "email_templates.language": _CODE,
     "email_templates.subject": "the admin's wording of a mail, with placeholders, to anyone",

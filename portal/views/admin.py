@@ -16,6 +16,7 @@ from ..forms.admin import (
     FeesForm,
     OfferKindForm,
     SignInRulesForm,
+    SspCommitteeForm,
     SupportCourseKindForm,
     TargetsForm,
     TopicForm,
@@ -26,6 +27,7 @@ from ..models import (
     ClosedPeriod,
     DeclineReason,
     OfferKind,
+    SspCommittee,
     SupportCourseKind,
     Topic,
 )
@@ -311,6 +313,56 @@ def toggle_topic(topic_id):
         shown=_("Emnet kan vælges igen."),
         hidden=_("Emnet er skjult."),
         back=".topics",
+    )
+
+
+# --- local SSP committees ----------------------------------------------------------------------
+
+
+@bp.route("/ssp-udvalg", methods=["GET", "POST"])
+def ssp_committees():
+    """Every local SSP committee, with a form to add one."""
+    return _ssp_committee_page(None, "admin/ssp_committees.html")
+
+
+@bp.route("/ssp-udvalg/<int:committee_id>", methods=["GET", "POST"])
+def ssp_committee(committee_id):
+    return _ssp_committee_page(
+        db.get_or_404(SspCommittee, committee_id), "admin/ssp_committee.html"
+    )
+
+
+def _ssp_committee_page(found, template):
+    form = SspCommitteeForm(obj=found)
+    error = None
+    if form.validate_on_submit():
+        try:
+            saved = reference.save_ssp_committee(
+                found, by=current_user, name_da=form.name_da.data, name_en=form.name_en.data
+            )
+        except reference.ReferenceDataError as failure:
+            error = str(failure)
+        else:
+            flash(_("%(committee)s er gemt.", committee=saved.name()), "success")
+            return redirect(url_for(".ssp_committees"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        template,
+        form=form,
+        committee=found,
+        committees=reference.ssp_committees(),
+        error=error,
+    ), status
+
+
+@bp.post("/ssp-udvalg/<int:committee_id>/vis-skjul")
+def toggle_ssp_committee(committee_id):
+    return _show_or_hide(
+        db.get_or_404(SspCommittee, committee_id),
+        reference.set_ssp_committee_active,
+        shown=_("SSP-udvalget kan vælges igen."),
+        hidden=_("SSP-udvalget er skjult."),
+        back=".ssp_committees",
     )
 
 

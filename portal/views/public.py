@@ -47,6 +47,7 @@ TRACKING_COOKIE = "vink_track"
 CHECKABLE_FIELDS = {
     "organisation_name",
     "organisation_kind",
+    "ssp_committee",
     "district",
     "contact_name",
     "contact_email",
@@ -76,6 +77,7 @@ def _request_form(**kwargs):
         offer_kinds=catalogue.bookable_offer_kinds(),
         topics=catalogue.active_topics(),
         districts=catalogue.districts(),
+        ssp_committees=catalogue.active_ssp_committees(),
         **kwargs,
     )
     form.localise(current_locale())
@@ -137,6 +139,7 @@ def _submission(form):
         "organisation_name": form.organisation_name.data,
         "organisation_kind": OrganisationKind(form.organisation_kind.data),
         "district": db.session.get(District, form.district.data),
+        "ssp_committee": form.chosen_ssp_committee,
         "contact_name": form.contact_name.data,
         "contact_email": form.contact_email.data,
         "contact_phone": form.contact_phone.data,

@@ -33,6 +33,8 @@ STORED_IN = {
     "InviteUserForm.email": "users.email",
     "OfferKindForm.name_da": "offer_kinds.name_da",
     "OfferKindForm.name_en": "offer_kinds.name_en",
+    "SspCommitteeForm.name_da": "ssp_committees.name_da",
+    "SspCommitteeForm.name_en": "ssp_committees.name_en",
     "SupportCourseKindForm.name_da": "support_course_kinds.name_da",
     "SupportCourseKindForm.name_en": "support_course_kinds.name_en",
     "TopicForm.name_da": "topics.name_da",

@@ -400,3 +400,114 @@ def test_a_planned_event_not_fully_staffed_adds_nothing_to_the_forecast(
     if participants is not None:
         assert forecast[participants] == 40
     assert sum(forecast.values()) == 1 + (40 if participants else 0)
+
+
+# --- SSP per local committee --------------------------------------------------------------------
+
+
+def _ssp_year():
+    """Last year, SSP organisations of two committees, a hidden one and none; every figure known.
+
+    SSP Valby: talk held (30), advisory declined, dialogue withdrawn -> 3 received, 1 counted,
+    1 held, 30 participants. SSP Nørrebro: a talk still waiting, and a talk asked for the year
+    before and held in the year (12) -> 1, 1, 1, 12. SSP Østerbro (hidden since): one waiting
+    -> 1, 1, 0, 0. SSP Amager, no committee: a talk held (20) -> 1, 1, 1, 20. A school, whatever
+    it has, is no SSP organisation and in no row."""
+    from portal.models import Contact, Organisation, Request, SspCommittee
+    from portal.models.enums import RequestStatus
+
+    y = clock.today().year - 1
+    staff = make_user()
+    valby, norrebro, osterbro = (
+        SspCommittee(name_da=name, name_en=f"{name} (en)", sort_order=order, active=active)
+        for name, order, active in [
+            ("SSP Valby", 1, True),
+            ("SSP Nørrebro", 2, True),
+            ("SSP Østerbro", 3, False),
+        ]
+    )
+
+    def organisation(name, kind=OrganisationKind.SSP, committee=None):
+        return Organisation(
+            name=name, name_key=Organisation.key_for(name), kind=kind, ssp_committee=committee
+        )
+
+    def request(org, code, submitted, status=RequestStatus.PLANNED):
+        found = Request(
+            offer_kind=offer_kind(code),
+            organisation=org,
+            contact=Contact(name="Anne Mortensen", email="anne@example.org"),
+            audience=Audience.STAFF,
+            expected_participants=99,
+            status=status,
+            tracking_token=f"token-{org.name}-{code}-{submitted.isoformat()}",
+            submitted_at=submitted,
+        )
+        db.session.add(found)
+        db.session.commit()
+        return found
+
+    def held(req, starts_at, participants):
+        event = make_event(kind="talk", starts_at=starts_at, request=req)
+        attendance.record_attendance(event, by=staff, counts={"staff": participants})
+        db.session.commit()
+
+    in_valby = organisation("SSP Valby", committee=valby)
+    in_norrebro = organisation("SSP Nørrebro", committee=norrebro)
+    in_osterbro = organisation("SSP Østerbro", committee=osterbro)
+    without = organisation("SSP Amager")
+    school = organisation("Valby Skole", OrganisationKind.SCHOOL, committee=valby)
+    db.session.add_all([in_valby, in_norrebro, in_osterbro, without, school])
+    db.session.commit()
+    held(request(in_valby, "talk", clock.local(y, 2, 1, 9)), clock.local(y, 3, 1, 10), 30)
+    request(in_valby, "advisory", clock.local(y, 4, 1, 9), RequestStatus.DECLINED)
+    request(in_valby, "dialogue", clock.local(y, 5, 1, 9), RequestStatus.WITHDRAWN)
+    request(in_norrebro, "talk", clock.local(y, 6, 1, 9), RequestStatus.SUBMITTED)
+    held(request(in_norrebro, "talk", clock.local(y - 1, 12, 1, 9)), clock.local(y, 1, 20, 10), 12)
+    request(in_osterbro, "talk", clock.local(y, 7, 1, 9), RequestStatus.SUBMITTED)
+    held(request(without, "talk", clock.local(y, 8, 1, 9)), clock.local(y, 9, 1, 10), 20)
+    held(request(school, "talk", clock.local(y, 8, 1, 9)), clock.local(y, 9, 2, 10), 25)
+    return y
+
+
+def _rows(rows):
+    return [
+        (row.label, row["requests"], row["counted"], row["held"], row["participants"])
+        for row in rows
+    ]
+
+
+def test_ssp_use_per_local_committee_counts_requests_counted_held_and_participants():
+    year = _ssp_year()
+    report = reporting.build_report(year, today=date(year + 1, 2, 1))
+    assert _rows(report.by_ssp_committee) == [
+        ("SSP Valby", 3, 1, 1, 30),
+        ("SSP Nørrebro", 1, 1, 1, 12),
+        ("SSP Østerbro", 1, 1, 0, 0),  # hidden since: its organisation is still counted
+        ("", 1, 1, 1, 20),  # without a committee: the export calls it "Uden udvalg"
+    ]
+    assert report.by_ssp_committee[-1].key is None
+    english = reporting.build_report(year, today=date(year + 1, 2, 1), locale="en")
+    assert [row.label for row in english.by_ssp_committee][:3] == [
+        "SSP Valby (en)",
+        "SSP Nørrebro (en)",
+        "SSP Østerbro (en)",
+    ]
+    from portal.services import report_export
+
+    table = {t.slug: t for t in report_export.tables(report)}["ssp_udvalg"]
+    assert table.rows[-1] == ("Uden udvalg", 1, 1, 1, 20)
+
+
+def test_the_local_committees_rows_add_up_to_the_ssp_row_and_the_ssp_metric():
+    year = _ssp_year()
+    report = reporting.build_report(year, today=date(year + 1, 2, 1))
+    ssp = next(row for row in report.by_org_kind if row.key == OrganisationKind.SSP)
+    for name in reporting.BREAKDOWN_COUNTS:
+        assert sum(row[name] for row in report.by_ssp_committee) == ssp[name], name
+    assert (ssp["requests"], ssp["counted"], ssp["held"], ssp["participants"]) == (6, 4, 3, 62)
+    assert _figures(year)[Metric.SSP_REQUESTS].figure == 4
+
+
+def test_a_year_without_ssp_requests_has_no_committee_rows():
+    assert reporting.build_report(clock.today().year).by_ssp_committee == []

@@ -291,3 +291,28 @@ def test_two_first_bookings_from_one_organisation_at_once_share_it(app, monkeypa
     assert len(found) == 2 and found[0] == found[1]
     named = db.select(db.func.count()).where(Organisation.name_key == "tvillingeskolen")
     assert db.session.scalar(named) == 1
+
+
+def test_only_an_ssp_organisation_gets_a_committee_and_one_it_has_is_never_replaced():
+    from portal.models import SspCommittee
+
+    valby = SspCommittee(name_da="SSP Valby", name_en="SSP Valby")
+    amager = SspCommittee(name_da="SSP Amager Øst", name_en="SSP Amager Øst")
+    db.session.add_all([valby, amager])
+    db.session.flush()
+    find = requests_service.find_or_create_organisation
+    school = find(
+        name="Valby Skole", kind=OrganisationKind.SCHOOL, district=None, ssp_committee=valby
+    )
+    assert school.ssp_committee_id is None
+    ssp = find(name="SSP Valby", kind=OrganisationKind.SSP, district=None, ssp_committee=valby)
+    assert ssp.ssp_committee == valby
+    again = find(name="ssp  valby", kind=OrganisationKind.SSP, district=None, ssp_committee=amager)
+    assert again is ssp and ssp.ssp_committee == valby
+    unnamed = find(name="SSP Amager", kind=OrganisationKind.SSP, district=None)
+    assert unnamed.ssp_committee_id is None
+    assert (
+        find(name="SSP Amager", kind=OrganisationKind.SSP, district=None, ssp_committee=amager)
+        is unnamed
+    )
+    assert unnamed.ssp_committee == amager  # a blank is filled

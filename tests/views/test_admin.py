@@ -1,9 +1,10 @@
-"""The admin keeps closed periods, decline reasons, offer kinds and topics as data."""
+"""The admin keeps closed periods, decline reasons, offer kinds, topics and local SSP committees
+as data."""
 
 import pytest
 
 from portal.extensions import db
-from portal.models import AuditEntry, ClosedPeriod, DeclineReason, OfferKind, Topic
+from portal.models import AuditEntry, ClosedPeriod, DeclineReason, OfferKind, SspCommittee, Topic
 from portal.models.enums import Role, SeatRole
 from portal.services import catalogue
 from tests.browser_form import browser_form, forms_in, pick
@@ -13,6 +14,7 @@ CLOSED_PERIODS = "/admin/lukkeperioder"
 DECLINE_REASONS = "/admin/afslagsgrunde"
 OFFER_KINDS = "/admin/tilbud"
 TOPICS = "/admin/emner"
+SSP_COMMITTEES = "/admin/ssp-udvalg"
 
 
 @pytest.fixture
@@ -218,3 +220,50 @@ def test_fewer_seats_refused_on_the_page_keep_what_was_typed_and_store_nothing(a
     assert pick(forms_in(admin, page, text), page, action=page).value("need_ambassador") == "1"
     assert row_counts() == before
     assert dialogue.need(SeatRole.AMBASSADOR) == 2
+
+
+def test_the_admin_adds_renames_hides_and_shows_a_local_ssp_committee(admin):
+    assert 'href="/admin/ssp-udvalg"' in admin.get("/admin/").get_data(as_text=True)
+    form = browser_form(admin, SSP_COMMITTEES, action=SSP_COMMITTEES).fill(name_da="SSP Valby")
+    assert form.submit().status_code == 302
+    committee = db.session.scalars(db.select(SspCommittee)).one()
+    assert committee.name_en == "SSP Valby"  # no English name: the Danish serves
+    assert committee in catalogue.active_ssp_committees()
+    second = browser_form(admin, SSP_COMMITTEES, action=SSP_COMMITTEES).fill(name_da="SSP Amager")
+    assert second.submit().status_code == 302
+    assert [c.name_da for c in catalogue.active_ssp_committees()] == ["SSP Valby", "SSP Amager"]
+    page = f"{SSP_COMMITTEES}/{committee.id}"
+    rename = browser_form(admin, page, action=page).fill(name_da="SSP Valby ", name_en="Valby SSP")
+    assert rename.submit().status_code == 302
+    assert (committee.name_da, committee.name_en) == ("SSP Valby", "Valby SSP")
+    taken = browser_form(admin, SSP_COMMITTEES, action=SSP_COMMITTEES).fill(name_da="ssp valby")
+    refused = taken.submit()
+    assert refused.status_code == 422
+    assert "Der findes allerede et SSP-udvalg med det navn." in refused.get_data(as_text=True)
+    toggle = f"{page}/vis-skjul"
+    hide = browser_form(admin, SSP_COMMITTEES, action=toggle)
+    assert hide.submit().status_code == 302
+    assert committee not in catalogue.active_ssp_committees()
+    assert hide.submit().status_code == 302  # the same form again: still hidden, nothing logged
+    assert "SSP Valby" in admin.get(SSP_COMMITTEES).get_data(as_text=True)  # hidden, kept
+    browser_form(admin, SSP_COMMITTEES, action=toggle).submit()
+    assert committee.active
+    actions = db.session.scalars(
+        db.select(AuditEntry.action).where(AuditEntry.object_type == "ssp_committees")
+    ).all()
+    assert sorted(actions) == sorted(
+        [
+            "ssp_committee.added",
+            "ssp_committee.added",
+            "ssp_committee.updated",
+            "ssp_committee.hidden",
+            "ssp_committee.shown",
+        ]
+    )
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\x00\x01", "x" * 121])
+def test_a_committee_without_a_usable_name_is_refused_and_nothing_stored(admin, name):
+    form = browser_form(admin, SSP_COMMITTEES, action=SSP_COMMITTEES).fill(name_da=name)
+    assert form.submit().status_code == 422
+    assert db.session.scalars(db.select(SspCommittee)).all() == []

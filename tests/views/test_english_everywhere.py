@@ -33,6 +33,7 @@ from portal.models import (
     OfferKind,
     Organisation,
     Person,
+    SspCommittee,
     SupportCourseKind,
     Topic,
     User,
@@ -98,6 +99,7 @@ def _reference_names():
     pairs = [
         (OfferKind.name_da, OfferKind.name_en),
         (Topic.name_da, Topic.name_en),
+        (SspCommittee.name_da, SspCommittee.name_en),
         (DeclineReason.label_da, DeclineReason.label_en),
         (SupportCourseKind.name_da, SupportCourseKind.name_en),
         (BudgetLine.name_da, BudgetLine.name_en),

@@ -15,7 +15,7 @@ import pytest
 
 from portal import clock, links
 from portal.extensions import db
-from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod
+from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod, SspCommittee
 from portal.models.enums import AssignmentStatus, Audience, ClosedPeriodKind, Role, SeatRole
 from portal.services import assignments, attendance, events, mail_editor, offers
 from tests.browser_form import forms_in, forms_on, pick
@@ -89,6 +89,8 @@ def _world():
             ),
         ]
     )
+    # A local SSP committee: the booking form asks for it, the admin's list has a row.
+    db.session.add(SspCommittee(name_da="SSP Amager Øst", name_en="SSP Amager East"))
     # An edited mail text: its page has the "back to the shipped text" form.
     mail_editor.save_email_text(
         "user_password_link", "en", by=None, subject="New password", body="{navn}: {link}"
@@ -143,6 +145,7 @@ def _pages(role, world):
             pages += ["/admin/", "/admin/lukkeperioder", "/admin/afslagsgrunde", "/admin/tilbud"]
             pages += ["/admin/post", "/admin/maal", "/admin/budget", "/admin/stoetteforloebstyper"]
             pages += ["/admin/tilbud/nyt", "/admin/tilbud/1", "/admin/emner", "/admin/emner/1"]
+            pages += ["/admin/ssp-udvalg"]
             pages += [
                 "/admin/brugere/",
                 "/admin/brugere/ny",

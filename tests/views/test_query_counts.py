@@ -46,6 +46,7 @@ def _pages():
             "/admin/log?handling=event.scheduled",
             "/admin/tilbud",
             "/admin/emner",
+            "/admin/ssp-udvalg",
         ],
         "ambassador@vink.example.org": ["/mig/", "/mig/ledige-pladser", "/mig/tilgaengelighed"],
         None: ["/", "/log-ind", "/bestil?tilbud=dialogue"],
