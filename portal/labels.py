@@ -223,6 +223,7 @@ ACTIONS = {
     "course_fee.set": _l("Takst pr. støtteforløb sat"),
     "targets.changed": _l("Mål ændret"),
     "targets.copied": _l("Mål kopieret fra sidste år"),
+    "kind_targets.changed": _l("Mål for et tilbud ændret"),
     "demo_data.loaded": _l("Demodata indlæst"),
     "email_text.saved": _l("E-mailtekst gemt"),
     "email_text.reset": _l("E-mailtekst sat tilbage til standardteksten"),

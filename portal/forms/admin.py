@@ -311,14 +311,20 @@ MAX_TARGET = 100_000
 
 
 class TargetsForm(PortalForm):
-    """A year's figure for every success criterion; an empty field means no target."""
+    """A year's figure for every success criterion, and for each offer kind with targets of its
+    own (one an admin added) its events held and participants; an empty field means no
+    target."""
 
     @classmethod
-    def for_year(cls, values, **kwargs):
-        """The form with one field per metric, filled from `values` on a first showing."""
-        fields = {
-            f"target_{metric.value}": IntegerField(
-                LABELS[Metric][metric],
+    def for_year(cls, values, kinds=(), kind_values=None, **kwargs):
+        """The form with one field per metric and two per kind in `kinds`, filled from `values`
+        ({metric: value}) and `kind_values` ({code: (held, participants)}) on a first
+        showing."""
+        kind_values = kind_values or {}
+
+        def target_field(label):
+            return IntegerField(
+                label,
                 validators=[
                     Optional(),
                     NumberRange(
@@ -331,16 +337,34 @@ class TargetsForm(PortalForm):
                     ),
                 ],
             )
-            for metric in Metric
-        }
+
+        fields = {f"target_{m.value}": target_field(LABELS[Metric][m]) for m in Metric}
+        for kind in kinds:
+            name = kind.name()
+            fields[f"kind_{kind.code}_held"] = target_field(_l("%(kind)s afholdt", kind=name))
+            fields[f"kind_{kind.code}_participants"] = target_field(
+                _l("Deltagere ved %(kind)s", kind=name)
+            )
         form = type("TargetsFormFor", (cls,), fields)(**kwargs)
+        form.kinds = list(kinds)
         if not form.is_submitted():
             for metric in Metric:
                 form[f"target_{metric.value}"].data = values.get(metric)
+            for kind in kinds:
+                held, participants = kind_values.get(kind.code, (None, None))
+                form[f"kind_{kind.code}_held"].data = held
+                form[f"kind_{kind.code}_participants"].data = participants
         return form
 
     def values(self):
         return {metric: self[f"target_{metric.value}"].data for metric in Metric}
+
+    def kind_values(self):
+        """{OfferKind: (held, participants)} for the kinds the form asks about."""
+        return {
+            kind: (self[f"kind_{kind.code}_held"].data, self[f"kind_{kind.code}_participants"].data)
+            for kind in self.kinds
+        }
 
 
 class UserRoleForm(PortalForm):

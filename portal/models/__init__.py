@@ -16,6 +16,7 @@ from .reference import (
 from .reporting import (
     BudgetLine,
     EventFee,
+    OfferKindTarget,
     SupportCourse,
     SupportCourseFee,
     SupportCourseKind,
@@ -41,6 +42,7 @@ __all__ = [
     "EventFee",
     "EventSession",
     "OfferKind",
+    "OfferKindTarget",
     "Organisation",
     "OutboxMessage",
     "Person",

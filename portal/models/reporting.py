@@ -28,6 +28,26 @@ class Target(db.Model):
     value: Mapped[int]
 
 
+class OfferKindTarget(db.Model):
+    """A year's targets for an offer kind the action plan's metrics do not name (one an admin
+    added, such as Kompetenceudvikling): events held and participants. None means no target."""
+
+    __tablename__ = "offer_kind_targets"
+    __table_args__ = (
+        sa.UniqueConstraint("year", "offer_kind_id"),
+        sa.CheckConstraint("held >= 0 AND participants >= 0", name="not_negative"),
+        sa.CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    offer_kind_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_kinds.id", ondelete="CASCADE"))
+    held: Mapped[int | None]
+    participants: Mapped[int | None]
+
+    offer_kind: Mapped[OfferKind] = relationship()
+
+
 class SupportCourseKind(db.Model):
     """Mentoring, parent coaching, home visits ...: admin data. `metric` names the yearly
     target a course of this kind counts towards, if any."""

@@ -98,7 +98,7 @@ def tables(report):
             ],
             [
                 (
-                    str(label(m.metric)),
+                    str(m.title),
                     m.figure,
                     m.target,
                     m.share_reached,

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
+from ..labels import label as label_of
 from ..models import (
     Assignment,
     Attendance,
@@ -32,6 +33,7 @@ from ..models import (
     Event,
     EventFee,
     OfferKind,
+    OfferKindTarget,
     Organisation,
     Request,
     SspCommittee,
@@ -51,10 +53,7 @@ from ..models.enums import (
     OrganisationKind,
     RequestStatus,
 )
-from .targets import targets_and_source
-
-# Which offer kind (by its code) each event metric is about.
-TALK, DIALOGUE, ADVISORY = "talk", "dialogue", "advisory"
+from .targets import ACTION_PLAN_KINDS, ADVISORY, DIALOGUE, TALK, targets_and_source
 
 # One line per metric, shown on the page beside the figure: what counts.
 RULES = {
@@ -143,13 +142,14 @@ def _in_year(column, year):
 
 @dataclass
 class MetricRow:
-    metric: Metric
+    metric: Metric | None  # None for an offer kind's own target (held, participants)
     figure: int
     target: int | None
     # Held plus planned-and-staffed: what the year reaches if nothing else happens.
     forecast: int | None
     share_of_year: float
     rule: str
+    title: str = ""  # the metric's words; for an offer kind's own target, with its name
 
     @property
     def share_reached(self):
@@ -265,8 +265,10 @@ def build_report(year, *, today=None, locale="da", years=None):
                 forecast=forecast,
                 share_of_year=share,
                 rule=RULES[metric],
+                title=label_of(metric),
             )
         )
+    metrics += _kind_metrics(year, by_code, share, locale)
 
     by_offer_kind = []
     for code, (name_da, name_en) in kinds.items():
@@ -301,6 +303,70 @@ def build_report(year, *, today=None, locale="da", years=None):
         funding=_funding(year),
         years=years if years is not None else report_years(today),
     )
+
+
+def _kind_metrics(year, by_code, share, locale):
+    """Events held and participants of each offer kind with targets of its own (one an admin
+    added), measured like the action plan's: for each kind that has a target in the year or
+    held an event in it. One query (those kinds, hidden ones too, with the year's targets)."""
+    found = db.session.execute(
+        sa.select(
+            OfferKind.code,
+            OfferKind.name_da,
+            OfferKind.name_en,
+            OfferKindTarget.held,
+            OfferKindTarget.participants,
+        )
+        .select_from(OfferKind)
+        .outerjoin(
+            OfferKindTarget,
+            sa.and_(OfferKindTarget.offer_kind_id == OfferKind.id, OfferKindTarget.year == year),
+        )
+        .where(OfferKind.code.not_in(ACTION_PLAN_KINDS))
+        .where(OfferKind.booking_form != BookingForm.CONCERN)
+        .order_by(OfferKind.sort_order, OfferKind.id)
+    ).all()
+    rows = []
+    for code, name_da, name_en, held_target, participants_target in found:
+        values = by_code.get(code, {})
+        if held_target is None and participants_target is None and not values.get("held"):
+            continue
+        name = name_en if locale == "en" else name_da
+        for what, target, title, rule in (
+            (
+                "held",
+                held_target,
+                _l("%(kind)s afholdt", kind=name),
+                _l(
+                    "Arrangementer af tilbuddet %(kind)s, hvor fremmødet er registreret, og som "
+                    "begynder i året.",
+                    kind=name,
+                ),
+            ),
+            (
+                "participants",
+                participants_target,
+                _l("Deltagere ved %(kind)s", kind=name),
+                _l(
+                    "Det registrerede fremmøde ved afholdte arrangementer af tilbuddet "
+                    "%(kind)s, ikke det forventede antal.",
+                    kind=name,
+                ),
+            ),
+        ):
+            figure = values.get(what, 0)
+            rows.append(
+                MetricRow(
+                    metric=None,
+                    figure=figure,
+                    target=target,
+                    forecast=figure + values.get(FORECAST_OF[what], 0),
+                    share_of_year=share,
+                    rule=rule,
+                    title=title,
+                )
+            )
+    return rows
 
 
 def _staffed():

@@ -5,13 +5,18 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import Target
-from ..models.enums import Metric
+from ..models import OfferKind, OfferKindTarget, Target
+from ..models.enums import BookingForm, Metric
 from . import audit
 from .errors import DomainError
 
 # The years a target may be set for: the table's own check constraint.
 EARLIEST_TARGET_YEAR, LATEST_TARGET_YEAR = 2000, 2100
+
+# The offer kinds (by code) the action plan's metrics are about; every other kind that holds
+# events gets targets of its own (held, participants) in offer_kind_targets.
+TALK, DIALOGUE, ADVISORY = "talk", "dialogue", "advisory"
+ACTION_PLAN_KINDS = (TALK, DIALOGUE, ADVISORY)
 
 
 class TargetError(DomainError):
@@ -38,10 +43,32 @@ def targets_of(year):
     return targets_and_source(year)[0]
 
 
+def kinds_with_own_targets():
+    """The offer kinds, hidden ones too, that the action plan's metrics do not name (any an
+    admin added), in the catalogue's order. Not counsel about a concern: a call, never an
+    event, counted with the requests."""
+    return db.session.scalars(
+        sa.select(OfferKind)
+        .where(OfferKind.code.not_in(ACTION_PLAN_KINDS))
+        .where(OfferKind.booking_form != BookingForm.CONCERN)
+        .order_by(OfferKind.sort_order, OfferKind.id)
+    ).all()
+
+
+def kind_targets_of(year):
+    """{offer kind code: (held, participants)} set for `year` (None where no target)."""
+    rows = db.session.execute(
+        sa.select(OfferKind.code, OfferKindTarget.held, OfferKindTarget.participants)
+        .join(OfferKind, OfferKind.id == OfferKindTarget.offer_kind_id)
+        .where(OfferKindTarget.year == year)
+    ).all()
+    return {row.code: (row.held, row.participants) for row in rows}
+
+
 def copy_targets(year, *, by):
-    """Give `year` the targets of the latest earlier year that has any. Refused when `year` has
-    targets already or no earlier year has any. Side effects: audit "targets.copied" with the
-    year and the values copied."""
+    """Give `year` the targets of the latest earlier year that has any, the offer kinds' own
+    targets of that year with them. Refused when `year` has targets already or no earlier year
+    has any. Side effects: audit "targets.copied" with the year and the values copied."""
     own, source = targets_and_source(year)
     if own:
         raise TargetError(_l("%(year)s har allerede mål.", year=year))
@@ -50,15 +77,77 @@ def copy_targets(year, *, by):
     previous = db.session.scalars(sa.select(Target).where(Target.year == source)).all()
     for target in previous:
         db.session.add(Target(year=year, metric=target.metric, value=target.value))
+    kinds = db.session.scalars(
+        sa.select(OfferKindTarget).where(OfferKindTarget.year == source)
+    ).all()
+    for target in kinds:
+        row = _kind_target_row(year, target.offer_kind_id)
+        row.held, row.participants = target.held, target.participants
     db.session.flush()
     audit.record(
         "targets.copied",
         by=by,
         object_type="targets",
         object_id=year,
-        after={"from": source, "values": {t.metric.value: t.value for t in previous}},
+        after={
+            "from": source,
+            "values": {t.metric.value: t.value for t in previous},
+            "offer_kinds": {t.offer_kind.code: [t.held, t.participants] for t in kinds},
+        },
     )
     return source
+
+
+def _kind_target_row(year, offer_kind_id):
+    """The year's row of targets for the offer kind, added (empty) if it has none."""
+    row = db.session.scalar(
+        sa.select(OfferKindTarget).where(
+            OfferKindTarget.year == year, OfferKindTarget.offer_kind_id == offer_kind_id
+        )
+    )
+    if row is None:
+        row = OfferKindTarget(year=year, offer_kind_id=offer_kind_id)
+        db.session.add(row)
+    return row
+
+
+def set_kind_targets(year, values, *, by):
+    """Make `year`'s targets for offer kinds `values` ({OfferKind: (held, participants)}, None
+    for no target). Side effects: rows added, changed or removed (a row with neither target
+    goes); audit "kind_targets.changed" per kind that changed, with before and after. True if
+    anything changed."""
+    if not EARLIEST_TARGET_YEAR <= year <= LATEST_TARGET_YEAR:
+        raise TargetError(_l("Vælg et år mellem 2000 og 2100."))
+    if any(v is not None and v < 0 for pair in values.values() for v in pair):
+        raise TargetError(_l("Et mål kan ikke være negativt."))
+    rows = {
+        row.offer_kind_id: row
+        for row in db.session.scalars(
+            sa.select(OfferKindTarget).where(OfferKindTarget.year == year)
+        )
+    }
+    changed = False
+    for kind, (held, participants) in values.items():
+        row = rows.get(kind.id)
+        before = (row.held, row.participants) if row else (None, None)
+        if before == (held, participants):
+            continue
+        if held is None and participants is None:
+            db.session.delete(row)
+        else:
+            row = row or _kind_target_row(year, kind.id)
+            row.held, row.participants = held, participants
+        db.session.flush()
+        audit.record(
+            "kind_targets.changed",
+            by=by,
+            object_type="targets",
+            object_id=year,
+            before={"offer_kind": kind.code, "held": before[0], "participants": before[1]},
+            after={"offer_kind": kind.code, "held": held, "participants": participants},
+        )
+        changed = True
+    return changed
 
 
 def set_targets(year, values, *, by):

@@ -429,11 +429,19 @@ def targets():
     year = _year_argument()
     # An empty year offers the targets of the latest earlier year that has any, to copy.
     own, copy_from = targets_service.targets_and_source(year)
-    form = TargetsForm.for_year(own)
+    form = TargetsForm.for_year(
+        own,
+        kinds=targets_service.kinds_with_own_targets(),
+        kind_values=targets_service.kind_targets_of(year),
+    )
     error = None
     if form.validate_on_submit():
         try:
             changed = targets_service.set_targets(year, form.values(), by=current_user)
+            changed = (
+                targets_service.set_kind_targets(year, form.kind_values(), by=current_user)
+                or changed
+            )
         except targets_service.TargetError as refused:
             error = str(refused)
         else:

@@ -550,3 +550,21 @@ def test_only_the_admin_may_set_targets(as_role, role):
     assert "/admin/maal?" not in client.get(f"/sekretariat/rapport?aar={year}").get_data(
         as_text=True
     )
+
+
+def test_the_admin_gives_an_added_offer_kind_targets_and_the_report_shows_them(as_role):
+    year = clock.today().year
+    admin = as_role(Role.ADMIN)
+    form = browser_form(admin, f"/admin/maal?aar={year}", button=f"Gem målene for {year}")
+    assert form.value("kind_competence_held") == ""
+    response = form.fill(kind_competence_held="6", kind_competence_participants="90").submit()
+    assert response.status_code == 302
+    report = admin.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True)
+    text = " ".join(lxml.html.fromstring(report).text_content().split())
+    assert "Kompetenceudvikling afholdt 0 af 6" in text
+    assert "Deltagere ved Kompetenceudvikling 0 af 90" in text
+    again = browser_form(admin, f"/admin/maal?aar={year}", button=f"Gem målene for {year}")
+    assert again.value("kind_competence_participants") == "90"
+    refused = again.fill(kind_competence_held="-2").submit()
+    assert refused.status_code == 422
+    assert "Skriv et helt tal fra 0 til" in refused.get_data(as_text=True)
