@@ -124,6 +124,16 @@ LABELS = {
 }
 
 
+def kind_held_label(name):
+    """The title of an offer kind's own target for events held (an offer kind an admin added)."""
+    return _l("%(kind)s afholdt", kind=name)
+
+
+def kind_participants_label(name):
+    """The title of an offer kind's own target for participants."""
+    return _l("Deltagere ved %(kind)s", kind=name)
+
+
 # A class's grade is stored as the Danish word the booking form offers; shown through Babel.
 GRADES = {
     "7. klasse": _l("7. klasse"),
@@ -206,6 +216,7 @@ ACTIONS = {
     "topic.shown": _l("Emne vist igen"),
     "topic.hidden": _l("Emne skjult"),
     "ssp_committee.added": _l("SSP-udvalg tilføjet"),
+    "organisation.committee_set": _l("SSP-udvalg sat på organisationen"),
     "ssp_committee.updated": _l("SSP-udvalg ændret"),
     "ssp_committee.shown": _l("SSP-udvalg vist igen"),
     "ssp_committee.hidden": _l("SSP-udvalg skjult"),

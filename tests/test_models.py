@@ -418,3 +418,46 @@ def test_who_cancelled_an_event_is_filled_in_from_the_audit_log_or_the_note_else
         upgrade()
         db.engine.dispose()
     assert found == {1: "requester", 2: "secretariat", 3: "secretariat", 4: None, 5: None}
+
+
+def test_the_seeded_competence_kind_survives_a_downgrade_in_use_and_is_not_seeded_twice(tmp_path):
+    """Downgraded while something refers to Kompetenceudvikling, the kind stays; upgraded
+    again, it is not inserted a second time (the code is unique), nor its seat."""
+    from flask_migrate import downgrade, upgrade
+
+    from portal import create_app
+
+    steps = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'competence.sqlite3'}",
+            "INSTANCE_DIR": str(tmp_path),
+            "ENV_NAME": "development",
+            "SECRET_KEY": "test-secret-key",
+            "TESTING": True,
+            "LOG_JSON": False,
+        }
+    )
+    with steps.app_context():
+        upgrade(revision="m4b8d2f6a9c3")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO event_fees (budget_line_id, offer_kind_id, fee_ore) "
+                    "SELECT b.id, k.id, 100 FROM budget_lines b, offer_kinds k "
+                    "WHERE k.code = 'competence' AND b.year = 2014 LIMIT 1"
+                )
+            )
+        downgrade(revision="i2d6f9a3c8e1")
+        upgrade()
+        with db.engine.connect() as connection:
+            kinds = connection.execute(
+                sa.text("SELECT count(*) FROM offer_kinds WHERE code = 'competence'")
+            ).scalar()
+            seats = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM staffing_needs s JOIN offer_kinds k "
+                    "ON k.id = s.offer_kind_id WHERE k.code = 'competence'"
+                )
+            ).scalar()
+        db.engine.dispose()
+    assert (kinds, seats) == (1, 1)

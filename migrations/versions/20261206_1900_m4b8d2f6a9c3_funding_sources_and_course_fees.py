@@ -68,9 +68,13 @@ def upgrade():
         sa.text(
             "INSERT INTO offer_kinds (code, name_da, name_en, description_da, description_en, "
             "booking_form, online_allowed, offer_deadline_hours, auto_chain, auto_accept_claims, "
-            "default_duration_minutes, max_sessions, sort_order, active) VALUES (:code, "
+            "default_duration_minutes, max_sessions, sort_order, active) SELECT :code, "
             ":name_da, :name_en, :description_da, :description_en, 'adults', true, 72, true, "
-            "false, 180, 3, 5, false)"
+            "false, 180, 3, 5, false "
+            # Not again after a downgrade that kept it (something refers to it), and not beside
+            # a kind of that code or name an admin added already.
+            "WHERE NOT EXISTS (SELECT 1 FROM offer_kinds WHERE code = :code "
+            "OR lower(name_da) = lower(:name_da))"
         ).bindparams(
             code="competence",
             name_da="Kompetenceudvikling",
@@ -85,7 +89,8 @@ def upgrade():
     )
     op.execute(
         "INSERT INTO staffing_needs (offer_kind_id, seat_role, count) "
-        "SELECT id, 'resource_person', 1 FROM offer_kinds WHERE code = 'competence'"
+        "SELECT id, 'resource_person', 1 FROM offer_kinds WHERE code = 'competence' "
+        "AND NOT EXISTS (SELECT 1 FROM staffing_needs s WHERE s.offer_kind_id = offer_kinds.id)"
     )
 
 

@@ -24,7 +24,14 @@ from wtforms.validators import (
 )
 
 from .. import i18n
-from ..labels import LABELS, action_label, actor_code, object_label
+from ..labels import (
+    LABELS,
+    action_label,
+    actor_code,
+    kind_held_label,
+    kind_participants_label,
+    object_label,
+)
 from ..models import OfferKind
 from ..models.enums import (
     BookingForm,
@@ -341,10 +348,8 @@ class TargetsForm(PortalForm):
         fields = {f"target_{m.value}": target_field(LABELS[Metric][m]) for m in Metric}
         for kind in kinds:
             name = kind.name()
-            fields[f"kind_{kind.code}_held"] = target_field(_l("%(kind)s afholdt", kind=name))
-            fields[f"kind_{kind.code}_participants"] = target_field(
-                _l("Deltagere ved %(kind)s", kind=name)
-            )
+            fields[f"kind_{kind.code}_held"] = target_field(kind_held_label(name))
+            fields[f"kind_{kind.code}_participants"] = target_field(kind_participants_label(name))
         form = type("TargetsFormFor", (cls,), fields)(**kwargs)
         form.kinds = list(kinds)
         if not form.is_submitted():

@@ -219,6 +219,7 @@ FIELD_LABELS = {
     "needs": _l("Pladser"),
     "fee_ore": _l("Takst"),
     "held": _l("Afholdt"),
+    "ssp_committee": _l("SSP-udvalg"),
     "participants": _l("Deltagere"),
     "offer_kinds": _l("Andre tilbud"),
     "support_course_kind": _l("Type af støtteforløb"),

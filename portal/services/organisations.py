@@ -65,7 +65,8 @@ def similar_organisations(organisation, *, q=""):
 
 def merge_organisations(duplicate, *, into, by):
     """`duplicate` is another record of `into`: every request of `duplicate` moves to `into`,
-    which keeps its own name, kind and district, and `duplicate` is deleted.
+    which keeps its own name, kind and district (and its local SSP committee, or takes the
+    duplicate's when it has none), and `duplicate` is deleted.
 
     Refused: an organisation merged with itself. Side effects: audit "organisation.merged" on
     `into`, with what the duplicate was and how many requests moved.
@@ -73,6 +74,10 @@ def merge_organisations(duplicate, *, into, by):
     if duplicate.id == into.id:
         raise OrganisationError(_l("En organisation kan ikke slås sammen med sig selv."))
     before = audit.snapshot(duplicate, ["id", "name", "kind", "district_id"])
+    if duplicate.ssp_committee is not None:
+        before["ssp_committee"] = duplicate.ssp_committee.name_da
+    if into.ssp_committee_id is None and duplicate.ssp_committee_id is not None:
+        into.ssp_committee_id = duplicate.ssp_committee_id
     moved = db.session.execute(
         db.update(Request)
         .where(Request.organisation_id == duplicate.id)

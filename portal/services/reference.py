@@ -512,6 +512,19 @@ def add_budget_line(*, by, year, name_da, name_en="", amount_ore, source=Funding
     )
 
 
+def set_fees(line, *, by, event_fees, course_fees):
+    """A budget line's fees saved from its form: `event_fees` ({OfferKind: øre}) and
+    `course_fees` ({SupportCourseKind: øre}), 0 for none. Side effects: as set_event_fee and
+    set_course_fee, for each fee that changed. True if any did."""
+    changed = [
+        set_event_fee(line, by=by, offer_kind=kind, fee_ore=fee) for kind, fee in event_fees.items()
+    ]
+    changed += [
+        set_course_fee(line, by=by, kind=kind, fee_ore=fee) for kind, fee in course_fees.items()
+    ]
+    return any(changed)
+
+
 def set_event_fee(line, *, by, offer_kind, fee_ore):
     """The fee per held event of `offer_kind` charged to `line`; 0 removes it. True if it
     changed. Side effects: audit "event_fee.set" with the fee before and after, if changed."""

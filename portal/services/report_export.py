@@ -103,7 +103,7 @@ def tables(report):
                     m.target,
                     m.share_reached,
                     round(m.expected_by_now, 1) if m.target else None,
-                    pace_text(m),
+                    pace_text(m, over=report.is_over),
                     m.missing if m.target else None,
                 )
                 for m in report.metrics
@@ -230,9 +230,12 @@ def _row_label(row):
     return row.label
 
 
-def pace_text(metric_row):
+def pace_text(metric_row, *, over=False):
+    """The pace in a word; for a year that has ended, whether the target was reached."""
     if metric_row.target is None:
         return _("Intet mål")
+    if over:
+        return _("Nået") if metric_row.figure >= metric_row.target else _("Ikke nået")
     if metric_row.on_track:
         return _("På sporet")
     return _("Bagud")

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
+from ..labels import kind_held_label, kind_participants_label
 from ..labels import label as label_of
 from ..models import (
     Assignment,
@@ -53,7 +54,7 @@ from ..models.enums import (
     OrganisationKind,
     RequestStatus,
 )
-from .targets import ACTION_PLAN_KINDS, ADVISORY, DIALOGUE, TALK, targets_and_source
+from .targets import ADVISORY, DIALOGUE, TALK, kinds_with_own_targets_query, targets_and_source
 
 # One line per metric, shown on the page beside the figure: what counts.
 RULES = {
@@ -215,6 +216,11 @@ class YearReport:
     years: list = field(default_factory=list)
 
     @property
+    def is_over(self):
+        """The year has ended (by the calendar: on 31 December it has not)."""
+        return self.today.year > self.year
+
+    @property
     def busiest_month(self):
         """The highest monthly count, held or planned (at least 1): the chart's scale."""
         return max(1, *(max(row["held"], row["planned"]) for row in self.months))
@@ -286,7 +292,7 @@ def build_report(year, *, today=None, locale="da", years=None):
         year=year,
         today=today,
         share_of_year=share,
-        has_targets=bool(targets),
+        has_targets=any(m.target is not None for m in metrics),
         copy_from=copy_from,
         metrics=metrics,
         months=months,
@@ -310,33 +316,24 @@ def _kind_metrics(year, by_code, share, locale):
     added), measured like the action plan's: for each kind that has a target in the year or
     held an event in it. One query (those kinds, hidden ones too, with the year's targets)."""
     found = db.session.execute(
-        sa.select(
-            OfferKind.code,
-            OfferKind.name_da,
-            OfferKind.name_en,
-            OfferKindTarget.held,
-            OfferKindTarget.participants,
-        )
-        .select_from(OfferKind)
+        kinds_with_own_targets_query()
+        .add_columns(OfferKindTarget.held, OfferKindTarget.participants)
         .outerjoin(
             OfferKindTarget,
             sa.and_(OfferKindTarget.offer_kind_id == OfferKind.id, OfferKindTarget.year == year),
         )
-        .where(OfferKind.code.not_in(ACTION_PLAN_KINDS))
-        .where(OfferKind.booking_form != BookingForm.CONCERN)
-        .order_by(OfferKind.sort_order, OfferKind.id)
     ).all()
     rows = []
-    for code, name_da, name_en, held_target, participants_target in found:
-        values = by_code.get(code, {})
+    for kind, held_target, participants_target in found:
+        values = by_code.get(kind.code, {})
         if held_target is None and participants_target is None and not values.get("held"):
             continue
-        name = name_en if locale == "en" else name_da
+        name = kind.name(locale)
         for what, target, title, rule in (
             (
                 "held",
                 held_target,
-                _l("%(kind)s afholdt", kind=name),
+                kind_held_label(name),
                 _l(
                     "Arrangementer af tilbuddet %(kind)s, hvor fremmødet er registreret, og som "
                     "begynder i året.",
@@ -346,7 +343,7 @@ def _kind_metrics(year, by_code, share, locale):
             (
                 "participants",
                 participants_target,
-                _l("Deltagere ved %(kind)s", kind=name),
+                kind_participants_label(name),
                 _l(
                     "Det registrerede fremmøde ved afholdte arrangementer af tilbuddet "
                     "%(kind)s, ikke det forventede antal.",

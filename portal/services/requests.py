@@ -52,7 +52,8 @@ def find_or_create_organisation(*, name, kind, district, ssp_committee=None):
     the secretariat's record, not whatever the latest form said. The one exception fills a
     blank: an SSP organisation recorded without its local committee (before committees were
     asked for) gets the one this booking names; a committee it has is never replaced. Only
-    an SSP organisation has a committee (`ssp_committee` is ignored for other kinds).
+    an SSP organisation has a committee (`ssp_committee` is ignored for other kinds). Side
+    effects: audit "organisation.committee_set" (by the requester) when that blank is filled.
 
     Two first bookings from one organisation at the same moment (a class and its parallel
     class) both find nothing and both insert: the insert gives way on the unique name and
@@ -84,6 +85,14 @@ def find_or_create_organisation(*, name, kind, district, ssp_committee=None):
         organisation = _organisation(key, kind)
     if committee_id and organisation.ssp_committee_id is None:
         organisation.ssp_committee_id = committee_id
+        db.session.flush()
+        audit.record(
+            "organisation.committee_set",
+            organisation,
+            actor_label="requester",
+            before={"ssp_committee": None},
+            after={"ssp_committee": ssp_committee.name_da},
+        )
     return organisation
 
 

@@ -43,16 +43,21 @@ def targets_of(year):
     return targets_and_source(year)[0]
 
 
-def kinds_with_own_targets():
-    """The offer kinds, hidden ones too, that the action plan's metrics do not name (any an
-    admin added), in the catalogue's order. Not counsel about a concern: a call, never an
-    event, counted with the requests."""
-    return db.session.scalars(
+def kinds_with_own_targets_query():
+    """SELECT the offer kinds, hidden ones too, that the action plan's metrics do not name (any
+    an admin added), in the catalogue's order. Not counsel about a concern: a call, never an
+    event, counted with the requests. The report adds the year's targets to it."""
+    return (
         sa.select(OfferKind)
         .where(OfferKind.code.not_in(ACTION_PLAN_KINDS))
         .where(OfferKind.booking_form != BookingForm.CONCERN)
         .order_by(OfferKind.sort_order, OfferKind.id)
-    ).all()
+    )
+
+
+def kinds_with_own_targets():
+    """The offer kinds with targets of their own (kinds_with_own_targets_query)."""
+    return db.session.scalars(kinds_with_own_targets_query()).all()
 
 
 def kind_targets_of(year):
@@ -67,8 +72,9 @@ def kind_targets_of(year):
 
 def copy_targets(year, *, by):
     """Give `year` the targets of the latest earlier year that has any, the offer kinds' own
-    targets of that year with them. Refused when `year` has targets already or no earlier year
-    has any. Side effects: audit "targets.copied" with the year and the values copied."""
+    targets of that year with them (but never over an offer kind's targets `year` has).
+    Refused when `year` has targets already or no earlier year has any. Side effects: audit
+    "targets.copied" with the year and the values copied."""
     own, source = targets_and_source(year)
     if own:
         raise TargetError(_l("%(year)s har allerede mål.", year=year))
@@ -80,9 +86,21 @@ def copy_targets(year, *, by):
     kinds = db.session.scalars(
         sa.select(OfferKindTarget).where(OfferKindTarget.year == source)
     ).all()
+    has = set(
+        db.session.scalars(
+            sa.select(OfferKindTarget.offer_kind_id).where(OfferKindTarget.year == year)
+        )
+    )
+    kinds = [target for target in kinds if target.offer_kind_id not in has]
     for target in kinds:
-        row = _kind_target_row(year, target.offer_kind_id)
-        row.held, row.participants = target.held, target.participants
+        db.session.add(
+            OfferKindTarget(
+                year=year,
+                offer_kind_id=target.offer_kind_id,
+                held=target.held,
+                participants=target.participants,
+            )
+        )
     db.session.flush()
     audit.record(
         "targets.copied",
@@ -96,19 +114,6 @@ def copy_targets(year, *, by):
         },
     )
     return source
-
-
-def _kind_target_row(year, offer_kind_id):
-    """The year's row of targets for the offer kind, added (empty) if it has none."""
-    row = db.session.scalar(
-        sa.select(OfferKindTarget).where(
-            OfferKindTarget.year == year, OfferKindTarget.offer_kind_id == offer_kind_id
-        )
-    )
-    if row is None:
-        row = OfferKindTarget(year=year, offer_kind_id=offer_kind_id)
-        db.session.add(row)
-    return row
 
 
 def set_kind_targets(year, values, *, by):
@@ -135,7 +140,9 @@ def set_kind_targets(year, values, *, by):
         if held is None and participants is None:
             db.session.delete(row)
         else:
-            row = row or _kind_target_row(year, kind.id)
+            if row is None:
+                row = OfferKindTarget(year=year, offer_kind_id=kind.id)
+                db.session.add(row)
             row.held, row.participants = held, participants
         db.session.flush()
         audit.record(
@@ -181,3 +188,10 @@ def set_targets(year, values, *, by):
             after=after,
         )
     return before != after
+
+
+def set_year_targets(year, *, by, metrics, kinds):
+    """The targets page saved: the action plan's `metrics` (set_targets) and the offer kinds'
+    own `kinds` (set_kind_targets) for `year`, as one change. True if anything changed."""
+    changed = set_targets(year, metrics, by=by)
+    return set_kind_targets(year, kinds, by=by) or changed

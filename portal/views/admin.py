@@ -31,7 +31,7 @@ from ..models import (
     SupportCourseKind,
     Topic,
 )
-from ..models.enums import BookingForm, ClosedPeriodKind, DeclineReasonScope, Metric, Role
+from ..models.enums import ClosedPeriodKind, DeclineReasonScope, Metric, Role
 from ..permissions import require_roles
 from ..services import (
     audit,
@@ -437,10 +437,8 @@ def targets():
     error = None
     if form.validate_on_submit():
         try:
-            changed = targets_service.set_targets(year, form.values(), by=current_user)
-            changed = (
-                targets_service.set_kind_targets(year, form.kind_values(), by=current_user)
-                or changed
+            changed = targets_service.set_year_targets(
+                year, by=current_user, metrics=form.values(), kinds=form.kind_values()
             )
         except targets_service.TargetError as refused:
             error = str(refused)
@@ -520,14 +518,8 @@ def toggle_support_course_kind(kind_id):
     )
 
 
-def _kinds_with_fees():
-    """The offer kinds a budget line can charge per held event: not counsel about a concern,
-    which is a call and never an event."""
-    return [k for k in catalogue.active_offer_kinds() if k.booking_form != BookingForm.CONCERN]
-
-
 def _budget_page(year, form=None, fee_forms=None, status=200, error=None):
-    kinds, course_kinds = _kinds_with_fees(), support.active_kinds()
+    kinds, course_kinds = catalogue.bookable_offer_kinds(), support.active_kinds()
     lines = reference.budget_lines(year)
     fee_forms = fee_forms or {}
     for line in lines:
@@ -556,8 +548,10 @@ def _budget_page(year, form=None, fee_forms=None, status=200, error=None):
 
 
 def _year_picker(year):
-    """The report's year picker, on the pages of its targets and budget."""
-    form = ReportYearForm(formdata=None, years=reporting.report_years())
+    """The report's year picker, on the pages of its targets and budget, with the page's year
+    among its choices (a year typed in the address may lie outside the report's)."""
+    years = sorted({*reporting.report_years(), year}, reverse=True)
+    form = ReportYearForm(formdata=None, years=years)
     form.aar.data = str(year)
     return form
 
@@ -599,17 +593,15 @@ def add_budget_line():
 @bp.post("/budget/<int:line_id>/takster")
 def set_event_fees(line_id):
     line = db.get_or_404(BudgetLine, line_id)
-    kinds, course_kinds = _kinds_with_fees(), support.active_kinds()
+    kinds, course_kinds = catalogue.bookable_offer_kinds(), support.active_kinds()
     form = FeesForm.for_kinds(kinds, course_kinds, prefix=f"line{line.id}")
     if not form.validate_on_submit():
         return _budget_page(line.year, fee_forms={line.id: form}, status=422)
-    for kind in kinds:
-        reference.set_event_fee(
-            line, by=current_user, offer_kind=kind, fee_ore=form[f"fee_{kind.code}"].data or 0
-        )
-    for kind in course_kinds:
-        reference.set_course_fee(
-            line, by=current_user, kind=kind, fee_ore=form[f"course_fee_{kind.code}"].data or 0
-        )
+    reference.set_fees(
+        line,
+        by=current_user,
+        event_fees={kind: form[f"fee_{kind.code}"].data or 0 for kind in kinds},
+        course_fees={kind: form[f"course_fee_{kind.code}"].data or 0 for kind in course_kinds},
+    )
     flash(_("Taksterne for %(line)s er gemt.", line=line.name_da), "success")
     return redirect(url_for(".budget", aar=line.year))

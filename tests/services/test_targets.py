@@ -101,3 +101,19 @@ def test_the_report_measures_an_offer_kind_with_targets_of_its_own():
         rows["Deltagere ved Kompetenceudvikling"].figure,
         rows["Deltagere ved Kompetenceudvikling"].target,
     ) == (18, None)
+
+
+def test_copying_into_a_year_keeps_the_offer_kind_targets_it_has_and_the_report_counts_them():
+    year = clock.today().year + 1
+    admin = make_user(role="admin")
+    competence = offer_kind("competence")
+    db.session.add(Target(year=year - 1, metric=Metric.TALKS_HELD, value=10))
+    db.session.commit()
+    targets.set_kind_targets(year - 1, {competence: (3, 30)}, by=admin)
+    targets.set_kind_targets(year, {competence: (8, 99)}, by=admin)
+    # The year has targets (its kind's), so the report does not say it has none.
+    assert reporting.build_report(year).has_targets
+    targets.copy_targets(year, by=admin)
+    assert targets.kind_targets_of(year) == {"competence": (8, 99)}
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "targets.copied"))
+    assert entry.after["offer_kinds"] == {}

@@ -3,10 +3,10 @@
 import pytest
 
 from portal.extensions import db
-from portal.models import Organisation, Request, SspCommittee
+from portal.models import AuditEntry, Organisation, Request, SspCommittee
 from portal.models.enums import OrganisationKind, Role
 from tests.browser_form import browser_form
-from tests.factories import booking_answers, make_request
+from tests.factories import booking_answers, make_request, make_user
 
 SSP = {"organisation_name": "SSP Valby", "organisation_kind": "ssp"}
 
@@ -116,6 +116,38 @@ def test_an_ssp_organisation_known_without_a_committee_gets_the_one_named_and_ke
     assert again.submit().status_code == 302
     assert db.session.scalars(db.select(Organisation)).one().ssp_committee == valby
     assert len(_stored()) == 3
+    # Filling the blank is in the log, once, by the requester.
+    [entry] = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "organisation.committee_set")
+    ).all()
+    assert (entry.actor_label, entry.object_id) == ("requester", known.id)
+    assert (entry.before, entry.after) == ({"ssp_committee": None}, {"ssp_committee": "SSP Valby"})
+
+
+def test_a_merge_keeps_the_committee_or_takes_the_duplicates(committees):
+    from portal.services import organisations
+
+    valby, norrebro, _hidden = committees
+    admin = make_user(role="admin")
+    kept = Organisation(name="SSP Vest", name_key="ssp vest", kind=OrganisationKind.SSP)
+    other = Organisation(
+        name="SSP Vest 2", name_key="ssp vest 2", kind=OrganisationKind.SSP, ssp_committee=valby
+    )
+    third = Organisation(
+        name="SSP Vest 3", name_key="ssp vest 3", kind=OrganisationKind.SSP, ssp_committee=norrebro
+    )
+    db.session.add_all([kept, other, third])
+    db.session.commit()
+    organisations.merge_organisations(other, into=kept, by=admin)
+    assert kept.ssp_committee == valby
+    organisations.merge_organisations(third, into=kept, by=admin)
+    assert kept.ssp_committee == valby
+    entry = db.session.scalars(
+        db.select(AuditEntry)
+        .where(AuditEntry.action == "organisation.merged")
+        .order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry.before["merged"]["ssp_committee"] == "SSP Nørrebro"
 
 
 def test_the_english_form_names_the_field_and_the_committees_in_english(client, committees):

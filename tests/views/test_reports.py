@@ -152,7 +152,7 @@ def test_the_page_shows_every_figure_of_the_hand_built_year(staff, year):
     assert f"Årsrapport {year}" in text
     cards = [
         "Vidensoplæg afholdt 2 af 3 (67 %)",
-        "Bagud: mangler 1 for at følge tempoet",
+        "Målet blev ikke nået: der manglede 1",
         "Deltagere ved vidensoplæg 52 af 50 (104 %)",
         "Rådgivningsforløb ved resursepersoner 1 af 1 (100 %)",
         "Ung-til-ung dialoger afholdt 2 af 2 (100 %)",
@@ -165,7 +165,7 @@ def test_the_page_shows_every_figure_of_the_hand_built_year(staff, year):
         assert card in text, card
     assert "Året er slut" in text
     # One line per metric says what counts.
-    assert text.count("På sporet") >= 6
+    assert text.count("Målet blev nået") >= 6
     assert "ikke det forventede antal" in text
 
 
@@ -231,14 +231,14 @@ def test_the_csv_zip_has_one_file_per_table_in_utf8_with_bom(staff, year):
             assert lines[0] == HEADERS[slug]
         assert len(lines) - 1 == len(rows), slug
     goals = list(csv.reader(io.StringIO(archive.read(names[0]).decode("utf-8-sig")), delimiter=";"))
-    assert goals[1] == ["Vidensoplæg afholdt", "2", "3", "0,6667", "3,0", "Bagud", "1"]
+    assert goals[1] == ["Vidensoplæg afholdt", "2", "3", "0,6667", "3,0", "Ikke nået", "1"]
     assert goals[8] == ["Henvendelser fra SSP", "1", "", "", "", "Intet mål", ""]
     months = list(
         csv.reader(io.StringIO(archive.read(names[1]).decode("utf-8-sig")), delimiter=";")
     )
     assert months[1] == [f"{year}-01-01", "1", "0"]
     budget = archive.read(names[-2]).decode("utf-8-sig")
-    assert "Drift;BIU;100000,00;11000,00;0,1100;5;0" in budget
+    assert "Drift;BIU;100000,00;13000,00;0,1300;5;2" in budget
     assert "Mentorer;Ministeriets tilskud;50000,00;25000,00;0,5000;0;3" in budget
     funding = archive.read(names[-1]).decode("utf-8-sig")
     assert f"{year};100000,00;50000,00;0,00;0,00;150000,00" in funding
@@ -474,7 +474,7 @@ def test_the_report_speaks_english_on_request(staff, year):
     staff.get("/sprog/en?next=/sekretariat/rapport")
     html = staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True)
     assert f"Yearly report {year}" in html
-    assert "Behind: 1 short of the pace" in html
+    assert "Target not reached: 1 short" in html
     assert "Knowledge talk" in html and "Events per month" in html
 
 
@@ -563,8 +563,19 @@ def test_the_admin_gives_an_added_offer_kind_targets_and_the_report_shows_them(a
     text = " ".join(lxml.html.fromstring(report).text_content().split())
     assert "Kompetenceudvikling afholdt 0 af 6" in text
     assert "Deltagere ved Kompetenceudvikling 0 af 90" in text
+    # A year still running is told its pace, never whether its targets were reached.
+    assert "Bagud" in text or "På sporet" in text
+    assert "Målet blev" not in text
     again = browser_form(admin, f"/admin/maal?aar={year}", button=f"Gem målene for {year}")
     assert again.value("kind_competence_participants") == "90"
     refused = again.fill(kind_competence_held="-2").submit()
     assert refused.status_code == 422
     assert "Skriv et helt tal fra 0 til" in refused.get_data(as_text=True)
+
+
+def test_a_year_outside_the_reports_list_is_the_one_the_targets_page_shows_and_picks(as_role):
+    admin = as_role(Role.ADMIN)
+    for page in ("/admin/maal", "/admin/budget"):
+        picker = browser_form(admin, f"{page}?aar=2005", button="Vis året")
+        assert picker.value("aar") == "2005"
+        assert "2010" in picker.options("aar")

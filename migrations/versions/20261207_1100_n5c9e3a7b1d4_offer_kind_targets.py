@@ -4,7 +4,7 @@ added, such as Kompetenceudvikling) gets a year's target for events held and for
 
 Revision ID: n5c9e3a7b1d4
 Revises: f9ec0b4df93b
-Create Date: 2026-12-06 19:30:00
+Create Date: 2026-12-07 11:00:00
 """
 
 import sqlalchemy as sa
