@@ -230,6 +230,8 @@ ACTIONS = {
     "support_course.recorded": _l("Støtteforløb registreret"),
     "support_course.ended": _l("Støtteforløb afsluttet"),
     "budget_line.added": _l("Budgetlinje tilføjet"),
+    "budget_line.updated": _l("Budgetlinje rettet"),
+    "budget_line.deleted": _l("Budgetlinje slettet"),
     "event_fee.set": _l("Takst sat"),
     "course_fee.set": _l("Takst pr. støtteforløb sat"),
     "targets.changed": _l("Mål ændret"),

@@ -219,6 +219,7 @@ FIELD_LABELS = {
     "needs": _l("Pladser"),
     "fee_ore": _l("Takst"),
     "held": _l("Afholdt"),
+    "year": _l("År"),
     "ssp_committee": _l("SSP-udvalg"),
     "participants": _l("Deltagere"),
     "offer_kinds": _l("Andre tilbud"),

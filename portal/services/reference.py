@@ -483,16 +483,13 @@ def budget_lines(year):
     ).all()
 
 
+BUDGET_LINE_FIELDS = ["name_da", "name_en", "amount_ore", "source"]
+
+
 def add_budget_line(*, by, year, name_da, name_en="", amount_ore, source=FundingSource.OTHER):
-    """A line of `year`'s budget and where its money comes from. Side effects: audit
-    "budget_line.added"."""
-    if amount_ore < 0:
-        raise ReferenceDataError(_l("Beløbet kan ikke være negativt."))
-    name_da = name_da.strip()
-    if db.session.scalar(
-        db.select(BudgetLine.id).where(BudgetLine.year == year, BudgetLine.name_da == name_da)
-    ):
-        raise ReferenceDataError(_l("Der findes allerede en budgetlinje med det navn i året."))
+    """A line of `year`'s budget and where its money comes from. Refused: a negative amount, a
+    Danish name another line of the year has. Side effects: audit "budget_line.added"."""
+    name_da = _budget_line_name(year, name_da, amount_ore)
     last = db.session.scalar(
         db.select(db.func.max(BudgetLine.sort_order)).where(BudgetLine.year == year)
     )
@@ -504,12 +501,44 @@ def add_budget_line(*, by, year, name_da, name_en="", amount_ore, source=Funding
         source=FundingSource(source),
         sort_order=(last or 0) + 1,
     )
-    return _add(
-        line,
-        "budget_line.added",
-        by=by,
-        fields=["year", "name_da", "name_en", "amount_ore", "source"],
-    )
+    return _add(line, "budget_line.added", by=by, fields=["year", *BUDGET_LINE_FIELDS])
+
+
+def update_budget_line(line, *, by, name_da, name_en="", amount_ore, source):
+    """Correct a line's name, amount or source (its year and fees stay). Refused as
+    add_budget_line. Side effects: audit "budget_line.updated" with what changed, if anything."""
+    name_da = _budget_line_name(line.year, name_da, amount_ore, line)
+    before = audit.snapshot(line, BUDGET_LINE_FIELDS)
+    line.name_da, line.name_en = name_da, (name_en or name_da).strip()
+    line.amount_ore, line.source = amount_ore, FundingSource(source)
+    db.session.flush()
+    after = audit.snapshot(line, BUDGET_LINE_FIELDS)
+    if after != before:
+        audit.record("budget_line.updated", line, by=by, before=before, after=after)
+    return line
+
+
+def delete_budget_line(line, *, by):
+    """A line entered by mistake goes, with its fees; the report's estimate and funding history
+    lose it. Side effects: audit "budget_line.deleted" with what the line was."""
+    before = audit.snapshot(line, ["year", *BUDGET_LINE_FIELDS])
+    audit.record("budget_line.deleted", line, by=by, before=before)
+    db.session.delete(line)
+    db.session.flush()
+
+
+def _budget_line_name(year, name_da, amount_ore, line=None):
+    """The Danish name, stripped, once the amount and the name are allowed for `year` (`line`
+    is the line being corrected, which may keep its own name)."""
+    if amount_ore < 0:
+        raise ReferenceDataError(_l("Beløbet kan ikke være negativt."))
+    name_da = name_da.strip()
+    taken = db.select(BudgetLine.id).where(BudgetLine.year == year, BudgetLine.name_da == name_da)
+    if line is not None:
+        taken = taken.where(BudgetLine.id != line.id)
+    if db.session.scalar(taken):
+        raise ReferenceDataError(_l("Der findes allerede en budgetlinje med det navn i året."))
+    return name_da
 
 
 def set_fees(line, *, by, event_fees, course_fees):

@@ -590,6 +590,46 @@ def add_budget_line():
     return redirect(url_for(".budget", aar=year))
 
 
+@bp.route("/budget/<int:line_id>", methods=["GET", "POST"])
+def budget_line(line_id):
+    """Correct a budget line's name, amount or source."""
+    line = db.get_or_404(BudgetLine, line_id)
+    form = BudgetLineForm()
+    if not form.is_submitted():
+        form.name_da.data, form.name_en.data = line.name_da, line.name_en
+        form.amount.data, form.source.data = line.amount_ore, line.source
+    error = None
+    if form.validate_on_submit():
+        try:
+            reference.update_budget_line(
+                line,
+                by=current_user,
+                name_da=form.name_da.data,
+                name_en=form.name_en.data or "",
+                amount_ore=form.amount.data,
+                source=form.source.data,
+            )
+        except reference.ReferenceDataError as failure:
+            error = str(failure)
+        else:
+            flash(_("Budgetlinjen er rettet."), "success")
+            return redirect(url_for(".budget", aar=line.year))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/budget_line.html", line=line, form=form, error=error), status
+
+
+@bp.route("/budget/<int:line_id>/slet", methods=["GET", "POST"])
+def delete_budget_line(line_id):
+    """Delete a budget line entered by mistake, from the page that asks first."""
+    line = db.get_or_404(BudgetLine, line_id)
+    if not confirmed():
+        return render_template("admin/delete_budget_line.html", line=line)
+    year, name = line.year, line.name()
+    reference.delete_budget_line(line, by=current_user)
+    flash(_("Budgetlinjen %(line)s er slettet.", line=name), "success")
+    return redirect(url_for(".budget", aar=year))
+
+
 @bp.post("/budget/<int:line_id>/takster")
 def set_event_fees(line_id):
     line = db.get_or_404(BudgetLine, line_id)

@@ -579,3 +579,70 @@ def test_a_year_outside_the_reports_list_is_the_one_the_targets_page_shows_and_p
         picker = browser_form(admin, f"{page}?aar=2005", button="Vis året")
         assert picker.value("aar") == "2005"
         assert "2010" in picker.options("aar")
+
+
+def test_the_admin_corrects_a_budget_line_and_deletes_one_entered_by_mistake(as_role):
+    from portal.models import BudgetLine, EventFee
+
+    admin = as_role(Role.ADMIN)
+    year = clock.today().year
+    for name in ("Drift", "Transport"):
+        add = browser_form(admin, f"/admin/budget?aar={year}", button="Tilføj")
+        assert add.fill(name_da=name, amount="1.000", source="other").submit().status_code == 302
+    drift, transport = (
+        db.session.scalar(db.select(BudgetLine).where(BudgetLine.name_da == n))
+        for n in ("Drift", "Transport")
+    )
+    fees = browser_form(
+        admin, f"/admin/budget?aar={year}", action=f"/admin/budget/{drift.id}/takster"
+    )
+    assert fees.fill(**{f"line{drift.id}-fee_talk": "500"}).submit().status_code == 302
+
+    # Corrected: amount and source; the form starts from what the line holds.
+    page = admin.get(f"/admin/budget?aar={year}").get_data(as_text=True)
+    assert f'href="/admin/budget/{drift.id}"' in page
+    edit = browser_form(admin, f"/admin/budget/{drift.id}", button="Gem budgetlinjen")
+    assert (edit.value("name_da"), edit.value("amount"), edit.value("source")) == (
+        "Drift",
+        "1000",
+        "other",
+    )
+    assert edit.fill(amount="500.000", source="biu").submit().status_code == 302
+    db.session.refresh(drift)
+    assert (drift.amount_ore, drift.source) == (500_000_00, FundingSource.BIU)
+    entry = db.session.scalar(
+        db.select(AuditEntry).where(AuditEntry.action == "budget_line.updated")
+    )
+    assert (entry.before["amount_ore"], entry.before["source"]) == (1_000_00, "other")
+    assert (entry.after["amount_ore"], entry.after["source"]) == (500_000_00, "biu")
+
+    # Another line's name is refused, and nothing changes.
+    clash = browser_form(admin, f"/admin/budget/{transport.id}", button="Gem budgetlinjen")
+    refused = clash.fill(name_da=" Drift ").submit()
+    assert refused.status_code == 422
+    assert "Der findes allerede en budgetlinje med det navn i året." in refused.get_data(
+        as_text=True
+    )
+    db.session.refresh(transport)
+    assert transport.name_da == "Transport"
+
+    # Deleted only from the page that asks; its fees go with it.
+    assert (
+        admin.post(
+            f"/admin/budget/{drift.id}/slet", data={"csrf_token": edit.value("csrf_token")}
+        ).status_code
+        == 200
+    )
+    assert db.session.get(BudgetLine, drift.id) is not None
+    drift_id = drift.id
+    ask = browser_form(admin, f"/admin/budget/{drift_id}/slet", button="Slet Drift")
+    assert ask.submit().status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BudgetLine, drift_id) is None
+    assert db.session.scalars(db.select(EventFee)).all() == []
+    assert (
+        db.session.scalar(
+            db.select(AuditEntry).where(AuditEntry.action == "budget_line.deleted")
+        ).before["name_da"]
+        == "Drift"
+    )
