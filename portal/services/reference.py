@@ -128,6 +128,29 @@ def _add(row, action, *, by, fields):
     return row
 
 
+NAME_FIELDS = ["name_da", "name_en"]
+
+
+def _save_named(model, row, *, kind, by, names, taken, placed_last=False):
+    """Add a row of `model` that is only a Danish and an English name (`row` None) or rename
+    one. Refused with `taken`: a Danish name another row has. Side effects: audit
+    "<kind>.added" or "<kind>.updated" (the latter only when a name changed)."""
+    name_da, name_en = names[0].strip(), (names[1] or names[0]).strip()
+    _refuse_taken_name(model, row, name_da, taken)
+    if row is None:
+        new = model(name_da=name_da, name_en=name_en)
+        if placed_last:
+            new.sort_order = (db.session.scalar(db.select(db.func.max(model.sort_order))) or 0) + 1
+        return _add(new, f"{kind}.added", by=by, fields=NAME_FIELDS)
+    before = audit.snapshot(row, NAME_FIELDS)
+    row.name_da, row.name_en = name_da, name_en
+    db.session.flush()
+    after = audit.snapshot(row, NAME_FIELDS)
+    if after != before:
+        audit.record(f"{kind}.updated", row, by=by, before=before, after=after)
+    return row
+
+
 # --- topics -------------------------------------------------------------------------------------
 
 
@@ -141,24 +164,17 @@ def topics():
     ).all()
 
 
-TOPIC_FIELDS = ["name_da", "name_en"]
-
-
 def save_topic(topic, *, by, name_da, name_en=""):
-    """Add a topic (`topic` None) or rename one. Side effects: audit "topic.added"/".updated"."""
-    name_da, name_en = name_da.strip(), (name_en or name_da).strip()
-    _refuse_taken_name(Topic, topic, name_da, _l("Der findes allerede et emne med det navn."))
-    if topic is None:
-        return _add(
-            Topic(name_da=name_da, name_en=name_en), "topic.added", by=by, fields=TOPIC_FIELDS
-        )
-    before = audit.snapshot(topic, TOPIC_FIELDS)
-    topic.name_da, topic.name_en = name_da, name_en
-    db.session.flush()
-    after = audit.snapshot(topic, TOPIC_FIELDS)
-    if after != before:
-        audit.record("topic.updated", topic, by=by, before=before, after=after)
-    return topic
+    """Add a topic (`topic` None) or rename one; an English name left blank is the Danish one.
+    Refused: a Danish name another topic has. Side effects: audit "topic.added"/".updated"."""
+    return _save_named(
+        Topic,
+        topic,
+        kind="topic",
+        by=by,
+        names=(name_da, name_en),
+        taken=_l("Der findes allerede et emne med det navn."),
+    )
 
 
 def set_topic_active(topic, *, by, active):
@@ -181,32 +197,19 @@ def ssp_committees():
     ).all()
 
 
-SSP_COMMITTEE_FIELDS = ["name_da", "name_en"]
-
-
 def save_ssp_committee(committee, *, by, name_da, name_en=""):
     """Add a committee (`committee` None, placed last) or rename one; an English name left
     blank is the Danish one. Refused: a Danish name another committee has, whatever its case.
     Side effects: audit "ssp_committee.added"/".updated"."""
-    name_da, name_en = name_da.strip(), (name_en or name_da).strip()
-    _refuse_taken_name(
-        SspCommittee, committee, name_da, _l("Der findes allerede et SSP-udvalg med det navn.")
+    return _save_named(
+        SspCommittee,
+        committee,
+        kind="ssp_committee",
+        by=by,
+        names=(name_da, name_en),
+        taken=_l("Der findes allerede et SSP-udvalg med det navn."),
+        placed_last=True,
     )
-    if committee is None:
-        last = db.session.scalar(db.select(db.func.max(SspCommittee.sort_order)))
-        return _add(
-            SspCommittee(name_da=name_da, name_en=name_en, sort_order=(last or 0) + 1),
-            "ssp_committee.added",
-            by=by,
-            fields=SSP_COMMITTEE_FIELDS,
-        )
-    before = audit.snapshot(committee, SSP_COMMITTEE_FIELDS)
-    committee.name_da, committee.name_en = name_da, name_en
-    db.session.flush()
-    after = audit.snapshot(committee, SSP_COMMITTEE_FIELDS)
-    if after != before:
-        audit.record("ssp_committee.updated", committee, by=by, before=before, after=after)
-    return committee
 
 
 def set_ssp_committee_active(committee, *, by, active):

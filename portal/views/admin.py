@@ -284,21 +284,30 @@ def topic(topic_id):
 
 
 def _topic_page(found, template, back):
-    form = TopicForm(obj=found)
+    return _named_row_page(
+        found, TopicForm, reference.save_topic, template, ("topic", reference.topics()), back
+    )
+
+
+def _named_row_page(found, form_class, save, template, names, back):
+    """The add or edit page of a row that is only a Danish and an English name: `names` is the
+    template's name for the row and the rows listed beside it."""
+    form = form_class(obj=found)
     error = None
     if form.validate_on_submit():
         try:
-            saved = reference.save_topic(
+            saved = save(
                 found, by=current_user, name_da=form.name_da.data, name_en=form.name_en.data
             )
         except reference.ReferenceDataError as failure:
             error = str(failure)
         else:
-            flash(_("%(topic)s er gemt.", topic=saved.name()), "success")
+            flash(_("%(name)s er gemt.", name=saved.name()), "success")
             return redirect(url_for(back))
     status = 422 if request.method == "POST" else 200
+    singular, rows = names
     return render_template(
-        template, form=form, topic=found, topics=reference.topics(), error=error
+        template, form=form, error=error, **{singular: found, f"{singular}s": rows}
     ), status
 
 
@@ -333,26 +342,14 @@ def ssp_committee(committee_id):
 
 
 def _ssp_committee_page(found, template):
-    form = SspCommitteeForm(obj=found)
-    error = None
-    if form.validate_on_submit():
-        try:
-            saved = reference.save_ssp_committee(
-                found, by=current_user, name_da=form.name_da.data, name_en=form.name_en.data
-            )
-        except reference.ReferenceDataError as failure:
-            error = str(failure)
-        else:
-            flash(_("%(committee)s er gemt.", committee=saved.name()), "success")
-            return redirect(url_for(".ssp_committees"))
-    status = 422 if request.method == "POST" else 200
-    return render_template(
+    return _named_row_page(
+        found,
+        SspCommitteeForm,
+        reference.save_ssp_committee,
         template,
-        form=form,
-        committee=found,
-        committees=reference.ssp_committees(),
-        error=error,
-    ), status
+        ("committee", reference.ssp_committees()),
+        ".ssp_committees",
+    )
 
 
 @bp.post("/ssp-udvalg/<int:committee_id>/vis-skjul")

@@ -104,7 +104,8 @@ def test_the_requester_and_the_portal_are_named_and_found_by_their_danish_words(
 
 def test_every_action_the_portal_records_has_danish_words():
     """Each literal action passed to audit.record (or the helpers that call it) is in
-    labels.ACTIONS, with the shown/hidden pair of every row kind that is hidden or shown."""
+    labels.ACTIONS, with the shown/hidden pair of every row kind that is hidden or shown, and
+    the added/updated pair of every row kind that is only a name."""
     import ast
     import pathlib
 
@@ -122,8 +123,12 @@ def test_every_action_the_portal_records_has_danish_words():
                     recorded.add(arg.value)
                 if name == "_set_active" and literal:
                     recorded |= {f"{arg.value}.shown", f"{arg.value}.hidden"}
+            for keyword in node.keywords:
+                if name == "_save_named" and keyword.arg == "kind":
+                    recorded |= {f"{keyword.value.value}.added", f"{keyword.value.value}.updated"}
     recorded |= {f"request.{status}" for status in ("planning", "planned")}  # by status
     assert len(recorded) > 40
+    assert {"topic.added", "ssp_committee.updated"} <= recorded
     assert recorded - set(labels.ACTIONS) == set()
 
 
@@ -315,7 +320,7 @@ def test_every_field_the_portal_records_has_a_label():
         return {k.value for k in node.keys if isinstance(k, ast.Constant)}
 
     recorded = set(OfferKind.EDITABLE) | set(people.FIELDS) | set(support.FIELDS)
-    recorded |= set(reference.TOPIC_FIELDS) | set(attendance.GROUPS)
+    recorded |= set(reference.NAME_FIELDS) | set(attendance.GROUPS)
     for path in pathlib.Path("portal/services").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.FunctionDef) and "snapshot" in node.name:
