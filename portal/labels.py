@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from .event_details import cancel_reason
 from .models.enums import (
     Administration,
+    AnswerKind,
     AssignmentStatus,
     Audience,
     BookingForm,
@@ -13,6 +14,7 @@ from .models.enums import (
     ClosedPeriodKind,
     ConcernKind,
     DeclineReasonScope,
+    EvaluationAudience,
     EventStatus,
     FundingSource,
     Metric,
@@ -121,6 +123,15 @@ LABELS = {
         FundingSource.BUDGET_AGREEMENT: _l("Budgetaftale"),
         FundingSource.OTHER: _l("Anden kilde"),
     },
+    AnswerKind: {
+        AnswerKind.SCALE: _l("Skala fra 1 til 5"),
+        AnswerKind.YES_NO: _l("Ja eller nej"),
+        AnswerKind.TEXT: _l("Tekst"),
+    },
+    EvaluationAudience: {
+        EvaluationAudience.REQUESTER: _l("Bestilleren"),
+        EvaluationAudience.PARTICIPANT: _l("Deltagerne"),
+    },
 }
 
 
@@ -179,6 +190,9 @@ ACTIONS = {
     "assignment.claimed": _l("Ønsker pladsen (fra ledige pladser)"),
     "attendance.recorded": _l("Fremmøde registreret"),
     "attendance.corrected": _l("Fremmøde rettet"),
+    "evaluation.answered": _l("Bestilleren har evalueret arrangementet"),
+    "reflection.saved": _l("Refleksion gemt"),
+    "reflection.handled": _l("Refleksionen er fulgt op"),
     "availability.added": _l("Tilgængelighed tilføjet"),
     "availability.removed": _l("Tilgængelighed fjernet"),
     "away.added": _l("Fravær tilføjet"),
@@ -300,6 +314,7 @@ def label(value):
 
 # The enums templates compare with (`a.status == AssignmentStatus.ACCEPTED`), never their values.
 TEMPLATE_ENUMS = (
+    AnswerKind,
     AssignmentStatus,
     BookingForm,
     ClosedPeriodKind,

@@ -295,14 +295,17 @@ def test_rebuilding_requests_and_offer_kinds_on_sqlite_keeps_every_row_that_refe
                 connection.execute(sa.text("UPDATE requests SET status = 'bogus'"))
         db.engine.dispose()
     # The seeded offer kinds (concern; competence with its one seat) are the rows more; tables
-    # later migrations add start empty.
+    # later migrations add start empty, but for the evaluation questions.
     assert {table: after[table] for table in before} == {
         **before,
         "offer_kinds": before["offer_kinds"] + 2,
         "staffing_needs": before["staffing_needs"] + 1,
     }
-    assert {table: after[table] for table in after.keys() - before.keys()} == dict.fromkeys(
-        after.keys() - before.keys(), 0
+    # The evaluation questions are seeded too: the shipped ones for every offer kind.
+    new_tables = after.keys() - before.keys()
+    assert after["evaluation_questions"] == after["offer_kinds"] * 8
+    assert {table: after[table] for table in new_tables - {"evaluation_questions"}} == (
+        dict.fromkeys(new_tables - {"evaluation_questions"}, 0)
     )
 
 

@@ -33,10 +33,10 @@ from werkzeug.exceptions import HTTPException
 import portal.forms
 from portal import clock
 from portal.extensions import db, limiter
-from portal.models import SspCommittee
+from portal.models import EventEvaluation, SspCommittee
 from portal.models.enums import AssignmentStatus, Role, SeatRole
 from portal.services import assignments as assignments_service
-from portal.services import offers
+from portal.services import attendance, evaluations, offers
 from portal.services import tracking as tracking_service
 from tests import factories
 from tests.browser_form import forms_in
@@ -52,7 +52,7 @@ STAFF_BLUEPRINTS = {
     "assignee": Role.ASSIGNEE,
 }
 # Walked as a requester holding a tracking cookie (and the signed links the world makes).
-PUBLIC_BLUEPRINTS = {"public", "auth", "provider_login", "offers", "feeds"}
+PUBLIC_BLUEPRINTS = {"public", "auth", "provider_login", "offers", "feeds", "evaluations"}
 CRAWLED = {}
 QUERY_NAMES = ["dato", "visning", "side", "vis", "next", "tilbud", "ny", "q", "status", "aar"]
 
@@ -152,6 +152,15 @@ def world(app, as_role, monkeypatch):
     )[0]
     held = factories.make_event(kind="dialogue", starts_at=clock.now() - timedelta(days=1))
     accepted = factories.make_assignment(held, person, status=AssignmentStatus.ACCEPTED)
+    # A booked dialogue held two days ago with its attendance: its requester's evaluation link.
+    rated = factories.make_scheduled(
+        request=factories.make_request(contact_email="c@example.org"),
+        starts_at=clock.now() - timedelta(days=2),
+    )
+    attendance.record_attendance(rated, counts={"students": 5})
+    rated_evaluation = db.session.scalar(
+        db.select(EventEvaluation).where(EventEvaluation.event_id == rated.id)
+    )
     # A local SSP committee: the booking form then has its select, and the admin its page.
     db.session.add(SspCommittee(name_da="SSP Valby", name_en="SSP Valby"))
     db.session.commit()
@@ -184,6 +193,7 @@ def world(app, as_role, monkeypatch):
         offers.answer_url(offered).rsplit("/", 1)[1],
         assignments_service.attendance_url(accepted).rsplit("/", 1)[1],
         assignments_service.feed_token(person),
+        evaluations.requester_url(rated_evaluation).rsplit("/", 1)[1],
     ]
     db.session.commit()
     real = {
@@ -219,7 +229,7 @@ def _forms_on_every_page(app, clients, real, signed):
     from every page each identity can open, so the walk starts from what a browser sends."""
     adapter = app.url_map.bind("localhost")
     pages = ["/bestil?tilbud=talk", "/bestil?tilbud=dialogue", "/bestil?tilbud=advisory"]
-    pages += [f"/svar/{signed[1]}", f"/svar/fremmoede/{signed[2]}"]
+    pages += [f"/svar/{signed[1]}", f"/svar/fremmoede/{signed[2]}", f"/evaluering/{signed[4]}"]
     forms = {}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static" or rule.arguments - real.keys():

@@ -1,6 +1,13 @@
 """All models, importable from one place (and seen by Alembic)."""
 
 from .audit import AuditEntry
+from .evaluations import (
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    EventEvaluation,
+    Reflection,
+)
 from .events import Assignment, Attendance, Event, EventSession
 from .outbox import EmailTemplate, OutboxMessage
 from .people import AvailabilityRule, AwayPeriod, Person, person_topics
@@ -38,7 +45,11 @@ __all__ = [
     "DeclineReason",
     "District",
     "EmailTemplate",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
     "Event",
+    "EventEvaluation",
     "EventFee",
     "EventSession",
     "OfferKind",
@@ -48,6 +59,7 @@ __all__ = [
     "Person",
     "ProposedDate",
     "RecoveryCode",
+    "Reflection",
     "Request",
     "SignInRule",
     "SspCommittee",

@@ -177,3 +177,17 @@ class OutboxStatus(StrEnum):
 class DateProposalSource(StrEnum):
     REQUESTER = "requester"
     SECRETARIAT = "secretariat"
+
+
+class EvaluationAudience(StrEnum):
+    """Who answers an evaluation form: the requester (one answer per event, by a mailed link)
+    or the participants (anonymous, by the event's QR code)."""
+
+    REQUESTER = "requester"
+    PARTICIPANT = "participant"
+
+
+class AnswerKind(StrEnum):
+    SCALE = "scale"  # 1-5
+    YES_NO = "yes_no"  # 1 yes, 0 no
+    TEXT = "text"

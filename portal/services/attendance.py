@@ -6,7 +6,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Attendance
 from ..models.enums import EventStatus
-from . import audit
+from . import audit, evaluations
 from .errors import AttendanceError
 from .transitions import move_event
 
@@ -20,9 +20,10 @@ def can_record_now(event):
 def record_attendance(event, *, by=None, actor_label="", counts, note=""):
     """Record (or correct) how many took part, by group. Only for an event that has started.
 
-    Side effects: the first record moves the event to held (audit "event.held") and writes audit
-    "attendance.recorded"; a later one is a correction, audit "attendance.corrected" with the
-    counts before and after and who corrected them.
+    Side effects: the first record moves the event to held (audit "event.held"), writes audit
+    "attendance.recorded" and mails the requester their evaluation link; a later one is a
+    correction, audit "attendance.corrected" with the counts before and after and who
+    corrected them.
     """
     if event.status == EventStatus.CANCELLED:
         raise AttendanceError(
@@ -62,6 +63,7 @@ def record_attendance(event, *, by=None, actor_label="", counts, note=""):
             actor_label=actor_label,
             after=audit.snapshot(attendance, [*GROUPS, "note"]),
         )
+        evaluations.invite_requester(event)
         return attendance
     before = audit.snapshot(attendance, [*GROUPS, "note"])
     for group in GROUPS:

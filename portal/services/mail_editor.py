@@ -124,16 +124,12 @@ def _concern_case():
     )
 
 
-def _requester_event_case(*conditions):
+def _requester_event_case(*conditions, link=("tracking_url", "public.open_tracking_link")):
     def sample():
         event = _newest_event_with_request(*conditions)
         if event is None:
             return None
-        ctx = {
-            "request": event.request,
-            "event": event,
-            "tracking_url": _example_link("public.open_tracking_link"),
-        }
+        ctx = {"request": event.request, "event": event, link[0]: _example_link(link[1])}
         return ctx, _event_case(event)
 
     return sample
@@ -322,6 +318,12 @@ SAMPLES = {
     "assignee_event_rescheduled": _assignee_case(),
     "assignee_event_reminder": _assignee_case(Assignment.status == AssignmentStatus.ACCEPTED),
     "assignee_event_cancelled": _assignee_case(Event.status == EventStatus.CANCELLED),
+    "requester_evaluation": _requester_event_case(
+        Event.status == EventStatus.HELD, link=("evaluation_url", "evaluations.requester")
+    ),
+    "requester_evaluation_reminder": _requester_event_case(
+        Event.status == EventStatus.HELD, link=("evaluation_url", "evaluations.requester")
+    ),
     "assignee_attendance_reminder": _assignee_case(
         Assignment.status == AssignmentStatus.ACCEPTED,
         link=("attendance_url", "offers.attendance"),

@@ -27,7 +27,7 @@ from ..models import (
     Topic,
 )
 from ..models.enums import AssignmentStatus, BookingForm, EventStatus, FundingSource, SeatRole
-from . import audit
+from . import audit, evaluation_questions
 
 
 class ReferenceDataError(Exception):
@@ -265,6 +265,7 @@ def save_offer_kind(kind, *, by, needs, **values):
         db.session.add(kind)
         db.session.flush()
         _set_needs(kind, needs)
+        evaluation_questions.seed_default_questions(kind)
         audit.record("offer_kind.added", kind, by=by, after=_offer_kind_snapshot(kind))
         return kind
     _refuse_vanishing_seats(kind, needs)

@@ -11,7 +11,7 @@ from .. import clock, links
 from ..extensions import db
 from ..models import Assignment, Event, Person
 from ..models.enums import AssignmentStatus, EventStatus
-from . import assignments, mail, offers, tracking
+from . import assignments, evaluations, mail, offers, tracking
 
 ANSWER_REMINDER_AFTER = timedelta(hours=48)
 # What a reminded person has left to answer: an offer due sooner is reminded earlier.
@@ -23,7 +23,8 @@ ATTENDANCE_REMINDER_UNTIL = timedelta(days=7)
 
 def send_reminders(*, now=None):
     """Remind unanswered offers, lapse expired ones (and offer the seat on), remind people two
-    days before their event, and ask for attendance the day after. Returns counts. Flushes."""
+    days before their event, ask for attendance the day after, and remind a requester once of
+    their evaluation a week after. Returns counts. Flushes."""
     now = now or clock.now()
     lapsed, chained = lapse_expired_offers(now=now)
     return {
@@ -32,6 +33,7 @@ def send_reminders(*, now=None):
         "sendt_videre": chained,
         "påmindelser": remind_upcoming_events(now=now),
         "fremmøde": ask_for_attendance(now=now),
+        "evalueringer": evaluations.remind_requesters(now=now),
     }
 
 

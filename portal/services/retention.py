@@ -13,9 +13,20 @@ from flask import current_app
 
 from .. import clock
 from ..extensions import db
-from ..models import AuditEntry, Contact, Event, OutboxMessage, Request
+from ..models import (
+    Assignment,
+    AuditEntry,
+    Contact,
+    EvaluationAnswer,
+    EvaluationResponse,
+    Event,
+    EventEvaluation,
+    OutboxMessage,
+    Reflection,
+    Request,
+)
 from ..models.enums import OutboxStatus
-from . import audit, requests
+from . import audit, evaluations, requests
 
 ANONYMOUS_NAME = "Anonymiseret"
 
@@ -60,8 +71,51 @@ def anonymise_expired_contacts(*, now=None):
         for request in db.session.scalars(db.select(Request).where(Request.contact == contact)):
             _erase_free_text(request)
         audit.record("contact.anonymised", contact, actor_label="system")
+    anonymise_old_evaluations(limit)
     db.session.flush()
     return len(contacts)
+
+
+def anonymise_old_evaluations(limit):
+    """What was written about an event that ended before `limit`, whether a requester booked it
+    or not: the evaluations' free text and the assignees' notes are blanked, the requester's
+    link dies; every figure (scale, yes/no, rating, follow-up) stays, so the report is the
+    same. Side effects: bulk UPDATEs; the responses say when."""
+    old_events = db.select(Event.id).where(Event.ends_at < limit)
+    responses = db.select(EvaluationResponse.id).where(
+        EvaluationResponse.event_id.in_(old_events), EvaluationResponse.anonymised_at.is_(None)
+    )
+    db.session.execute(
+        db.update(EvaluationAnswer)
+        .where(EvaluationAnswer.response_id.in_(responses), EvaluationAnswer.text != "")
+        .values(text="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        db.update(EvaluationResponse)
+        .where(EvaluationResponse.id.in_(responses))
+        .values(anonymised_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        db.update(Reflection)
+        .where(
+            Reflection.assignment_id.in_(
+                db.select(Assignment.id).where(Assignment.event_id.in_(old_events))
+            ),
+            Reflection.note != "",
+        )
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        db.update(EventEvaluation)
+        .where(
+            EventEvaluation.event_id.in_(old_events), EventEvaluation.requester_token.is_not(None)
+        )
+        .values(requester_token=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _erase_free_text(request):
@@ -76,8 +130,8 @@ def _erase_free_text(request):
 
 def _rows_about(request):
     """The request, its date proposals and their dates, and every event it ever had with
-    their assignments and attendance. The events are the requester's: they asked for them at
-    their place, and their notes are about them."""
+    their assignments, attendance, evaluations and reflections. The events are the
+    requester's: they asked for them at their place, and their notes are about them."""
     rows = [request]
     for proposal in request.date_proposals:
         rows += [proposal, *proposal.dates]
@@ -85,6 +139,7 @@ def _rows_about(request):
         rows += [event, *event.assignments]
         if event.attendance is not None:
             rows.append(event.attendance)
+        rows += evaluations.written_about(event)
     return rows
 
 
@@ -154,6 +209,11 @@ BLANKED_WITH_REQUEST = {
     "events": ("place", "title", "cancel_note", "practical_info", "meeting_url"),
     "assignments": ("decline_note",),
     "attendances": ("note",),
+    # What the requester, the participants and the assignees wrote about the event; the
+    # figures stay. VINK's own events' are blanked by anonymise_old_evaluations.
+    "evaluation_responses": (),
+    "evaluation_answers": ("text",),
+    "reflections": ("note",),
 }
 
 ERASED_OTHERWISE = {
@@ -223,6 +283,10 @@ KEPT = {
     "users.totp_secret": _RANDOM,
     "users.provider_subject": "the identity provider's id of a staff member's work account",
     "recovery_codes.code_hash": _RANDOM,
+    "evaluation_questions.key": _CODE,
+    "evaluation_questions.text_da": _REFERENCE,
+    "evaluation_questions.text_en": _REFERENCE,
+    "event_evaluations.requester_token": _RANDOM + "; blanked with the event's free text",
 }
 
 

@@ -275,9 +275,39 @@ def _expired_request_with_its_event(travel):
     attendance.record_attendance(
         event, by=None, counts={"students": 21, "staff": 2}, note=f"{MARK} fra 8.b gik tidligt"
     )
+    _evaluated(event, offer)
     db.session.commit()
     travel.shift(timedelta(days=3 * 365))
     return request, event, offer
+
+
+def _evaluated(event, assignment):
+    """The requester, a participant and an assignee wrote MARK about the event."""
+    from portal.models import EventEvaluation
+    from portal.models.enums import EvaluationAudience
+    from portal.services import evaluations
+
+    def texts(audience, **values):
+        return {
+            q.id: values.get(q.key, f"{MARK} skrev") if q.answer_kind.value == "text" else 3
+            for q in evaluations.questions_for(event, audience)
+            if q.answer_kind.value != "yes_no"
+        } | {
+            q.id: 1
+            for q in evaluations.questions_for(event, audience)
+            if q.answer_kind.value == "yes_no"
+        }
+
+    evaluation = db.session.scalar(
+        db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
+    )
+    evaluations.answer_as_requester(
+        evaluation, texts(EvaluationAudience.REQUESTER), names_confirmed=True
+    )
+    evaluations.answer_as_participant(
+        event, texts(EvaluationAudience.PARTICIPANT), names_confirmed=True
+    )
+    evaluations.reflect(assignment, by=None, rating=4, note=f"{MARK} spurgte meget")
 
 
 def _anonymise():

@@ -35,6 +35,8 @@ PUBLIC_ENDPOINTS = {
     "offers.decline",
     "offers.attendance",
     "offers.record_attendance",
+    # The requester's evaluation opens from its signed one-shot link.
+    "evaluations.requester",
     # Calendar apps subscribe with the secret in the URL.
     "feeds.person_feed",
     "auth.login",

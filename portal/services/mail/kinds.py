@@ -24,7 +24,7 @@ class MailKind:
     languages: tuple = LANGUAGES
     wording: object = None  # () -> (subject, body) in the current locale, with placeholders
     # context -> the link, for a mail whose link is not in the context (else the
-    # context's tracking_url, answer_url, attendance_url or url)
+    # context's tracking_url, answer_url, attendance_url, evaluation_url or url)
     link_value: object = None
     editable: bool = True  # shown in the admin's list of mail texts
     # written by the mail worker when it sends it (mail.register_composer), from parameters
@@ -43,6 +43,7 @@ ASSIGNEE_WHEN = ("navn", "tilbud", "organisation", "dato", "tid", "sted", "tider
 # (not in those saying it is cancelled or a seat is gone).
 DETAILS = ("moedelink", "praktisk")
 TRACKING_LINK = _l("Bestillerens personlige link til bestillingen")
+EVALUATION_LINK = _l("Linket til evalueringen, som kan besvares én gang")
 ANSWER_LINK = _l("Linket, hvor personen svarer ja eller nej med ét tryk")
 
 KINDS = {
@@ -114,6 +115,25 @@ KINDS = {
             link_help=TRACKING_LINK,
             wording=wording.requester_cancelled,
             invitation="cancel",
+        ),
+        MailKind(
+            "requester_evaluation",
+            _l("Hvordan gik det? (evaluering til bestilleren)"),
+            _l("Til bestilleren, når fremmødet ved arrangementet er registreret."),
+            ("navn", "tilbud", "organisation", "dato", "link", "kontakt"),
+            link_help=EVALUATION_LINK,
+            wording=wording.requester_evaluation,
+        ),
+        MailKind(
+            "requester_evaluation_reminder",
+            _l("Påmindelse om evalueringen (til bestilleren)"),
+            _l(
+                "Til bestilleren, en uge efter den første mail om evalueringen, hvis de ikke har "
+                "svaret. Kun én gang."
+            ),
+            ("navn", "tilbud", "organisation", "dato", "link", "kontakt"),
+            link_help=EVALUATION_LINK,
+            wording=wording.requester_evaluation_reminder,
         ),
         MailKind(
             "assignee_offer",

@@ -256,7 +256,7 @@ def _booking_link(ctx, locale):
 
 
 def _link(ctx, locale):
-    for key in ("tracking_url", "answer_url", "attendance_url", "url"):
+    for key in ("tracking_url", "answer_url", "attendance_url", "evaluation_url", "url"):
         if ctx.get(key):
             return ctx[key]
     return ""

@@ -158,6 +158,40 @@ def requester_reminder():
     )
 
 
+def requester_evaluation():
+    return _("Hvordan gik det? %(offer)s %(when)s", offer="{tilbud}", when="{dato}"), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _(
+            "Tak, fordi I bookede VINK. Vi vil gerne høre, hvordan det gik: nogle få korte "
+            "spørgsmål, som tager et par minutter. Svarene hjælper os med at blive bedre."
+        ),
+        "",
+        _("Svar her (linket virker én gang):"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def requester_evaluation_reminder():
+    return _("Påmindelse: Hvordan gik det? %(offer)s %(when)s", offer="{tilbud}", when="{dato}"), (
+        _lines(
+            _("Kære %(name)s", name="{navn}"),
+            "",
+            _(
+                "For en uge siden bad vi jer fortælle, hvordan arrangementet gik. Har I et par "
+                "minutter, vil vi stadig gerne høre det. Det er sidste gang, vi spørger."
+            ),
+            "",
+            _("Svar her (linket virker én gang):"),
+            "{link}",
+            "",
+            _signature(),
+        )
+    )
+
+
 def assignee_offer():
     return _("Svar ønskes: %(offer)s %(when)s", **SUBJECT_WHEN), _lines(
         _("Hej %(name)s", name="{navn}"),
