@@ -1,9 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from .base import OptionalChoice, PortalForm, whole_number
-from .public import choices
+from .public import TextLimit, choices, no_cpr_numbers
 
 
 class AcceptForm(PortalForm):
@@ -25,6 +33,37 @@ class DeclineForm(PortalForm):
                 *((r.id, r.label()) for r in reasons),
             ]
         )
+
+
+class ReflectionForm(PortalForm):
+    """The assignee's short reflection after an event: how it went and an optional note to the
+    secretariat, which "følg op" puts in its "Kræver handling"."""
+
+    rating = RadioField(
+        _l("Hvordan gik det?"),
+        choices=choices(
+            [
+                ("1", _l("1 – dårligt")),
+                ("2", "2"),
+                ("3", "3"),
+                ("4", "4"),
+                ("5", _l("5 – rigtig godt")),
+            ]
+        ),
+        validators=[InputRequired(_l("Vælg, hvordan det gik, fra 1 til 5."))],
+        invalid_choice_message=_l("Vælg, hvordan det gik, fra 1 til 5."),
+    )
+    # Not "note": the attendance form beside it on the page has one (ids must be unique).
+    reflection_note = TextAreaField(
+        _l("Note til sekretariatet"),
+        validators=[Optional(), TextLimit(2000), no_cpr_numbers],
+        render_kw={"rows": 3},
+    )
+    follow_up = BooleanField(_l("Sekretariatet skal følge op på min note"))
+
+    def validate_follow_up(self, field):
+        if field.data and not (self.reflection_note.data or "").strip():
+            raise ValidationError(_l("Skriv, hvad sekretariatet skal følge op på."))
 
 
 WEEKDAYS = [

@@ -14,6 +14,7 @@ from hashlib import sha256
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from .. import clock, links
 from ..extensions import db
@@ -432,13 +433,24 @@ def reflect(assignment, *, by, rating, note="", follow_up=False):
 REFLECTION_FIELDS = ["rating", "follow_up"]
 
 
-def follow_ups_query():
-    """The reflections marked "følg op" that nobody has handled, newest first."""
-    return (
+def reflections_of(event):
+    """The reflections on `event`, with who wrote them, in seat order."""
+    return db.session.scalars(
         db.select(Reflection)
-        .where(Reflection.follow_up, Reflection.handled_at.is_(None))
-        .order_by(Reflection.submitted_at.desc(), Reflection.id.desc())
-    )
+        .join(Reflection.assignment)
+        .where(Assignment.event_id == event.id)
+        .options(joinedload(Reflection.assignment).joinedload(Assignment.person))
+        .order_by(Assignment.seat_role, Assignment.seat_number, Reflection.id)
+    ).all()
+
+
+def follow_up_ids_query():
+    """The ids of the reflections marked "følg op" that nobody has handled (order them by
+    FOLLOW_UP_ORDER: oldest first, as "Kræver handling" lists)."""
+    return db.select(Reflection.id).where(Reflection.follow_up, Reflection.handled_at.is_(None))
+
+
+FOLLOW_UP_ORDER = [Reflection.submitted_at, Reflection.id]
 
 
 def handle_follow_up(reflection, *, by):

@@ -7,7 +7,16 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
-from ..models import Contact, DateProposal, Event, OfferKind, Organisation, Request
+from ..models import (
+    Assignment,
+    Contact,
+    DateProposal,
+    Event,
+    OfferKind,
+    Organisation,
+    Reflection,
+    Request,
+)
 from ..models.enums import (
     BookingForm,
     DateProposalSource,
@@ -15,7 +24,7 @@ from ..models.enums import (
     OrganisationKind,
     RequestStatus,
 )
-from . import assignments, offers
+from . import assignments, evaluations, offers
 from .pages import Page, by_id, first_of_each, paginate
 from .requests import callback_due_on, closed_days
 
@@ -202,19 +211,21 @@ NEEDS_ACTION_ROWS = 10
 
 
 def needs_action(*, now):
-    """([(reason, request or event)], {reason: total}): concerns to call back about, new
+    """([(reason, request, event or note)], {reason: total}): concerns to call back about, new
     requests, new dates asked for, cancelled events to rebook, planned bookings the requester
     changed ("changed", until the secretariat has seen it), events with someone accepted who
-    is away on the day ("away", an `assignments.AwayConflict`), and events whose seats need
+    is away on the day ("away", an `assignments.AwayConflict`), events whose seats need
     following up (a no to replace, a claim to approve, or starting within 7 days not fully
-    staffed). At most NEEDS_ACTION_ROWS of each, oldest or soonest first, each with its total.
+    staffed), and assignees' notes marked "følg op" that nobody has handled ("reflection").
+    At most NEEDS_ACTION_ROWS of each, oldest or soonest first, each with its total.
     A request is listed once, under its first reason in that order; an event to follow up is
     left out when its request is listed or it is listed as "away". An away conflict is always
     listed, beside any reason its request has: the totals add up to the rows listed and "+N
     flere".
 
-    Four queries however much there is: the first rows of every reason with its total (one
-    UNION ALL), then those requests, then those events, then who is away on them."""
+    Five queries however much there is: the first rows of every reason with its total (one
+    UNION ALL), then those requests, then those events, then who is away on them, then the
+    notes (none when there are none)."""
     concerns = db.select(OfferKind.id).where(OfferKind.booking_form == BookingForm.CONCERN)
     first_wish = (
         db.select(db.func.min(DateProposal.created_at))
@@ -284,11 +295,12 @@ def needs_action(*, now):
         .order_by(None),
         [Event.starts_at, Event.id],
     )
+    reasons["reflection"] = (evaluations.follow_up_ids_query(), evaluations.FOLLOW_UP_ORDER)
     ids, totals = first_of_each(reasons, dict.fromkeys(reasons, NEEDS_ACTION_ROWS))
-    events_of = ("away", "follow_up")
+    not_requests = ("away", "follow_up", "reflection")
     loaded = by_id(
         Request,
-        [i for reason, found in ids.items() if reason not in events_of for i in found],
+        [i for reason, found in ids.items() if reason not in not_requests for i in found],
         joinedload(Request.organisation),
         joinedload(Request.offer_kind),
     )
@@ -302,11 +314,23 @@ def needs_action(*, now):
     items = [
         (reason, loaded[i])
         for reason, found in ids.items()
-        if reason not in events_of
+        if reason not in not_requests
         for i in found
     ]
     items += [("away", conflict) for conflict in conflicts]
     items += [("follow_up", events[i]) for i in ids["follow_up"]]
+    notes = by_id(
+        Reflection,
+        ids["reflection"],
+        joinedload(Reflection.assignment).joinedload(Assignment.person),
+        joinedload(Reflection.assignment)
+        .joinedload(Assignment.event)
+        .options(
+            joinedload(Event.offer_kind),
+            joinedload(Event.request).joinedload(Request.organisation),
+        ),
+    )
+    items += [("reflection", notes[i]) for i in ids["reflection"]]
     return items, totals
 
 

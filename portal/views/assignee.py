@@ -18,7 +18,13 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..forms.assignee import WEEKDAYS, AvailabilityRuleForm, AwayPeriodForm, DeclineForm
+from ..forms.assignee import (
+    WEEKDAYS,
+    AvailabilityRuleForm,
+    AwayPeriodForm,
+    DeclineForm,
+    ReflectionForm,
+)
 from ..forms.secretariat import AttendanceForm
 from ..htmx import is_htmx, render_page_or_partial
 from ..i18n import long_date, short_time
@@ -26,8 +32,9 @@ from ..links import external_url
 from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import AssignmentStatus, Role
 from ..permissions import require_roles
-from ..services import assignments, attendance, calendar, catalogue, offers
+from ..services import assignments, attendance, calendar, catalogue, evaluations, offers
 from ..services.errors import AttendanceError, OfferError
+from ..services.evaluations import EvaluationError
 from ..urls import bounded_int
 from .answers import after_decline, told_after_accept
 
@@ -145,7 +152,9 @@ def event(event_id):
     return _event_page(found_event, assignment, AttendanceForm(obj=found_event.attendance))
 
 
-def _event_page(found_event, assignment, form, status=200, error=None):
+def _event_page(found_event, assignment, form, status=200, error=None, reflection_form=None):
+    can_record = assignments.can_record_attendance(assignment)
+    reflection = evaluations.reflection_of(assignment) if can_record else None
     return render_template(
         "assignee/event.html",
         event=found_event,
@@ -156,7 +165,9 @@ def _event_page(found_event, assignment, form, status=200, error=None):
             if a.status == AssignmentStatus.ACCEPTED and a.person_id != assignment.person_id
         ],
         attendance_form=form,
-        can_record=assignments.can_record_attendance(assignment),
+        can_record=can_record,
+        reflection=reflection,
+        reflection_form=reflection_form or _reflection_form(reflection),
         error=error,
     ), status
 
@@ -177,6 +188,52 @@ def record_attendance(event_id):
         return _event_page(found_event, assignment, form, status=409, error=str(error))
     flash(_("Tak! Fremmødet er gemt."), "success")
     return redirect(url_for(".event", event_id=found_event.id))
+
+
+def _reflection_form(reflection):
+    """The reflection form, filled in with what the assignee saved before (if anything)."""
+    if reflection is None:
+        return ReflectionForm(formdata=None)
+    return ReflectionForm(
+        formdata=None,
+        data={
+            "rating": str(reflection.rating),
+            "reflection_note": reflection.note,
+            "follow_up": reflection.follow_up and reflection.handled_at is None,
+        },
+    )
+
+
+@bp.post("/arrangementer/<int:event_id>/refleksion")
+def reflect(event_id):
+    found_event, assignment = _own_event_or_404(event_id)
+    if not assignments.can_record_attendance(assignment):
+        abort(404)
+    form = ReflectionForm()
+    attendance_form = AttendanceForm(formdata=None, obj=found_event.attendance)
+    if not form.validate_on_submit():
+        return _event_page(
+            found_event, assignment, attendance_form, status=422, reflection_form=form
+        )
+    try:
+        evaluations.reflect(
+            assignment,
+            by=current_user,
+            rating=int(form.rating.data),
+            note=form.reflection_note.data or "",
+            follow_up=form.follow_up.data,
+        )
+    except EvaluationError as error:
+        return _event_page(
+            found_event,
+            assignment,
+            attendance_form,
+            status=409,
+            error=str(error),
+            reflection_form=form,
+        )
+    flash(_("Tak! Din refleksion er gemt."), "success")
+    return redirect(url_for(".event", event_id=found_event.id) + "#refleksion")
 
 
 @bp.get("/arrangementer/<int:event_id>/kalender.ics")

@@ -22,7 +22,15 @@ from ..forms.secretariat import (
     WishedDaysForm,
 )
 from ..htmx import is_htmx, render_page_or_partial
-from ..models import Assignment, DeclineReason, Event, OfferKind, Organisation, Request
+from ..models import (
+    Assignment,
+    DeclineReason,
+    Event,
+    OfferKind,
+    Organisation,
+    Reflection,
+    Request,
+)
 from ..models.enums import EventStatus, OrganisationKind, RequestStatus
 from ..permissions import STAFF, require_roles
 from ..services import (
@@ -32,6 +40,7 @@ from ..services import (
     availability,
     calendar_view,
     catalogue,
+    evaluations,
     offers,
     organisations,
     request_changes,
@@ -436,6 +445,9 @@ def _event_page(event, status=200, **extra):
         or AttendanceForm(formdata=None, obj=event.attendance),
         "offer_form": offer_form or OfferForm(formdata=None),
         "can_record": attendance.can_record_now(event),
+        "reflections": evaluations.reflections_of(event)
+        if attendance.can_record_now(event)
+        else [],
         "conflict": extra.pop("conflict", None),
         "error": extra.pop("error", None),
         # A refused send's reason, shown in the staffing form beside its button.
@@ -648,6 +660,16 @@ def record_attendance(event_id):
         return _event_page(event, status=409, attendance_form=form, error=str(error))
     flash(_("Fremmødet er gemt."), "success")
     return redirect(url_for(".event_detail", event_id=event.id))
+
+
+@bp.post("/refleksioner/<int:reflection_id>/fulgt-op")
+def reflection_handled(reflection_id):
+    reflection = db.get_or_404(Reflection, reflection_id)
+    evaluations.handle_follow_up(reflection, by=current_user)
+    flash(_("Noten er markeret som fulgt op."), "success")
+    return redirect(
+        url_for(".event_detail", event_id=reflection.assignment.event_id) + "#refleksioner"
+    )
 
 
 # --- calendar -----------------------------------------------------------------------------------

@@ -255,10 +255,10 @@ def test_a_reflection_marked_follow_up_waits_until_handled(travel):
         assignment, by=None, rating=2, note="Klassen var urolig", follow_up=True
     )
     db.session.commit()
-    assert db.session.scalars(evaluations.follow_ups_query()).all() == [reflection]
+    assert db.session.scalars(evaluations.follow_up_ids_query()).all() == [reflection.id]
     evaluations.handle_follow_up(reflection, by=make_user())
     db.session.commit()
-    assert db.session.scalars(evaluations.follow_ups_query()).all() == []
+    assert db.session.scalars(evaluations.follow_up_ids_query()).all() == []
 
 
 @pytest.mark.parametrize(
