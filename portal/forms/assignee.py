@@ -66,6 +66,21 @@ class ReflectionForm(PortalForm):
             raise ValidationError(_l("Skriv, hvad sekretariatet skal følge op på."))
 
 
+def reflection_form_for(reflection):
+    """The reflection form as a page shows it: with what was saved before, if anything (a
+    follow-up the secretariat has handled is not ticked again)."""
+    if reflection is None:
+        return ReflectionForm(formdata=None)
+    return ReflectionForm(
+        formdata=None,
+        data={
+            "rating": str(reflection.rating),
+            "reflection_note": reflection.note,
+            "follow_up": reflection.follow_up and reflection.handled_at is None,
+        },
+    )
+
+
 WEEKDAYS = [
     (0, _l("mandag")),
     (1, _l("tirsdag")),

@@ -274,16 +274,27 @@ def assignment_for_attendance_link(signed):
     return assignment
 
 
+# The attendance link works until this long after the event (for the reflection too).
+ATTENDANCE_LINK_DAYS = timedelta(days=14)
+
+
 def attendance_link_state(assignment):
     """None if the link can be used, else "used", "expired" or "not_started"."""
     event = assignment.event
     if event.attendance is not None:
         return "used"
-    if clock.now() > event.ends_at + timedelta(days=14):
+    if clock.now() > event.ends_at + ATTENDANCE_LINK_DAYS:
         return "expired"
     if event.starts_at > clock.now():
         return "not_started"
     return None
+
+
+def attendance_link_takes_a_reflection(assignment):
+    """The link's reflection form works from the event's start until the link expires,
+    before and after attendance is recorded."""
+    event = assignment.event
+    return event.starts_at <= clock.now() <= event.ends_at + ATTENDANCE_LINK_DAYS
 
 
 # --- availability -------------------------------------------------------------------------------

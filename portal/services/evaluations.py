@@ -388,7 +388,7 @@ def reflection_of(assignment):
     return db.session.scalar(db.select(Reflection).where(Reflection.assignment_id == assignment.id))
 
 
-def reflect(assignment, *, by, rating, note="", follow_up=False):
+def reflect(assignment, *, by, actor_label="", rating, note="", follow_up=False):
     """Save (or correct) the assignee's reflection on an event they took part in: 1-5 and an
     optional note to the secretariat; "følg op" puts it in "Kræver handling" until handled.
     Refused: an event that has not started or was cancelled; a rating outside 1-5; a follow-up
@@ -423,6 +423,7 @@ def reflect(assignment, *, by, rating, note="", follow_up=False):
         "reflection.saved",
         reflection,
         by=by,
+        actor_label=actor_label,
         before=before,
         after=audit.snapshot(reflection, REFLECTION_FIELDS),
     )

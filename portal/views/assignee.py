@@ -24,6 +24,7 @@ from ..forms.assignee import (
     AwayPeriodForm,
     DeclineForm,
     ReflectionForm,
+    reflection_form_for,
 )
 from ..forms.secretariat import AttendanceForm
 from ..htmx import is_htmx, render_page_or_partial
@@ -167,7 +168,7 @@ def _event_page(found_event, assignment, form, status=200, error=None, reflectio
         attendance_form=form,
         can_record=can_record,
         reflection=reflection,
-        reflection_form=reflection_form or _reflection_form(reflection),
+        reflection_form=reflection_form or reflection_form_for(reflection),
         error=error,
     ), status
 
@@ -188,20 +189,6 @@ def record_attendance(event_id):
         return _event_page(found_event, assignment, form, status=409, error=str(error))
     flash(_("Tak! Fremmødet er gemt."), "success")
     return redirect(url_for(".event", event_id=found_event.id))
-
-
-def _reflection_form(reflection):
-    """The reflection form, filled in with what the assignee saved before (if anything)."""
-    if reflection is None:
-        return ReflectionForm(formdata=None)
-    return ReflectionForm(
-        formdata=None,
-        data={
-            "rating": str(reflection.rating),
-            "reflection_note": reflection.note,
-            "follow_up": reflection.follow_up and reflection.handled_at is None,
-        },
-    )
 
 
 @bp.post("/arrangementer/<int:event_id>/refleksion")

@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 
 from .. import links
 from ..extensions import db
-from ..forms.assignee import AcceptForm, DeclineForm
+from ..forms.assignee import AcceptForm, DeclineForm, ReflectionForm, reflection_form_for
 from ..forms.secretariat import AttendanceForm
 from ..models import DeclineReason
-from ..services import assignments, catalogue, offers
+from ..services import assignments, catalogue, evaluations, offers
 from ..services import attendance as attendance_service
 from ..services.errors import AttendanceError, OfferError
+from ..services.evaluations import EvaluationError
 from .answers import after_decline
 
 bp = Blueprint("offers", __name__, url_prefix="/svar")
@@ -89,7 +90,8 @@ def _attendance_assignment(signed):
         abort(404)
 
 
-def _attendance_page(assignment, signed, form, status=200, error=None):
+def _attendance_page(assignment, signed, form, status=200, error=None, reflection_form=None):
+    reflection = evaluations.reflection_of(assignment)
     return render_template(
         "assignee/attendance_link.html",
         assignment=assignment,
@@ -97,6 +99,9 @@ def _attendance_page(assignment, signed, form, status=200, error=None):
         signed=signed,
         state=assignments.attendance_link_state(assignment),
         form=form,
+        reflection_open=assignments.attendance_link_takes_a_reflection(assignment),
+        reflection=reflection,
+        reflection_form=reflection_form or reflection_form_for(reflection),
         error=error,
     ), status
 
@@ -126,3 +131,37 @@ def record_attendance(signed):
         return _attendance_page(assignment, signed, form, status=409, error=str(error))
     flash(_("Tak! Fremmødet er gemt."), "success")
     return redirect(url_for("offers.attendance", signed=signed))
+
+
+@bp.post("/fremmoede/<signed>/refleksion")
+def reflect(signed):
+    """The reflection from the mailed link, as on the person's own event page, while the link
+    works (until 14 days after the event), before or after attendance is recorded."""
+    assignment = _attendance_assignment(signed)
+    if not assignments.attendance_link_takes_a_reflection(assignment):
+        return _attendance_page(assignment, signed, AttendanceForm(formdata=None), status=409)
+    form = ReflectionForm()
+    if not form.validate_on_submit():
+        return _attendance_page(
+            assignment, signed, AttendanceForm(formdata=None), status=422, reflection_form=form
+        )
+    try:
+        evaluations.reflect(
+            assignment,
+            by=None,
+            actor_label=assignment.person.email,
+            rating=int(form.rating.data),
+            note=form.reflection_note.data or "",
+            follow_up=form.follow_up.data,
+        )
+    except EvaluationError as error:
+        return _attendance_page(
+            assignment,
+            signed,
+            AttendanceForm(formdata=None),
+            status=409,
+            error=str(error),
+            reflection_form=form,
+        )
+    flash(_("Tak! Din refleksion er gemt."), "success")
+    return redirect(url_for("offers.attendance", signed=signed) + "#refleksion")

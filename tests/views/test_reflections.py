@@ -123,3 +123,31 @@ def test_the_reflection_reads_in_english(held):
     html = client.get(page).get_data(as_text=True)
     assert "Your reflection" in html
     assert "Save reflection" in html
+
+
+def test_the_mailed_attendance_link_takes_a_reflection_too_before_and_after_attendance(travel):
+    from urllib.parse import urlsplit
+
+    from portal.services import assignments
+
+    event = make_scheduled(starts_at=clock.now() + timedelta(days=2), request=make_request())
+    assignment = accepted_on(event, make_ambassador(first_name="Ali", last_name="Berg"))
+    travel.shift(timedelta(days=2, hours=3))
+    link = urlsplit(assignments.attendance_url(assignment)).path
+    from flask import current_app
+
+    client = current_app.test_client()
+    form = browser_form(client, link, button=BUTTON)
+    form.fill(rating="4", reflection_note="Gode spørgsmål fra klassen")
+    assert form.submit().status_code == 302
+    attendance = browser_form(client, link, button="Gem fremmøde")
+    attendance.fill(students="20", staff="0", parents="0", other="0")
+    assert attendance.submit().status_code == 302
+    again = browser_form(client, link, button=BUTTON)
+    assert again.value("reflection_note") == "Gode spørgsmål fra klassen"
+    again.fill(rating="3")
+    assert again.submit().status_code == 302
+    [reflection] = db.session.scalars(db.select(Reflection)).all()
+    assert (reflection.rating, reflection.note) == (3, "Gode spørgsmål fra klassen")
+    travel.shift(timedelta(days=15))
+    assert BUTTON not in client.get(link).get_data(as_text=True)

@@ -35,6 +35,7 @@ PUBLIC_ENDPOINTS = {
     "offers.decline",
     "offers.attendance",
     "offers.record_attendance",
+    "offers.reflect",
     # The requester's evaluation opens from its signed one-shot link.
     "evaluations.requester",
     # Calendar apps subscribe with the secret in the URL.
