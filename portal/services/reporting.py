@@ -8,6 +8,8 @@ counts, written once here.
   its recorded pupils. Cancelled events and declined or withdrawn requests never count.
 - A request counts in the year it was received; a support course in the year it started.
 
+The evaluations' figures and their rules are in evaluation_report.py.
+
 Every figure comes from one SQL aggregate (GROUP BY) per table, whatever the size of the data:
 the report page and each export run a fixed number of queries (tests/views/test_reports.py).
 
@@ -53,6 +55,7 @@ from ..models.enums import (
     OrganisationKind,
     RequestStatus,
 )
+from .evaluation_report import EvaluationFigures, evaluation_figures
 from .report_periods import in_year, month_of
 from .targets import ADVISORY, DIALOGUE, TALK, kinds_with_own_targets_query, targets_and_source
 
@@ -186,6 +189,7 @@ class YearReport:
     support: list  # Row per support kind: started, ended, ongoing
     budget: list  # Row per budget line: amount_ore, source, estimate_ore, events, courses
     funding: list  # Row per year up to this one: the amount per FundingSource and the total
+    evaluations: EvaluationFigures  # what requesters and participants answered (one query)
     years: list = field(default_factory=list)
 
     @property
@@ -280,6 +284,7 @@ def build_report(year, *, today=None, locale="da", years=None):
         support=support,
         budget=_budget(year, by_code, {row.key: row["started"] for row in support}, locale),
         funding=_funding(year),
+        evaluations=evaluation_figures(year, locale),
         years=years if years is not None else report_years(today),
     )
 
