@@ -205,9 +205,9 @@ def build_year():
     return y
 
 
-TOO_FEW = "for få svar"
-# Overall (average, answers), fit (average, answers), again (share, answers), none answered.
-NOT_ANSWERED = (TOO_FEW, 0, TOO_FEW, 0, TOO_FEW, 0)
+# Overall (average, answers), fit (average, answers), again (share, answers), none answered:
+# None, shown (and exported) as "for få svar".
+NOT_ANSWERED = (None, 0, None, 0, None, 0)
 
 
 def expected(y):

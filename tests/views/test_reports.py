@@ -104,10 +104,10 @@ def _page_tables(html):
 
 def _danish(value, kind):
     """A value as the Danish page shows it."""
+    if value is None and kind in ("mean", "share"):
+        return "for få svar"
     if value is None:
         return "–ingen"  # a dash, and "ingen" for screen readers
-    if kind in ("mean", "share") and isinstance(value, str):
-        return value  # "for få svar"
     if kind in ("percent", "share"):
         return f"{round(value * 100)} %"
     if kind == "money":
@@ -195,7 +195,11 @@ def test_the_xlsx_holds_every_table_with_typed_cells(staff, year):
         kinds = [column.kind for column in definitions[slug].columns]
         wanted = [
             [
-                v / 100 if isinstance(v, int) and kind == "money" else v
+                v / 100
+                if isinstance(v, int) and kind == "money"
+                else "for få svar"
+                if v is None and kind in ("mean", "share")
+                else v
                 for v, kind in zip(row, kinds, strict=True)
             ]
             for row in rows
