@@ -92,6 +92,9 @@ def pages(ids):
         (STAFF, "/sekretariat/organisationer", "page", None),
         (STAFF, "/sekretariat/rapport", "report", None),
         (STAFF, f"/sekretariat/rapport/{year}.xlsx", "report", None),
+        # With the evaluations' figures (the demo data answers them) and the written answers.
+        (STAFF, f"/sekretariat/rapport/{year}.xlsx?fritekst=1", "report", None),
+        (STAFF, f"/sekretariat/rapport/skrevne-svar?aar={year}", "page", None),
         (AMBASSADOR, "/mig/", "page", None),
         (AMBASSADOR, "/mig/ledige-pladser", "page", None),
         (ADMIN, "/admin/", "page", None),

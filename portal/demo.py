@@ -21,7 +21,11 @@ from .models import (
     DateProposal,
     DeclineReason,
     District,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
     Event,
+    EventEvaluation,
     EventFee,
     EventSession,
     OfferKind,
@@ -47,6 +51,7 @@ from .models.enums import (
     ConcernKind,
     DateProposalSource,
     DeclineReasonScope,
+    EvaluationAudience,
     EventStatus,
     FundingSource,
     OrganisationKind,
@@ -204,6 +209,22 @@ CONTACT_NAMES = [
     "Kasper Dam",
     "Lene Mikkelsen",
 ]
+EVALUATION_TEXTS = {
+    "worked": [
+        "Eleverne var meget engagerede, og der var tid til deres spørgsmål.",
+        "Konkrete eksempler, som personalet kunne genkende fra hverdagen.",
+        "God dialog og et roligt tempo.",
+    ],
+    "change": [
+        "Lidt mere tid til spørgsmål til sidst.",
+        "Send gerne materialet et par dage før.",
+    ],
+    "comment": [
+        "Det var godt at høre nogen på vores egen alder fortælle.",
+        "Spændende, men lidt langt.",
+        "Jeg lærte noget om, hvordan man kan sige fra.",
+    ],
+}
 PLACES = ["Aulaen", "Lokale 12", "Personalerummet", "Biblioteket, mødelokale 2", "Klasselokalet"]
 
 
@@ -272,6 +293,15 @@ class _Builder:
         self.assignment_reasons = db.session.scalars(
             db.select(DeclineReason).where(DeclineReason.scope == DeclineReasonScope.ASSIGNMENT)
         ).all()
+        # The shipped evaluation questions by offer kind, audience and key; the answers get a
+        # generator of their own, so the rest of the data set stays as it was.
+        self.questions = {
+            (q.offer_kind_id, q.audience, q.key): q
+            for q in db.session.scalars(
+                db.select(EvaluationQuestion).where(EvaluationQuestion.key != "")
+            )
+        }
+        self.answers_rng = random.Random(str(rng.getstate()[1][:4]))  # reads, never draws
         # Accepted intervals per person, so the demo never double-books anyone.
         self.busy = defaultdict(list)
         # Persons of the demo logins, when the data set is being grown (load(first_copy > 0)).
@@ -630,8 +660,61 @@ class _Builder:
                 )
             )
             self.counts["fremmøder"] += 1
+            self._evaluations(event, request, participants, index)
         self.counts["arrangementer"] += 1
         return event
+
+    def _evaluations(self, event, request, head_count, index):
+        """What was answered about a held event: the requester was sent the link when the
+        attendance was recorded and about 60 % answered; some participants answered (never more
+        than came); now and then a few words, a couple of which looked like a name and were
+        confirmed anyway (flagged: kept off exports)."""
+        rng = self.answers_rng
+        asked_at = event.ends_at + timedelta(hours=20)
+        participants = rng.randint(0, min(head_count, 6))
+        evaluation = EventEvaluation(event=event, participant_answers=participants)
+        if request is not None:
+            evaluation.requester_token = secrets.token_urlsafe(24)
+            evaluation.requester_sent_at = asked_at
+        db.session.add(evaluation)
+        if request is not None and rng.random() < 0.6:
+            given = {
+                "overall": rng.choice([3, 4, 4, 5, 5]),
+                "fit": rng.choice([2, 3, 4, 4, 5]),
+                "again": rng.choice([1, 1, 1, 0]),
+            }
+            flagged = index % 10 == 7
+            if flagged:
+                given["worked"] = "Sara fra 8.b stillede gode spørgsmål, og klassen lyttede."
+            elif rng.random() < 0.4:
+                given["worked"] = rng.choice(EVALUATION_TEXTS["worked"])
+            if rng.random() < 0.2:
+                given["change"] = rng.choice(EVALUATION_TEXTS["change"])
+            self._response(event, EvaluationAudience.REQUESTER, given, asked_at, flagged)
+        for number in range(participants):
+            given = {"overall": rng.choice([2, 3, 4, 4, 5, 5]), "learned": rng.choice([2, 3, 4, 5])}
+            if rng.random() < 0.15:
+                given["comment"] = rng.choice(EVALUATION_TEXTS["comment"])
+            at = event.ends_at + timedelta(minutes=5 + number)
+            self._response(event, EvaluationAudience.PARTICIPANT, given, at, False)
+
+    def _response(self, event, audience, given, at, flagged):
+        response = EvaluationResponse(
+            event=event, audience=audience, submitted_at=at, flagged=flagged
+        )
+        for key, value in given.items():
+            question = self.questions.get((event.offer_kind_id, audience, key))
+            if question is None:  # the admin removed a shipped question from this form
+                continue
+            response.answers.append(
+                EvaluationAnswer(
+                    question=question,
+                    value=value if isinstance(value, int) else None,
+                    text=value if isinstance(value, str) else "",
+                )
+            )
+        db.session.add(response)
+        self.counts["evalueringssvar"] += 1
 
     def _staff(self, event, persons, index):
         """Fill the seats: accepted where the event is settled, a mix of states where it is not."""

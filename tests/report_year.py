@@ -205,6 +205,11 @@ def build_year():
     return y
 
 
+# Overall (average, answers), fit (average, answers), again (share, answers), none answered:
+# None, shown (and exported) as "for få svar".
+NOT_ANSWERED = (None, 0, None, 0, None, 0)
+
+
 def expected(y):
     """Every table of the report for the hand-built year: (header row, rows) in raw values."""
     own = "VINKs egne arrangementer / ikke oplyst"
@@ -266,6 +271,25 @@ def expected(y):
             ("Familierådgivning", 0, 0, 0),
             ("Støtte til hjemvendte", 0, 0, 0),
         ],
+        # Every requester of a held event (A, E, J, G) was sent the link; none answered, and no
+        # participant did: no average, and no table of the participants' answers.
+        "evaluering_bestillere_tilbud": [
+            ("Vidensoplæg", 1, 0, 0.0, *NOT_ANSWERED),
+            ("Ung-til-ung dialog", 2, 0, 0.0, *NOT_ANSWERED),
+            ("Rådgivningsforløb", 1, 0, 0.0, *NOT_ANSWERED),
+            ("I alt", 4, 0, 0.0, *NOT_ANSWERED),
+        ],
+        "evaluering_bestillere_organisationstyper": [
+            ("Skole", 2, 0, 0.0, *NOT_ANSWERED),
+            ("SSP", 1, 0, 0.0, *NOT_ANSWERED),
+            ("DKA (Politiets kriminalpræventive afdeling)", 1, 0, 0.0, *NOT_ANSWERED),
+        ],
+        "evaluering_bestillere_maaneder": [
+            (date(y, month, 1), 1, 0, 0.0, *NOT_ANSWERED) for month in (1, 3, 4, 9)
+        ],
+        "evaluering_deltagere_tilbud": [],
+        "evaluering_deltagere_organisationstyper": [],
+        "evaluering_deltagere_maaneder": [],
         "budget": [
             ("Drift", "BIU", 100_000_00, 13_000_00, 0.13, 5, 2),
             ("Mentorer", "Ministeriets tilskud", 50_000_00, 25_000_00, 0.5, 0, 3),

@@ -318,6 +318,27 @@ class ReportYearForm(PortalForm):
         return chosen.get(self.aar.data, default)
 
 
+class WrittenAnswersForm(ReportYearForm):
+    """The evaluations' free-text answers: the year and an offer kind, in the URL (GET)."""
+
+    tilbud = SelectField(_l("Tilbud"), validators=[OptionalChoice()], validate_choice=False)
+
+    def __init__(self, *args, years, offer_kinds, **kwargs):
+        super().__init__(*args, years=years, **kwargs)
+        self.offer_kinds = {str(kind.id): kind for kind in offer_kinds}
+        self.tilbud.choices = choices(
+            [("", _l("Alle tilbud")), *((key, k.name()) for key, k in self.offer_kinds.items())]
+        )
+
+    def validate_tilbud(self, field):
+        if field.data and field.data not in self.offer_kinds:
+            raise ValidationError(_l("Vælg et tilbud fra listen."))
+
+    def offer_kind(self):
+        """The chosen offer kind when it is one of the list, else None (all)."""
+        return self.offer_kinds.get(self.tilbud.data)
+
+
 class SupportCourseForm(PortalForm):
     """A 1-1 support course as a count: kind, dates, district. Never who it concerns, so there
     is no field for a name, an age, a CPR number or a note."""

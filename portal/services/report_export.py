@@ -28,7 +28,9 @@ HEADER_FONT = Font(bold=True)
 @dataclass
 class Column:
     header: str
-    kind: str = "int"  # text, int, decimal, percent, money (øre), month (a date)
+    # text, int, decimal, percent, money (øre), month (a date), date; mean (an average) and
+    # share (a percent) are None when too few answered, shown as TOO_FEW
+    kind: str = "int"
 
 
 @dataclass
@@ -39,8 +41,16 @@ class Table:
     rows: list
 
 
-def tables(report):
-    """Every table of the report, in page order."""
+TOO_FEW_KINDS = ("mean", "share")
+
+
+def too_few():
+    return _("for få svar")
+
+
+def tables(report, written=None):
+    """Every table of the report, in page order; with `written` (the free-text answers an
+    export may hold and how many there are, from evaluation_report), those last."""
     own = _("VINKs egne arrangementer / ikke oplyst")
     breakdown_columns = [
         Column(_l("Henvendelser modtaget")),
@@ -83,7 +93,7 @@ def tables(report):
     district_rows, district_columns = breakdown(report.by_district, _l("Bydel"), _row_label)
     topic_rows, topic_columns = breakdown(report.by_topic, _l("Emne"), _row_label)
     requests = report.requests
-    return [
+    found = [
         Table(
             "maal",
             _("Succeskriterier"),
@@ -178,6 +188,7 @@ def tables(report):
             ],
             [(row.label, row["started"], row["ended"], row["ongoing"]) for row in report.support],
         ),
+        *evaluation_tables(report.evaluations, own),
         Table(
             "budget",
             _("Budget og skønnet forbrug"),
@@ -220,6 +231,137 @@ def tables(report):
             ],
         ),
     ]
+    if written is not None:
+        found.append(written_table(*written))
+    return found
+
+
+def evaluation_tables(figures, own):
+    """The requesters' and the participants' answers by offer kind (with the total), by
+    organisation kind and by month: figures only, never a text."""
+    requester_columns = [
+        Column(_l("Spurgt")),
+        Column(_l("Har svaret")),
+        Column(_l("Svarprocent"), "percent"),
+        Column(_l("Alt i alt (gns. 1-5)"), "mean"),
+        Column(_l("Antal svar")),
+        Column(_l("Passede til gruppen (gns. 1-5)"), "mean"),
+        Column(_l("Antal svar")),
+        Column(_l("Vil bestille igen"), "share"),
+        Column(_l("Antal svar")),
+    ]
+    participant_columns = [
+        Column(_l("Svar")),
+        Column(_l("Deltagere ved arrangementer med svar")),
+        Column(_l("Svar pr. deltager"), "percent"),
+        Column(_l("Syntes om besøget (gns. 1-5)"), "mean"),
+        Column(_l("Antal svar")),
+        Column(_l("Lærte noget (gns. 1-5)"), "mean"),
+        Column(_l("Antal svar")),
+    ]
+
+    def requesters(label, row):
+        overall, fit, again = (row.mean("requester", key) for key in ("overall", "fit", "again"))
+        return (
+            label,
+            row.asked,
+            row.answered,
+            row.response_rate,
+            _decimal(overall.average),
+            overall.n,
+            _decimal(fit.average),
+            fit.n,
+            again.share,
+            again.n,
+        )
+
+    def participants(label, row):
+        overall, learned = (row.mean("participant", key) for key in ("overall", "learned"))
+        return (
+            label,
+            row.participant_answers,
+            row.attended,
+            row.answers_per_participant,
+            _decimal(overall.average),
+            overall.n,
+            _decimal(learned.average),
+            learned.n,
+        )
+
+    breakdowns = [
+        ("tilbud", Column(_l("Tilbud"), "text"), figures.by_offer_kind, _row_label),
+        (
+            "organisationstyper",
+            Column(_l("Organisationstype"), "text"),
+            figures.by_org_kind,
+            lambda row: _org_label(row) if row.key is not None else own,
+        ),
+        ("maaneder", Column(_l("Måned"), "month"), figures.by_month, _row_label),
+    ]
+    titles = {
+        ("requester", "tilbud"): _("Bestillere pr. tilbud"),
+        ("requester", "organisationstyper"): _("Bestillere pr. org.-type"),
+        ("requester", "maaneder"): _("Bestillere pr. måned"),
+        ("participant", "tilbud"): _("Deltagere pr. tilbud"),
+        ("participant", "organisationstyper"): _("Deltagere pr. org.-type"),
+        ("participant", "maaneder"): _("Deltagere pr. måned"),
+    }
+    found = []
+    for audience, columns, make, shown in (
+        ("requester", requester_columns, requesters, "has_requesters"),
+        ("participant", participant_columns, participants, "has_participants"),
+    ):
+        for slug, first, rows, name in breakdowns:
+            lines = [make(name(row), row) for row in rows if getattr(row, shown)]
+            if slug == "tilbud" and lines:
+                lines.append(make(_("I alt"), figures.total))
+            found.append(
+                Table(
+                    f"evaluering_{'bestillere' if audience == 'requester' else 'deltagere'}_{slug}",
+                    titles[(audience, slug)],
+                    [first, *columns],
+                    lines,
+                )
+            )
+    return found
+
+
+def _decimal(value):
+    """An average (a Decimal, rounded already) as the number a cell holds."""
+    return float(value) if value is not None else None
+
+
+def written_table(answers, total):
+    """The free-text answers an export holds (never a flagged one), newest first; a last line
+    says how many older ones were left out."""
+    rows = [
+        (a.submitted_on, a.offer_kind, str(label(a.audience)), a.question, a.text) for a in answers
+    ]
+    if total > len(answers):
+        rows.append(
+            (
+                None,
+                "",
+                "",
+                "",
+                _(
+                    "%(n)s ældre svar er ikke med. Læs dem i portalen.",
+                    n=total - len(answers),
+                ),
+            )
+        )
+    return Table(
+        "skrevne_svar",
+        _("Skrevne svar"),
+        [
+            Column(_l("Dato"), "date"),
+            Column(_l("Tilbud"), "text"),
+            Column(_l("Hvem"), "text"),
+            Column(_l("Spørgsmål"), "text"),
+            Column(_l("Svaret"), "text"),
+        ],
+        rows,
+    )
 
 
 def _org_label(row):
@@ -255,14 +397,18 @@ NUMBER_FORMATS = {
     "percent": "0%",
     "money": "#,##0.00",
     "month": "mmmm yyyy",
+    "date": "yyyy-mm-dd",
+    "mean": "0.0",
+    "share": "0%",
 }
 
 
-def xlsx_bytes(report):
-    """One sheet per table: a header row (frozen), typed cells, widths that fit."""
+def xlsx_bytes(report, written=None):
+    """One sheet per table: a header row (frozen), typed cells, widths that fit. `written`: see
+    tables()."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table in tables(report):
+    for table in tables(report, written):
         sheet = workbook.create_sheet(_sheet_title(table.title))
         sheet.append([str(column.header) for column in table.columns])
         for cell in sheet[1]:
@@ -273,6 +419,11 @@ def xlsx_bytes(report):
                 zip(table.columns, row, strict=True), start=1
             ):
                 cell = sheet.cell(row=row_index, column=col_index)
+                if value is None and column.kind in TOO_FEW_KINDS:
+                    value = too_few()
+                    cell.value, cell.data_type = value, "s"
+                    widths[col_index - 1] = max(widths[col_index - 1], len(value))
+                    continue
                 if value is None:
                     continue
                 if column.kind == "text":
@@ -286,7 +437,9 @@ def xlsx_bytes(report):
                     shown = f"{value / ORE_PER_KRONE:,.2f}"
                 else:
                     cell.value = value
-                    shown = "september 2026" if column.kind == "month" else f"{value:,}"
+                    shown = {"month": "september 2026", "date": "2026-09-30"}.get(
+                        column.kind, f"{value:,}"
+                    )
                 cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
                 widths[col_index - 1] = max(widths[col_index - 1], len(shown))
         for index, width in enumerate(widths, start=1):
@@ -307,12 +460,13 @@ def _sheet_title(title):
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def csv_zip_bytes(report):
+def csv_zip_bytes(report, written=None):
     """A zip with one CSV per table: UTF-8 with BOM (Excel then reads æ, ø, å), semicolons and
-    decimal commas (what Danish Excel expects), no thousands separators, dates as YYYY-MM-DD."""
+    decimal commas (what Danish Excel expects), no thousands separators, dates as YYYY-MM-DD.
+    `written`: see tables()."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for number, table in enumerate(tables(report), start=1):
+        for number, table in enumerate(tables(report, written), start=1):
             archive.writestr(
                 f"vink-rapport-{report.year}-{number:02d}-{table.slug}.csv", csv_text(table)
             )
@@ -332,12 +486,14 @@ def csv_text(table):
 
 def _csv_value(column, value):
     if value is None:
-        return ""
+        return too_few() if column.kind in TOO_FEW_KINDS else ""
     if column.kind == "text":
         return safe_text(value)
     if column.kind == "money":
         return f"{value / ORE_PER_KRONE:.2f}".replace(".", ",")
-    if column.kind == "percent":
+    if column.kind == "mean":
+        return f"{value:.1f}".replace(".", ",")
+    if column.kind in ("percent", "share"):
         return f"{value:.4f}".replace(".", ",")
     if isinstance(value, date):
         return value.isoformat()

@@ -8,6 +8,8 @@ counts, written once here.
   its recorded pupils. Cancelled events and declined or withdrawn requests never count.
 - A request counts in the year it was received; a support course in the year it started.
 
+The evaluations' figures and their rules are in evaluation_report.py.
+
 Every figure comes from one SQL aggregate (GROUP BY) per table, whatever the size of the data:
 the report page and each export run a fixed number of queries (tests/views/test_reports.py).
 
@@ -44,7 +46,6 @@ from ..models import (
     SupportCourseKind,
     Topic,
 )
-from ..models.base import UTCDateTime
 from ..models.enums import (
     AssignmentStatus,
     BookingForm,
@@ -54,6 +55,8 @@ from ..models.enums import (
     OrganisationKind,
     RequestStatus,
 )
+from .evaluation_report import EvaluationFigures, evaluation_figures
+from .report_periods import in_year, month_of
 from .targets import ADVISORY, DIALOGUE, TALK, kinds_with_own_targets_query, targets_and_source
 
 # One line per metric, shown on the page beside the figure: what counts.
@@ -101,17 +104,6 @@ FORECAST_OF = {
 # --- time ---------------------------------------------------------------------------------------
 
 
-def year_start(year):
-    """Midnight on 1 January in Copenhagen, as UTC."""
-    return datetime(year, 1, 1, tzinfo=clock.COPENHAGEN).astimezone(UTC)
-
-
-def month_starts(year):
-    """The 13 boundaries of the year's months (Copenhagen midnight), in UTC."""
-    starts = [datetime(year, m, 1, tzinfo=clock.COPENHAGEN) for m in range(1, 13)]
-    return [s.astimezone(UTC) for s in starts] + [year_start(year + 1)]
-
-
 def share_of_year_gone(year, today):
     """0 before the year, 1 after it, else the share of its days begun (1 January: 1/365)."""
     if year < today.year:
@@ -120,22 +112,6 @@ def share_of_year_gone(year, today):
         return 0.0
     days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
     return ((today - date(year, 1, 1)).days + 1) / days
-
-
-def _month_of(column, year):
-    """The Copenhagen month (1-12) of a UTC timestamp column, as SQL that both databases run."""
-    bounds = month_starts(year)
-    return sa.case(
-        *(
-            (column < sa.literal(bounds[m], UTCDateTime), m)
-            for m in range(1, 12)  # months 1..11 end before the next boundary
-        ),
-        else_=12,
-    )
-
-
-def _in_year(column, year):
-    return sa.and_(column >= year_start(year), column < year_start(year + 1))
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -213,6 +189,7 @@ class YearReport:
     support: list  # Row per support kind: started, ended, ongoing
     budget: list  # Row per budget line: amount_ore, source, estimate_ore, events, courses
     funding: list  # Row per year up to this one: the amount per FundingSource and the total
+    evaluations: EvaluationFigures  # what requesters and participants answered (one query)
     years: list = field(default_factory=list)
 
     @property
@@ -307,6 +284,7 @@ def build_report(year, *, today=None, locale="da", years=None):
         support=support,
         budget=_budget(year, by_code, {row.key: row["started"] for row in support}, locale),
         funding=_funding(year),
+        evaluations=evaluation_figures(year, locale),
         years=years if years is not None else report_years(today),
     )
 
@@ -393,7 +371,7 @@ def _event_figures(year):
     events = (
         sa.select(
             Event.offer_kind_id,
-            _month_of(Event.starts_at, year).label("month"),
+            month_of(Event.starts_at, year).label("month"),
             sa.and_(Event.status == EventStatus.HELD, Attendance.id.is_not(None)).label("held"),
             (Event.status == EventStatus.PLANNED).label("planned"),
             # Only planned events are asked whether they are staffed (two subqueries each).
@@ -417,7 +395,7 @@ def _event_figures(year):
         )
         .select_from(Event)
         .outerjoin(Attendance, Attendance.event_id == Event.id)
-        .where(_in_year(Event.starts_at, year))
+        .where(in_year(Event.starts_at, year))
         .subquery()
     )
 
@@ -502,7 +480,7 @@ def _breakdowns(year, locale):
         )
         .select_from(Request)
         .join(Organisation, Organisation.id == Request.organisation_id)
-        .where(_in_year(Request.submitted_at, year))
+        .where(in_year(Request.submitted_at, year))
         .group_by(*keys)
     )
     held = (
@@ -519,7 +497,7 @@ def _breakdowns(year, locale):
         .join(Attendance, Attendance.event_id == Event.id)
         .outerjoin(Request, Request.id == Event.request_id)
         .outerjoin(Organisation, Organisation.id == Request.organisation_id)
-        .where(Event.status == EventStatus.HELD, _in_year(Event.starts_at, year))
+        .where(Event.status == EventStatus.HELD, in_year(Event.starts_at, year))
         .group_by(*keys)
     )
     grouped = sa.union_all(received, held).subquery()
@@ -580,7 +558,7 @@ def _request_outcomes(year, locale):
         sa.select(Request.status, label.label("reason"), sa.func.count(Request.id).label("n"))
         .select_from(Request)
         .outerjoin(DeclineReason, DeclineReason.id == Request.decline_reason_id)
-        .where(_in_year(Request.submitted_at, year))
+        .where(in_year(Request.submitted_at, year))
         .group_by(Request.status, label)
     ).all()
     counts = {

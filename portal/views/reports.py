@@ -7,11 +7,17 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..forms.secretariat import EndSupportCourseForm, ReportYearForm, SupportCourseForm
+from ..forms.secretariat import (
+    EndSupportCourseForm,
+    ReportYearForm,
+    SupportCourseForm,
+    WrittenAnswersForm,
+)
 from ..i18n import current_locale
 from ..models import District, SupportCourse, SupportCourseKind
 from ..permissions import STAFF, can_edit_reference_data, require_roles
-from ..services import catalogue, report_export, reporting, support
+from ..services import catalogue, evaluation_report, report_export, reporting, support
+from ..urls import bounded_int
 
 bp = Blueprint("reports", __name__, url_prefix="/sekretariat")
 bp.before_request(require_roles(*STAFF))
@@ -37,21 +43,52 @@ def report():
     )
 
 
-def _report_for_export(year):
+@bp.get("/rapport/skrevne-svar")
+def written_answers():
+    """The evaluations' free-text answers, newest first, paged; flagged ones marked."""
+    years = reporting.report_years()
+    form = WrittenAnswersForm(request.args, years=years, offer_kinds=catalogue.all_offer_kinds())
+    form.validate()
+    year = form.year(default=clock.today().year)
+    form.aar.data = str(year)
+    kind = form.offer_kind()
+    form.tilbud.data = str(kind.id) if kind else ""
+    result = evaluation_report.written_answers_page(
+        year,
+        offer_kind_id=kind.id if kind else None,
+        page=request.args.get("side", 1, type=bounded_int),
+    )
+    return render_template(
+        "secretariat/written_answers.html",
+        form=form,
+        year=year,
+        result=result,
+        args={"aar": year, **({"tilbud": kind.id} if kind else {})},
+    )
+
+
+def _export(year):
+    """The report of `year` and, when the secretariat ticked "fritekst", the free-text answers
+    an export may hold (never a flagged one)."""
     if not 2000 <= year <= 2100:
         abort(404)
-    return reporting.build_report(year, locale=current_locale(), years=[year])
+    locale = current_locale()
+    report = reporting.build_report(year, locale=locale, years=[year])
+    written = None
+    if request.args.get("fritekst") == "1":
+        written = evaluation_report.written_answers_for_export(year, locale)
+    return report, written
 
 
 @bp.get("/rapport/<int:year>.xlsx")
 def report_xlsx(year):
-    body = report_export.xlsx_bytes(_report_for_export(year))
+    body = report_export.xlsx_bytes(*_export(year))
     return _download(body, XLSX, f"vink-rapport-{year}.xlsx")
 
 
 @bp.get("/rapport/<int:year>-csv.zip")
 def report_csv(year):
-    body = report_export.csv_zip_bytes(_report_for_export(year))
+    body = report_export.csv_zip_bytes(*_export(year))
     return _download(body, "application/zip", f"vink-rapport-{year}-csv.zip")
 
 

@@ -94,7 +94,11 @@ def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, 
         assert_page_basics(url, status, html, expected_status=404 if url == "/findes-ikke" else 200)
     reached = {urlsplit(url).path for url, _status, _html in pages}
     if role in (Role.SECRETARIAT, Role.ADMIN):
-        assert {"/sekretariat/rapport", "/sekretariat/stoetteforloeb"} <= reached
+        assert {
+            "/sekretariat/rapport",
+            "/sekretariat/rapport/skrevne-svar",
+            "/sekretariat/stoetteforloeb",
+        } <= reached
     if role == Role.ADMIN:
         assert {"/admin/budget", "/admin/stoetteforloebstyper", "/admin/e-mails"} <= reached
 

@@ -35,6 +35,7 @@ def _pages():
             "/sekretariat/kalender",
             "/sekretariat/kalender?visning=maaned",
             f"/sekretariat/kalender/dag?dato={busy_day.isoformat()}",
+            "/sekretariat/rapport/skrevne-svar",
         ],
         "admin@vink.example.org": [
             "/admin/",
@@ -111,7 +112,7 @@ def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
     assert grown == {}, sorted(grown.items())
 
 
-def test_the_report_and_its_exports_run_at_most_10_queries_at_1x_and_10x_data(app, count_queries):
+def test_the_report_and_its_exports_run_at_most_11_queries_at_1x_and_10x_data(app, count_queries):
     year = demo.clock.today().year
     paths = {
         STAFF: [
@@ -119,6 +120,7 @@ def test_the_report_and_its_exports_run_at_most_10_queries_at_1x_and_10x_data(ap
             f"/sekretariat/rapport?aar={year - 1}",
             f"/sekretariat/rapport/{year}.xlsx",
             f"/sekretariat/rapport/{year}-csv.zip",
+            f"/sekretariat/rapport/{year}.xlsx?fritekst=1",
         ]
     }
     demo.load(scale=1)
@@ -130,4 +132,5 @@ def test_the_report_and_its_exports_run_at_most_10_queries_at_1x_and_10x_data(ap
     at_10x = _measure(clients, count_queries, paths)
     print("\nqueries per report page:", {path: n for (_email, path), n in at_10x.items()})
     assert at_10x == at_1x
-    assert max(at_10x.values()) <= 10, at_10x
+    # 10, and one for the evaluations' figures (the ticked export's free text is its 11th).
+    assert max(at_10x.values()) <= 11, at_10x

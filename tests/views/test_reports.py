@@ -23,6 +23,7 @@ REPORT_ROUTES = [
     "/sekretariat/rapport",
     "/sekretariat/rapport/2025.xlsx",
     "/sekretariat/rapport/2025-csv.zip",
+    "/sekretariat/rapport/skrevne-svar",
     "/sekretariat/stoetteforloeb",
 ]
 HEADERS = {
@@ -103,13 +104,15 @@ def _page_tables(html):
 
 def _danish(value, kind):
     """A value as the Danish page shows it."""
+    if value is None and kind in ("mean", "share"):
+        return "for få svar"
     if value is None:
         return "–ingen"  # a dash, and "ingen" for screen readers
-    if kind == "percent":
+    if kind in ("percent", "share"):
         return f"{round(value * 100)} %"
     if kind == "money":
         return f"{value // 100:,} kr.".replace(",", ".")
-    if kind == "decimal":
+    if kind in ("decimal", "mean"):
         return f"{value:.1f}".replace(".", ",")
     if kind == "month":
         return get_month_names("wide", locale="da")[value.month] + f" {value.year}"
@@ -145,6 +148,9 @@ def test_the_page_shows_every_figure_of_the_hand_built_year(staff, year):
         shown = page[str(table.title)]
         assert shown[0] == [str(c.header) for c in table.columns], slug
         kinds = _kinds(definitions, slug)
+        if not rows:
+            assert shown[1:] == [["Ingen tal for året."]], slug
+            continue
         assert shown[1:] == [
             [_danish(v, k) for v, k in zip(row, kinds, strict=True)] for row in rows
         ], slug
@@ -189,7 +195,11 @@ def test_the_xlsx_holds_every_table_with_typed_cells(staff, year):
         kinds = [column.kind for column in definitions[slug].columns]
         wanted = [
             [
-                v / 100 if isinstance(v, int) and kind == "money" else v
+                v / 100
+                if isinstance(v, int) and kind == "money"
+                else "for få svar"
+                if v is None and kind in ("mean", "share")
+                else v
                 for v, kind in zip(row, kinds, strict=True)
             ]
             for row in rows

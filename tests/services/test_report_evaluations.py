@@ -1,0 +1,167 @@
+"""The report's evaluation figures against a year of answers built by hand, every expected number
+worked out beside it (sums and counts, averages rounded half up to one decimal)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models import (
+    EvaluationAnswer,
+)
+from portal.models.enums import EvaluationAudience, OrganisationKind
+from portal.services import evaluation_report
+from portal.services.evaluation_report import Mean
+from tests.evaluations_year import answer, build_evaluations_year
+from tests.factories import offer_kind
+
+REQUESTER, PARTICIPANT = EvaluationAudience.REQUESTER, EvaluationAudience.PARTICIPANT
+
+
+@pytest.fixture
+def year():
+    return build_evaluations_year()
+
+
+def _requesters(row):
+    return (
+        row.asked,
+        row.answered,
+        row.mean(REQUESTER, "overall"),
+        row.mean(REQUESTER, "fit"),
+        row.mean(REQUESTER, "again"),
+    )
+
+
+def _participants(row):
+    return (
+        row.participant_answers,
+        row.attended,
+        row.mean(PARTICIPANT, "overall"),
+        row.mean(PARTICIPANT, "learned"),
+    )
+
+
+def test_requesters_figures_by_offer_kind_organisation_kind_and_month(year):
+    figures = evaluation_report.evaluation_figures(year)
+    kinds = {row.key: row for row in figures.by_offer_kind}
+    # Talk: E1, E2, E6 asked and answered; overall 5+3+4, fit 4+2+5, again 1+0+1.
+    assert _requesters(kinds["talk"]) == (3, 3, Mean(12, 3), Mean(11, 3), Mean(2, 3))
+    assert kinds["talk"].mean(REQUESTER, "overall").average == Decimal("4.0")
+    assert kinds["talk"].mean(REQUESTER, "fit").average == Decimal("3.7")  # 11/3 = 3.67
+    assert round(kinds["talk"].mean(REQUESTER, "again").share * 100) == 67
+    assert kinds["talk"].response_rate == 1
+    # Dialogue: E3 asked, not answered; E4 had no requester.
+    assert _requesters(kinds["dialogue"]) == (1, 0, Mean(), Mean(), Mean())
+    assert kinds["dialogue"].response_rate == 0
+    assert _requesters(figures.total) == (4, 3, Mean(12, 3), Mean(11, 3), Mean(2, 3))
+    assert figures.total.answered * 4 == figures.total.asked * 3  # 75 %
+
+    orgs = {row.key: row for row in figures.by_org_kind}
+    assert list(orgs) == [OrganisationKind.SCHOOL, OrganisationKind.SSP, None]
+    # School: E1, E3, E6 asked; E1 and E6 answered: two answers, too few for an average.
+    school = orgs[OrganisationKind.SCHOOL]
+    assert _requesters(school) == (3, 2, Mean(9, 2), Mean(9, 2), Mean(2, 2))
+    assert school.mean(REQUESTER, "overall").average is None
+    assert school.mean(REQUESTER, "again").share is None
+    assert _requesters(orgs[OrganisationKind.SSP]) == (1, 1, Mean(3, 1), Mean(2, 1), Mean(0, 1))
+    assert _requesters(orgs[None]) == (0, 0, Mean(), Mean(), Mean())
+
+    months = {row.key: row for row in figures.by_month}
+    assert list(months) == [3, 4, 5]  # January (E5) is next year's
+    assert _requesters(months[3]) == (2, 2, Mean(8, 2), Mean(6, 2), Mean(1, 2))
+    assert _requesters(months[4]) == (1, 0, Mean(), Mean(), Mean())
+    assert _requesters(months[5]) == (1, 1, Mean(4, 1), Mean(5, 1), Mean(1, 1))
+
+
+def test_participants_figures_and_answers_per_participant(year):
+    figures = evaluation_report.evaluation_figures(year)
+    kinds = {row.key: row for row in figures.by_offer_kind}
+    # Talk: E1 (3 answers, 20 present) and E2 (2, 10); E6 had no participant answer.
+    talk = kinds["talk"]
+    assert _participants(talk) == (5, 30, Mean(21, 5), Mean(15, 4))
+    assert talk.mean(PARTICIPANT, "overall").average == Decimal("4.2")
+    assert talk.mean(PARTICIPANT, "learned").average == Decimal("3.8")  # 3.75, half up
+    assert talk.answers_per_participant * 30 == 5
+    # Dialogue: E3 (4 answers, 25 pupils) and E4 (1, 12).
+    dialogue = kinds["dialogue"]
+    assert _participants(dialogue) == (5, 37, Mean(16, 5), Mean(15, 5))
+    assert dialogue.mean(PARTICIPANT, "learned").average == Decimal("3.0")
+    assert _participants(figures.total) == (10, 67, Mean(37, 10), Mean(30, 9))
+    assert figures.total.mean(PARTICIPANT, "learned").average == Decimal("3.3")  # 3.33
+
+    orgs = {row.key: row for row in figures.by_org_kind}
+    assert _participants(orgs[OrganisationKind.SCHOOL]) == (7, 45, Mean(28, 7), Mean(24, 7))
+    assert orgs[OrganisationKind.SCHOOL].mean(PARTICIPANT, "learned").average == Decimal("3.4")
+    ssp = orgs[OrganisationKind.SSP]
+    assert _participants(ssp) == (2, 10, Mean(8, 2), Mean(5, 1))
+    assert ssp.mean(PARTICIPANT, "overall").average is None  # two answers: too few
+    assert _participants(orgs[None]) == (1, 12, Mean(1, 1), Mean(1, 1))
+
+    months = {row.key: row for row in figures.by_month}
+    assert _participants(months[3]) == (5, 30, Mean(21, 5), Mean(15, 4))
+    assert _participants(months[4]) == (5, 37, Mean(16, 5), Mean(15, 5))
+    assert _participants(months[5]) == (0, 0, Mean(), Mean())
+
+
+def test_the_figures_are_one_query(year, count_queries):
+    with count_queries() as counted:
+        evaluation_report.evaluation_figures(year)
+    assert counted.count == 1
+
+
+def test_a_year_without_evaluations_has_no_rows():
+    figures = evaluation_report.evaluation_figures(clock.today().year - 5)
+    assert (figures.by_offer_kind, figures.by_org_kind, figures.by_month) == ([], [], [])
+    assert figures.total.asked == 0 and figures.total.response_rate is None
+
+
+def test_the_written_answers_are_the_years_newest_first_flagged_ones_marked(year):
+    page = evaluation_report.written_answers_page(year)
+    assert [(a.text, a.response.flagged) for a in page.items] == [
+        ("Ahmed Hansen var god", True),
+        ("Spændende", False),
+        ("Godt oplæg", False),
+    ]
+    assert page.total == 3
+    talks = evaluation_report.written_answers_page(year, offer_kind_id=offer_kind("talk").id)
+    assert [a.text for a in talks.items] == ["Spændende", "Godt oplæg"]
+    assert evaluation_report.written_answers_page(year + 1).total == 1  # E5's
+
+
+def test_the_written_answers_page_is_bounded(year):
+    e1 = db.session.scalar(
+        db.select(EvaluationAnswer).where(EvaluationAnswer.text == "Godt oplæg")
+    ).response.event
+    for n in range(30):
+        answer(e1, PARTICIPANT, at=clock.now() - timedelta(minutes=n), comment=f"Svar {n}")
+    page = evaluation_report.written_answers_page(year)
+    assert (len(page.items), page.total, page.pages) == (25, 33, 2)
+    assert [a.text for a in page.items] == [f"Svar {n}" for n in range(25)]
+    last = evaluation_report.written_answers_page(year, page=2)
+    assert [a.text for a in last.items] == [
+        *(f"Svar {n}" for n in range(25, 30)),
+        "Ahmed Hansen var god",
+        "Spændende",
+        "Godt oplæg",
+    ]
+
+
+def test_the_export_leaves_out_flagged_and_blanked_texts(year):
+    answers, total = evaluation_report.written_answers_for_export(year)
+    assert [(a.text, a.offer_kind, a.audience, a.question) for a in answers] == [
+        ("Spændende", "Vidensoplæg", PARTICIPANT, "Er der noget, du vil sige til os?"),
+        ("Godt oplæg", "Vidensoplæg", REQUESTER, "Hvad virkede godt?"),
+    ]
+    assert total == 2
+    english, _total = evaluation_report.written_answers_for_export(year, locale="en")
+    assert english[1].question == "What worked well?"
+    # Retention blanks a text: it is gone from the list and the export, the figures stay.
+    db.session.execute(
+        db.update(EvaluationAnswer).where(EvaluationAnswer.text == "Godt oplæg").values(text="")
+    )
+    db.session.commit()
+    assert [a.text for a in evaluation_report.written_answers_for_export(year)[0]] == ["Spændende"]
+    assert evaluation_report.written_answers_page(year).total == 2

@@ -1,0 +1,184 @@
+"""The report's evaluations on the page, in English, in the exports (free text only when ticked,
+never a flagged one), and the secretariat's paged list of the free-text answers."""
+
+import io
+import zipfile
+from datetime import timedelta
+
+import lxml.html
+import openpyxl
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models import EvaluationAnswer
+from portal.models.enums import EvaluationAudience, Role
+from tests.browser_form import browser_form
+from tests.evaluations_year import answer, build_evaluations_year
+from tests.factories import offer_kind
+from tests.views.test_reports import _page_tables
+
+FLAGGED = "Ahmed Hansen var god"
+
+
+@pytest.fixture
+def year():
+    return build_evaluations_year()
+
+
+@pytest.fixture
+def staff(as_role):
+    return as_role(Role.SECRETARIAT)
+
+
+def test_the_report_shows_the_evaluations_figures(staff, year):
+    html = staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True)
+    tables = _page_tables(html)
+    # Talk: 3 asked, 3 answered; overall 12/3, fit 11/3 = 3.67, again 2 of 3.
+    assert tables["Bestillere pr. tilbud"] == [
+        [
+            "Tilbud",
+            "Spurgt",
+            "Har svaret",
+            "Svarprocent",
+            "Alt i alt (gns. 1-5)",
+            "Antal svar",
+            "Passede til gruppen (gns. 1-5)",
+            "Antal svar",
+            "Vil bestille igen",
+            "Antal svar",
+        ],
+        ["Vidensoplæg", "3", "3", "100 %", "4,0", "3", "3,7", "3", "67 %", "3"],
+        ["Ung-til-ung dialog", "1", "0", "0 %", *["for få svar", "0"] * 3],
+        ["I alt", "4", "3", "75 %", "4,0", "3", "3,7", "3", "67 %", "3"],
+    ]
+    # SSP's two participants: too few for an average; 2 answers of 10 present.
+    ssp = next(r for r in tables["Deltagere pr. org.-type"] if r[0] == "SSP")
+    assert ssp == ["SSP", "2", "10", "20 %", "for få svar", "2", "for få svar", "1"]
+    own = tables["Deltagere pr. org.-type"][-1]
+    assert own[:3] == ["VINKs egne arrangementer / ikke oplyst", "1", "12"]
+    assert [r[0] for r in tables["Bestillere pr. måned"][1:]] == [
+        f"marts {year}",
+        f"april {year}",
+        f"maj {year}",
+    ]
+    page = lxml.html.fromstring(html)
+    [link] = page.xpath("//a[normalize-space()='Se de skrevne svar']")
+    assert link.get("href") == f"/sekretariat/rapport/skrevne-svar?aar={year}"
+    assert FLAGGED not in html  # the report holds figures, never a text
+
+
+def test_the_evaluations_read_in_english(staff, year):
+    staff.get("/sprog/en?next=/sekretariat/rapport")
+    tables = _page_tables(staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True))
+    rows = tables["Requesters by offer"]
+    assert rows[1] == ["Knowledge talk", "3", "3", "100%", "4.0", "3", "3.7", "3", "67%", "3"]
+    assert rows[2][4] == "too few answers"
+
+
+def test_the_written_answers_are_newest_first_paged_and_flagged_ones_marked(staff, year):
+    e1 = db.session.scalar(
+        db.select(EvaluationAnswer).where(EvaluationAnswer.text == "Godt oplæg")
+    ).response.event
+    for n in range(30):
+        answer(
+            e1,
+            EvaluationAudience.PARTICIPANT,
+            at=clock.now() - timedelta(minutes=n),
+            comment=f"Svar nummer {n}",
+        )
+    html = staff.get(f"/sekretariat/rapport/skrevne-svar?aar={year}").get_data(as_text=True)
+    page = lxml.html.fromstring(html)
+    texts = [p.text_content() for p in page.xpath("//p[@class='written-answer']")]
+    assert texts == [f"Svar nummer {n}" for n in range(25)]
+    assert "33 skrevne svar · side 1 af 2" in " ".join(html.split())
+    html = staff.get(f"/sekretariat/rapport/skrevne-svar?aar={year}&side=2").get_data(as_text=True)
+    page = lxml.html.fromstring(html)
+    items = page.xpath("//li[@class='written-answers-item']")
+    assert [i.xpath(".//p[@class='written-answer']")[0].text_content() for i in items][-3:] == [
+        FLAGGED,
+        "Spændende",
+        "Godt oplæg",
+    ]
+    flagged = items[-3].text_content()
+    assert "lignede et navn eller en adresse" in flagged
+    assert "Er der noget, du vil sige til os?" in flagged
+    assert "Vidensoplæg" not in flagged and "Ung-til-ung dialog" in flagged
+    assert "lignede et navn" not in items[-1].text_content()
+
+
+def test_the_written_answers_filter_by_offer_kind_as_a_browser_sends_it(staff, year):
+    form = browser_form(
+        staff,
+        f"/sekretariat/rapport/skrevne-svar?aar={year}",
+        action="/sekretariat/rapport/skrevne-svar",
+    )
+    talk = str(offer_kind("talk").id)
+    assert talk in form.options("tilbud")
+    response = form.fill(aar=str(year), tilbud=talk).submit()
+    page = lxml.html.fromstring(response.get_data(as_text=True))
+    assert [p.text_content() for p in page.xpath("//p[@class='written-answer']")] == [
+        "Spændende",
+        "Godt oplæg",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["aar=abc&tilbud=zzz&side=x", "aar=1800&side=-4", "tilbud=99999999999999999999", "side=9999"],
+)
+def test_bad_filters_on_the_written_answers_are_answered_with_a_message(staff, year, query):
+    response = staff.get(f"/sekretariat/rapport/skrevne-svar?{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    if "aar=" in query:
+        assert "Vælg et år fra listen." in html
+    if "tilbud=" in query:
+        assert "Vælg et tilbud fra listen." in html
+
+
+def _xlsx_texts(response):
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    return book.sheetnames, [
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    ]
+
+
+def test_the_exports_hold_free_text_only_when_ticked_and_never_a_flagged_one(staff, year):
+    form = browser_form(
+        staff, f"/sekretariat/rapport?aar={year}", action=f"/sekretariat/rapport/{year}.xlsx"
+    )
+    sheets, cells = _xlsx_texts(form.submit())
+    assert "Skrevne svar" not in sheets
+    assert "Godt oplæg" not in cells and "Bestillere pr. tilbud" in sheets
+
+    sheets, cells = _xlsx_texts(form.fill(fritekst=True).submit())
+    assert sheets[-1] == "Skrevne svar"
+    assert "Godt oplæg" in cells and "Spændende" in cells
+    assert FLAGGED not in cells
+
+    # The CSV button sends the same form to the CSV address.
+    page = lxml.html.fromstring(
+        staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True)
+    )
+    [csv_button] = page.xpath("//button[@formaction]")
+    assert csv_button.get("formaction") == f"/sekretariat/rapport/{year}-csv.zip"
+    for ticked in (False, True):
+        query = "?fritekst=1" if ticked else ""
+        archive = zipfile.ZipFile(
+            io.BytesIO(staff.get(f"/sekretariat/rapport/{year}-csv.zip{query}").data)
+        )
+        written = [n for n in archive.namelist() if n.endswith("-skrevne_svar.csv")]
+        assert bool(written) == ticked
+        everything = "".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist())
+        assert FLAGGED not in everything
+        assert ("Godt oplæg" in everything) == ticked
+    evaluations = archive.read(
+        next(n for n in archive.namelist() if n.endswith("evaluering_bestillere_tilbud.csv"))
+    ).decode("utf-8-sig")
+    assert "Vidensoplæg;3;3;1,0000;4,0;3;3,7;3;0,6667;3" in evaluations
+    assert "Ung-til-ung dialog;1;0;0,0000;for få svar;0;for få svar;0;for få svar;0" in evaluations
