@@ -338,7 +338,7 @@ def participant_cap(event):
     if event.attendance is not None:
         expected = event.attendance.total
     elif event.request is not None:
-        expected = event.request.participants or 0
+        expected = event.request.expected_participants or 0
     else:
         expected = 0
     return expected + PARTICIPANT_MARGIN

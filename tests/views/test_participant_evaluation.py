@@ -252,6 +252,13 @@ def test_my_held_event_shows_the_qr_code_the_address_and_the_answers_so_far(clie
     assert "Udskriv ark til deltagerne" in page
 
 
+def test_before_attendance_is_recorded_the_cap_is_the_participants_the_request_expected(me):
+    event = make_scheduled(starts_at=clock.now() - timedelta(hours=1), request=make_request())
+    make_assignment(event, me.person)
+    page = me.get(f"/mig/arrangementer/{event.id}").get_data(as_text=True)
+    assert f"0 af højst {24 + evaluations.PARTICIPANT_MARGIN} svar" in page
+
+
 def test_my_future_event_shows_no_evaluation_yet(me):
     event = make_scheduled(request=make_request())
     make_assignment(event, me.person)
