@@ -203,6 +203,11 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # Spam: a form sent faster than this after it was shown is refused; rate limits per IP.
         "MIN_FILL_SECONDS": int(os.environ.get("MIN_FILL_SECONDS", 3)),
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour"),
+        # The participants' evaluation: a class answers at once from one school's address, so
+        # the limit counts per address and event and is far above a class; the cap bounds the rest.
+        "PARTICIPANT_RATE_LIMIT": os.environ.get(
+            "PARTICIPANT_RATE_LIMIT", "60 per 10 minutes; 200 per hour"
+        ),
         "LOST_LINK_RATE_LIMIT": os.environ.get("LOST_LINK_RATE_LIMIT", "5 per hour"),
         # "Glemt adgangskode": per address sending and per address asked for.
         "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour"),

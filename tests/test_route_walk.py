@@ -194,6 +194,8 @@ def world(app, as_role, monkeypatch):
         assignments_service.attendance_url(accepted).rsplit("/", 1)[1],
         assignments_service.feed_token(person),
         evaluations.requester_url(rated_evaluation).rsplit("/", 1)[1],
+        # The same event's participants' code: its short address opens their evaluation.
+        evaluations.participant_code(rated),
     ]
     db.session.commit()
     real = {
@@ -230,6 +232,7 @@ def _forms_on_every_page(app, clients, real, signed):
     adapter = app.url_map.bind("localhost")
     pages = ["/bestil?tilbud=talk", "/bestil?tilbud=dialogue", "/bestil?tilbud=advisory"]
     pages += [f"/svar/{signed[1]}", f"/svar/fremmoede/{signed[2]}", f"/evaluering/{signed[4]}"]
+    pages += [f"/e/{signed[5]}"]
     forms = {}
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static" or rule.arguments - real.keys():

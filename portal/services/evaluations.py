@@ -8,7 +8,8 @@ an address is stored only when the writer confirms it is not, and is then kept o
 """
 
 import hmac
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from hashlib import sha256
 
 from flask import current_app
@@ -301,13 +302,44 @@ def event_for_code(code):
     return db.session.get(Event, int(event_id))
 
 
+def participants_url(event):
+    """The participants' short absolute address, for the QR code and for typing from a board."""
+    return links.external_url("evaluations.participants", code=participant_code(event))
+
+
+@dataclass(frozen=True)
+class ParticipantsInvitation:
+    """What an assignee shows the participants: the address, and how far the answers got."""
+
+    url: str
+    answers: int
+    cap: int
+    closes_at: datetime
+
+
+def participants_invitation(event, *, now=None):
+    """The invitation to show while the participants' form is open or full (from the event's
+    start until 14 days after its end, never for a cancelled event), or None."""
+    if participants_state(event, now=now) not in (None, "full"):
+        return None
+    evaluation = db.session.scalar(
+        db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
+    )
+    return ParticipantsInvitation(
+        url=participants_url(event),
+        answers=evaluation.participant_answers if evaluation is not None else 0,
+        cap=participant_cap(event),
+        closes_at=event.ends_at + PARTICIPANTS_OPEN_FOR,
+    )
+
+
 def participant_cap(event):
     """How many participants' answers an event takes: its recorded head count (or, before
     attendance is recorded, the participants the request expected) plus a margin."""
     if event.attendance is not None:
         expected = event.attendance.total
     elif event.request is not None:
-        expected = event.request.participants or 0
+        expected = event.request.expected_participants or 0
     else:
         expected = 0
     return expected + PARTICIPANT_MARGIN

@@ -14,7 +14,6 @@ import re
 import secrets
 
 import pyotp
-import segno
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -109,13 +108,6 @@ def start_enrolment(user):
 
 def provisioning_uri(user, secret):
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-
-
-def qr_svg(uri, *, title):
-    """The QR code of `uri` as an inline <svg> (no image file, no script: the CSP allows it)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, title=title)
-    # role="img": read as one picture named by its <title>, not as 1,000 paths.
-    return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
 def secret_in_groups(secret):

@@ -15,8 +15,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from .. import clock
+from .. import clock, qr
 from ..extensions import db
 from ..forms.assignee import (
     WEEKDAYS,
@@ -169,8 +170,35 @@ def _event_page(found_event, assignment, form, status=200, error=None, reflectio
         can_record=can_record,
         reflection=reflection,
         reflection_form=reflection_form or reflection_form_for(reflection),
+        participants=_participants_invitation(found_event),
         error=error,
     ), status
+
+
+def _participants_invitation(found_event):
+    """The participants' evaluation address and its QR code while the form is open, or None."""
+    invitation = evaluations.participants_invitation(found_event)
+    if invitation is None:
+        return None
+    return {
+        "invitation": invitation,
+        "address": invitation.url.split("://", 1)[-1],
+        "qr_svg": Markup(  # noqa: S704 (segno's drawing of our own URL; the title is escaped)
+            qr.qr_svg(invitation.url, title=_("QR-kode til deltagernes evaluering"), scalable=True)
+        ),
+    }
+
+
+@bp.get("/arrangementer/<int:event_id>/evalueringsark")
+def evaluation_sheet(event_id):
+    """A page to print and hang up or hand out: a large QR code and the short address."""
+    found_event, _assignment = _own_event_or_404(event_id)
+    participants = _participants_invitation(found_event)
+    if participants is None:
+        abort(404)
+    return render_template(
+        "assignee/evaluation_sheet.html", event=found_event, participants=participants
+    )
 
 
 @bp.post("/arrangementer/<int:event_id>/fremmoede")

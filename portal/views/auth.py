@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import links
+from .. import links, qr
 from ..auth_session import (
     PENDING_SECONDS,
     await_second_factor,
@@ -314,7 +314,7 @@ def _enrol_page(user, form, *, status=200):
         form=form,
         user=user,
         qr_svg=Markup(  # noqa: S704 (segno's drawing of our own URI; the title is escaped)
-            second_factor.qr_svg(uri, title=_("QR-kode til din godkendelses-app"))
+            qr.qr_svg(uri, title=_("QR-kode til din godkendelses-app"))
         ),
         secret=second_factor.secret_in_groups(secret),
         required=required,

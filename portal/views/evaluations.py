@@ -1,15 +1,27 @@
 """Evaluation forms anyone is sent to without an account: the requester's (a signed one-shot
 link in a mail) and the participants' (the short address behind the event's QR code)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from .. import links
+from ..extensions import limiter
 from ..forms.evaluation import evaluation_form, show_answer_error
 from ..i18n import current_locale
 from ..models.enums import EvaluationAudience
 from ..services import evaluations
 from ..services.evaluations import AnswerError, EvaluationError
+from .spam import spam_refusal
 
 bp = Blueprint("evaluations", __name__)
 
@@ -51,3 +63,80 @@ def requester(signed):
         error=error,
         action=url_for(".requester", signed=signed),
     ), status
+
+
+# --- the participants' anonymous evaluation, from the QR code or the short address -----------
+
+PARTICIPANTS_PAGE = "public/participant_evaluation.html"
+
+
+def _address_and_event():
+    """The rate limit's key: a class answers from its school's one address, and another class
+    at the same school may be answering another event at the same time."""
+    return f"{get_remote_address()}/{(request.view_args or {}).get('code', '')}"
+
+
+def _participants_event_or_404(code):
+    event = evaluations.event_for_code(code)
+    if event is None or not evaluations.questions_for(event, EvaluationAudience.PARTICIPANT):
+        abort(404)
+    return event
+
+
+@bp.route("/e/<code>", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["PARTICIPANT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_address_and_event,
+)
+def participants(code):
+    """The form a pupil opens from the QR code. Nothing about the sender is kept; after the
+    answer the page says thank you and shows nothing of it, since the phone may be passed on."""
+    event = _participants_event_or_404(code)
+    form = evaluation_form(
+        evaluations.questions_for(event, EvaluationAudience.PARTICIPANT),
+        current_locale(),
+        public=True,
+    )
+    page = {
+        "event": event,
+        "state": evaluations.participants_state(event),
+        "action": url_for(".participants", code=code),
+        "refusals": evaluations.PARTICIPANT_REFUSALS,
+    }
+    if request.method == "GET":
+        return render_template(PARTICIPANTS_PAGE, form=form, **page)
+    if page["state"] is not None:
+        return render_template(PARTICIPANTS_PAGE, form=form, **page), 409
+    if form.spam_reason() is not None:
+        return spam_refusal(PARTICIPANTS_PAGE, form, **page)
+    if not form.validate_on_submit():
+        return render_template(PARTICIPANTS_PAGE, form=form, **page), 422
+    try:
+        evaluations.answer_as_participant(
+            event, form.answers(), names_confirmed=bool(form.no_names.data)
+        )
+    except AnswerError as failure:
+        error = show_answer_error(form, failure)
+        return render_template(PARTICIPANTS_PAGE, form=form, form_error=error, **page), 422
+    except EvaluationError as failure:
+        # Full since the page was shown, or nothing answered at all.
+        page["state"] = evaluations.participants_state(event)
+        status, error = (422 if page["state"] is None else 409), str(failure)
+        return render_template(PARTICIPANTS_PAGE, form=form, form_error=error, **page), status
+    return redirect(url_for(".participants_thanks", code=code))
+
+
+@bp.get("/e/<code>/tak")
+def participants_thanks(code):
+    """After an answer: thanks, and a way for the next pupil to start an empty form."""
+    event = _participants_event_or_404(code)
+    return render_template(
+        PARTICIPANTS_PAGE,
+        event=event,
+        state="thanks",
+        form=None,
+        action=url_for(".participants", code=code),
+        refusals=evaluations.PARTICIPANT_REFUSALS,
+        open_again=evaluations.participants_state(event) is None,
+    )

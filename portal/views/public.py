@@ -40,6 +40,7 @@ from ..services import requests as requests_service
 from ..services import tracking as tracking_service
 from ..urls import safe_next
 from .changes import change_booking
+from .spam import spam_refusal
 
 bp = Blueprint("public", __name__)
 TRACKING_COOKIE = "vink_track"
@@ -84,27 +85,6 @@ def _request_form(**kwargs):
     return form
 
 
-def _spam_refusal(template, form, **context):
-    if form.spam_reason() == "too fast":
-        # A person whose browser filled the form in can be that fast: everything typed is kept,
-        # what needs fixing is shown too, and the form's start time stays, so sending it once
-        # more goes through.
-        form.validate()
-        message = _(
-            "Formularen blev sendt meget hurtigt, måske udfyldt af browseren. Tjek, at alt er "
-            "rigtigt, og send den igen. Intet er gemt endnu."
-        )
-    else:
-        message = _(
-            "Vi kunne ikke tage imod formularen, fordi den blev sendt automatisk eller meget "
-            "hurtigt. Vent et øjeblik, og send den igen. Intet er gemt."
-        )
-        # A browser may have filled in the field nobody sees: shown again with it, the form
-        # could never be sent. A program sends what it made, not this page.
-        form.website.data = ""
-    return render_template(template, form=form, form_error=message, **context), 422
-
-
 @bp.route("/bestil", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
 def book():
@@ -120,7 +100,7 @@ def book():
         notice = _("Nu ser du spørgsmålene til det valgte tilbud. Besvar dem, og send igen.")
         return render_template("public/book.html", form=form, notice=notice)
     if form.spam_reason() is not None:
-        return _spam_refusal("public/book.html", form)
+        return spam_refusal("public/book.html", form)
     if not form.validate():
         return render_template("public/book.html", form=form), 422
     try:
@@ -171,7 +151,7 @@ def concern():
     if request.method == "GET":
         return render_template("public/concern.html", **page)
     if form.spam_reason() is not None:
-        return _spam_refusal("public/concern.html", **page)
+        return spam_refusal("public/concern.html", **page)
     if not form.validate():
         return render_template("public/concern.html", **page), 422
     try:

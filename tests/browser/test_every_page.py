@@ -13,6 +13,7 @@ from portal import demo, links
 from portal.extensions import db
 from portal.models import Event, Request
 from portal.models.enums import EventStatus, Role
+from portal.services import evaluations
 from tests.browser import a11y
 from tests.browser.conftest import browser_login
 from tests.factories import PASSWORD
@@ -86,7 +87,25 @@ def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, 
             db.select(Request).join(Request.event).where(Event.status == EventStatus.PLANNED)
         ).first()
         entry_links = [f"/b/{links.sign('tracking', tracked.id, tracked.tracking_token)}"]
-        for start_url in ["/log-ind", "/bestil?tilbud=talk", *entry_links]:
+        # Participants reach their evaluation from an event's QR code: one held lately.
+        held = db.session.scalars(
+            db.select(Event)
+            .where(Event.status == EventStatus.HELD)
+            .order_by(Event.starts_at.desc())
+            .limit(20)
+        ).all()
+        participants = [
+            evaluations.participants_url(e) for e in held if not evaluations.participants_state(e)
+        ][:1]
+        assert participants, "the demo data has no event held in the last 14 days"
+        address = urlsplit(participants[0]).path
+        for start_url in [
+            "/log-ind",
+            "/bestil?tilbud=talk",
+            *entry_links,
+            address,
+            f"{address}/tak",
+        ]:
             pages += crawl(app, client, start_url)
         # The 404 page is a page too.
         pages.append(("/findes-ikke", 404, client.get("/findes-ikke").get_data(as_text=True)))

@@ -17,7 +17,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import AvailabilityRule, AwayPeriod, ClosedPeriod, SspCommittee
 from portal.models.enums import AssignmentStatus, Audience, ClosedPeriodKind, Role, SeatRole
-from portal.services import assignments, attendance, events, mail_editor, offers
+from portal.services import assignments, attendance, evaluations, events, mail_editor, offers
 from tests.browser_form import forms_in, forms_on, pick
 from tests.factories import (
     make_ambassador,
@@ -162,6 +162,7 @@ def _pages(role, world):
             "/mig/ledige-pladser",
             f"/mig/arrangementer/{world['started'].id}",
             f"/mig/arrangementer/{world['planned'].id}",
+            f"/mig/arrangementer/{world['started'].id}/evalueringsark",
             "/konto/totrinsbekraeftelse",
         ]
     offered = world["offered"]
@@ -179,6 +180,9 @@ def _pages(role, world):
         f"/bestilling/{request.id}",
         f"/bestilling/{request.id}/ny-dato",
         f"/bestilling/{request.id}/trak-tilbage",
+        # The participants' evaluation, from the QR code of an event held two days ago.
+        f"/e/{evaluations.participant_code(world['recorded'])}",
+        f"/e/{evaluations.participant_code(world['recorded'])}/tak",
     ]
 
 

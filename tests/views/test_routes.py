@@ -38,6 +38,9 @@ PUBLIC_ENDPOINTS = {
     "offers.reflect",
     # The requester's evaluation opens from its signed one-shot link.
     "evaluations.requester",
+    # The participants' anonymous evaluation: anyone with the event's short code (QR code).
+    "evaluations.participants",
+    "evaluations.participants_thanks",
     # Calendar apps subscribe with the secret in the URL.
     "feeds.person_feed",
     "auth.login",
