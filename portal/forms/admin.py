@@ -158,9 +158,12 @@ class EvaluationQuestionForm(PortalForm):
 
     @classmethod
     def for_question(cls, question, *, answered):
-        """The edit form of `question`, filled with it on a GET."""
+        """The edit form of `question`, filled with it on a GET: the answer kind only while it
+        has no answers and is not a shipped one (the report reads those), required only while
+        it has no answers."""
         form = cls(obj=question)
-        form.drop_fields(["audience", *(["answer_kind", "required"] if answered else [])])
+        fixed = ["answer_kind", "required"] if answered else ["answer_kind"] if question.key else []
+        form.drop_fields(["audience", *fixed])
         if not form.is_submitted() and "answer_kind" in form:
             form.answer_kind.data = question.answer_kind.value
         return form
@@ -169,10 +172,9 @@ class EvaluationQuestionForm(PortalForm):
         """The keyword arguments of update_question: what this variant of the form shows."""
         values = {"text_da": self.text_da.data, "text_en": self.text_en.data or ""}
         if "answer_kind" in self:
-            values |= {
-                "answer_kind": AnswerKind(self.answer_kind.data),
-                "required": self.required.data,
-            }
+            values["answer_kind"] = AnswerKind(self.answer_kind.data)
+        if "required" in self:
+            values["required"] = self.required.data
         return values
 
 

@@ -225,3 +225,13 @@ def test_the_requesters_form_asks_an_added_question_and_not_a_hidden_one(admin, 
     html = client.get(urlsplit(evaluations.requester_url(evaluation)).path).get_data(as_text=True)
     assert "Var lokalet stort nok?" in html
     assert hidden.text_da not in html
+
+
+def test_a_shipped_question_offers_required_but_not_its_answer_kind_which_the_report_reads(admin):
+    shipped = _requester_questions()[3]  # "Hvad virkede godt?", optional
+    page = f"/admin/evaluering/{shipped.id}"
+    form = browser_form(admin, page, action=page)
+    assert "answer_kind" not in form.names()
+    assert "årsrapporten læser" in admin.get(page).get_data(as_text=True)
+    assert form.fill(required=True).submit().status_code == 302
+    assert shipped.required is True
