@@ -34,9 +34,11 @@ from ..labels import (
 )
 from ..models import OfferKind
 from ..models.enums import (
+    AnswerKind,
     BookingForm,
     ClosedPeriodKind,
     DeclineReasonScope,
+    EvaluationAudience,
     FundingSource,
     Metric,
     Role,
@@ -117,6 +119,63 @@ def _count_field(label, low, high, message, required=None):
         ],
         render_kw={"inputmode": "numeric"},
     )
+
+
+class EvaluationQuestionForm(PortalForm):
+    """An evaluation question as the admin adds or edits it. Editing leaves out `audience`, and
+    once the question has answers also `answer_kind` and `required` (see
+    services/evaluation_questions.py)."""
+
+    audience = RadioField(
+        _l("Hvem spørges?"),
+        choices=choices(
+            [
+                (
+                    EvaluationAudience.REQUESTER.value,
+                    LABELS[EvaluationAudience][EvaluationAudience.REQUESTER],
+                ),
+                (
+                    EvaluationAudience.PARTICIPANT.value,
+                    LABELS[EvaluationAudience][EvaluationAudience.PARTICIPANT],
+                ),
+            ]
+        ),
+        default=EvaluationAudience.REQUESTER.value,
+        validators=[InputRequired(_l("Vælg, hvem der spørges."))],
+    )
+    text_da = StringField(
+        _l("Spørgsmål på dansk"),
+        validators=[DataRequired(_l("Skriv spørgsmålet på dansk.")), Length(max=300)],
+    )
+    text_en = StringField(_l("Spørgsmål på engelsk"), validators=[Optional(), Length(max=300)])
+    answer_kind = RadioField(
+        _l("Svartype"),
+        choices=choices([(kind.value, LABELS[AnswerKind][kind]) for kind in AnswerKind]),
+        default=AnswerKind.SCALE.value,
+        validators=[InputRequired(_l("Vælg en svartype."))],
+    )
+    required = BooleanField(_l("Skal besvares"))
+
+    @classmethod
+    def for_question(cls, question, *, answered):
+        """The edit form of `question`, filled with it on a GET: the answer kind only while it
+        has no answers and is not a shipped one (the report reads those), required only while
+        it has no answers."""
+        form = cls(obj=question)
+        fixed = ["answer_kind", "required"] if answered else ["answer_kind"] if question.key else []
+        form.drop_fields(["audience", *fixed])
+        if not form.is_submitted() and "answer_kind" in form:
+            form.answer_kind.data = question.answer_kind.value
+        return form
+
+    def changes(self):
+        """The keyword arguments of update_question: what this variant of the form shows."""
+        values = {"text_da": self.text_da.data, "text_en": self.text_en.data or ""}
+        if "answer_kind" in self:
+            values["answer_kind"] = AnswerKind(self.answer_kind.data)
+        if "required" in self:
+            values["required"] = self.required.data
+        return values
 
 
 class TopicForm(PortalForm):

@@ -25,10 +25,12 @@ from ..models import (
     User,
 )
 from ..models.enums import (
+    AnswerKind,
     AssignmentStatus,
     Audience,
     BookingForm,
     CancelledBy,
+    EvaluationAudience,
     EventStatus,
     FundingSource,
     Metric,
@@ -253,7 +255,14 @@ FIELD_LABELS = {
     "parents": _l("Forældre"),
     "other": _l("Andre"),
     "scale": _l("Omfang"),  # demo data: how many copies
+    "answer_kind": _l("Svartype"),
+    "text_da": _l("Spørgsmål på dansk"),
+    "text_en": _l("Spørgsmål på engelsk"),
+    "required": _l("Skal besvares"),
+    "sort_order": _l("Plads i rækkefølgen"),
 }
+# A field whose word differs by the entry's table.
+TABLE_FIELD_LABELS = {("evaluation_questions", "audience"): _l("Hvem svarer")}
 # Which enum a stored value belongs to, by the entry's table and the field.
 ENUMS = {
     ("requests", "status"): RequestStatus,
@@ -267,6 +276,8 @@ ENUMS = {
     ("sign_in_rules", "provider_only"): Role,
     ("events", "cancelled_by"): CancelledBy,
     ("budget_lines", "source"): FundingSource,
+    ("evaluation_questions", "answer_kind"): AnswerKind,
+    ("evaluation_questions", "audience"): EvaluationAudience,
 }
 # Fields holding the id of a row with a name, and the table it names.
 NAMED_IDS = {
@@ -398,6 +409,8 @@ def _field_label(key, entry):
         return str(label(Metric(key)))
     if key in SEAT_ROLES:  # an offer kind's seats: {"ambassador": 2}
         return str(label(SeatRole(key)))
+    if (entry.object_type, key) in TABLE_FIELD_LABELS:
+        return str(TABLE_FIELD_LABELS[entry.object_type, key])
     return str(FIELD_LABELS.get(key, key))
 
 

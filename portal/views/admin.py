@@ -13,6 +13,7 @@ from ..forms.admin import (
     ClosedPeriodForm,
     DeclineReasonForm,
     EmailTextForm,
+    EvaluationQuestionForm,
     FeesForm,
     OfferKindForm,
     SignInRulesForm,
@@ -26,6 +27,7 @@ from ..models import (
     BudgetLine,
     ClosedPeriod,
     DeclineReason,
+    EvaluationQuestion,
     OfferKind,
     SspCommittee,
     SupportCourseKind,
@@ -36,6 +38,7 @@ from ..permissions import require_roles
 from ..services import (
     audit,
     catalogue,
+    evaluation_questions,
     mail,
     mail_editor,
     provider_login,
@@ -245,17 +248,17 @@ def decline_reasons():
     ), status
 
 
-def _show_or_hide(row, set_active, *, shown, hidden, back):
+def _show_or_hide(row, set_active, *, shown, hidden, back, **back_args):
     """Hide or show a row of reference data (admin/_active_toggle.html posts the state wanted,
     not "the other one", so a second click of the same button changes nothing); a refusal is
     flashed as it is."""
     try:
         set_active(row, by=current_user, active=request.form.get("active") == "1")
-    except reference.ReferenceDataError as failure:
+    except (reference.ReferenceDataError, evaluation_questions.QuestionError) as failure:
         flash(str(failure), "error")
     else:
         flash(shown if row.active else hidden, "success")
-    return redirect(url_for(back))
+    return redirect(url_for(back, **back_args))
 
 
 @bp.post("/afslagsgrunde/<int:reason_id>/vis-skjul")
@@ -408,6 +411,113 @@ def toggle_offer_kind(kind_id):
         hidden=_("%(offer)s er skjult og kan ikke længere bestilles.", offer=kind.name()),
         back=".offer_kinds",
     )
+
+
+# --- the questions of an offer kind's evaluation forms -------------------------------------------
+
+
+@bp.route("/tilbud/<int:kind_id>/evaluering", methods=["GET", "POST"])
+def evaluation_questions_page(kind_id):
+    """An offer kind's evaluation questions, the requester's and the participants', with a form
+    to add one."""
+    kind = db.get_or_404(OfferKind, kind_id)
+    form = EvaluationQuestionForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            evaluation_questions.add_question(
+                kind,
+                by=current_user,
+                audience=form.audience.data,
+                answer_kind=form.answer_kind.data,
+                text_da=form.text_da.data,
+                text_en=form.text_en.data or "",
+                required=form.required.data,
+            )
+        except evaluation_questions.QuestionError as failure:
+            error = str(failure)
+        else:
+            flash(_("Spørgsmålet er tilføjet."), "success")
+            return redirect(url_for(".evaluation_questions_page", kind_id=kind.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/evaluation_questions.html",
+        kind=kind,
+        form=form,
+        error=error,
+        forms=evaluation_questions.questions_of(kind),
+    ), status
+
+
+@bp.route("/evaluering/<int:question_id>", methods=["GET", "POST"])
+def evaluation_question(question_id):
+    """Correct a question's wording; while nobody has answered it, also its answer kind and
+    whether it must be answered."""
+    question = db.get_or_404(EvaluationQuestion, question_id)
+    answers = evaluation_questions.answer_count(question)
+    form = EvaluationQuestionForm.for_question(question, answered=answers > 0)
+    error = None
+    if form.validate_on_submit():
+        try:
+            evaluation_questions.update_question(question, by=current_user, **form.changes())
+        except evaluation_questions.QuestionError as failure:
+            error = str(failure)
+        else:
+            flash(_("Spørgsmålet er gemt."), "success")
+            return redirect(url_for(".evaluation_questions_page", kind_id=question.offer_kind_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/evaluation_question.html",
+        question=question,
+        answers=answers,
+        form=form,
+        error=error,
+    ), status
+
+
+@bp.route("/evaluering/<int:question_id>/vis-skjul", methods=["GET", "POST"])
+def toggle_evaluation_question(question_id):
+    question = db.get_or_404(EvaluationQuestion, question_id)
+    if _hiding_unconfirmed():
+        return render_template("admin/hide_evaluation_question.html", row=question)
+    return _show_or_hide(
+        question,
+        evaluation_questions.set_question_active,
+        shown=_("Spørgsmålet stilles igen."),
+        hidden=_("Spørgsmålet er skjult. Dets svar er gemt."),
+        back=".evaluation_questions_page",
+        kind_id=question.offer_kind_id,
+    )
+
+
+@bp.post("/evaluering/<int:question_id>/flyt")
+def move_evaluation_question(question_id):
+    """One place earlier ("op") or later on its form; at the top or bottom nothing changes."""
+    question = db.get_or_404(EvaluationQuestion, question_id)
+    if evaluation_questions.move_question(
+        question, by=current_user, up=request.form.get("retning") == "op"
+    ):
+        flash(_("Spørgsmålet er flyttet."), "success")
+    return redirect(url_for(".evaluation_questions_page", kind_id=question.offer_kind_id))
+
+
+@bp.route("/evaluering/<int:question_id>/slet", methods=["GET", "POST"])
+def delete_evaluation_question(question_id):
+    """Delete a question nobody has answered, from the page that asks first."""
+    question = db.get_or_404(EvaluationQuestion, question_id)
+    answers = evaluation_questions.answer_count(question)
+    page = {"row": question, "answers": answers}
+    if not confirmed():
+        return render_template("admin/delete_evaluation_question.html", **page)
+    kind_id = question.offer_kind_id
+    try:
+        evaluation_questions.delete_question(question, by=current_user)
+    except evaluation_questions.QuestionError as failure:
+        return render_template(
+            "admin/delete_evaluation_question.html", error=str(failure), **page
+        ), 409
+    flash(_("Spørgsmålet er slettet."), "success")
+    return redirect(url_for(".evaluation_questions_page", kind_id=kind_id))
 
 
 def _hiding_unconfirmed():

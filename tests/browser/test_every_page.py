@@ -21,6 +21,12 @@ from tests.factories import PASSWORD
 # A page per endpoint is enough for markup; a second catches data-dependent branches.
 PAGES_PER_ENDPOINT = 2
 NOT_PAGES = ("/static/", "/sprog/", "/log-ud", "/healthz")
+EVALUATION_QUESTION_PAGES = (
+    r"/admin/tilbud/\d+/evaluering",
+    r"/admin/evaluering/\d+",
+    r"/admin/evaluering/\d+/vis-skjul",
+    r"/admin/evaluering/\d+/slet",
+)
 LOGINS = {role: email for email, _name, role, _person in reversed(demo.DEMO_LOGINS)}
 # WCAG 1.4.10: content reflows at 320 CSS px (1280 px at 400 % zoom) without scrolling sideways.
 REFLOW_WIDTH = 320
@@ -120,6 +126,9 @@ def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, 
         } <= reached
     if role == Role.ADMIN:
         assert {"/admin/budget", "/admin/stoetteforloebstyper", "/admin/e-mails"} <= reached
+        # An offer kind's evaluation questions: the list, a question, and the pages that ask.
+        for page in EVALUATION_QUESTION_PAGES:
+            assert any(re.fullmatch(page, path) for path in reached), page
 
     problems = []
     for locale, width in AXE_WIDTHS.items():
