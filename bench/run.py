@@ -95,6 +95,9 @@ def pages(ids):
         # With the evaluations' figures (the demo data answers them) and the written answers.
         (STAFF, f"/sekretariat/rapport/{year}.xlsx?fritekst=1", "report", None),
         (STAFF, f"/sekretariat/rapport/skrevne-svar?aar={year}", "page", None),
+        # The evaluation forms: a pupil's from the QR code, a requester's from the mailed link.
+        (None, f"/e/{ids['participants']}", "page", None),
+        (None, f"/evaluering/{ids['evaluation']}", "page", None),
         (AMBASSADOR, "/mig/", "page", None),
         (AMBASSADOR, "/mig/ledige-pladser", "page", None),
         (ADMIN, "/admin/", "page", None),
@@ -153,7 +156,33 @@ def build_database(url, folder, scale):
         }
         ids["tracked"] = ids["request"]
         ids["event_day"] = event_day(ids["event"])
+        ids["participants"], ids["evaluation"] = evaluation_addresses()
     return app, ids
+
+
+def evaluation_addresses():
+    """The participants' short address of the event held last, and the requester's link to the
+    evaluation asked for last and not yet answered (the forms as they open)."""
+    from portal import links
+    from portal.models import EvaluationResponse, EventEvaluation
+    from portal.services import evaluations
+
+    held = sa.select(Event).where(Event.status == "held").order_by(Event.ends_at.desc()).limit(1)
+    asked = (
+        sa.select(EventEvaluation)
+        .where(
+            EventEvaluation.requester_token.is_not(None),
+            ~sa.exists().where(
+                EvaluationResponse.event_id == EventEvaluation.event_id,
+                EvaluationResponse.audience == "requester",
+            ),
+        )
+        .order_by(EventEvaluation.requester_sent_at.desc())
+        .limit(1)
+    )
+    evaluation = db.session.scalar(asked)
+    signed = links.sign("evaluation", evaluation.id, evaluation.requester_token)
+    return evaluations.participant_code(db.session.scalar(held)), signed
 
 
 def event_day(event_id):

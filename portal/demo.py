@@ -32,6 +32,7 @@ from .models import (
     Organisation,
     Person,
     ProposedDate,
+    Reflection,
     Request,
     SspCommittee,
     SupportCourse,
@@ -223,6 +224,12 @@ EVALUATION_TEXTS = {
         "Det var godt at høre nogen på vores egen alder fortælle.",
         "Spændende, men lidt langt.",
         "Jeg lærte noget om, hvordan man kan sige fra.",
+    ],
+    # An assignee's note to the secretariat after an event.
+    "reflection": [
+        "Klassen var godt forberedt, og læreren blev i lokalet hele tiden.",
+        "Der var uro i starten, men det fandt sig.",
+        "Lokalet var optaget, så vi startede et kvarter for sent.",
     ],
 }
 PLACES = ["Aulaen", "Lokale 12", "Personalerummet", "Biblioteket, mødelokale 2", "Klasselokalet"]
@@ -661,6 +668,7 @@ class _Builder:
             )
             self.counts["fremmøder"] += 1
             self._evaluations(event, request, participants, index)
+            self._reflections(event)
         self.counts["arrangementer"] += 1
         return event
 
@@ -697,6 +705,34 @@ class _Builder:
                 given["comment"] = rng.choice(EVALUATION_TEXTS["comment"])
             at = event.ends_at + timedelta(minutes=5 + number)
             self._response(event, EvaluationAudience.PARTICIPANT, given, at, False)
+
+    def _reflections(self, event):
+        """About half of those who came wrote how it went; a few asked the secretariat to
+        follow up, which it has done but for the last half year's, still in "Kræver handling"."""
+        rng = self.answers_rng
+        for assignment in event.assignments:
+            if assignment.status != AssignmentStatus.ACCEPTED or rng.random() < 0.5:
+                continue
+            follow_up = rng.random() < 0.15
+            note = (
+                rng.choice(EVALUATION_TEXTS["reflection"])
+                if follow_up or rng.random() < 0.3
+                else ""
+            )
+            written = event.ends_at + timedelta(hours=rng.randint(2, 30))
+            db.session.add(
+                Reflection(
+                    assignment=assignment,
+                    rating=rng.choice([3, 4, 4, 5, 5]) if not follow_up else 2,
+                    note=note,
+                    follow_up=follow_up,
+                    submitted_at=written,
+                    handled_at=written + timedelta(days=1)
+                    if follow_up and event.ends_at < self.now - timedelta(days=200)
+                    else None,
+                )
+            )
+            self.counts["refleksioner"] += 1
 
     def _response(self, event, audience, given, at, flagged):
         response = EvaluationResponse(

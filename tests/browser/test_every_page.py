@@ -11,8 +11,8 @@ import pytest
 
 from portal import demo, links
 from portal.extensions import db
-from portal.models import Event, Request
-from portal.models.enums import EventStatus, Role
+from portal.models import EvaluationResponse, Event, EventEvaluation, Request
+from portal.models.enums import EvaluationAudience, EventStatus, Role
 from portal.services import evaluations
 from tests.browser import a11y
 from tests.browser.conftest import browser_login
@@ -93,6 +93,19 @@ def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, 
             db.select(Request).join(Request.event).where(Event.status == EventStatus.PLANNED)
         ).first()
         entry_links = [f"/b/{links.sign('tracking', tracked.id, tracked.tracking_token)}"]
+        # And their evaluation through the link mailed after the event: one not yet answered.
+        asked = db.session.scalars(
+            db.select(EventEvaluation)
+            .where(
+                EventEvaluation.requester_token.is_not(None),
+                ~db.exists().where(
+                    EvaluationResponse.event_id == EventEvaluation.event_id,
+                    EvaluationResponse.audience == EvaluationAudience.REQUESTER,
+                ),
+            )
+            .order_by(EventEvaluation.requester_sent_at.desc())
+        ).first()
+        entry_links.append(urlsplit(evaluations.requester_url(asked)).path)
         # Participants reach their evaluation from an event's QR code: one held lately.
         held = db.session.scalars(
             db.select(Event)
