@@ -5,6 +5,8 @@ functions, used by the forms (to explain) and the services (to refuse whatever t
 import re
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 # A CPR number: six digits that are a date (DDMMYY), an optional dash or space, four digits.
 _CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?![\d-])")
 # "Navn: ...", "hedder Ali", "ved navn Sara": someone named outright.
@@ -57,3 +59,14 @@ def looks_like_names_or_addresses(text):
         if m.group(0).casefold() not in _NOT_NAMES
     ]
     return list(dict.fromkeys(found))
+
+
+def names_warning(suspects):
+    """What a writer is told when a free text of theirs looks like it names someone: the words
+    (at most three), what to do, and that they may confirm it is not a name or an address."""
+    return _l(
+        "Teksten ser ud til at nævne et navn eller en adresse (%(words)s). Skriv ikke, hvem det "
+        "handler om. Ret teksten, eller bekræft nedenfor, at det ikke er et navn eller en "
+        "adresse.",
+        words=", ".join(f"»{word}«" for word in suspects[:3]),
+    )

@@ -10,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..models.evaluations import TEXT_LIMIT
 from .base import OptionalChoice, PortalForm, whole_number
 from .public import TextLimit, choices, no_cpr_numbers
 
@@ -56,7 +57,7 @@ class ReflectionForm(PortalForm):
     # Not "note": the attendance form beside it on the page has one (ids must be unique).
     reflection_note = TextAreaField(
         _l("Note til sekretariatet"),
-        validators=[Optional(), TextLimit(2000), no_cpr_numbers],
+        validators=[Optional(), TextLimit(TEXT_LIMIT), no_cpr_numbers],
         render_kw={"rows": 3},
     )
     follow_up = BooleanField(_l("Sekretariatet skal følge op på min note"))

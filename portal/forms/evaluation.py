@@ -7,11 +7,11 @@ from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..models.enums import AnswerKind
-from ..personal_data import looks_like_names_or_addresses
+from ..models.evaluations import TEXT_LIMIT
+from ..personal_data import looks_like_names_or_addresses, names_warning
 from .base import PortalForm
 from .public import PublicForm, TextLimit, choices, no_cpr_numbers
 
-TEXT_LIMIT = 2000
 SCALE = [
     ("1", _l("1 – dårligst")),
     ("2", "2"),
@@ -71,15 +71,7 @@ class _Answers:
             suspects = looks_like_names_or_addresses(field.data or "")
             self.name_suspects += suspects
             if suspects and not self.no_names.data and not field.errors:
-                field.errors = [
-                    *field.errors,
-                    _l(
-                        "Teksten ser ud til at nævne et navn eller en adresse (%(words)s). "
-                        "Skriv ikke, hvem det handler om. Ret teksten, eller bekræft nedenfor, "
-                        "at det ikke er et navn eller en adresse.",
-                        words=", ".join(f"»{word}«" for word in suspects[:3]),
-                    ),
-                ]
+                field.errors = [*field.errors, names_warning(suspects)]
                 valid = False
         return valid
 

@@ -12,6 +12,9 @@ from .enums import AnswerKind, EvaluationAudience
 from .events import Assignment, Event
 from .reference import OfferKind
 
+# The longest free text an evaluation answer or a reflection's note takes (forms and services).
+TEXT_LIMIT = 2000
+
 
 class EvaluationQuestion(db.Model):
     """One question of an offer kind's form for one audience. A question with answers is never

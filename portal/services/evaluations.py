@@ -8,6 +8,7 @@ an address is stored only when the writer confirms it is not, and is then kept o
 """
 
 import hmac
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from hashlib import sha256
@@ -15,7 +16,7 @@ from hashlib import sha256
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock, links
 from ..extensions import db
@@ -28,7 +29,8 @@ from ..models import (
     Reflection,
 )
 from ..models.enums import AnswerKind, EvaluationAudience, EventStatus
-from ..personal_data import cpr_numbers, looks_like_names_or_addresses
+from ..models.evaluations import TEXT_LIMIT
+from ..personal_data import cpr_numbers, looks_like_names_or_addresses, names_warning
 from . import audit, mail
 from .errors import DomainError, all_or_nothing
 from .evaluation_questions import form_questions
@@ -42,7 +44,9 @@ REQUESTER_REMINDER_UNTIL = timedelta(days=21)
 PARTICIPANTS_OPEN_FOR = timedelta(days=14)
 # Answers beyond the head count: a pupil the count missed, a form sent twice by mistake.
 PARTICIPANT_MARGIN = 5
-TEXT_LIMIT = 2000
+# The cap of an event with no number to go by yet: VINK's own talk before its attendance is
+# recorded (a school's assembly hall holds a few hundred).
+UNCOUNTED_CAP = 300
 EVALUATION_LINK = "evaluation"
 
 
@@ -88,15 +92,9 @@ def check_answers(questions, answers, *, names_confirmed=False):
                     _l("Skriv ikke CPR-numre. Fjern nummeret, og send igen. Intet er gemt."),
                     question.id,
                 )
-            if not names_confirmed and looks_like_names_or_addresses(text):
-                raise AnswerError(
-                    _l(
-                        "Teksten ser ud til at nævne et navn eller en adresse. Skriv ikke, "
-                        "hvem det handler om. Ret teksten, eller bekræft nedenfor, at det ikke "
-                        "er et navn eller en adresse."
-                    ),
-                    question.id,
-                )
+            suspects = looks_like_names_or_addresses(text)
+            if suspects and not names_confirmed:
+                raise AnswerError(names_warning(suspects), question.id)
             cleaned[question] = (None, text)
             continue
         top = 5 if question.answer_kind == AnswerKind.SCALE else 1
@@ -129,14 +127,27 @@ def _store(event, audience, cleaned):
 # --- the requester's evaluation ---------------------------------------------------------------
 
 
-def _evaluation_of(event):
-    found = db.session.scalar(
-        db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
-    )
+def _evaluation_row(event):
+    """The event's evaluation row, or None."""
+    return db.session.scalar(db.select(EventEvaluation).where(EventEvaluation.event_id == event.id))
+
+
+def _evaluation_of(event, *, lock=False):
+    """The event's evaluation row, made if there is none; `lock` takes it FOR UPDATE (read
+    afresh). Two requests making it at once (a class answering before anyone else has) both
+    insert: the second's INSERT waits for the first, fails on the unique event_id in its own
+    savepoint, and reads the row the first made."""
+    found = _evaluation_row(event)
     if found is None:
-        found = EventEvaluation(event=event)
-        db.session.add(found)
-    return found
+        try:
+            with db.session.begin_nested():
+                db.session.add(EventEvaluation(event_id=event.id))
+        except IntegrityError:
+            pass
+    query = db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def invite_requester(event):
@@ -226,7 +237,12 @@ def answer_as_requester(evaluation, answers, *, names_confirmed=False):
         with all_or_nothing():
             response = _store(event, EvaluationAudience.REQUESTER, cleaned)
             db.session.flush()
-    except IntegrityError:
+    except IntegrityError as failure:
+        # Another tab's answer came first (the partial unique index); anything else is a bug.
+        if "uq_evaluation_responses_requester" not in str(failure.orig) and not requester_answered(
+            event
+        ):
+            raise
         raise EvaluationError(_l("Tak, I har svaret. Svaret kan ikke ændres.")) from None
     audit.record(
         "evaluation.answered",
@@ -292,14 +308,20 @@ def participant_code(event):
     return f"{event.id}-{_code_signature(event.id)}"
 
 
+_CODE = re.compile(r"([1-9][0-9]{0,8})-([0-9a-f]{8})", re.ASCII)
+
+
 def event_for_code(code):
-    """The event a participants' code opens, or None."""
-    event_id, _, signature = (code or "").partition("-")
-    if not event_id.isdigit() or len(event_id) > 9 or len(signature) != 8:
+    """The event a participants' code opens, or None. Read case-blind (typed from a board);
+    the view sends any other spelling on to `participant_code`'s, so there is one address (and
+    one rate limit) per event."""
+    found = _CODE.fullmatch((code or "").lower())
+    if found is None:
         return None
-    if not hmac.compare_digest(_code_signature(int(event_id)), signature.lower()):
+    event_id, signature = int(found.group(1)), found.group(2)
+    if not hmac.compare_digest(_code_signature(event_id).encode(), signature.encode()):
         return None
-    return db.session.get(Event, int(event_id))
+    return db.session.get(Event, event_id)
 
 
 def participants_url(event):
@@ -322,27 +344,23 @@ def participants_invitation(event, *, now=None):
     start until 14 days after its end, never for a cancelled event), or None."""
     if participants_state(event, now=now) not in (None, "full"):
         return None
-    evaluation = db.session.scalar(
-        db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
-    )
     return ParticipantsInvitation(
         url=participants_url(event),
-        answers=evaluation.participant_answers if evaluation is not None else 0,
+        answers=participant_answers(event),
         cap=participant_cap(event),
         closes_at=event.ends_at + PARTICIPANTS_OPEN_FOR,
     )
 
 
 def participant_cap(event):
-    """How many participants' answers an event takes: its recorded head count (or, before
-    attendance is recorded, the participants the request expected) plus a margin."""
+    """How many participants' answers an event takes: its recorded head count plus a margin;
+    before attendance is recorded, the participants the request expected plus the margin, and
+    for an event nobody booked (VINK's own talk), UNCOUNTED_CAP."""
     if event.attendance is not None:
-        expected = event.attendance.total
-    elif event.request is not None:
-        expected = event.request.expected_participants or 0
-    else:
-        expected = 0
-    return expected + PARTICIPANT_MARGIN
+        return event.attendance.total + PARTICIPANT_MARGIN
+    if event.request is not None and event.request.expected_participants:
+        return event.request.expected_participants + PARTICIPANT_MARGIN
+    return UNCOUNTED_CAP
 
 
 def participants_state(event, *, now=None):
@@ -355,12 +373,15 @@ def participants_state(event, *, now=None):
         return "not_started"
     if event.ends_at + PARTICIPANTS_OPEN_FOR < now:
         return "closed"
-    evaluation = db.session.scalar(
-        db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
-    )
-    if evaluation is not None and evaluation.participant_answers >= participant_cap(event):
+    if participant_answers(event) >= participant_cap(event):
         return "full"
     return None
+
+
+def participant_answers(event):
+    """How many participants have answered (the count the cap is checked against)."""
+    evaluation = _evaluation_row(event)
+    return evaluation.participant_answers if evaluation is not None else 0
 
 
 def answer_as_participant(event, answers, *, names_confirmed=False):
@@ -377,14 +398,7 @@ def answer_as_participant(event, answers, *, names_confirmed=False):
         names_confirmed=names_confirmed,
     )
     with all_or_nothing():
-        evaluation = _evaluation_of(event)
-        db.session.flush()
-        evaluation = db.session.scalar(
-            db.select(EventEvaluation)
-            .where(EventEvaluation.id == evaluation.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        evaluation = _evaluation_of(event, lock=True)
         if evaluation.participant_answers >= participant_cap(event):
             raise EvaluationError(PARTICIPANT_REFUSALS["full"])
         evaluation.participant_answers += 1
@@ -396,7 +410,10 @@ def answer_as_participant(event, answers, *, names_confirmed=False):
 PARTICIPANT_REFUSALS = {
     "cancelled": _l("Arrangementet blev aflyst, så der er intet at evaluere."),
     "not_started": _l("Evalueringen åbner, når arrangementet begynder."),
-    "closed": _l("Evalueringen er lukket. Den var åben i 14 dage efter arrangementet."),
+    "closed": _l(
+        "Evalueringen er lukket. Den var åben i %(days)s dage efter arrangementet.",
+        days=PARTICIPANTS_OPEN_FOR.days,
+    ),
     "full": _l("Evalueringen har fået alle de svar, den kan tage imod. Tak!"),
 }
 
@@ -405,7 +422,9 @@ def written_about(event):
     """The event's evaluation responses with their answers, and its assignees' reflections:
     what retention blanks with the request."""
     responses = db.session.scalars(
-        db.select(EvaluationResponse).where(EvaluationResponse.event_id == event.id)
+        db.select(EvaluationResponse)
+        .where(EvaluationResponse.event_id == event.id)
+        .options(selectinload(EvaluationResponse.answers))
     ).all()
     reflections = db.session.scalars(
         db.select(Reflection).join(Reflection.assignment).where(Assignment.event_id == event.id)
@@ -426,7 +445,9 @@ def reflect(assignment, *, by, actor_label="", rating, note="", follow_up=False)
     Refused: an event that has not started or was cancelled; a rating outside 1-5; a follow-up
     without a note; a note with a CPR number. Side effects: audit "reflection.saved"."""
     event = assignment.event
-    if event.status == EventStatus.CANCELLED or event.starts_at > clock.now():
+    if event.status == EventStatus.CANCELLED:
+        raise EvaluationError(_l("Arrangementet blev aflyst, så der er intet at skrive om."))
+    if event.starts_at > clock.now():
         raise EvaluationError(_l("Du kan skrive din refleksion, når arrangementet er begyndt."))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise EvaluationError(_l("Vælg, hvordan det gik, fra 1 til 5."))
@@ -439,18 +460,23 @@ def reflect(assignment, *, by, actor_label="", rating, note="", follow_up=False)
         )
     if follow_up and not note:
         raise EvaluationError(_l("Skriv, hvad sekretariatet skal følge op på."))
-    reflection = reflection_of(assignment)
-    before = None
-    if reflection is None:
-        reflection = Reflection(assignment=assignment, rating=rating)
-        db.session.add(reflection)
-    else:
-        before = audit.snapshot(reflection, REFLECTION_FIELDS)
-    reflection.rating, reflection.note, reflection.follow_up = rating, note, bool(follow_up)
-    reflection.submitted_at = clock.now()
-    if follow_up:
-        reflection.handled_at, reflection.handled_by_id = None, None
-    db.session.flush()
+    with all_or_nothing():
+        reflection = reflection_of(assignment)
+        before = audit.snapshot(reflection, REFLECTION_FIELDS) if reflection else None
+        if reflection is None:
+            # A double click sends two: the second INSERT fails on the unique assignment_id in
+            # its savepoint and updates the row the first made.
+            try:
+                with db.session.begin_nested():
+                    db.session.add(Reflection(assignment_id=assignment.id, rating=rating))
+            except IntegrityError:
+                pass
+            reflection = reflection_of(assignment)
+        reflection.rating, reflection.note, reflection.follow_up = rating, note, bool(follow_up)
+        reflection.submitted_at = clock.now()
+        if follow_up:
+            reflection.handled_at, reflection.handled_by_id = None, None
+        db.session.flush()
     audit.record(
         "reflection.saved",
         reflection,

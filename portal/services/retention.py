@@ -97,15 +97,20 @@ def anonymise_old_evaluations(limit):
         .values(anonymised_at=clock.now())
         .execution_options(synchronize_session=False)
     )
+    old_reflections = Reflection.assignment_id.in_(
+        db.select(Assignment.id).where(Assignment.event_id.in_(old_events))
+    )
     db.session.execute(
         db.update(Reflection)
-        .where(
-            Reflection.assignment_id.in_(
-                db.select(Assignment.id).where(Assignment.event_id.in_(old_events))
-            ),
-            Reflection.note != "",
-        )
+        .where(old_reflections, Reflection.note != "")
         .values(note="")
+        .execution_options(synchronize_session=False)
+    )
+    # A note to follow up that is gone leaves "Kræver handling" (nothing is left to read).
+    db.session.execute(
+        db.update(Reflection)
+        .where(old_reflections, Reflection.follow_up, Reflection.handled_at.is_(None))
+        .values(handled_at=clock.now())
         .execution_options(synchronize_session=False)
     )
     db.session.execute(

@@ -24,7 +24,6 @@ from ..forms.assignee import (
     AvailabilityRuleForm,
     AwayPeriodForm,
     DeclineForm,
-    ReflectionForm,
     reflection_form_for,
 )
 from ..forms.secretariat import AttendanceForm
@@ -36,9 +35,9 @@ from ..models.enums import AssignmentStatus, Role
 from ..permissions import require_roles
 from ..services import assignments, attendance, calendar, catalogue, evaluations, offers
 from ..services.errors import AttendanceError, OfferError
-from ..services.evaluations import EvaluationError
 from ..urls import bounded_int
 from .answers import after_decline, told_after_accept
+from .reflections import save_reflection
 
 bp = Blueprint("assignee", __name__, url_prefix="/mig")
 bp.before_request(require_roles(Role.ASSIGNEE))
@@ -170,7 +169,7 @@ def _event_page(found_event, assignment, form, status=200, error=None, reflectio
         can_record=can_record,
         reflection=reflection,
         reflection_form=reflection_form or reflection_form_for(reflection),
-        participants=_participants_invitation(found_event),
+        participants=_participants_invitation(found_event) if can_record else None,
         error=error,
     ), status
 
@@ -192,8 +191,13 @@ def _participants_invitation(found_event):
 @bp.get("/arrangementer/<int:event_id>/evalueringsark")
 def evaluation_sheet(event_id):
     """A page to print and hang up or hand out: a large QR code and the short address."""
-    found_event, _assignment = _own_event_or_404(event_id)
-    participants = _participants_invitation(found_event)
+    found_event, assignment = _own_event_or_404(event_id)
+    # Only for those who said yes (one still only asked sees the event, not its evaluation).
+    participants = (
+        _participants_invitation(found_event)
+        if assignments.can_record_attendance(assignment)
+        else None
+    )
     if participants is None:
         abort(404)
     return render_template(
@@ -224,30 +228,12 @@ def reflect(event_id):
     found_event, assignment = _own_event_or_404(event_id)
     if not assignments.can_record_attendance(assignment):
         abort(404)
-    form = ReflectionForm()
-    attendance_form = AttendanceForm(formdata=None, obj=found_event.attendance)
-    if not form.validate_on_submit():
+    form, status, error = save_reflection(assignment, by=current_user)
+    if status is not None:
+        attendance_form = AttendanceForm(formdata=None, obj=found_event.attendance)
         return _event_page(
-            found_event, assignment, attendance_form, status=422, reflection_form=form
+            found_event, assignment, attendance_form, status, error=error, reflection_form=form
         )
-    try:
-        evaluations.reflect(
-            assignment,
-            by=current_user,
-            rating=int(form.rating.data),
-            note=form.reflection_note.data or "",
-            follow_up=form.follow_up.data,
-        )
-    except EvaluationError as error:
-        return _event_page(
-            found_event,
-            assignment,
-            attendance_form,
-            status=409,
-            error=str(error),
-            reflection_form=form,
-        )
-    flash(_("Tak! Din refleksion er gemt."), "success")
     return redirect(url_for(".event", event_id=found_event.id) + "#refleksion")
 
 

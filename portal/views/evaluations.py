@@ -62,6 +62,7 @@ def requester(signed):
         state=state,
         error=error,
         action=url_for(".requester", signed=signed),
+        open_days=evaluations.REQUESTER_OPEN_FOR.days,
     ), status
 
 
@@ -73,7 +74,7 @@ PARTICIPANTS_PAGE = "public/participant_evaluation.html"
 def _address_and_event():
     """The rate limit's key: a class answers from its school's one address, and another class
     at the same school may be answering another event at the same time."""
-    return f"{get_remote_address()}/{(request.view_args or {}).get('code', '')}"
+    return f"{get_remote_address()}/{(request.view_args or {}).get('code', '').lower()}"
 
 
 def _participants_event_or_404(code):
@@ -93,6 +94,9 @@ def participants(code):
     """The form a pupil opens from the QR code. Nothing about the sender is kept; after the
     answer the page says thank you and shows nothing of it, since the phone may be passed on."""
     event = _participants_event_or_404(code)
+    if request.method == "GET" and code != evaluations.participant_code(event):
+        # Typed from a board in capitals: one address per event.
+        return redirect(url_for(".participants", code=evaluations.participant_code(event)), 301)
     form = evaluation_form(
         evaluations.questions_for(event, EvaluationAudience.PARTICIPANT),
         current_locale(),

@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 
 from .. import links
 from ..extensions import db
-from ..forms.assignee import AcceptForm, DeclineForm, ReflectionForm, reflection_form_for
+from ..forms.assignee import AcceptForm, DeclineForm, reflection_form_for
 from ..forms.secretariat import AttendanceForm
 from ..models import DeclineReason
 from ..services import assignments, catalogue, evaluations, offers
 from ..services import attendance as attendance_service
 from ..services.errors import AttendanceError, OfferError
-from ..services.evaluations import EvaluationError
 from .answers import after_decline
+from .reflections import save_reflection
 
 bp = Blueprint("offers", __name__, url_prefix="/svar")
 
@@ -140,28 +140,14 @@ def reflect(signed):
     assignment = _attendance_assignment(signed)
     if not assignments.attendance_link_takes_a_reflection(assignment):
         return _attendance_page(assignment, signed, AttendanceForm(formdata=None), status=409)
-    form = ReflectionForm()
-    if not form.validate_on_submit():
-        return _attendance_page(
-            assignment, signed, AttendanceForm(formdata=None), status=422, reflection_form=form
-        )
-    try:
-        evaluations.reflect(
-            assignment,
-            by=None,
-            actor_label=assignment.person.email,
-            rating=int(form.rating.data),
-            note=form.reflection_note.data or "",
-            follow_up=form.follow_up.data,
-        )
-    except EvaluationError as error:
+    form, status, error = save_reflection(assignment, actor_label=assignment.person.email)
+    if status is not None:
         return _attendance_page(
             assignment,
             signed,
             AttendanceForm(formdata=None),
-            status=409,
-            error=str(error),
+            status=status,
+            error=error,
             reflection_form=form,
         )
-    flash(_("Tak! Din refleksion er gemt."), "success")
     return redirect(url_for("offers.attendance", signed=signed) + "#refleksion")

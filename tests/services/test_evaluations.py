@@ -8,7 +8,7 @@ import pytest
 from portal import clock, links
 from portal.extensions import db
 from portal.models import EvaluationAnswer, EvaluationQuestion, EvaluationResponse
-from portal.models.enums import AnswerKind, EvaluationAudience
+from portal.models.enums import EvaluationAudience
 from portal.services import attendance, evaluations, reminders
 from portal.services.evaluation_questions import DEFAULT_QUESTIONS
 from portal.services.evaluations import AnswerError, EvaluationError
@@ -192,7 +192,18 @@ def test_the_participants_code_opens_its_event_and_no_other():
     assert evaluations.event_for_code(code.upper()) == event
     event_id, signature = code.split("-")
     assert evaluations.event_for_code(f"{int(event_id) + 1}-{signature}") is None
-    for bad in ("", "-", "abc", f"{event_id}-", f"{event_id}-zzzzzzzz", "1\x00-12345678"):
+    for bad in (
+        "",
+        "-",
+        "abc",
+        f"{event_id}-",
+        f"{event_id}-zzzzzzzz",
+        "1\x00-12345678",
+        "²-abcdefgh",  # a digit to str.isdigit, not to int()
+        f"{event_id}-abcdefgé",  # not ASCII: compare_digest refuses such text
+        f"0{code}",  # one event, one spelling of its number
+        f"{code} ",
+    ):
         assert evaluations.event_for_code(bad) is None
 
 
@@ -283,5 +294,50 @@ def test_no_reflection_before_the_event_has_started():
         evaluations.reflect(assignment, by=None, rating=4)
 
 
-def test_answer_kinds_are_the_three_the_forms_know():
-    assert {k.value for k in AnswerKind} == {"scale", "yes_no", "text"}
+def test_an_own_talk_before_its_attendance_takes_a_hall_full_of_answers():
+    talk = make_event(starts_at=clock.now() - timedelta(minutes=20))
+    assert evaluations.participant_cap(talk) == evaluations.UNCOUNTED_CAP
+    for _ in range(8):
+        evaluations.answer_as_participant(talk, _participant_answers(talk))
+    attendance.record_attendance(talk, counts={"staff": 40})
+    assert evaluations.participant_cap(talk) == 40 + evaluations.PARTICIPANT_MARGIN
+
+
+def test_retention_blanks_what_was_written_about_an_own_talk_and_keeps_the_figures(travel):
+    from portal.services import retention
+
+    talk = make_event(starts_at=clock.now() - timedelta(hours=2))
+    assignment = accepted_on_held(talk)
+    evaluations.answer_as_participant(talk, _participant_answers(talk, comment="Godt oplæg"))
+    evaluations.reflect(
+        assignment, by=None, rating=2, note="Mikrofonen virkede ikke", follow_up=True
+    )
+    db.session.commit()
+    travel.shift(timedelta(days=3 * 365))
+    retention.anonymise_expired_contacts()
+    db.session.commit()
+    db.session.expire_all()
+    [response] = db.session.scalars(db.select(EvaluationResponse)).all()
+    assert response.anonymised_at is not None
+    assert sorted((a.value or 0, a.text) for a in response.answers) == [(0, ""), (4, ""), (5, "")]
+    reflection = evaluations.reflection_of(assignment)
+    assert (reflection.rating, reflection.note) == (2, "")
+    assert db.session.scalars(evaluations.follow_up_ids_query()).all() == []
+
+
+def accepted_on_held(event):
+    """An accepted assignment on an event that has started (rows made directly: the offer
+    services refuse a seat on an event that has begun)."""
+    from portal.models.enums import AssignmentStatus
+    from tests.factories import make_assignment
+
+    return make_assignment(event, make_ambassador(), status=AssignmentStatus.ACCEPTED)
+
+
+def test_a_reflection_on_a_cancelled_event_says_it_was_cancelled(travel):
+    from portal.models.enums import EventStatus
+
+    assignment = _staffed_and_held(travel)
+    assignment.event.status = EventStatus.CANCELLED
+    with pytest.raises(EvaluationError, match="aflyst"):
+        evaluations.reflect(assignment, by=None, rating=3)

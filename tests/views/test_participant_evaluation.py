@@ -201,7 +201,9 @@ def test_the_form_reads_in_english(client, held):
     assert "Hvad syntes" not in html
 
 
-@pytest.mark.parametrize("code", ["1-00000000", "x", "12345", "1-abcdefgh"])
+@pytest.mark.parametrize(
+    "code", ["1-00000000", "x", "12345", "1-abcdefgh", "²-abcdefgh", "1-abcdefgé", "01-abcdefgh"]
+)
 def test_a_forged_code_is_404(client, held, code):
     real = evaluations.participant_code(held)
     forged = real[:-1] + ("0" if real[-1] != "0" else "1") if code == "1-00000000" else code
@@ -276,3 +278,37 @@ def test_the_sheet_prints_for_my_event_and_is_not_found_for_another_persons(me):
     text = sheet.get_data(as_text=True)
     assert f"/e/{evaluations.participant_code(mine)}" in text and "<svg" in text
     assert me.get(f"/mig/arrangementer/{theirs.id}/evalueringsark").status_code == 404
+
+
+def test_one_only_asked_sees_neither_the_code_nor_the_sheet(me):
+    from portal.models.enums import AssignmentStatus
+
+    event = _held()
+    make_assignment(event, me.person, status=AssignmentStatus.OFFERED)
+    page = me.get(f"/mig/arrangementer/{event.id}").get_data(as_text=True)
+    assert evaluations.participant_code(event) not in page
+    assert me.get(f"/mig/arrangementer/{event.id}/evalueringsark").status_code == 404
+
+
+def test_a_code_typed_in_capitals_is_sent_on_to_the_one_address(client, held):
+    address = _address(held)
+    response = client.get(address.upper().replace("/E/", "/e/"))
+    assert response.status_code == 301
+    assert urlsplit(response.headers["Location"]).path == address
+
+
+def test_nothing_about_the_pupils_phone_is_stored_or_logged_in_the_audit(app, held):
+    from portal.models import AuditEntry
+
+    address_of_phone, phone = "203.0.113.77", "PupilPhone/1.0 (Android 9; Mærke X)"
+    pupil = app.test_client()
+    pupil.environ_base.update({"REMOTE_ADDR": address_of_phone, "HTTP_USER_AGENT": phone})
+    audited = db.session.scalar(db.select(db.func.count(AuditEntry.id)))
+    assert _answer(pupil, _address(held)).status_code == 302
+    assert _answers() == 1
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id))) == audited
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            for row in connection.execute(table.select()):
+                text = " ".join(str(value) for value in row)
+                assert address_of_phone not in text and "PupilPhone" not in text, table.name

@@ -107,3 +107,103 @@ def test_a_claim_sent_twice_at_once_races_to_302_and_409(app, login):
         stored = _stored(event, person)
         assert len(stored) == 1 and stored[0].claimed
         assert _audited("assignment.claimed", stored) == 1
+
+
+# --- evaluations ------------------------------------------------------------------------------
+
+
+def _scores(form):
+    """A pupil's (or requester's) answers to the 1-5 and yes/no questions of `form`."""
+    from portal.models import EvaluationQuestion
+
+    values = {}
+    for question in db.session.scalars(db.select(EvaluationQuestion)):
+        name = f"q{question.id}"
+        if name in form.names() and question.answer_kind.value != "text":
+            values[name] = "1" if question.answer_kind.value == "yes_no" else "4"
+    return form.fill(**values)
+
+
+@pytest.mark.postgres_only
+def test_a_class_answering_an_own_talk_at_once_all_get_in(app):
+    """VINK's own talk, before its attendance: nobody has answered, so the first answers all
+    make the event's evaluation row at once; one makes it, the others wait and use it."""
+    from urllib.parse import urlsplit
+
+    from portal.models import EventEvaluation
+    from portal.services import evaluations
+    from tests.factories import make_event
+
+    for _round in range(RACE_ROUNDS):
+        event = make_event(starts_at=clock.now() - timedelta(minutes=30))
+        address = urlsplit(evaluations.participants_url(event)).path
+        phones = [app.test_client() for _ in range(4)]
+        forms = [_scores(browser_form(phone, address, button="Send mit svar")) for phone in phones]
+        answers = _at_once(app, forms)
+        assert [status for status, _text in answers] == [302] * 4, answers
+        db.session.expire_all()
+        evaluation = db.session.scalar(
+            db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
+        )
+        assert evaluation.participant_answers == 4
+
+
+@pytest.mark.postgres_only
+def test_the_last_places_under_the_cap_go_to_one_pupil_each(app):
+    from urllib.parse import urlsplit
+
+    from portal.models import EvaluationResponse
+    from portal.services import attendance, evaluations
+
+    for _round in range(RACE_ROUNDS):
+        event = make_scheduled(starts_at=clock.now() - timedelta(hours=2))
+        attendance.record_attendance(event, counts={"students": 1})
+        db.session.commit()
+        cap = evaluations.participant_cap(event)
+        address = urlsplit(evaluations.participants_url(event)).path
+        phones = [app.test_client() for _ in range(3)]
+        forms = [_scores(browser_form(phone, address, button="Send mit svar")) for phone in phones]
+        for _ in range(cap - 1):
+            evaluations.answer_as_participant(
+                event,
+                {int(n[1:]): int(v) for n, v in forms[0].values() if n.startswith("q") and v},
+            )
+        db.session.commit()
+        answers = _at_once(app, forms)
+        assert sorted(status for status, _text in answers) == [302, 409, 409], answers
+        stored = db.session.scalar(
+            db.select(db.func.count(EvaluationResponse.id)).where(
+                EvaluationResponse.event_id == event.id
+            )
+        )
+        assert stored == cap
+
+
+@pytest.mark.postgres_only
+def test_a_requester_sending_from_two_tabs_at_once_gets_one_answer_stored(app):
+    from urllib.parse import urlsplit
+
+    from portal.models import EvaluationResponse, EventEvaluation
+    from portal.services import attendance, evaluations
+    from tests.factories import make_request
+
+    for _round in range(RACE_ROUNDS):
+        event = make_scheduled(starts_at=clock.now() - timedelta(hours=2), request=make_request())
+        attendance.record_attendance(event, counts={"students": 20})
+        db.session.commit()
+        evaluation = db.session.scalar(
+            db.select(EventEvaluation).where(EventEvaluation.event_id == event.id)
+        )
+        link = urlsplit(evaluations.requester_url(evaluation)).path
+        tabs = [app.test_client(), app.test_client()]
+        forms = [_scores(browser_form(tab, link, button="Send svaret")) for tab in tabs]
+        answers = _at_once(app, forms)
+        assert sorted(status for status, _text in answers) == [302, 409], answers
+        [refused] = [text for status, text in answers if status == 409]
+        assert "Tak, I har svaret" in refused
+        stored = db.session.scalar(
+            db.select(db.func.count(EvaluationResponse.id)).where(
+                EvaluationResponse.event_id == event.id
+            )
+        )
+        assert stored == 1
