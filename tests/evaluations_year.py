@@ -130,3 +130,21 @@ def e1_requester(event):
             EvaluationResponse.event_id == event.id, EvaluationResponse.audience == REQUESTER
         )
     )
+
+
+def add_lone_requester_answer(y):
+    """E7 advisory course, school, 3 June, 4 present: requester 2/1/no, the year's only
+    advisory answer. Without more hiding, the total (4 answers) minus the talks (3) would be it;
+    by organisation kind, SSP's one answer is the only small row beside the schools' three."""
+    e7 = _requested("advisory", OrganisationKind.SCHOOL, clock.local(y, 6, 3, 10), staff=4)
+    answer(e7, REQUESTER, at=clock.now() - timedelta(days=30), overall=2, fit=1, again=0)
+    return e7
+
+
+def add_event_without_attendance(y):
+    """E8 talk, VINK's own, 10 June: two participants answered (overall 5, learned 5), its
+    attendance was never recorded."""
+    e8 = make_event(kind="talk", starts_at=clock.local(y, 6, 10, 10))
+    for _n in range(2):
+        answer(e8, PARTICIPANT, at=clock.now() - timedelta(days=20), overall=5, learned=5)
+    return e8

@@ -6,11 +6,26 @@ events, as figures, and the free-text answers the secretariat reads.
   own events).
 - A requester was asked when their link was sent; the response rate is answers / asked.
 - The averages read the shipped questions by their key (an admin's own questions have none) and
-  are computed from whole sums and counts, rounded half up to one decimal: the same on SQLite and
-  PostgreSQL. An average or a share of fewer than MIN_ANSWERS answers is never shown: with one or
-  two answers, anyone who knows the event knows who said what.
-- Participants' answers per participant: the answers over the recorded head count of the events
-  that got any participant answer.
+  are computed from whole sums and counts, rounded half up to one decimal, a share of yes to a
+  whole percent: the same on SQLite and PostgreSQL, and what the page, the XLSX and the CSV all
+  show. An average or a share of fewer than MIN_ANSWERS answers is never shown: with one or two
+  answers, anyone who knows the event knows who said what.
+- Nor can it be worked out by subtraction. Every breakdown (by offer kind, organisation kind,
+  month) splits the same answers, and the total is shown (the "I alt" row), with each row's
+  count beside its figure; so the total's sum minus the rows shown is the sum of the hidden
+  rows. Per breakdown and per measure, the hidden rows must together hold no answer or at least
+  MIN_ANSWERS; while they hold one or two, the shown row with the fewest answers (the first in
+  the table on a tie) is hidden too: HIDDEN, "skjult" on the page and in both exports. One such
+  row is enough, as it holds at least MIN_ANSWERS itself. We hide a row rather than the total:
+  the total is the year's figure, the one read first, and it is shared by all three breakdowns,
+  so hiding it for one small month would blank it everywhere; a row with the fewest answers is
+  the figure the reader loses least by. (This guards one table against the total; it does not
+  audit combinations across the tables, which only someone knowing which events fall where
+  could use.)
+- Participants' answers per participant: the answers over the recorded head count, both over the
+  same events, those with recorded attendance and a participant answer. Answers to an event
+  whose attendance was never recorded count as answers and in the averages, not here (else the
+  figure could pass 100 % for no reason).
 - Free text is read here, never figured; a text the checks flagged (it looked like a name or an
   address) never leaves the portal, and one blanked by retention is gone.
 
@@ -21,6 +36,7 @@ of groups whatever the data); the free-text list is paged.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -53,6 +69,14 @@ WRITTEN_PER_PAGE = 25
 # The free-text answers an export holds at most (newest first); the rest are read in the portal.
 EXPORT_LIMIT = 2000
 ONE_DECIMAL = Decimal("0.1")
+WHOLE_PERCENT = Decimal("0.01")
+
+
+class Withheld(Enum):
+    HIDDEN = "hidden"  # enough answers, hidden so that a smaller row cannot be worked out
+
+
+HIDDEN = Withheld.HIDDEN
 
 
 @dataclass(frozen=True)
@@ -79,8 +103,11 @@ class Mean:
 
     @property
     def share(self):
-        """Of yes/no answers, the share of yes (0-1), None under MIN_ANSWERS answers."""
-        return None if self.too_few else self.total / self.n
+        """Of yes/no answers, the share of yes (0-1, a Decimal) rounded half up to a whole
+        percent, None under MIN_ANSWERS answers."""
+        if self.too_few:
+            return None
+        return (Decimal(self.total) / Decimal(self.n)).quantize(WHOLE_PERCENT, ROUND_HALF_UP)
 
 
 @dataclass
@@ -93,11 +120,24 @@ class EvaluationRow:
     asked: int = 0  # requesters sent the link
     answered: int = 0  # requesters who answered
     participant_answers: int = 0
-    attended: int = 0  # head count of the events with at least one participant answer
+    # Of those, the answers to events with recorded attendance, and those events' head count.
+    counted_answers: int = 0
+    attended: int = 0
     means: dict = field(default_factory=dict)  # (audience, question key): Mean
+    hidden: set = field(default_factory=set)  # (audience, key) hidden so the total can't tell
 
     def mean(self, audience, key):
         return self.means.get((audience, key), Mean())
+
+    def figure(self, audience, key):
+        """What a table shows for a measure: the average, or for AGAIN the share of yes; None
+        under MIN_ANSWERS answers; HIDDEN when hidden beside a small row (module docstring)."""
+        mean = self.mean(audience, key)
+        if mean.too_few:
+            return None
+        if (audience, key) in self.hidden:
+            return HIDDEN
+        return mean.share if key == AGAIN else mean.average
 
     @property
     def response_rate(self):
@@ -105,7 +145,7 @@ class EvaluationRow:
 
     @property
     def answers_per_participant(self):
-        return self.participant_answers / self.attended if self.attended else None
+        return self.counted_answers / self.attended if self.attended else None
 
     @property
     def has_requesters(self):
@@ -123,6 +163,7 @@ class EvaluationRow:
             self.answered += a
         elif measure == "responses":
             self.participant_answers += a
+            self.counted_answers += b
         else:
             self.means[(audience, key)] = self.mean(audience, key) + Mean(a, b)
 
@@ -152,6 +193,7 @@ def evaluation_figures(year, locale="da"):
             Organisation.kind.label("org_kind"),
             month_of(Event.starts_at, year).label("month"),
             sa.case((EventEvaluation.requester_sent_at.is_not(None), 1), else_=0).label("asked"),
+            sa.case((Attendance.id.is_not(None), 1), else_=0).label("recorded"),
             sa.case(
                 (sa.and_(Attendance.id.is_not(None), participants_answered), head_count),
                 else_=0,
@@ -175,6 +217,7 @@ def evaluation_figures(year, locale="da"):
         sa.func.sum(events.c.asked).label("a"),
         sa.func.sum(events.c.attended).label("b"),
     ).group_by(*keys)
+    # a: the responses; b: those to events with recorded attendance (the answers per participant).
     responses = (
         sa.select(
             *keys,
@@ -182,7 +225,7 @@ def evaluation_figures(year, locale="da"):
             audience,
             sa.literal("", sa.String(30)),
             sa.func.count(),
-            sa.literal(0),
+            sa.func.sum(events.c.recorded),
         )
         .select_from(events)
         .join(EvaluationResponse, EvaluationResponse.event_id == events.c.event_id)
@@ -244,12 +287,41 @@ def evaluation_figures(year, locale="da"):
             if target.has_requesters or target.has_participants
         ]
 
-    return EvaluationFigures(
+    figures = EvaluationFigures(
         by_offer_kind=in_order(per_kind),
         by_org_kind=in_order(per_org),
         by_month=in_order(per_month),
         total=total,
     )
+    for rows in (figures.by_offer_kind, figures.by_org_kind, figures.by_month):
+        for measure in MEASURES:
+            _hide_beside_small_rows(rows, total, measure)
+    return figures
+
+
+MEASURES = (
+    *((REQUESTER, key) for key in (*REQUESTER_MEANS, AGAIN)),
+    *((PARTICIPANT, key) for key in PARTICIPANT_MEANS),
+)
+
+
+def _hide_beside_small_rows(rows, total, measure):
+    """Hide the shown rows with the fewest answers until the hidden ones together hold no
+    answer or at least MIN_ANSWERS: the total minus the rows shown then never tells a figure of
+    one or two answers (module docstring). A row left out of a table has no answer to the
+    measure, so the rows here split the total's answers."""
+    if total.mean(*measure).too_few:
+        return  # nothing shown, nothing to subtract from
+    hidden = sum(row.mean(*measure).n for row in rows if row.mean(*measure).too_few)
+    shown = sorted(
+        (row for row in rows if not row.mean(*measure).too_few),
+        key=lambda row: row.mean(*measure).n,
+    )
+    for row in shown:
+        if not 0 < hidden < MIN_ANSWERS:
+            break
+        row.hidden.add(measure)
+        hidden += row.mean(*measure).n
 
 
 ORG_KIND_ORDER = {kind: order for order, kind in enumerate(OrganisationKind)}

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..labels import label
 from ..models.enums import FundingSource
+from .evaluation_report import HIDDEN
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ORE_PER_KRONE = 100
@@ -29,7 +30,8 @@ HEADER_FONT = Font(bold=True)
 class Column:
     header: str
     # text, int, decimal, percent, money (øre), month (a date), date; mean (an average) and
-    # share (a percent) are None when too few answered, shown as TOO_FEW
+    # share (a whole percent) are None when too few answered, shown as too_few(), or a text
+    # (hidden()) when hidden beside a small row
     kind: str = "int"
 
 
@@ -39,6 +41,7 @@ class Table:
     title: str
     columns: list
     rows: list
+    note: str = ""  # below the table, on the page and in both exports
 
 
 TOO_FEW_KINDS = ("mean", "share")
@@ -46,6 +49,17 @@ TOO_FEW_KINDS = ("mean", "share")
 
 def too_few():
     return _("for få svar")
+
+
+def hidden():
+    return _("skjult")
+
+
+def hidden_note():
+    return _(
+        "»skjult«: nok svar, men skjult, så et lille tal ikke kan regnes ud som »I alt« minus "
+        "de viste rækker."
+    )
 
 
 def tables(report, written=None):
@@ -260,32 +274,27 @@ def evaluation_tables(figures, own):
         Column(_l("Antal svar")),
     ]
 
+    def measures(row, audience, keys):
+        for key in keys:
+            yield _figure(row.figure(audience, key))
+            yield row.mean(audience, key).n
+
     def requesters(label, row):
-        overall, fit, again = (row.mean("requester", key) for key in ("overall", "fit", "again"))
         return (
             label,
             row.asked,
             row.answered,
             row.response_rate,
-            _decimal(overall.average),
-            overall.n,
-            _decimal(fit.average),
-            fit.n,
-            again.share,
-            again.n,
+            *measures(row, "requester", ("overall", "fit", "again")),
         )
 
     def participants(label, row):
-        overall, learned = (row.mean("participant", key) for key in ("overall", "learned"))
         return (
             label,
             row.participant_answers,
             row.attended,
             row.answers_per_participant,
-            _decimal(overall.average),
-            overall.n,
-            _decimal(learned.average),
-            learned.n,
+            *measures(row, "participant", ("overall", "learned")),
         )
 
     breakdowns = [
@@ -315,19 +324,24 @@ def evaluation_tables(figures, own):
             lines = [make(name(row), row) for row in rows if getattr(row, shown)]
             if slug == "tilbud" and lines:
                 lines.append(make(_("I alt"), figures.total))
+            any_hidden = any(isinstance(value, str) for line in lines for value in line[4:])
             found.append(
                 Table(
                     f"evaluering_{'bestillere' if audience == 'requester' else 'deltagere'}_{slug}",
                     titles[(audience, slug)],
                     [first, *columns],
                     lines,
+                    note=hidden_note() if any_hidden else "",
                 )
             )
     return found
 
 
-def _decimal(value):
-    """An average (a Decimal, rounded already) as the number a cell holds."""
+def _figure(value):
+    """An average or a share (a Decimal, rounded already) as the number a cell holds; None (too
+    few answers) stays None, HIDDEN becomes its text."""
+    if value is HIDDEN:
+        return hidden()
     return float(value) if value is not None else None
 
 
@@ -419,8 +433,8 @@ def xlsx_bytes(report, written=None):
                 zip(table.columns, row, strict=True), start=1
             ):
                 cell = sheet.cell(row=row_index, column=col_index)
-                if value is None and column.kind in TOO_FEW_KINDS:
-                    value = too_few()
+                if column.kind in TOO_FEW_KINDS and not isinstance(value, float | int):
+                    value = too_few() if value is None else str(value)
                     cell.value, cell.data_type = value, "s"
                     widths[col_index - 1] = max(widths[col_index - 1], len(value))
                     continue
@@ -442,6 +456,8 @@ def xlsx_bytes(report, written=None):
                     )
                 cell.number_format = NUMBER_FORMATS.get(column.kind, "General")
                 widths[col_index - 1] = max(widths[col_index - 1], len(shown))
+        if table.note:  # below a blank row, in the first column
+            sheet.cell(row=len(table.rows) + 3, column=1, value=safe_text(table.note))
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
         sheet.freeze_panes = "A2"
@@ -481,19 +497,24 @@ def csv_text(table):
         writer.writerow(
             [_csv_value(column, value) for column, value in zip(table.columns, row, strict=True)]
         )
+    if table.note:  # below a blank line, as in the XLSX
+        writer.writerow([])
+        writer.writerow([safe_text(table.note)])
     return "\ufeff" + buffer.getvalue()
 
 
 def _csv_value(column, value):
     if value is None:
         return too_few() if column.kind in TOO_FEW_KINDS else ""
-    if column.kind == "text":
+    if column.kind == "text" or (column.kind in TOO_FEW_KINDS and isinstance(value, str)):
         return safe_text(value)
     if column.kind == "money":
         return f"{value / ORE_PER_KRONE:.2f}".replace(".", ",")
     if column.kind == "mean":
         return f"{value:.1f}".replace(".", ",")
-    if column.kind in ("percent", "share"):
+    if column.kind == "share":  # a whole percent, as the page shows it
+        return f"{value:.2f}".replace(".", ",")
+    if column.kind == "percent":
         return f"{value:.4f}".replace(".", ",")
     if isinstance(value, date):
         return value.isoformat()

@@ -13,8 +13,13 @@ from portal.models import (
 )
 from portal.models.enums import EvaluationAudience, OrganisationKind
 from portal.services import evaluation_report
-from portal.services.evaluation_report import Mean
-from tests.evaluations_year import answer, build_evaluations_year
+from portal.services.evaluation_report import HIDDEN, Mean
+from tests.evaluations_year import (
+    add_event_without_attendance,
+    add_lone_requester_answer,
+    answer,
+    build_evaluations_year,
+)
 from tests.factories import offer_kind
 
 REQUESTER, PARTICIPANT = EvaluationAudience.REQUESTER, EvaluationAudience.PARTICIPANT
@@ -51,7 +56,7 @@ def test_requesters_figures_by_offer_kind_organisation_kind_and_month(year):
     assert _requesters(kinds["talk"]) == (3, 3, Mean(12, 3), Mean(11, 3), Mean(2, 3))
     assert kinds["talk"].mean(REQUESTER, "overall").average == Decimal("4.0")
     assert kinds["talk"].mean(REQUESTER, "fit").average == Decimal("3.7")  # 11/3 = 3.67
-    assert round(kinds["talk"].mean(REQUESTER, "again").share * 100) == 67
+    assert kinds["talk"].mean(REQUESTER, "again").share == Decimal("0.67")  # whole percent
     assert kinds["talk"].response_rate == 1
     # Dialogue: E3 asked, not answered; E4 had no requester.
     assert _requesters(kinds["dialogue"]) == (1, 0, Mean(), Mean(), Mean())
@@ -104,6 +109,59 @@ def test_participants_figures_and_answers_per_participant(year):
     assert _participants(months[3]) == (5, 30, Mean(21, 5), Mean(15, 4))
     assert _participants(months[4]) == (5, 37, Mean(16, 5), Mean(15, 5))
     assert _participants(months[5]) == (0, 0, Mean(), Mean())
+
+
+def test_answers_per_participant_counts_only_the_events_with_recorded_attendance(year):
+    add_event_without_attendance(year)
+    figures = evaluation_report.evaluation_figures(year)
+    talk = next(row for row in figures.by_offer_kind if row.key == "talk")
+    # E8's two answers count as answers (and in the averages), not in the answers per participant:
+    # E1's 3 and E2's 2 over their 30 present, never 7 over 30.
+    assert _participants(talk) == (7, 30, Mean(31, 7), Mean(25, 6))
+    assert talk.answers_per_participant * 30 == pytest.approx(5)
+    june = next(row for row in figures.by_month if row.key == 6)
+    assert (june.participant_answers, june.attended, june.answers_per_participant) == (2, 0, None)
+    own = next(row for row in figures.by_org_kind if row.key is None)
+    assert own.answers_per_participant * 12 == pytest.approx(1)  # E4's one of 12, not 3 of 12
+    assert figures.total.answers_per_participant * 67 == pytest.approx(10)
+
+
+def test_a_lone_small_row_hides_the_next_smallest_so_the_total_gives_nothing_away(year):
+    add_lone_requester_answer(year)
+    figures = evaluation_report.evaluation_figures(year)
+    kinds = {row.key: row for row in figures.by_offer_kind}
+    measures = [(REQUESTER, key) for key in ("overall", "fit", "again")]
+    # Advisory: one answer, too few; the total minus the talks' three would be it, so the talks'
+    # figures are hidden too, on every measure; the total stays.
+    assert [kinds["advisory"].figure(*m) for m in measures] == [None] * 3
+    assert [kinds["talk"].figure(*m) for m in measures] == [HIDDEN] * 3
+    assert [kinds["talk"].mean(*m).n for m in measures] == [3] * 3  # the counts stay
+    assert [figures.total.figure(*m) for m in measures] == [
+        Decimal("3.5"),  # 14/4
+        Decimal("3.0"),  # 12/4
+        Decimal("0.50"),  # 2 of 4
+    ]
+    # By organisation kind: the schools' three (E1, E6, E7) beside SSP's one.
+    orgs = {row.key: row for row in figures.by_org_kind}
+    assert [orgs[OrganisationKind.SCHOOL].figure(*m) for m in measures] == [HIDDEN] * 3
+    assert orgs[OrganisationKind.SSP].figure(REQUESTER, "again") is None
+    # By month every row is too few (2, 1, 1): nothing shown, nothing more to hide.
+    assert {row.figure(REQUESTER, "again") for row in figures.by_month} == {None}
+
+
+def test_two_small_rows_together_under_three_answers_hide_one_more(year):
+    figures = evaluation_report.evaluation_figures(year)
+    orgs = {row.key: row for row in figures.by_org_kind}
+    school = orgs[OrganisationKind.SCHOOL]
+    # "Learned": SSP 1 and VINK's own 1, together two answers: the schools' 7 are hidden too.
+    assert school.figure(PARTICIPANT, "learned") is HIDDEN
+    # "Overall": SSP 2 and VINK's own 1, together three: enough, the schools' average shows.
+    assert school.figure(PARTICIPANT, "overall") == Decimal("4.0")  # 28/7
+    # Nothing small by offer kind: nothing hidden there.
+    assert {row.figure(PARTICIPANT, "learned") for row in figures.by_offer_kind} == {
+        Decimal("3.8"),
+        Decimal("3.0"),
+    }
 
 
 def test_the_figures_are_one_query(year, count_queries):

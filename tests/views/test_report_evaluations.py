@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models import EvaluationAnswer
 from portal.models.enums import EvaluationAudience, Role
 from tests.browser_form import browser_form
-from tests.evaluations_year import answer, build_evaluations_year
+from tests.evaluations_year import add_lone_requester_answer, answer, build_evaluations_year
 from tests.factories import offer_kind
 from tests.views.test_reports import _page_tables
 
@@ -180,5 +180,64 @@ def test_the_exports_hold_free_text_only_when_ticked_and_never_a_flagged_one(sta
     evaluations = archive.read(
         next(n for n in archive.namelist() if n.endswith("evaluering_bestillere_tilbud.csv"))
     ).decode("utf-8-sig")
-    assert "Vidensoplæg;3;3;1,0000;4,0;3;3,7;3;0,6667;3" in evaluations
+    # A share as the page shows it: whole percent (67 %), not 0,6667.
+    assert "Vidensoplæg;3;3;1,0000;4,0;3;3,7;3;0,67;3" in evaluations
     assert "Ung-til-ung dialog;1;0;0,0000;for få svar;0;for få svar;0;for få svar;0" in evaluations
+
+
+HIDDEN_NOTE = "skjult, så et lille tal ikke kan regnes ud"
+
+
+def test_a_row_that_would_give_away_a_lone_answer_is_hidden_on_the_page_and_in_both_exports(
+    staff, year
+):
+    add_lone_requester_answer(year)
+    html = staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True)
+    tables = _page_tables(html)
+    rows = {row[0]: row for row in tables["Bestillere pr. tilbud"][1:]}
+    # The advisory course's one answer is too few; the talks' three are hidden too, so that
+    # "I alt" minus the rows shown gives nothing away. The counts stay.
+    assert (
+        rows["Rådgivningsforløb"]
+        == ["Rådgivningsforløb", "1", "1", "100 %"]
+        + [
+            "for få svar",
+            "1",
+        ]
+        * 3
+    )
+    assert rows["Vidensoplæg"] == ["Vidensoplæg", "3", "3", "100 %"] + ["skjult", "3"] * 3
+    assert rows["I alt"] == ["I alt", "5", "4", "80 %", "3,5", "4", "3,0", "4", "50 %", "4"]
+    school = next(r for r in tables["Bestillere pr. org.-type"] if r[0] == "Skole")
+    assert school[4:] == ["skjult", "3"] * 3
+    assert HIDDEN_NOTE in " ".join(html.split())
+
+    book = openpyxl.load_workbook(io.BytesIO(staff.get(f"/sekretariat/rapport/{year}.xlsx").data))
+    sheet = book["Bestillere pr. tilbud"]
+    cells = {row[0]: list(row) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert cells["Vidensoplæg"][4:10] == ["skjult", 3] * 3
+    assert cells["Rådgivningsforløb"][4:10] == ["for få svar", 1] * 3
+    assert cells["I alt"][4:10] == [3.5, 4, 3.0, 4, 0.5, 4]
+    assert any(HIDDEN_NOTE in str(value) for value in cells)  # the note below the table
+    school = next(
+        row
+        for row in book["Bestillere pr. org.-type"].iter_rows(min_row=2, values_only=True)
+        if row[0] == "Skole"
+    )
+    assert list(school[4:10]) == ["skjult", 3] * 3
+
+    archive = zipfile.ZipFile(io.BytesIO(staff.get(f"/sekretariat/rapport/{year}-csv.zip").data))
+    kinds = archive.read(
+        next(n for n in archive.namelist() if n.endswith("evaluering_bestillere_tilbud.csv"))
+    ).decode("utf-8-sig")
+    assert "Vidensoplæg;3;3;1,0000;skjult;3;skjult;3;skjult;3" in kinds
+    assert "I alt;5;4;0,8000;3,5;4;3,0;4;0,50;4" in kinds
+    assert HIDDEN_NOTE in kinds
+    orgs = archive.read(
+        next(
+            n
+            for n in archive.namelist()
+            if n.endswith("evaluering_bestillere_organisationstyper.csv")
+        )
+    ).decode("utf-8-sig")
+    assert "Skole;4;3;0,7500;skjult;3;skjult;3;skjult;3" in orgs
