@@ -22,6 +22,8 @@ _ADDRESS = re.compile(
     r"\s+\d+[a-zA-Z]?\b",
     re.IGNORECASE,
 )
+# A phone number: eight digits, in pairs or fours or run together, with or without +45.
+_PHONE = re.compile(r"(?<![\d-])(?:\+45[ -]?)?(?:\d{2}[ -]?){3}\d{2}(?![\d-])")
 # Capitalised runs that are places and bodies, not people.
 _NOT_NAMES = {
     "københavns kommune",
@@ -47,12 +49,14 @@ def cpr_numbers(text):
 
 
 def looks_like_names_or_addresses(text):
-    """Bits of `text` that look like a person's name or an address, for the writer to check:
-    someone named outright, a street and a number, or two or three capitalised words in a row
-    (a sentence seldom starts with two) that are not a known place or body."""
+    """Bits of `text` that look like a person's name, address or phone number, for the writer
+    to check: someone named outright, a street and a number, a phone number, or two or three
+    capitalised words in a row (a sentence seldom starts with two) that are not a known place
+    or body. (A CPR number is refused before this is asked: see cpr_numbers.)"""
     text = text or ""
     found = [m.group(0) for m in _NAMED.finditer(text)]
     found += [m.group(0) for m in _ADDRESS.finditer(text)]
+    found += [m.group(0).strip() for m in _PHONE.finditer(text) if not cpr_numbers(m.group(0))]
     found += [
         m.group(0)
         for m in _CAPITALISED_RUN.finditer(text)
@@ -65,8 +69,8 @@ def names_warning(suspects):
     """What a writer is told when a free text of theirs looks like it names someone: the words
     (at most three), what to do, and that they may confirm it is not a name or an address."""
     return _l(
-        "Teksten ser ud til at nævne et navn eller en adresse (%(words)s). Skriv ikke, hvem det "
-        "handler om. Ret teksten, eller bekræft nedenfor, at det ikke er et navn eller en "
-        "adresse.",
+        "Teksten ser ud til at nævne et navn, en adresse eller et telefonnummer (%(words)s). "
+        "Skriv ikke, hvem det handler om. Ret teksten, eller bekræft nedenfor, at det ikke er "
+        "en persons navn, adresse eller telefonnummer.",
         words=", ".join(f"»{word}«" for word in suspects[:3]),
     )

@@ -12,12 +12,14 @@ from ..personal_data import looks_like_names_or_addresses, names_warning
 from .base import PortalForm
 from .public import PublicForm, TextLimit, choices, no_cpr_numbers
 
+# Neutral ends: the same scale serves "how did it go", "did it suit the group" and "did you
+# learn something", and an admin's own questions.
 SCALE = [
-    ("1", _l("1 – dårligst")),
+    ("1", _l("1 (lavest)")),
     ("2", "2"),
     ("3", "3"),
     ("4", "4"),
-    ("5", _l("5 – bedst")),
+    ("5", _l("5 (højest)")),
 ]
 YES_NO = [("1", _l("Ja")), ("0", _l("Nej"))]
 
@@ -68,9 +70,11 @@ class _Answers:
             if question.answer_kind != AnswerKind.TEXT:
                 continue
             field = self[f"q{question.id}"]
+            if field.errors:  # a CPR number or too long: that is said first
+                continue
             suspects = looks_like_names_or_addresses(field.data or "")
             self.name_suspects += suspects
-            if suspects and not self.no_names.data and not field.errors:
+            if suspects and not self.no_names.data:
                 field.errors = [*field.errors, names_warning(suspects)]
                 valid = False
         return valid

@@ -286,10 +286,12 @@ def _siblings(offer_kind_id, audience):
 
 
 def _texts(text_da, text_en):
-    """The Danish and English texts as stored: one line each, the English the Danish when left
-    blank. Refused: a blank Danish text, one too long, a character no keyboard types."""
+    """The Danish and English texts as stored: one line each. An English text left blank stays
+    blank, so the English form shows the Danish one (EvaluationQuestion.text), also after the
+    Danish is corrected. Refused: a blank Danish text, one too long, a character no keyboard
+    types."""
     text_da = _one_line(text_da, _l("Skriv spørgsmålet på dansk."))
-    text_en = _one_line(text_en, None) or text_da
+    text_en = _one_line(text_en, None)
     return text_da, text_en
 
 

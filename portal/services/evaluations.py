@@ -336,19 +336,25 @@ class ParticipantsInvitation:
     url: str
     answers: int
     cap: int
+    opens_at: datetime
     closes_at: datetime
+    state: str | None  # participants_state: None (open), "not_started" or "full"
 
 
 def participants_invitation(event, *, now=None):
-    """The invitation to show while the participants' form is open or full (from the event's
-    start until 14 days after its end, never for a cancelled event), or None."""
-    if participants_state(event, now=now) not in (None, "full"):
+    """The invitation to show from the moment someone is staffed on the event (so the sheet
+    can be printed before) until 14 days after its end, never for a cancelled event; else
+    None."""
+    state = participants_state(event, now=now)
+    if state not in (None, "not_started", "full"):
         return None
     return ParticipantsInvitation(
         url=participants_url(event),
         answers=participant_answers(event),
         cap=participant_cap(event),
+        opens_at=event.starts_at,
         closes_at=event.ends_at + PARTICIPANTS_OPEN_FOR,
+        state=state,
     )
 
 
@@ -415,6 +421,8 @@ PARTICIPANT_REFUSALS = {
         days=PARTICIPANTS_OPEN_FOR.days,
     ),
     "full": _l("Evalueringen har fået alle de svar, den kan tage imod. Tak!"),
+    # Said by the view: this phone has answered already.
+    "answered": _l("Du har allerede svaret fra denne telefon. Tak!"),
 }
 
 

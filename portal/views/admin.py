@@ -498,7 +498,9 @@ def move_evaluation_question(question_id):
         question, by=current_user, up=request.form.get("retning") == "op"
     ):
         flash(_("Spørgsmålet er flyttet."), "success")
-    return redirect(url_for(".evaluation_questions_page", kind_id=question.offer_kind_id))
+    # Back to the question's row, where the admin pressed the button.
+    page = url_for(".evaluation_questions_page", kind_id=question.offer_kind_id)
+    return redirect(f"{page}#q{question.id}")
 
 
 @bp.route("/evaluering/<int:question_id>/slet", methods=["GET", "POST"])

@@ -169,7 +169,9 @@ def _event_page(found_event, assignment, form, status=200, error=None, reflectio
         can_record=can_record,
         reflection=reflection,
         reflection_form=reflection_form or reflection_form_for(reflection),
-        participants=_participants_invitation(found_event) if can_record else None,
+        participants=_participants_invitation(found_event)
+        if assignment.status == AssignmentStatus.ACCEPTED
+        else None,
         error=error,
     ), status
 
@@ -181,6 +183,7 @@ def _participants_invitation(found_event):
         return None
     return {
         "invitation": invitation,
+        "margin": evaluations.PARTICIPANT_MARGIN,
         "address": invitation.url.split("://", 1)[-1],
         "qr_svg": Markup(  # noqa: S704 (segno's drawing of our own URL; the title is escaped)
             qr.qr_svg(invitation.url, title=_("QR-kode til deltagernes evaluering"), scalable=True)
@@ -192,10 +195,11 @@ def _participants_invitation(found_event):
 def evaluation_sheet(event_id):
     """A page to print and hang up or hand out: a large QR code and the short address."""
     found_event, assignment = _own_event_or_404(event_id)
-    # Only for those who said yes (one still only asked sees the event, not its evaluation).
+    # Only for those who said yes (one still only asked sees the event, not its evaluation);
+    # before the event too, to print at home.
     participants = (
         _participants_invitation(found_event)
-        if assignments.can_record_attendance(assignment)
+        if assignment.status == AssignmentStatus.ACCEPTED
         else None
     )
     if participants is None:

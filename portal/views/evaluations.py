@@ -5,13 +5,11 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from .. import links
@@ -52,8 +50,7 @@ def requester(signed):
                 error = show_answer_error(form, failure)
             except EvaluationError as failure:
                 error, status = str(failure), 409
-            else:
-                flash(_("Tak for jeres svar! Det hjælper os med at blive bedre."), "success")
+            else:  # the page says "Tak, I har svaret" from now on
                 return redirect(url_for(".requester", signed=signed))
     return render_template(
         "public/evaluation.html",
@@ -104,7 +101,9 @@ def participants(code):
     )
     page = {
         "event": event,
-        "state": evaluations.participants_state(event),
+        "state": "answered"
+        if request.cookies.get(_answered_cookie(event))
+        else evaluations.participants_state(event),
         "action": url_for(".participants", code=code),
         "refusals": evaluations.PARTICIPANT_REFUSALS,
     }
@@ -128,12 +127,38 @@ def participants(code):
         page["state"] = evaluations.participants_state(event)
         status, error = (422 if page["state"] is None else 409), str(failure)
         return render_template(PARTICIPANTS_PAGE, form=form, form_error=error, **page), status
-    return redirect(url_for(".participants_thanks", code=code))
+    response = redirect(url_for(".participants_thanks", code=code))
+    # One answer per phone: a pupil playing with the form cannot use up the class's answers.
+    # Kept in the phone, never with the answer.
+    response.set_cookie(
+        _answered_cookie(event),
+        "1",
+        max_age=int(evaluations.PARTICIPANTS_OPEN_FOR.total_seconds()) + 86400,
+        path="/e/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _answered_cookie(event):
+    return f"vink_e{event.id}"
+
+
+@bp.get("/e/<code>/")
+@bp.get("/E/<code>")
+@bp.get("/E/<code>/")
+def participants_typed(code):
+    """The short address as a phone's keyboard may type it (a capital E, a slash after it):
+    sent on to the one address."""
+    event = _participants_event_or_404(code)
+    return redirect(url_for(".participants", code=evaluations.participant_code(event)), 301)
 
 
 @bp.get("/e/<code>/tak")
 def participants_thanks(code):
-    """After an answer: thanks, and a way for the next pupil to start an empty form."""
+    """After an answer: thanks, and nothing of the answer."""
     event = _participants_event_or_404(code)
     return render_template(
         PARTICIPANTS_PAGE,
@@ -142,5 +167,4 @@ def participants_thanks(code):
         form=None,
         action=url_for(".participants", code=code),
         refusals=evaluations.PARTICIPANT_REFUSALS,
-        open_again=evaluations.participants_state(event) is None,
     )

@@ -11,7 +11,14 @@ import pytest
 
 from portal import demo, links
 from portal.extensions import db
-from portal.models import EvaluationResponse, Event, EventEvaluation, Request
+from portal.models import (
+    EvaluationQuestion,
+    EvaluationResponse,
+    Event,
+    EventEvaluation,
+    OfferKind,
+    Request,
+)
 from portal.models.enums import EvaluationAudience, EventStatus, Role
 from portal.services import evaluations
 from tests.browser import a11y
@@ -128,6 +135,15 @@ def test_every_reachable_page_is_sound_and_accessible(app, demo_data, new_page, 
             pages += crawl(app, client, start_url)
         # The 404 page is a page too.
         pages.append(("/findes-ikke", 404, client.get("/findes-ikke").get_data(as_text=True)))
+    if role == Role.ADMIN:
+        # A question nobody has answered yet can be deleted: the hidden kind's (no events).
+        competence = db.session.scalar(db.select(OfferKind).where(OfferKind.code == "competence"))
+        unanswered = db.session.scalars(
+            db.select(EvaluationQuestion).where(EvaluationQuestion.offer_kind_id == competence.id)
+        ).first()
+        for url in (f"/admin/evaluering/{unanswered.id}/slet",):
+            response = client.get(url)
+            pages.append((url, response.status_code, response.get_data(as_text=True)))
     for url, status, html in pages:
         assert_page_basics(url, status, html, expected_status=404 if url == "/findes-ikke" else 200)
     reached = {urlsplit(url).path for url, _status, _html in pages}

@@ -69,10 +69,12 @@ def test_a_participant_question_goes_after_the_participants_shipped_ones(admin):
     assert _form(dialogue, PARTICIPANT)[-1] == "Var det sjovt?"
 
 
-def test_a_blank_english_text_is_the_danish_one(admin):
+def test_a_blank_english_text_is_the_danish_one_also_after_a_correction(admin):
     question = _add(admin, text_en="   ")
-    assert question.text_en == "Var lokalet godt?"
+    assert question.text_en == ""
     assert question.text("en") == "Var lokalet godt?"
+    questions.update_question(question, by=admin, text_da="Var lokalet i orden?", text_en="")
+    assert question.text("en") == "Var lokalet i orden?"
 
 
 @pytest.mark.parametrize(
@@ -114,7 +116,7 @@ def test_the_wording_of_an_answered_question_is_corrected_and_audited(admin):
 def test_saving_unchanged_wording_writes_no_audit_entry(admin):
     question = _add(admin)
     questions.update_question(question, by=admin, text_da=question.text_da, text_en="")
-    assert question.text_en == question.text_da  # blank English: the Danish serves
+    assert question.text("en") == question.text_da  # blank English: the Danish serves
     questions.update_question(question, by=admin, text_da=question.text_da, text_en="")
     assert _actions(question) == ["evaluation_question.added", "evaluation_question.updated"]
 

@@ -130,7 +130,7 @@ def test_a_forged_or_foreign_link_opens_nothing():
         ({"overall": 6}, "Vælg et af svarene"),
         ({"again": 2}, "Vælg et af svarene"),
         ({"worked": "Ring til 010203-1234 om det"}, "CPR"),
-        ({"worked": "Ahmed Hansen var god"}, "navn eller en adresse"),
+        ({"worked": "Ahmed Hansen var god"}, "navn, en adresse"),
         ({"change": "x" * 2001}, "højst"),
     ],
 )

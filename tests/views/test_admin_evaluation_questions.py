@@ -73,7 +73,7 @@ def test_an_added_question_is_asked_last_and_an_english_text_left_blank_is_the_d
     assert response.status_code == 302
     question = _question("Var lokalet godt?")
     assert _requester_questions()[-1] == question
-    assert (question.text_en, question.required) == ("Var lokalet godt?", True)
+    assert (question.text("en"), question.required) == ("Var lokalet godt?", True)
     assert question.answer_kind.value == "yes_no"
 
 

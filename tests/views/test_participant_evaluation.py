@@ -82,22 +82,34 @@ def test_a_pupil_answers_and_the_thanks_shows_nothing_of_the_answer(client, held
     assert "Tak for dit svar!" in thanks
     assert "Sjovt og lærerigt" not in thanks
     assert 'name="q' not in thanks
-    # The next pupil on the same phone starts an empty form and may answer too.
+    # One answer per phone: the form is not offered again, so one pupil cannot use up the
+    # class's answers.
     again = client.get(address).get_data(as_text=True)
-    assert "Sjovt og lærerigt" not in again
-    assert _answer(client, address, comment=None).status_code == 302
-    assert _answers() == 2
-    [first, _second] = db.session.scalars(db.select(EvaluationResponse)).all()
+    assert "Du har allerede svaret fra denne telefon" in again
+    assert "Sjovt og lærerigt" not in again and SEND not in again
+    assert _answers() == 1
+    [first] = db.session.scalars(db.select(EvaluationResponse)).all()
     assert sorted(a.value for a in first.answers if a.value is not None) == [4, 5]
 
 
-def test_when_the_cap_is_reached_the_answer_is_refused_and_nothing_is_stored(client):
+def test_a_form_sent_again_from_a_phone_that_has_answered_is_refused(app, held):
+    phone = app.test_client()
+    address = _address(held)
+    second_tab = browser_form(phone, address, button=SEND)
+    assert _answer(phone, address).status_code == 302
+    second_tab.fill(**{_field(second_tab, "Hvad syntes"): "1", _field(second_tab, "Lærte"): "1"})
+    refused = second_tab.submit()
+    assert refused.status_code == 409
+    assert _answers() == 1
+
+
+def test_when_the_cap_is_reached_the_answer_is_refused_and_nothing_is_stored(app, client):
     event = _held(students=1)
     address = _address(event)
     for _ in range(1 + evaluations.PARTICIPANT_MARGIN - 1):
-        assert _answer(client, address).status_code == 302
+        assert _answer(app.test_client(), address).status_code == 302
     last = browser_form(client, address, button=SEND)  # shown while one answer was left
-    assert _answer(client, address).status_code == 302
+    assert _answer(app.test_client(), address).status_code == 302
     before = row_counts()
     last.fill(**{_field(last, "Hvad syntes"): "3", _field(last, "Lærte"): "3"})
     refused = last.submit()
@@ -197,7 +209,7 @@ def test_the_form_reads_in_english(client, held):
     client.get("/sprog/en")
     html = client.get(_address(held)).get_data(as_text=True)
     assert "What did you think of the visit?" in html
-    assert "1 – worst" in html
+    assert "1 (lowest)" in html
     assert "Hvad syntes" not in html
 
 
@@ -214,19 +226,19 @@ def test_a_forged_code_is_404(client, held, code):
 def test_answering_is_rate_limited_per_address_and_event(app, client, held, monkeypatch):
     monkeypatch.setitem(app.config, "PARTICIPANT_RATE_LIMIT", "2 per hour")
     address = _address(held)
-    assert _answer(client, address).status_code == 302
-    assert _answer(client, address).status_code == 302
-    assert _answer(client, address).status_code == 429
+    assert _answer(app.test_client(), address).status_code == 302
+    assert _answer(app.test_client(), address).status_code == 302
+    assert _answer(app.test_client(), address).status_code == 429
     other = _held()
     assert _answer(client, _address(other)).status_code == 302
     assert _answers() == 3
 
 
-def test_a_class_of_28_on_one_school_address_gets_through_the_default_limit(client):
+def test_a_class_of_28_on_one_school_address_gets_through_the_default_limit(app):
     event = _held(students=28)
     address = _address(event)
-    for _ in range(28):
-        assert _answer(client, address, comment=None).status_code == 302
+    for _ in range(28):  # 28 phones behind the school's one address
+        assert _answer(app.test_client(), address, comment=None).status_code == 302
     assert _answers() == 28
 
 
@@ -261,12 +273,12 @@ def test_before_attendance_is_recorded_the_cap_is_the_participants_the_request_e
     assert f"0 af højst {24 + evaluations.PARTICIPANT_MARGIN} svar" in page
 
 
-def test_my_future_event_shows_no_evaluation_yet(me):
+def test_my_future_event_shows_when_the_evaluation_opens_and_its_sheet_prints(me):
     event = make_scheduled(request=make_request())
     make_assignment(event, me.person)
     page = me.get(f"/mig/arrangementer/{event.id}").get_data(as_text=True)
-    assert "Deltagernes evaluering" not in page
-    assert me.get(f"/mig/arrangementer/{event.id}/evalueringsark").status_code == 404
+    assert "Formularen åbner, når arrangementet begynder" in page
+    assert me.get(f"/mig/arrangementer/{event.id}/evalueringsark").status_code == 200
 
 
 def test_the_sheet_prints_for_my_event_and_is_not_found_for_another_persons(me):
@@ -312,3 +324,11 @@ def test_nothing_about_the_pupils_phone_is_stored_or_logged_in_the_audit(app, he
             for row in connection.execute(table.select()):
                 text = " ".join(str(value) for value in row)
                 assert address_of_phone not in text and "PupilPhone" not in text, table.name
+
+
+@pytest.mark.parametrize("typed", ["/e/{code}/", "/E/{code}", "/E/{code}/"])
+def test_the_address_as_a_phone_types_it_leads_to_the_form(client, held, typed):
+    code = evaluations.participant_code(held)
+    response = client.get(typed.format(code=code.upper()))
+    assert response.status_code == 301
+    assert urlsplit(response.headers["Location"]).path == f"/e/{code}"

@@ -151,3 +151,9 @@ def test_the_mailed_attendance_link_takes_a_reflection_too_before_and_after_atte
     assert (reflection.rating, reflection.note) == (3, "Gode spørgsmål fra klassen")
     travel.shift(timedelta(days=15))
     assert BUTTON not in client.get(link).get_data(as_text=True)
+
+
+def test_a_held_event_on_my_page_links_to_its_page_for_the_reflection(held):
+    client, page, _event = held
+    home = client.get("/mig/").get_data(as_text=True)
+    assert f'href="{page}"' in home

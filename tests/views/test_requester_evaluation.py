@@ -103,7 +103,7 @@ def test_the_form_reads_in_english(client, link):
     html = client.get(link).get_data(as_text=True)
     assert "How did it go?" in html
     assert "How did the event go overall?" in html
-    assert "1 – worst" in html
+    assert "1 (lowest)" in html
     assert "Hvordan" not in html
 
 

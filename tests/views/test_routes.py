@@ -38,9 +38,11 @@ PUBLIC_ENDPOINTS = {
     "offers.reflect",
     # The requester's evaluation opens from its signed one-shot link.
     "evaluations.requester",
-    # The participants' anonymous evaluation: anyone with the event's short code (QR code).
+    # The participants' anonymous evaluation: anyone with the event's short code (QR code),
+    # and the address as a phone may type it.
     "evaluations.participants",
     "evaluations.participants_thanks",
+    "evaluations.participants_typed",
     # Calendar apps subscribe with the secret in the URL.
     "feeds.person_feed",
     "auth.login",

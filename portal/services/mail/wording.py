@@ -163,11 +163,14 @@ def requester_evaluation():
         _("Kære %(name)s", name="{navn}"),
         "",
         _(
-            "Tak, fordi I bookede VINK. Vi vil gerne høre, hvordan det gik: nogle få korte "
-            "spørgsmål, som tager et par minutter. Svarene hjælper os med at blive bedre."
+            "Tak, fordi I bestilte %(offer)s hos VINK %(when)s. Vi vil gerne høre, hvordan det "
+            "gik: nogle få korte spørgsmål, som tager et par minutter. Svarene hjælper os med at "
+            "blive bedre.",
+            offer="{tilbud}",
+            when="{dato}",
         ),
         "",
-        _("Svar her (linket virker én gang):"),
+        _("Svar her (I kan svare én gang):"),
         "{link}",
         "",
         _signature(),
@@ -184,7 +187,7 @@ def requester_evaluation_reminder():
                 "minutter, vil vi stadig gerne høre det. Det er sidste gang, vi spørger."
             ),
             "",
-            _("Svar her (linket virker én gang):"),
+            _("Svar her (I kan svare én gang):"),
             "{link}",
             "",
             _signature(),
