@@ -440,8 +440,8 @@ def _written(year, offer_kind_id=None):
 
 def written_answers_page(year, *, offer_kind_id=None, page=1):
     """One page (WRITTEN_PER_PAGE) of the free-text answers about the year's events, newest
-    first, flagged ones too (marked: the secretariat reads them, exports leave them out). Two
-    queries."""
+    first, flagged ones too (marked: the secretariat reads them, exports leave them out), each
+    with its question, event, offer kind and the organisation that booked it. Two queries."""
     return paginate(
         _written(year, offer_kind_id),
         order_by=[EvaluationResponse.submitted_at.desc(), EvaluationAnswer.id.desc()],
@@ -452,6 +452,10 @@ def written_answers_page(year, *, offer_kind_id=None, page=1):
             joinedload(EvaluationAnswer.response)
             .joinedload(EvaluationResponse.event)
             .joinedload(Event.offer_kind),
+            joinedload(EvaluationAnswer.response)
+            .joinedload(EvaluationResponse.event)
+            .joinedload(Event.request)
+            .joinedload(Request.organisation),
         ),
     )
 

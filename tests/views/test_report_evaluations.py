@@ -327,3 +327,28 @@ def test_a_text_answer_to_an_own_question_is_among_the_written_answers(staff, ye
         if "Lokalet var koldt" in li.text_content()
     ]
     assert item.xpath(".//h2")[0].text_content() == "Andet til os?"
+
+
+def test_each_written_answer_names_its_event_and_its_flag_sits_in_its_block(staff, year):
+    html = staff.get(f"/sekretariat/rapport/skrevne-svar?aar={year}").get_data(as_text=True)
+    page = lxml.html.fromstring(html)
+    items = {
+        li.xpath(".//p[@class='written-answer']")[0].text_content(): li
+        for li in page.xpath("//li[@class='written-answers-item']")
+    }
+    # "Godt oplæg": E1's requester, a talk booked by a school on 10 March.
+    e1 = db.session.scalar(
+        db.select(EvaluationAnswer).where(EvaluationAnswer.text == "Godt oplæg")
+    ).response.event
+    meta = " ".join(items["Godt oplæg"].xpath(".//p[@class='form-hint']")[0].text_content().split())
+    assert meta.startswith(f"Arrangementet 10. marts {year} · Vidensoplæg · ")
+    assert e1.request.organisation.name in meta
+    [link] = items["Godt oplæg"].xpath(".//a")
+    assert link.get("href") == f"/sekretariat/arrangementer/{e1.id}"
+    # The flag is inside its answer's block, right before the text it is about.
+    flagged = items[FLAGGED]
+    children = [child.get("class") for child in flagged]
+    assert children.index("pace pace-behind written-answer-flag") + 1 == children.index(
+        "written-answer"
+    )
+    assert not items["Godt oplæg"].xpath(".//p[contains(@class, 'written-answer-flag')]")
