@@ -148,3 +148,77 @@ def add_event_without_attendance(y):
     for _n in range(2):
         answer(e8, PARTICIPANT, at=clock.now() - timedelta(days=20), overall=5, learned=5)
     return e8
+
+
+def _own_question(kind, audience, answer_kind, text_da, text_en="", sort_order=90):
+    question = EvaluationQuestion(
+        offer_kind=offer_kind(kind),
+        audience=audience,
+        answer_kind=answer_kind,
+        key="",
+        text_da=text_da,
+        text_en=text_en,
+        sort_order=sort_order,
+    )
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def _own_answers(event, audience, *given, at=None):
+    """One response holding only answers to own questions: (question, value or text) pairs."""
+    response = EvaluationResponse(
+        event=event, audience=audience, submitted_at=at or clock.now() - timedelta(days=10)
+    )
+    response.answers = [
+        EvaluationAnswer(
+            question=question,
+            value=value if isinstance(value, int) else None,
+            text=value if isinstance(value, str) else "",
+        )
+        for question, value in given
+    ]
+    db.session.add(response)
+    db.session.commit()
+    return response
+
+
+def add_own_questions(y):
+    """The admin's own questions answered (on top of build_evaluations_year):
+
+    - "Var lokalet godt?" (talk, requesters, scale): E1 said 1; E9 (talk, school, 15 September,
+      8 present) 4 and E10 (talk, SSP, 20 September, 6 present) 5: 10 / 3 = 3.33, so 3.3.
+      E11 (talk, 2 January next year) said 1: next year's.
+    - "Har du lyst til mere?" (talk, participants, yes/no, Danish only): at E9 yes and no: two
+      answers, too few.
+    - "Vil du anbefale det?" (dialogue, participants, yes/no), hidden since: at E12 (dialogue,
+      school, 1 October, 20 pupils) yes, yes, no, yes: 3 of 4, 75 %.
+    - "Andet til os?" (talk, requesters, text): E9 wrote "Lokalet var koldt"; no figure.
+    Returns (E9, E10)."""
+    room = db.session.scalar(
+        db.select(EvaluationQuestion).where(EvaluationQuestion.text_da == "Var lokalet godt?")
+    )
+    more = _own_question("talk", PARTICIPANT, AnswerKind.YES_NO, "Har du lyst til mere?")
+    recommend = _own_question(
+        "dialogue",
+        PARTICIPANT,
+        AnswerKind.YES_NO,
+        "Vil du anbefale det?",
+        "Would you recommend it?",
+    )
+    other = _own_question("talk", REQUESTER, AnswerKind.TEXT, "Andet til os?", "Anything else?")
+    school, ssp = OrganisationKind.SCHOOL, OrganisationKind.SSP
+    e9 = _requested("talk", school, clock.local(y, 9, 15, 10), staff=8)
+    _own_answers(e9, REQUESTER, (room, 4), (other, "Lokalet var koldt"))
+    _own_answers(e9, PARTICIPANT, (more, 1))
+    _own_answers(e9, PARTICIPANT, (more, 0))
+    e10 = _requested("talk", ssp, clock.local(y, 9, 20, 10), staff=6)
+    _own_answers(e10, REQUESTER, (room, 5))
+    e11 = _requested("talk", school, clock.local(y + 1, 1, 2, 10), staff=6)
+    _own_answers(e11, REQUESTER, (room, 1))
+    e12 = _requested("dialogue", school, clock.local(y, 10, 1, 9), students=20)
+    for value in (1, 1, 0, 1):
+        _own_answers(e12, PARTICIPANT, (recommend, value))
+    recommend.active = False
+    db.session.commit()
+    return e9, e10

@@ -290,6 +290,7 @@ def expected(y):
         "evaluering_deltagere_tilbud": [],
         "evaluering_deltagere_organisationstyper": [],
         "evaluering_deltagere_maaneder": [],
+        "evaluering_tilfoejede_spoergsmaal": [],
         "budget": [
             ("Drift", "BIU", 100_000_00, 13_000_00, 0.13, 5, 2),
             ("Mentorer", "Ministeriets tilskud", 50_000_00, 25_000_00, 0.5, 0, 3),

@@ -26,11 +26,17 @@ events, as figures, and the free-text answers the secretariat reads.
   same events, those with recorded attendance and a participant answer. Answers to an event
   whose attendance was never recorded count as answers and in the averages, not here (else the
   figure could pass 100 % for no reason).
+- The questions an admin added to a form (key "") are not in those tables, which read the shipped
+  questions: each scale or yes/no one with answers in the year has a line of its own per offer
+  kind and audience (its answers, their average or share of yes; hidden questions too, marked),
+  under the same MIN_ANSWERS rule (Mean.too_few). No total or breakdown is shown beside such a
+  line, so nothing is hidden by subtraction there. At most OWN_QUESTIONS_LIMIT lines.
 - Free text is read here, never figured; a text the checks flagged (it looked like a name or an
   address) never leaves the portal, and one blanked by retention is gone.
 
-The figures are one query, grouped by offer kind, organisation kind and month (a bounded number
-of groups whatever the data); the free-text list is paged.
+The figures are one query, grouped by offer kind, organisation kind and month (and, for the
+admin's own questions, by question: a bounded number of groups whatever the data); the
+free-text list is paged.
 """
 
 from dataclasses import dataclass, field
@@ -54,7 +60,7 @@ from ..models import (
     Organisation,
     Request,
 )
-from ..models.enums import EvaluationAudience, OrganisationKind
+from ..models.enums import AnswerKind, EvaluationAudience, OrganisationKind
 from .pages import paginate
 from .report_periods import in_year, month_of
 
@@ -66,6 +72,8 @@ REQUESTER_MEANS = ("overall", "fit")
 AGAIN = "again"  # yes (1) or no (0): "would you book again?"
 PARTICIPANT_MEANS = ("overall", "learned")
 WRITTEN_PER_PAGE = 25
+# The admin's own questions the report shows at most (the page says when there are more).
+OWN_QUESTIONS_LIMIT = 50
 # The free-text answers an export holds at most (newest first); the rest are read in the portal.
 EXPORT_LIMIT = 2000
 ONE_DECIMAL = Decimal("0.1")
@@ -169,17 +177,39 @@ class EvaluationRow:
 
 
 @dataclass
+class OwnQuestionRow:
+    """One of an admin's own scale or yes/no questions (key "") and its answers in the year."""
+
+    offer_kind: str  # its name in the page's language
+    audience: EvaluationAudience
+    question: str  # its text in the page's language, else the Danish
+    answer_kind: AnswerKind
+    active: bool  # False: hidden, no longer asked
+    mean: Mean
+
+    @property
+    def figure(self):
+        """The average (a scale) or the share of yes (yes/no); None under MIN_ANSWERS."""
+        return self.mean.share if self.answer_kind == AnswerKind.YES_NO else self.mean.average
+
+
+@dataclass
 class EvaluationFigures:
     by_offer_kind: list  # EvaluationRow per offer kind with any evaluation, in the kinds' order
     by_org_kind: list  # per OrganisationKind, VINK's own events (key None) last
     by_month: list  # per month with any evaluation
     total: EvaluationRow
+    # OwnQuestionRow per own question answered, by offer kind, audience and the form's order;
+    # at most OWN_QUESTIONS_LIMIT, and how many more there were.
+    own_questions: list = field(default_factory=list)
+    own_questions_left_out: int = 0
 
 
 def evaluation_figures(year, locale="da"):
-    """The year's evaluation figures by offer kind, organisation kind and month. One query: the
-    year's events (asked, head count), their responses and their answers to the shipped
-    questions, each grouped by (offer kind, organisation kind, month), added up here."""
+    """The year's evaluation figures by offer kind, organisation kind and month, and the answers
+    to the admin's own questions. One query: the year's events (asked, head count), their
+    responses, their answers to the shipped questions and to the own ones (those also by
+    question), each grouped by (offer kind, organisation kind, month), added up here."""
     participants_answered = sa.exists().where(
         EvaluationResponse.event_id == Event.id,
         EvaluationResponse.audience == EvaluationAudience.PARTICIPANT,
@@ -214,6 +244,7 @@ def evaluation_figures(year, locale="da"):
         sa.literal("events", sa.String(20)).label("measure"),
         sa.literal("", sa.String(20)).label("audience"),
         sa.literal("", sa.String(30)).label("question"),
+        sa.cast(sa.null(), sa.Integer).label("question_id"),
         sa.func.sum(events.c.asked).label("a"),
         sa.func.sum(events.c.attended).label("b"),
     ).group_by(*keys)
@@ -224,6 +255,7 @@ def evaluation_figures(year, locale="da"):
             sa.literal("responses", sa.String(20)),
             audience,
             sa.literal("", sa.String(30)),
+            sa.cast(sa.null(), sa.Integer),
             sa.func.count(),
             sa.func.sum(events.c.recorded),
         )
@@ -237,6 +269,7 @@ def evaluation_figures(year, locale="da"):
             sa.literal("answers", sa.String(20)),
             audience,
             EvaluationQuestion.key,
+            sa.cast(sa.null(), sa.Integer),
             sa.func.sum(EvaluationAnswer.value),
             sa.func.count(EvaluationAnswer.value),
         )
@@ -247,7 +280,28 @@ def evaluation_figures(year, locale="da"):
         .where(EvaluationQuestion.key != "", EvaluationAnswer.value.is_not(None))
         .group_by(*keys, audience, EvaluationQuestion.key)
     )
-    grouped = sa.union_all(per_event, responses, answers).subquery()
+    own_answers = (
+        sa.select(
+            *keys,
+            sa.literal("own", sa.String(20)),
+            audience,
+            sa.literal("", sa.String(30)),
+            EvaluationQuestion.id,
+            sa.func.sum(EvaluationAnswer.value),
+            sa.func.count(EvaluationAnswer.value),
+        )
+        .select_from(events)
+        .join(EvaluationResponse, EvaluationResponse.event_id == events.c.event_id)
+        .join(EvaluationAnswer, EvaluationAnswer.response_id == EvaluationResponse.id)
+        .join(EvaluationQuestion, EvaluationQuestion.id == EvaluationAnswer.question_id)
+        .where(
+            EvaluationQuestion.key == "",
+            EvaluationQuestion.answer_kind != AnswerKind.TEXT,
+            EvaluationAnswer.value.is_not(None),
+        )
+        .group_by(*keys, audience, EvaluationQuestion.id)
+    )
+    grouped = sa.union_all(per_event, responses, answers, own_answers).subquery()
     rows = db.session.execute(
         sa.select(
             grouped,
@@ -255,12 +309,23 @@ def evaluation_figures(year, locale="da"):
             OfferKind.name_da,
             OfferKind.name_en,
             OfferKind.sort_order,
-        ).join(OfferKind, OfferKind.id == grouped.c.offer_kind_id)
+            EvaluationQuestion.text_da,
+            EvaluationQuestion.text_en,
+            EvaluationQuestion.answer_kind,
+            EvaluationQuestion.active,
+            EvaluationQuestion.sort_order.label("question_order"),
+        )
+        .join(OfferKind, OfferKind.id == grouped.c.offer_kind_id)
+        .outerjoin(EvaluationQuestion, EvaluationQuestion.id == grouped.c.question_id)
     ).all()
 
     total = EvaluationRow(None, "")
     per_kind, per_org, per_month = {}, {}, {}
+    own = {}
     for row in rows:
+        if row.measure == "own":
+            _add_own(own, row, locale)
+            continue
         org_kind = OrganisationKind(row.org_kind) if row.org_kind else None
         name = row.name_en if locale == "en" and row.name_en else row.name_da
         found_in = [
@@ -287,16 +352,47 @@ def evaluation_figures(year, locale="da"):
             if target.has_requesters or target.has_participants
         ]
 
+    own_rows = [target for _sort, target in sorted(own.values(), key=lambda item: item[0])]
     figures = EvaluationFigures(
         by_offer_kind=in_order(per_kind),
         by_org_kind=in_order(per_org),
         by_month=in_order(per_month),
         total=total,
+        own_questions=own_rows[:OWN_QUESTIONS_LIMIT],
+        own_questions_left_out=max(len(own_rows) - OWN_QUESTIONS_LIMIT, 0),
     )
     for rows in (figures.by_offer_kind, figures.by_org_kind, figures.by_month):
         for measure in MEASURES:
             _hide_beside_small_rows(rows, total, measure)
     return figures
+
+
+def _add_own(own, row, locale):
+    """Adds a group of answers to an own question to its line (the groups split it by
+    organisation kind and month, which its line does not show)."""
+    audience = EvaluationAudience(row.audience)
+    sort = (
+        row.sort_order,
+        row.offer_kind_id,
+        audience != EvaluationAudience.REQUESTER,
+        row.question_order,
+        row.question_id,
+    )
+    _sort, line = own.setdefault(
+        (row.offer_kind_id, row.question_id),
+        (
+            sort,
+            OwnQuestionRow(
+                offer_kind=row.name_en if locale == "en" and row.name_en else row.name_da,
+                audience=audience,
+                question=row.text_en if locale == "en" and row.text_en else row.text_da,
+                answer_kind=AnswerKind(row.answer_kind),
+                active=row.active,
+                mean=Mean(),
+            ),
+        ),
+    )
+    line.mean += Mean(int(row.a or 0), int(row.b or 0))
 
 
 MEASURES = (
@@ -344,8 +440,8 @@ def _written(year, offer_kind_id=None):
 
 def written_answers_page(year, *, offer_kind_id=None, page=1):
     """One page (WRITTEN_PER_PAGE) of the free-text answers about the year's events, newest
-    first, flagged ones too (marked: the secretariat reads them, exports leave them out). Two
-    queries."""
+    first, flagged ones too (marked: the secretariat reads them, exports leave them out), each
+    with its question, event, offer kind and the organisation that booked it. Two queries."""
     return paginate(
         _written(year, offer_kind_id),
         order_by=[EvaluationResponse.submitted_at.desc(), EvaluationAnswer.id.desc()],
@@ -356,6 +452,10 @@ def written_answers_page(year, *, offer_kind_id=None, page=1):
             joinedload(EvaluationAnswer.response)
             .joinedload(EvaluationResponse.event)
             .joinedload(Event.offer_kind),
+            joinedload(EvaluationAnswer.response)
+            .joinedload(EvaluationResponse.event)
+            .joinedload(Event.request)
+            .joinedload(Request.organisation),
         ),
     )
 

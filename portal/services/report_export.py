@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..labels import label
-from ..models.enums import FundingSource
+from ..models.enums import AnswerKind, FundingSource
 from .evaluation_report import HIDDEN
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -334,7 +334,46 @@ def evaluation_tables(figures, own):
                     note=hidden_note() if any_hidden else "",
                 )
             )
+    found.append(own_questions_table(figures))
     return found
+
+
+def own_questions_table(figures):
+    """The admin's own scale and yes/no questions, a line each per offer kind and audience: the
+    average in one column, the share of yes in the other ("" where it does not apply)."""
+    rows = []
+    for row in figures.own_questions:
+        figure = _figure(row.figure)
+        is_share = row.answer_kind == AnswerKind.YES_NO
+        rows.append(
+            (
+                row.question,
+                row.offer_kind,
+                str(label(row.audience)),
+                _("Stilles") if row.active else _("Skjult: stilles ikke."),
+                row.mean.n,
+                "" if is_share else figure,
+                figure if is_share else "",
+            )
+        )
+    note = ""
+    if figures.own_questions_left_out:
+        note = _("%(n)s spørgsmål mere er ikke med her.", n=figures.own_questions_left_out)
+    return Table(
+        "evaluering_tilfoejede_spoergsmaal",
+        _("Tilføjede spørgsmål"),
+        [
+            Column(_l("Spørgsmål"), "text"),
+            Column(_l("Tilbud"), "text"),
+            Column(_l("Hvem"), "text"),
+            Column(_l("Status"), "text"),
+            Column(_l("Antal svar")),
+            Column(_l("Gennemsnit (1-5)"), "mean"),
+            Column(_l("Andel ja"), "share"),
+        ],
+        rows,
+        note=note,
+    )
 
 
 def _figure(value):

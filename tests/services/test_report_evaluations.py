@@ -17,6 +17,7 @@ from portal.services.evaluation_report import HIDDEN, Mean
 from tests.evaluations_year import (
     add_event_without_attendance,
     add_lone_requester_answer,
+    add_own_questions,
     answer,
     build_evaluations_year,
 )
@@ -165,6 +166,63 @@ def test_two_small_rows_together_under_three_answers_hide_one_more(year):
 
 
 def test_the_figures_are_one_query(year, count_queries):
+    with count_queries() as counted:
+        evaluation_report.evaluation_figures(year)
+    assert counted.count == 1
+
+
+def test_the_admins_own_questions_have_a_line_each_under_the_same_rule(year):
+    add_own_questions(year)
+    figures = evaluation_report.evaluation_figures(year)
+    lines = [
+        (row.offer_kind, row.audience, row.question, row.active, row.mean, row.figure)
+        for row in figures.own_questions
+    ]
+    assert lines == [
+        # E1 1, E9 4, E10 5 (E11's 1 is next year's): 10 / 3 = 3.33.
+        ("Vidensoplæg", REQUESTER, "Var lokalet godt?", True, Mean(10, 3), Decimal("3.3")),
+        # E9's yes and no: two answers, too few.
+        ("Vidensoplæg", PARTICIPANT, "Har du lyst til mere?", True, Mean(1, 2), None),
+        # E12's yes, yes, no, yes: 3 of 4; hidden since, still counted.
+        (
+            "Ung-til-ung dialog",
+            PARTICIPANT,
+            "Vil du anbefale det?",
+            False,
+            Mean(3, 4),
+            Decimal("0.75"),
+        ),
+    ]
+    assert figures.own_questions_left_out == 0
+    # The shipped questions' figures are unchanged by them: the talk's overall is still E1, E2
+    # and E6 (E9 and E10 answered only the own questions).
+    talk = next(row for row in figures.by_offer_kind if row.key == "talk")
+    assert talk.mean(REQUESTER, "overall") == Mean(12, 3)
+
+
+def test_the_own_questions_read_in_english_falling_back_to_danish(year):
+    add_own_questions(year)
+    figures = evaluation_report.evaluation_figures(year, "en")
+    assert [(row.offer_kind, row.question) for row in figures.own_questions] == [
+        ("Knowledge talk", "Was the room good?"),
+        ("Knowledge talk", "Har du lyst til mere?"),
+        ("Youth-to-youth dialogue", "Would you recommend it?"),
+    ]
+
+
+def test_the_own_questions_are_bounded(year, monkeypatch):
+    add_own_questions(year)
+    monkeypatch.setattr(evaluation_report, "OWN_QUESTIONS_LIMIT", 2)
+    figures = evaluation_report.evaluation_figures(year)
+    assert [row.question for row in figures.own_questions] == [
+        "Var lokalet godt?",
+        "Har du lyst til mere?",
+    ]
+    assert figures.own_questions_left_out == 1
+
+
+def test_the_figures_with_own_questions_are_still_one_query(year, count_queries):
+    add_own_questions(year)
     with count_queries() as counted:
         evaluation_report.evaluation_figures(year)
     assert counted.count == 1

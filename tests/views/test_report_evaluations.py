@@ -14,7 +14,12 @@ from portal.extensions import db
 from portal.models import EvaluationAnswer
 from portal.models.enums import EvaluationAudience, Role
 from tests.browser_form import browser_form
-from tests.evaluations_year import add_lone_requester_answer, answer, build_evaluations_year
+from tests.evaluations_year import (
+    add_lone_requester_answer,
+    add_own_questions,
+    answer,
+    build_evaluations_year,
+)
 from tests.factories import offer_kind
 from tests.views.test_reports import _page_tables
 
@@ -241,3 +246,109 @@ def test_a_row_that_would_give_away_a_lone_answer_is_hidden_on_the_page_and_in_b
         )
     ).decode("utf-8-sig")
     assert "Skole;4;3;0,7500;skjult;3;skjult;3;skjult;3" in orgs
+
+
+OWN_HEADER = [
+    "Spørgsmål",
+    "Tilbud",
+    "Hvem",
+    "Status",
+    "Antal svar",
+    "Gennemsnit (1-5)",
+    "Andel ja",
+]
+
+
+def test_the_admins_own_questions_are_on_the_page_and_in_both_exports(staff, year):
+    add_own_questions(year)
+    # Room: 1 + 4 + 5 = 10 of 3 answers, 3.3; "mere": yes and no, too few; "anbefale": 3 of 4
+    # yes, 75 %, hidden since (tests/evaluations_year.py: add_own_questions).
+    tables = _page_tables(staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True))
+    assert tables["Tilføjede spørgsmål"] == [
+        OWN_HEADER,
+        ["Var lokalet godt?", "Vidensoplæg", "Bestilleren", "Stilles", "3", "3,3", ""],
+        ["Har du lyst til mere?", "Vidensoplæg", "Deltagerne", "Stilles", "2", "", "for få svar"],
+        [
+            "Vil du anbefale det?",
+            "Ung-til-ung dialog",
+            "Deltagerne",
+            "Skjult: stilles ikke.",
+            "4",
+            "",
+            "75 %",
+        ],
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(staff.get(f"/sekretariat/rapport/{year}.xlsx").data))
+    sheet = book["Tilføjede spørgsmål"]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        OWN_HEADER,
+        ["Var lokalet godt?", "Vidensoplæg", "Bestilleren", "Stilles", 3, 3.3, None],
+        ["Har du lyst til mere?", "Vidensoplæg", "Deltagerne", "Stilles", 2, None, "for få svar"],
+        [
+            "Vil du anbefale det?",
+            "Ung-til-ung dialog",
+            "Deltagerne",
+            "Skjult: stilles ikke.",
+            4,
+            None,
+            0.75,
+        ],
+    ]
+    archive = zipfile.ZipFile(io.BytesIO(staff.get(f"/sekretariat/rapport/{year}-csv.zip").data))
+    name = next(n for n in archive.namelist() if n.endswith("tilfoejede_spoergsmaal.csv"))
+    assert archive.read(name).decode("utf-8-sig").splitlines() == [
+        ";".join(OWN_HEADER),
+        "Var lokalet godt?;Vidensoplæg;Bestilleren;Stilles;3;3,3;",
+        "Har du lyst til mere?;Vidensoplæg;Deltagerne;Stilles;2;;for få svar",
+        "Vil du anbefale det?;Ung-til-ung dialog;Deltagerne;Skjult: stilles ikke.;4;;0,75",
+    ]
+
+
+def test_the_own_questions_read_in_english(staff, year):
+    add_own_questions(year)
+    staff.get("/sprog/en?next=/sekretariat/rapport")
+    tables = _page_tables(staff.get(f"/sekretariat/rapport?aar={year}").get_data(as_text=True))
+    [own] = [rows for title, rows in tables.items() if rows and rows[0][0] == "Question"]
+    assert [row[0] for row in own[1:]] == [
+        "Was the room good?",
+        "Har du lyst til mere?",  # no English wording: the Danish
+        "Would you recommend it?",
+    ]
+    assert own[1][5] == "3.3" and own[3][6] == "75%"
+
+
+def test_a_text_answer_to_an_own_question_is_among_the_written_answers(staff, year):
+    add_own_questions(year)
+    html = staff.get(f"/sekretariat/rapport/skrevne-svar?aar={year}").get_data(as_text=True)
+    page = lxml.html.fromstring(html)
+    [item] = [
+        li
+        for li in page.xpath("//li[@class='written-answers-item']")
+        if "Lokalet var koldt" in li.text_content()
+    ]
+    assert item.xpath(".//h2")[0].text_content() == "Andet til os?"
+
+
+def test_each_written_answer_names_its_event_and_its_flag_sits_in_its_block(staff, year):
+    html = staff.get(f"/sekretariat/rapport/skrevne-svar?aar={year}").get_data(as_text=True)
+    page = lxml.html.fromstring(html)
+    items = {
+        li.xpath(".//p[@class='written-answer']")[0].text_content(): li
+        for li in page.xpath("//li[@class='written-answers-item']")
+    }
+    # "Godt oplæg": E1's requester, a talk booked by a school on 10 March.
+    e1 = db.session.scalar(
+        db.select(EvaluationAnswer).where(EvaluationAnswer.text == "Godt oplæg")
+    ).response.event
+    meta = " ".join(items["Godt oplæg"].xpath(".//p[@class='form-hint']")[0].text_content().split())
+    assert meta.startswith(f"Arrangementet 10. marts {year} · Vidensoplæg · ")
+    assert e1.request.organisation.name in meta
+    [link] = items["Godt oplæg"].xpath(".//a")
+    assert link.get("href") == f"/sekretariat/arrangementer/{e1.id}"
+    # The flag is inside its answer's block, right before the text it is about.
+    flagged = items[FLAGGED]
+    children = [child.get("class") for child in flagged]
+    assert children.index("pace pace-behind written-answer-flag") + 1 == children.index(
+        "written-answer"
+    )
+    assert not items["Godt oplæg"].xpath(".//p[contains(@class, 'written-answer-flag')]")
