@@ -57,6 +57,9 @@ SECRET_PATHS = [
         "/log-ind/kommune/svar?<redacted>",
     ),
     (re.compile(rf"/ny-email/(\d+)/{_SEGMENT}"), r"/ny-email/\1/<redacted>"),
+    (re.compile(rf"/evaluering/{_SEGMENT}"), "/evaluering/<redacted>"),
+    # Not a secret, but a log line of an event's address beside a time says who answered it.
+    (re.compile(rf"/[eE]/(?!<redacted>){_SEGMENT}"), "/e/<redacted>"),
 ]
 
 

@@ -22,7 +22,7 @@ def test_a_pupil_opens_the_qr_codes_address_and_answers_at_320_px(new_page):
     page.goto(urlsplit(evaluations.participants_url(event)).path)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
     visit = page.get_by_role("group", name="Hvad syntes du om besøget?")
-    visit.get_by_label("5 – bedst").check()
+    visit.get_by_label("5 (højest)").check()
     learned = page.get_by_role("group", name="Lærte du noget, du kan bruge?")
     learned.get_by_label("4").check()
     page.get_by_label("Er der noget, du vil sige til os?").fill("Godt med spørgsmål til os")

@@ -341,6 +341,7 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
         "changed": 0,
         "away": 0,
         "follow_up": 3,
+        "reflection": 0,
     }
     awaiting = [
         e for e, *_ in events.event_list(now=clock.now(), which="awaiting_attendance").items

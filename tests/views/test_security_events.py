@@ -141,6 +141,9 @@ def test_a_request_id_given_by_the_proxy_is_kept_and_a_forged_one_replaced(clien
         ("/kalender/mlmCm5qkNAKWYwDS.ics", "/kalender/<redacted>.ics"),
         ("/adgangskode/WzEsImFiYyJd.sig", "/adgangskode/<redacted>"),
         ("/glemt-adgangskode/WzEsImFiYyJd.sig", "/glemt-adgangskode/<redacted>"),
+        ("/evaluering/WzEsImFiYyJd.sig", "/evaluering/<redacted>"),
+        ("/e/12-e09336d7/tak", "/e/<redacted>/tak"),
+        ("/E/12-E09336D7", "/e/<redacted>"),
         ("/glemt-adgangskode", "/glemt-adgangskode"),
         (
             '"GET /log-ind/kommune/svar?code=abc&state=xyz&iss=http HTTP/1.1" 302',
