@@ -308,3 +308,15 @@ def make_school_holiday(first_day, *, name="Vinterferie 2027", days=5):
     db.session.add(holiday)
     db.session.commit()
     return holiday
+
+
+def question_field(form, text):
+    """The name of the evaluation question on `form` whose Danish text starts with `text`."""
+    from portal.models import EvaluationQuestion
+
+    [name] = [
+        f"q{q.id}"
+        for q in db.session.scalars(db.select(EvaluationQuestion))
+        if q.text_da.startswith(text) and f"q{q.id}" in form.names()
+    ]
+    return name

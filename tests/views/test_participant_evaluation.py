@@ -10,7 +10,7 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import EvaluationQuestion, EvaluationResponse
+from portal.models import EvaluationResponse
 from portal.models.enums import EvaluationAudience, Role
 from portal.services import attendance, evaluations, events
 from tests.browser_form import browser_form, forms_in
@@ -20,6 +20,7 @@ from tests.factories import (
     make_request,
     make_scheduled,
     make_user,
+    question_field,
     row_counts,
 )
 
@@ -42,22 +43,12 @@ def held():
     return _held()
 
 
-def _field(form, text):
-    """The name of the question whose Danish text starts with `text`."""
-    [name] = [
-        f"q{q.id}"
-        for q in db.session.scalars(db.select(EvaluationQuestion))
-        if q.text_da.startswith(text) and f"q{q.id}" in form.names()
-    ]
-    return name
-
-
 def _answer(client, address, **typed):
     form = browser_form(client, address, button=SEND)
     q = {
-        "overall": _field(form, "Hvad syntes du om"),
-        "learned": _field(form, "Lærte du noget"),
-        "comment": _field(form, "Er der noget"),
+        "overall": question_field(form, "Hvad syntes du om"),
+        "learned": question_field(form, "Lærte du noget"),
+        "comment": question_field(form, "Er der noget"),
     }
     values = {"overall": "5", "learned": "4", "comment": "Sjovt og lærerigt"} | typed
     form.fill(**{q[key]: value for key, value in values.items() if value is not None})
@@ -97,7 +88,9 @@ def test_a_form_sent_again_from_a_phone_that_has_answered_is_refused(app, held):
     address = _address(held)
     second_tab = browser_form(phone, address, button=SEND)
     assert _answer(phone, address).status_code == 302
-    second_tab.fill(**{_field(second_tab, "Hvad syntes"): "1", _field(second_tab, "Lærte"): "1"})
+    second_tab.fill(
+        **{question_field(second_tab, "Hvad syntes"): "1", question_field(second_tab, "Lærte"): "1"}
+    )
     refused = second_tab.submit()
     assert refused.status_code == 409
     assert _answers() == 1
@@ -111,7 +104,7 @@ def test_when_the_cap_is_reached_the_answer_is_refused_and_nothing_is_stored(app
     last = browser_form(client, address, button=SEND)  # shown while one answer was left
     assert _answer(app.test_client(), address).status_code == 302
     before = row_counts()
-    last.fill(**{_field(last, "Hvad syntes"): "3", _field(last, "Lærte"): "3"})
+    last.fill(**{question_field(last, "Hvad syntes"): "3", question_field(last, "Lærte"): "3"})
     refused = last.submit()
     assert refused.status_code == 409
     assert "alle de svar" in refused.get_data(as_text=True)
@@ -125,7 +118,7 @@ def test_the_form_closes_14_days_after_the_event(client, held, travel):
     travel.shift(held.ends_at + timedelta(days=14) - clock.now() - timedelta(minutes=1))
     form = browser_form(client, address, button=SEND)  # the last minute it is open
     travel.shift(timedelta(minutes=2))
-    form.fill(**{_field(form, "Hvad syntes"): "3", _field(form, "Lærte"): "3"})
+    form.fill(**{question_field(form, "Hvad syntes"): "3", question_field(form, "Lærte"): "3"})
     refused = form.submit()
     assert refused.status_code == 409
     assert "Evalueringen er lukket" in refused.get_data(as_text=True)
@@ -173,7 +166,7 @@ def test_a_cpr_number_is_refused_and_a_name_is_questioned_until_confirmed(client
 def test_the_hidden_field_filled_in_is_refused_and_nothing_is_stored(client, held):
     address = _address(held)
     form = browser_form(client, address, button=SEND)
-    form.fill(**{_field(form, "Hvad syntes"): "3", _field(form, "Lærte"): "3"})
+    form.fill(**{question_field(form, "Hvad syntes"): "3", question_field(form, "Lærte"): "3"})
     before = row_counts()
     response = form.tamper("website", "http://spam.example").submit()
     assert response.status_code == 422
@@ -200,7 +193,7 @@ def test_a_form_sent_at_once_is_kept_and_goes_through_a_moment_later(
 
 def test_a_form_without_a_genuine_start_time_is_refused(client, held):
     form = browser_form(client, _address(held), button=SEND)
-    form.fill(**{_field(form, "Hvad syntes"): "3", _field(form, "Lærte"): "3"})
+    form.fill(**{question_field(form, "Hvad syntes"): "3", question_field(form, "Lærte"): "3"})
     assert form.tamper("started", "forged").submit().status_code == 422
     assert _answers() == 0
 

@@ -8,11 +8,11 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import EvaluationQuestion, EvaluationResponse, EventEvaluation
+from portal.models import EvaluationResponse, EventEvaluation
 from portal.models.enums import EvaluationAudience
 from portal.services import attendance, evaluations
 from tests.browser_form import browser_form, forms_in
-from tests.factories import make_request, make_scheduled, row_counts, tampered
+from tests.factories import make_request, make_scheduled, question_field, row_counts, tampered
 
 
 @pytest.fixture
@@ -27,23 +27,13 @@ def link():
     return urlsplit(evaluations.requester_url(evaluation)).path
 
 
-def _field(form, text):
-    """The name of the question whose label, as the page shows it, starts with `text`."""
-    [name] = [
-        f"q{q.id}"
-        for q in db.session.scalars(db.select(EvaluationQuestion))
-        if q.text_da.startswith(text) and f"q{q.id}" in form.names()
-    ]
-    return name
-
-
 def _answer(client, link, **typed):
     form = browser_form(client, link, button="Send svaret")
     q = {
-        "overall": _field(form, "Hvordan gik arrangementet"),
-        "fit": _field(form, "Passede det"),
-        "again": _field(form, "Vil I bestille igen"),
-        "worked": _field(form, "Hvad virkede godt"),
+        "overall": question_field(form, "Hvordan gik arrangementet"),
+        "fit": question_field(form, "Passede det"),
+        "again": question_field(form, "Vil I bestille igen"),
+        "worked": question_field(form, "Hvad virkede godt"),
     }
     values = {"overall": "4", "fit": "5", "again": "1", "worked": "God energi"} | typed
     form.fill(**{q[key]: value for key, value in values.items() if value is not None})
@@ -67,8 +57,10 @@ def test_a_form_sent_twice_from_two_tabs_stores_one_answer(client, link):
     first = browser_form(client, link, button="Send svaret")
     second = browser_form(client, link, button="Send svaret")
     for form in (first, second):
-        form.fill(**{_field(form, "Hvordan gik"): "3", _field(form, "Passede"): "3"})
-        form.fill(**{_field(form, "Vil I bestille"): "0"})
+        form.fill(
+            **{question_field(form, "Hvordan gik"): "3", question_field(form, "Passede"): "3"}
+        )
+        form.fill(**{question_field(form, "Vil I bestille"): "0"})
     assert first.submit().status_code == 302
     refused = second.submit()
     assert refused.status_code == 409
