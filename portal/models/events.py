@@ -46,6 +46,11 @@ class Event(db.Model):
         enum_column(CancelledBy, "cancelled_by"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A time a requester took by direkte booking is tentative until every seat has said yes
+    # (the requester's calendar entry says so); if its seats are not all filled by `staff_by`,
+    # it comes first in "Kræver handling".
+    tentative: Mapped[bool] = mapped_column(default=False)
+    staff_by: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -58,6 +58,12 @@ class OfferKind(db.Model):
         sa.CheckConstraint("offer_deadline_hours > 0", name="offer_deadline_positive"),
         sa.CheckConstraint("default_duration_minutes > 0", name="duration_positive"),
         sa.CheckConstraint("max_sessions >= 1", name="max_sessions_positive"),
+        sa.CheckConstraint(
+            "instant_opens_days >= 1 AND instant_reach_days > instant_opens_days "
+            "AND instant_reach_days <= 180",
+            name="instant_window",
+        ),
+        sa.CheckConstraint("instant_deadline_hours > 0", name="instant_deadline_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +89,14 @@ class OfferKind(db.Model):
     max_participants: Mapped[int | None]
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # Direkte booking: the booking form shows the times at which the kind's seats can be
+    # filled, from `instant_opens_days` after today to `instant_reach_days` after it, and a
+    # time taken is planned at once (free_times.py). Seats not all filled
+    # `instant_deadline_hours` after the booking come first in "Kræver handling".
+    instant_booking: Mapped[bool] = mapped_column(default=False)
+    instant_opens_days: Mapped[int] = mapped_column(default=7)
+    instant_reach_days: Mapped[int] = mapped_column(default=35)
+    instant_deadline_hours: Mapped[int] = mapped_column(default=72)
 
     # What the admin edits (the code is made once from the first name and never changes).
     EDITABLE = (
@@ -98,6 +112,10 @@ class OfferKind(db.Model):
         "offer_deadline_hours",
         "auto_chain",
         "auto_accept_claims",
+        "instant_booking",
+        "instant_opens_days",
+        "instant_reach_days",
+        "instant_deadline_hours",
     )
 
     # Loaded when asked for: a list that shows seats chains

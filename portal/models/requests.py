@@ -104,6 +104,8 @@ class Request(db.Model):
     )
     counselled_on: Mapped[date | None]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Direkte booking: the requester took a free time, and the event was planned at once.
+    booked_instantly: Mapped[bool] = mapped_column(default=False)
     # When the requester last changed something an event was already planned with; cleared when
     # the secretariat has seen it ("Ændret af bestilleren" in what needs action).
     changed_by_requester_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
