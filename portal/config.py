@@ -3,7 +3,7 @@
 import json
 import os
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -222,6 +222,9 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         # ambassador counts as experienced (paired with a newer one).
         "TRAVEL_BUFFER_MINUTES": int(os.environ.get("TRAVEL_BUFFER_MINUTES", 60)),
         "EXPERIENCED_AFTER_DIALOGUES": int(os.environ.get("EXPERIENCED_AFTER_DIALOGUES", 3)),
+        # Direkte booking: the free times lie in this school day (Copenhagen wall clock).
+        "INSTANT_DAY_STARTS": time.fromisoformat(os.environ.get("INSTANT_DAY_STARTS", "08:00")),
+        "INSTANT_DAY_ENDS": time.fromisoformat(os.environ.get("INSTANT_DAY_ENDS", "15:00")),
         # A request body larger than this is refused with 413 (the booking form is ~5 kB).
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_KB", 256)) * 1024,
         # One JSON line per request and per log line, on stderr (off in development: plain).

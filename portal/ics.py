@@ -86,7 +86,10 @@ def _common(entry, event, *, title, description, url, cancelled):
     entry.add("summary", title)
     entry.add("location", location(event))
     entry.add("sequence", event.version)
-    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    # A direkte booked time stays tentative until every seat has said yes.
+    entry.add(
+        "status", "CANCELLED" if cancelled else "TENTATIVE" if event.tentative else "CONFIRMED"
+    )
     # The meeting link and the practical information follow what the caller wrote.
     description = calendar_description(description, event)
     if description:

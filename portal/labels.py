@@ -145,6 +145,25 @@ def kind_participants_label(name):
     return _l("Deltagere ved %(kind)s", kind=name)
 
 
+def who_is_asked(offer_kind):
+    """Who a direkte booking waits for, for the requester: "dialogambassadørerne" for a kind
+    staffed by ambassadors alone, the resource person or persons for one staffed by them."""
+    roles = {need.seat_role: need.count for need in offer_kind.staffing_needs}
+    if set(roles) == {SeatRole.AMBASSADOR}:
+        return (
+            _l("dialogambassadøren")
+            if roles[SeatRole.AMBASSADOR] == 1
+            else _l("dialogambassadørerne")
+        )
+    if set(roles) == {SeatRole.RESOURCE_PERSON}:
+        return (
+            _l("ressourcepersonen")
+            if roles[SeatRole.RESOURCE_PERSON] == 1
+            else _l("ressourcepersonerne")
+        )
+    return _l("dem, der skal komme")
+
+
 # A class's grade is stored as the Danish word the booking form offers; shown through Babel.
 GRADES = {
     "7. klasse": _l("7. klasse"),
@@ -178,6 +197,7 @@ ACTIONS = {
     "organisation.merged": _l("Organisationer slået sammen"),
     "event.scheduled": _l("Arrangementet er planlagt"),
     "event.rescheduled": _l("Tid eller sted ændret"),
+    "event.confirmed": _l("Alle har sagt ja: den direkte bookede tid er bekræftet"),
     "event.cancelled": _l("Aflyst"),
     "event.held": _l("Afholdt"),
     "event.messaged": _l("Besked sendt til alle"),

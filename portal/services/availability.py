@@ -23,10 +23,11 @@ def travel_buffer():
     return timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
 
 
-def accepted_overlapping(sessions, *, exclude_event_id=None):
-    """Accepted assignments on events (not cancelled) that overlap any of `sessions`, travel
-    buffer included: the one place the overlap rule is written. Events touching at exactly the
-    buffer's distance do not overlap.
+def accepted_overlapping(sessions, *, exclude_event_id=None, statuses=(AssignmentStatus.ACCEPTED,)):
+    """Accepted assignments (or those in `statuses`) on events (not cancelled) that overlap any
+    of `sessions`, travel buffer included: the one place the overlap rule is written in SQL
+    (`overlaps` is its twin in Python). Events touching at exactly the buffer's distance do not
+    overlap.
 
     The overlapping events are a set of their own (an IN): the database finds the few sessions
     in the time window first, instead of joining every accepted assignment to its sessions."""
@@ -42,7 +43,7 @@ def accepted_overlapping(sessions, *, exclude_event_id=None):
     if exclude_event_id is not None:
         overlapping_events = overlapping_events.where(Event.id != exclude_event_id)
     return db.select(Assignment).where(
-        Assignment.status == AssignmentStatus.ACCEPTED,
+        Assignment.status.in_(statuses),
         Assignment.event_id.in_(overlapping_events),
     )
 
@@ -50,6 +51,29 @@ def accepted_overlapping(sessions, *, exclude_event_id=None):
 def _session_overlaps(start, end, buffer):
     """The SQL test that an event session overlaps start..end with the travel buffer."""
     return sa.and_(EventSession.starts_at < end + buffer, EventSession.ends_at > start - buffer)
+
+
+def overlaps(held_start, held_end, start, end, buffer):
+    """Whether a session held from `held_start` to `held_end` overlaps start..end with the
+    travel buffer: `_session_overlaps` in Python, for a panel judged in memory
+    (free_times.py; tests/services/test_free_times.py holds the two equal)."""
+    return held_start < end + buffer and held_end > start - buffer
+
+
+def held_sessions(starts, ends):
+    """[(person id, session start, session end)] of every session someone holds or is offered
+    (a live assignment, on an event not cancelled) that overlaps `starts`..`ends` with the
+    travel buffer: what makes a person busy for direkte booking, read once for a window."""
+    return db.session.execute(
+        db.select(Assignment.person_id, EventSession.starts_at, EventSession.ends_at)
+        .join(EventSession, EventSession.event_id == Assignment.event_id)
+        .join(Event, Event.id == Assignment.event_id)
+        .where(
+            Assignment.status.in_(AssignmentStatus.live_states()),
+            Event.status != EventStatus.CANCELLED,
+            _session_overlaps(starts, ends, travel_buffer()),
+        )
+    ).all()
 
 
 def overlapping_assignment(person_id, sessions, *, exclude_event_id=None):
@@ -84,6 +108,23 @@ def closed_periods_during(sessions, *, offer_kind=None):
         .where(ClosedPeriod.starts_on <= max(days), ClosedPeriod.ends_on >= min(days), *conditions)
         .order_by(ClosedPeriod.starts_on)
     ).all()
+
+
+def closed_days_between(offer_kind, first, last):
+    """The days from `first` to `last` that lie in a closed period concerning `offer_kind`."""
+    days = set()
+    for starts_on, ends_on in db.session.execute(
+        db.select(ClosedPeriod.starts_on, ClosedPeriod.ends_on).where(
+            ClosedPeriod.starts_on <= last,
+            ClosedPeriod.ends_on >= first,
+            *_periods_that_matter(offer_kind),
+        )
+    ):
+        day = max(starts_on, first)
+        while day <= min(ends_on, last):
+            days.add(day)
+            day += timedelta(days=1)
+    return days
 
 
 def closed_period_warnings(offer_kind, sessions):
@@ -130,6 +171,20 @@ def closed_wishes(offer_kind, wishes):
         for period in periods
         if period.starts_on <= first and last <= period.ends_on
     ]
+
+
+# The key of PostgreSQL's advisory lock that one direkte booking holds while it takes a time.
+INSTANT_BOOKING_LOCK = 0x56494E4B
+
+
+def lock_instant_booking():
+    """Make a direkte booking wait for any other until its transaction ends, so that of two
+    requesters taking the last free time at once, the second sees the first's offers: on
+    PostgreSQL a transaction-level advisory lock, on SQLite the database's write lock."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(db.select(db.func.pg_advisory_xact_lock(INSTANT_BOOKING_LOCK)))
+    else:
+        lock_people([])
 
 
 def lock_people(person_ids, event_id=None):

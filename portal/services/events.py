@@ -115,13 +115,16 @@ def schedule_event(
     request=None,
     practical_info="",
     meeting_url=None,
+    actor_label="",
+    tell=True,
 ):
     """Create an event (from a request, or VINK's own with none), with its practical
     information and meeting link; `meeting_url` None takes the link the requester suggested.
     A link that is not https is refused (SchedulingError), and nothing is stored.
 
-    Side effects: the request moves to planned; audit "event.scheduled"; the requester gets the
-    date by email.
+    Side effects: the request moves to planned; audit "event.scheduled" (by `by`, or
+    `actor_label` naming who acted); the requester gets the date by email unless `tell` is
+    False (a direkte booking's own receipt tells them).
     """
     _check_sessions(offer_kind, sessions)
     if meeting_url is None:
@@ -132,7 +135,7 @@ def schedule_event(
             raise SchedulingError(_l("Henvendelsen har allerede et arrangement."))
         replaced = request.event
         # Refused here, before anything is written, when the request cannot be planned.
-        move_request(request, RequestStatus.PLANNED, by=by)
+        move_request(request, RequestStatus.PLANNED, by=by, actor_label=actor_label)
         if replaced is not None:
             # A cancelled event makes way for the new one (one event per request), and keeps
             # which request it was for.
@@ -151,10 +154,13 @@ def schedule_event(
     _set_sessions(event, sessions)
     db.session.add(event)
     db.session.flush()
-    audit.record("event.scheduled", event, by=by, after=_event_snapshot(event))
+    audit.record(
+        "event.scheduled", event, by=by, actor_label=actor_label, after=_event_snapshot(event)
+    )
     if request is not None:
         _mark_proposals_handled(request)
-        tell_requester(event, "requester_event_scheduled")
+        if tell:
+            tell_requester(event, "requester_event_scheduled")
     return event
 
 

@@ -187,9 +187,23 @@ def accept_offer(assignment, *, by=None, actor_label=""):
         # The partial unique index on accepted seats: another accept won after all.
         raise OfferError(NOT_ANSWERABLE["taken"]) from None
     audit.record("assignment.accepted", assignment, by=by, actor_label=actor_label)
-    if event.request is not None and is_fully_staffed(event):
-        tell_requester(event, "requester_event_staffed")
+    if is_fully_staffed(event):
+        _everyone_said_yes(event)
     return assignment
+
+
+def _everyone_said_yes(event):
+    """Every seat is taken: a direkte booked time is no longer tentative (its version, and so
+    the calendar entry's SEQUENCE, rises; audit "event.confirmed"), and the requester is told
+    who comes, with the confirmed entry for a direkte booking."""
+    kind = "requester_event_staffed"
+    if event.tentative:
+        event.tentative = False
+        db.session.flush()
+        audit.record("event.confirmed", event, actor_label="system")
+        kind = "requester_instant_confirmed"
+    if event.request is not None:
+        tell_requester(event, kind)
 
 
 def decline_offer(assignment, *, by=None, actor_label="", reason=None, note=""):

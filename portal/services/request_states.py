@@ -48,12 +48,18 @@ def move(request, status):
     request.status = status
 
 
-def move_request(request, status, *, by):
-    """Move a request through TRANSITIONS. Side effects: audit "request.<status>"."""
+def move_request(request, status, *, by, actor_label=""):
+    """Move a request through TRANSITIONS. Side effects: audit "request.<status>" (by `by`, or
+    `actor_label` naming who acted)."""
     if request.status == status:
         return
     before = audit.snapshot(request, ["status"])
     move(request, status)
     audit.record(
-        f"request.{status.value}", request, by=by, before=before, after={"status": status.value}
+        f"request.{status.value}",
+        request,
+        by=by,
+        actor_label=actor_label,
+        before=before,
+        after={"status": status.value},
     )

@@ -24,6 +24,7 @@ from ..models import (
     Event,
     OfferKind,
     Organisation,
+    Person,
     ProposedDate,
     Request,
 )
@@ -37,7 +38,8 @@ from ..models.enums import (
     RequestStatus,
 )
 from ..personal_data import cpr_numbers
-from . import audit, events, mail, request_states
+from . import audit, events, free_times, mail, offers, request_states
+from .pages import by_id
 from .request_states import TRANSITIONS, RequestError, move_request
 
 MAX_PROPOSED_DATES = 3
@@ -138,7 +140,63 @@ def for_the_request_page(request_id):
     )
 
 
-def submit_request(
+def submit_request(*, preferred_dates, **fields):
+    """Store a new request from the public form.
+
+    `preferred_dates` is a list of (first day, last day) pairs; the other fields are
+    `_new_request`'s. Side effects: an organisation is found again or created; a contact; the
+    first date proposal; audit "request.submitted"; the receipt with the private tracking link,
+    queued to the contact in `locale`.
+    """
+    request = _new_request(**fields)
+    _add_proposal(request, preferred_dates, note="")
+    return _received(request, "request_receipt")
+
+
+def book_a_time(*, time_key, **fields):
+    """Direkte booking: store a new request from the public form for the free time whose form
+    value is `time_key`, plan its event at that time and offer each seat to the best-ranked
+    free person, in one transaction, under the lock that makes a second booking of the same
+    moment wait (`free_times.hold`). Refused with TimeTaken (nothing stored) when the time is
+    not free (any more), else as `submit_request`.
+
+    Side effects: as `submit_request` (the proposal is the day taken), then the event, planned
+    and tentative until every seat has said yes, to be staffed by the kind's deadline (audit
+    "event.scheduled" and "request.planned"); an offer per seat (as `offers.offer_seat`); the
+    receipt "instant_booking_receipt" with a tentative calendar entry instead of the usual one.
+    """
+    kind = fields["offer_kind"]
+    when, panel = free_times.hold(kind, time_key, today=clock.today())
+    request = _new_request(**fields, booked_instantly=True)
+    _add_proposal(request, [(when.day, when.day)], note="")
+    db.session.flush()
+    event = events.schedule_event(
+        by=None,
+        actor_label="requester",
+        offer_kind=kind,
+        sessions=[(when.starts_at, when.ends_at)],
+        place=request.place,
+        online=request.online,
+        request=request,
+        tell=False,
+    )
+    event.tentative = True
+    event.staff_by = min(
+        request.submitted_at + timedelta(hours=kind.instant_deadline_hours), event.starts_at
+    )
+    db.session.flush()
+    chosen = panel.choose(event, when)
+    if chosen is None:  # can_fill said yes under the same lock: a broken rule, not a race
+        raise free_times.TimeTaken(_l("Tiden er lige blevet taget. Vælg en anden tid."))
+    people = by_id(Person, list(chosen.values()))
+    for (role, number), person_id in chosen.items():
+        offers.offer_seat(
+            event, by=None, seat_role=role, seat_number=number, persons=[people[person_id]]
+        )
+    return _received(request, "instant_booking_receipt", event=event)
+
+
+def _new_request(
     *,
     offer_kind,
     organisation_name,
@@ -151,7 +209,6 @@ def submit_request(
     audience,
     grade,
     expected_participants,
-    preferred_dates,
     place,
     online,
     language,
@@ -160,16 +217,13 @@ def submit_request(
     locale,
     meeting_url="",
     ssp_committee=None,
+    booked_instantly=False,
 ):
-    """Store a new request from the public form.
-
-    `preferred_dates` is a list of (first day, last day) pairs; `meeting_url`, the link the
+    """A new request from the public form, added to the session: `meeting_url`, the link the
     requester suggests for an online event (https only, kept only when online; scheduling
-    copies it into the event); `ssp_committee`, the local committee an SSP organisation
-    named (find_or_create_organisation says when it is kept). Side effects: an organisation
-    is found again or created; a contact; the first date proposal; audit "request.submitted";
-    the receipt with the private tracking link, queued to the contact in `locale`.
-    """
+    copies it into the event); `ssp_committee`, the local committee an SSP organisation named
+    (find_or_create_organisation says when it is kept). Refused with RequestError (nothing
+    stored) for an offer that cannot be held online or booked on this form, or a CPR number."""
     if online and not offer_kind.online_allowed:
         raise RequestError(_l("Dette tilbud kan ikke holdes online."))
     if offer_kind.booking_form == BookingForm.CONCERN:
@@ -202,15 +256,16 @@ def submit_request(
         tracking_token=secrets.token_urlsafe(32),
         locale=locale,
         submitted_at=clock.now(),
+        booked_instantly=booked_instantly,
     )
     db.session.add(request)
-    _add_proposal(request, preferred_dates, note="")
-    return _received(request, "request_receipt")
+    return request
 
 
-def _received(request, receipt):
+def _received(request, receipt, event=None):
     """Flush a new request, audit "request.submitted" and queue the `receipt` mail with its
-    private link to the contact, in the language they wrote in."""
+    private link to the contact, in the language they wrote in (with the `event` planned at
+    once, and its calendar entry, for a direkte booking)."""
     db.session.flush()
     audit.record(
         "request.submitted",
@@ -225,6 +280,7 @@ def _received(request, receipt):
         request=request,
         tracking_url=tracking_url(request),
         callback_due=callback_due_on(request) if is_concern(request) else None,
+        **({"event": event} if event is not None else {}),
     )
     return request
 

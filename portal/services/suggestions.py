@@ -90,11 +90,8 @@ def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
     language_match = (" " + Person.languages + " ").contains(
         f" {wanted_language} ", autoescape=True
     )
-    held, load = _held_dialogues(), _events_since(term_start(clock.today()))
-    experienced = sa.case(
-        (Person.experienced_override.is_not(None), Person.experienced_override),
-        else_=db.func.coalesce(held.c.dialogues, 0) >= threshold,
-    )
+    held, experienced = experienced_expression()
+    load = _events_since(term_start(clock.today()))
     events_this_term = db.func.coalesce(load.c.events, 0)
 
     order = [_flag(~free), _flag(~available)]
@@ -139,6 +136,17 @@ def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
         )
         for person, is_free, is_available, on_topic, speaks, is_away, count, seasoned in rows
     ]
+
+
+def experienced_expression():
+    """(the held-dialogues subquery to outer-join on its person_id, the SQL test on Person that
+    they count as experienced): by the admin's word if given, else by the dialogues held."""
+    held = _held_dialogues()
+    threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"]
+    return held, sa.case(
+        (Person.experienced_override.is_not(None), Person.experienced_override),
+        else_=db.func.coalesce(held.c.dialogues, 0) >= threshold,
+    )
 
 
 def _flag(condition):
@@ -239,6 +247,31 @@ def _available_then(start, end):
             AvailabilityRule.ends_at >= latest,
         ).exists()
     return sa.and_(~_away_then(start, end), sa.or_(~any_rule.exists(), fitting_rule))
+
+
+def window_holds(rules, start, end):
+    """Whether a person with the weekly `rules` [(weekday, from, to)] can at a session from
+    `start` to `end` by them: the weekly-window half of `_available_then` in Python, for a
+    panel judged in memory (free_times.py; tests/services/test_free_times.py holds the two
+    equal). No rules at all: free any time."""
+    if not rules:
+        return True
+    local_start, wall_end, day, last_day = _session_days(start, end)
+    if last_day != day:
+        return False
+    latest = wall_end.time() if wall_end.date() == day else time(23, 59)
+    return any(
+        weekday == day.weekday() and from_ <= local_start.time() and to >= latest
+        for weekday, from_, to in rules
+    )
+
+
+def away_during(periods, start, end):
+    """Whether one of the away `periods` [(first day, last day)] holds a Copenhagen day the
+    session from `start` to `end` touches: `away_over` in Python (as `window_holds`)."""
+    day = start.astimezone(clock.COPENHAGEN).date()
+    last_day = (end.astimezone(clock.COPENHAGEN) - timedelta(microseconds=1)).date()
+    return any(first <= last_day and last >= day for first, last in periods)
 
 
 def _away_then(start, end):

@@ -58,6 +58,15 @@ KINDS = {
             wording=wording.request_receipt,
         ),
         MailKind(
+            "instant_booking_receipt",
+            _l("Kvittering for en direkte booking"),
+            _l("Til bestilleren, straks efter de har booket en ledig tid direkte."),
+            (*REQUESTER_WHEN, "moedelink", "spurgte", "bestillingen", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.instant_booking_receipt,
+            invitation="request",
+        ),
+        MailKind(
             "concern_receipt",
             _l("Kvittering for en henvendelse om sparring"),
             _l("Til medarbejderen, straks efter henvendelsen om en bekymring er sendt."),
@@ -89,6 +98,18 @@ KINDS = {
             (*REQUESTER_WHEN, *DETAILS, "hvem", "link", "kontakt"),
             link_help=TRACKING_LINK,
             wording=wording.requester_staffed,
+        ),
+        MailKind(
+            "requester_instant_confirmed",
+            _l("Den direkte bookede tid er bekræftet"),
+            _l(
+                "Til bestilleren, når alle pladser ved en direkte booket tid er besat. "
+                "Kalenderaftalen er ikke længere foreløbig."
+            ),
+            (*REQUESTER_WHEN, *DETAILS, "hvem", "link", "kontakt"),
+            link_help=TRACKING_LINK,
+            wording=wording.requester_instant_confirmed,
+            invitation="request",
         ),
         MailKind(
             "requester_event_rescheduled",

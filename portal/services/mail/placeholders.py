@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ... import i18n, links
 from ...event_details import cancel_reason
 from ...extensions import db
-from ...labels import grade_label, label
+from ...labels import grade_label, label, who_is_asked
 from ...models import Topic
 from ...models.enums import AssignmentStatus
 
@@ -352,6 +352,11 @@ PLACEHOLDERS = _placeholders(
         _closing,
     ),
     Placeholder("hvem", _l("De personer, der kommer, med rolle, som en liste"), _who_comes),
+    Placeholder(
+        "spurgte",
+        _l("Hvem der er spurgt ved en direkte booking, fx »dialogambassadørerne«"),
+        lambda c, lo: str(who_is_asked(_offer_kind_of(c))),
+    ),
     Placeholder(
         "bestillingen",
         _l("Det bestilte: tilbud, organisation, deltagere, sted og ønskede datoer, som en liste"),

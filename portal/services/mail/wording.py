@@ -46,6 +46,33 @@ def request_receipt():
     )
 
 
+def instant_booking_receipt():
+    return _("Tiden er reserveret: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _("Tak for jeres bestilling hos VINK. Tiden er reserveret:"),
+        "",
+        "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        _(
+            "Vi har spurgt %(asked)s. I får besked, når de har sagt ja. Indtil da står tiden "
+            "som foreløbig i jeres kalender.",
+            asked="{spurgte}",
+        ),
+        "",
+        _("Følg bestillingen her:"),
+        "{link}",
+        "",
+        _("Linket er personligt. Del det kun med dem, der skal kunne se og ændre bestillingen."),
+        "",
+        _("Det har I bestilt"),
+        "{bestillingen}",
+        "",
+        _signature(),
+    )
+
+
 def concern_receipt():
     return _("Kvittering: %(offer)s", offer="{tilbud}"), _lines(
         _("Kære %(name)s", name="{navn}"),
@@ -122,6 +149,25 @@ def requester_staffed():
         _("Kære %(name)s", name="{navn}"),
         "",
         _("Nu er det aftalt, hvem der kommer:"),
+        "{hvem}",
+        "",
+        "{tider_og_sted}",
+        "{moedelink}",
+        "",
+        "{praktisk}",
+        "",
+        _("Følg bestillingen her:"),
+        "{link}",
+        "",
+        _signature(),
+    )
+
+
+def requester_instant_confirmed():
+    return _("Tiden er bekræftet: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+        _("Kære %(name)s", name="{navn}"),
+        "",
+        _("Alle har sagt ja, så tiden er bekræftet. Det er dem, der kommer:"),
         "{hvem}",
         "",
         "{tider_og_sted}",

@@ -1,0 +1,356 @@
+"""Direkte booking: the times at which an offer kind's seats can be filled, and taking one.
+
+A time can be taken when, for each role the kind needs, enough active people of that role are
+free then (the weekly availability and away days of `suggestions._available_then`, nobody
+holding or offered another event within the travel buffer: `availability.held_sessions`), a
+person takes one seat at most, and a kind held for a school class has at least one experienced
+ambassador among its ambassadors (the pairing the secretariat makes by hand). Times lie in the
+school day, in slots of the kind's duration, on weekdays outside the closed periods that
+concern the kind, from `instant_opens_days` to `instant_reach_days` after today.
+
+The panel is read in a fixed number of queries (its people, their weekly windows, away days and
+held sessions in the window) and judged here, stopping at the first people who fill a time: a
+page that shows four weeks never asks the database once per time or per person. The rules are
+the ones the staffing pages ask the database; tests/services/test_free_times.py holds the two
+formulations equal against a brute force over random panels."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..extensions import db
+from ..models import AvailabilityRule, AwayPeriod, Person
+from ..models.enums import SeatRole
+from .availability import closed_days_between, held_sessions, lock_instant_booking, overlaps
+from .errors import DomainError
+from .suggestions import away_during, experienced_expression, suggestions, window_holds
+
+# A form's value for a time: its Copenhagen day and wall-clock start.
+KEY = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}", re.ASCII)
+
+
+class TimeTaken(DomainError):
+    """The time cannot be taken (any more): someone took it, or it is not a free time."""
+
+
+@dataclass(frozen=True)
+class FreeTime:
+    """A time the kind's seats can be filled, in UTC, and the form's value for it."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def local_start(self):
+        return self.starts_at.astimezone(clock.COPENHAGEN)
+
+    @property
+    def day(self):
+        return self.local_start.date()
+
+    @property
+    def key(self):
+        """The value a form sends for this time: its Copenhagen wall-clock start."""
+        return self.local_start.strftime("%Y-%m-%dT%H:%M")
+
+
+def school_day():
+    """(first start, latest end) of a time, Copenhagen wall clock."""
+    config = current_app.config
+    return config["INSTANT_DAY_STARTS"], config["INSTANT_DAY_ENDS"]
+
+
+def window(kind, *, today):
+    """(first day, last day) a requester can take a time on."""
+    return today + timedelta(days=kind.instant_opens_days), today + timedelta(
+        days=kind.instant_reach_days
+    )
+
+
+def weeks(kind, *, today):
+    """The Mondays of the weeks the window touches, first to last."""
+    first, last = window(kind, today=today)
+    monday = first - timedelta(days=first.weekday())
+    found = []
+    while monday <= last:
+        found.append(monday)
+        monday += timedelta(days=7)
+    return found
+
+
+def candidate_times(kind, first, last, *, closed=frozenset()):
+    """Every time of the grid from `first` to `last` (local days): weekdays not in `closed`,
+    from the school day's start in steps of the kind's duration, ending by its end."""
+    day_starts, day_ends = school_day()
+    length = timedelta(minutes=kind.default_duration_minutes)
+    times = []
+    day = first
+    while day <= last:
+        if day.weekday() < 5 and day not in closed:
+            wall = datetime.combine(day, day_starts)
+            while wall + length <= datetime.combine(day, day_ends):
+                start = clock.local(day.year, day.month, day.day, wall.hour, wall.minute)
+                times.append(FreeTime(start, start + length))
+                wall += length
+        day += timedelta(days=1)
+    return times
+
+
+def is_open(kind):
+    """Whether requesters can take a time of `kind` on the booking form."""
+    return bool(kind.instant_booking and kind.active and kind.staffing_needs)
+
+
+def free_times(kind, *, today, first=None, last=None):
+    """[FreeTime] of `kind` from `first` to `last` (local days, clipped to the window), in
+    order: the times whose seats can be filled now. A fixed number of queries, whatever the
+    panel and the number of days."""
+    if not is_open(kind):
+        return []
+    opens, reaches = window(kind, today=today)
+    first, last = max(first or opens, opens), min(last or reaches, reaches)
+    if first > last:
+        return []
+    candidates = candidate_times(kind, first, last, closed=closed_days_between(kind, first, last))
+    if not candidates:
+        return []
+    panel = Panel.load(kind, candidates[0].starts_at, candidates[-1].ends_at)
+    return [t for t in candidates if panel.can_fill(t)]
+
+
+def time_for(kind, key, *, today):
+    """The FreeTime of the grid whose form value is `key`, or None: a time outside the window,
+    off the grid, on a weekend or in a closed period that concerns the kind is none."""
+    found = KEY.fullmatch(key or "")
+    try:
+        day = date.fromisoformat(found[1]) if found else None
+    except ValueError:
+        day = None
+    opens, reaches = window(kind, today=today)
+    if day is None or not opens <= day <= reaches:
+        return None
+    grid = candidate_times(kind, day, day, closed=closed_days_between(kind, day, day))
+    return next((t for t in grid if t.key == key), None)
+
+
+# --- the panel --------------------------------------------------------------------------------
+
+
+@dataclass
+class Member:
+    id: int
+    roles: frozenset
+    experienced: bool
+
+
+class Panel:
+    """Who could take the kind's seats between two instants, as plain data."""
+
+    def __init__(self, kind, members, rules, away, held):
+        self.kind = kind
+        self.needs = {n.seat_role: kind.need(n.seat_role) for n in kind.staffing_needs}
+        self.members = members
+        self.rules, self.away, self.held = rules, away, held
+        self.buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+        # The role whose seats need an experienced person among them (None: no such rule).
+        self.paired = (
+            SeatRole.AMBASSADOR if kind.for_a_class and SeatRole.AMBASSADOR in self.needs else None
+        )
+
+    @classmethod
+    def load(cls, kind, starts, ends):
+        """The active people of the kind's roles with what decides when they are free, for
+        times from `starts` to `ends`: four queries."""
+        roles = list({n.seat_role for n in kind.staffing_needs})
+        has_role = sa.or_(
+            *(
+                Person.is_ambassador if role == SeatRole.AMBASSADOR else Person.is_resource_person
+                for role in roles
+            )
+        )
+        query = db.select(Person.id, Person.is_ambassador, Person.is_resource_person)
+        if kind.for_a_class and SeatRole.AMBASSADOR in roles:
+            # Only a paired seat asks who is experienced (a count over every dialogue held).
+            held_dialogues, experienced = experienced_expression()
+            query = query.add_columns(experienced).outerjoin(
+                held_dialogues, held_dialogues.c.person_id == Person.id
+            )
+        else:
+            query = query.add_columns(sa.false())
+        members = [
+            Member(
+                id=person_id,
+                roles=frozenset(
+                    role
+                    for role, has in (
+                        (SeatRole.AMBASSADOR, ambassador),
+                        (SeatRole.RESOURCE_PERSON, resource),
+                    )
+                    if has and role in roles
+                ),
+                experienced=bool(seasoned),
+            )
+            for person_id, ambassador, resource, seasoned in db.session.execute(
+                query.where(Person.active, has_role).order_by(Person.id)
+            )
+        ]
+        rules = defaultdict(list)
+        for person_id, weekday, from_, to in db.session.execute(
+            db.select(
+                AvailabilityRule.person_id,
+                AvailabilityRule.weekday,
+                AvailabilityRule.starts_at,
+                AvailabilityRule.ends_at,
+            )
+            .join(Person, Person.id == AvailabilityRule.person_id)
+            .where(Person.active, has_role)
+        ):
+            rules[person_id].append((weekday, from_, to))
+        first_day = starts.astimezone(clock.COPENHAGEN).date()
+        last_day = ends.astimezone(clock.COPENHAGEN).date()
+        away = defaultdict(list)
+        for person_id, from_, to in db.session.execute(
+            db.select(AwayPeriod.person_id, AwayPeriod.starts_on, AwayPeriod.ends_on).where(
+                AwayPeriod.starts_on <= last_day, AwayPeriod.ends_on >= first_day
+            )
+        ):
+            away[person_id].append((from_, to))
+        held = defaultdict(list)
+        for person_id, from_, to in held_sessions(starts, ends):
+            held[person_id].append((from_, to))
+        return cls(kind, members, rules, away, held)
+
+    def is_free(self, member, when):
+        """Whether `member` can come at `when`: by their weekly windows and away days, and
+        holding no other event within the travel buffer."""
+        if away_during(self.away.get(member.id, ()), when.starts_at, when.ends_at):
+            return False
+        if not window_holds(self.rules.get(member.id), when.starts_at, when.ends_at):
+            return False
+        return not any(
+            overlaps(from_, to, when.starts_at, when.ends_at, self.buffer)
+            for from_, to in self.held.get(member.id, ())
+        )
+
+    def free_members(self, when):
+        return [m for m in self.members if self.is_free(m, when)]
+
+    def can_fill(self, when):
+        """Whether the kind's seats can all be filled at `when`, stopping at the first people
+        who fill them."""
+        count = Counts(self)
+        for member in self.members:
+            if self.is_free(member, when):
+                count.add(member)
+                if count.fills(self.needs):
+                    return True
+        return False
+
+    def choose(self, event, when):
+        """{(role, seat number): person id} for every seat of the kind at `when`, each seat to
+        the best-ranked free person (the staffing page's order, `suggestions`) who still lets
+        the other seats be filled; None if they cannot all be filled."""
+        free = self.free_members(when)
+        chosen = {}
+        left = dict(self.needs)
+        placed = False  # an experienced person holds a paired seat
+        for role in sorted(self.needs, key=lambda r: r != self.paired):
+            for number in range(1, self.needs[role] + 1):
+                pool = {m.id: m for m in free if role in m.roles and m.id not in chosen.values()}
+                ranked = [
+                    s.person.id
+                    for s in suggestions(event, role, person_ids=list(pool))
+                    if s.person.id in pool
+                ]
+                left[role] -= 1
+                for person_id in ranked + sorted(set(pool) - set(ranked)):
+                    member = pool[person_id]
+                    now_placed = placed or (role == self.paired and member.experienced)
+                    taken = {*chosen.values(), person_id}
+                    count = Counts(self, placed=now_placed)
+                    for other in free:
+                        if other.id not in taken:
+                            count.add(other)
+                    if count.fills(left):
+                        chosen[(role, number)] = person_id
+                        placed = now_placed
+                        break
+                else:
+                    return None
+        return chosen
+
+
+class Counts:
+    """How many free people there are of each kind that matters, so that whether the seats can
+    be filled is known at once (Hall's condition for two roles): for roles P (the paired one,
+    if any) and Q, those of P only, of Q only and of both, and the experienced among them."""
+
+    def __init__(self, panel, *, placed=False):
+        roles = sorted(panel.needs, key=lambda r: r != panel.paired)
+        self.p = roles[0]
+        self.q = roles[1] if len(roles) > 1 else None
+        self.paired = panel.paired == self.p
+        self.only_p = self.only_q = self.both = 0
+        self.experienced_only_p = self.experienced_both = 0
+        self.experienced_placed = placed  # an experienced person already holds a paired seat
+
+    def add(self, member):
+        in_p, in_q = self.p in member.roles, self.q in member.roles
+        if in_p and in_q:
+            self.both += 1
+            self.experienced_both += member.experienced
+        elif in_p:
+            self.only_p += 1
+            self.experienced_only_p += member.experienced
+        elif in_q:
+            self.only_q += 1
+
+    def fills(self, needs):
+        need_p, need_q = needs.get(self.p, 0), needs.get(self.q, 0) if self.q else 0
+        if not self.paired or self.experienced_placed or need_p == 0:
+            return _hall(self.only_p, self.only_q, self.both, need_p, need_q)
+        # One experienced person takes a paired seat; the rest must fill the others.
+        return (
+            self.experienced_only_p > 0
+            and _hall(self.only_p - 1, self.only_q, self.both, need_p - 1, need_q)
+        ) or (
+            self.experienced_both > 0
+            and _hall(self.only_p, self.only_q, self.both - 1, need_p - 1, need_q)
+        )
+
+
+def _hall(only_p, only_q, both, need_p, need_q):
+    """Whether need_p seats of P and need_q of Q can go to different people."""
+    return (
+        only_p + both >= need_p
+        and only_q + both >= need_q
+        and only_p + only_q + both >= need_p + need_q
+    )
+
+
+# --- taking a time ----------------------------------------------------------------------------
+
+
+def hold(kind, key, *, today):
+    """(the FreeTime whose form value is `key`, the Panel that can fill it), taken under the
+    lock that makes one direkte booking wait for another (`lock_instant_booking`), in the
+    booking's transaction; TimeTaken if it is not a free time (any more)."""
+    when = time_for(kind, key, today=today) if is_open(kind) else None
+    if when is None:
+        raise TimeTaken(_l("Den tid kan ikke bookes. Vælg en af de ledige tider."))
+    lock_instant_booking()
+    panel = Panel.load(kind, when.starts_at, when.ends_at)
+    if not panel.can_fill(when):
+        raise TimeTaken(_l("Tiden er lige blevet taget. Vælg en anden tid."))
+    return when, panel
+
+
+def week_of(day):
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
