@@ -260,6 +260,7 @@ def load(scale=1, today=None, first_copy=0):
     `first_copy` > 0 adds more copies to data loaded before (the query-count tests grow it)."""
     if first_copy == 0:
         _ssp_committees()
+        _direkte_booking()
     builder = _Builder(random.Random(2014 + first_copy), today or clock.today())
     for copy in range(first_copy, first_copy + scale):
         builder.build_copy(copy)
@@ -271,6 +272,13 @@ def load(scale=1, today=None, first_copy=0):
     )
     db.session.flush()
     return builder.counts
+
+
+def _direkte_booking():
+    """The dialogue opens for direkte booking, so `make run` shows its free times."""
+    dialogue = db.session.scalar(db.select(OfferKind).where(OfferKind.code == "dialogue"))
+    if dialogue is not None:
+        dialogue.instant_booking = True
 
 
 def _ssp_committees():

@@ -362,3 +362,4 @@ def init_app(app):
     app.jinja_env.filters["actor_label"] = actor_label
     # Why an event was cancelled, in the page's language (event_details.cancel_reason).
     app.jinja_env.filters["cancel_reason"] = cancel_reason
+    app.jinja_env.filters["who_is_asked"] = who_is_asked

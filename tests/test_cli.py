@@ -17,6 +17,7 @@ from portal.models import (
     Attendance,
     ClosedPeriod,
     Event,
+    OfferKind,
     Organisation,
     Person,
     Request,
@@ -25,6 +26,7 @@ from portal.models import (
     User,
 )
 from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, Role
+from portal.services import free_times
 from tests.clock import faketime_env
 from tests.factories import PASSWORD
 
@@ -55,6 +57,10 @@ def test_demo_data_covers_every_status_and_loads_only_once(app):
     this_year = _count(Target, Target.year == demo.clock.today().year)
     assert this_year >= 7
     assert {u.role for u in db.session.scalars(sa.select(User))} == set(Role)
+    # The dialogue is open for direkte booking, and its booking form has free times to show.
+    dialogue = db.session.scalar(sa.select(OfferKind).where(OfferKind.code == "dialogue"))
+    assert dialogue.instant_booking
+    assert free_times.free_times(dialogue, today=demo.clock.today())
 
     people_before = _count(Person)
     again = runner.invoke(args=["demo-data"])

@@ -30,6 +30,7 @@ from wtforms.validators import (
 )
 
 from .. import clock, links
+from ..i18n import short_time
 from ..labels import GRADES, label
 from ..models.enums import Administration, Audience, CallbackTime, ConcernKind, OrganisationKind
 from ..personal_data import cpr_numbers, looks_like_names_or_addresses
@@ -227,6 +228,16 @@ class RequestForm(DatesMixin, PublicForm):
     contact_email = email_field(_l("Din e-mail"))
     contact_phone = phone_field(_l("Dit telefonnummer"))
     dates = _dates_field()
+    # Direkte booking (an offer kind an admin opened for it): the free time taken, among the
+    # shown week's (`offer_times`), instead of wished dates; the week shown, by its Monday; and
+    # "1" when the requester chose to wish dates instead after all.
+    free_time = RadioField(
+        _l("Ledige tider"),
+        validators=[InputRequired(_l("Vælg en af de ledige tider."))],
+        invalid_choice_message=_l("Den tid er ikke længere ledig. Vælg en anden tid."),
+    )
+    week = HiddenField()
+    own_dates = HiddenField()
     place = StringField(
         _l("Adresse og lokale"),
         validators=[Length(max=300)],
@@ -247,13 +258,25 @@ class RequestForm(DatesMixin, PublicForm):
     consent = consent_field()
 
     def __init__(
-        self, *args, offer_kinds, topics, districts, ssp_committees=(), offer=None, **kwargs
+        self,
+        *args,
+        offer_kinds,
+        topics,
+        districts,
+        ssp_committees=(),
+        offer=None,
+        wish_dates=None,
+        **kwargs,
     ):
         """`offer_kinds`, `topics`, `districts`, `ssp_committees` (the active ones): what the
         form offers (the view loads them);
         `offer`: the code of the offer to show (a link's ?tilbud=); otherwise the one the
-        submitted form chose."""
+        submitted form chose;
+        `wish_dates`: "1" to wish dates for an offer opened for direkte booking, "0" to see its
+        free times again (a button's value); otherwise as the form was."""
         super().__init__(*args, **kwargs)
+        if wish_dates is not None:
+            self.own_dates.data = wish_dates
         self.topics = topics
         self.offer_kinds = {kind.code: kind for kind in offer_kinds}
         if offer is not None:
@@ -262,6 +285,7 @@ class RequestForm(DatesMixin, PublicForm):
             self.offer_kind.data = None
         self.offer_kind.choices = choices((kind.code, kind.name_da) for kind in offer_kinds)
         self.drop_fields(OFFER_FIELDS - self.asked_fields(self.chosen_kind))
+        self.drop_fields({"dates"} if self.takes_a_time else {"free_time", "week"})
         if self.grade is not None:
             self.grade.choices = choices([("", _l("Vælg klassetrin")), *GRADES.items()])
         if self.audience is not None:
@@ -300,6 +324,40 @@ class RequestForm(DatesMixin, PublicForm):
         if kind.online_allowed:
             asked |= {"online", "meeting_url"}
         return asked
+
+    @property
+    def takes_a_time(self):
+        """Whether the form shows the free times to take one, rather than asking for wished
+        dates: for an offer kind opened for direkte booking, unless the requester chose to
+        wish dates instead."""
+        kind = self.chosen_kind
+        return (
+            kind is not None
+            and kind.instant_booking
+            and bool(kind.staffing_needs)
+            and self.own_dates.data != "1"
+        )
+
+    def offer_times(self, times, week, weeks):
+        """Offer `times` (the FreeTimes of the week beginning `week`, one of `weeks`, the
+        Mondays a pager moves between) to choose from, each labelled by its hours (the page
+        groups them by day)."""
+        self.week.data = week.isoformat()
+        self.free_time.choices = choices(
+            (t.key, f"{short_time(t.starts_at)}–{short_time(t.ends_at)}") for t in times
+        )
+        self.shown_times = times
+        at = weeks.index(week)
+        self.shown_week = (week, week + timedelta(days=4))
+        self.previous_week = weeks[at - 1] if at > 0 else None
+        self.next_week = weeks[at + 1] if at + 1 < len(weeks) else None
+
+    def times_by_day(self):
+        """[(day, [radio option])] of the offered times, in order."""
+        days = {}
+        for option, when in zip(self.free_time, self.shown_times, strict=True):
+            days.setdefault(when.day, []).append(option)
+        return list(days.items())
 
     def offer_changed(self):
         """A browser without JavaScript chose another offer than the one whose questions the

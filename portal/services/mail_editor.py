@@ -304,10 +304,12 @@ def _seat_claimed_case():
 
 SAMPLES = {
     "request_receipt": _request_case(Request.offer_kind_id.not_in(CONCERN_KINDS)),
+    "instant_booking_receipt": _requester_event_case(),
     "concern_receipt": _concern_case,
     "requester_request_declined": _request_case(Request.status == RequestStatus.DECLINED),
     "requester_event_scheduled": _requester_event_case(),
     "requester_event_staffed": _requester_event_case(),
+    "requester_instant_confirmed": _requester_event_case(),
     "requester_event_rescheduled": _requester_event_case(),
     "requester_event_reminder": _requester_event_case(Event.status == EventStatus.PLANNED),
     "requester_event_cancelled": _requester_event_case(Event.status == EventStatus.CANCELLED),

@@ -192,8 +192,8 @@ def _history_line(entry, events):
 
 
 def public_status(request):
-    """The one word a requester sees: received, planning, planned, staffed, held, declined,
-    cancelled, withdrawn or counselled (the event's state wins once there is an event)."""
+    """The one word a requester sees: received, planning, reserved, planned, staffed, held,
+    declined, cancelled, withdrawn or counselled (the event's state wins once there is an event)."""
     if request.status == RequestStatus.COUNSELLED:
         return "counselled"
     if request.status == RequestStatus.WITHDRAWN:
@@ -206,6 +206,8 @@ def public_status(request):
             return "cancelled"
         if event.status == EventStatus.HELD or event.ends_at <= clock.now():
             return "held"
+        if event.tentative:
+            return "reserved"  # a time taken by direkte booking, until everyone has said yes
         accepted = sum(1 for a in event.assignments if a.status == AssignmentStatus.ACCEPTED)
         return "staffed" if accepted >= event.offer_kind.seats_needed else "planned"
     return "planning" if request.status == RequestStatus.PLANNING else "received"

@@ -35,7 +35,7 @@ from ..models.enums import (
     EventStatus,
     OrganisationKind,
 )
-from ..services import availability, calendar, catalogue, mail, request_changes
+from ..services import availability, calendar, catalogue, free_times, mail, request_changes
 from ..services import requests as requests_service
 from ..services import tracking as tracking_service
 from ..urls import safe_next
@@ -74,15 +74,36 @@ def privacy():
 
 
 def _request_form(**kwargs):
+    """The booking form as posted (or for `offer`), in the visitor's language, with the free
+    times of the week asked for when its offer is opened for direkte booking. A "Foreslå
+    selv datoer" or "Se ledige tider" button (`egne_datoer`) switches between wished dates
+    and free times, keeping what was typed."""
+    wish_dates = request.values.get("egne_datoer")
     form = RequestForm(
         offer_kinds=catalogue.bookable_offer_kinds(),
         topics=catalogue.active_topics(),
         districts=catalogue.districts(),
         ssp_committees=catalogue.active_ssp_committees(),
+        wish_dates=wish_dates if wish_dates in ("0", "1") else None,
         **kwargs,
     )
     form.localise(current_locale())
+    if form.takes_a_time:
+        _show_free_times(form)
     return form
+
+
+def _show_free_times(form):
+    """Offer the free times of one week: the one a pager button asks for, else the one shown
+    before, else the first with a free time (the first of the window if none has)."""
+    kind, today = form.chosen_kind, clock.today()
+    times = free_times.free_times(kind, today=today)
+    weeks = free_times.weeks(kind, today=today)
+    asked_for = request.form.get("uge") or form.week.data or ""
+    asked = next((w for w in weeks if w.isoformat() == asked_for), None)
+    if asked is None:
+        asked = next((free_times.week_of(t.day) for t in times), weeks[0])
+    form.offer_times([t for t in times if free_times.week_of(t.day) == asked], asked, weeks)
 
 
 @bp.route("/bestil", methods=["GET", "POST"])
@@ -99,12 +120,25 @@ def book():
         # Without JavaScript, choosing another offer re-shows the form with its questions.
         notice = _("Nu ser du spørgsmålene til det valgte tilbud. Besvar dem, og send igen.")
         return render_template("public/book.html", form=form, notice=notice)
+    if "uge" in request.form or "egne_datoer" in request.form:
+        # Another week of free times, or wished dates instead: the form again, as typed.
+        return render_template("public/book.html", form=form)
     if form.spam_reason() is not None:
         return spam_refusal("public/book.html", form)
     if not form.validate():
         return render_template("public/book.html", form=form), 422
     try:
-        booked = requests_service.submit_request(**_submission(form))
+        if form.takes_a_time:
+            booked = requests_service.book_a_time(time_key=form.free_time.data, **_submission(form))
+        else:
+            booked = requests_service.submit_request(
+                preferred_dates=form.chosen_dates(), **_submission(form)
+            )
+    except free_times.TimeTaken as error:
+        # Taken by someone else a moment ago: the week's times as they are now, all else kept.
+        _show_free_times(form)
+        form.free_time.errors = [str(error)]
+        return render_template("public/book.html", form=form), 409
     except requests_service.RequestError as error:
         return render_template("public/book.html", form=form, form_error=str(error)), 422
     response = redirect(url_for("public.tracking", request_id=booked.id, ny=1))
@@ -128,7 +162,6 @@ def _submission(form):
         "audience": Audience(form.answer("audience", Audience.STUDENTS)),
         "grade": form.answer("grade", ""),
         "expected_participants": form.answer("expected_participants"),
-        "preferred_dates": form.chosen_dates(),
         "place": form.place.data or "",
         "online": bool(form.answer("online")),
         "meeting_url": form.answer("meeting_url") or "",

@@ -33,7 +33,9 @@ def test_the_event_mails_offer_the_link_and_the_practical_information():
     kinds = {kind for kind, _language in _with_details()}
     assert kinds == {
         "requester_event_scheduled",
+        "instant_booking_receipt",
         "requester_event_staffed",
+        "requester_instant_confirmed",
         "requester_event_rescheduled",
         "requester_event_reminder",
         "assignee_offer",

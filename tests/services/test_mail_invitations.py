@@ -29,7 +29,14 @@ PLANNED_MOVED_CANCELLED = (
     "requester_event_cancelled",
 )
 # and, with the event, when a withdrawal cancels it or a change moves it (test_requester_notices)
-INVITED = (*PLANNED_MOVED_CANCELLED, "requester_request_withdrawn", "requester_request_changed")
+INVITED = (
+    *PLANNED_MOVED_CANCELLED,
+    "requester_request_withdrawn",
+    "requester_request_changed",
+    # Direkte booking: the time taken, tentative, then confirmed when everyone has said yes.
+    "instant_booking_receipt",
+    "requester_instant_confirmed",
+)
 
 
 def _parsed(message):

@@ -61,7 +61,7 @@ KINDS = {
             "instant_booking_receipt",
             _l("Kvittering for en direkte booking"),
             _l("Til bestilleren, straks efter de har booket en ledig tid direkte."),
-            (*REQUESTER_WHEN, "moedelink", "spurgte", "bestillingen", "link", "kontakt"),
+            (*REQUESTER_WHEN, *DETAILS, "spurgte", "bestillingen", "link", "kontakt"),
             link_help=TRACKING_LINK,
             wording=wording.instant_booking_receipt,
             invitation="request",

@@ -55,6 +55,8 @@ def instant_booking_receipt():
         "{tider_og_sted}",
         "{moedelink}",
         "",
+        "{praktisk}",
+        "",
         _(
             "Vi har spurgt %(asked)s. I får besked, når de har sagt ja. Indtil da står tiden "
             "som foreløbig i jeres kalender.",
