@@ -75,12 +75,21 @@ ENVIRONMENT = {
 }
 
 
+WISHED_DATES_FORM = "/bestil?tilbud=dialogue&egne_datoer=1"
+FREE_TIMES_FORM = "/bestil?tilbud=dialogue"
+# The free times' form against today's form, in requests/s (issue 26).
+FREE_TIMES_SHARE = 0.5
+
+
 def pages(ids):
     """(who, path, what kind, POST body or None): every page the issue names."""
     year = clock.today().year
     return [
         (None, "/", "page", None),
-        (None, "/bestil?tilbud=dialogue", "page", None),
+        # Today's booking form (wished dates), and the dialogue's with its free times (direkte
+        # booking, which the demo opens): the second must serve at least half the first's.
+        (None, WISHED_DATES_FORM, "page", None),
+        (None, FREE_TIMES_FORM, "page", None),
         (None, "/bestil", "page", "booking"),
         ("requester", f"/bestilling/{ids['tracked']}", "page", None),
         (STAFF, "/sekretariat/", "page", None),
@@ -329,7 +338,7 @@ def booking_body(base):
     """A session cookie and the body a browser sends to book a dialogue, read from the page."""
     import lxml.html
 
-    _status, page, jar = _open(base + "/bestil?tilbud=dialogue")
+    _status, page, jar = _open(base + WISHED_DATES_FORM)
     [form] = lxml.html.fromstring(page).xpath("//form[@action='/bestil']")
     fields = {el.name: el.value or "" for el in form.xpath(".//input[@type='hidden']")}
     soon = clock.today()
@@ -476,6 +485,15 @@ def report(args, url, baseline, results, queries, peaks, seconds):
             misses.append(f"{name}: no answer within the run ({args.seconds} s, 30 s timeout)")
         if r["errors"]:
             misses.append(f"{name}: {r['errors']} failed requests or non-2xx/3xx answers")
+    served = {path: r["rps"] for _who, path, _kind, r in results}
+    if FREE_TIMES_FORM in served and WISHED_DATES_FORM in served:
+        share = served[FREE_TIMES_FORM] / max(served[WISHED_DATES_FORM], 1e-9)
+        print(f"the free times' form serves {share:.2f} of today's booking form's requests/s")
+        if share < FREE_TIMES_SHARE:
+            misses.append(
+                f"{FREE_TIMES_FORM}: {share:.2f} of {WISHED_DATES_FORM}'s requests/s "
+                f"(target {FREE_TIMES_SHARE})"
+            )
     print("peak memory per worker: " + ", ".join(f"{mb:.0f} MB" for mb in peaks))
     misses += [
         f"a worker peaked at {mb:.0f} MB (target {MAX_WORKER_MB})"

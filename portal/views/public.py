@@ -73,14 +73,16 @@ def privacy():
 # --- booking ------------------------------------------------------------------------------------
 
 
-def _request_form(**kwargs):
+def _request_form(offer_kinds=None, **kwargs):
     """The booking form as posted (or for `offer`), in the visitor's language, with the free
     times of the week asked for when its offer is opened for direkte booking. A "Foreslå
     selv datoer" or "Se ledige tider" button (`egne_datoer`) switches between wished dates
     and free times, keeping what was typed."""
     wish_dates = request.values.get("egne_datoer")
+    if offer_kinds is None:
+        offer_kinds = catalogue.active_offer_kinds()
     form = RequestForm(
-        offer_kinds=catalogue.bookable_offer_kinds(),
+        offer_kinds=[k for k in offer_kinds if k.booking_form != BookingForm.CONCERN],
         topics=catalogue.active_topics(),
         districts=catalogue.districts(),
         ssp_committees=catalogue.active_ssp_committees(),
@@ -110,10 +112,12 @@ def _show_free_times(form):
 @limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
 def book():
     if request.method == "GET":
-        concern = catalogue.offer_kind_by_code(request.args.get("tilbud") or "")
-        if concern is not None and concern.booking_form == BookingForm.CONCERN:
-            return redirect(url_for("public.concern", tilbud=concern.code))
-        form = _request_form(offer=request.args.get("tilbud"))
+        # One look at the offers: a link to counsel about a concern leads to its own form.
+        kinds = catalogue.active_offer_kinds()
+        code = request.args.get("tilbud")
+        if any(k.code == code and k.booking_form == BookingForm.CONCERN for k in kinds):
+            return redirect(url_for("public.concern", tilbud=code))
+        form = _request_form(kinds, offer=code)
         return render_template("public/book.html", form=form)
     form = _request_form()
     if form.offer_changed():
