@@ -111,14 +111,27 @@ def _name_fields(max_length):
 
 
 def _count_field(label, low, high, message, required=None):
+    required = required or _l("Skriv et tal.")
     return IntegerField(
         label,
         validators=[
-            InputRequired(required or _l("Skriv et tal.")),
+            InputRequired(required),
+            _number_given(required),
             NumberRange(low, high, message),
         ],
         render_kw={"inputmode": "numeric"},
     )
+
+
+def _number_given(message):
+    """White space passes InputRequired (it is input) but is no number: say what is missing,
+    not that nothing is out of range. Text that is no number has said so already."""
+
+    def given(_form, field):
+        if field.data is None:
+            raise StopValidation("" if field.errors else message)
+
+    return given
 
 
 class EvaluationQuestionForm(PortalForm):
@@ -186,6 +199,15 @@ class SspCommitteeForm(PortalForm):
     name_da, name_en = _name_fields(120)
 
 
+# What the fieldset "Direkte booking" holds; a concern kind's page leaves it out.
+INSTANT_FIELDS = (
+    "instant_booking",
+    "instant_opens_days",
+    "instant_reach_days",
+    "instant_deadline_hours",
+)
+
+
 class OfferKindForm(PortalForm):
     """An offer kind as the admin adds or edits it: what is booked, and how it is staffed."""
 
@@ -243,6 +265,29 @@ class OfferKindForm(PortalForm):
     auto_accept_claims = BooleanField(
         _l("Giv en ledig plads til den, der tager den, uden godkendelse")
     )
+    # Direkte booking (not for a concern: counsel is a call, not a time with seats).
+    instant_booking = BooleanField(_l("Lærere kan booke en ledig tid direkte"))
+    instant_opens_days = _count_field(
+        _l("Åbner dage frem"),
+        1,
+        179,
+        _l("Den første dag kan ligge fra 1 til 179 dage frem."),
+        required=_l("Skriv et antal dage."),
+    )
+    instant_reach_days = _count_field(
+        _l("Rækker dage frem"),
+        2,
+        180,
+        _l("Den sidste dag kan ligge fra 2 til 180 dage frem."),
+        required=_l("Skriv et antal dage."),
+    )
+    instant_deadline_hours = _count_field(
+        _l("Frist for bemanding (timer efter bookingen)"),
+        1,
+        720,
+        _l("Fristen for bemanding skal være mellem 1 time og 30 dage (720 timer)."),
+        required=_l("Skriv en frist i timer."),
+    )
 
     def validate_need_ambassador(self, field):
         other = self.need_resource_person.data
@@ -259,18 +304,37 @@ class OfferKindForm(PortalForm):
         elif not field.data + other:
             raise ValidationError(_l("Et tilbud skal have mindst én plads at besætte."))
 
+    def validate_instant_booking(self, field):
+        if field.data and self.booking_form.data == BookingForm.CONCERN:
+            raise ValidationError(
+                _l("Sparring om en bekymring er en telefonsamtale: den kan ikke bookes direkte.")
+            )
+
+    def validate_instant_reach_days(self, field):
+        opens = self.instant_opens_days
+        if field.data is None or opens.data is None or opens.errors or field.errors:
+            return
+        if field.data <= opens.data:
+            raise ValidationError(
+                _l(
+                    "Den sidste dag skal ligge efter den første: skriv flere dage end i "
+                    "»Åbner dage frem«."
+                )
+            )
+
     def needs(self):
         """{SeatRole: count} as typed."""
         return {role: self[f"need_{role.value}"].data for role in SeatRole}
 
     def values(self):
         """The offer kind's own fields as typed, for the service."""
-        return {name: self[name].data for name in OfferKind.EDITABLE}
+        return {name: self[name].data for name in OfferKind.EDITABLE if name in self}
 
     @classmethod
     def for_kind(cls, kind):
         """The form for `kind`: what was sent, else what is stored (a new kind: a talk's
-        defaults, one resource person)."""
+        defaults, one resource person, direkte booking off with the model's window). A concern
+        kind's form has no direkte booking."""
         if kind is None:
             defaults = {"need_resource_person": 1, "need_ambassador": 0, "booking_form": "adults"}
             return cls(
@@ -281,9 +345,13 @@ class OfferKindForm(PortalForm):
                     "offer_deadline_hours": 72,
                     "auto_chain": True,
                 }
+                | {name: OfferKind.__table__.c[name].default.arg for name in INSTANT_FIELDS}
             )
         needs = {f"need_{role.value}": kind.need(role) for role in SeatRole}
-        return cls(obj=kind, data=needs)
+        form = cls(obj=kind, data=needs)
+        if kind.booking_form == BookingForm.CONCERN:
+            form.drop_fields(INSTANT_FIELDS)
+        return form
 
 
 MAX_KRONER = 1_000_000_000  # a billion kroner: far above any budget line, far inside BIGINT

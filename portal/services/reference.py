@@ -222,6 +222,8 @@ def set_ssp_committee_active(committee, *, by, active):
 
 OFFER_KIND_FIELDS = OfferKind.EDITABLE
 MAX_SEATS_PER_ROLE = 10
+# The last day direkte booking can reach, counted from today (the model's check constraint).
+INSTANT_MOST_DAYS = 180
 
 
 def offer_kinds():
@@ -240,8 +242,13 @@ def save_offer_kind(kind, *, by, needs, **values):
     duration and sessions, its staffing needs ({SeatRole: count}, 0 for none) and how offers of
     it behave. A new kind is bookable from the start page at once.
 
+    Direkte booking (`instant_booking`) shows the kind's free times on the booking form, from
+    `instant_opens_days` to `instant_reach_days` after today; `instant_deadline_hours` after a
+    booking its seats should all have said yes.
+
     Refused: a name another kind has; no seat at all; a value out of range; fewer seats of a role
-    while a planned event has someone offered or accepted on a seat that would go.
+    while a planned event has someone offered or accepted on a seat that would go; a window
+    whose last day is not after its first; direkte booking for a concern.
     Side effects: audit "offer_kind.added"/"offer_kind.updated" with the needs.
     """
     unknown = set(values) - set(OFFER_KIND_FIELDS)
@@ -255,6 +262,7 @@ def save_offer_kind(kind, *, by, needs, **values):
         OfferKind, kind, values["name_da"], _l("Der findes allerede et tilbud med det navn.")
     )
     _check_offer_kind_values(values, needs)
+    _check_instant_booking(kind, values)
     if kind is None:
         last = db.session.scalar(db.select(db.func.max(OfferKind.sort_order)))
         kind = OfferKind(
@@ -331,6 +339,24 @@ def _check_offer_kind_values(values, needs):
         ),
         ("max_sessions", 1, 10, _l("Et tilbud kan have fra 1 til 10 møder.")),
         ("offer_deadline_hours", 1, 24 * 14, _l("Svarfristen skal være mellem 1 time og 14 dage.")),
+        (
+            "instant_opens_days",
+            1,
+            INSTANT_MOST_DAYS - 1,
+            _l("Den første dag kan ligge fra 1 til 179 dage frem."),
+        ),
+        (
+            "instant_reach_days",
+            2,
+            INSTANT_MOST_DAYS,
+            _l("Den sidste dag kan ligge fra 2 til 180 dage frem."),
+        ),
+        (
+            "instant_deadline_hours",
+            1,
+            24 * 30,
+            _l("Fristen for bemanding skal være mellem 1 time og 30 dage (720 timer)."),
+        ),
     ]
     for name, low, high, message in ranges:
         if name in values and not low <= values[name] <= high:
@@ -346,6 +372,31 @@ def _check_offer_kind_values(values, needs):
         )
     if not concern and not sum(needs.values()):
         raise ReferenceDataError(_l("Et tilbud skal have mindst én plads at besætte."))
+
+
+def _check_instant_booking(kind, values):
+    """The window and the concern rule on the values the kind will have: those given, else
+    those stored (a concern kind's page does not show them), else the model's defaults."""
+
+    def will_have(name):
+        if name in values:
+            return values[name]
+        if kind is not None:
+            return getattr(kind, name)
+        return OfferKind.__table__.c[name].default.arg
+
+    if will_have("instant_reach_days") <= will_have("instant_opens_days"):
+        raise ReferenceDataError(
+            _l(
+                "Den sidste dag skal ligge efter den første: skriv flere dage end i "
+                "»Åbner dage frem«."
+            )
+        )
+    concern = will_have("booking_form") == BookingForm.CONCERN
+    if concern and will_have("instant_booking"):
+        raise ReferenceDataError(
+            _l("Sparring om en bekymring er en telefonsamtale: den kan ikke bookes direkte.")
+        )
 
 
 def _set_needs(kind, needs):

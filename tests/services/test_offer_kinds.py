@@ -95,6 +95,21 @@ def test_codes_of_kinds_with_similar_names_differ():
         ({"default_duration_minutes": 5}, "Varigheden"),
         ({"max_sessions": 0}, "fra 1 til 10 møder"),
         ({"offer_deadline_hours": 24 * 15}, "Svarfristen"),
+        ({"instant_opens_days": 0}, "første dag kan ligge fra 1 til 179"),
+        ({"instant_opens_days": 180, "instant_reach_days": 180}, "første dag kan ligge"),
+        ({"instant_reach_days": 181}, "sidste dag kan ligge fra 2 til 180"),
+        ({"instant_opens_days": 20, "instant_reach_days": 20}, "efter den første"),
+        ({"instant_reach_days": 5}, "efter den første"),  # the default opens after 7 days
+        ({"instant_deadline_hours": 0}, "Fristen for bemanding"),
+        ({"instant_deadline_hours": 24 * 30 + 1}, "Fristen for bemanding"),
+        (
+            {
+                "booking_form": BookingForm.CONCERN,
+                "needs": {SeatRole.RESOURCE_PERSON: 0, SeatRole.AMBASSADOR: 0},
+                "instant_booking": True,
+            },
+            "kan ikke bookes direkte",
+        ),
     ],
 )
 def test_a_kind_out_of_range_is_refused_and_nothing_is_stored(overrides, message):
@@ -280,3 +295,47 @@ def test_counsel_about_a_concern_does_not_count_as_the_last_bookable_kind():
         reference.set_offer_kind_active(offer_kind("talk"), by=None, active=False)
     reference.set_offer_kind_active(offer_kind("concern"), by=None, active=False)
     assert not offer_kind("concern").active
+
+
+def test_a_new_kind_is_not_booked_directly_unless_asked_and_the_audit_shows_its_window():
+    kind = _add()
+    assert (kind.instant_booking, kind.instant_opens_days, kind.instant_reach_days) == (
+        False,
+        7,
+        35,
+    )
+    assert kind.instant_deadline_hours == 72
+    [entry] = db.session.scalars(db.select(AuditEntry)).all()
+    assert entry.after["instant_booking"] is False
+    assert entry.after["instant_reach_days"] == 35
+
+
+def test_a_window_half_given_is_checked_against_what_is_stored():
+    talk = offer_kind("talk")
+    values = {name: getattr(talk, name) for name in OfferKind.EDITABLE}
+    del values["instant_opens_days"]
+    talk.instant_opens_days, talk.instant_reach_days = 30, 60
+    db.session.flush()
+    with pytest.raises(reference.ReferenceDataError, match="efter den første"):
+        reference.save_offer_kind(
+            talk,
+            by=None,
+            needs={SeatRole.RESOURCE_PERSON: 1},
+            **(values | {"instant_reach_days": 30}),
+        )
+
+
+def test_counsel_about_a_concern_is_never_booked_directly():
+    concern = offer_kind("concern")
+    no_seats = {SeatRole.RESOURCE_PERSON: 0, SeatRole.AMBASSADOR: 0}
+    values = {name: getattr(concern, name) for name in OfferKind.EDITABLE}
+    with pytest.raises(reference.ReferenceDataError, match="kan ikke bookes direkte"):
+        reference.save_offer_kind(
+            concern, by=None, needs=no_seats, **(values | {"instant_booking": True})
+        )
+    db.session.rollback()
+    assert offer_kind("concern").instant_booking is False
+    # Its page sends no direkte booking at all: the rest is saved as before.
+    shown = {k: v for k, v in values.items() if not k.startswith("instant_")}
+    reference.save_offer_kind(concern, by=None, needs=no_seats, **(shown | {"name_en": "Counsel"}))
+    assert offer_kind("concern").name_en == "Counsel"
