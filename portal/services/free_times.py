@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,7 +30,7 @@ from ..models import AvailabilityRule, AwayPeriod, Person
 from ..models.enums import SeatRole
 from .availability import closed_days_between, held_sessions, lock_instant_booking, overlaps
 from .errors import DomainError
-from .suggestions import away_during, experienced_expression, suggestions, window_holds
+from .suggestions import Span, away_during, experienced_expression, suggestions, window_holds
 
 # A form's value for a time: its Copenhagen day and wall-clock start.
 KEY = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}", re.ASCII)
@@ -53,6 +54,10 @@ class FreeTime:
     @property
     def day(self):
         return self.local_start.date()
+
+    @cached_property
+    def span(self):
+        return Span.of(self.starts_at, self.ends_at)
 
     @property
     def key(self):
@@ -162,6 +167,14 @@ class Panel:
         self.paired = (
             SeatRole.AMBASSADOR if kind.for_a_class and SeatRole.AMBASSADOR in self.needs else None
         )
+        self._by_id = {m.id: m for m in members}
+        self._unruled = [m for m in members if not rules.get(m.id)]
+        self._ruled_on = defaultdict(set)  # weekday: ids of members with a window on it
+        for person_id, windows in rules.items():
+            if person_id in self._by_id:
+                for weekday, _from, _to in windows:
+                    self._ruled_on[weekday].add(person_id)
+        self._windows = {}
 
     @classmethod
     def load(cls, kind, starts, ends):
@@ -229,24 +242,41 @@ class Panel:
     def is_free(self, member, when):
         """Whether `member` can come at `when`: by their weekly windows and away days, and
         holding no other event within the travel buffer."""
-        if away_during(self.away.get(member.id, ()), when.starts_at, when.ends_at):
-            return False
-        if not window_holds(self.rules.get(member.id), when.starts_at, when.ends_at):
+        return window_holds(self.rules.get(member.id), when.span) and self._free_in_window(
+            member, when
+        )
+
+    def _free_in_window(self, member, when):
+        """`is_free` for a member whose weekly windows hold `when`."""
+        if away_during(self.away.get(member.id, ()), when.span):
             return False
         return not any(
             overlaps(from_, to, when.starts_at, when.ends_at, self.buffer)
             for from_, to in self.held.get(member.id, ())
         )
 
+    def _in_window(self, span):
+        """The members whose weekly windows hold a session of `span`: those without any, and
+        those with one on its weekday that does (worked out once per weekday and hours)."""
+        key = (span.day.weekday(), span.starts, span.latest)
+        found = self._windows.get(key)
+        if found is None:
+            found = self._windows[key] = self._unruled + [
+                self._by_id[person_id]
+                for person_id in self._ruled_on[key[0]]
+                if window_holds(self.rules[person_id], span)
+            ]
+        return found
+
     def free_members(self, when):
-        return [m for m in self.members if self.is_free(m, when)]
+        return [m for m in self._in_window(when.span) if self._free_in_window(m, when)]
 
     def can_fill(self, when):
         """Whether the kind's seats can all be filled at `when`, stopping at the first people
         who fill them."""
         count = Counts(self)
-        for member in self.members:
-            if self.is_free(member, when):
+        for member in self._in_window(when.span):
+            if self._free_in_window(member, when):
                 count.add(member)
                 if count.fills(self.needs):
                     return True

@@ -249,29 +249,46 @@ def _available_then(start, end):
     return sa.and_(~_away_then(start, end), sa.or_(~any_rule.exists(), fitting_rule))
 
 
-def window_holds(rules, start, end):
-    """Whether a person with the weekly `rules` [(weekday, from, to)] can at a session from
-    `start` to `end` by them: the weekly-window half of `_available_then` in Python, for a
-    panel judged in memory (free_times.py; tests/services/test_free_times.py holds the two
-    equal). No rules at all: free any time."""
+@dataclass(frozen=True)
+class Span:
+    """Where a session falls in Copenhagen, worked out once for the rules judged in memory:
+    its first day, the last day it touches, its wall-clock start, and the wall-clock time a
+    weekly window must reach (None when it runs on past its day)."""
+
+    day: date
+    last_day: date
+    starts: time
+    latest: time | None
+
+    @classmethod
+    def of(cls, start, end):
+        local_start, wall_end, day, last_day = _session_days(start, end)
+        latest = None
+        if last_day == day:
+            latest = wall_end.time() if wall_end.date() == day else time(23, 59)
+        touched = (end.astimezone(clock.COPENHAGEN) - timedelta(microseconds=1)).date()
+        return cls(day, touched, local_start.time(), latest)
+
+
+def window_holds(rules, span):
+    """Whether a person with the weekly `rules` [(weekday, from, to)] can at a session (its
+    Span) by them: the weekly-window half of `_available_then` in Python, for a panel judged in
+    memory (free_times.py; tests/services/test_free_times_oracle.py holds the two equal). No
+    rules at all: free any time."""
     if not rules:
         return True
-    local_start, wall_end, day, last_day = _session_days(start, end)
-    if last_day != day:
+    if span.latest is None:
         return False
-    latest = wall_end.time() if wall_end.date() == day else time(23, 59)
+    weekday = span.day.weekday()
     return any(
-        weekday == day.weekday() and from_ <= local_start.time() and to >= latest
-        for weekday, from_, to in rules
+        day == weekday and from_ <= span.starts and to >= span.latest for day, from_, to in rules
     )
 
 
-def away_during(periods, start, end):
+def away_during(periods, span):
     """Whether one of the away `periods` [(first day, last day)] holds a Copenhagen day the
-    session from `start` to `end` touches: `away_over` in Python (as `window_holds`)."""
-    day = start.astimezone(clock.COPENHAGEN).date()
-    last_day = (end.astimezone(clock.COPENHAGEN) - timedelta(microseconds=1)).date()
-    return any(first <= last_day and last >= day for first, last in periods)
+    session (its Span) touches: `away_over` in Python (as `window_holds`)."""
+    return any(first <= span.last_day and last >= span.day for first, last in periods)
 
 
 def _away_then(start, end):
