@@ -1,6 +1,8 @@
 """A direct booking stays the secretariat's: its request and event are tagged "Direkte booket",
-the event page says the time is tentative and by when its seats should be filled, and a booking
-past that deadline comes first in "Kræver handling"."""
+the event page says the time is tentative and by when its seats should be filled, a booking
+past that deadline comes first in "Kræver handling", and the secretariat moves it, staffs it
+again, cancels it and plans its request again as any other, with the usual mails (declining
+the request is refused, as for any planned one)."""
 
 from datetime import timedelta
 
@@ -10,10 +12,15 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.i18n import date_and_time
-from portal.models.enums import Role
+from portal.models import DeclineReason
+from portal.models.enums import AssignmentStatus, EventStatus, RequestStatus, Role
+from portal.services import offers
+from tests.asking import asking_page
+from tests.browser_form import browser_form
 from tests.factories import (
     accept,
     accepted_on,
+    mails,
     make_ambassador,
     make_request,
     make_scheduled,
@@ -52,6 +59,21 @@ def _text(element):
 
 def _event_page(client, event):
     return _page(client, f"/sekretariat/arrangementer/{event.id}")
+
+
+def _event_form(client, event, action):
+    page = f"/sekretariat/arrangementer/{event.id}"
+    return browser_form(client, page, action=f"{page}/{action}")
+
+
+def _sessions(start, place="Tingbjerg Skole, aulaen"):
+    local = start.astimezone(clock.COPENHAGEN)
+    return {
+        "sessions-0-day": local.date().isoformat(),
+        "sessions-0-starts": local.strftime("%H:%M"),
+        "sessions-0-ends": (local + timedelta(minutes=90)).strftime("%H:%M"),
+        "place": place,
+    }
 
 
 def _days_ahead(days):
@@ -178,3 +200,122 @@ def test_a_direct_bookings_pages_are_valid_html_in_danish_and_english(app, as_ro
         ):
             written.append(write_page(tmp_path, "secretariat", language, path, _page(staff, path)))
     assert nu_errors(written) == []
+
+
+# --- the secretariat acts on it as on any other ------------------------------------------------
+
+
+def test_the_secretariat_moves_a_direct_booking_and_everyone_is_told(staff, booked):
+    request, event, yasmin, amina = booked
+    start = _days_ahead(21)
+    response = _event_form(staff, event, "flyt").fill(**_sessions(start)).submit()
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/sekretariat/arrangementer/{event.id}"
+    db.session.expire_all()
+    assert event.starts_at == start
+    assert event.place == "Tingbjerg Skole, aulaen"
+    [requester] = mails("requester_event_rescheduled")
+    assert requester.to_address == request.contact.email
+    told = {m.to_address for m in mails("assignee_event_rescheduled")}
+    assert told == {yasmin.email, amina.person.email}
+
+
+def test_the_secretariat_staffs_a_seat_again_and_the_booking_leaves_kraever_handling(
+    as_role, booked, travel
+):
+    _request, event, _yasmin, amina = booked
+    travel(event.staff_by + timedelta(minutes=1))
+    staff = as_role(Role.SECRETARIAT)
+    assert "action-instant_unstaffed" in _page(staff, "/sekretariat/indbakke")
+    # Amina has not answered: the secretariat takes the offer back and asks Bo.
+    asking = f"/sekretariat/tildelinger/{amina.id}/traek-tilbage"
+    asking_page(staff, f"/sekretariat/arrangementer/{event.id}", asking)
+    assert browser_form(staff, asking, action=asking).submit().status_code == 302
+    assert amina.status == AssignmentStatus.WITHDRAWN
+    [withdrawn] = mails("assignee_offer_withdrawn")
+    assert withdrawn.to_address == amina.person.email
+    bo = make_ambassador(first_name="Bo")
+    response = _event_form(staff, event, "forespoerg").fill(ambassador=[bo.id]).submit()
+    assert response.status_code == 302
+    db.session.expire_all()
+    [asked] = [a for a in event.assignments if a.person_id == bo.id]
+    assert (asked.seat_number, asked.status) == (2, AssignmentStatus.OFFERED)
+    assert [m.to_address for m in mails("assignee_offer") if m.to_address == bo.email]
+    # Still open past the deadline, so still first; once Bo says yes, nothing is left to do.
+    assert "action-instant_unstaffed" in _page(staff, "/sekretariat/indbakke")
+    offers.accept_offer(asked)
+    db.session.commit()
+    page = _page(staff, "/sekretariat/indbakke")
+    assert "action-instant_unstaffed" not in page
+    assert "Intet kræver handling lige nu." in page
+
+
+def _cancel(staff, event):
+    page = f"/sekretariat/arrangementer/{event.id}/aflys"
+    asking_page(staff, f"/sekretariat/arrangementer/{event.id}", page)
+    response = browser_form(staff, page, action=page).fill(cancel_note="Ingen ledige").submit()
+    assert response.status_code == 302
+    assert event.status == EventStatus.CANCELLED
+
+
+def test_the_secretariat_cancels_a_direct_booking_and_everyone_is_told(staff, booked):
+    request, event, yasmin, amina = booked
+    _cancel(staff, event)
+    [requester] = mails("requester_event_cancelled")
+    assert requester.to_address == request.contact.email
+    assert "Ingen ledige" in requester.body_text
+    told = {m.to_address for m in mails("assignee_event_cancelled")}
+    assert told == {yasmin.email, amina.person.email}
+    assert amina.status == AssignmentStatus.WITHDRAWN
+    assert 'class="action-item action-rebook"' in _page(staff, "/sekretariat/indbakke")
+
+
+@pytest.mark.parametrize("directly", [True, False], ids=["direct-booking", "planned-by-us"])
+def test_a_cancelled_bookings_request_is_declined_only_as_any_planned_one_is(staff, directly):
+    # A planned request changes through its event: once it is cancelled, it is planned again
+    # (or the requester withdraws it); declining is refused, for a direct booking as for any.
+    if directly:
+        request, event = make_instant_booking()
+    else:
+        request = make_request()
+        event = make_scheduled(request=request)
+    _cancel(staff, event)
+    page = f"/sekretariat/henvendelser/{request.id}/afvis"
+    asking = _page(staff, page)
+    assert "Henvendelsen kan ikke afvises: den er planlagt." in asking
+    assert f'action="{page}"' not in asking
+    # A post all the same (made by hand, or forged) is refused and changes nothing.
+    reason = db.session.scalars(
+        db.select(DeclineReason).where(DeclineReason.scope == "request")
+    ).first()
+    sent = staff.post(
+        page,
+        data={"csrf_token": staff.csrf_token(page), "reason": reason.id, "bekraeftet": "1"},
+    )
+    assert sent.status_code == 409
+    assert request.status == RequestStatus.PLANNED
+    assert mails("requester_request_declined") == []
+
+
+def test_the_secretariat_cancels_a_direct_booking_then_plans_the_request_again(staff, booked):
+    request, first, _yasmin, _amina = booked
+    _cancel(staff, first)
+    inbox = _page(staff, "/sekretariat/indbakke")
+    assert 'class="action-item action-rebook"' in inbox and "action-instant_unstaffed" not in inbox
+    start = _days_ahead(28)
+    page = f"/sekretariat/henvendelser/{request.id}"
+    response = (
+        browser_form(staff, page, action=f"{page}/planlaeg").fill(**_sessions(start)).submit()
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    second = request.event
+    assert second.id != first.id and second.starts_at == start
+    assert request.status == RequestStatus.PLANNED
+    assert first.former_request == request
+    # Planned by the secretariat: a time of its own, not a tentative one with a deadline.
+    assert not second.tentative and second.staff_by is None
+    scheduled = mails("requester_event_scheduled")
+    assert len(scheduled) == 2  # the direct booking's, and now the new time's
+    assert scheduled[-1].to_address == request.contact.email
+    assert "Frist for bemanding" not in _event_page(staff, second)
