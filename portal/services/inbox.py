@@ -211,17 +211,19 @@ NEEDS_ACTION_ROWS = 10
 
 
 def needs_action(*, now):
-    """([(reason, request, event or note)], {reason: total}): concerns to call back about, new
-    requests, new dates asked for, cancelled events to rebook, planned bookings the requester
-    changed ("changed", until the secretariat has seen it), events with someone accepted who
-    is away on the day ("away", an `assignments.AwayConflict`), events whose seats need
-    following up (a no to replace, a claim to approve, or starting within 7 days not fully
-    staffed), and assignees' notes marked "følg op" that nobody has handled ("reflection").
+    """([(reason, request, event or note)], {reason: total}): first the directly booked events
+    whose staffing deadline has passed with a seat not filled ("instant_unstaffed", an event),
+    then concerns to call back about, new requests, new dates asked for, cancelled events to
+    rebook, planned bookings the requester changed ("changed", until the secretariat has seen
+    it), events with someone accepted who is away on the day ("away", an
+    `assignments.AwayConflict`), events whose seats need following up (a no to replace, a claim
+    to approve, or starting within 7 days not fully staffed), and assignees' notes marked "følg
+    op" that nobody has handled ("reflection").
     At most NEEDS_ACTION_ROWS of each, oldest or soonest first, each with its total.
-    A request is listed once, under its first reason in that order; an event to follow up is
-    left out when its request is listed or it is listed as "away". An away conflict is always
-    listed, beside any reason its request has: the totals add up to the rows listed and "+N
-    flere".
+    A request is listed once, under its first reason in that order (a directly booked event
+    listed first stands for its request); an event to follow up is left out when it or its
+    request is listed before, or it is listed as "away". An away conflict is always listed,
+    beside any reason its request has: the totals add up to the rows listed and "+N flere".
 
     Five queries however much there is: the first rows of every reason with its total (one
     UNION ALL), then those requests, then those events, then who is away on them, then the
@@ -275,14 +277,20 @@ def needs_action(*, now):
     }
     # Each request is listed once, under its first reason (a new request may already ask for
     # other dates; a cancelled event's requester may too): each reason leaves out the requests
-    # of the reasons before it (their plain queries, not nested in one another). An event to
-    # follow up whose request is listed is reached through it, and one with someone away is
-    # listed as that. Someone accepted and away is a problem of its own: always listed.
-    listed = []
+    # of the reasons before it (their plain queries, not nested in one another), the first
+    # being the directly booked events past their staffing deadline, which come before all.
+    # An event to follow up whose request is listed is reached through it, and one with
+    # someone away is listed as that. Someone accepted and away is a problem of its own:
+    # always listed.
+    instant = offers.instant_unstaffed_query(now=now).order_by(None)
+    listed = [instant.with_only_columns(Event.request_id)]
     for reason, (query, order) in reasons.items():
-        if listed:
-            reasons[reason] = (query.where(Request.id.not_in(db.union(*listed))), order)
+        reasons[reason] = (query.where(Request.id.not_in(db.union(*listed))), order)
         listed.append(query)
+    reasons = {
+        "instant_unstaffed": (instant.with_only_columns(Event.id), [Event.starts_at, Event.id]),
+        **reasons,
+    }
     away = assignments.away_conflicts_query(now=now)
     reasons["away"] = (away, [Event.starts_at, Event.id])
     reasons["follow_up"] = (
@@ -297,7 +305,7 @@ def needs_action(*, now):
     )
     reasons["reflection"] = (evaluations.follow_up_ids_query(), evaluations.FOLLOW_UP_ORDER)
     ids, totals = first_of_each(reasons, dict.fromkeys(reasons, NEEDS_ACTION_ROWS))
-    not_requests = ("away", "follow_up", "reflection")
+    not_requests = ("instant_unstaffed", "away", "follow_up", "reflection")
     loaded = by_id(
         Request,
         [i for reason, found in ids.items() if reason not in not_requests for i in found],
@@ -306,12 +314,13 @@ def needs_action(*, now):
     )
     events = by_id(
         Event,
-        ids["away"] + ids["follow_up"],
+        ids["instant_unstaffed"] + ids["away"] + ids["follow_up"],
         joinedload(Event.offer_kind),
         joinedload(Event.request).joinedload(Request.organisation),
     )
     conflicts = assignments.away_conflicts([events[i] for i in ids["away"]], now=now)
-    items = [
+    items = [("instant_unstaffed", events[i]) for i in ids["instant_unstaffed"]]
+    items += [
         (reason, loaded[i])
         for reason, found in ids.items()
         if reason not in not_requests

@@ -322,6 +322,28 @@ def follow_up_query(*, now, days=7):
     )
 
 
+def instant_unstaffed_query(*, now):
+    """Events a requester booked directly (`Request.booked_instantly`), still ahead, whose
+    staffing deadline (`Event.staff_by`) has passed without every seat accepted: the
+    secretariat takes over. Soonest first, in SQL like `follow_up_query`.
+
+    It keeps its own FROM (no correlation): embedded in a query of requests or of events (what
+    "Kræver handling" leaves out), it must not take the outer query's row for its own."""
+    return (
+        db.select(Event)
+        .join(Event.request)
+        .where(
+            Request.booked_instantly.is_(True),
+            Event.status == EventStatus.PLANNED,
+            Event.starts_at > now,
+            Event.staff_by <= now,
+            _accepted_seats() < _seats_needed(),
+        )
+        .order_by(Event.starts_at, Event.id)
+        .correlate(None)
+    )
+
+
 def follow_up_events(*, now, days=7, limit=None):
     return (
         db.session.scalars(

@@ -116,6 +116,20 @@ def is_fully_staffed(event):
     return all(seat.accepted for seat in seats(event))
 
 
+def past_staffing_deadline(event, *, now):
+    """A directly booked event, still ahead, whose seats were not all filled by its `staff_by`:
+    the rule of `offers.instant_unstaffed_query`, for the one event a page shows."""
+    return (
+        event.request is not None
+        and event.request.booked_instantly
+        and event.status == EventStatus.PLANNED
+        and event.starts_at > now
+        and event.staff_by is not None
+        and event.staff_by <= now
+        and not is_fully_staffed(event)
+    )
+
+
 def staffing_can_change(event):
     """Seats are offered, withdrawn and claims approved only before a planned event starts:
     the one place this rule is written, for the services and for the buttons a page shows."""

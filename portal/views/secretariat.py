@@ -435,6 +435,7 @@ def _event_page(event, status=200, **extra):
             event, sum(1 for seat in event_seats if seat.accepted), len(event_seats)
         ),
         "fully_staffed": seats.is_fully_staffed(event),
+        "past_staffing_deadline": seats.past_staffing_deadline(event, now=clock.now()),
         "staffing": _staffing_lists(event, offer_form) if staffing_can_change else [],
         "shown_first": suggestions.SHOWN_FIRST,
         "staffing_can_change": staffing_can_change,

@@ -41,6 +41,7 @@ from tests.factories import (
     make_user,
     offer_kind,
 )
+from tests.instant_booked import DEADLINE, make_instant_booking
 
 # The Danish month names, as the portal writes them (Babel's).
 MONTHS = list(get_month_names("wide", locale="da").values())
@@ -294,7 +295,8 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
     travel(instant)
     now = clock.now()
     # A concern a week old; an offer made four days ago with three days to answer, and one
-    # made an hour ago with two.
+    # made an hour ago with two; two direct bookings, their 72 hours to staff them up a minute
+    # ago and in a minute.
     far = now + timedelta(days=10)
     travel(now - timedelta(days=7))
     old_concern = make_concern(organisation_name="Gammel bekymring")
@@ -305,6 +307,10 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
         unanswered, by=None, seat_role=SeatRole.RESOURCE_PERSON, seat_number=1, persons=[speaker]
     )
     db.session.commit()
+    travel(now - DEADLINE - timedelta(minutes=1))
+    _, overdue = make_instant_booking(starts_at=far + timedelta(hours=5))
+    travel(now - DEADLINE + timedelta(minutes=1))
+    _, not_yet = make_instant_booking(starts_at=far + timedelta(hours=7))
     travel(now - timedelta(hours=1))
     waiting = make_scheduled(starts_at=far + timedelta(hours=3))
     [pending] = offers.offer_seat(
@@ -325,6 +331,9 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
     ahead = make_event(starts_at=_later_today(), minutes=5, title="Senere i dag")
 
     items, totals = inbox_service.needs_action(now=clock.now())
+    # The direct booking past its deadline first; the other one is not due.
+    assert items[0] == ("instant_unstaffed", overdue)
+    assert not_yet not in [item for _reason, item in items]
     assert ("new", request) in items
     assert ("call_back", concern) in items and ("call_back", old_concern) in items
     follow_up = [item for reason, item in items if reason == "follow_up"]
@@ -334,6 +343,7 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
     # Started or ended: nothing to staff any more.
     assert ended not in follow_up and running not in follow_up
     assert totals == {
+        "instant_unstaffed": 1,
         "call_back": 2,
         "new": 1,
         "new_dates": 0,
@@ -351,12 +361,19 @@ def test_what_needs_action_at_the_instant_is_listed_and_what_is_not_due_is_not(
     staff = as_role(Role.SECRETARIAT)
     inbox = lxml.html.fromstring(staff.get("/sekretariat/indbakke").get_data(as_text=True))
     [badge] = inbox.xpath("//h2[contains(., 'Kræver handling')]/span[@class='badge']")
-    assert _text(badge) == "6"
+    assert _text(badge) == "7"
     lines = {
         a.get("href"): _text(li)
         for li in inbox.xpath("//li[contains(@class, 'action-item')]")
         for a in li.iter("a")
     }
+    [first] = inbox.xpath("(//li[contains(@class, 'action-item')])[1]")
+    assert _text(first).startswith("Direkte booket: pladserne er ikke besat")
+    deadline = overdue.staff_by.astimezone(clock.COPENHAGEN)  # a minute ago, in Copenhagen
+    frist = f"Frist for bemanding: {_long_date(deadline)} {deadline:%H.%M} (overskredet)"
+    assert frist in _text(first)
+    assert lines[_on(overdue)] == _text(first)
+    assert _on(not_yet) not in lines
     assert lines[_on(unanswered)].startswith("Bemanding: følg op")
     assert _on(soon) in lines and _on(ahead) in lines
     assert not {_on(waiting), _on(ended), _on(running)} & set(lines)

@@ -113,6 +113,9 @@ def test_each_reason_leaves_out_the_earlier_reasons_queries_not_nested_copies(co
     # Written once in "call_back", once in "new", and once in each of the four later
     # reasons' exclusions of both (new_dates, rebook, changed, follow_up): 1 + 2 + 2 + 2 + 2 + 2.
     assert union.count("offer_kinds.booking_form") == 11
+    # The direct bookings past their deadline, listed first, are left out by every reason after
+    # them but "away" and "reflection": once in their own, once in each of six exclusions.
+    assert union.count("requests.booked_instantly") == 7
 
 
 def test_a_request_sent_at_half_past_midnight_on_new_years_day_counts_in_the_new_year(travel):

@@ -7,6 +7,7 @@ from portal.extensions import db
 from portal.models import Event, Request
 from portal.models.enums import EventStatus, RequestStatus
 from tests.factories import make_event
+from tests.instant_booked import make_instant_booking
 
 STAFF = "sekretariat@vink.example.org"
 
@@ -88,8 +89,15 @@ def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
     # The demo ambassador is asked first for every event, so at 1x their board of open seats
     # can be empty, and an empty board skips the queries a full one needs: compare full boards.
     make_event(kind="dialogue", starts_at=clock.now() + timedelta(days=3))
+    # A direct booking past its staffing deadline: listed first in the inbox, tagged on its
+    # request's and its event's page.
+    booked, instant = make_instant_booking(staff_by=clock.now() - timedelta(hours=1))
     db.session.commit()
     pages = _pages()
+    pages[STAFF] += [
+        f"/sekretariat/arrangementer/{instant.id}",
+        f"/sekretariat/henvendelser/{booked.id}",
+    ]
     clients = _clients(app, pages)
     at_1x = _measure(clients, count_queries, pages)
     demo.load(scale=9, first_copy=1)
