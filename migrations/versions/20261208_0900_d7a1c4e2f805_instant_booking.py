@@ -1,7 +1,8 @@
 """Direkte booking: an offer kind can let requesters take a free time (instant_booking, the
 window from instant_opens_days to instant_reach_days ahead, and the hours its seats have to be
 filled); a request remembers it was booked so (booked_instantly), and its event is tentative
-until every seat has said yes, with the time by which they should have (staff_by)
+until every seat has said yes, with the time by which they should have (staff_by); and an index
+that answers who has a weekly window holding a weekday's hours
 
 Revision ID: d7a1c4e2f805
 Revises: 6b146fb01d92
@@ -47,9 +48,16 @@ def upgrade():
         )
         batch.add_column(sa.Column("staff_by", sa.DateTime(timezone=True), nullable=True))
         batch.create_index(batch.f("ix_events_staff_by"), ["staff_by"], unique=False)
+    # Who has a weekly window holding a weekday's hours, read from the index alone.
+    op.create_index(
+        "ix_availability_rules_window",
+        "availability_rules",
+        ["weekday", "starts_at", "ends_at", "person_id"],
+    )
 
 
 def downgrade():
+    op.drop_index("ix_availability_rules_window", table_name="availability_rules")
     with op.batch_alter_table("events") as batch:
         batch.drop_index(batch.f("ix_events_staff_by"))
         batch.drop_column("staff_by")

@@ -30,7 +30,13 @@ from ..models import AvailabilityRule, AwayPeriod, Person
 from ..models.enums import SeatRole
 from .availability import closed_days_between, held_sessions, lock_instant_booking, overlaps
 from .errors import DomainError
-from .suggestions import Span, away_during, experienced_expression, suggestions, window_holds
+from .suggestions import (
+    Span,
+    away_during,
+    experienced_expression,
+    suggestions,
+    window_fits,
+)
 
 # A form's value for a time: its Copenhagen day and wall-clock start.
 KEY = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}", re.ASCII)
@@ -125,7 +131,7 @@ def free_times(kind, *, today, first=None, last=None):
     candidates = candidate_times(kind, first, last, closed=closed_days_between(kind, first, last))
     if not candidates:
         return []
-    panel = Panel.load(kind, candidates[0].starts_at, candidates[-1].ends_at)
+    panel = Panel.load(kind, candidates)
     return [t for t in candidates if panel.can_fill(t)]
 
 
@@ -147,84 +153,49 @@ def time_for(kind, key, *, today):
 # --- the panel --------------------------------------------------------------------------------
 
 
-@dataclass
-class Member:
-    id: int
-    roles: frozenset
-    experienced: bool
-
-
 class Panel:
-    """Who could take the kind's seats between two instants, as plain data."""
+    """Who could take the kind's seats at a set of times, as plain data: for each weekday and
+    hours the times fall on, who of the kind's roles has a weekly window that holds them (the
+    database judges the windows: `suggestions.window_fits`), who has no weekly pattern at all,
+    who is experienced, and the away days and held sessions over the times' span."""
 
-    def __init__(self, kind, members, rules, away, held):
-        self.kind = kind
+    def __init__(self, kind, *, windows, unruled, experienced, away, held):
         self.needs = {n.seat_role: kind.need(n.seat_role) for n in kind.staffing_needs}
-        self.members = members
-        self.rules, self.away, self.held = rules, away, held
-        self.buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
         # The role whose seats need an experienced person among them (None: no such rule).
         self.paired = (
             SeatRole.AMBASSADOR if kind.for_a_class and SeatRole.AMBASSADOR in self.needs else None
         )
-        self._by_id = {m.id: m for m in members}
-        self._unruled = [m for m in members if not rules.get(m.id)]
-        self._ruled_on = defaultdict(set)  # weekday: ids of members with a window on it
-        for person_id, windows in rules.items():
-            if person_id in self._by_id:
-                for weekday, _from, _to in windows:
-                    self._ruled_on[weekday].add(person_id)
-        self._windows = {}
+        self.windows = windows  # {(weekday, starts, latest): {person id: roles}}
+        self.unruled = unruled  # {person id: roles}: no weekly pattern, free any time by it
+        self.experienced = experienced  # {person id}
+        self.away, self.held = away, held  # {person id: [(first, last)]}
+        self.buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
 
     @classmethod
-    def load(cls, kind, starts, ends):
-        """The active people of the kind's roles with what decides when they are free, for
-        times from `starts` to `ends`: four queries."""
-        roles = list({n.seat_role for n in kind.staffing_needs})
-        has_role = sa.or_(
-            *(
-                Person.is_ambassador if role == SeatRole.AMBASSADOR else Person.is_resource_person
-                for role in roles
-            )
-        )
-        query = db.select(Person.id, Person.is_ambassador, Person.is_resource_person)
+    def load(cls, kind, times):
+        """The panel for `times` (FreeTimes): five queries, whatever the panel's size."""
+        roles = sorted({n.seat_role for n in kind.staffing_needs})
+        keys = sorted({(t.span.day.weekday(), t.span.starts, t.span.latest) for t in times})
+        keys = [key for key in keys if key[2] is not None]  # a window never runs past its day
+        windows = {key: defaultdict(set) for key in keys}
+        unruled = defaultdict(set)
+        for index, role, ids in db.session.execute(_in_windows(keys, roles)):
+            found = unruled if index == UNRULED else windows[keys[index]]
+            for person_id in map(int, ids.split(",")):
+                found[person_id].add(SeatRole(role))
+        experienced = set()
         if kind.for_a_class and SeatRole.AMBASSADOR in roles:
             # Only a paired seat asks who is experienced (a count over every dialogue held).
-            held_dialogues, experienced = experienced_expression()
-            query = query.add_columns(experienced).outerjoin(
-                held_dialogues, held_dialogues.c.person_id == Person.id
+            held_dialogues, seasoned = experienced_expression()
+            experienced = set(
+                db.session.scalars(
+                    db.select(Person.id)
+                    .outerjoin(held_dialogues, held_dialogues.c.person_id == Person.id)
+                    .where(Person.active, Person.is_ambassador, seasoned)
+                )
             )
-        else:
-            query = query.add_columns(sa.false())
-        members = [
-            Member(
-                id=person_id,
-                roles=frozenset(
-                    role
-                    for role, has in (
-                        (SeatRole.AMBASSADOR, ambassador),
-                        (SeatRole.RESOURCE_PERSON, resource),
-                    )
-                    if has and role in roles
-                ),
-                experienced=bool(seasoned),
-            )
-            for person_id, ambassador, resource, seasoned in db.session.execute(
-                query.where(Person.active, has_role).order_by(Person.id)
-            )
-        ]
-        rules = defaultdict(list)
-        for person_id, weekday, from_, to in db.session.execute(
-            db.select(
-                AvailabilityRule.person_id,
-                AvailabilityRule.weekday,
-                AvailabilityRule.starts_at,
-                AvailabilityRule.ends_at,
-            )
-            .join(Person, Person.id == AvailabilityRule.person_id)
-            .where(Person.active, has_role)
-        ):
-            rules[person_id].append((weekday, from_, to))
+        starts = min(t.starts_at for t in times)
+        ends = max(t.ends_at for t in times)
         first_day = starts.astimezone(clock.COPENHAGEN).date()
         last_day = ends.astimezone(clock.COPENHAGEN).date()
         away = defaultdict(list)
@@ -237,47 +208,42 @@ class Panel:
         held = defaultdict(list)
         for person_id, from_, to in held_sessions(starts, ends):
             held[person_id].append((from_, to))
-        return cls(kind, members, rules, away, held)
-
-    def is_free(self, member, when):
-        """Whether `member` can come at `when`: by their weekly windows and away days, and
-        holding no other event within the travel buffer."""
-        return window_holds(self.rules.get(member.id), when.span) and self._free_in_window(
-            member, when
+        return cls(
+            kind,
+            windows={key: dict(found) for key, found in windows.items()},
+            unruled=dict(unruled),
+            experienced=experienced,
+            away=away,
+            held=held,
         )
 
-    def _free_in_window(self, member, when):
-        """`is_free` for a member whose weekly windows hold `when`."""
-        if away_during(self.away.get(member.id, ()), when.span):
+    def _candidates(self, when):
+        """(person id, roles) of those whose weekly pattern lets them come at `when`."""
+        span = when.span
+        yield from self.windows.get((span.day.weekday(), span.starts, span.latest), {}).items()
+        yield from self.unruled.items()
+
+    def _free(self, person_id, when):
+        """Whether a person whose weekly pattern lets them come at `when` is free then: not
+        away on a day it touches, holding no other event within the travel buffer."""
+        if away_during(self.away.get(person_id, ()), when.span):
             return False
         return not any(
             overlaps(from_, to, when.starts_at, when.ends_at, self.buffer)
-            for from_, to in self.held.get(member.id, ())
+            for from_, to in self.held.get(person_id, ())
         )
 
-    def _in_window(self, span):
-        """The members whose weekly windows hold a session of `span`: those without any, and
-        those with one on its weekday that does (worked out once per weekday and hours)."""
-        key = (span.day.weekday(), span.starts, span.latest)
-        found = self._windows.get(key)
-        if found is None:
-            found = self._windows[key] = self._unruled + [
-                self._by_id[person_id]
-                for person_id in self._ruled_on[key[0]]
-                if window_holds(self.rules[person_id], span)
-            ]
-        return found
-
-    def free_members(self, when):
-        return [m for m in self._in_window(when.span) if self._free_in_window(m, when)]
+    def free_people(self, when):
+        """{person id: roles} of everyone free at `when`."""
+        return {p: roles for p, roles in self._candidates(when) if self._free(p, when)}
 
     def can_fill(self, when):
         """Whether the kind's seats can all be filled at `when`, stopping at the first people
         who fill them."""
         count = Counts(self)
-        for member in self._in_window(when.span):
-            if self._free_in_window(member, when):
-                count.add(member)
+        for person_id, roles in self._candidates(when):
+            if self._free(person_id, when):
+                count.add(roles, person_id in self.experienced)
                 if count.fills(self.needs):
                     return True
         return False
@@ -286,27 +252,26 @@ class Panel:
         """{(role, seat number): person id} for every seat of the kind at `when`, each seat to
         the best-ranked free person (the staffing page's order, `suggestions`) who still lets
         the other seats be filled; None if they cannot all be filled."""
-        free = self.free_members(when)
+        free = self.free_people(when)
         chosen = {}
         left = dict(self.needs)
         placed = False  # an experienced person holds a paired seat
         for role in sorted(self.needs, key=lambda r: r != self.paired):
             for number in range(1, self.needs[role] + 1):
-                pool = {m.id: m for m in free if role in m.roles and m.id not in chosen.values()}
+                pool = {p for p, roles in free.items() if role in roles} - set(chosen.values())
                 ranked = [
                     s.person.id
-                    for s in suggestions(event, role, person_ids=list(pool))
+                    for s in suggestions(event, role, person_ids=sorted(pool))
                     if s.person.id in pool
                 ]
                 left[role] -= 1
-                for person_id in ranked + sorted(set(pool) - set(ranked)):
-                    member = pool[person_id]
-                    now_placed = placed or (role == self.paired and member.experienced)
+                for person_id in ranked + sorted(pool - set(ranked)):
+                    now_placed = placed or (role == self.paired and person_id in self.experienced)
                     taken = {*chosen.values(), person_id}
                     count = Counts(self, placed=now_placed)
-                    for other in free:
-                        if other.id not in taken:
-                            count.add(other)
+                    for other, roles in free.items():
+                        if other not in taken:
+                            count.add(roles, other in self.experienced)
                     if count.fills(left):
                         chosen[(role, number)] = person_id
                         placed = now_placed
@@ -314,6 +279,62 @@ class Panel:
                 else:
                     return None
         return chosen
+
+
+def _has_role(role):
+    return Person.is_ambassador if role == SeatRole.AMBASSADOR else Person.is_resource_person
+
+
+# The key index `_in_windows` gives those with no weekly pattern at all.
+UNRULED = -1
+
+
+def _in_windows(keys, roles):
+    """One query: (key index, role, comma-separated ids) of the active people of each role
+    whose weekly windows hold each key (weekday, start, latest end), and (UNRULED, role, ids)
+    of those with no weekly pattern at all. The keys are a UNION ALL of literal rows, and the
+    index on the windows answers each."""
+    parts = []
+    if keys:
+        keyed = sa.union_all(
+            *(
+                db.select(
+                    sa.literal(index).label("key"),
+                    sa.literal(weekday).label("weekday"),
+                    sa.literal(starts, sa.Time()).label("starts"),
+                    sa.literal(latest, sa.Time()).label("latest"),
+                )
+                for index, (weekday, starts, latest) in enumerate(keys)
+            )
+        ).cte("window_keys")
+        parts += [
+            db.select(
+                keyed.c.key,
+                sa.literal(role.value).label("role"),
+                db.func.aggregate_strings(sa.cast(AvailabilityRule.person_id, sa.String), ","),
+            )
+            .select_from(keyed)
+            .join(AvailabilityRule, window_fits(keyed.c.weekday, keyed.c.starts, keyed.c.latest))
+            .join(Person, Person.id == AvailabilityRule.person_id)
+            .where(Person.active, _has_role(role))
+            .group_by(keyed.c.key)
+            for role in roles
+        ]
+    parts += [
+        db.select(
+            sa.literal(UNRULED),
+            sa.literal(role.value),
+            db.func.aggregate_strings(sa.cast(Person.id, sa.String), ","),
+        )
+        .where(
+            Person.active,
+            _has_role(role),
+            ~db.select(AvailabilityRule.id).where(AvailabilityRule.person_id == Person.id).exists(),
+        )
+        .having(db.func.count(Person.id) > 0)
+        for role in roles
+    ]
+    return sa.union_all(*parts)
 
 
 class Counts:
@@ -330,14 +351,14 @@ class Counts:
         self.experienced_only_p = self.experienced_both = 0
         self.experienced_placed = placed  # an experienced person already holds a paired seat
 
-    def add(self, member):
-        in_p, in_q = self.p in member.roles, self.q in member.roles
+    def add(self, roles, experienced):
+        in_p, in_q = self.p in roles, self.q in roles
         if in_p and in_q:
             self.both += 1
-            self.experienced_both += member.experienced
+            self.experienced_both += experienced
         elif in_p:
             self.only_p += 1
-            self.experienced_only_p += member.experienced
+            self.experienced_only_p += experienced
         elif in_q:
             self.only_q += 1
 
@@ -375,7 +396,7 @@ def hold(kind, key, *, today):
     if when is None:
         raise TimeTaken(_l("Den tid kan ikke bookes. Vælg en af de ledige tider."))
     lock_instant_booking()
-    panel = Panel.load(kind, when.starts_at, when.ends_at)
+    panel = Panel.load(kind, [when])
     if not panel.can_fill(when):
         raise TimeTaken(_l("Tiden er lige blevet taget. Vælg en anden tid."))
     return when, panel

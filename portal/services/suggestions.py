@@ -230,6 +230,17 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
     return result
 
 
+def window_fits(weekday, starts, latest):
+    """The SQL test that a weekly window (AvailabilityRule) holds a session on `weekday` from
+    the wall-clock `starts` to `latest` (values or columns): the one place the window rule is
+    written, for `_available_then` and the free times of direkte booking."""
+    return sa.and_(
+        AvailabilityRule.weekday == weekday,
+        AvailabilityRule.starts_at <= starts,
+        AvailabilityRule.ends_at >= latest,
+    )
+
+
 def _available_then(start, end):
     """The SQL test on Person that they can at a session by their own word: not away on any
     day it touches, and a weekly window that holds the session (or no weekly pattern at all).
@@ -242,16 +253,14 @@ def _available_then(start, end):
     if last_day == day:
         latest = wall_end.time() if wall_end.date() == day else time(23, 59)
         fitting_rule = any_rule.where(
-            AvailabilityRule.weekday == day.weekday(),
-            AvailabilityRule.starts_at <= local_start.time(),
-            AvailabilityRule.ends_at >= latest,
+            window_fits(day.weekday(), local_start.time(), latest)
         ).exists()
     return sa.and_(~_away_then(start, end), sa.or_(~any_rule.exists(), fitting_rule))
 
 
 @dataclass(frozen=True)
 class Span:
-    """Where a session falls in Copenhagen, worked out once for the rules judged in memory:
+    """Where a session falls in Copenhagen, worked out once for a panel judged in memory:
     its first day, the last day it touches, its wall-clock start, and the wall-clock time a
     weekly window must reach (None when it runs on past its day)."""
 
@@ -270,24 +279,10 @@ class Span:
         return cls(day, touched, local_start.time(), latest)
 
 
-def window_holds(rules, span):
-    """Whether a person with the weekly `rules` [(weekday, from, to)] can at a session (its
-    Span) by them: the weekly-window half of `_available_then` in Python, for a panel judged in
-    memory (free_times.py; tests/services/test_free_times_oracle.py holds the two equal). No
-    rules at all: free any time."""
-    if not rules:
-        return True
-    if span.latest is None:
-        return False
-    weekday = span.day.weekday()
-    return any(
-        day == weekday and from_ <= span.starts and to >= span.latest for day, from_, to in rules
-    )
-
-
 def away_during(periods, span):
     """Whether one of the away `periods` [(first day, last day)] holds a Copenhagen day the
-    session (its Span) touches: `away_over` in Python (as `window_holds`)."""
+    session (its Span) touches: `away_over` in Python, for a panel judged in memory
+    (free_times.py; tests/services/test_free_times_oracle.py holds the two equal)."""
     return any(first <= span.last_day and last >= span.day for first, last in periods)
 
 

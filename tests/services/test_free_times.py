@@ -184,7 +184,8 @@ def test_free_times_cost_the_same_queries_whatever_the_panel(dialogue, count_que
         make_assignment(event, make_ambassador(), status=AssignmentStatus.ACCEPTED)
     with count_queries() as many:
         free_times.free_times(dialogue, today=clock.today())
-    # The kind and its needs, the closed days, then the panel: people, windows, away days, held.
+    # The kind and its needs, the closed days, then the panel: who has windows holding which
+    # hours (and who has none), who is experienced, away days, held sessions.
     assert many.count == few.count <= 7
 
 
