@@ -364,8 +364,10 @@ class Counts:
 
     def fills(self, needs):
         need_p, need_q = needs.get(self.p, 0), needs.get(self.q, 0) if self.q else 0
-        if not self.paired or self.experienced_placed or need_p == 0:
+        if not self.paired or self.experienced_placed:
             return _hall(self.only_p, self.only_q, self.both, need_p, need_q)
+        if need_p == 0:
+            return False  # the paired seats are all given, none to someone experienced
         # One experienced person takes a paired seat; the rest must fill the others.
         return (
             self.experienced_only_p > 0

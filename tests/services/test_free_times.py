@@ -248,6 +248,19 @@ def test_taking_a_time_plans_it_and_offers_each_seat_to_a_free_person(dialogue):
     assert row_counts() == before
 
 
+def test_the_seats_go_to_an_experienced_ambassador_and_a_new_one_whatever_their_names(
+    dialogue,
+):
+    # Two new ambassadors rank before the experienced one by name: the second seat still goes
+    # to the experienced one, for a pair of two new ones never visits a class.
+    make_ambassador(first_name="Aa"), make_ambassador(first_name="Ab")
+    seasoned = make_ambassador(first_name="Zz", experienced_override=True)
+    day = first_weekday(dialogue)
+    event = book(dialogue, f"{day.isoformat()}T09:30").event
+    asked = {a.person_id for a in event.assignments}
+    assert seasoned.id in asked and len(asked) == 2
+
+
 def test_when_every_seat_says_yes_the_time_is_confirmed(dialogue):
     pair()
     day = first_weekday(dialogue)
