@@ -8,7 +8,8 @@ the app rendered and posts exactly what a browser would:
 - text-like inputs and textareas with what the page put in them, or what the test typed;
 - a select's chosen option, or its first one when none is marked, as a browser does;
 - the checked radio of a group and the ticked checkboxes, nothing for the others;
-- the pressed submit button's name and value, and no other button.
+- the pressed submit button's name and value, and no other button, to the button's
+  formaction when it has one.
 
 Filling a control the page does not show, choosing an option a select or radio group does not
 offer, or typing into a hidden input fails the test at once: that is the point of the helper.
@@ -194,13 +195,18 @@ class BrowserForm:
         """Press a submit button (by its visible text or value; None presses the form's default
         button, the first, as Enter in a field does) and send the form to its action, or to
         `to` (where an htmx attribute posts the form). Extra kwargs go to the test client."""
-        pairs = self.values(button=self._button(button))
+        pressed = self._button(button)
+        pairs = self.values(button=pressed)
+        # A button's formaction sends the form elsewhere, as a browser does.
+        action = self.action
+        if pressed is not None and pressed.get("formaction"):
+            action = urljoin(self.page_url, pressed.get("formaction"))
         if self.method == "get" and to is None:
-            return self.client.get(f"{urlsplit(self.action).path}?{urlencode(pairs)}", **kwargs)
+            return self.client.get(f"{urlsplit(action).path}?{urlencode(pairs)}", **kwargs)
         data = {}
         for name, value in pairs:
             data.setdefault(name, []).append(value)
-        target = to or urlsplit(self.action).path + _query(self.action)
+        target = to or urlsplit(action).path + _query(action)
         return self.client.post(target, data=data, **kwargs)
 
     def htmx(self):

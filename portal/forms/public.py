@@ -232,7 +232,7 @@ class RequestForm(DatesMixin, PublicForm):
     # shown week's (`offer_times`), instead of wished dates; the week shown, by its Monday; and
     # "1" when the requester chose to wish dates instead after all.
     free_time = RadioField(
-        _l("Ledige tider"),
+        _l("Vælg en ledig tid"),
         validators=[InputRequired(_l("Vælg en af de ledige tider."))],
         invalid_choice_message=_l("Den tid er ikke længere ledig. Vælg en anden tid."),
     )
@@ -331,22 +331,19 @@ class RequestForm(DatesMixin, PublicForm):
         dates: for an offer kind opened for direkte booking, unless the requester chose to
         wish dates instead."""
         kind = self.chosen_kind
-        return (
-            kind is not None
-            and kind.instant_booking
-            and bool(kind.staffing_needs)
-            and self.own_dates.data != "1"
-        )
+        return kind is not None and kind.takes_free_times and self.own_dates.data != "1"
 
     def offer_times(self, times, week, weeks):
         """Offer `times` (the FreeTimes of the week beginning `week`, one of `weeks`, the
         Mondays a pager moves between) to choose from, each labelled by its hours (the page
         groups them by day)."""
-        self.week.data = week.isoformat()
         self.free_time.choices = choices(
             (t.key, f"{short_time(t.starts_at)}–{short_time(t.ends_at)}") for t in times
         )
         self.shown_times = times
+        if week is None:  # a page that shows no times (a field checked on its own)
+            return
+        self.week.data = week.isoformat()
         at = weeks.index(week)
         self.shown_week = (week, week + timedelta(days=4))
         self.previous_week = weeks[at - 1] if at > 0 else None

@@ -142,6 +142,11 @@ class OfferKind(db.Model):
         return sum(n.count for n in self.staffing_needs if n.seat_role == seat_role)
 
     @property
+    def takes_free_times(self):
+        """Open for direkte booking: the booking form shows the free times (free_times.py)."""
+        return self.instant_booking and self.active and bool(self.staffing_needs)
+
+    @property
     def seats_needed(self):
         return sum(need.count for need in self.staffing_needs)
 

@@ -199,6 +199,8 @@ FIELD_LABELS = {
     "online": _l("Online"),
     "practical_info": _l("Praktisk information"),
     "meeting_url": _l("Mødelink"),
+    "tentative": _l("Foreløbig tid"),
+    "staff_by": _l("Frist for bemanding"),
     "subject": i18n.MAIL_SUBJECT,
     "recipients": _l("Modtagere"),
     "weekday": _l("Ugedag"),

@@ -15,7 +15,12 @@ def active_offer_kinds():
 
 def bookable_offer_kinds():
     """The kinds the booking form offers (a concern has a form of its own)."""
-    return [kind for kind in active_offer_kinds() if kind.booking_form != BookingForm.CONCERN]
+    return bookable(active_offer_kinds())
+
+
+def bookable(kinds):
+    """Those of `kinds` the booking form offers."""
+    return [kind for kind in kinds if kind.booking_form != BookingForm.CONCERN]
 
 
 def all_offer_kinds():

@@ -117,10 +117,15 @@ def schedule_event(
     meeting_url=None,
     actor_label="",
     tell=True,
+    tentative=False,
+    staff_by=None,
 ):
     """Create an event (from a request, or VINK's own with none), with its practical
     information and meeting link; `meeting_url` None takes the link the requester suggested.
     A link that is not https is refused (SchedulingError), and nothing is stored.
+
+    A direkte booking's event is `tentative` until every seat has said yes, and to be staffed
+    by `staff_by`.
 
     Side effects: the request moves to planned; audit "event.scheduled" (by `by`, or
     `actor_label` naming who acted); the requester gets the date by email unless `tell` is
@@ -150,13 +155,16 @@ def schedule_event(
         practical_info=practical_info,
         meeting_url=meeting_url,
         status=EventStatus.PLANNED,
+        tentative=tentative,
+        staff_by=staff_by,
     )
     _set_sessions(event, sessions)
     db.session.add(event)
     db.session.flush()
-    audit.record(
-        "event.scheduled", event, by=by, actor_label=actor_label, after=_event_snapshot(event)
-    )
+    after = _event_snapshot(event)
+    if tentative:
+        after |= {"tentative": True, "staff_by": staff_by.isoformat() if staff_by else None}
+    audit.record("event.scheduled", event, by=by, actor_label=actor_label, after=after)
     if request is not None:
         _mark_proposals_handled(request)
         if tell:

@@ -113,16 +113,11 @@ def candidate_times(kind, first, last, *, closed=frozenset()):
     return times
 
 
-def is_open(kind):
-    """Whether requesters can take a time of `kind` on the booking form."""
-    return bool(kind.instant_booking and kind.active and kind.staffing_needs)
-
-
 def free_times(kind, *, today, first=None, last=None):
     """[FreeTime] of `kind` from `first` to `last` (local days, clipped to the window), in
     order: the times whose seats can be filled now. A fixed number of queries, whatever the
     panel and the number of days."""
-    if not is_open(kind):
+    if not kind.takes_free_times:
         return []
     opens, reaches = window(kind, today=today)
     first, last = max(first or opens, opens), min(last or reaches, reaches)
@@ -394,7 +389,7 @@ def hold(kind, key, *, today):
     """(the FreeTime whose form value is `key`, the Panel that can fill it), taken under the
     lock that makes one direkte booking wait for another (`lock_instant_booking`), in the
     booking's transaction; TimeTaken if it is not a free time (any more)."""
-    when = time_for(kind, key, today=today) if is_open(kind) else None
+    when = time_for(kind, key, today=today) if kind.takes_free_times else None
     if when is None:
         raise TimeTaken(_l("Den tid kan ikke bookes. Vælg en af de ledige tider."))
     lock_instant_booking()
@@ -407,3 +402,14 @@ def hold(kind, key, *, today):
 def week_of(day):
     """The Monday of `day`'s week."""
     return day - timedelta(days=day.weekday())
+
+
+def week_to_show(kind, times, *, today, asked=""):
+    """(the Monday of the week to show, the Mondays of the window): the week `asked` for (its
+    Monday as YYYY-MM-DD) if the window has it, else the first with a free time among `times`,
+    else the window's first."""
+    mondays = weeks(kind, today=today)
+    shown = next((m for m in mondays if m.isoformat() == asked), None)
+    if shown is None:
+        shown = next((week_of(t.day) for t in times), mondays[0])
+    return shown, mondays

@@ -39,6 +39,8 @@ from ..models.enums import (
 )
 from ..personal_data import cpr_numbers
 from . import audit, events, free_times, mail, offers, request_states
+from .availability import lock_people
+from .errors import all_or_nothing
 from .pages import by_id
 from .request_states import TRANSITIONS, RequestError, move_request
 
@@ -167,33 +169,44 @@ def book_a_time(*, time_key, **fields):
     """
     kind = fields["offer_kind"]
     when, panel = free_times.hold(kind, time_key, today=clock.today())
-    request = _new_request(**fields, booked_instantly=True)
-    _add_proposal(request, [(when.day, when.day)], note="")
-    db.session.flush()
-    event = events.schedule_event(
-        by=None,
-        actor_label="requester",
-        offer_kind=kind,
-        sessions=[(when.starts_at, when.ends_at)],
-        place=request.place,
-        online=request.online,
-        request=request,
-        tell=False,
-    )
-    event.tentative = True
-    event.staff_by = min(
-        request.submitted_at + timedelta(hours=kind.instant_deadline_hours), event.starts_at
-    )
-    db.session.flush()
-    chosen = panel.choose(event, when)
-    if chosen is None:  # can_fill said yes under the same lock: a broken rule, not a race
-        raise free_times.TimeTaken(_l("Tiden er lige blevet taget. Vælg en anden tid."))
-    people = by_id(Person, list(chosen.values()))
-    for (role, number), person_id in chosen.items():
-        offers.offer_seat(
-            event, by=None, seat_role=role, seat_number=number, persons=[people[person_id]]
+    with all_or_nothing():
+        request = _new_request(**fields, booked_instantly=True)
+        _add_proposal(request, [(when.day, when.day)], note="")
+        _record_submitted(request)
+        event = events.schedule_event(
+            by=None,
+            actor_label="requester",
+            offer_kind=kind,
+            sessions=[(when.starts_at, when.ends_at)],
+            place=request.place,
+            online=request.online,
+            request=request,
+            tell=False,
+            tentative=True,
+            staff_by=staffing_deadline(
+                kind, booked_at=request.submitted_at, starts_at=when.starts_at
+            ),
         )
-    return _received(request, "instant_booking_receipt", event=event)
+        chosen = panel.choose(event, when)
+        if chosen is None:  # can_fill said yes under the same lock: a broken rule, not a race
+            raise free_times.TimeTaken(_l("Tiden er lige blevet taget. Vælg en anden tid."))
+        # Everyone chosen locked at once, in id order, as every other staffing change does.
+        people = by_id(Person, list(chosen.values()))
+        lock_people(list(people), event.id)
+        for (role, number), person_id in chosen.items():
+            offers.offer_seat(
+                event, by=None, seat_role=role, seat_number=number, persons=[people[person_id]]
+            )
+    _send_receipt(request, "instant_booking_receipt", event=event)
+    return request
+
+
+def staffing_deadline(kind, *, booked_at, starts_at):
+    """By when a direkte booking's seats should all have said yes: the kind's hours after the
+    booking, but a day before the event at the latest (never before the booking itself), so
+    the secretariat has a day to act on one that is not staffed."""
+    deadline = booked_at + timedelta(hours=kind.instant_deadline_hours)
+    return max(booked_at, min(deadline, starts_at - timedelta(days=1)))
 
 
 def _new_request(
@@ -262,10 +275,16 @@ def _new_request(
     return request
 
 
-def _received(request, receipt, event=None):
+def _received(request, receipt):
     """Flush a new request, audit "request.submitted" and queue the `receipt` mail with its
-    private link to the contact, in the language they wrote in (with the `event` planned at
-    once, and its calendar entry, for a direkte booking)."""
+    private link to the contact, in the language they wrote in."""
+    _record_submitted(request)
+    _send_receipt(request, receipt)
+    return request
+
+
+def _record_submitted(request):
+    """Flush a new request and audit "request.submitted", by the requester."""
     db.session.flush()
     audit.record(
         "request.submitted",
@@ -273,6 +292,12 @@ def _received(request, receipt, event=None):
         actor_label="requester",
         after=audit.snapshot(request, ["status", "offer_kind_id", "organisation_id"]),
     )
+
+
+def _send_receipt(request, receipt, event=None):
+    """Queue the `receipt` mail with the private link to the contact, in the language they
+    wrote in (with the `event` planned at once, and its calendar entry, for a direkte
+    booking)."""
     mail.send(
         receipt,
         to=request.contact.email,
@@ -282,7 +307,6 @@ def _received(request, receipt, event=None):
         callback_due=callback_due_on(request) if is_concern(request) else None,
         **({"event": event} if event is not None else {}),
     )
-    return request
 
 
 def refuse_cpr_numbers(*texts):

@@ -73,39 +73,41 @@ def privacy():
 # --- booking ------------------------------------------------------------------------------------
 
 
-def _request_form(offer_kinds=None, **kwargs):
+def _request_form(offer_kinds=None, *, with_times=True, wish_dates=None, **kwargs):
     """The booking form as posted (or for `offer`), in the visitor's language, with the free
-    times of the week asked for when its offer is opened for direkte booking. A "Foreslå
-    selv datoer" or "Se ledige tider" button (`egne_datoer`) switches between wished dates
-    and free times, keeping what was typed."""
-    wish_dates = request.values.get("egne_datoer")
+    times of the week asked for when its offer is open for direkte booking (`with_times`
+    False: none, for a page that shows no times). `wish_dates` "1" shows wished dates instead;
+    a "Foreslå selv datoer" or "Se de ledige tider" button (`egne_datoer`) switches."""
     if offer_kinds is None:
         offer_kinds = catalogue.active_offer_kinds()
+    if request.values.get("egne_datoer") in ("0", "1"):
+        wish_dates = request.values["egne_datoer"]
     form = RequestForm(
-        offer_kinds=[k for k in offer_kinds if k.booking_form != BookingForm.CONCERN],
+        offer_kinds=catalogue.bookable(offer_kinds),
         topics=catalogue.active_topics(),
         districts=catalogue.districts(),
         ssp_committees=catalogue.active_ssp_committees(),
-        wish_dates=wish_dates if wish_dates in ("0", "1") else None,
+        wish_dates=wish_dates,
         **kwargs,
     )
     form.localise(current_locale())
     if form.takes_a_time:
-        _show_free_times(form)
+        if with_times:
+            _show_free_times(form)
+        else:
+            form.offer_times([], None, [])
     return form
 
 
 def _show_free_times(form):
     """Offer the free times of one week: the one a pager button asks for, else the one shown
-    before, else the first with a free time (the first of the window if none has)."""
+    before, else the first with a free time."""
     kind, today = form.chosen_kind, clock.today()
     times = free_times.free_times(kind, today=today)
-    weeks = free_times.weeks(kind, today=today)
-    asked_for = request.form.get("uge") or form.week.data or ""
-    asked = next((w for w in weeks if w.isoformat() == asked_for), None)
-    if asked is None:
-        asked = next((free_times.week_of(t.day) for t in times), weeks[0])
-    form.offer_times([t for t in times if free_times.week_of(t.day) == asked], asked, weeks)
+    shown, mondays = free_times.week_to_show(
+        kind, times, today=today, asked=request.form.get("uge") or form.week.data or ""
+    )
+    form.offer_times([t for t in times if free_times.week_of(t.day) == shown], shown, mondays)
 
 
 @bp.route("/bestil", methods=["GET", "POST"])
@@ -119,14 +121,22 @@ def book():
             return redirect(url_for("public.concern", tilbud=code))
         form = _request_form(kinds, offer=code)
         return render_template("public/book.html", form=form)
-    form = _request_form()
+    # A page that showed wished dates for the offer it sends keeps them, even if the offer
+    # opened for direkte booking meanwhile: what was typed is not swapped for free times.
+    showed_dates = "week" not in request.form and request.form.get(
+        "shown_offer"
+    ) == request.form.get("offer_kind")
+    form = _request_form(wish_dates="1" if showed_dates else None)
     if form.offer_changed():
         # Without JavaScript, choosing another offer re-shows the form with its questions.
         notice = _("Nu ser du spørgsmålene til det valgte tilbud. Besvar dem, og send igen.")
         return render_template("public/book.html", form=form, notice=notice)
     if "uge" in request.form or "egne_datoer" in request.form:
-        # Another week of free times, or wished dates instead: the form again, as typed.
-        return render_template("public/book.html", form=form)
+        return _browse(form)
+    if "week" in request.form and not form.takes_a_time:
+        # The page showed free times, and the offer closed for direkte booking meanwhile.
+        notice = _("Tilbuddet kan ikke længere bookes direkte. Foreslå datoer, og send igen.")
+        return render_template("public/book.html", form=form, notice=notice)
     if form.spam_reason() is not None:
         return spam_refusal("public/book.html", form)
     if not form.validate():
@@ -148,6 +158,21 @@ def book():
     response = redirect(url_for("public.tracking", request_id=booked.id, ny=1))
     _set_tracking_cookie(response, booked)
     return response
+
+
+@bp.post("/bestil/tider")
+@limiter.limit("600 per hour")
+def browse_times():
+    """Another week of free times, or wished dates instead (the buttons' formaction): the form
+    again, as typed, under the looser limit of a page shown rather than a booking sent."""
+    form = _request_form()
+    if form.chosen_kind is None:
+        abort(404)
+    return _browse(form)
+
+
+def _browse(form):
+    return render_template("public/book.html", form=form)
 
 
 def _submission(form):
@@ -229,7 +254,7 @@ def offer_fields():
 @limiter.limit("600 per hour")
 def check_field(name):
     """One field validated by the same form class, as the visitor leaves it (htmx)."""
-    form = _request_form()
+    form = _request_form(with_times=False)
     if name not in CHECKABLE_FIELDS or name not in form:
         abort(404)
     form.validate()

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from portal import clock
 from portal.extensions import db
 from portal.models import (
+    AuditEntry,
     AvailabilityRule,
     AwayPeriod,
     ClosedPeriod,
@@ -297,3 +298,28 @@ def test_an_ordinary_booking_of_the_same_kind_still_goes_to_the_secretariat(dial
     assert request.status == RequestStatus.SUBMITTED and not request.booked_instantly
     assert db.session.scalar(db.select(db.func.count(Event.id))) == 0
     assert db.session.get(Request, request.id).event is None
+
+
+def test_the_booking_is_audited_in_the_order_it_happened_and_as_tentative(dialogue):
+    pair()
+    day = first_weekday(dialogue)
+    booked = book(dialogue, f"{day.isoformat()}T09:30")
+    entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+    actions = [e.action for e in entries]
+    assert actions[:3] == ["request.submitted", "request.planned", "event.scheduled"]
+    assert actions[3:] == ["assignment.offered", "assignment.offered"]
+    assert entries[0].actor_label == "requester" and entries[2].actor_label == "requester"
+    scheduled = entries[2].after
+    assert scheduled["tentative"] is True
+    assert scheduled["staff_by"] == booked.event.staff_by.isoformat()
+
+
+def test_the_staffing_deadline_leaves_the_secretariat_a_day(dialogue):
+    booked_at = clock.now()
+    soon = booked_at + timedelta(days=2)
+    far = booked_at + timedelta(days=30)
+    deadline = requests_service.staffing_deadline
+    assert deadline(dialogue, booked_at=booked_at, starts_at=far) == booked_at + timedelta(hours=72)
+    assert deadline(dialogue, booked_at=booked_at, starts_at=soon) == soon - timedelta(days=1)
+    tomorrow_morning = booked_at + timedelta(hours=16)
+    assert deadline(dialogue, booked_at=booked_at, starts_at=tomorrow_morning) == booked_at

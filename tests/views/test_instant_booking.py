@@ -175,3 +175,55 @@ def test_switching_to_the_dialogue_with_htmx_brings_its_free_times(client, dialo
     text = response.get_data(as_text=True)
     assert 'id="when-fields" data-hx-swap-oob="true"' in text
     assert 'name="free_time"' in text
+
+
+def test_paging_weeks_never_uses_up_the_limit_on_bookings(app, client, dialogue, pair, monkeypatch):
+    # A school behind one address pages back and forth: the booking after it is not refused.
+    monkeypatch.setitem(app.config, "SUBMIT_RATE_LIMIT", "2 per hour")
+    form = the_form(client).fill(**answers())
+    for _ in range(3):
+        page = form.submit("Næste uge")
+        assert page.status_code == 200
+        form = again(client, page)
+        page = form.submit("Forrige uge")
+        assert page.status_code == 200
+        form = again(client, page)
+    assert form.submit("Passer ingen af tiderne? Foreslå selv datoer").status_code == 200
+    response = form.fill(free_time=offered(form)[0]).submit(SEND)
+    assert response.status_code == 302
+
+
+def test_a_page_that_showed_wished_dates_keeps_them_when_the_offer_opens_meanwhile(client, pair):
+    kind = offer_kind("dialogue")
+    form = the_form(client).fill(**booking_answers("dialogue"))
+    assert "free_time" not in form.names()
+    kind.instant_booking = True
+    db.session.commit()
+    response = form.submit(SEND)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    request = db.session.scalars(db.select(Request)).one()
+    assert not request.booked_instantly and request.status == RequestStatus.SUBMITTED
+
+
+def test_a_page_that_showed_free_times_says_so_when_the_offer_closes_meanwhile(
+    client, dialogue, pair
+):
+    form = the_form(client).fill(**answers(organisation_name="Lundehus Skole"))
+    form.fill(free_time=offered(form)[0])
+    dialogue.instant_booking = False
+    db.session.commit()
+    response = form.submit(SEND)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Tilbuddet kan ikke længere bookes direkte. Foreslå datoer, og send igen." in text
+    assert 'name="dates-0-first"' in text and 'value="Lundehus Skole"' in text
+    assert db.session.scalar(db.select(db.func.count(Request.id))) == 0
+
+
+def test_an_empty_week_refused_leads_the_error_summary_to_the_group(client, dialogue):
+    make_ambassador(), make_ambassador()  # nobody experienced: no time to choose
+    form = the_form(client).fill(**answers())
+    response = form.submit(SEND)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert 'href="#free_time-group"' in text and 'id="free_time-group"' in text
