@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from .. import clock
 from ..extensions import db
 from ..models import AvailabilityRule, AwayPeriod, Person
-from ..models.enums import SeatRole
+from ..models.enums import AssignmentStatus, SeatRole
 from .availability import closed_days_between, held_sessions, lock_instant_booking, overlaps
 from .errors import DomainError
 from .suggestions import (
@@ -397,6 +397,47 @@ def hold(kind, key, *, today):
     if not panel.can_fill(when):
         raise TimeTaken(_l("Tiden er lige blevet taget. Vælg en anden tid."))
     return when, panel
+
+
+def replacement(event, seat_role):
+    """The person to offer a seat of a direkte booked event to after a no or a lapse, by the
+    rules its time was taken by: free then (nobody holding or offered another event within the
+    travel buffer), not asked before on the event, and one who still lets the seats left be
+    filled, an experienced one among the paired seats included; best-ranked first. None when
+    nobody fits, or the event has more than one session."""
+    if len(event.sessions) != 1:
+        return None
+    when = FreeTime(event.starts_at, event.ends_at)
+    panel = Panel.load(event.offer_kind, [when])
+    free = panel.free_people(when)
+    asked = {a.person_id for a in event.assignments}
+    live = [a for a in event.assignments if a.status in AssignmentStatus.live_states()]
+    placed = any(a.seat_role == panel.paired and a.person_id in panel.experienced for a in live)
+    left = {
+        role: need - sum(1 for a in live if a.seat_role == role) - (role == seat_role)
+        for role, need in panel.needs.items()
+    }
+    pool = {p for p, roles in free.items() if seat_role in roles} - asked
+    ranked = [
+        s.person.id
+        for s in suggestions(event, seat_role, person_ids=sorted(pool))
+        if s.person.id in pool
+    ]
+    order = ranked + sorted(pool - set(ranked))
+    if seat_role == panel.paired and not placed:
+        # Nobody experienced holds a paired seat yet: the experienced first, so the pair has one.
+        order.sort(key=lambda person_id: person_id not in panel.experienced)
+    for person_id in order:
+        count = Counts(
+            panel,
+            placed=placed or (seat_role == panel.paired and person_id in panel.experienced),
+        )
+        for other, roles in free.items():
+            if other not in asked and other != person_id:
+                count.add(roles, other in panel.experienced)
+        if count.fills(left):
+            return person_id
+    return None
 
 
 def week_of(day):

@@ -14,11 +14,12 @@ from ..labels import label
 from ..models import (
     Assignment,
     Event,
+    Person,
     Request,
     StaffingNeed,
 )
 from ..models.enums import AssignmentStatus, EventStatus
-from . import audit, mail
+from . import audit, free_times, mail
 from .availability import lock_people, overlapping_assignment
 from .errors import OfferError, all_or_nothing
 from .events import tell_requester
@@ -243,9 +244,17 @@ def chain_offer(ended, *, now):
     if event.starts_at <= now or _seat_is_taken(event, ended.seat_role, ended.seat_number):
         return None
     asked = {a.person_id for a in event.assignments}
-    for suggestion in suggestions(event, ended.seat_role):
-        if suggestion.person.id in asked or not (suggestion.free and suggestion.available):
-            continue
+    if event.request is not None and event.request.booked_instantly:
+        # A direkte booked time: the next person by the rules the time was taken by.
+        found = free_times.replacement(event, ended.seat_role)
+        candidates = [db.session.get(Person, found)] if found is not None else []
+    else:
+        candidates = [
+            s.person
+            for s in suggestions(event, ended.seat_role)
+            if s.person.id not in asked and s.free and s.available
+        ]
+    for person in candidates:
         try:
             # Someone may have offered or taken the seat meanwhile: then there is no chain,
             # and the decline or lapse that asked for it stands.
@@ -255,7 +264,7 @@ def chain_offer(ended, *, now):
                     by=None,
                     seat_role=ended.seat_role,
                     seat_number=ended.seat_number,
-                    persons=[suggestion.person],
+                    persons=[person],
                 )
         except OfferError:
             return None
@@ -263,7 +272,7 @@ def chain_offer(ended, *, now):
             "assignment.chained",
             event,
             actor_label="system",
-            after={"from": ended.person_id, "to": suggestion.person.id},
+            after={"from": ended.person_id, "to": person.id},
         )
         return offered
     return None

@@ -323,3 +323,34 @@ def test_the_staffing_deadline_leaves_the_secretariat_a_day(dialogue):
     assert deadline(dialogue, booked_at=booked_at, starts_at=soon) == soon - timedelta(days=1)
     tomorrow_morning = booked_at + timedelta(hours=16)
     assert deadline(dialogue, booked_at=booked_at, starts_at=tomorrow_morning) == booked_at
+
+
+def test_a_no_from_the_experienced_one_never_chains_to_a_second_new_one(dialogue):
+    seasoned, _new = pair()
+    make_ambassador(first_name="Aa")  # free too, but new
+    day = first_weekday(dialogue)
+    event = book(dialogue, f"{day.isoformat()}T09:30").event
+    asked = {a.person_id for a in event.assignments}
+    [of_seasoned] = [a for a in event.assignments if a.person_id == seasoned.id]
+    assert offers.decline_offer(of_seasoned) is None  # the secretariat's to solve
+    db.session.commit()
+    assert {a.person_id for a in event.assignments} == asked
+    other = make_ambassador(first_name="Zz", experienced_override=True)
+    [of_new] = [a for a in event.assignments if a.person_id not in (seasoned.id,)]
+    chained = offers.decline_offer(of_new)
+    db.session.commit()
+    # The new one's seat goes to the experienced one now free, though a new one ranks first.
+    assert chained is not None and chained.person_id == other.id
+
+
+def test_the_chain_never_asks_someone_offered_another_time_then(dialogue):
+    seasoned, new = pair()
+    busy = make_ambassador()
+    day = first_weekday(dialogue)
+    elsewhere = make_event(kind="talk", starts_at=at(day, 9, 30), minutes=60)
+    make_assignment(elsewhere, busy, status=AssignmentStatus.OFFERED)
+    event = book(dialogue, f"{day.isoformat()}T09:30").event
+    [of_new] = [a for a in event.assignments if a.person_id == new.id]
+    assert offers.decline_offer(of_new) is None  # nobody free: the secretariat's to solve
+    db.session.commit()
+    assert {a.person_id for a in event.assignments} == {seasoned.id, new.id}
