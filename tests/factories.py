@@ -114,10 +114,9 @@ def district_id(name):
     return db.session.scalar(db.select(District.id).where(District.name == name))
 
 
-def make_request(**overrides):
-    """A submitted request, through the service (receipt queued, audit written)."""
-    today = clock.today()
-    values = {
+def request_fields(**overrides):
+    """What the booking form gives the requests service for a dialogue from Husum Skole."""
+    return {
         "offer_kind": offer_kind("dialogue"),
         "organisation_name": "Husum Skole",
         "organisation_kind": OrganisationKind.SCHOOL,
@@ -129,7 +128,6 @@ def make_request(**overrides):
         "audience": Audience.STUDENTS,
         "grade": "8. klasse",
         "expected_participants": 24,
-        "preferred_dates": [(today + timedelta(days=20), None), (today + timedelta(days=30), None)],
         "place": "Husum Skole",
         "online": False,
         "language": "da",
@@ -137,9 +135,26 @@ def make_request(**overrides):
         "notes": "",
         "locale": "da",
     } | overrides
-    request = requests_service.submit_request(**values)
+
+
+def make_request(**overrides):
+    """A submitted request, through the service (receipt queued, audit written)."""
+    today = clock.today()
+    wished = [(today + timedelta(days=20), None), (today + timedelta(days=30), None)]
+    request = requests_service.submit_request(
+        **request_fields(**({"preferred_dates": wished} | overrides))
+    )
     db.session.commit()
     return request
+
+
+def book_a_time(kind, key, **overrides):
+    """A direkte booking of the free time `key` of `kind`, through the service (committed)."""
+    booked = requests_service.book_a_time(
+        time_key=key, **request_fields(offer_kind=kind, **overrides)
+    )
+    db.session.commit()
+    return booked
 
 
 def make_concern(**overrides):

@@ -17,14 +17,15 @@ from portal.models import (
 )
 from portal.models.enums import (
     AssignmentStatus,
-    Audience,
     ClosedPeriodKind,
     EventStatus,
-    OrganisationKind,
     RequestStatus,
 )
 from portal.services import free_times, offers
 from portal.services import requests as requests_service
+from tests.factories import (
+    book_a_time as book,
+)
 from tests.factories import (
     mails,
     make_ambassador,
@@ -188,31 +189,6 @@ def test_free_times_cost_the_same_queries_whatever_the_panel(dialogue, count_que
     # The kind and its needs, the closed days, then the panel: who has windows holding which
     # hours (and who has none), who is experienced, away days, held sessions.
     assert many.count == few.count <= 7
-
-
-def book(kind, key, **overrides):
-    values = {
-        "offer_kind": kind,
-        "organisation_name": "Husum Skole",
-        "organisation_kind": OrganisationKind.SCHOOL,
-        "district": None,
-        "contact_name": "Anne Mortensen",
-        "contact_email": "anne@example.org",
-        "contact_phone": "+45 33 66 33 66",
-        "topic": None,
-        "audience": Audience.STUDENTS,
-        "grade": "8. klasse",
-        "expected_participants": 24,
-        "place": "Husum Skole, lokale 12",
-        "online": False,
-        "language": "da",
-        "accessibility_needs": "",
-        "notes": "",
-        "locale": "da",
-    } | overrides
-    booked = requests_service.book_a_time(time_key=key, **values)
-    db.session.commit()
-    return booked
 
 
 def test_taking_a_time_plans_it_and_offers_each_seat_to_a_free_person(dialogue):
