@@ -56,7 +56,7 @@ def _session_overlaps(start, end, buffer):
 def overlaps(held_start, held_end, start, end, buffer):
     """Whether a session held from `held_start` to `held_end` overlaps start..end with the
     travel buffer: `_session_overlaps` in Python, for a panel judged in memory
-    (free_times.py; tests/services/test_free_times.py holds the two equal)."""
+    (free_times.py; tests/services/test_free_times_oracle.py holds them equal)."""
     return held_start < end + buffer and held_end > start - buffer
 
 

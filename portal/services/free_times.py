@@ -8,11 +8,14 @@ ambassador among its ambassadors (the pairing the secretariat makes by hand). Ti
 school day, in slots of the kind's duration, on weekdays outside the closed periods that
 concern the kind, from `instant_opens_days` to `instant_reach_days` after today.
 
-The panel is read in a fixed number of queries (its people, their weekly windows, away days and
-held sessions in the window) and judged here, stopping at the first people who fill a time: a
-page that shows four weeks never asks the database once per time or per person. The rules are
-the ones the staffing pages ask the database; tests/services/test_free_times.py holds the two
-formulations equal against a brute force over random panels."""
+The panel is read in a fixed number of queries, whatever its size: who has a weekly window
+holding each weekday's hours (the database judges the windows, `suggestions.window_fits`, the
+rule the staffing pages use), who has none, who is experienced, the away days and the sessions
+held in the window. The rest is judged here, stopping at the first people who fill a time: a
+page that shows five weeks never asks the database once per time or per person. The away days
+and the travel buffer are judged by Python twins of their SQL rules (`suggestions.away_during`,
+`availability.overlaps`); tests/services/test_free_times_oracle.py holds the free times equal
+to a brute force by the SQL rules over random panels."""
 
 import re
 from collections import defaultdict

@@ -282,7 +282,7 @@ class Span:
 def away_during(periods, span):
     """Whether one of the away `periods` [(first day, last day)] holds a Copenhagen day the
     session (its Span) touches: `away_over` in Python, for a panel judged in memory
-    (free_times.py; tests/services/test_free_times_oracle.py holds the two equal)."""
+    (free_times.py; tests/services/test_free_times_oracle.py holds them equal)."""
     return any(first <= span.last_day and last >= span.day for first, last in periods)
 
 
