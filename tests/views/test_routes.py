@@ -18,6 +18,7 @@ PUBLIC_ENDPOINTS = {
     "public.book",
     "public.concern",
     "public.offer_fields",
+    "public.browse_times",
     "public.check_field",
     # Requesters have no account: these are guarded by the signed link and its cookie.
     "public.open_tracking_link",
