@@ -146,11 +146,11 @@ def requester_event_rescheduled():
     )
 
 
-def requester_staffed():
-    return _("Det er aftalt, hvem der kommer: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
+def _who_comes(subject, intro):
+    return subject, _lines(
         _("Kære %(name)s", name="{navn}"),
         "",
-        _("Nu er det aftalt, hvem der kommer:"),
+        intro,
         "{hvem}",
         "",
         "{tider_og_sted}",
@@ -165,22 +165,17 @@ def requester_staffed():
     )
 
 
+def requester_staffed():
+    return _who_comes(
+        _("Det er aftalt, hvem der kommer: %(offer)s for %(org)s", **SUBJECT_ORG),
+        _("Nu er det aftalt, hvem der kommer:"),
+    )
+
+
 def requester_instant_confirmed():
-    return _("Tiden er bekræftet: %(offer)s for %(org)s", **SUBJECT_ORG), _lines(
-        _("Kære %(name)s", name="{navn}"),
-        "",
+    return _who_comes(
+        _("Tiden er bekræftet: %(offer)s for %(org)s", **SUBJECT_ORG),
         _("Alle har sagt ja, så tiden er bekræftet. Det er dem, der kommer:"),
-        "{hvem}",
-        "",
-        "{tider_og_sted}",
-        "{moedelink}",
-        "",
-        "{praktisk}",
-        "",
-        _("Følg bestillingen her:"),
-        "{link}",
-        "",
-        _signature(),
     )
 
 
