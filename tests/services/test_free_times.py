@@ -210,6 +210,7 @@ def test_taking_a_time_plans_it_and_offers_each_seat_to_a_free_person(dialogue):
     [receipt] = mails("instant_booking_receipt")
     assert "Tiden er reserveret" in receipt.subject
     assert "dialogambassadørerne" in receipt.body_text
+    assert "Ønskede datoer" not in receipt.body_text  # the time taken, not a wish
     entry = Calendar.from_ical(receipt.calendar_ics)
     [vevent] = entry.walk("VEVENT")
     assert str(vevent["status"]) == "TENTATIVE"

@@ -6,8 +6,9 @@ free_times.py judges a panel in Python from four queries (Panel, and Counts with
 condition for two roles); the staffing pages ask the database (`_available_then`,
 `accepted_overlapping`, `experienced_expression`, `closed_period_warnings`). Here the grid is
 restated plainly from the config, each time's free people come from the SQL rules, and every way
-of seating distinct people is tried with itertools. Each panel is flushed, never committed, and
-rolled back, so the next one starts from the migrations' rows.
+of seating distinct people is tried with itertools. Half the panels are tight (a person per
+seat, and up to two more), where a rule about one person decides whether a time is free. Each
+panel is flushed, never committed, and rolled back, so the next starts from the migrations' rows.
 
 FREE_TIMES_EXAMPLES sets the number of panels (default 150); the seed is fixed so CI is
 repeatable. For a deeper hunt, FREE_TIMES_EXAMPLES=2000 FREE_TIMES_RANDOM=1 with
@@ -21,7 +22,7 @@ from datetime import time, timedelta
 import hypothesis
 import sqlalchemy as sa
 from flask import current_app
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from portal import clock
@@ -107,6 +108,7 @@ def some(strategy, counts):
 
 @st.composite
 def weekly_rules(draw):
+    """(weekday, from, to) of a weekly window, in minutes after midnight."""
     weekday = draw(st.sampled_from([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6]))
     # From the morning to the afternoon, on the quarter hour: the edges meet the grid's.
     starts = draw(st.integers(7 * 4, 11 * 4))
@@ -116,6 +118,9 @@ def weekly_rules(draw):
 
 @st.composite
 def events(draw, persons, days):
+    """An event on `days` of one or two sessions, some ending or starting exactly the travel
+    buffer from a time of the grid (or a minute nearer or further), with one to three of the
+    `persons` offered a seat, holding it or having let it go."""
     sessions = []
     for _ in range(draw(st.integers(1, 2))):
         starts = draw(QUARTER) + draw(NUDGE)
@@ -159,20 +164,18 @@ def worlds(draw):
     window = st.integers(opens, reach)
     around = st.integers(opens - 1, reach + 1)
     if draw(st.booleans(), label="tight"):
-        # A person for each seat, of its role (the first ambassador of a class experienced),
-        # and at most one more: each rule about one person decides whether the seats can be
-        # filled.
+        # A person for each seat, of its role (for a class, most often one of the ambassadors
+        # experienced), and up to two more: each rule about one person decides whether the
+        # seats can be filled.
         seats = [role for role, count in needs.items() for _ in range(count)]
+        ambassadors = [n for n, role in enumerate(seats) if role == AMBASSADOR]
+        seasoned = (
+            draw(st.sampled_from([*ambassadors, None])) if form == BookingForm.CLASS else None
+        )
         panel = [
-            draw(
-                people(
-                    around,
-                    seat=role,
-                    seasoned=form == BookingForm.CLASS and number == seats.index(AMBASSADOR),
-                )
-            )
+            draw(people(around, seat=role, seasoned=number == seasoned))
             for number, role in enumerate(seats)
-        ] + draw(st.lists(people(around), max_size=1))
+        ] + draw(st.lists(people(around), max_size=2))
     else:
         panel = draw(st.lists(people(around), min_size=1, max_size=6))
     return {
@@ -206,7 +209,7 @@ def build(world, today):
     else:
         needs, form = KINDS[world["kind"]]
         kind = OfferKind(
-            code=world["kind"][:30],
+            code="oracle",
             name_da=world["kind"],
             name_en=world["kind"],
             booking_form=form,
@@ -238,10 +241,13 @@ def build(world, today):
         ]
         persons.append(person)
     db.session.add_all(persons)
-    talk = offer_kind("talk")
     # Dialogues held long ago: the n-th holds everyone with more than n of them.
     for n in range(max(spec["dialogues_held"] for spec in world["people"])):
-        held = _event(talk, EventStatus.HELD, [(today - timedelta(days=60 + n), 10 * 60, 90)])
+        held = _event(
+            offer_kind("dialogue"),
+            EventStatus.HELD,
+            [(today - timedelta(days=60 + n), 10 * 60, 90)],
+        )
         held.assignments = [
             Assignment(
                 person=person,
@@ -254,7 +260,7 @@ def build(world, today):
         ]
     for spec in world["events"]:
         event = _event(
-            talk,
+            offer_kind("talk"),
             spec["status"],
             [(today + timedelta(days=d), minute, length) for d, minute, length in spec["sessions"]],
         )
@@ -438,6 +444,19 @@ def book(kind, key):
     )
 
 
+def _person(first_name, roles, **overrides):
+    """A person of an explicit example: active, free any time, new."""
+    return {
+        "first_name": first_name,
+        "roles": roles,
+        "experienced_override": None,
+        "dialogues_held": 0,
+        "active": True,
+        "rules": [],
+        "away": [],
+    } | overrides
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -445,9 +464,48 @@ def book(kind, key):
     derandomize=not os.environ.get("FREE_TIMES_RANDOM"),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(world=worlds(), data=st.data())
+@given(world=worlds(), pick=st.integers(0, 99))
+# Kept whatever the random panels: the two cases the random ones found least often when the
+# rule was broken (about one run in four, and three in four, of 150 panels).
+# A new ambassador who can also be the resource person ranks first: the ambassador's seat is
+# still the experienced one's (`Panel.choose` gave it to the new one, leaving the class
+# without an experienced ambassador).
+@example(
+    world={
+        "kind": "ambassador_and_resource_person_for_a_class",
+        "minutes": 90,
+        "opens": 1,
+        "reach": 2,
+        "people": [
+            _person("Anna", "both", experienced_override=False),
+            _person("Bent", "both", experienced_override=True),
+        ],
+        "events": [],
+        "closed": [],
+    },
+    pick=0,
+)
+# An offer on an event the secretariat cancelled holds nobody, even the only resource person.
+@example(
+    world={
+        "kind": "ambassador_and_resource_person_for_adults",
+        "minutes": 45,
+        "opens": 1,
+        "reach": 2,
+        "people": [_person("Anna", "ambassador"), _person("Bent", "both")],
+        "events": [
+            {
+                "status": EventStatus.CANCELLED,
+                "sessions": [(1, 6 * 60, 75)],
+                "assignments": [(1, AssignmentStatus.OFFERED)],
+            }
+        ],
+        "closed": [],
+    },
+    pick=0,
+)
 def test_the_free_times_are_the_times_the_staffing_rules_can_fill_and_a_time_taken_is_so_filled(
-    world, data
+    world, pick
 ):
     today = clock.today()
     try:
@@ -464,7 +522,7 @@ def test_the_free_times_are_the_times_the_staffing_rules_can_fill_and_a_time_tak
         )
         if not shown:
             return
-        key = data.draw(st.sampled_from(shown), label="time taken")
+        key = shown[pick % len(shown)]
         [(_key, start, end)] = [t for t in times if t[0] == key]
         [free] = free_people([(start, end)])  # before the offers make them busy
         event = book(kind, key).event

@@ -205,15 +205,15 @@ def _order(ctx, locale):
             if d.ends_on != d.starts_on:
                 text += "–" + i18n.long_date(d.ends_on)
             dates.append(text)
-    return "\n".join(
-        [
-            f"- {_('Tilbud')}: {request.offer_kind.name(locale)}",
-            f"- {_('Organisation')}: {request.organisation.name}",
-            f"- {_('Deltagere')}: {participants}",
-            f"- {_('Sted')}: {_('Online') if request.online else request.place}",
-            f"- {_('Ønskede datoer')}: {', '.join(dates)}",
-        ]
-    )
+    lines = [
+        f"- {_('Tilbud')}: {request.offer_kind.name(locale)}",
+        f"- {_('Organisation')}: {request.organisation.name}",
+        f"- {_('Deltagere')}: {participants}",
+        f"- {_('Sted')}: {_('Online') if request.online else request.place}",
+    ]
+    if not request.booked_instantly:  # a time taken is named above, not a wish
+        lines.append(f"- {_('Ønskede datoer')}: {', '.join(dates)}")
+    return "\n".join(lines)
 
 
 def _proposed_dates(ctx, locale):
