@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -177,7 +177,7 @@ class Panel:
         keys = [key for key in keys if key[2] is not None]  # a window never runs past its day
         windows = {key: defaultdict(set) for key in keys}
         unruled = defaultdict(set)
-        for index, role, ids in db.session.execute(_in_windows(keys, roles)):
+        for index, role, ids in db.session.execute(_in_windows(tuple(keys), tuple(roles))):
             found = unruled if index == UNRULED else windows[keys[index]]
             for person_id in map(int, ids.split(",")):
                 found[person_id].add(SeatRole(role))
@@ -287,10 +287,12 @@ def _has_role(role):
 UNRULED = -1
 
 
+@lru_cache(maxsize=64)
 def _in_windows(keys, roles):
-    """One query: (key index, role, comma-separated ids) of the active people of each role
-    whose weekly windows hold each key (weekday, start, latest end), and (UNRULED, role, ids)
-    of those with no weekly pattern at all. The keys are a UNION ALL of literal rows, and the
+    """One query, its statement built once per keys and roles (a statement, never its
+    rows): (key index, role, comma-separated ids) of the active people of each role whose
+    weekly windows hold each key (weekday, start, latest end), and (UNRULED, role, ids) of
+    those with no weekly pattern at all. The keys are a UNION ALL of literal rows, and the
     index on the windows answers each."""
     parts = []
     if keys:
