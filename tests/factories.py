@@ -110,6 +110,16 @@ def booking_answers(offer="dialogue", **overrides):
     return data
 
 
+def opened_for_direkte_booking(code="dialogue", *, opens=7, reaches=35):
+    """The offer kind `code`, opened for direkte booking from `opens` to `reaches` days ahead
+    (committed)."""
+    kind = offer_kind(code)
+    kind.instant_booking = True
+    kind.instant_opens_days, kind.instant_reach_days = opens, reaches
+    db.session.commit()
+    return kind
+
+
 def district_id(name):
     return db.session.scalar(db.select(District.id).where(District.name == name))
 

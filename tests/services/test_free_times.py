@@ -33,17 +33,14 @@ from tests.factories import (
     make_event,
     make_request,
     offer_kind,
+    opened_for_direkte_booking,
     row_counts,
 )
 
 
 @pytest.fixture
 def dialogue():
-    kind = offer_kind("dialogue")
-    kind.instant_booking = True
-    kind.instant_opens_days, kind.instant_reach_days = 7, 35
-    db.session.commit()
-    return kind
+    return opened_for_direkte_booking()
 
 
 def first_day(kind):

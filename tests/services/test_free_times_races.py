@@ -25,7 +25,7 @@ from portal.models.enums import AssignmentStatus, Audience, OrganisationKind, Re
 from portal.services import free_times
 from portal.services import requests as requests_service
 from portal.services.availability import INSTANT_BOOKING_LOCK
-from tests.factories import make_ambassador, offer_kind
+from tests.factories import make_ambassador, opened_for_direkte_booking
 
 # A missing lock loses a single race only most of the time: several rounds in one test make
 # the suite catch it every time.
@@ -35,11 +35,7 @@ RACE_ROUNDS = 5
 @pytest.fixture
 def dialogue():
     """The dialogue, booked directly in a window of seven days: each weekday comes once."""
-    kind = offer_kind("dialogue")
-    kind.instant_booking = True
-    kind.instant_opens_days, kind.instant_reach_days = 7, 13
-    db.session.commit()
-    return kind
+    return opened_for_direkte_booking(reaches=13)
 
 
 def weekdays(kind):
