@@ -69,6 +69,7 @@ def app_for(database, scale):
         }
         ids["tracked"] = ids["request"]
         ids["event_day"] = run.event_day(ids["event"])
+        ids["participants"], ids["evaluation"] = run.evaluation_addresses()
     return app, ids
 
 

@@ -33,6 +33,7 @@ from ..models import AvailabilityRule, AwayPeriod, Person
 from ..models.enums import AssignmentStatus, SeatRole
 from .availability import closed_days_between, held_sessions, lock_instant_booking, overlaps
 from .errors import DomainError
+from .remembered import remembered
 from .suggestions import (
     Span,
     away_during,
@@ -119,18 +120,35 @@ def candidate_times(kind, first, last, *, closed=frozenset()):
 def free_times(kind, *, today, first=None, last=None):
     """[FreeTime] of `kind` from `first` to `last` (local days, clipped to the window), in
     order: the times whose seats can be filled now. A fixed number of queries, whatever the
-    panel and the number of days."""
+    panel and the number of days; one while nothing was written since it was last computed
+    (`remembered`: the kind, the days and the rules' settings are the key, the database's
+    data version keeps it exact)."""
     if not kind.takes_free_times:
         return []
     opens, reaches = window(kind, today=today)
     first, last = max(first or opens, opens), min(last or reaches, reaches)
     if first > last:
         return []
+    config = current_app.config
+    key = (
+        "free_times",
+        kind.id,
+        first,
+        last,
+        *school_day(),
+        config["TRAVEL_BUFFER_MINUTES"],
+        config["EXPERIENCED_AFTER_DIALOGUES"],
+    )
+    return list(remembered(key, lambda: _computed(kind, first, last)))
+
+
+def _computed(kind, first, last):
+    """The free times from `first` to `last`, computed: a tuple, kept by `remembered`."""
     candidates = candidate_times(kind, first, last, closed=closed_days_between(kind, first, last))
     if not candidates:
-        return []
+        return ()
     panel = Panel.load(kind, candidates)
-    return [t for t in candidates if panel.can_fill(t)]
+    return tuple(t for t in candidates if panel.can_fill(t))
 
 
 def time_for(kind, key, *, today):
@@ -171,27 +189,23 @@ class Panel:
 
     @classmethod
     def load(cls, kind, times):
-        """The panel for `times` (FreeTimes): five queries, whatever the panel's size."""
+        """The panel for `times` (FreeTimes): three queries, whatever the panel's size."""
         roles = sorted({n.seat_role for n in kind.staffing_needs})
         keys = sorted({(t.span.day.weekday(), t.span.starts, t.span.latest) for t in times})
         keys = [key for key in keys if key[2] is not None]  # a window never runs past its day
         windows = {key: defaultdict(set) for key in keys}
         unruled = defaultdict(set)
-        for index, role, ids in db.session.execute(_in_windows(tuple(keys), tuple(roles))):
-            found = unruled if index == UNRULED else windows[keys[index]]
-            for person_id in map(int, ids.split(",")):
-                found[person_id].add(SeatRole(role))
         experienced = set()
-        if kind.for_a_class and SeatRole.AMBASSADOR in roles:
-            # Only a paired seat asks who is experienced (a count over every dialogue held).
-            held_dialogues, seasoned = experienced_expression()
-            experienced = set(
-                db.session.scalars(
-                    db.select(Person.id)
-                    .outerjoin(held_dialogues, held_dialogues.c.person_id == Person.id)
-                    .where(Person.active, Person.is_ambassador, seasoned)
-                )
-            )
+        # Only a paired seat asks who is experienced (a count over every dialogue held).
+        paired = kind.for_a_class and SeatRole.AMBASSADOR in roles
+        for index, role, ids in db.session.execute(_in_windows(tuple(keys), tuple(roles), paired)):
+            person_ids = map(int, ids.split(","))
+            if index == EXPERIENCED:
+                experienced.update(person_ids)
+                continue
+            found = unruled if index == UNRULED else windows[keys[index]]
+            for person_id in person_ids:
+                found[person_id].add(SeatRole(role))
         starts = min(t.starts_at for t in times)
         ends = max(t.ends_at for t in times)
         first_day = starts.astimezone(clock.COPENHAGEN).date()
@@ -283,17 +297,19 @@ def _has_role(role):
     return Person.is_ambassador if role == SeatRole.AMBASSADOR else Person.is_resource_person
 
 
-# The key index `_in_windows` gives those with no weekly pattern at all.
+# The key indexes `_in_windows` gives those with no weekly pattern at all, and the experienced.
 UNRULED = -1
+EXPERIENCED = -2
 
 
 @lru_cache(maxsize=64)
-def _in_windows(keys, roles):
-    """One query, its statement built once per keys and roles (a statement, never its
+def _in_windows(keys, roles, paired):
+    """One query, its statement built once per keys, roles and pairing (a statement, never its
     rows): (key index, role, comma-separated ids) of the active people of each role whose
-    weekly windows hold each key (weekday, start, latest end), and (UNRULED, role, ids) of
-    those with no weekly pattern at all. The keys are a UNION ALL of literal rows, and the
-    index on the windows answers each."""
+    weekly windows hold each key (weekday, start, latest end), (UNRULED, role, ids) of those
+    with no weekly pattern at all, and if `paired`, (EXPERIENCED, ambassador, ids) of the
+    active ambassadors who count as experienced. The keys are a UNION ALL of literal rows,
+    and the index on the windows answers each."""
     parts = []
     if keys:
         keyed = sa.union_all(
@@ -334,6 +350,18 @@ def _in_windows(keys, roles):
         .having(db.func.count(Person.id) > 0)
         for role in roles
     ]
+    if paired:
+        held_dialogues, seasoned = experienced_expression()
+        parts.append(
+            db.select(
+                sa.literal(EXPERIENCED),
+                sa.literal(SeatRole.AMBASSADOR.value),
+                db.func.aggregate_strings(sa.cast(Person.id, sa.String), ","),
+            )
+            .outerjoin(held_dialogues, held_dialogues.c.person_id == Person.id)
+            .where(Person.active, Person.is_ambassador, seasoned)
+            .having(db.func.count(Person.id) > 0)
+        )
     return sa.union_all(*parts)
 
 

@@ -184,7 +184,8 @@ def test_free_times_cost_the_same_queries_whatever_the_panel(dialogue, count_que
     with count_queries() as many:
         free_times.free_times(dialogue, today=clock.today())
     # The kind and its needs, the closed days, then the panel: who has windows holding which
-    # hours (and who has none), who is experienced, away days, held sessions.
+    # hours, who has none and who is experienced (one statement), away days, held sessions;
+    # and the data version the times are remembered under (services/remembered.py).
     assert many.count == few.count <= 7
 
 
