@@ -95,6 +95,13 @@ def _refuse_an_unsafe_production(app):
 
 
 def _init_database(app):
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:"):
+        # A pool (not the one connection of an in-memory SQLite): a request takes the
+        # connection used last, whose results are still remembered (services/remembered.py
+        # keeps them per connection on SQLite).
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_use_lifo": True}
     db.init_app(app)
     with app.app_context():
         engine = db.engine

@@ -117,13 +117,8 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_dir, development),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
         # hide_parameters: an error logged never carries the values of a statement (tokens,
-        # addresses). pool_use_lifo: a request takes the connection used last, whose results
-        # are still remembered (services/remembered.py keeps them per connection on SQLite).
-        "SQLALCHEMY_ENGINE_OPTIONS": {
-            "pool_pre_ping": True,
-            "hide_parameters": True,
-            "pool_use_lifo": True,
-        },
+        # addresses). create_app adds pool_use_lifo where the pool takes it.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Sessions: HttpOnly, SameSite=Lax, Secure outside development.
         "SESSION_COOKIE_NAME": "vink_session",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -135,6 +135,12 @@ class DatesMixin:
         return [(entry.first.data, entry.last.data) for entry in self.dates if entry.first.data]
 
 
+# The wished dates' fields as posted (`_dates_field`: three entries of a first and a last day),
+# kept while the free times show (`RequestForm.carry`), and how long a kept value may be.
+CARRIED_DATES = tuple(f"dates-{n}-{part}" for n in range(3) for part in ("first", "last"))
+CARRIED_LENGTH = 40
+
+
 def _dates_field():
     # The description names an entry in the error summary ("Dato eller periode 2: ...").
     return FieldList(
@@ -275,6 +281,7 @@ class RequestForm(DatesMixin, PublicForm):
         `wish_dates`: "1" to wish dates for an offer opened for direkte booking, "0" to see its
         free times again (a button's value); otherwise as the form was."""
         super().__init__(*args, **kwargs)
+        self.kept_time, self.carried = None, []  # `offer_times`, `carry`
         if wish_dates is not None:
             self.own_dates.data = wish_dates
         self.topics = topics
@@ -333,14 +340,17 @@ class RequestForm(DatesMixin, PublicForm):
         kind = self.chosen_kind
         return kind is not None and kind.takes_free_times and self.own_dates.data != "1"
 
-    def offer_times(self, times, week, weeks):
+    def offer_times(self, times, week, weeks, *, kept=None):
         """Offer `times` (the FreeTimes of the week beginning `week`, one of `weeks`, the
         Mondays a pager moves between) to choose from, each labelled by its hours (the page
-        groups them by day)."""
+        groups them by day); and `kept`, the free time chosen in another week, offered first
+        and on its own, so that paging loses no choice."""
+        offered = [kept, *times] if kept is not None else list(times)
         self.free_time.choices = choices(
-            (t.key, f"{short_time(t.starts_at)}–{short_time(t.ends_at)}") for t in times
+            (t.key, f"{short_time(t.starts_at)}–{short_time(t.ends_at)}") for t in offered
         )
         self.shown_times = times
+        self.kept_time = kept
         if week is None:  # a page that shows no times (a field checked on its own)
             return
         self.week.data = week.isoformat()
@@ -349,12 +359,26 @@ class RequestForm(DatesMixin, PublicForm):
         self.previous_week = weeks[at - 1] if at > 0 else None
         self.next_week = weeks[at + 1] if at + 1 < len(weeks) else None
 
+    def kept_option(self):
+        """The radio option of the time chosen in another week (None if there is none)."""
+        return next(iter(self.free_time)) if self.kept_time is not None else None
+
     def times_by_day(self):
-        """[(day, [radio option])] of the offered times, in order."""
+        """[(day, [radio option])] of the shown week's times, in order."""
         days = {}
-        for option, when in zip(self.free_time, self.shown_times, strict=True):
+        options = list(self.free_time)[1 if self.kept_time is not None else 0 :]
+        for option, when in zip(options, self.shown_times, strict=True):
             days.setdefault(when.day, []).append(option)
         return list(days.items())
+
+    def carry(self, formdata):
+        """Keep what was typed or chosen for the other way of booking, as the page's hidden
+        fields (`carried`): the wished dates while the free times show, the chosen time while
+        the wished dates show. Switching back and forth loses nothing."""
+        names = CARRIED_DATES if self.takes_a_time else ("free_time",)
+        kept = ((name, formdata.get(name, "")[:CARRIED_LENGTH]) for name in names)
+        # Only what a keyboard types: a control character has no place in a page.
+        self.carried = [(name, value) for name, value in kept if value and value.isprintable()]
 
     def offer_changed(self):
         """A browser without JavaScript chose another offer than the one whose questions the

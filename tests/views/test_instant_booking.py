@@ -108,6 +108,53 @@ def test_wished_dates_instead_and_back(client, dialogue, pair):
     assert 'name="free_time"' in back.get_data(as_text=True)
 
 
+def test_a_time_chosen_in_one_week_is_kept_while_another_week_shows(client, dialogue, pair):
+    form = the_form(client).fill(**answers())
+    chosen = offered(form)[2]
+    page = form.fill(free_time=chosen).submit("Næste uge").get_data(as_text=True)
+    assert "Den tid, I har valgt" in page
+    shown = again(client, page)
+    assert offered(shown)[0] == chosen and shown.value("free_time") == chosen  # still chosen
+    first_week = shown.submit("Forrige uge").get_data(as_text=True)
+    assert again(client, first_week).value("free_time") == chosen  # in its own place again
+    assert "Den tid, I har valgt" not in first_week
+    # Sent from the other week without a new choice, the chosen time is booked.
+    response = shown.submit(SEND)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    booked = db.session.scalars(db.select(Request)).one()
+    assert (
+        booked.event.starts_at
+        == free_times.time_for(dialogue, chosen, today=clock.today()).starts_at
+    )
+
+
+def test_a_time_chosen_in_another_week_gives_way_to_a_new_choice(client, dialogue, pair):
+    form = the_form(client).fill(**answers())
+    chosen = offered(form)[0]
+    shown = again(client, form.fill(free_time=chosen).submit("Næste uge"))
+    instead = offered(shown)[1]
+    assert shown.fill(free_time=instead).submit(SEND).status_code == 302
+    booked = db.session.scalars(db.select(Request)).one()
+    assert (
+        booked.event.starts_at
+        == free_times.time_for(dialogue, instead, today=clock.today()).starts_at
+    )
+
+
+def test_switching_between_free_times_and_wished_dates_loses_neither(client, dialogue, pair):
+    form = the_form(client).fill(**answers())
+    chosen = offered(form)[5]
+    wished = again(
+        client, form.fill(free_time=chosen).submit("Passer ingen af tiderne? Foreslå selv datoer")
+    )
+    dates = {k: v for k, v in booking_answers("dialogue").items() if k.startswith("dates")}
+    times = again(client, wished.fill(**dates).submit("Se de ledige tider i stedet"))
+    assert times.value("free_time") == chosen  # its week shows, the time still chosen
+    wished_again = again(client, times.submit("Passer ingen af tiderne? Foreslå selv datoer"))
+    for name, value in dates.items():
+        assert wished_again.value(name) == value, name
+
+
 def test_a_week_without_free_times_says_so_and_offers_wished_dates(client, dialogue):
     make_ambassador(), make_ambassador()  # nobody experienced: no dialogue can go
     page = client.get("/bestil?tilbud=dialogue").get_data(as_text=True)
