@@ -1,0 +1,68 @@
+"""A field's check (htmx, as the visitor leaves the field) answers after the visitor has gone
+on: its answer must never take back what was typed since, nor show an error for a value the
+field no longer holds. The check's network is held here, so the late answer is certain."""
+
+import contextlib
+
+from playwright.sync_api import Error, expect
+
+CHECK = "**/bestil/tjek/*"
+
+
+def _held_checks(page):
+    """The checks the page sends, held until released (a slow network, made certain)."""
+    held = []
+    page.route(CHECK, lambda route: held.append(route))
+    return held
+
+
+def _wait_for(page, held, count):
+    for _ in range(100):
+        if len(held) >= count:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"{count} checks expected, {len(held)} sent")
+
+
+def _release(held):
+    for route in held:
+        with contextlib.suppress(Error):  # a check the page gave up on has no one to answer
+            route.continue_()
+
+
+def test_typing_on_while_the_check_is_under_way_is_kept(new_page):
+    page = new_page(width=390)
+    page.goto("/bestil?tilbud=talk")
+    held = _held_checks(page)
+    page.fill("#contact_email", "laerer@")
+    page.press("#contact_email", "Tab")
+    _wait_for(page, held, 1)
+    page.click("#contact_email")
+    page.keyboard.press("End")
+    page.keyboard.type("skole.dk")
+    _release(held)
+    error = page.locator("#contact_email-group .form-error-message")
+    expect(error).to_have_count(1)  # the answer about "laerer@" has come in...
+    expect(page.locator("#contact_email")).to_have_value("laerer@skole.dk")  # ...and kept it
+    expect(page.locator("#contact_email")).to_be_focused()
+    page.unroute(CHECK)
+    page.press("#contact_email", "Tab")  # leaving the field checks what it holds now
+    expect(error).to_have_count(0)
+
+
+def test_an_older_check_answering_last_never_shows_its_error(new_page):
+    page = new_page(width=1280)
+    page.goto("/bestil?tilbud=talk")
+    held = _held_checks(page)
+    page.fill("#contact_email", "ikke-en-adresse")
+    page.press("#contact_email", "Tab")
+    _wait_for(page, held, 1)
+    page.fill("#contact_email", "laerer@skole.dk")
+    page.press("#contact_email", "Tab")
+    _wait_for(page, held, 2)
+    held[1].continue_()  # the correction's check answers first...
+    page.wait_for_timeout(300)
+    _release(held[:1])  # ...then the first one's, late
+    page.wait_for_timeout(300)
+    expect(page.locator("#contact_email")).to_have_value("laerer@skole.dk")
+    expect(page.locator("#contact_email-group .form-error-message")).to_have_count(0)
