@@ -99,7 +99,7 @@ def _init_database(app):
     if url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:"):
         # A pool (not the one connection of an in-memory SQLite): a request takes the
         # connection used last, whose results are still remembered (services/remembered.py
-        # keeps them per connection on SQLite).
+        # keeps them per connection).
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_use_lifo": True}
     db.init_app(app)

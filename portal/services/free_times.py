@@ -121,8 +121,8 @@ def free_times(kind, *, today, first=None, last=None):
     """[FreeTime] of `kind` from `first` to `last` (local days, clipped to the window), in
     order: the times whose seats can be filled now. A fixed number of queries, whatever the
     panel and the number of days; one while nothing was written since it was last computed
-    (`remembered`: the kind, the days and the rules' settings are the key, the database's
-    data version keeps it exact)."""
+    (`remembered`: the kind as this request holds it, the days and the rules' settings are
+    the key, the database's data version keeps it exact)."""
     if not kind.takes_free_times:
         return []
     opens, reaches = window(kind, today=today)
@@ -133,6 +133,9 @@ def free_times(kind, *, today, first=None, last=None):
     key = (
         "free_times",
         kind.id,
+        kind.default_duration_minutes,
+        kind.for_a_class,
+        tuple(sorted((n.seat_role, kind.need(n.seat_role)) for n in kind.staffing_needs)),
         first,
         last,
         *school_day(),
@@ -198,7 +201,9 @@ class Panel:
         experienced = set()
         # Only a paired seat asks who is experienced (a count over every dialogue held).
         paired = kind.for_a_class and SeatRole.AMBASSADOR in roles
-        for index, role, ids in db.session.execute(_in_windows(tuple(keys), tuple(roles), paired)):
+        threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"] if paired else None
+        statement = _in_windows(tuple(keys), tuple(roles), threshold)
+        for index, role, ids in db.session.execute(statement):
             person_ids = map(int, ids.split(","))
             if index == EXPERIENCED:
                 experienced.update(person_ids)
@@ -303,13 +308,14 @@ EXPERIENCED = -2
 
 
 @lru_cache(maxsize=64)
-def _in_windows(keys, roles, paired):
-    """One query, its statement built once per keys, roles and pairing (a statement, never its
-    rows): (key index, role, comma-separated ids) of the active people of each role whose
+def _in_windows(keys, roles, threshold):
+    """One query, its statement built once per keys, roles and threshold (a statement, never
+    its rows): (key index, role, comma-separated ids) of the active people of each role whose
     weekly windows hold each key (weekday, start, latest end), (UNRULED, role, ids) of those
-    with no weekly pattern at all, and if `paired`, (EXPERIENCED, ambassador, ids) of the
-    active ambassadors who count as experienced. The keys are a UNION ALL of literal rows,
-    and the index on the windows answers each."""
+    with no weekly pattern at all, and unless `threshold` is None (no paired seat),
+    (EXPERIENCED, ambassador, ids) of the active ambassadors who count as experienced after
+    `threshold` dialogues. The keys are a UNION ALL of literal rows, and the index on the
+    windows answers each."""
     parts = []
     if keys:
         keyed = sa.union_all(
@@ -350,8 +356,8 @@ def _in_windows(keys, roles, paired):
         .having(db.func.count(Person.id) > 0)
         for role in roles
     ]
-    if paired:
-        held_dialogues, seasoned = experienced_expression()
+    if threshold is not None:
+        held_dialogues, seasoned = experienced_expression(threshold)
         parts.append(
             db.select(
                 sa.literal(EXPERIENCED),
@@ -478,12 +484,26 @@ def week_of(day):
     return day - timedelta(days=day.weekday())
 
 
-def week_to_show(kind, times, *, today, asked=""):
-    """(the Monday of the week to show, the Mondays of the window): the week `asked` for (its
-    Monday as YYYY-MM-DD) if the window has it, else the first with a free time among `times`,
-    else the window's first."""
+@dataclass(frozen=True)
+class Week:
+    """The week of free times a booking form shows."""
+
+    monday: date
+    mondays: list  # the Mondays of the window, for the pager
+    times: list  # the week's FreeTimes
+    kept: FreeTime | None  # the time chosen in another week, still free
+
+
+def week_to_show(kind, *, today, asked="", chosen=""):
+    """The Week to show: the one `asked` for (its Monday as YYYY-MM-DD) if the window has it,
+    else the one of the `chosen` time (a form value) if it is still free, else the first with
+    a free time, else the window's first; with the chosen time kept if it is in another week,
+    so that paging loses no choice."""
+    times = free_times(kind, today=today)
+    kept = next((t for t in times if t.key == chosen), None) if chosen else None
     mondays = weeks(kind, today=today)
-    shown = next((m for m in mondays if m.isoformat() == asked), None)
-    if shown is None:
-        shown = next((week_of(t.day) for t in times), mondays[0])
-    return shown, mondays
+    monday = next((m for m in mondays if m.isoformat() == asked), None)
+    if monday is None:
+        monday = next((week_of(t.day) for t in ([kept] if kept else times)), mondays[0])
+    week = [t for t in times if week_of(t.day) == monday]
+    return Week(monday, mondays, week, None if kept in week else kept)

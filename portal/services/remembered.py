@@ -2,9 +2,10 @@
 stale, whatever wrote (a service, a bulk statement, retention, another process).
 
 The key is the database's own record of committed writes, read in one cheap query:
-- PostgreSQL: the current snapshot (`pg_current_snapshot()`: the transactions committed and still
-  running). Two reads give the same snapshot only if no transaction got an id or ended between
-  them, so the same snapshot means the same data, anywhere in the cluster.
+- PostgreSQL: the current snapshot (`pg_current_snapshot()`: which transactions had ended and
+  which were still running). Two reads give the same snapshot only if no transaction ended
+  (committed or aborted) between them, so the same snapshot means the same data. Any commit in
+  the cluster moves it: a busy cluster recomputes more often, never serves stale.
 - SQLite: the connection's count of its own changes (`total_changes()`) with the file's
   `data_version`, which moves whenever another connection commits. Both count per connection, so
   what is remembered is kept with the connection (`Connection.info`, gone with it).

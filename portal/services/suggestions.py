@@ -138,11 +138,13 @@ def suggestions(event, seat_role, *, name=None, person_ids=None, limit=None):
     ]
 
 
-def experienced_expression():
+def experienced_expression(threshold=None):
     """(the held-dialogues subquery to outer-join on its person_id, the SQL test on Person that
-    they count as experienced): by the admin's word if given, else by the dialogues held."""
+    they count as experienced): by the admin's word if given, else by the dialogues held
+    (`threshold` of them, by default the configured number)."""
     held = _held_dialogues()
-    threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"]
+    if threshold is None:
+        threshold = current_app.config["EXPERIENCED_AFTER_DIALOGUES"]
     return held, sa.case(
         (Person.experienced_override.is_not(None), Person.experienced_override),
         else_=db.func.coalesce(held.c.dialogues, 0) >= threshold,

@@ -101,20 +101,16 @@ def _request_form(offer_kinds=None, *, with_times=True, wish_dates=None, **kwarg
 
 
 def _show_free_times(form):
-    """Offer the free times of one week: the one a pager button asks for, else the one shown
-    before, else the chosen time's, else the first with a free time; and the chosen time, if
-    it is still free and in another week."""
-    kind, today = form.chosen_kind, clock.today()
-    times = free_times.free_times(kind, today=today)
-    chosen = next((t for t in times if t.key == form.free_time.data), None)
-    shown, mondays = free_times.week_to_show(
-        kind,
-        [chosen] if chosen is not None else times,
-        today=today,
+    """Offer the free times of one week (`free_times.week_to_show`): the one a pager button
+    asks for, else the one shown before, else the chosen time's, else the first with a free
+    time; and the chosen time, if it is still free and in another week."""
+    week = free_times.week_to_show(
+        form.chosen_kind,
+        today=clock.today(),
         asked=request.form.get("uge") or form.week.data or "",
+        chosen=form.free_time.data or "",
     )
-    week = [t for t in times if free_times.week_of(t.day) == shown]
-    form.offer_times(week, shown, mondays, kept=None if chosen in week else chosen)
+    form.offer_times(week.times, week.monday, week.mondays, kept=week.kept)
 
 
 @bp.route("/bestil", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ real browser at 390 px, with JavaScript and without, in Danish and in English.""
 import pytest
 from playwright.sync_api import expect
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Request
 from portal.models.enums import AssignmentStatus
@@ -38,7 +39,7 @@ def _fill_by_labels(page, english=False):
 
 @pytest.mark.parametrize("english", [False, True], ids=["da", "en"])
 def test_a_teacher_on_a_phone_takes_a_free_time_and_the_receipt_says_it_is_held(
-    new_page, open_dialogue, english
+    new_page, axe, open_dialogue, english
 ):
     page = new_page(width=390, height=844, locale="en" if english else None)
     page.goto("/bestil?tilbud=dialogue")
@@ -59,6 +60,15 @@ def test_a_teacher_on_a_phone_takes_a_free_time_and_the_receipt_says_it_is_held(
     box = page.locator(f"label[for='{first.get_attribute('id')}']").bounding_box()
     assert box["height"] >= 24  # a target a thumb can hit (WCAG 2.2 target size)
     first.check()
+    chosen = first.get_attribute("value")
+    # A look at the next week keeps the choice, on its own, and the page stays sound.
+    page.get_by_role("button", name="Next week" if english else "Næste uge").click()
+    kept_name = "The time you chose" if english else "Den tid, I har valgt"
+    kept = page.get_by_role("group", name=kept_name)
+    expect(kept.get_by_role("radio")).to_be_checked()
+    assert kept.get_by_role("radio").get_attribute("value") == chosen
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_label(
         "I have read how the City of Copenhagen processes the information"
         if english
@@ -73,6 +83,7 @@ def test_a_teacher_on_a_phone_takes_a_free_time_and_the_receipt_says_it_is_held(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     booked = db.session.scalars(db.select(Request)).one()
     assert booked.booked_instantly and booked.event.tentative
+    assert booked.event.starts_at.astimezone(clock.COPENHAGEN).strftime("%Y-%m-%dT%H:%M") == chosen
     assert sorted(a.status for a in booked.event.assignments) == [AssignmentStatus.OFFERED] * 2
 
 

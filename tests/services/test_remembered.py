@@ -184,9 +184,23 @@ def test_two_writers_at_once_are_both_in_the_next_page(app, dialogue, pair):
     assert not {key[:10] for key in after} & {d.isoformat() for d in days}
 
 
-def test_a_remembered_result_is_never_found_under_another_offer_kind_or_day(dialogue, pair, travel):
+def test_a_remembered_result_is_never_found_under_another_offer_kind_or_day(pair, travel):
+    dialogue = opened_for_direkte_booking(reaches=13)
+    talk = opened_for_direkte_booking("talk", reaches=13)  # both written before either is shown
     before = shown(dialogue)
-    talk = opened_for_direkte_booking("talk", reaches=13)
     assert shown(talk) == computed(talk) != before  # a talk needs a resource person: none here
     travel.shift(timedelta(days=3))
     assert shown(dialogue) == computed(dialogue) != before
+
+
+def test_within_a_transaction_that_writes_each_write_is_seen(dialogue, pair):
+    experienced, new = pair
+    day = first_weekday(dialogue)
+    assignments.add_away_period(new, starts_on=day, ends_on=day)
+    db.session.flush()
+    first_write = shown(dialogue)
+    assert first_write == computed(dialogue)
+    assignments.add_away_period(experienced, starts_on=day, ends_on=day + timedelta(days=1))
+    db.session.flush()  # a second write, nothing committed or ended in between
+    assert shown(dialogue) == computed(dialogue) != first_write
+    db.session.rollback()

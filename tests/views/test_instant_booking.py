@@ -142,17 +142,41 @@ def test_a_time_chosen_in_another_week_gives_way_to_a_new_choice(client, dialogu
 
 
 def test_switching_between_free_times_and_wished_dates_loses_neither(client, dialogue, pair):
-    form = the_form(client).fill(**answers())
-    chosen = offered(form)[5]
+    second_week = again(client, the_form(client).fill(**answers()).submit("Næste uge"))
+    chosen = offered(second_week)[1]
     wished = again(
-        client, form.fill(free_time=chosen).submit("Passer ingen af tiderne? Foreslå selv datoer")
+        client,
+        second_week.fill(free_time=chosen).submit("Passer ingen af tiderne? Foreslå selv datoer"),
     )
     dates = {k: v for k, v in booking_answers("dialogue").items() if k.startswith("dates")}
-    times = again(client, wished.fill(**dates).submit("Se de ledige tider i stedet"))
-    assert times.value("free_time") == chosen  # its week shows, the time still chosen
+    back = wished.fill(**dates).submit("Se de ledige tider i stedet").get_data(as_text=True)
+    times = again(client, back)
+    assert times.value("free_time") == chosen  # still chosen, and shown in its own week
+    assert "Den tid, I har valgt" not in back and "Forrige uge" in back
     wished_again = again(client, times.submit("Passer ingen af tiderne? Foreslå selv datoer"))
     for name, value in dates.items():
         assert wished_again.value(name) == value, name
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2030-09-10" * 20, "2030-09-10\x00<b>", '2030-09-10" onfocus="x', "２０３０-０９-１０"],
+)
+def test_what_is_kept_for_the_other_way_is_bounded_and_printable(client, dialogue, pair, typed):
+    wished = again(client, the_form(client).submit("Passer ingen af tiderne? Foreslå selv datoer"))
+    page = wished.fill(dates_0_first=typed).submit("Se de ledige tider i stedet")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    kept = [
+        el.get("value")
+        for el in again(client, html).element.iter("input")
+        if el.get("name") == "dates-0-first"
+    ]
+    if typed.isprintable():
+        assert kept == [typed[:40]]  # as typed, cut to a date's worth
+    else:
+        assert kept == [] and "\x00" not in html
+    assert 'onfocus="x' not in html
 
 
 def test_a_week_without_free_times_says_so_and_offers_wished_dates(client, dialogue):
