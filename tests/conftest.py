@@ -11,6 +11,7 @@
 """
 
 import contextvars
+import logging
 import os
 import re
 from contextlib import contextmanager
@@ -308,6 +309,29 @@ def smtp_config(app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
     return app.config
+
+
+@pytest.fixture
+def security_log(caplog):
+    """security_log(response, event, *parts): the one line of the security log `event` that
+    answering `response` wrote (found by its request id), holding each of `parts`."""
+    caplog.set_level(logging.WARNING, logger="portal.security")
+
+    def line(response, event, *parts):
+        request_id = f"request_id={response.headers['X-Request-Id']}"
+        lines = [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "portal.security"
+            and r.getMessage().startswith(event + " ")
+            and request_id in r.getMessage()
+        ]
+        assert len(lines) == 1, (event, lines, [r.getMessage() for r in caplog.records])
+        for part in parts:
+            assert part in lines[0], (part, lines[0])
+        return lines[0]
+
+    return line
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import requests
 from authlib.integrations.flask_client import OAuth, OAuthError
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
-from joserfc.errors import JoseError
+from joserfc.errors import ClaimError, JoseError
 
 from ..auth_session import (
     await_second_factor,
@@ -89,6 +89,9 @@ def callback():
             type(error).__name__,
             _("Login hos %(provider)s lykkedes ikke. Prøv igen.", provider=_provider()),
             400,
+            # Which of the token's claims failed (the nonce, the audience ...): the checker's
+            # own name for it, never a value from the token.
+            **({"claim": error.claim} if isinstance(error, ClaimError) else {}),
         )
     claims = token.get("userinfo")
     if not claims:

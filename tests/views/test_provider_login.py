@@ -57,11 +57,14 @@ def _sign_in(client, provider, username):
     return client.get(_back_from_provider(client, provider, username))
 
 
-def test_an_invited_secretary_signs_in_and_is_linked_by_her_verified_address(client, provider):
+def test_an_invited_secretary_signs_in_and_is_linked_by_her_verified_address(
+    client, provider, security_log
+):
     anna = make_user(email="anna@kk.dk", role=Role.SECRETARIAT)
     response = _sign_in(client, provider, "anna@kk.dk")
     assert response.status_code == 302
     assert urlsplit(response.location).path == "/sekretariat/"
+    security_log(response, "login.succeeded", f"user_id={anna.id}", "method=provider")
     assert client.get("/sekretariat/").status_code == 200
     db.session.refresh(anna)
     assert anna.provider_subject == f"{provider.issuer} anna"
@@ -79,51 +82,62 @@ def test_once_linked_the_subject_signs_in_whatever_the_address(app, client, prov
     assert client.get("/sekretariat/").status_code == 200
 
 
-def test_a_person_not_invited_gets_a_clear_page_and_no_account(client, provider):
+def test_a_person_not_invited_gets_a_clear_page_and_no_account(client, provider, security_log):
     users_before = db.session.scalar(db.select(db.func.count(User.id)))
     response = _sign_in(client, provider, "ukendt@kk.dk")
     assert response.status_code == 403
     assert "Du er ikke oprettet som bruger" in response.get_data(as_text=True)
+    security_log(response, "login.refused", "method=provider", "reason=not_invited")
     assert db.session.scalar(db.select(db.func.count(User.id))) == users_before
     assert client.get("/sekretariat/").status_code == 302  # not signed in
 
 
-def test_an_unverified_address_is_not_linked(client, provider):
+def test_an_unverified_address_is_not_linked(client, provider, security_log):
     user = make_user(email="uverificeret@kk.dk")
     response = _sign_in(client, provider, "uverificeret@kk.dk")
     assert response.status_code == 403
     assert "ikke bekræftet" in response.get_data(as_text=True)
+    security_log(response, "login.refused", "reason=email_not_verified")
     db.session.refresh(user)
     assert user.provider_subject is None
 
 
-def test_a_deactivated_user_is_refused(client, provider):
+def test_a_deactivated_user_is_refused(client, provider, security_log):
     anna = make_user(email="anna@kk.dk")
     anna.active = False
     db.session.commit()
     response = _sign_in(client, provider, "anna@kk.dk")
     assert response.status_code == 403
     assert "deaktiveret" in response.get_data(as_text=True)
+    security_log(response, "login.refused", "reason=deactivated")
 
 
-def test_a_tampered_state_is_refused(client, provider):
+def test_a_tampered_state_is_refused(client, provider, security_log):
     make_user(email="anna@kk.dk")
     back = _back_from_provider(client, provider, "anna@kk.dk")
     tampered = back.replace("state=", "state=x", 1)
-    assert client.get(tampered).status_code == 400
+    response = client.get(tampered)
+    assert response.status_code == 400
+    security_log(response, "login.refused", "reason=MismatchingStateError")
     assert client.get("/sekretariat/").status_code == 302
 
 
-def test_a_replayed_state_is_refused(client, provider):
+def test_a_replayed_state_is_refused(client, provider, security_log):
+    """The callback used once, then again in the same browser while it waits on another
+    sign-in (a state of its own in the session): the portal's state check refuses it, before
+    the provider is asked about its code."""
     make_user(email="anna@kk.dk")
     back = _back_from_provider(client, provider, "anna@kk.dk")
     assert client.get(back).status_code == 302
     client.post_form("/log-ud")
-    assert client.get(back).status_code == 400
+    assert client.get("/log-ind/kommune").status_code == 302  # another sign-in begun
+    response = client.get(back)
+    assert response.status_code == 400
+    security_log(response, "login.refused", "reason=MismatchingStateError")
     assert client.get("/sekretariat/").status_code == 302
 
 
-def test_a_wrong_nonce_is_refused(client, provider):
+def test_a_wrong_nonce_is_refused(client, provider, security_log):
     make_user(email="anna@kk.dk")
     back = _back_from_provider(client, provider, "anna@kk.dk")
     with client.session_transaction() as session:
@@ -133,18 +147,21 @@ def test_a_wrong_nonce_is_refused(client, provider):
         session[key] = stored
     response = client.get(back)
     assert response.status_code == 400
+    security_log(response, "login.refused", "reason=InvalidClaimError", "claim=nonce")
     assert client.get("/sekretariat/").status_code == 302
 
 
-def test_an_expired_id_token_is_refused(client, provider, travel):
+def test_an_expired_id_token_is_refused(client, provider, travel, security_log):
     make_user(email="anna@kk.dk")
     back = _back_from_provider(client, provider, "anna@kk.dk")
     travel.shift(timedelta(hours=3))  # the provider's token is long expired by the portal's clock
-    assert client.get(back).status_code == 400
+    response = client.get(back)
+    assert response.status_code == 400
+    security_log(response, "login.refused", "reason=ExpiredTokenError")
 
 
 def test_an_id_token_signed_by_a_key_the_provider_never_published_is_refused(
-    client, provider, oidc_provider
+    client, provider, oidc_provider, security_log
 ):
     """The portal checks the token against another provider's published keys: the signature is
     by a key the portal does not know."""
@@ -155,11 +172,13 @@ def test_an_id_token_signed_by_a_key_the_provider_never_published_is_refused(
 
     with client.application.test_request_context():
         _client().server_metadata["jwks_uri"] = other.metadata["jwks_uri"]
-    assert client.get(back).status_code == 400
+    response = client.get(back)
+    assert response.status_code == 400
+    security_log(response, "login.refused", "reason=InvalidKeyIdError")
     assert client.get("/sekretariat/").status_code == 302
 
 
-def test_groups_never_widen_a_role(app, client, provider, monkeypatch):
+def test_groups_never_widen_a_role(app, client, provider, monkeypatch, security_log):
     """Bo is a secretary in the portal and in the admin group at the provider: he signs in as a
     secretary. Anna is an admin in the portal whose groups grant only the secretariat: refused."""
     groups = {"vink-admin": "admin", "vink-sekretariat": "secretariat"}
@@ -172,6 +191,7 @@ def test_groups_never_widen_a_role(app, client, provider, monkeypatch):
     response = _sign_in(client, provider, "anna@kk.dk")
     assert response.status_code == 403
     assert "gruppe" in response.get_data(as_text=True)
+    security_log(response, "login.refused", "reason=group_does_not_grant_role")
 
 
 def test_without_a_provider_there_is_no_button_and_no_route(client):

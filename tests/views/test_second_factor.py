@@ -180,6 +180,27 @@ def test_wrong_codes_are_rate_limited_per_account(client):
     assert statuses == [422] * 5 + [429]
 
 
+def test_wrong_codes_are_counted_per_account_whatever_the_address_and_browser(app, security_log):
+    user, _totp, _codes = _enrolled_user()
+    other, other_totp, _codes = _enrolled_user()
+    statuses = []
+    for n in range(6):  # each try from another browser and another address
+        client = app.test_client()
+        _log_in(client, user.email)
+        wrong = browser_form(client, CODE_PAGE).fill(code="abcde-fghij")
+        answer = wrong.submit(environ_base={"REMOTE_ADDR": f"10.0.7.{n}"})
+        statuses.append(answer.status_code)
+        if answer.status_code == 422:
+            security_log(answer, "login.second_factor_failed", f"user_id={user.id}")
+    assert statuses == [422] * 5 + [429]
+    security_log(answer, "rate_limit.hit", "path=/log-ind/kode")
+    # Another account, from the last address, still has its tries.
+    client = app.test_client()
+    _log_in(client, other.email)
+    right = browser_form(client, CODE_PAGE).fill(code=other_totp.now())
+    assert right.submit(environ_base={"REMOTE_ADDR": "10.0.7.5"}).status_code == 302
+
+
 def test_the_mark_of_a_right_password_lasts_five_minutes(client, travel):
     user, totp, _codes = _enrolled_user()
     _log_in(client, user.email)

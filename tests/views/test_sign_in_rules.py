@@ -42,7 +42,7 @@ def _actions():
 
 
 def test_an_admin_requires_the_provider_for_the_secretariat_and_its_passwords_stop_working(
-    app, configured
+    app, configured, security_log
 ):
     admin = make_user(role=Role.ADMIN)
     secretary = make_user(role=Role.SECRETARIAT)
@@ -68,6 +68,7 @@ def test_an_admin_requires_the_provider_for_the_secretariat_and_its_passwords_st
 
     refused = _log_in(app.test_client(), secretary)
     assert refused.status_code == 422
+    security_log(refused, "login.refused", "reason=provider_required", f"user_id={secretary.id}")
     text = refused.get_data(as_text=True)
     assert (
         "E-mail eller adgangskode er forkert. Logger du ind med din arbejdskonto, så brug "
@@ -202,7 +203,7 @@ def _code_step(client):
 
 
 def test_a_break_glass_sign_in_is_audited_once_the_code_is_given_not_at_the_password(
-    app, configured
+    app, configured, security_log
 ):
     admin = make_user(role=Role.ADMIN)
     glass = make_user(role=Role.ADMIN)
@@ -212,8 +213,10 @@ def test_a_break_glass_sign_in_is_audited_once_the_code_is_given_not_at_the_pass
     client = app.test_client()
     assert _log_in(client, glass).location.endswith("/log-ind/kode")
     assert "user.break_glass_used" not in _actions()
-    assert _code_step(client).fill(code=next_code).submit().status_code == 302
+    signed_in = _code_step(client).fill(code=next_code).submit()
+    assert signed_in.status_code == 302
     assert _actions().count("user.break_glass_used") == 1
+    security_log(signed_in, "login.break_glass", f"user_id={glass.id}")
 
 
 def test_a_password_sign_in_waiting_for_its_code_ends_when_the_provider_is_required(
