@@ -12,8 +12,10 @@ import pytest
 from portal.extensions import db
 from portal.models import AuditEntry, User
 from portal.models.enums import Role
+from tests.browser_form import browser_form
 from tests.factories import make_user
 from tests.oidc_provider import account
+from tests.views.test_valid_html import checker_missing, nu_errors, write_page
 
 CALLBACK = "http://localhost/log-ind/kommune/svar"
 
@@ -325,3 +327,44 @@ def test_entra_ids_own_verified_claim_links_the_first_sign_in(app):
         with pytest.raises(provider_login.ProviderLoginRefused) as refused:
             provider_login.user_for(other)
         assert refused.value.reason == "email_not_verified"
+
+
+@pytest.mark.skipif(checker_missing(), reason="VNU_JAR not set: run the suite with `make test`")
+def test_the_sign_in_pages_are_valid_html_in_danish_and_english(app, provider, as_role, tmp_path):
+    """Every page of signing in with the provider beside a password, in both languages: the
+    login page with its button and its refusal, "Tjek din e-mail", the provider's refusal of
+    someone not invited, the page after logout that offers the provider's, and the admin's
+    rules with their refusal."""
+    make_user(email="anna@kk.dk", role=Role.SECRETARIAT)
+    written = []
+    for language in ("da", "en"):
+        visitor = app.test_client()
+        visitor.get(f"/sprog/{language}")
+        pages = {"log-ind": visitor.get("/log-ind")}
+        pages["log-ind-422"] = (
+            browser_form(visitor, "/log-ind", action="/log-ind")
+            .fill(email="ingen@kk.dk", password="forkert-adgangskode")
+            .submit()
+        )
+        pages["glemt-sendt"] = (
+            browser_form(visitor, "/glemt-adgangskode").fill(email="ingen@kk.dk").submit()
+        )
+        pages["ikke-inviteret"] = _sign_in(visitor, provider, "ukendt@kk.dk")
+        assert _sign_in(visitor, provider, "anna@kk.dk").status_code == 302
+        pages["logget-ud"] = visitor.post_form("/log-ud")
+        admin = as_role(Role.ADMIN)
+        admin.get(f"/sprog/{language}")
+        pages["admin-log-ind"] = admin.get("/admin/log-ind")
+        rules = browser_form(admin, "/admin/log-ind", action="/admin/log-ind")
+        pages["admin-log-ind-422"] = rules.fill(provider_only=["admin"]).submit(
+            "Gem" if language == "da" else "Save"
+        )
+        expected = {"log-ind-422": 422, "ikke-inviteret": 403, "admin-log-ind-422": 422}
+        for name, response in pages.items():
+            assert response.status_code == expected.get(name, 200), (language, name)
+            html = response.get_data(as_text=True)
+            assert f'<html lang="{language}"' in html, (language, name)
+            written.append(write_page(tmp_path, None, language, name, html))
+        english = pages["ikke-inviteret"].get_data(as_text=True)
+        assert ("Du er ikke oprettet" in english) == (language == "da")
+    assert nu_errors(written) == []
