@@ -1,5 +1,6 @@
 """The VINK booking portal: application factory."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from jinja2 import FileSystemBytecodeCache
 from werkzeug.exceptions import BadRequest, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth_session, htmx, i18n, labels, logs, navigation, security
+from . import auth_session, clock, htmx, i18n, labels, logs, navigation, security
 from .config import load_config, production_problems
 from .extensions import babel, csrf, db, limiter, migrate
 from .security import security_event
@@ -256,11 +257,7 @@ def _register_error_pages(app):
     @app.errorhandler(429)
     def too_many(error):
         security_event("rate_limit.hit", path=request.path, limit=error.description)
-        return page(
-            429,
-            _("For mange forsøg"),
-            _("Du har prøvet for mange gange på kort tid. Vent et par minutter, og prøv igen."),
-        )
+        return page(429, _("For mange forsøg"), _try_again(limiter.current_limit))
 
     @app.errorhandler(sa.exc.OperationalError)
     @app.errorhandler(sa.exc.InterfaceError)
@@ -298,6 +295,19 @@ def _deliver_now(app):
     except Exception:
         db.session.rollback()
         app.logger.exception("sending mail at once failed; the outbox keeps it")
+
+
+def _try_again(limit):
+    """When the visitor may try again, as the limit they met says: its window's end, which can
+    be an hour away ("Vent et par minutter" was not true of the booking limit)."""
+    if limit is None:
+        return _("Du har prøvet for mange gange på kort tid. Vent lidt, og prøv igen.")
+    again = datetime.fromtimestamp(limit.reset_at, UTC)
+    if again - clock.now() > timedelta(hours=12):
+        when = i18n.date_and_time(again)
+    else:
+        when = _("kl. %(time)s", time=i18n.short_time(again))
+    return _("Du har prøvet for mange gange på kort tid. Du kan prøve igen %(when)s.", when=when)
 
 
 def _register_transaction_edge(app):

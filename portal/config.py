@@ -202,7 +202,10 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "TRACKING_COOKIE_MINUTES": int(os.environ.get("TRACKING_COOKIE_MINUTES", 60)),
         # Spam: a form sent faster than this after it was shown is refused; rate limits per IP.
         "MIN_FILL_SECONDS": int(os.environ.get("MIN_FILL_SECONDS", 3)),
+        # Booking and concern forms stored (or refused as spam) per address; a form answered
+        # with what to correct does not count, but every send counts against SEND_RATE_LIMIT.
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour"),
+        "SEND_RATE_LIMIT": os.environ.get("SEND_RATE_LIMIT", "200 per hour"),
         # The participants' evaluation: a class answers at once from one school's address, so
         # the limit counts per address and event and is far above a class; the cap bounds the rest.
         "PARTICIPANT_RATE_LIMIT": os.environ.get(

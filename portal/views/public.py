@@ -40,7 +40,7 @@ from ..services import requests as requests_service
 from ..services import tracking as tracking_service
 from ..urls import safe_next
 from .changes import change_booking
-from .spam import spam_refusal
+from .spam import counts_against_the_sending_limit, spam_refusal
 
 bp = Blueprint("public", __name__)
 TRACKING_COOKIE = "vink_track"
@@ -113,8 +113,25 @@ def _show_free_times(form):
     form.offer_times(week.times, week.monday, week.mondays, kept=week.kept)
 
 
+# Forms sent to the public forms: those stored or refused as spam, and every send at all.
+_sending_limits = (
+    limiter.limit(
+        lambda: current_app.config["SUBMIT_RATE_LIMIT"],
+        methods=["POST"],
+        deduct_when=counts_against_the_sending_limit,
+    ),
+    limiter.limit(lambda: current_app.config["SEND_RATE_LIMIT"], methods=["POST"]),
+)
+
+
+def _sending_limited(view):
+    for limit in reversed(_sending_limits):
+        view = limit(view)
+    return view
+
+
 @bp.route("/bestil", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+@_sending_limited
 def book():
     if request.method == "GET":
         # One look at the offers: a link to counsel about a concern leads to its own form.
@@ -205,7 +222,7 @@ def _submission(form):
 
 
 @bp.route("/sparring", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"], methods=["POST"])
+@_sending_limited
 def concern():
     """Counsel about a concern: a member of staff asks to be called back."""
     kind = catalogue.concern_kind(request.args.get("tilbud"))

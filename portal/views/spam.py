@@ -2,7 +2,7 @@
 booking and concern forms and the participants' evaluation refuse it with one wording. Kept out
 of either blueprint so no view module imports another."""
 
-from flask import render_template
+from flask import g, render_template
 from flask_babel import gettext as _
 
 
@@ -26,4 +26,12 @@ def spam_refusal(template, form, **context):
         # A browser may have filled in the field nobody sees: shown again with it, the form
         # could never be sent. A program sends what it made, not this page.
         form.website.data = ""
+    g.refused_as_spam = True  # counted against the sending limit, unlike a form to correct
     return render_template(template, form=form, form_error=message, **context), 422
+
+
+def counts_against_the_sending_limit(response):
+    """Whether a sent form counts against the sending limit (SUBMIT_RATE_LIMIT): one stored,
+    or refused as spam; not a form answered with what to correct, so a teacher correcting is
+    never locked out. A looser limit on every send stays as the floor."""
+    return response.status_code != 422 or g.get("refused_as_spam", False)

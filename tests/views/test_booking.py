@@ -198,6 +198,35 @@ def test_submitting_is_rate_limited_per_address(app, client, monkeypatch):
     assert _requests() == 2
 
 
+def test_forms_sent_back_to_be_corrected_never_use_up_the_limit(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SUBMIT_RATE_LIMIT", "2 per hour")
+    for _ in range(5):  # a teacher correcting, again and again
+        assert _book(client, contact_email="ikke-en-adresse").status_code == 422
+    assert _book(client).status_code == 302
+    assert _book(client, contact_email="b@example.org").status_code == 302
+    refused = _book(client, contact_email="c@example.org")
+    assert refused.status_code == 429
+    # The page says when, by the limit's own window (an hour here), not "a few minutes".
+    text = refused.get_data(as_text=True)
+    assert "Du kan prøve igen kl. " in text and "et par minutter" not in text
+    assert _requests() == 2
+
+
+def test_forms_refused_as_spam_use_up_the_limit(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SUBMIT_RATE_LIMIT", "2 per hour")
+    for _ in range(2):
+        spam = _form(client).tamper("started", "forged").submit(SEND)
+        assert spam.status_code == 422
+    assert _book(client).status_code == 429
+    assert _requests() == 0
+
+
+def test_every_send_counts_against_a_looser_floor(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SEND_RATE_LIMIT", "3 per hour")
+    statuses = [_book(client, contact_email="x").status_code for _ in range(4)]
+    assert statuses == [422, 422, 422, 429]
+
+
 def test_without_javascript_choosing_another_offer_shows_its_fields(client):
     form = _form(client, "dialogue")
     form.fill(offer_kind="talk")

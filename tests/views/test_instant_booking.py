@@ -79,6 +79,7 @@ def test_a_teacher_takes_a_shown_time_and_the_receipt_says_it_is_held(client, di
     )
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Tiden er reserveret" in receipt
+    assert "Tiden, I tog" in receipt and "Ønskede datoer" not in receipt  # a time, not a wish
     assert "I får besked, når dialogambassadørerne har sagt ja" in receipt
 
 
@@ -177,6 +178,16 @@ def test_what_is_kept_for_the_other_way_is_bounded_and_printable(client, dialogu
     else:
         assert kept == [] and "\x00" not in html
     assert 'onfocus="x' not in html
+
+
+def test_the_last_week_of_the_window_says_why_there_is_no_next(client, dialogue, pair):
+    html = client.get("/bestil?tilbud=dialogue").get_data(as_text=True)
+    assert "Senere uger åbner" not in html
+    for _ in range(10):
+        if "Næste uge" not in html:
+            break
+        html = again(client, html).submit("Næste uge").get_data(as_text=True)
+    assert "Næste uge" not in html and "Tider kan tages op til 35 dage frem" in html
 
 
 def test_a_week_without_free_times_says_so_and_offers_wished_dates(client, dialogue):
