@@ -26,6 +26,7 @@ from portal.services import free_times
 from portal.services import requests as requests_service
 from portal.services.availability import INSTANT_BOOKING_LOCK
 from tests.factories import make_ambassador, opened_for_direkte_booking
+from tests.threads import run_at_once
 
 # A missing lock loses a single race only most of the time: several rounds in one test make
 # the suite catch it every time.
@@ -108,11 +109,7 @@ def _at_once(app, kind_id, bookings):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=book, args=(n,)) for n in range(len(bookings))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once(book, range(len(bookings)))
     return answers
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     offer_kind,
     offer_to,
 )
+from tests.threads import run_at_once
 
 # --- offers and answers ---------------------------------------------------------------------
 
@@ -175,11 +176,7 @@ def _race(app, assignment_ids):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=accept, args=(i,)) for i in assignment_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once(accept, assignment_ids)
     return results
 
 

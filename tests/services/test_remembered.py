@@ -21,6 +21,7 @@ from tests.factories import (
     make_user,
     opened_for_direkte_booking,
 )
+from tests.threads import run_at_once
 
 
 @pytest.fixture
@@ -173,11 +174,7 @@ def test_two_writers_at_once_are_both_in_the_next_page(app, dialogue, pair):
             with app.app_context():
                 db.session.remove()
 
-    writers = [threading.Thread(target=close, args=(on,)) for on in days]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join(timeout=30)
+    run_at_once(close, days)
     assert not failures
     after = shown(dialogue)
     assert after == computed(dialogue)

@@ -13,6 +13,7 @@ from portal.models import Assignment, AuditEntry
 from portal.models.enums import Role
 from tests.browser_form import browser_form
 from tests.factories import mails, make_ambassador, make_scheduled, make_user
+from tests.threads import run_at_once
 
 # A missing lock loses a single race only most of the time: several rounds in one test make
 # the suite catch it every time.
@@ -38,11 +39,7 @@ def _at_once(app, forms):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(len(forms))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once(submit, range(len(forms)))
     return answers
 
 
