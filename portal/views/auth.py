@@ -317,6 +317,7 @@ def _enrol_page(user, form, *, status=200):
             qr.qr_svg(uri, title=_("QR-kode til din godkendelses-app"))
         ),
         secret=second_factor.secret_in_groups(secret),
+        otpauth=uri,  # a phone opens its app on it: no QR code to scan on its own screen
         required=required,
         next_page=_next_page(),
     ), status

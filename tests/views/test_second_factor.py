@@ -2,6 +2,7 @@
 forms. Production requires it of admins and the secretariat (REQUIRE_SECOND_FACTOR); the tests'
 (development) configuration does not, so the other tests log in with a password alone."""
 
+import html as html_text
 import re
 from datetime import timedelta
 
@@ -94,6 +95,9 @@ def test_in_production_a_staff_user_with_only_a_password_reaches_no_staff_page_u
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<svg" in html
     totp = pyotp.TOTP(_secret_on_page(html))
+    # On a phone, a link opens the key in its app (the QR code is on its own screen).
+    link = html_text.unescape(re.search(r'href="(otpauth://[^"]+)"', html).group(1))
+    assert pyotp.parse_uri(link).secret == totp.secret
     form = browser_form(client, ENROL_PAGE + "?next=/sekretariat/indbakke", action=ENROL_PAGE)
     done = form.fill(code=totp.now()).submit()
     text = done.get_data(as_text=True)
