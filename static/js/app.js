@@ -1,6 +1,10 @@
 // The little JavaScript the portal needs. No inline scripts anywhere: our CSP forbids them.
 "use strict";
 
+// The page runs JavaScript: the menu may fold its last items into "Mere" (app.css wraps it
+// otherwise).
+document.documentElement.classList.add("js");
+
 // htmx requests carry the CSRF token, like every form post does.
 document.addEventListener("htmx:config:request", (event) => {
   const token = document.querySelector('meta[name="csrf-token"]');
@@ -48,8 +52,19 @@ if (window.htmx) {
   });
 }
 
+// The design system writes its menu button's word in Danish: the page's own word replaces it.
+function translateMoreButton() {
+  const word = document.querySelector("nav[data-more-label]");
+  if (word) {
+    for (const label of document.querySelectorAll(".more-button span")) {
+      label.textContent = word.dataset.moreLabel;
+    }
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   if (window.DKFDS) {
     window.DKFDS.init();
+    translateMoreButton();
   }
 });
