@@ -368,7 +368,7 @@ KINDS = {
                 "Til de spurgte og tilknyttede personer, når bestilleren ændrer noget ved et "
                 "planlagt arrangement, der angår dem."
             ),
-            (*ASSIGNEE_WHEN, "arrangement", "aendringer", "kontakt"),
+            (*ASSIGNEE_WHEN, *DETAILS, "arrangement", "aendringer", "kontakt"),
             required=("aendringer",),
             wording=wording.assignee_request_changed,
         ),
