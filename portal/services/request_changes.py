@@ -217,7 +217,9 @@ def confirm_email_change(request_id, signed):
     is not genuine, is for another booking, is older than EMAIL_CHANGE_HOURS or was used (the
     address it replaces is no longer the booking's).
     Side effects: the contact's email; audit "request.email_changed" with before and after;
-    a mail to the old address naming the new one ("requester_email_changed")."""
+    a mail to the old address naming the new one ("requester_email_changed"), and when an event
+    is planned, its calendar entry moves with the address: the old address's mail cancels it,
+    and the new address gets it ("requester_request_changed", under the same UID)."""
     max_age = int(timedelta(hours=EMAIL_CHANGE_HOURS).total_seconds())
     value = links.unsign_timed(EMAIL_CHANGE, signed, max_age=max_age)
     if not (isinstance(value, list) and len(value) == 4 and value[0] == request_id):
@@ -237,6 +239,8 @@ def confirm_email_change(request_id, signed):
         before={"contact_email": old_email},
         after={"contact_email": new_email},
     )
+    event = request.event
+    planned = {"event": event} if event is not None and event.status == EventStatus.PLANNED else {}
     # The old address is told, so a change nobody there asked for does not pass unseen.
     mail.send(
         "requester_email_changed",
@@ -244,5 +248,16 @@ def confirm_email_change(request_id, signed):
         locale=request.locale,
         request=request,
         new_email=new_email,
+        **planned,
     )
+    if planned:
+        mail.send(
+            "requester_request_changed",
+            to=new_email,
+            locale=request.locale,
+            request=request,
+            changes=[("contact_email", old_email, new_email)],
+            tracking_url=links.tracking_url(request),
+            **planned,
+        )
     return request

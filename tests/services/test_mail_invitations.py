@@ -33,6 +33,8 @@ INVITED = (
     *PLANNED_MOVED_CANCELLED,
     "requester_request_withdrawn",
     "requester_request_changed",
+    # A new address confirmed: the old one's entry is cancelled (the new one's is the change).
+    "requester_email_changed",
     # Direkte booking: the time taken, tentative, then confirmed when everyone has said yes.
     "instant_booking_receipt",
     "requester_instant_confirmed",

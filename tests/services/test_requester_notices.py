@@ -158,6 +158,40 @@ def test_the_old_address_is_told_when_the_new_one_is_confirmed():
     assert "/b/" not in told.body_text  # the private link goes to the new address only
 
 
+def _confirm_new_address(request, address):
+    request_changes.ask_to_change_email(request, address)
+    [confirm] = mails("requester_email_confirm")
+    signed = confirm.body_text.split("/ny-email/")[1].split()[0].split("/", 1)[1]
+    db.session.commit()
+    request_changes.confirm_email_change(request.id, signed)
+    db.session.commit()
+
+
+def test_a_new_address_takes_the_planned_event_into_its_calendar_and_out_of_the_old():
+    event, _person = make_staffed_event()
+    old = event.request.contact.email
+    [scheduled] = mails("requester_event_scheduled")
+    _confirm_new_address(event.request, "ny@skole.dk")
+    [told] = mails("requester_email_changed")
+    method, gone = _entry(told)
+    assert told.to_address == old and method == ics.CANCEL
+    [moved] = mails("requester_request_changed")
+    method, entry = _entry(moved)
+    assert moved.to_address == "ny@skole.dk" and method == ics.REQUEST
+    _method, planned = _entry(scheduled)
+    assert str(entry["uid"]) == str(gone["uid"]) == str(planned["uid"])
+    assert entry["sequence"] >= planned["sequence"] and gone["sequence"] >= planned["sequence"]
+    assert "- E-mail: " in moved.body_text and "ny@skole.dk" in moved.body_text
+
+
+def test_a_new_address_without_a_planned_event_gets_no_calendar_entry():
+    request = make_request()
+    _confirm_new_address(request, "ny@skole.dk")
+    [told] = mails("requester_email_changed")
+    assert told.calendar_ics is None
+    assert mails("requester_request_changed") == []
+
+
 def test_what_the_secretariat_wrote_to_everyone_stays_in_the_requesters_history():
     event, _person = make_staffed_event()
     events.message_everyone(

@@ -408,10 +408,14 @@ KINDS = {
         MailKind(
             "requester_email_changed",
             _l("Ny e-mailadresse (til den gamle adresse)"),
-            _l("Til bestillerens gamle adresse, når en ny adresse er bekræftet."),
+            _l(
+                "Til bestillerens gamle adresse, når en ny adresse er bekræftet. Er et "
+                "arrangement planlagt, fjerner mailen det fra den gamle adresses kalender."
+            ),
             ("navn", "tilbud", "organisation", "ny_adresse", "kontakt"),
             required=("ny_adresse",),
             wording=wording.requester_email_changed,
+            invitation="cancel",
         ),
         MailKind(
             "event_message",

@@ -132,6 +132,7 @@ def _decline_reason(ctx, locale):
 # What a requester's change is called in the mail to the people of the event.
 CHANGED_FIELDS = {
     "contact_name": _l("Kontaktperson"),
+    "contact_email": _l("E-mail"),
     "contact_phone": _l("Telefon"),
     "expected_participants": _l("Deltagere"),
     "grade": _l("Klassetrin"),
