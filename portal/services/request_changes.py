@@ -37,6 +37,13 @@ MOVES_THE_EVENT = ("place", "online", "meeting_url")
 CHANGEABLE = (*CONTACT, *TOLD_TO_ASSIGNED)
 
 
+def _planned_event(request):
+    """The request's event while it is planned (a change follows it and its people are told),
+    else None."""
+    event = request.event
+    return event if event is not None and event.status == EventStatus.PLANNED else None
+
+
 def can_change(request):
     """A booking (not a concern) still open, until its event has started: after that only the
     secretariat changes it."""
@@ -122,8 +129,8 @@ def change_request(request, *, changes, by=None):
             setattr(request.contact, name.removeprefix("contact_"), values[name])
         else:
             setattr(request, name, values[name])
-    event = request.event
-    planned = event is not None and event.status == EventStatus.PLANNED
+    event = _planned_event(request)
+    planned = event is not None
     if planned:
         _follow_on_the_event(event, request, changed)
     db.session.flush()
@@ -239,8 +246,8 @@ def confirm_email_change(request_id, signed):
         before={"contact_email": old_email},
         after={"contact_email": new_email},
     )
-    event = request.event
-    planned = {"event": event} if event is not None and event.status == EventStatus.PLANNED else {}
+    event = _planned_event(request)
+    planned = {"event": event} if event is not None else {}
     # The old address is told, so a change nobody there asked for does not pass unseen.
     mail.send(
         "requester_email_changed",
