@@ -8,13 +8,14 @@ package (invitations) both build on it.
 Two shapes, for two kinds of reader:
 - a feed or an assignee's file has one VEVENT per session, each with its own UID;
 - an invitation is one iTIP object, whose components must all share one UID (RFC 5546, 3.2.2):
-  the event is one entry, its first session the master VEVENT, the others RDATEs (with an
-  overriding VEVENT where a session is longer or shorter than the first). A move sends the
+  the event is one entry, its first session the master VEVENT, the others given by a weekly
+  RRULE on their weekdays with EXDATEs (with an overriding VEVENT where a session starts or ends
+  otherwise than the rule says; see `_recurrence`). A move sends the
   whole series again under a higher SEQUENCE and a cancel removes it whole, so a session
   dropped by a move leaves nothing behind in the requester's calendar.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as CalendarEvent
@@ -120,32 +121,29 @@ def session_entries(event, *, title, description="", url=None):
 
 
 def series_entries(event, *, title, description="", url=None, people=(), cancelled=None):
-    """The event as one entry under `event_uid`: the first session, the others as RDATEs with
-    an overriding VEVENT for each session that lasts otherwise. `people` are (name, value)
-    properties such as ORGANIZER and ATTENDEE, written on every component. `cancelled`
-    (default: whether the event is) writes STATUS:CANCELLED and the series alone."""
+    """The event as one entry under `event_uid`: the first session the master, the others its
+    instances. `people` are (name, value) properties such as ORGANIZER and ATTENDEE, written on
+    every component. `cancelled` (default: whether the event is) writes STATUS:CANCELLED and
+    the master alone (a cancel names the series; its instances go with it)."""
     if cancelled is None:
         cancelled = _cancelled(event)
-    first, *others = event.sessions
-    length = first.ends_at - first.starts_at
+    sessions = sorted(event.sessions, key=lambda s: s.starts_at)
+    first = sessions[0]
     master = CalendarEvent()
     master.add("uid", event_uid(event))
     master.add("dtstart", _local(first.starts_at))
     master.add("dtend", _local(first.ends_at))
-    if others:
-        master.add("rdate", [_local(s.starts_at) for s in others])
+    instances = _recurrence(master, sessions)
     _common(master, event, title=title, description=description, url=url, cancelled=cancelled)
     for name, value in people:
         master.add(name, value)
     entries = [master]
     if cancelled:
-        return entries  # a cancel names the series; its instances go with it
-    for session in others:
-        if session.ends_at - session.starts_at == length:
-            continue
+        return entries
+    for recurrence_id, session in instances:
         instance = CalendarEvent()
         instance.add("uid", event_uid(event))
-        instance.add("recurrence-id", _local(session.starts_at))
+        instance.add("recurrence-id", recurrence_id)
         instance.add("dtstart", _local(session.starts_at))
         instance.add("dtend", _local(session.ends_at))
         _common(instance, event, title=title, description=description, url=url, cancelled=False)
@@ -153,6 +151,60 @@ def series_entries(event, *, title, description="", url=None, people=(), cancell
             instance.add(name, value)
         entries.append(instance)
     return entries
+
+
+# A rule whose days mostly hold no session is written as its dates instead.
+MOST_SKIPPED = 60
+
+
+def _recurrence(master, sessions):
+    """Write the sessions after the first onto `master` and return the (RECURRENCE-ID, session)
+    pairs that need their own VEVENT.
+
+    Outlook shows only the first session of an entry whose others are RDATEs, so the sessions
+    are written as a rule every calendar reads: weekly on the weekdays they fall on, from the
+    first session's day to the last's (COUNT), with an EXDATE for each day the rule gives and
+    no session takes, and an overriding VEVENT for a session that starts at another hour or
+    lasts otherwise than the first. The rule keeps the first session's clock time in
+    Copenhagen, so it holds across a summer-time change. Two sessions on one day cannot be
+    one rule; those events (and one whose rule would skip more than MOST_SKIPPED days) keep
+    RDATEs, with an override for each session of another length."""
+    first, *others = sessions
+    if not others:
+        return []
+    start = _local(first.starts_at)
+    length = first.ends_at - first.starts_at
+    days = [_local(s.starts_at).date() for s in sessions]
+    weekdays = sorted({day.weekday() for day in days})
+    ruled = [
+        day
+        for day in (days[0] + timedelta(days=k) for k in range((days[-1] - days[0]).days + 1))
+        if day.weekday() in weekdays
+    ]
+    if len(set(days)) < len(days) or len(ruled) - len(days) > MOST_SKIPPED:
+        master.add("rdate", [_local(s.starts_at) for s in others])
+        return [(_local(s.starts_at), s) for s in others if s.ends_at - s.starts_at != length]
+
+    def occurrence(day):
+        return datetime.combine(day, start.time(), tzinfo=clock.COPENHAGEN)
+
+    master.add(
+        "rrule",
+        {"freq": "weekly", "byday": [WEEKDAYS[d] for d in weekdays], "count": len(ruled)},
+    )
+    taken = set(days)
+    skipped = [occurrence(day) for day in ruled if day not in taken]
+    if skipped:
+        master.add("exdate", skipped)
+    return [
+        (occurrence(day), session)
+        for day, session in zip(days[1:], others, strict=True)
+        if _local(session.starts_at) != occurrence(day)
+        or session.ends_at - session.starts_at != length
+    ]
+
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def address(email, name=None, **params):

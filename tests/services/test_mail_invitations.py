@@ -2,15 +2,16 @@
 the event as an iTIP object (RFC 5546), so Outlook and Google Calendar add it once and then
 update or remove that same entry instead of adding a second one."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from dateutil.rrule import rruleset, rrulestr
 from icalendar import Calendar
 
 from portal import clock
 from portal.extensions import db
 from portal.models import OutboxMessage
-from portal.services import events, mail
+from portal.services import calendar, events, mail
 from portal.services.mail import outbox
 from tests.factories import (
     accepted_on,
@@ -128,38 +129,140 @@ def test_only_the_requesters_planned_moved_and_cancelled_mails_carry_an_invitati
         assert [m.calendar_ics for m in mails(kind)] == [None], kind
 
 
-def test_an_event_of_several_sessions_is_one_entry_and_a_cancel_removes_it_whole():
-    """All components of an iTIP object share one UID: the first session is the entry, the
-    others RDATEs, and a session longer than the first overrides its instance."""
-    start = clock.local(2027, 9, 6, 14, 0)
-    sessions = [
-        (start, start + timedelta(hours=2)),
-        (start + timedelta(weeks=1), start + timedelta(weeks=1, hours=2)),
-        (start + timedelta(weeks=2), start + timedelta(weeks=2, hours=3)),
-    ]
+def _occurrences(calendar):
+    """Every (start, end) a calendar shows for the one entry in `calendar`, expanded as RFC 5545
+    says (python-dateutil): the master's rule or dates, less its EXDATEs, each instance moved
+    where a VEVENT with its RECURRENCE-ID says."""
+    master, *overrides = calendar.walk("VEVENT")
+    start = master.decoded("dtstart")
+    length = master.decoded("dtend") - start
+    times = rruleset()
+    if "rrule" in master:
+        times.rrule(rrulestr(master["rrule"].to_ical().decode(), dtstart=start))
+    else:
+        times.rdate(start)
+    for name, add in (("rdate", times.rdate), ("exdate", times.exdate)):
+        values = master.get(name, [])
+        for value in values if isinstance(values, list) else [values]:
+            for moment in value.dts:
+                add(moment.dt)
+    moved = {
+        o.decoded("recurrence-id"): (o.decoded("dtstart"), o.decoded("dtend")) for o in overrides
+    }
+    assert set(moved) <= set(times), "an override of no instance"
+    return [moved.get(moment, (moment, moment + length)) for moment in times]
+
+
+def _series(*sessions):
+    """Sessions as (day, from, to) in Copenhagen time, at hours given as (h, m)."""
+    return [(clock.local(*day, *begin), clock.local(*day, *end)) for day, begin, end in sessions]
+
+
+def _twice_a_week_for_a_term():
+    """Mondays and Wednesdays, 4 January to 31 March 2027: 26 sessions across the change to
+    summer time (28 March)."""
+    first = date(2027, 1, 4)
+    days = [first + timedelta(weeks=w, days=d) for w in range(13) for d in (0, 2)]
+    return _series(*(((d.year, d.month, d.day), (8, 15), (9, 45)) for d in days))
+
+
+WEEKLY = _series(
+    ((2027, 10, 18), (14, 0), (16, 0)),
+    ((2027, 10, 25), (14, 0), (16, 0)),
+    ((2027, 11, 8), (14, 0), (17, 0)),
+    ((2027, 11, 15), (15, 0), (17, 0)),
+)
+# name: (the rule's weekdays, or None for dates; the sessions as the secretariat gives them)
+SHAPES = {
+    # Mondays across the change to winter time (31 October 2027), a week skipped, the third
+    # session an hour longer and the fourth an hour later.
+    "one weekday": (["MO"], WEEKLY),
+    # The same, given in another order than they happen.
+    "given out of order": (["MO"], [WEEKLY[2], WEEKLY[0], WEEKLY[3], WEEKLY[1]]),
+    # Monday, Thursday (later), Monday and Tuesday across the change to summer time (28 March
+    # 2027): the rule's first Tuesday is skipped.
+    "three weekdays": (
+        ["MO", "TU", "TH"],
+        _series(
+            ((2027, 3, 22), (9, 0), (11, 0)),
+            ((2027, 3, 25), (10, 0), (12, 0)),
+            ((2027, 3, 29), (9, 0), (11, 0)),
+            ((2027, 3, 30), (9, 0), (11, 0)),
+        ),
+    ),
+    "twice a week for a term": (["MO", "WE"], _twice_a_week_for_a_term()),
+    # Two sessions on one day cannot be one rule: dates, as before.
+    "same day": (
+        None,
+        _series(
+            ((2027, 3, 22), (9, 0), (11, 0)),
+            ((2027, 3, 22), (13, 0), (15, 30)),
+            ((2027, 3, 23), (9, 0), (11, 0)),
+        ),
+    ),
+    # A rule that would skip 69 Mondays: dates.
+    "far apart": (
+        None,
+        _series(((2027, 1, 4), (9, 0), (11, 0)), ((2028, 5, 1), (9, 0), (11, 0))),
+    ),
+}
+
+
+def _planned_with(sessions):
+    kind = offer_kind("advisory")
+    kind.max_sessions = max(kind.max_sessions, len(sessions))  # a course of a whole term
     event = events.schedule_event(
         by=None,
-        offer_kind=offer_kind("advisory"),
+        offer_kind=kind,
         sessions=sessions,
         place="SSP",
         online=False,
         request=make_request(),
     )
     db.session.commit()
-    [planned] = mails("requester_event_scheduled")
-    master, longer = _parsed(planned).walk("VEVENT")
-    assert {str(master["uid"]), str(longer["uid"])} == {f"vink-event-{event.id}@vink.kk.dk"}
-    rdates = [d.dt for d in master["rdate"].dts]
-    assert rdates == [sessions[1][0], sessions[2][0]]
-    assert longer.decoded("recurrence-id") == sessions[2][0]
-    assert longer.decoded("dtend") == sessions[2][1]
+    return event
 
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_an_event_of_several_sessions_is_one_entry_every_calendar_expands_to_its_sessions(
+    shape,
+):
+    """All components of an iTIP object share one UID. Outlook shows only the first of an
+    entry's RDATEs, so the sessions are a weekly rule on their weekdays with EXDATEs and
+    overrides, which expands to exactly the sessions; two sessions on one day keep RDATEs."""
+    byday, given = SHAPES[shape]
+    event = _planned_with(given)
+    [planned] = mails("requester_event_scheduled")
+    calendar = _parsed(planned)
+    assert {str(e["uid"]) for e in calendar.walk("VEVENT")} == {f"vink-event-{event.id}@vink.kk.dk"}
+    master = calendar.walk("VEVENT")[0]
+    if byday is None:
+        assert "rrule" not in master and "rdate" in master
+    else:
+        assert master["rrule"]["FREQ"] == ["WEEKLY"] and "rdate" not in master
+        assert master["rrule"]["BYDAY"] == byday
+    assert _occurrences(calendar) == sorted(given)
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_the_requesters_download_expands_to_the_same_sessions(shape):
+    _byday, given = SHAPES[shape]
+    event = _planned_with(given)
+    text = calendar.requester_calendar(event, title="VINK")
+    assert _occurrences(Calendar.from_ical(text)) == sorted(given)
+
+
+def test_a_cancel_removes_the_series_whole():
+    event = _planned_with(WEEKLY)
+    [planned] = mails("requester_event_scheduled")
+    master = _parsed(planned).walk("VEVENT")[0]
     events.cancel_event(event, by=None)
     db.session.commit()
     [cancel] = mails("requester_event_cancelled")
     [entry] = _parsed(cancel).walk("VEVENT")  # no RECURRENCE-ID: the whole series goes
     assert str(entry["uid"]) == f"vink-event-{event.id}@vink.kk.dk"
     assert "recurrence-id" not in entry
+    assert entry["rrule"] == master["rrule"]
     assert entry.decoded("sequence") > master.decoded("sequence")
 
 
