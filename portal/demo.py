@@ -572,6 +572,10 @@ class _Builder:
             meeting_url=f"https://teams.microsoft.com/l/meetup-join/vink-{index}"
             if kind.online_allowed and index % 10 == 0
             else "",
+            # Some tell those who come how to find them (no draw: the demo stays as it was).
+            practical_info="Indgang fra skolegården; vi møder jer ved porten."
+            if index % 7 == 3
+            else "",
             notes=self.rng.choice(
                 [
                     "",

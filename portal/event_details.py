@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .models.enums import CancelledBy
+from .personal_data import cpr_numbers
 
 MAX_MEETING_URL = 500
 MAX_PRACTICAL_INFO = 2000
@@ -58,12 +59,15 @@ def clean_meeting_url(value):
 
 def clean_practical_info(value):
     """The practical information as stored: trimmed, with Windows line breaks made plain.
-    Raises ValueError when it is too long or holds a control character."""
+    Raises ValueError when it is too long, holds a control character or a CPR number."""
     text = (value or "").replace("\r\n", "\n").strip()
     if len(text) > MAX_PRACTICAL_INFO:
         raise ValueError(str(INFO_TOO_LONG))
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
         raise ValueError(str(_l("Den praktiske information indeholder tegn, der ikke kan gemmes.")))
+    if cpr_numbers(text):
+        # It goes to everyone coming, in mails and calendars: never a CPR number.
+        raise ValueError(str(_l("Skriv ikke CPR-numre i den praktiske information.")))
     return text
 
 

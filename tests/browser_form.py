@@ -20,6 +20,7 @@ offer, or typing into a hidden input fails the test at once: that is the point o
     response = form.submit()
 """
 
+import re
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import lxml.html
@@ -183,7 +184,7 @@ class BrowserForm:
                         pairs.append((name, chosen))
             elif kind == "textarea":
                 shown = _strip_first_newline(el.text or "")
-                pairs.append((name, typed if typed is not _UNSET else shown))
+                pairs.append((name, _crlf(typed if typed is not _UNSET else shown)))
             else:
                 pairs.append((name, typed if typed is not _UNSET else el.get("value", "")))
         pairs = [(name, value) for name, value in pairs if name not in self._tampered]
@@ -297,6 +298,11 @@ def _checked_radio(controls, name):
         if el.get("name") == name and el.get("type") == "radio" and "checked" in el.attrib:
             return el.get("value", "on")
     return None
+
+
+def _crlf(text):
+    # A browser sends a textarea's line breaks as CRLF, whatever was typed or shown.
+    return re.sub(r"\r\n|\r|\n", "\r\n", text)
 
 
 def _strip_first_newline(text):

@@ -638,6 +638,13 @@ class PersonForm(PortalForm):
         validators=[DataRequired(_l("Skriv mindst ét sprog, fx da.")), Length(max=120)],
         default="da",
     )
+    mail_locale = RadioField(
+        _l("Sprog i mails"),
+        choices=choices([("da", _l("Dansk")), ("en", _l("Engelsk"))]),
+        default="da",
+        validators=[InputRequired(_l("Vælg dansk eller engelsk til mails."))],
+        invalid_choice_message=_l("Vælg dansk eller engelsk til mails."),
+    )
     experience = RadioField(
         _l("Erfaring"),
         choices=choices(EXPERIENCE_CHOICES),
@@ -654,6 +661,7 @@ class PersonForm(PortalForm):
         if person is not None and not self.is_submitted():
             for name in ("first_name", "last_name", "email", "phone", "languages", "bio"):
                 self[name].data = getattr(person, name)
+            self.mail_locale.data = person.mail_locale
             self.is_resource_person.data = person.is_resource_person
             self.is_ambassador.data = person.is_ambassador
             self.topics.data = [t.id for t in person.topics]
@@ -675,6 +683,7 @@ class PersonForm(PortalForm):
             "is_resource_person": self.is_resource_person.data,
             "is_ambassador": self.is_ambassador.data,
             "languages": self.languages.data,
+            "mail_locale": self.mail_locale.data,
             "bio": self.bio.data or "",
             "experienced_override": experience,
             "topics": [self.topic_rows[i] for i in self.topics.data or []],

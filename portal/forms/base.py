@@ -120,6 +120,12 @@ def fold_line_breaks(value):
     return LINE_BREAKS.sub(" ", value) if isinstance(value, str) else value
 
 
+def plain_line_breaks(value):
+    """A text area's lines as stored: a browser sends them ending in CRLF, kept as LF, so a
+    text reads the same whichever way it came (and compares equal to itself)."""
+    return re.sub(r"\r\n?", "\n", value) if isinstance(value, str) else value
+
+
 class OptionalChoice:
     """A select whose empty choice means "none": nothing chosen stops validation, and anything
     else must be one of the options. (WTForms' Optional() takes white space for nothing and
@@ -260,13 +266,16 @@ class _Meta:
 
 
 class _Guards:
-    """One-line fields lose their line breaks; date fields stay within reach."""
+    """One-line fields lose their line breaks, text areas keep theirs as LF; date fields stay
+    within reach."""
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         filters = {name: list(f) for name, f in (extra_filters or {}).items()}
         for name, field in self._fields.items():
-            if isinstance(field, wtforms.StringField) and not isinstance(
-                field, wtforms.TextAreaField | wtforms.PasswordField
+            if isinstance(field, wtforms.TextAreaField):
+                filters.setdefault(name, []).append(plain_line_breaks)
+            elif isinstance(field, wtforms.StringField) and not isinstance(
+                field, wtforms.PasswordField
             ):
                 filters.setdefault(name, []).append(fold_line_breaks)
         super().process(formdata, obj, data=data, extra_filters=filters, **kwargs)

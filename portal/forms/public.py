@@ -258,6 +258,10 @@ class RequestForm(DatesMixin, PublicForm):
     accessibility_needs = TextAreaField(
         _l("Behov for tilgængelighed"), validators=[Optional(), TextLimit(2000), no_cpr_numbers]
     )
+    practical_info = TextAreaField(
+        _l("Praktisk information til dem, der kommer"),
+        validators=[Optional(), TextLimit(2000), no_cpr_numbers],
+    )
     notes = TextAreaField(
         _l("Andet, vi skal vide"), validators=[Optional(), TextLimit(4000), no_cpr_numbers]
     )
@@ -555,6 +559,7 @@ class ChangeRequestForm(PortalForm):
     place = RequestForm.place
     topic = RequestForm.topic
     accessibility_needs = RequestForm.accessibility_needs
+    practical_info = RequestForm.practical_info
     notes = RequestForm.notes
 
     validate_contact_phone = PublicForm.validate_contact_phone
@@ -589,8 +594,9 @@ class ChangeRequestForm(PortalForm):
                 )
             )
 
-    def fill_from(self, request):
-        """Show what is stored (a GET: the form starts from the booking as it is)."""
+    def fill_from(self, request, practical_info):
+        """Show what is stored (a GET: the form starts from the booking as it is, and from
+        `practical_info`, the planned event's once there is one)."""
         self.contact_name.data = request.contact.name
         self.contact_email.data = request.contact.email
         self.contact_phone.data = request.contact.phone
@@ -602,6 +608,7 @@ class ChangeRequestForm(PortalForm):
         self.place.data = request.place
         self.topic.data = str(request.topic_id) if request.topic_id else ""
         self.accessibility_needs.data = request.accessibility_needs
+        self.practical_info.data = practical_info
         self.notes.data = request.notes
 
     def changes(self):
@@ -612,6 +619,7 @@ class ChangeRequestForm(PortalForm):
             "place": self.place.data or "",
             "topic_id": int(self.topic.data) if self.topic.data else None,
             "accessibility_needs": self.accessibility_needs.data or "",
+            "practical_info": self.practical_info.data or "",
             "notes": self.notes.data or "",
         }
         for name in ("grade", "expected_participants", "meeting_url"):

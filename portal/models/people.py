@@ -22,7 +22,10 @@ class Person(db.Model):
     """A resource person and/or a dialogue ambassador."""
 
     __tablename__ = "persons"
-    __table_args__ = (sa.CheckConstraint("is_resource_person OR is_ambassador", name="has_a_role"),)
+    __table_args__ = (
+        sa.CheckConstraint("is_resource_person OR is_ambassador", name="has_a_role"),
+        sa.CheckConstraint("mail_locale IN ('da', 'en')", name="mail_locale_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(sa.String(80))
@@ -33,6 +36,8 @@ class Person(db.Model):
     is_ambassador: Mapped[bool] = mapped_column(default=False)
     # Space-separated language codes, e.g. "da en ar".
     languages: Mapped[str] = mapped_column(sa.String(120), default="da")
+    # The language of the mails the portal sends them (MAIL_LOCALES).
+    mail_locale: Mapped[str] = mapped_column(sa.String(5), default="da", server_default="da")
     bio: Mapped[str] = mapped_column(sa.Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
     # Experienced (paired with a newer ambassador) by the admin's word; None: by the count of

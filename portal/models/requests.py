@@ -80,6 +80,9 @@ class Request(db.Model):
     meeting_url: Mapped[str] = mapped_column(sa.String(500), default="")
     language: Mapped[str] = mapped_column(sa.String(10), default="da")
     accessibility_needs: Mapped[str] = mapped_column(sa.Text, default="")
+    # What those who come should know (entrance, room, parking), as the requester suggests it;
+    # planning copies it to the event's practical information.
+    practical_info: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[RequestStatus] = mapped_column(
         enum_column(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED, index=True

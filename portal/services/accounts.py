@@ -121,9 +121,15 @@ def create_user(*, email, name, password, role, person=None, by=None):
     return user
 
 
+def _mail_locale(user, locale):
+    """The language of a mail to `user`: their person's choice in the panel, else `locale`."""
+    return user.person.mail_locale if user.person is not None else locale
+
+
 def invite_user(*, email, name, role, person=None, by, locale="da"):
     """Create a user who chooses their own password from an emailed link (single use, 72
-    hours). Side effects: audit "user.invited"; the invitation in the outbox."""
+    hours), in `locale` unless the user is a person in the panel (their mail language).
+    Side effects: audit "user.invited"; the invitation in the outbox."""
     email = _checked_email(email)
     role = Role(role)
     _check_role_and_person(role, person)
@@ -139,18 +145,19 @@ def invite_user(*, email, name, role, person=None, by, locale="da"):
         mail.send(
             "user_invitation_provider",
             to=user.email,
-            locale=locale,
+            locale=_mail_locale(user, locale),
             user=user,
             url=links.external_url("auth.login"),
             provider=current_app.config["OIDC_PROVIDER_NAME"],
         )
     else:
-        _send_password_link(user, kind="user_invitation", locale=locale)
+        _send_password_link(user, kind="user_invitation", locale=_mail_locale(user, locale))
     return user
 
 
 def send_password_link(user, *, by, locale="da"):
-    """A new link for `user` to choose a password (the one sent before stops working).
+    """A new link for `user` to choose a password (the one sent before stops working), in
+    `locale` unless the user is a person in the panel (their mail language).
     Side effects: audit "user.password_link_sent"; the mail in the outbox."""
     if not user.active:
         raise AccountError(_l("Genaktivér brugeren, før du sender et nyt link."))
@@ -164,7 +171,9 @@ def send_password_link(user, *, by, locale="da"):
         )
     audit.record("user.password_link_sent", user, by=by)
     _send_password_link(
-        user, kind="user_invitation" if user.is_invited else "user_password_link", locale=locale
+        user,
+        kind="user_invitation" if user.is_invited else "user_password_link",
+        locale=_mail_locale(user, locale),
     )
 
 

@@ -244,6 +244,7 @@ FIELD_LABELS = {
     "is_resource_person": _l("Resurseperson"),
     "is_ambassador": _l("Dialogambassadør"),
     "languages": _l("Sprog"),
+    "mail_locale": _l("Sprog i mails"),
     "bio": _l("Om personen"),
     "experienced_override": _l("Erfaren"),
     "topics": _l("Emner"),

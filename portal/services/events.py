@@ -113,7 +113,7 @@ def schedule_event(
     online,
     title="",
     request=None,
-    practical_info="",
+    practical_info=None,
     meeting_url=None,
     actor_label="",
     tell=True,
@@ -121,7 +121,8 @@ def schedule_event(
     staff_by=None,
 ):
     """Create an event (from a request, or VINK's own with none), with its practical
-    information and meeting link; `meeting_url` None takes the link the requester suggested.
+    information and meeting link; `practical_info` or `meeting_url` None takes what the
+    requester suggested.
     A link that is not https is refused (SchedulingError), and nothing is stored.
 
     A direkte booking's event is `tentative` until every seat has said yes, and to be staffed
@@ -134,6 +135,8 @@ def schedule_event(
     _check_sessions(offer_kind, sessions)
     if meeting_url is None:
         meeting_url = request.meeting_url if request is not None else ""
+    if practical_info is None:
+        practical_info = request.practical_info if request is not None else ""
     practical_info, meeting_url = _checked_details(practical_info, meeting_url)
     if request is not None:
         if request.event is not None and request.event.status != EventStatus.CANCELLED:
@@ -245,6 +248,7 @@ def reschedule_event(
             mail.send(
                 "assignee_event_rescheduled",
                 to=assignment.person.email,
+                locale=assignment.person.mail_locale,
                 event=event,
                 person=assignment.person,
             )
@@ -307,6 +311,7 @@ def cancel_event(event, *, by, actor_label="", note=""):
             mail.send(
                 "assignee_event_cancelled",
                 to=assignment.person.email,
+                locale=assignment.person.mail_locale,
                 event=event,
                 person=assignment.person,
                 was_accepted=was_accepted,
@@ -410,7 +415,7 @@ def told_of_a_change(event):
 def message_everyone(event, *, by, subject, body):
     """Write to the requester and every accepted or offered person at once: the text as typed,
     then the event it is about (what, when, where, the meeting link and the practical
-    information), the requester's in their language. One mail per address.
+    information), each in its reader's language. One mail per address.
 
     Side effects: one outbox message per recipient; audit "event.messaged" keeping who was
     written to (name, address, role), the subject and the text. Returns how many."""
@@ -422,7 +427,7 @@ def message_everyone(event, *, by, subject, body):
         recipients[request.contact.email] = (whom, context, request.locale)
     for a in live:
         whom = {"name": a.person.full_name, "email": a.person.email, "role": a.seat_role.value}
-        recipients.setdefault(a.person.email, (whom, {"person": a.person}, "da"))
+        recipients.setdefault(a.person.email, (whom, {"person": a.person}, a.person.mail_locale))
     for address in sorted(recipients):
         _whom, context, locale = recipients[address]
         mail.send(

@@ -87,6 +87,7 @@ def offer_seat(event, *, by, seat_role, seat_number, persons, notify=True):
             mail.send(
                 "assignee_offer",
                 to=person.email,
+                locale=person.mail_locale,
                 assignment=assignment,
                 event=event,
                 person=person,
@@ -180,6 +181,7 @@ def accept_offer(assignment, *, by=None, actor_label=""):
                     mail.send(
                         "assignee_offer_taken",
                         to=other.person.email,
+                        locale=other.person.mail_locale,
                         event=event,
                         person=other.person,
                     )
@@ -299,6 +301,7 @@ def withdraw_assignment(assignment, *, by):
     mail.send(
         "assignee_offer_withdrawn",
         to=assignment.person.email,
+        locale=assignment.person.mail_locale,
         event=assignment.event,
         person=assignment.person,
     )

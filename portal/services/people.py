@@ -27,9 +27,12 @@ FIELDS = [
     "is_resource_person",
     "is_ambassador",
     "languages",
+    "mail_locale",
     "bio",
     "experienced_override",
 ]
+# The languages the portal writes a person's mails in.
+MAIL_LOCALES = ("da", "en")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
@@ -70,6 +73,9 @@ def _checked(values, person=None):
             _l("Skriv sprogene som koder adskilt af mellemrum, fx da en ar."), "languages"
         )
     values["languages"] = " ".join(dict.fromkeys(codes))  # in order, each once
+    values["mail_locale"] = values.get("mail_locale") or "da"
+    if values["mail_locale"] not in MAIL_LOCALES:
+        raise PersonError(_l("Vælg dansk eller engelsk til mails."), "mail_locale")
     return values
 
 

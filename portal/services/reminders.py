@@ -73,6 +73,7 @@ def remind_unanswered_offers(*, now):
         mail.send(
             "assignee_offer_reminder",
             to=assignment.person.email,
+            locale=assignment.person.mail_locale,
             dedupe_key=f"offer-reminder:{assignment.id}",
             assignment=assignment,
             event=assignment.event,
@@ -118,6 +119,7 @@ def remind_upcoming_events(*, now):
                     mail.send(
                         "assignee_event_reminder",
                         to=assignment.person.email,
+                        locale=assignment.person.mail_locale,
                         dedupe_key=f"event-reminder:{event.id}:{event.starts_at:%Y%m%d%H%M}:"
                         f"person:{assignment.person_id}",
                         event=event,
@@ -171,6 +173,7 @@ def ask_for_attendance(*, now):
                 mail.send(
                     "assignee_attendance_reminder",
                     to=assignment.person.email,
+                    locale=assignment.person.mail_locale,
                     dedupe_key=f"attendance-reminder:{event.id}:{assignment.person_id}",
                     event=event,
                     person=assignment.person,

@@ -1,5 +1,6 @@
 """A requester changes what they booked: contact person and phone, participants, class or
-audience, place, online and meeting link, topic, accessibility needs and notes; a new email
+audience, place, online and meeting link, practical information, topic, accessibility needs and
+notes; a new email
 address only once a link sent to it is opened. Each change is checked as the booking form checks
 it, audited with before and after, and told to the people already assigned when it touches them;
 the secretariat sees a change to a planned booking among what needs action."""
@@ -9,7 +10,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from .. import clock, links
-from ..event_details import clean_meeting_url
+from ..event_details import clean_meeting_url, clean_practical_info
 from ..extensions import db
 from ..models import Request, Topic
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
@@ -27,6 +28,7 @@ TOLD_TO_ASSIGNED = (
     "place",
     "online",
     "meeting_url",
+    "practical_info",
     "topic_id",
     "accessibility_needs",
     "notes",
@@ -58,13 +60,30 @@ def _current(request):
     values = {name: getattr(request, name) for name in TOLD_TO_ASSIGNED}
     values["contact_name"] = request.contact.name
     values["contact_phone"] = request.contact.phone
+    values["practical_info"] = practical_info(request)
     return values
+
+
+def practical_info(request):
+    """The practical information a change starts from: the planned event's, which the
+    secretariat may have added to, else the requester's own suggestion. Once an event is
+    planned there is one text, whoever wrote it last."""
+    event = _planned_event(request)
+    return event.practical_info if event is not None else request.practical_info
 
 
 def _cleaned(request, wanted):
     """`wanted` checked as the booking form checks it; RequestError with the reason if not."""
     values = {name: wanted[name] for name in CHANGEABLE if name in wanted}
-    texts = ("contact_name", "contact_phone", "place", "accessibility_needs", "notes", "grade")
+    texts = (
+        "contact_name",
+        "contact_phone",
+        "place",
+        "practical_info",
+        "accessibility_needs",
+        "notes",
+        "grade",
+    )
     for name in (*texts, "meeting_url"):
         if name in values:
             values[name] = (values[name] or "").strip()
@@ -86,9 +105,13 @@ def _cleaned(request, wanted):
                 max=kind.max_participants,
             )
         )
-    refuse_cpr_numbers(*(values.get(n, "") for n in ("place", "accessibility_needs", "notes")))
+    refuse_cpr_numbers(
+        *(values.get(n, "") for n in ("place", "practical_info", "accessibility_needs", "notes"))
+    )
     try:
         values["meeting_url"] = clean_meeting_url(values.get("meeting_url", request.meeting_url))
+        if "practical_info" in values:
+            values["practical_info"] = clean_practical_info(values["practical_info"])
     except ValueError as error:
         raise RequestError(str(error)) from None
     if not online:
@@ -109,12 +132,13 @@ def change_request(request, *, changes, by=None):
     Raises RequestError, storing nothing, when a value is refused: a number the offer kind's
     event cannot take, a CPR number, online for an offer that is never online, a meeting link
     that is no https address. Side effects, when anything changed: the request (and the place,
-    online and meeting link of its planned event); audit "request.changed" with before and
-    after; when the event is planned and the change touches its people, one mail to each
-    person asked or coming listing what changed ("assignee_request_changed"), and, for a
-    change by the requester, the request marked changed for the secretariat; one mail to the
-    requester listing what changed ("requester_request_changed"), carrying the planned event's
-    updated calendar entry when its place moved."""
+    online, meeting link and practical information of its planned event); audit
+    "request.changed" with before and after; when the event is planned and the change touches
+    its people, one mail to each person asked or coming listing what changed
+    ("assignee_request_changed"), and, for a change by the requester, the request marked
+    changed for the secretariat; one mail to the requester listing what changed
+    ("requester_request_changed") and the planned event as it now is, carrying its updated
+    calendar entry when the change changed the event."""
     if by is None and not can_change(request):
         raise RequestError(_l("Bestillingen kan ikke længere ændres her. Skriv til sekretariatet."))
     if by is not None and request.status not in RequestStatus.open_states():
@@ -131,8 +155,7 @@ def change_request(request, *, changes, by=None):
             setattr(request, name, values[name])
     event = _planned_event(request)
     planned = event is not None
-    if planned:
-        _follow_on_the_event(event, request, changed)
+    taken = _follow_on_the_event(event, request, changed) if planned else set()
     db.session.flush()
     audit.record(
         "request.changed",
@@ -147,7 +170,6 @@ def change_request(request, *, changes, by=None):
         if by is None:
             request.changed_by_requester_at = clock.now()
         _tell_the_assigned(event, [(name, before[name], values[name]) for name in told])
-    moved = planned and bool(set(MOVES_THE_EVENT) & set(changed))
     mail.send(
         "requester_request_changed",
         to=request.contact.email,
@@ -155,18 +177,27 @@ def change_request(request, *, changes, by=None):
         request=request,
         changes=[(name, before[name], values[name]) for name in changed],
         tracking_url=links.tracking_url(request),
-        # The event's new place in the requester's calendar (a REQUEST under a higher SEQUENCE).
-        **({"event": event} if moved else {}),
+        # The planned event as it now is, with its link and practical information; the event
+        # goes to the requester's calendar again (a REQUEST under a higher SEQUENCE) only when
+        # the change changed it.
+        **({"event": event, "invite": bool(taken)} if planned else {}),
     )
     return changed
 
 
 def _follow_on_the_event(event, request, changed):
-    """The planned event goes where the booking now says: its place, or online with the link."""
-    if set(MOVES_THE_EVENT) & set(changed):
+    """The planned event goes where the booking now says: its place, or online with the link,
+    and its practical information (the text the change started from, see `practical_info`).
+    The names of the changes the event took."""
+    taken = set(MOVES_THE_EVENT) & set(changed)
+    if taken:
         event.online = request.online
         event.place = "" if request.online else request.place
         event.meeting_url = request.meeting_url if request.online else ""
+    if "practical_info" in changed:
+        event.practical_info = request.practical_info
+        taken.add("practical_info")
+    return taken
 
 
 def _tell_the_assigned(event, changes):
@@ -175,6 +206,7 @@ def _tell_the_assigned(event, changes):
             mail.send(
                 "assignee_request_changed",
                 to=assignment.person.email,
+                locale=assignment.person.mail_locale,
                 event=event,
                 person=assignment.person,
                 assignment=assignment,

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
-from ..event_details import clean_meeting_url
+from ..event_details import clean_meeting_url, clean_practical_info
 from ..extensions import db
 from ..links import tracking_url
 from ..models import (
@@ -229,21 +229,24 @@ def _new_request(
     notes,
     locale,
     meeting_url="",
+    practical_info="",
     ssp_committee=None,
     booked_instantly=False,
 ):
     """A new request from the public form, added to the session: `meeting_url`, the link the
     requester suggests for an online event (https only, kept only when online; scheduling
-    copies it into the event); `ssp_committee`, the local committee an SSP organisation named
+    copies it into the event); `practical_info`, what those who come should know (scheduling
+    copies it too); `ssp_committee`, the local committee an SSP organisation named
     (find_or_create_organisation says when it is kept). Refused with RequestError (nothing
     stored) for an offer that cannot be held online or booked on this form, or a CPR number."""
     if online and not offer_kind.online_allowed:
         raise RequestError(_l("Dette tilbud kan ikke holdes online."))
     if offer_kind.booking_form == BookingForm.CONCERN:
         raise RequestError(_l("Sparring om en bekymring bestilles på sin egen formular."))
-    refuse_cpr_numbers(place, accessibility_needs, notes)
+    refuse_cpr_numbers(place, accessibility_needs, practical_info, notes)
     try:
         meeting_url = clean_meeting_url(meeting_url) if online else ""
+        practical_info = clean_practical_info(practical_info)
     except ValueError as error:
         raise RequestError(str(error)) from None
     request = Request(
@@ -264,6 +267,7 @@ def _new_request(
         meeting_url=meeting_url,
         language=language,
         accessibility_needs=accessibility_needs.strip(),
+        practical_info=practical_info,
         notes=notes.strip(),
         status=RequestStatus.SUBMITTED,
         tracking_token=secrets.token_urlsafe(32),

@@ -20,7 +20,7 @@ def change_booking(req, *, by, template, action, back, refused_status):
     form = ChangeRequestForm(request=req, topics=catalogue.active_topics(), locale=current_locale())
     status, error = 200, None
     if request.method == "GET":
-        form.fill_from(req)
+        form.fill_from(req, request_changes.practical_info(req))
     elif form.validate():
         try:
             changed = request_changes.change_request(req, changes=form.changes(), by=by)
@@ -33,7 +33,12 @@ def change_booking(req, *, by, template, action, back, refused_status):
     else:
         status = 422
     return render_template(
-        template, req=req, form=form, form_error=error, action=action, back=back
+        template,
+        req=req,
+        form=form,
+        form_error=error,
+        action=action,
+        back=back,
     ), status
 
 

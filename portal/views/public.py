@@ -216,6 +216,7 @@ def _submission(form):
         "meeting_url": form.answer("meeting_url") or "",
         "language": form.language.data,
         "accessibility_needs": form.accessibility_needs.data or "",
+        "practical_info": form.practical_info.data or "",
         "notes": form.notes.data or "",
         "locale": current_locale(),
     }

@@ -224,6 +224,7 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
         context["schedule_form"].place.data = req.place
         context["schedule_form"].online.data = req.online
         context["schedule_form"].meeting_url.data = req.meeting_url
+        context["schedule_form"].practical_info.data = req.practical_info
         if chosen_day:
             first = context["schedule_form"].sessions[0].form
             first.day.data = chosen_day

@@ -120,8 +120,10 @@ def test_scheduling_with_a_link_that_is_not_https_stores_nothing(link):
     assert row_counts() == before
 
 
-def test_scheduling_refuses_practical_information_that_is_too_long_or_has_control_characters():
-    for info in ["x" * 2001, "Indgang B\x07"]:
+def test_scheduling_refuses_practical_information_too_long_with_control_characters_or_a_cpr():
+    """It goes to everyone coming, in mails and calendars: the secretariat's text is refused
+    as the requester's is."""
+    for info in ["x" * 2001, "Indgang B\x07", "Elev 010203-1234 har brug for hjælp."]:
         with pytest.raises(errors.SchedulingError):
             _schedule(
                 place="Rådhuset", online=False, offer_kind=offer_kind("talk"), practical_info=info

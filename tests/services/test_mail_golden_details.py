@@ -43,6 +43,7 @@ def test_the_event_mails_offer_the_link_and_the_practical_information():
         "assignee_event_rescheduled",
         "assignee_event_reminder",
         "assignee_request_changed",
+        "requester_request_changed",
     }
 
 

@@ -11,7 +11,7 @@ from portal import clock, links
 from portal.extensions import db
 from portal.models import Assignment, AuditEntry, OutboxMessage
 from portal.models.enums import AssignmentStatus, EventStatus
-from portal.services import errors, offers, seats
+from portal.services import errors, events, offers, seats
 from tests.factories import (
     accept,
     accepted_on,
@@ -386,3 +386,23 @@ def test_a_decline_stands_when_the_chained_offer_is_refused_meanwhile(monkeypatc
     assert offers.decline_offer(offer, reason=None, note="") is None
     db.session.commit()
     assert offer.status == AssignmentStatus.DECLINED
+
+
+def test_a_person_whose_mails_are_in_english_is_asked_told_and_written_to_in_english():
+    """The admin's choice (persons.mail_locale) reaches every mail to the person; the same
+    event's requester, who booked in Danish, is still written to in Danish."""
+    english = make_ambassador(first_name="Sam", mail_locale="en")
+    event = make_scheduled(request=make_request())
+    [assignment] = offer_to(event, english)
+    accept(assignment)
+    move_to(event, event.starts_at + timedelta(days=1))
+    events.message_everyone(event, by=None, subject="Husk", body="Vi ses.")
+    events.cancel_event(event, by=None)
+    db.session.commit()
+    kinds = ("assignee_offer", "assignee_event_rescheduled", "event_message")
+    for kind in (*kinds, "assignee_event_cancelled"):
+        [mail] = [m for m in mails(kind) if m.to_address == english.email]
+        assert "Kind regards" in mail.body_text, kind
+        assert "Med venlig hilsen" not in mail.body_text, kind
+    [to_requester] = [m for m in mails("event_message") if m.to_address != english.email]
+    assert "Med venlig hilsen" in to_requester.body_text

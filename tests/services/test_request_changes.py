@@ -89,6 +89,17 @@ def test_the_requester_reads_their_changed_notes_as_their_own_and_the_assignee_a
     assert "- Bestillerens bemærkninger:" in to_assignee.body_text
 
 
+def test_a_person_whose_mails_are_in_english_reads_the_change_in_english(staffed):
+    request, _event, person = staffed
+    person.mail_locale = "en"
+    request_changes.change_request(request, changes={"expected_participants": 27})
+    db.session.commit()
+    [mail] = mails("assignee_request_changed")
+    assert mail.subject.startswith("Booking changed: Youth-to-youth dialogue")
+    assert "- Participants: 24 → 27" in mail.body_text
+    assert "Deltagere" not in mail.body_text
+
+
 def test_a_new_contact_person_alone_does_not_disturb_the_people_of_the_event(staffed):
     request, _event, _person = staffed
     request_changes.change_request(request, changes={"contact_name": "Bo Hansen"})
@@ -106,6 +117,72 @@ def test_a_new_place_moves_the_planned_event_there(staffed):
         "- Sted: Husum Skole → Husum Skole, lokale 12"
         in mails("assignee_request_changed")[0].body_text
     )
+
+
+def test_the_requester_reads_the_planned_event_with_its_link_and_practical_information(staffed):
+    """Whatever changed, the requester's mail shows the event as it now is; only a move updates
+    their calendar (a REQUEST with the same SEQUENCE would tell a calendar nothing)."""
+    request, event, _person = staffed
+    event.practical_info = "Mød op ved hovedindgangen.\nHusk madpakke."
+    event.online, event.place = True, ""
+    event.meeting_url = "https://teams.example.dk/moede/1"
+    db.session.commit()
+    request_changes.change_request(request, changes={"contact_phone": "+45 33 66 33 67"})
+    db.session.commit()
+    [told] = mails("requester_request_changed")
+    assert "Arrangementet, som det er planlagt nu:" in told.body_text
+    assert "- Sted: Online" in told.body_text
+    assert "- Mødelink: https://teams.example.dk/moede/1" in told.body_text
+    assert "> Husk madpakke." in told.body_text
+    assert told.calendar_ics is None
+
+    request_changes.change_request(request, changes={"place": "Husum Skole, lokale 12"})
+    db.session.commit()
+    _told, moved = mails("requester_request_changed")
+    assert "- Sted: Husum Skole, lokale 12" in moved.body_text
+    assert "Mødelink" not in moved.body_text
+    assert moved.calendar_ics is not None
+
+
+def test_new_practical_information_reaches_the_event_and_its_people(staffed):
+    request, event, _person = staffed
+    request_changes.change_request(request, changes={"practical_info": "Indgang C."})
+    db.session.commit()
+    assert event.practical_info == "Indgang C."
+    [told] = mails("assignee_request_changed")
+    assert "- Praktisk information:\n> Indgang C." in told.body_text
+    [to_requester] = mails("requester_request_changed")
+    assert to_requester.calendar_ics is not None  # the entry's description says it
+    assert request.changed_by_requester_at is not None
+
+
+def test_once_planned_the_change_starts_from_the_events_text_whoever_wrote_it(staffed):
+    """One text once an event is planned: the requester edits what the secretariat added,
+    and everyone reads the same thing (never the requester's old suggestion beside it)."""
+    request, event, _person = staffed
+    event.practical_info = "Mød op kl. 9.45 i receptionen."
+    db.session.commit()
+    assert request_changes.practical_info(request) == "Mød op kl. 9.45 i receptionen."
+    request_changes.change_request(
+        request, changes={"practical_info": "Mød op kl. 9.45 i receptionen. Indgang C."}
+    )
+    db.session.commit()
+    assert event.practical_info == request.practical_info
+    [told] = mails("assignee_request_changed")
+    assert "> Mød op kl. 9.45 i receptionen.\n  → \n" not in told.body_text
+    assert told.body_text.count("Indgang C.") == 2  # the change, and the event's information
+    [entry] = _entries("request.changed")
+    assert entry.before == {"practical_info": "Mød op kl. 9.45 i receptionen."}
+
+
+def test_a_booking_not_yet_planned_is_told_without_an_event():
+    request = make_request()
+    request_changes.change_request(request, changes={"expected_participants": 27})
+    db.session.commit()
+    [told] = mails("requester_request_changed")
+    assert "- Deltagere: 24 → 27" in told.body_text
+    assert "planlagt" not in told.body_text and "Sted" not in told.body_text
+    assert told.calendar_ics is None
 
 
 def test_more_participants_than_the_offer_kind_takes_is_refused_and_nothing_is_stored():

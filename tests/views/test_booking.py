@@ -7,6 +7,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.models import OutboxMessage, Request
+from portal.models.enums import Role
 from tests.browser_form import browser_form, forms_in, pick
 from tests.factories import booking_answers
 
@@ -106,6 +107,31 @@ def test_a_valid_booking_is_stored_and_the_requester_lands_on_the_private_page(c
     ]
     receipt = db.session.scalars(db.select(OutboxMessage)).one()
     assert receipt.to_address == "anne@example.org"
+
+
+def test_the_requester_suggests_practical_information_the_event_is_planned_with(client, as_role):
+    """Typed at booking, it shows on the private page and the request page, and scheduling
+    starts from it; the secretariat can still write its own."""
+    text = "Indgang C ved cykelkælderen.\nSpørg efter Anne på lærerværelset."
+    response = _book(client, practical_info=text)
+    assert response.status_code == 302
+    request = db.session.scalars(db.select(Request)).one()
+    assert request.practical_info == text
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Praktisk information, I skrev" in page and "Indgang C ved cykelkælderen." in page
+    staff = as_role(Role.SECRETARIAT)
+    url = f"/sekretariat/henvendelser/{request.id}"
+    page = staff.get(url).get_data(as_text=True)
+    assert "Praktisk information fra bestilleren" in page
+    planning = browser_form(staff, url, button="Planlæg arrangement")
+    assert planning.value("practical_info") == text.replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("where", ["practical_info", "notes"])
+def test_a_cpr_number_in_practical_information_is_refused_like_in_the_notes(client, where):
+    response = _book(client, **{where: "Spørg efter 010203-1234"})
+    assert response.status_code == 422
+    assert _requests() == 0
 
 
 @pytest.mark.parametrize(

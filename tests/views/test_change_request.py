@@ -57,6 +57,40 @@ def test_a_teacher_changes_the_pupils_and_the_contact_and_the_ambassador_is_told
     assert "- Deltagere: 24 → 27" in mail.body_text
 
 
+def test_practical_information_of_several_lines_follows_onto_the_planned_event(client):
+    """A browser sends a textarea's lines with CRLF: stored plain, so the event planned from
+    the suggestion still knows it as the requester's and takes the next change too."""
+    request = make_request(practical_info="Indgang C.\nSpørg på kontoret.")
+    event = make_scheduled(request=request)
+    accepted_on(event, make_ambassador(first_name="Yasmin"))
+    assert event.practical_info == "Indgang C.\nSpørg på kontoret."
+    _open(client, request)
+    form = _form(client, request)
+    assert form.value("practical_info") == "Indgang C.\r\nSpørg på kontoret."
+    response = form.fill(practical_info="Indgang D.\nSpørg i receptionen.").submit(
+        "Gem ændringerne"
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert request.practical_info == event.practical_info == "Indgang D.\nSpørg i receptionen."
+    [told] = mails("assignee_request_changed")
+    assert "> Indgang D.\n> Spørg i receptionen." in told.body_text
+
+
+def test_once_planned_the_requester_sees_and_changes_the_events_practical_information(client):
+    """The private page shows one text (the event's), and the change page starts from it."""
+    request = make_request(practical_info="Indgang C.")
+    event = make_scheduled(request=request)
+    event.practical_info = "Indgang C.\nSpørg efter Lise på lærerværelset."
+    db.session.commit()
+    _open(client, request)
+    page = client.get(f"/bestilling/{request.id}").get_data(as_text=True)
+    assert "Spørg efter Lise" in page
+    assert "Praktisk information, I skrev" not in page
+    form = _form(client, request)
+    assert form.value("practical_info") == "Indgang C.\r\nSpørg efter Lise på lærerværelset."
+
+
 def test_a_refused_change_is_explained_beside_the_form_and_nothing_is_stored(client):
     request = make_request()
     _open(client, request)

@@ -94,6 +94,25 @@ def test_experience_set_by_hand_decides_the_pairing_and_shows_on_the_page(admin)
     assert entry.after["experienced_override"] is True
 
 
+def test_the_admin_chooses_the_language_of_a_persons_mails(admin):
+    """Danish unless chosen; what the person is then asked, reminded and told is in English."""
+    person = make_person(is_ambassador=True)
+    page = f"{PANEL}{person.id}"
+    form = browser_form(admin, page, action=page)
+    assert form.value("mail_locale") == "da"
+    assert form.fill(mail_locale="en").submit().status_code == 302
+    assert person.mail_locale == "en"
+    assert browser_form(admin, page, action=page).value("mail_locale") == "en"
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "person.changed")
+    ).one()
+    assert (entry.before["mail_locale"], entry.after["mail_locale"]) == ("da", "en")
+    response = browser_form(admin, page, action=page).tamper("mail_locale", "fr").submit()
+    assert response.status_code == 422
+    assert "Vælg dansk eller engelsk til mails." in response.get_data(as_text=True)
+    assert person.mail_locale == "en"
+
+
 def test_the_persons_page_shows_the_load_this_term_and_year_without_cancelled_events(admin):
     person = make_person(is_ambassador=True)
     soon = clock.now() + timedelta(days=3)

@@ -14,8 +14,11 @@ METHODS = {"request": ics.REQUEST, "cancel": ics.CANCEL}
 
 def invitation_for(spec, *, to, locale, context):
     """The iCalendar text of the invitation mail `spec` carries to `to`, or None when its kind
-    carries none (or there is no event to invite to)."""
+    carries none, there is no event to invite to, or the context says `invite=False` (a mail
+    about an event whose entry nothing changed)."""
     event = context.get("event")
+    if not context.get("invite", True):
+        return None
     if spec.invitation is None or event is None or not event.sessions:
         return None
     request = context.get("request") or event.request

@@ -396,10 +396,20 @@ KINDS = {
             "requester_request_changed",
             _l("Bestillingen er ændret (til bestilleren)"),
             _l(
-                "Til bestilleren, når bestilleren eller sekretariatet har ændret bestillingen. "
-                "Flytter ændringen et planlagt arrangement, opdaterer mailen kalenderen."
+                "Til bestilleren, når bestilleren eller sekretariatet har ændret bestillingen, "
+                "med arrangementet, hvis det er planlagt. Flytter ændringen arrangementet, "
+                "opdaterer mailen kalenderen."
             ),
-            ("navn", "tilbud", "organisation", "aendringer", "link", "kontakt"),
+            (
+                "navn",
+                "tilbud",
+                "organisation",
+                "aendringer",
+                "planlagt",
+                *DETAILS,
+                "link",
+                "kontakt",
+            ),
             required=("aendringer", "link"),
             link_help=TRACKING_LINK,
             wording=wording.requester_request_changed,

@@ -63,7 +63,8 @@ def send(kind, *, to, locale="da", dedupe_key=None, **context):
     parameters and the worker writes the text; otherwise the text is written now, from the
     admin's wording for the kind or the shipped one, filled in with `context`. A kind with an
     `invitation` carries the context's event as a calendar invitation, written now too (its
-    SEQUENCE is the event's version at this change).
+    SEQUENCE is the event's version at this change), unless the context says `invite=False`
+    (the mail shows the event, but nothing in its calendar entry changed).
 
     Side effects: one pending OutboxMessage (see `queue_email` for `dedupe_key`). Raises MailError
     for a kind the portal does not know, in `locale` or at all: nothing is queued."""

@@ -67,6 +67,10 @@ def _place(ctx, locale):
 def _when_and_where(ctx, locale):
     """The sessions and the place, as a list (one line a session, then the place)."""
     event = ctx["event"]
+    return _sessions_and_place(event)
+
+
+def _sessions_and_place(event):
     lines = [
         f"- {i18n.long_date(s.starts_at)} {_('kl.')} "
         f"{i18n.short_time(s.starts_at)}–{i18n.short_time(s.ends_at)}"
@@ -76,14 +80,25 @@ def _when_and_where(ctx, locale):
     return "\n".join(lines)
 
 
+def _planned(ctx, locale):
+    """The event as it is now planned, headed, when the context has one (a mail about a
+    booking, which may not be planned yet)."""
+    event = ctx.get("event")
+    if event is None:
+        return ""
+    heading = _("Arrangementet, som det er planlagt nu:")
+    return f"{heading}\n{_sessions_and_place(event)}"
+
+
 def _meeting_link(ctx, locale):
-    """A list item under the times and place, as `_when_and_where` writes them."""
-    url = ctx["event"].meeting_url
+    """A list item under the times and place, as `_when_and_where` writes them (nothing for a
+    booking with no event planned)."""
+    url = ctx["event"].meeting_url if ctx.get("event") is not None else ""
     return f"- {_('Mødelink')}: {url}" if url else ""
 
 
 def _practical_info(ctx, locale):
-    text = ctx["event"].practical_info
+    text = ctx["event"].practical_info if ctx.get("event") is not None else ""
     return f"{_('Praktisk information')}:\n{i18n.quoted(text)}" if text else ""
 
 
@@ -142,11 +157,12 @@ CHANGED_FIELDS = {
     "meeting_url": _l("Mødelink"),
     "topic_id": _l("Emne"),
     "accessibility_needs": _l("Behov for tilgængelighed"),
+    "practical_info": _l("Praktisk information"),
     "notes": _l("Bestillerens bemærkninger"),
 }
 # The same change told to the requester: their own notes are theirs, not "the requester's".
 CHANGED_FIELDS_TO_REQUESTER = CHANGED_FIELDS | {"notes": _l("Jeres bemærkninger")}
-LONG_TEXTS = ("accessibility_needs", "notes")
+LONG_TEXTS = ("accessibility_needs", "practical_info", "notes")
 
 
 def _changed_value(name, value, locale):
@@ -309,6 +325,11 @@ PLACEHOLDERS = _placeholders(
         "tider_og_sted",
         _l("Hvert møde med dato og klokkeslæt, og stedet, som en liste"),
         _when_and_where,
+    ),
+    Placeholder(
+        "planlagt",
+        _l("Arrangementets tider og sted under en overskrift, når det er planlagt (ellers intet)"),
+        _planned,
     ),
     Placeholder(
         "moedelink",
