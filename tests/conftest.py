@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from portal import create_app
 from portal.extensions import db, limiter
 from portal.models.enums import Role
+from portal.services.remembered import PROBES
 from tests import factories
 from tests.clock import TERM_TIME_TUESDAY
 from tests.factories import PASSWORD
@@ -336,10 +337,13 @@ def security_log(caplog):
 
 @pytest.fixture
 def count_queries():
-    """with count_queries() as counted: ...; counted.count is the number of SQL statements."""
+    """with count_queries() as counted: ...; counted.count is the number of SQL statements that
+    read or write data, counted.probes the reads of the data version (remembered.PROBES: one
+    cheap statement a lookup, whatever the data), counted.statements all of them."""
 
     class Counter:
         count = 0
+        probes = 0
         statements = []
 
     @contextmanager
@@ -348,7 +352,10 @@ def count_queries():
         counter.statements = []
 
         def before(_conn, _cursor, statement, *_args):
-            counter.count += 1
+            if statement in PROBES.values():
+                counter.probes += 1
+            else:
+                counter.count += 1
             counter.statements.append(statement)
 
         sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)

@@ -2,6 +2,7 @@
 counts per status, and what needs action ("Kræver handling")."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.orm import joinedload
 
@@ -26,6 +27,7 @@ from ..models.enums import (
 )
 from . import assignments, evaluations, offers
 from .pages import Page, by_id, first_of_each, paginate
+from .remembered import remembered, remembered_while
 from .requests import callback_due_on, closed_days
 
 
@@ -181,7 +183,24 @@ def callback_due_dates(concerns):
 
 def _facet_counts(filters):
     """{facet: {value as the filter form sends it: count}}, each facet counted under every
-    filter but its own. One query: the five groupings unioned."""
+    filter but its own. One query (the five groupings unioned), remembered under the data
+    version for the filters and the day (which years are in reach)."""
+    key = (
+        "inbox facets",
+        filters.status,
+        filters.offer_kind_id,
+        filters.org_kind,
+        filters.district_id,
+        filters.year,
+        filters.organisation_id,
+        filters.q.strip(),
+        clock.today(),
+    )
+    counts = remembered(key, lambda: _counted_facets(filters))
+    return {facet: dict(values) for facet, values in counts.items()}  # the kept one is shared
+
+
+def _counted_facets(filters):
     facets = {
         "status": Request.status,
         "offer_kind": Request.offer_kind_id,
@@ -210,24 +229,9 @@ def _facet_counts(filters):
 NEEDS_ACTION_ROWS = 10
 
 
-def needs_action(*, now):
-    """([(reason, request, event or note)], {reason: total}): first the directly booked events
-    whose staffing deadline has passed with a seat not filled ("instant_unstaffed", an event),
-    then concerns to call back about, new requests, new dates asked for, cancelled events to
-    rebook, planned bookings the requester changed ("changed", until the secretariat has seen
-    it), events with someone accepted who is away on the day ("away", an
-    `assignments.AwayConflict`), events whose seats need following up (a no to replace, a claim
-    to approve, or starting within 7 days not fully staffed), and assignees' notes marked "følg
-    op" that nobody has handled ("reflection").
-    At most NEEDS_ACTION_ROWS of each, oldest or soonest first, each with its total.
-    A request is listed once, under its first reason in that order (a directly booked event
-    listed first stands for its request); an event to follow up is left out when it or its
-    request is listed before, or it is listed as "away". An away conflict is always listed,
-    beside any reason its request has: the totals add up to the rows listed and "+N flere".
-
-    Five queries however much there is: the first rows of every reason with its total (one
-    UNION ALL), then those requests, then those events, then who is away on them, then the
-    notes (none when there are none)."""
+def _first_ids(*, now):
+    """(({reason: [ids of the first NEEDS_ACTION_ROWS]}, {reason: total}), the moment they
+    could next change) of what needs action at `now`, in one query (see `needs_action`)."""
     concerns = db.select(OfferKind.id).where(OfferKind.booking_form == BookingForm.CONCERN)
     first_wish = (
         db.select(db.func.min(DateProposal.created_at))
@@ -304,7 +308,67 @@ def needs_action(*, now):
         [Event.starts_at, Event.id],
     )
     reasons["reflection"] = (evaluations.follow_up_ids_query(), evaluations.FOLLOW_UP_ORDER)
-    ids, totals = first_of_each(reasons, dict.fromkeys(reasons, NEEDS_ACTION_ROWS))
+    moments = _moments(now)
+    ids, totals, carried = first_of_each(
+        reasons, dict.fromkeys(reasons, NEEDS_ACTION_ROWS), also=moments
+    )
+    if carried is None:  # nothing needs action: no row carried them
+        carried = db.session.execute(moments).one()
+    return (ids, totals), _next_change(now, carried)
+
+
+def _moments(now):
+    """A one-row select of the moments after `now` at which what needs action could change
+    with no write (see `_next_change`)."""
+    planned = Event.status == EventStatus.PLANNED
+    ahead = now + timedelta(days=offers.FOLLOW_UP_DAYS)
+
+    def first(column, since):
+        return db.select(db.func.min(column)).where(planned, column >= since).scalar_subquery()
+
+    return db.select(
+        first(Event.starts_at, now).label("starts"),
+        first(Event.staff_by, now).label("staffing"),
+        first(Event.ends_at, now).label("ends"),
+        first(Event.starts_at, ahead).label("within"),
+    )
+
+
+def _next_change(now, moments):
+    """The first moment at or after `now` at which what needs action could change with no
+    write: a planned event starting, ending, reaching its staffing deadline or coming within
+    offers.FOLLOW_UP_DAYS (`moments`, the row of `_moments`), or a new Copenhagen day (an
+    away period over)."""
+    starts, staffing, ends, within = moments
+    tomorrow = now.astimezone(clock.COPENHAGEN).date() + timedelta(days=1)
+    found = [clock.local(tomorrow.year, tomorrow.month, tomorrow.day), starts, staffing, ends]
+    if within is not None:
+        found.append(within - timedelta(days=offers.FOLLOW_UP_DAYS))
+    return min(moment for moment in found if moment is not None)
+
+
+def needs_action(*, now):
+    """([(reason, request, event or note)], {reason: total}): first the directly booked events
+    whose staffing deadline has passed with a seat not filled ("instant_unstaffed", an event),
+    then concerns to call back about, new requests, new dates asked for, cancelled events to
+    rebook, planned bookings the requester changed ("changed", until the secretariat has seen
+    it), events with someone accepted who is away on the day ("away", an
+    `assignments.AwayConflict`), events whose seats need following up (a no to replace, a claim
+    to approve, or starting within 7 days not fully staffed), and assignees' notes marked "følg
+    op" that nobody has handled ("reflection").
+    At most NEEDS_ACTION_ROWS of each, oldest or soonest first, each with its total.
+    A request is listed once, under its first reason in that order (a directly booked event
+    listed first stands for its request); an event to follow up is left out when it or its
+    request is listed before, or it is listed as "away". An away conflict is always listed,
+    beside any reason its request has: the totals add up to the rows listed and "+N flere".
+
+    Five queries however much there is: the first rows of every reason with its total and
+    the moments they could next change (one UNION ALL), then those requests, then those events,
+    then who is away on them, then the notes (none when there are none). The first is
+    remembered while the data and what the time decides stay the same (`_next_change`): seen
+    again before anything is written, the rows need only the other four."""
+    ids, totals = remembered_while(("needs_action",), now, lambda: _first_ids(now=now))
+    totals = dict(totals)  # the remembered one is shared
     not_requests = ("instant_unstaffed", "away", "follow_up", "reflection")
     loaded = by_id(
         Request,

@@ -307,11 +307,15 @@ def withdraw_assignment(assignment, *, by):
     )
 
 
-def follow_up_event_ids(*, now, days=7):
+# An event starting within this many days without every seat accepted needs the secretariat.
+FOLLOW_UP_DAYS = 7
+
+
+def follow_up_event_ids(*, now, days=FOLLOW_UP_DAYS):
     return set(db.session.scalars(follow_up_query(now=now, days=days).with_only_columns(Event.id)))
 
 
-def follow_up_query(*, now, days=7):
+def follow_up_query(*, now, days=FOLLOW_UP_DAYS):
     """Events that need the secretariat, soonest first: a seat whose last answer was no (or
     lapsed) with nobody asked since, a claim waiting for approval, or starting within `days`
     without every seat accepted. In SQL, so a page lists the first few and counts the rest
@@ -356,7 +360,7 @@ def instant_unstaffed_query(*, now):
     )
 
 
-def follow_up_events(*, now, days=7, limit=None):
+def follow_up_events(*, now, days=FOLLOW_UP_DAYS, limit=None):
     return (
         db.session.scalars(
             follow_up_query(now=now, days=days)

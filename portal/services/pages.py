@@ -50,10 +50,12 @@ def paginate(select, *, order_by, page, per_page, count=None, options=(), total=
     return Page(items=items, total=total, page=page, pages=pages)
 
 
-def first_of_each(lists, limits):
+def first_of_each(lists, limits, also=None):
     """The first rows of several lists and how long each is, in one query (a UNION ALL):
     `lists` is {name: (a select of one id column, its ORDER BY terms)}, `limits` the rows
-    wanted of each ({name: n}). Returns ({name: [ids, in order]}, {name: total}).
+    wanted of each ({name: n}). Returns ({name: [ids, in order]}, {name: total}), and with
+    `also` (a select of one row) that row too, which rides on every row of the lists (None
+    when they have none: ask it alone then).
 
     count(*) OVER () is taken before the LIMIT: each list's total rides on its rows. (A list
     with no rows has total 0; a list is never longer than its query.)"""
@@ -71,12 +73,20 @@ def first_of_each(lists, limits):
         )
         firsts.append(db.select(first))
     ids, totals = {name: [] for name in lists}, dict.fromkeys(lists, 0)
-    for row_id, name, total, _position in sorted(
-        db.session.execute(db.union_all(*firsts)), key=lambda row: row[3]
-    ):
+    rows = db.union_all(*firsts)
+    if also is not None:
+        rows = rows.subquery()
+        extra = also.subquery()
+        rows = db.select(rows, extra).join_from(rows, extra, db.true())
+    carried = None
+    for row in sorted(db.session.execute(rows), key=lambda row: row[3]):
+        row_id, name, total, _position, *rest = row
         ids[name].append(row_id)
         totals[name] = total
-    return ids, totals
+        carried = tuple(rest)
+    if also is None:
+        return ids, totals
+    return ids, totals, carried
 
 
 def by_id(model, ids, *options):

@@ -19,6 +19,11 @@ import sqlalchemy as sa
 
 from ..extensions import db
 
+# The statement that reads the data version, per database: one a lookup, however much data.
+PROBES = {
+    "postgresql": "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()",
+    "sqlite": "SELECT total_changes(), data_version FROM pragma_data_version()",
+}
 # Results kept per data version and connection: a handful of keys (offer kinds, days) at most.
 LIMIT = 64
 _STORE = "vink.remembered"
@@ -27,37 +32,61 @@ _STORE = "vink.remembered"
 def version(connection):
     """The data version `connection` sees (a hashable value), or None when it has written."""
     if connection.dialect.name == "postgresql":
-        snapshot, writing = connection.execute(
-            sa.text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()")
-        ).one()
+        snapshot, writing = connection.execute(sa.text(PROBES["postgresql"])).one()
         return None if writing is not None else snapshot
     if connection.connection.dbapi_connection.in_transaction:
         # pysqlite opens a transaction only to write (or BEGIN IMMEDIATE, the write lock).
         return None
-    return tuple(
-        connection.execute(
-            sa.text("SELECT total_changes(), data_version FROM pragma_data_version()")
-        ).one()
-    )
+    return tuple(connection.execute(sa.text(PROBES["sqlite"])).one())
+
+
+def _results():
+    """The results kept under the data version the session sees now ({key: result}), or None
+    when nothing may be kept or found (the session has written, or holds unflushed changes)."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return None
+    connection = session.connection()
+    now = version(connection)
+    if now is None:
+        return None
+    seen, results = connection.info.get(_STORE, (None, {}))
+    if seen != now:
+        results = {}
+        connection.info[_STORE] = (now, results)
+    return results
+
+
+def _keep(results, key, value):
+    if key not in results and len(results) >= LIMIT:
+        results.clear()
+    results[key] = value
+    return value
 
 
 def remembered(key, compute):
     """compute(), or what it gave for `key` under the data version the session sees now. Its
     result is shared between requests: return something nobody changes (a tuple, frozen
     objects)."""
-    session = db.session
-    if session.new or session.dirty or session.deleted:
+    results = _results()
+    if results is None:
         return compute()
-    connection = session.connection()
-    now = version(connection)
-    if now is None:
-        return compute()
-    seen, results = connection.info.get(_STORE, (None, {}))
-    if seen != now:
-        results = {}
-        connection.info[_STORE] = (now, results)
     if key not in results:
-        if len(results) >= LIMIT:
-            results.clear()
-        results[key] = compute()
+        _keep(results, key, compute())
     return results[key]
+
+
+def remembered_while(key, now, compute):
+    """For a result that depends on the time as well as the data: compute() returns (result,
+    until), `until` being the first moment at or after `now` at which the result could differ
+    for the same data. What it gave is found again under the same data version at any `now`
+    from the one it was computed at up to (not including) `until`; at any other time it is
+    computed again. Shared like `remembered`'s."""
+    results = _results()
+    if results is None:
+        return compute()[0]
+    found = results.get(key)
+    if found is None or not found[0] <= now < found[1]:
+        result, until = compute()
+        found = _keep(results, key, (now, until, result))
+    return found[2]

@@ -56,6 +56,7 @@ from ..models.enums import (
     RequestStatus,
 )
 from .evaluation_report import EvaluationFigures, evaluation_figures
+from .remembered import remembered
 from .report_periods import in_year, month_of
 from .targets import ADVISORY, DIALOGUE, TALK, kinds_with_own_targets_query, targets_and_source
 
@@ -218,9 +219,16 @@ class YearReport:
 
 def build_report(year, *, today=None, locale="da", years=None):
     """Everything on the report page and in the exports for `year`, in a fixed number of
-    queries. `today` (Copenhagen) decides the share of the year gone; `years` (for the year
-    picker) is looked up unless given."""
+    queries, remembered under the data version (services/remembered.py) for the year, the
+    day, the language and the years offered: seen again before anything is written, none but
+    the version's. `today` (Copenhagen) decides the share of the year gone; `years` (for the
+    year picker) is looked up unless given. The report is shared: nobody changes it."""
     today = today or clock.today()
+    key = ("report", year, today, locale, None if years is None else tuple(years))
+    return remembered(key, lambda: _build_report(year, today=today, locale=locale, years=years))
+
+
+def _build_report(year, *, today, locale, years):
     share = share_of_year_gone(year, today)
     targets, copy_from = targets_and_source(year)
     kinds, by_code, months = _event_figures(year)
