@@ -22,6 +22,7 @@ from ..models.base import UTCDateTime
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from ..models.people import person_topics
 from .availability import accepted_overlapping, busy_person_ids, closed_period_warnings
+from .remembered import remembered
 
 
 @dataclass
@@ -186,8 +187,8 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
     weekly pattern and away dates and holding no accepted event within the travel buffer.
 
     The same rules as `suggestions` (`_available_then` and the overlap rule), counted by the
-    database in one query however many days and people, and the closed periods in one more:
-    a panel of thousands is never loaded to be counted."""
+    database in one query however many days and people (remembered under the data version),
+    and the closed periods in one more: a panel of thousands is never loaded to be counted."""
     needed = {n.seat_role: offer_kind.need(n.seat_role) for n in offer_kind.staffing_needs}
     if not days or not needed:
         return []
@@ -196,22 +197,13 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
         start = clock.local(day.year, day.month, day.day, start_time.hour, start_time.minute)
         sessions.append((start, start + timedelta(minutes=minutes)))
     roles = list(needed)
-    counts = [
-        db.select(db.func.count(Person.id)).where(Person.active, _has_role(role)) for role in roles
-    ] + [
-        db.select(db.func.count(Person.id)).where(
-            Person.active,
-            _has_role(role),
-            _available_then(start, end),
-            # Those busy then, found once per day (not searched for per person).
-            Person.id.not_in(
-                accepted_overlapping([(start, end)]).with_only_columns(Assignment.person_id)
-            ),
-        )
-        for start, end in sessions
-        for role in roles
-    ]
-    found = list(db.session.execute(db.select(*(c.scalar_subquery() for c in counts))).one())
+    key = (
+        "free on days",
+        tuple(sessions),
+        tuple(roles),
+        current_app.config["TRAVEL_BUFFER_MINUTES"],
+    )
+    found = remembered(key, lambda: _counted_free(roles, sessions))
     active, free = found[: len(roles)], found[len(roles) :]
     closed = closed_period_warnings(offer_kind, sessions)
     result = []
@@ -230,6 +222,27 @@ def free_on_days(offer_kind, days, *, start_time, minutes):
             )
         )
     return result
+
+
+def _counted_free(roles, sessions):
+    """(active persons of each role, then those free at each session in each role), counted
+    in one query."""
+    counts = [
+        db.select(db.func.count(Person.id)).where(Person.active, _has_role(role)) for role in roles
+    ] + [
+        db.select(db.func.count(Person.id)).where(
+            Person.active,
+            _has_role(role),
+            _available_then(start, end),
+            # Those busy then, found once per day (not searched for per person).
+            Person.id.not_in(
+                accepted_overlapping([(start, end)]).with_only_columns(Assignment.person_id)
+            ),
+        )
+        for start, end in sessions
+        for role in roles
+    ]
+    return tuple(db.session.execute(db.select(*(c.scalar_subquery() for c in counts))).one())
 
 
 def window_fits(weekday, starts, latest):

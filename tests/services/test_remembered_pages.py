@@ -3,15 +3,15 @@ services/remembered.py), and what needs action also while the time decides nothi
 answer equals one computed afresh, at every moment the time changes what is listed, after every
 kind of write, on both databases."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Request
-from portal.models.enums import Metric, RequestStatus
-from portal.services import assignments, inbox, reporting, retention, targets
+from portal.models import AvailabilityRule, Request
+from portal.models.enums import Metric, RequestStatus, SeatRole
+from portal.services import assignments, inbox, reporting, retention, suggestions, targets
 from portal.services import requests as requests_service
 from tests.factories import (
     accepted_on,
@@ -19,6 +19,7 @@ from tests.factories import (
     make_event,
     make_request,
     make_scheduled,
+    offer_kind,
 )
 from tests.instant_booked import make_instant_booking
 
@@ -194,3 +195,44 @@ def test_the_report_is_the_same_after_retention_and_equals_a_fresh_one(travel):
     retention.anonymise_expired_contacts(now=clock.now() + timedelta(days=3 * 365))
     db.session.commit()
     assert _report(year) == _report_afresh(year)
+
+
+def _weekday_ahead(days):
+    day = clock.today() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _free_that_day(day):
+    [counted] = suggestions.free_on_days(
+        offer_kind("dialogue"), [day], start_time=time(9, 0), minutes=90
+    )
+    return counted.active, counted.free
+
+
+@pytest.mark.parametrize("write", ["an accepted event", "an away period", "a window", "gone"])
+def test_the_request_pages_free_counts_follow_every_write(write):
+    day = _weekday_ahead(14)
+    first, second = make_ambassador(), make_ambassador()
+    db.session.commit()
+    before = _free_that_day(day)
+    assert _free_that_day(day) == before == ({SeatRole.AMBASSADOR: 2}, {SeatRole.AMBASSADOR: 2})
+    if write == "an accepted event":
+        accepted_on(make_scheduled(starts_at=clock.local(day.year, day.month, day.day, 9)), first)
+    elif write == "an away period":
+        assignments.add_away_period(first, starts_on=day, ends_on=day)
+    elif write == "a window":
+        first.availability_rules = [
+            AvailabilityRule(weekday=(day.weekday() + 1) % 5, starts_at=time(8), ends_at=time(16))
+        ]
+    elif write == "gone":
+        second.active = False
+    db.session.commit()
+    start = clock.local(day.year, day.month, day.day, 9)
+    afresh = suggestions._counted_free(
+        [SeatRole.AMBASSADOR], [(start, start + timedelta(minutes=90))]
+    )
+    after = _free_that_day(day)
+    assert (after[0][SeatRole.AMBASSADOR], after[1][SeatRole.AMBASSADOR]) == afresh
+    assert after != before
