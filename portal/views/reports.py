@@ -4,6 +4,7 @@ secretariat's and the admin's. Figures and rules live in services/reporting.py."
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import clock
 from ..extensions import db
@@ -17,6 +18,7 @@ from ..i18n import current_locale
 from ..models import District, SupportCourse, SupportCourseKind
 from ..permissions import STAFF, can_edit_reference_data, require_roles
 from ..services import catalogue, evaluation_report, report_export, reporting, support
+from ..services.remembered import remembered
 from ..urls import bounded_int
 
 bp = Blueprint("reports", __name__, url_prefix="/sekretariat")
@@ -32,14 +34,32 @@ def report():
     form.validate()
     year = form.year(default=clock.today().year)
     form.aar.data = str(year)
-    result = reporting.build_report(year, locale=current_locale(), years=years)
+    locale, today = current_locale(), clock.today()
+    result = reporting.build_report(year, today=today, locale=locale, years=years)
+    can_edit = can_edit_reference_data(current_user)
+
+    def body():
+        # A rendered template: HTML Jinja has escaped already.
+        return Markup(  # noqa: S704
+            render_template(
+                "secretariat/_report_body.html",
+                form=form,
+                report=result,
+                tables={table.slug: table for table in report_export.tables(result)},
+                printed_on=today,
+                can_edit=can_edit,
+            )
+        )
+
+    # The body (its 60 kB of tables) is the same for everyone with the same right to edit, until
+    # something is written or the day changes: rendered once, unless it holds the form that
+    # copies targets, whose CSRF token is this session's.
+    holds_a_form = can_edit and not result.has_targets and result.copy_from
+    key = ("report page", year, today, locale, tuple(years), can_edit, tuple(form.aar.errors))
     return render_template(
         "secretariat/report.html",
-        form=form,
         report=result,
-        tables={table.slug: table for table in report_export.tables(result)},
-        printed_on=clock.today(),
-        can_edit=can_edit_reference_data(current_user),
+        body=body() if holds_a_form else remembered(key, body),
     )
 
 

@@ -16,6 +16,8 @@ from portal import clock
 from portal.extensions import db
 from portal.models import AuditEntry, DeclineReason, SupportCourse, Target
 from portal.models.enums import FundingSource, Metric, Role
+from portal.services import reporting
+from portal.views import reports as reports_view
 from tests.browser_form import browser_form
 from tests.report_year import CAPACITY, build_year, expected
 
@@ -656,3 +658,62 @@ def test_the_admin_corrects_a_budget_line_and_deletes_one_entered_by_mistake(as_
         ).before["name_da"]
         == "Drift"
     )
+
+
+def _uncached(monkeypatch):
+    monkeypatch.setattr(reports_view, "remembered", lambda _key, compute: compute())
+    monkeypatch.setattr(reporting, "remembered", lambda _key, compute: compute())
+
+
+def test_the_remembered_report_page_is_byte_for_byte_the_one_rendered_afresh(as_role, monkeypatch):
+    """The body is rendered once per data version, day, language and editing right: the page
+    equals one rendered with nothing remembered, in either language, by the secretariat or
+    the admin, before and after a write."""
+    year = build_year()
+    db.session.commit()
+    url = f"/sekretariat/rapport?aar={year}"
+    clients = {role: as_role(role) for role in (Role.SECRETARIAT, Role.ADMIN)}
+
+    def page(client):
+        # The session's CSRF token is signed with the time: the same page, another token.
+        return re.sub(rb'(csrf[-_]token" (?:content|value)=")[^"]+', rb"\1", client.get(url).data)
+
+    def pages():
+        shown = {}
+        for role, client in clients.items():
+            for language in ("da", "en"):
+                client.set_cookie("vink_lang", language)
+                shown[(role, language)] = page(client)
+                assert page(client) == shown[(role, language)]
+        return shown
+
+    first = pages()
+    assert len(set(first.values())) == 4  # each language and right its own
+    with monkeypatch.context() as patched:
+        _uncached(patched)
+        assert pages() == first
+    db.session.execute(db.update(Target).where(Target.year == year).values(value=Target.value + 1))
+    db.session.commit()
+    again = pages()
+    with monkeypatch.context() as patched:
+        _uncached(patched)
+        assert pages() == again
+    assert not set(again.values()) & set(first.values())
+
+
+def test_a_report_holding_a_form_with_the_sessions_token_is_never_shared(as_role):
+    """With no targets, an admin sees a form to copy last year's, carrying their own CSRF
+    token: that body is rendered for each session, never remembered for another."""
+    db.session.execute(db.delete(Target).where(Target.year == clock.today().year))
+    db.session.commit()
+    admins = [as_role(Role.ADMIN), as_role(Role.ADMIN)]  # both signed in before either looks
+    for admin in admins:
+        admin.get("/sekretariat/")  # a first page after signing in may still write
+    # Both pages shown with nothing written between: a body kept for the first would be the
+    # second's, with the first's token.
+    forms = [browser_form(a, "/sekretariat/rapport", action="/admin/maal/kopier") for a in admins]
+    for form in forms:
+        response = form.submit()  # the copy goes through with the token the page gave
+        assert response.status_code == 302, response.get_data(as_text=True)
+        db.session.execute(db.delete(Target).where(Target.year == clock.today().year))
+        db.session.commit()
