@@ -3,6 +3,7 @@ counts per status, and what needs action ("Kræver handling")."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import MappingProxyType
 
 from sqlalchemy.orm import joinedload
 
@@ -230,8 +231,9 @@ NEEDS_ACTION_ROWS = 10
 
 
 def _first_ids(*, now):
-    """(({reason: [ids of the first NEEDS_ACTION_ROWS]}, {reason: total}), the moment they
-    could next change) of what needs action at `now`, in one query (see `needs_action`)."""
+    """(({reason: (ids of the first NEEDS_ACTION_ROWS)}, {reason: total}), the moment they
+    could next change) of what needs action at `now`, read-only (it is remembered and shared),
+    in one query (two when nothing needs action; see `needs_action`)."""
     concerns = db.select(OfferKind.id).where(OfferKind.booking_form == BookingForm.CONCERN)
     first_wish = (
         db.select(db.func.min(DateProposal.created_at))
@@ -314,12 +316,13 @@ def _first_ids(*, now):
     )
     if carried is None:  # nothing needs action: no row carried them
         carried = db.session.execute(moments).one()
-    return (ids, totals), _next_change(now, carried)
+    shared = MappingProxyType({reason: tuple(found) for reason, found in ids.items()})
+    return (shared, MappingProxyType(totals)), _next_change(now, carried)
 
 
 def _moments(now):
-    """A one-row select of the moments after `now` at which what needs action could change
-    with no write (see `_next_change`)."""
+    """A one-row select of the moments at or after `now` at which what needs action could
+    change with no write (see `_next_change`)."""
     planned = Event.status == EventStatus.PLANNED
     ahead = now + timedelta(days=offers.FOLLOW_UP_DAYS)
 
@@ -362,11 +365,11 @@ def needs_action(*, now):
     request is listed before, or it is listed as "away". An away conflict is always listed,
     beside any reason its request has: the totals add up to the rows listed and "+N flere".
 
-    Five queries however much there is: the first rows of every reason with its total and
-    the moments they could next change (one UNION ALL), then those requests, then those events,
-    then who is away on them, then the notes (none when there are none). The first is
-    remembered while the data and what the time decides stay the same (`_next_change`): seen
-    again before anything is written, the rows need only the other four."""
+    Five queries however much there is (and a read of the data version): the first rows of
+    every reason with its total and the moments they could next change (one UNION ALL), then
+    those requests, then those events, then who is away on them, then the notes (none when
+    there are none). The first is remembered while the data and what the time decides stay the
+    same (`_next_change`): seen again before anything is written, only the other four."""
     ids, totals = remembered_while(("needs_action",), now, lambda: _first_ids(now=now))
     totals = dict(totals)  # the remembered one is shared
     not_requests = ("instant_unstaffed", "away", "follow_up", "reflection")

@@ -71,9 +71,9 @@ def remembered(key, compute):
     results = _results()
     if results is None:
         return compute()
-    if key not in results:
-        _keep(results, key, compute())
-    return results[key]
+    if key in results:
+        return results[key]
+    return _keep(results, key, compute())
 
 
 def remembered_while(key, now, compute):

@@ -32,35 +32,42 @@ def report():
     years = reporting.report_years()
     form = ReportYearForm(request.args, years=years)
     form.validate()
-    year = form.year(default=clock.today().year)
+    today, locale = clock.today(), current_locale()
+    year = form.year(default=today.year)
     form.aar.data = str(year)
-    locale, today = current_locale(), clock.today()
-    result = reporting.build_report(year, today=today, locale=locale, years=years)
     can_edit = can_edit_reference_data(current_user)
 
+    def the_report():
+        return reporting.build_report(year, today=today, locale=locale, years=years)
+
     def body():
-        # A rendered template: HTML Jinja has escaped already.
-        return Markup(  # noqa: S704
-            render_template(
-                "secretariat/_report_body.html",
-                form=form,
-                report=result,
-                tables={table.slug: table for table in report_export.tables(result)},
-                printed_on=today,
-                can_edit=can_edit,
-            )
+        # The report read again here, after the version this body is kept under was read: a
+        # write between would otherwise leave an older report's body under the newer version.
+        shown = the_report()
+        return render_template(
+            "secretariat/_report_body.html",
+            form=form,
+            report=shown,
+            tables={table.slug: table for table in report_export.tables(shown)},
+            printed_on=today,
+            can_edit=can_edit,
+            targets_alert=Markup(TARGETS_ALERT),  # noqa: S704 (a constant comment)
         )
 
     # The body (its 60 kB of tables) is the same for everyone with the same right to edit, until
-    # something is written or the day changes: rendered once, unless it holds the form that
-    # copies targets, whose CSRF token is this session's.
-    holds_a_form = can_edit and not result.has_targets and result.copy_from
-    key = ("report page", year, today, locale, tuple(years), can_edit, tuple(form.aar.errors))
-    return render_template(
-        "secretariat/report.html",
-        report=result,
-        body=body() if holds_a_form else remembered(key, body),
-    )
+    # something is written or the day changes: rendered once. What may hold this session's
+    # CSRF token (the form that copies targets) is rendered for each request and put in.
+    errors = tuple(str(error) for error in form.aar.errors)
+    key = ("report page", year, today, locale, tuple(years), can_edit, errors)
+    result = the_report()
+    alert = render_template("secretariat/_targets_alert.html", report=result, can_edit=can_edit)
+    # Both rendered templates: HTML Jinja has escaped already.
+    body = Markup(remembered(key, body).replace(TARGETS_ALERT, alert, 1))  # noqa: S704
+    return render_template("secretariat/report.html", report=result, body=body)
+
+
+# Where the alert about a year without targets goes in the remembered body.
+TARGETS_ALERT = "<!-- the targets alert -->"
 
 
 @bp.get("/rapport/skrevne-svar")

@@ -701,19 +701,60 @@ def test_the_remembered_report_page_is_byte_for_byte_the_one_rendered_afresh(as_
     assert not set(again.values()) & set(first.values())
 
 
-def test_a_report_holding_a_form_with_the_sessions_token_is_never_shared(as_role):
+def test_a_report_holding_a_form_with_the_sessions_token_is_never_shared(as_role, monkeypatch):
     """With no targets, an admin sees a form to copy last year's, carrying their own CSRF
-    token: that body is rendered for each session, never remembered for another."""
+    token: the body is remembered without it (rendered once for both admins), and each
+    page carries the form with its own session's token."""
     db.session.execute(db.delete(Target).where(Target.year == clock.today().year))
     db.session.commit()
     admins = [as_role(Role.ADMIN), as_role(Role.ADMIN)]  # both signed in before either looks
     for admin in admins:
         admin.get("/sekretariat/")  # a first page after signing in may still write
-    # Both pages shown with nothing written between: a body kept for the first would be the
-    # second's, with the first's token.
+    kept = []
+    remember = reports_view.remembered
+
+    def recording(key, compute):
+        return remember(key, lambda: kept.append(compute()) or kept[-1])
+
+    monkeypatch.setattr(reports_view, "remembered", recording)
+    # Both pages shown with nothing written between: the body kept for the first is the
+    # second's, and holds no token.
     forms = [browser_form(a, "/sekretariat/rapport", action="/admin/maal/kopier") for a in admins]
+    assert len(kept) == 1 and "csrf_token" not in kept[0]
     for form in forms:
         response = form.submit()  # the copy goes through with the token the page gave
         assert response.status_code == 302, response.get_data(as_text=True)
         db.session.execute(db.delete(Target).where(Target.year == clock.today().year))
         db.session.commit()
+
+
+def test_a_write_between_the_report_and_its_body_leaves_no_older_body(as_role, monkeypatch):
+    """The body is rendered from the report read after the version it is kept under: a write
+    landing between the two leaves the next page equal to one rendered afresh."""
+    year = build_year()
+    db.session.commit()
+    desk = as_role(Role.SECRETARIAT)
+    url = f"/sekretariat/rapport?aar={year}"
+    build, wrote = reporting.build_report, []
+
+    def then_a_write(*args, **kwargs):
+        report = build(*args, **kwargs)
+        if not wrote:  # another process saves new targets just after the page read the report
+            wrote.append(True)
+            with db.engine.begin() as connection:
+                connection.execute(
+                    db.update(Target).where(Target.year == year).values(value=Target.value + 1)
+                )
+        return report
+
+    def page():
+        return re.sub(rb'(csrf[-_]token" (?:content|value)=")[^"]+', rb"\1", desk.get(url).data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(reporting, "build_report", then_a_write)
+        page()
+    assert wrote
+    shown = page()
+    with monkeypatch.context() as patched:
+        _uncached(patched)
+        assert page() == shown
