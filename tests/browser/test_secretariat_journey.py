@@ -4,6 +4,8 @@ browser: the secretariat schedules and offers, two ambassadors answer from their
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
 from portal import clock
 from portal.extensions import db
 from portal.models import Assignment, Request
@@ -180,7 +182,7 @@ def test_a_refused_offer_answers_beside_its_button_with_the_ticks_kept_on_a_phon
     answer = _offer_refused(page, event, away)
     answer.wait_for()
     assert "har meldt sig væk" in answer.inner_text()
-    assert page.evaluate("document.activeElement.id") == "forslag-svar"
+    expect(page.locator("#forslag-svar")).to_be_focused()  # once the swap has settled
     assert _in_view(page, answer)
     # Issue 12.4: the seats and the suggestions stand as headed rows, nothing cut off.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
