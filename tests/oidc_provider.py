@@ -50,7 +50,9 @@ from tests.clock import faketime_env
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
 PROVIDER_DIR = os.environ.get("OIDC_PROVIDER_DIR", "")
-STARTUP_SECONDS = 20
+# Node loads oidc-provider in about a second; on a machine running two suites at once a start
+# once went past 20 s (no READY line, no error in its log).
+STARTUP_SECONDS = 60
 
 
 def account(sub, *, email=None, email_verified=True, name=None, groups=(), username=None):
