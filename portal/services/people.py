@@ -15,6 +15,7 @@ from ..models import Assignment, Event, Person, Request
 from ..models.enums import AssignmentStatus, EventStatus, SeatRole
 from . import assignments, audit
 from .errors import FieldError
+from .mail.kinds import LANGUAGES as MAIL_LANGUAGES
 from .pages import paginate
 from .suggestions import term_start
 
@@ -31,8 +32,8 @@ FIELDS = [
     "bio",
     "experienced_override",
 ]
-# The languages the portal writes a person's mails in.
-MAIL_LOCALES = ("da", "en")
+# The languages the portal writes a person's mails in: those it has mail texts in.
+MAIL_LOCALES = MAIL_LANGUAGES
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
