@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import clock, links
 from ..extensions import db, limiter
 from ..forms.public import (
+    FORM_STARTED,
     ConcernForm,
     LostLinkForm,
     ProposeDatesForm,
@@ -38,7 +39,9 @@ from ..models.enums import (
 from ..services import availability, calendar, catalogue, free_times, mail, request_changes
 from ..services import requests as requests_service
 from ..services import tracking as tracking_service
+from ..services.remembered import remembered
 from ..urls import safe_next
+from . import once
 from .changes import change_booking
 from .spam import counts_against_the_sending_limit, spam_refusal
 
@@ -62,7 +65,10 @@ CHECKABLE_FIELDS = {
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", offer_kinds=catalogue.active_offer_kinds())
+    return once.page(
+        "start",
+        lambda: render_template("public/index.html", offer_kinds=catalogue.active_offer_kinds()),
+    )
 
 
 @bp.get("/privatliv")
@@ -73,17 +79,15 @@ def privacy():
 # --- booking ------------------------------------------------------------------------------------
 
 
-def _request_form(offer_kinds=None, *, with_times=True, wish_dates=None, **kwargs):
+def _request_form(*, with_times=True, wish_dates=None, **kwargs):
     """The booking form as posted (or for `offer`), in the visitor's language, with the free
     times of the week asked for when its offer is open for direkte booking (`with_times`
     False: none, for a page that shows no times). `wish_dates` "1" shows wished dates instead;
     a "Foreslå selv datoer" or "Se de ledige tider" button (`egne_datoer`) switches."""
-    if offer_kinds is None:
-        offer_kinds = catalogue.active_offer_kinds()
     if request.values.get("egne_datoer") in ("0", "1"):
         wish_dates = request.values["egne_datoer"]
     form = RequestForm(
-        offer_kinds=catalogue.bookable(offer_kinds),
+        offer_kinds=catalogue.bookable_offer_kinds(),
         topics=catalogue.active_topics(),
         districts=catalogue.districts(),
         ssp_committees=catalogue.active_ssp_committees(),
@@ -98,6 +102,13 @@ def _request_form(offer_kinds=None, *, with_times=True, wish_dates=None, **kwarg
         else:
             form.offer_times([], None, [])
     return form
+
+
+def _a_concern(code):
+    return any(
+        kind.code == code and kind.booking_form == BookingForm.CONCERN
+        for kind in catalogue.active_offer_kinds()
+    )
 
 
 def _show_free_times(form):
@@ -134,13 +145,17 @@ def _sending_limited(view):
 @_sending_limited
 def book():
     if request.method == "GET":
-        # One look at the offers: a link to counsel about a concern leads to its own form.
-        kinds = catalogue.active_offer_kinds()
         code = request.args.get("tilbud")
-        if any(k.code == code and k.booking_form == BookingForm.CONCERN for k in kinds):
+        if remembered(("a concern's code", code), lambda: _a_concern(code)):
+            # A link to counsel about a concern leads to its own form.
             return redirect(url_for("public.concern", tilbud=code))
-        form = _request_form(kinds, offer=code)
-        return render_template("public/book.html", form=form)
+        return once.page(
+            "book",
+            lambda started: render_template(
+                "public/book.html", form=_request_form(offer=code, started=started)
+            ),
+            started=links.sign_timed(FORM_STARTED, "request"),
+        )
     # A page that showed wished dates for the offer it sends keeps them, even if the offer
     # opened for direkte booking meanwhile: what was typed is not swapped for free times.
     showed_dates = "week" not in request.form and request.form.get(

@@ -1,0 +1,66 @@
+"""Public pages every visitor sees alike (the start page, the booking form as a link opens it),
+rendered once per address, language, day and data version, and kept the way
+`services.remembered` keeps results: never older than the last write. What is one visitor's own
+is put into the kept page per request: the CSRF token (and the session that holds it) and a
+form's time trap. So each visitor's page is byte for byte the one rendered afresh
+(tests/views/test_rendered_once.py).
+
+A page is rendered afresh whenever it may not be alike: for a signed-in user, a visitor with a
+message waiting (flashed), an htmx request, or anything but a GET."""
+
+import re
+import secrets
+
+from flask import request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from .. import clock
+from ..htmx import is_htmx
+from ..i18n import current_locale
+from ..services.remembered import remembered
+
+# Where a visitor's own value goes in a kept page: a mark no page holds (the input gate refuses
+# control characters, so no data does either), new in every process.
+_MARK = "\x00" + secrets.token_hex(8) + "-{}\x00"
+# A value put in must read the same in HTML and in an attribute: signed tokens are such.
+_PLAIN = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def alike():
+    """True when this request's page is the one every visitor of its address sees."""
+    return (
+        request.method == "GET"
+        and not current_user.is_authenticated
+        and "_flashes" not in session
+        and not is_htmx()
+    )
+
+
+def page(name, render, **own):
+    """The page render(**own) gives, rendered once per `name`, address, language, day and data
+    version for the visitors `alike` admits; `own` holds this visitor's values (a time trap),
+    which the kept page has in place of the first visitor's, as it has this visitor's CSRF
+    token. Otherwise rendered afresh."""
+    if not alike():
+        return render(**own)
+    values = {"csrf": generate_csrf(), **own}
+    rendered = []
+
+    def skeleton():
+        html = render(**own)
+        rendered.append(html)
+        if not all(_PLAIN.fullmatch(value) and value in html for value in values.values()):
+            return None  # a value not where it can be told apart: never kept
+        for which, value in values.items():
+            html = html.replace(value, _MARK.format(which))
+        return html
+
+    kept = remembered(("page", name, request.full_path, current_locale(), clock.today()), skeleton)
+    if rendered:
+        return rendered[0]
+    if kept is None:
+        return render(**own)
+    for which, value in values.items():
+        kept = kept.replace(_MARK.format(which), value)
+    return kept
