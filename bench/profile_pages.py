@@ -34,7 +34,10 @@ def app_for(database, scale):
     """The app on `database`: a SQLite file, or a postgresql:// URL (built when it has no
     requests yet, and then kept: point it at a database made for profiling)."""
     if database.startswith(("postgres://", "postgresql://")):
-        url, folder = "postgresql+psycopg://" + database.split("://", 1)[1], str(run.ROOT)
+        url, folder = (
+            "postgresql+psycopg://" + database.split("://", 1)[1],
+            str(run.ROOT / "instance"),
+        )
         empty = not sa.inspect(sa.create_engine(url)).has_table("requests")
     else:
         url, folder = f"sqlite:///{database}", str(Path(database).parent)
@@ -130,6 +133,9 @@ def main():
     parser.add_argument("--as", dest="who", default="")
     parser.add_argument("--sql", action="store_true", help="with --profile: print each statement")
     parser.add_argument(
+        "--sort", default="cumulative", help="with --profile: cProfile's order (tottime: own time)"
+    )
+    parser.add_argument(
         "--by-package", action="store_true", help="with --profile: own time per package"
     )
     args = parser.parse_args()
@@ -166,7 +172,7 @@ def main():
         if args.by_package:
             _print_by_package(pstats.Stats(profile), args.repeat)
         else:
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(45)
         return
     clients = {}
     for who, path, _kind, body in run.pages(ids):

@@ -17,7 +17,11 @@ class Event(db.Model):
     """A scheduled talk, dialogue or advisory course; `version` guards against lost updates."""
 
     __tablename__ = "events"
-    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # Those awaiting attendance: planned (or held) and ended, a range of this index.
+        sa.Index("ix_events_status_ends_at", "status", "ends_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_kind_id: Mapped[int] = mapped_column(sa.ForeignKey("offer_kinds.id"), index=True)
