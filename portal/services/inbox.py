@@ -33,13 +33,18 @@ from .requests import callback_due_on, closed_days
 
 
 def count_by_status():
-    """{status: count} for every request status, zeros included, in one query."""
+    """{status: count} for every request status, zeros included (read-only): one query over
+    every request, remembered under the data version."""
+    return remembered(("requests by status",), _counted_by_status)
+
+
+def _counted_by_status():
     rows = db.session.execute(
         db.select(Request.status, db.func.count()).group_by(Request.status)
     ).all()
     counts = dict.fromkeys(RequestStatus, 0)
     counts.update(dict(rows))
-    return counts
+    return MappingProxyType(counts)
 
 
 @dataclass

@@ -1,7 +1,7 @@
-""" "Kræver handling" and the inbox's facet counts are remembered under the data version (see
-services/remembered.py), and what needs action also while the time decides nothing new: every
-answer equals one computed afresh, at every moment the time changes what is listed, after every
-kind of write, on both databases."""
+""" "Kræver handling", the inbox's facet counts and the overview's counts per status are
+remembered under the data version (see services/remembered.py), and what needs action also
+while the time decides nothing new: every answer equals one computed afresh, at every moment the
+time changes what is listed, after every kind of write, on both databases."""
 
 from datetime import time, timedelta
 
@@ -132,6 +132,7 @@ def test_every_write_is_in_the_next_answer(travel, moments, write):
     before = _listed(now)
     filters = inbox.InboxFilters(q="Mortensen")
     facets = inbox._facet_counts(filters)
+    statuses = inbox.count_by_status()
     if write == "a new request":
         make_request()
     elif write == "a request withdrawn":
@@ -148,6 +149,10 @@ def test_every_write_is_in_the_next_answer(travel, moments, write):
     assert _listed(now) == _afresh(now)
     assert inbox._facet_counts(filters) == inbox._counted_facets(filters)
     assert (_listed(now), inbox._facet_counts(filters)) != (before, facets)
+    # The overview's count of requests per status, over every request.
+    assert inbox.count_by_status() == inbox._counted_by_status()
+    if write in ("a new request", "a request withdrawn"):
+        assert inbox.count_by_status() != statuses
 
 
 def test_facet_counts_are_never_found_under_other_filters(moments):
