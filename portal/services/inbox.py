@@ -139,6 +139,9 @@ class InboxPage(Page):
     # {reason: how many need it}: the list shows at most NEEDS_ACTION_ROWS of each.
     needs_action_totals: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
+    # The first moment at which the page could differ with nothing written: what needs action
+    # could change, or a new Copenhagen day begins (the years in reach, calls overdue).
+    until: object = None
 
 
 def inbox(filters, *, now, page=1, per_page=25, whole_page=True):
@@ -165,7 +168,10 @@ def inbox(filters, *, now, page=1, per_page=25, whole_page=True):
         per_page=per_page,
         total=total,
     )
-    actions, action_totals = needs_action(now=now) if whole_page else ([], {})
+    if whole_page:
+        actions, action_totals, until = _needs_action(now)
+    else:
+        actions, action_totals, until = [], {}, _next_day(now)
     return InboxPage(
         needs_action=actions,
         needs_action_totals=action_totals,
@@ -175,6 +181,7 @@ def inbox(filters, *, now, page=1, per_page=25, whole_page=True):
         page=result.page,
         pages=result.pages,
         counts=counts,
+        until=until,
     )
 
 
@@ -348,11 +355,16 @@ def _next_change(now, moments):
     offers.FOLLOW_UP_DAYS (`moments`, the row of `_moments`), or a new Copenhagen day (an
     away period over)."""
     starts, staffing, ends, within = moments
-    tomorrow = now.astimezone(clock.COPENHAGEN).date() + timedelta(days=1)
-    found = [clock.local(tomorrow.year, tomorrow.month, tomorrow.day), starts, staffing, ends]
+    found = [_next_day(now), starts, staffing, ends]
     if within is not None:
         found.append(within - timedelta(days=offers.FOLLOW_UP_DAYS))
     return min(moment for moment in found if moment is not None)
+
+
+def _next_day(now):
+    """The next Copenhagen midnight after `now`."""
+    tomorrow = now.astimezone(clock.COPENHAGEN).date() + timedelta(days=1)
+    return clock.local(tomorrow.year, tomorrow.month, tomorrow.day)
 
 
 def needs_action(*, now):
@@ -375,7 +387,18 @@ def needs_action(*, now):
     those requests, then those events, then who is away on them, then the notes (none when
     there are none). The first is remembered while the data and what the time decides stay the
     same (`_next_change`): seen again before anything is written, only the other four."""
-    ids, totals = remembered_while(("needs_action",), now, lambda: _first_ids(now=now))
+    return _needs_action(now)[:2]
+
+
+def _needs_action(now):
+    """needs_action's (items, totals) and the first moment they could change with nothing
+    written."""
+
+    def first():
+        (ids, totals), until = _first_ids(now=now)
+        return (ids, totals, until), until
+
+    ids, totals, until = remembered_while(("needs_action",), now, first)
     totals = dict(totals)  # the remembered one is shared
     not_requests = ("instant_unstaffed", "away", "follow_up", "reflection")
     loaded = by_id(
@@ -412,7 +435,7 @@ def needs_action(*, now):
         ),
     )
     items += [("reflection", notes[i]) for i in ids["reflection"]]
-    return items, totals
+    return items, totals, until
 
 
 def _is_a_later_proposal():

@@ -4,6 +4,7 @@ calendar. Each view loads, validates, calls one service function, and redirects 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import clock
 from ..extensions import db
@@ -22,6 +23,7 @@ from ..forms.secretariat import (
     WishedDaysForm,
 )
 from ..htmx import is_htmx, render_page_or_partial
+from ..i18n import current_locale
 from ..models import (
     Assignment,
     DeclineReason,
@@ -53,6 +55,7 @@ from ..services import (
 from ..services import events as event_service
 from ..services import inbox as inbox_service
 from ..services.errors import AttendanceError, EditConflict, OfferError, SchedulingError
+from ..services.remembered import remembered_while
 from ..urls import bounded_int
 from .changes import change_booking
 from .confirm import confirmed
@@ -96,31 +99,49 @@ OVERVIEW_ROWS = 20
 
 @bp.get("/indbakke")
 def inbox():
-    form = InboxFilterForm(
-        request.args, offer_kinds=catalogue.all_offer_kinds(), districts=catalogue.districts()
-    )
-    form.keep_valid()
-    filters = inbox_service.InboxFilters(
-        status=RequestStatus(form.status.data) if form.status.data else None,
-        offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
-        org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
-        district_id=int(form.bydel.data) if form.bydel.data else None,
-        year=int(form.aar.data) if form.aar.data else None,
-        organisation_id=int(form.org.data) if form.org.data else None,
-        q=form.q.data or "",
-    )
-    organisation = db.session.get(Organisation, filters.organisation_id) if form.org.data else None
-    page = request.args.get("side", 1, type=bounded_int)
-    # htmx swaps the results only: what needs action is on the page already.
-    result = inbox_service.inbox(filters, now=clock.now(), page=page, whole_page=not is_htmx())
-    return render_page_or_partial(
-        "secretariat/inbox.html",
-        "secretariat/_inbox_results.html",
-        form=form,
-        result=result,
-        organisation=organisation,
-        args={k: v for k, v in request.args.items() if k != "side" and v},
-    )
+    now = clock.now()
+
+    def shown(whole_page):
+        form = InboxFilterForm(
+            request.args, offer_kinds=catalogue.all_offer_kinds(), districts=catalogue.districts()
+        )
+        form.keep_valid()
+        filters = inbox_service.InboxFilters(
+            status=RequestStatus(form.status.data) if form.status.data else None,
+            offer_kind_id=int(form.tilbud.data) if form.tilbud.data else None,
+            org_kind=OrganisationKind(form.orgtype.data) if form.orgtype.data else None,
+            district_id=int(form.bydel.data) if form.bydel.data else None,
+            year=int(form.aar.data) if form.aar.data else None,
+            organisation_id=int(form.org.data) if form.org.data else None,
+            q=form.q.data or "",
+        )
+        organisation = (
+            db.session.get(Organisation, filters.organisation_id) if form.org.data else None
+        )
+        page = request.args.get("side", 1, type=bounded_int)
+        result = inbox_service.inbox(filters, now=now, page=page, whole_page=whole_page)
+        return {
+            "form": form,
+            "result": result,
+            "organisation": organisation,
+            "args": {k: v for k, v in request.args.items() if k != "side" and v},
+        }
+
+    if is_htmx():
+        # htmx swaps the results only: what needs action is on the page already.
+        return render_template("secretariat/_inbox_results.html", **shown(whole_page=False))
+
+    def body():
+        # Everything the body shows is read here, after the data version it is kept under.
+        context = shown(whole_page=True)
+        html = render_template("secretariat/_inbox_body.html", **context)
+        return html, context["result"].until
+
+    # The same for every member of staff until something is written or what needs action
+    # could change with the time (a start, a deadline, midnight): rendered once.
+    key = ("inbox page", request.full_path, current_locale())
+    body = Markup(remembered_while(key, now, body))  # noqa: S704 (a rendered template)
+    return render_template("secretariat/inbox.html", body=body)
 
 
 # --- organisations ------------------------------------------------------------------------------

@@ -104,9 +104,9 @@ def test_page_query_counts_stay_flat_from_1x_to_10x_data(app, count_queries):
     clients = _clients(app, pages)
     probes = {}
     at_1x = _measure(clients, count_queries, pages, probes=probes)
-    # A remembered result costs one read of the data version: the inbox has two (its facets,
-    # what needs action), nothing more.
-    assert max(probes.values()) <= 2, probes
+    # A remembered result costs one read of the data version: the inbox has three when its page
+    # is not kept yet (the page, its facets, what needs action), nothing more.
+    assert max(probes.values()) <= 3, probes
     demo.load(scale=9, first_copy=1)
     db.session.commit()
     at_10x, at_20x = {}, {}
