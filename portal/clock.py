@@ -1,6 +1,6 @@
 """Time, in one place: stored in UTC, shown and reasoned about in Europe/Copenhagen."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -42,3 +42,9 @@ def parse_day(text):
 def local(year, month, day, hour=0, minute=0):
     """A Copenhagen wall-clock time, as an aware UTC datetime for storing."""
     return datetime(year, month, day, hour, minute, tzinfo=COPENHAGEN).astimezone(UTC)
+
+
+def next_midnight(instant):
+    """The first Copenhagen midnight after `instant` (an aware datetime), as UTC."""
+    tomorrow = instant.astimezone(COPENHAGEN).date() + timedelta(days=1)
+    return local(tomorrow.year, tomorrow.month, tomorrow.day)

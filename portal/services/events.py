@@ -49,24 +49,53 @@ def for_the_event_page(event_id):
 
 def upcoming_events(*, now, days=14, limit=None):
     """([(event, accepted, needed)], how many in all): planned events starting within `days`,
-    soonest first, at most `limit` of them."""
-    within = db.select(Event).where(
-        Event.status == EventStatus.PLANNED,
-        Event.starts_at >= now,
-        Event.starts_at < now + timedelta(days=days),
-    )
-    total = db.session.scalar(db.select(db.func.count()).select_from(within.subquery()))
-    events = db.session.scalars(
-        within.options(
+    soonest first, at most `limit` of them. Two queries (the total rides on the rows)."""
+    rows = db.session.execute(
+        db.select(Event, db.func.count().over())
+        .where(
+            Event.status == EventStatus.PLANNED,
+            Event.starts_at >= now,
+            Event.starts_at < now + timedelta(days=days),
+        )
+        .options(
             joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
             joinedload(Event.request).joinedload(Request.organisation),
         )
         .order_by(Event.starts_at)
         .limit(limit)
     ).all()
+    events = [event for event, _total in rows]
     accepted = accepted_counts([event.id for event in events])
-    rows = [(event, accepted.get(event.id, 0), event.offer_kind.seats_needed) for event in events]
-    return rows, total
+    rows_shown = [(e, accepted.get(e.id, 0), e.offer_kind.seats_needed) for e in events]
+    return rows_shown, rows[0][1] if rows else 0
+
+
+def overview_next_change(*, now, days=14):
+    """The first moment at or after `now` at which `upcoming_events(days=days)` or the events
+    awaiting attendance could change with nothing written: a planned event starting (it leaves
+    the upcoming), one coming within `days` (it joins them), or a planned or held event ending
+    (it awaits attendance), or the next Copenhagen midnight at the latest. One query."""
+
+    def first(column, *conditions):
+        return db.select(db.func.min(column)).where(*conditions).scalar_subquery()
+
+    planned = Event.status == EventStatus.PLANNED
+    ahead = now + timedelta(days=days)
+    starts, ends, coming = db.session.execute(
+        db.select(
+            first(Event.starts_at, planned, Event.starts_at >= now),
+            first(
+                Event.ends_at,
+                Event.status.in_([EventStatus.PLANNED, EventStatus.HELD]),
+                Event.ends_at >= now,
+            ),
+            first(Event.starts_at, planned, Event.starts_at >= ahead),
+        )
+    ).one()
+    found = [clock.next_midnight(now), starts, ends]
+    if coming is not None:
+        found.append(coming - timedelta(days=days))
+    return min(moment for moment in found if moment is not None)
 
 
 def awaiting_attendance_query(now):

@@ -171,7 +171,7 @@ def inbox(filters, *, now, page=1, per_page=25, whole_page=True):
     if whole_page:
         actions, action_totals, until = _needs_action(now)
     else:
-        actions, action_totals, until = [], {}, _next_day(now)
+        actions, action_totals, until = [], {}, clock.next_midnight(now)
     return InboxPage(
         needs_action=actions,
         needs_action_totals=action_totals,
@@ -355,16 +355,10 @@ def _next_change(now, moments):
     offers.FOLLOW_UP_DAYS (`moments`, the row of `_moments`), or a new Copenhagen day (an
     away period over)."""
     starts, staffing, ends, within = moments
-    found = [_next_day(now), starts, staffing, ends]
+    found = [clock.next_midnight(now), starts, staffing, ends]
     if within is not None:
         found.append(within - timedelta(days=offers.FOLLOW_UP_DAYS))
     return min(moment for moment in found if moment is not None)
-
-
-def _next_day(now):
-    """The next Copenhagen midnight after `now`."""
-    tomorrow = now.astimezone(clock.COPENHAGEN).date() + timedelta(days=1)
-    return clock.local(tomorrow.year, tomorrow.month, tomorrow.day)
 
 
 def needs_action(*, now):

@@ -75,19 +75,30 @@ UPCOMING_DAYS = 14
 @bp.get("/")
 def index():
     now = clock.now()
-    upcoming, upcoming_total = event_service.upcoming_events(
-        now=now, days=UPCOMING_DAYS, limit=OVERVIEW_ROWS
-    )
-    return render_template(
-        "secretariat/index.html",
-        request_counts=inbox_service.count_by_status(),
-        days=UPCOMING_DAYS,
-        upcoming=upcoming,
-        upcoming_total=upcoming_total,
-        awaiting=event_service.event_list(
-            now=now, which="awaiting_attendance", per_page=OVERVIEW_ROWS
-        ),
-    )
+
+    def body():
+        # Everything the body shows is read here, after the data version it is kept under.
+        upcoming, upcoming_total = event_service.upcoming_events(
+            now=now, days=UPCOMING_DAYS, limit=OVERVIEW_ROWS
+        )
+        html = render_template(
+            "secretariat/_overview_body.html",
+            request_counts=inbox_service.count_by_status(),
+            days=UPCOMING_DAYS,
+            upcoming=upcoming,
+            upcoming_total=upcoming_total,
+            awaiting=event_service.event_list(
+                now=now, which="awaiting_attendance", per_page=OVERVIEW_ROWS
+            ),
+        )
+        until = event_service.overview_next_change(now=now, days=UPCOMING_DAYS)
+        return html, until
+
+    # Each member of staff's own (it greets them) until something is written, an event starts,
+    # ends or comes within the days shown, or the day ends: rendered once.
+    key = ("overview", current_user.id, current_locale())
+    body = Markup(remembered_while(key, now, body))  # noqa: S704 (a rendered template)
+    return render_template("secretariat/index.html", body=body)
 
 
 # The overview shows at most this many events per list; the rest are a link away.
