@@ -15,6 +15,7 @@ from .. import clock
 from ..extensions import db
 from ..models import Event, EventSession, OfferKind, Request
 from ..models.base import UTCDateTime
+from ..models.enums import EventStatus
 from .pages import paginate
 from .seats import accepted_counts
 
@@ -65,6 +66,19 @@ def month(day, *, shown=MONTH_SHOWN):
         "next": following,
         "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
     }
+
+
+def next_change(days, *, now):
+    """The first moment at or after `now` at which `days` (a week's or a month's) could be shown
+    otherwise with nothing written: an event shown ending, after which it awaits attendance
+    (seats.display_state), or the next Copenhagen midnight, when another day is today."""
+    ends = [
+        event.ends_at
+        for shown in days
+        for event, *_rest in shown.entries
+        if event.status not in (EventStatus.CANCELLED, EventStatus.HELD) and event.ends_at >= now
+    ]
+    return min([clock.next_midnight(now), *ends])
 
 
 def day(day, *, page=1, per_page=DAY_PER_PAGE):

@@ -713,8 +713,18 @@ def reflection_handled(reflection_id):
 def calendar():
     view = "maaned" if request.args.get("visning") == "maaned" else "uge"
     day = _calendar_day_asked()
-    grid = calendar_view.month(day) if view == "maaned" else calendar_view.week(day)
-    return render_template("secretariat/calendar.html", view=view, grid=grid, day=day)
+    now = clock.now()
+
+    def body():
+        grid = calendar_view.month(day) if view == "maaned" else calendar_view.week(day)
+        html = render_template("secretariat/_calendar_body.html", view=view, grid=grid, day=day)
+        return html, calendar_view.next_change(grid["days"], now=now)
+
+    # The same for all staff until something is written, an event shown ends (it then awaits
+    # attendance) or the day ends (today is marked): rendered once.
+    key = ("calendar", view, day, current_locale())
+    body = Markup(remembered_while(key, now, body))  # noqa: S704 (a rendered template)
+    return render_template("secretariat/calendar.html", body=body)
 
 
 @bp.get("/kalender/dag")

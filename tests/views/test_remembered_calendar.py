@@ -1,0 +1,110 @@
+"""The calendar's weeks and months are rendered once per view, day and language, and kept while
+the data and what the time decides stay the same (views/secretariat.calendar): every page must
+be byte for byte the one rendered with nothing remembered, at every moment the time changes it
+and after every kind of write."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models.enums import Role
+from portal.services import events, remembered
+from tests.factories import make_event
+
+
+@pytest.fixture(autouse=True)
+def _a_long_session(app, monkeypatch):
+    """Signed in across the moments: no idle timeout in between."""
+    for name in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "PERMANENT_SESSION_LIFETIME"):
+        monkeypatch.setitem(app.config, name, timedelta(days=3))
+
+
+@pytest.fixture
+def staff(as_role):
+    client = as_role(Role.SECRETARIAT)
+    client.get("/sekretariat/indbakke")  # the first page after signing in may still write
+    return client
+
+
+@pytest.fixture
+def moments():
+    """Today's events that end (each then awaits attendance), a cancelled one ending between
+    them (which changes nothing), and midnight, when another day is today."""
+    now = clock.now()
+    first = make_event(starts_at=now + timedelta(minutes=10), minutes=60)
+    cancelled = make_event(starts_at=now + timedelta(minutes=20), minutes=60)
+    second = make_event(starts_at=now + timedelta(hours=2), minutes=90)
+    db.session.commit()
+    events.cancel_event(cancelled, by=None)
+    db.session.commit()
+    return sorted([first.ends_at, second.ends_at, clock.next_midnight(now)])
+
+
+def addresses():
+    today = clock.today().isoformat()
+    return [
+        "/sekretariat/kalender",
+        "/sekretariat/kalender?visning=maaned",
+        f"/sekretariat/kalender?dato={today}",
+        f"/sekretariat/kalender?visning=maaned&dato={today}",
+    ]
+
+
+def _pages(client, shown):
+    return {address: client.get(address).get_data() for address in shown}
+
+
+def _afresh(client, shown, monkeypatch):
+    with monkeypatch.context() as patched:
+        patched.setattr(remembered, "_results", lambda: None)  # nothing found or kept
+        return _pages(client, shown)
+
+
+def test_weeks_and_months_equal_ones_rendered_afresh_at_every_moment_the_time_changes_them(
+    travel, moments, staff, monkeypatch
+):
+    shown = addresses()
+    bodies = set()
+    for moment in moments:
+        for offset in (-timedelta(seconds=1), timedelta(0), timedelta(seconds=1)):
+            travel(moment + offset, tick=False)
+            kept = _pages(staff, shown)
+            assert kept == _afresh(staff, shown, monkeypatch), moment + offset
+            bodies.add(kept[shown[2]].split(b"<h1>", 1)[1])
+    # Each moment changes the week of that day: one kept past it would be found wrong.
+    assert len(bodies) >= 3
+
+
+@pytest.mark.parametrize("write", ["an event planned", "an event cancelled"])
+def test_every_write_is_on_the_next_page(travel, moments, staff, monkeypatch, write):
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    shown = addresses()
+    later = make_event(starts_at=clock.now() + timedelta(hours=1))
+    db.session.commit()
+    before = _pages(staff, shown)
+    if write == "an event planned":
+        make_event(starts_at=clock.now() + timedelta(hours=3))
+    else:
+        events.cancel_event(later, by=None)
+    db.session.commit()
+    after = _pages(staff, shown)
+    assert after == _afresh(staff, shown, monkeypatch)
+    # The week shows each event's state (a month only its name): both change the weeks.
+    assert [a for a in shown if after[a] == before[a] and "maaned" not in a] == []
+
+
+def test_in_english_the_calendar_is_the_one_rendered_afresh(
+    travel, moments, staff, monkeypatch, count_queries
+):
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    shown = addresses()
+    danish = _pages(staff, shown)
+    with count_queries() as counted:
+        assert _pages(staff, shown) == danish
+    assert counted.probes == len(shown)  # found: one read of the data version a page
+    staff.set_cookie("vink_lang", "en")
+    english = _pages(staff, shown)
+    assert english == _afresh(staff, shown, monkeypatch)
+    assert all(b'<html lang="en">' in page for page in english.values())
