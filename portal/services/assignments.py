@@ -53,7 +53,9 @@ def overview_for(person, *, now):
     reminder command marks it lapsed, as the link in its mail says it expired.
 
     Two queries however long the person's history: the first rows of every list with its
-    total (one UNION ALL), then those assignments with their events."""
+    total (one UNION ALL), then those assignments with their events (three when the person has
+    none: the moments then asked alone). "until" is the first moment at or after `now` at which
+    the lists could change with nothing written."""
     year_start = clock.local(clock.today().year, 1, 1)
     # The person's offered and accepted seats, read once (by person, not by status: SQLite
     # would otherwise walk everybody's accepted seats) and shared by every list.
@@ -102,7 +104,24 @@ def overview_for(person, *, now):
         ),
         "history": ([accepted, held, recorded, Event.starts_at >= year_start], latest),
     }
-    ids, totals = first_of_each(
+
+    def first(column, *conditions):
+        return (
+            db.select(db.func.min(column))
+            .select_from(mine)
+            .join(Event, Event.id == mine.c.event_id)
+            .where(*conditions)
+            .scalar_subquery()
+        )
+
+    # When the lists could change with nothing written: an event of theirs starting (it
+    # leaves the offers, the claims and the upcoming, and awaits attendance) or an offer's
+    # deadline passing; and the next midnight (a new year's history, at the latest).
+    moments = db.select(
+        first(Event.starts_at, planned, Event.starts_at >= now),
+        first(mine.c.expires_at, offered, mine.c.expires_at >= now),
+    )
+    ids, totals, carried = first_of_each(
         {
             name: (
                 db.select(mine.c.id).join(Event, Event.id == mine.c.event_id).where(*conditions),
@@ -111,7 +130,11 @@ def overview_for(person, *, now):
             for name, (conditions, order) in lists.items()
         },
         OVERVIEW_ROWS,
+        also=moments,
     )
+    if carried is None:  # no list has a row to carry them
+        carried = db.session.execute(moments).one()
+    until = min(m for m in [clock.next_midnight(now), *carried] if m is not None)
     loaded = by_id(
         Assignment,
         [i for found in ids.values() for i in found],
@@ -120,7 +143,7 @@ def overview_for(person, *, now):
         joinedload(Assignment.event).joinedload(Event.request).joinedload(Request.organisation),
     )
     overview = {name: [loaded[i] for i in found] for name, found in ids.items()}
-    return overview | {"totals": totals}
+    return overview | {"totals": totals, "until": until}
 
 
 def own_assignment(person, assignment_id):

@@ -28,7 +28,7 @@ from ..forms.assignee import (
 )
 from ..forms.secretariat import AttendanceForm
 from ..htmx import is_htmx, render_page_or_partial
-from ..i18n import long_date, short_time
+from ..i18n import current_locale, long_date, short_time
 from ..links import external_url
 from ..models import AvailabilityRule, AwayPeriod, DeclineReason
 from ..models.enums import AssignmentStatus, Role
@@ -36,6 +36,7 @@ from ..permissions import require_roles
 from ..services import assignments, attendance, calendar, catalogue, evaluations, offers
 from ..services.errors import AttendanceError, OfferError
 from ..urls import bounded_int
+from . import once
 from .answers import after_decline, told_after_accept
 from .reflections import save_reflection
 
@@ -61,16 +62,26 @@ def _own_assignment_or_404(assignment_id):
 def index():
     person = _person()
     feed_url = calendar_feed_url(person)
-    return render_template(
-        "assignee/index.html",
-        person=person,
-        feed_url=feed_url,
-        webcal_url=webcal_url(feed_url),
-        decline_form_for=partial(
-            _decline_form, reasons=catalogue.assignment_decline_reasons(), formdata=None
-        ),
-        **assignments.overview_for(person, now=clock.now()),
-    )
+    now = clock.now()
+
+    def body():
+        shown = assignments.overview_for(person, now=now)
+        html = render_template(
+            "assignee/_index_body.html",
+            person=person,
+            feed_url=feed_url,
+            webcal_url=webcal_url(feed_url),
+            decline_form_for=partial(
+                _decline_form, reasons=catalogue.assignment_decline_reasons(), formdata=None
+            ),
+            **shown,
+        )
+        return html, shown["until"]
+
+    # The person's own, until something is written or the time moves one of their events or
+    # offers: rendered once (the forms' CSRF token is put in per request).
+    key = ("my page", current_user.id, person.id, current_locale())
+    return render_template("assignee/index.html", body=once.kept(key, now, body))
 
 
 def calendar_feed_url(person):

@@ -1,12 +1,14 @@
-"""Public pages every visitor sees alike (the start page, the booking form as a link opens it),
-rendered once per address, language, day and data version, and kept the way
-`services.remembered` keeps results: never older than the last write. What is one visitor's own
-is put into the kept page per request: the CSRF token (and the session that holds it) and a
-form's time trap. So each visitor's page is byte for byte the one rendered afresh
-(tests/views/test_rendered_once.py).
+"""Pages rendered once and kept the way `services.remembered` keeps results: never older than
+the last write. What is one visitor's own is put into the kept page per request: the CSRF token
+(and the session that holds it), and a public form's time trap. So each page is byte for byte
+the one rendered afresh (tests/views/test_rendered_once.py, test_remembered_*.py).
 
-A page is rendered afresh whenever it may not be alike: for a signed-in user, a visitor with a
-message waiting (flashed), an htmx request, or anything but a GET."""
+- `page`: public pages every visitor sees alike (the start page, the booking form as a link
+  opens it), once per address, language and day. Rendered afresh whenever it may not be alike:
+  for a signed-in user, a visitor with a message waiting (flashed), an htmx request, or
+  anything but a GET.
+- `kept`: the body of a page signed-in people see (the inbox, the overview, the calendar, my
+  page), once per what its key names, while the time changes nothing in it."""
 
 import re
 import secrets
@@ -14,11 +16,12 @@ import secrets
 from flask import request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from .. import clock
 from ..htmx import is_htmx
 from ..i18n import current_locale
-from ..services.remembered import remembered
+from ..services.remembered import remembered, remembered_while
 
 # Where a visitor's own value goes in a kept page: a mark no page holds (the input gate refuses
 # control characters, so no data does either), new in every process.
@@ -64,3 +67,22 @@ def page(name, render, **own):
     for which, value in values.items():
         kept = kept.replace(_MARK.format(which), value)
     return kept
+
+
+def kept(key, now, render):
+    """The body render() gives as (html, until), kept under `key` from `now` until `until`
+    (`remembered_while`): the key names all else the body shows (the address, the language,
+    the person it greets). This session's CSRF token, in any form the body holds, is marked in
+    the kept body and this request's put in. Markup (a rendered template)."""
+    token = generate_csrf()
+    mark = _MARK.format("csrf")
+    rendered = []
+
+    def compute():
+        html, until = render()
+        rendered.append(html)
+        return html.replace(token, mark), until
+
+    html = remembered_while(key, now, compute)
+    html = rendered[0] if rendered else html.replace(mark, token)
+    return Markup(html)  # noqa: S704 (a rendered template, escaped by Jinja)

@@ -4,7 +4,6 @@ calendar. Each view loads, validates, calls one service function, and redirects 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from .. import clock
 from ..extensions import db
@@ -55,8 +54,8 @@ from ..services import (
 from ..services import events as event_service
 from ..services import inbox as inbox_service
 from ..services.errors import AttendanceError, EditConflict, OfferError, SchedulingError
-from ..services.remembered import remembered_while
 from ..urls import bounded_int
+from . import once
 from .changes import change_booking
 from .confirm import confirmed
 
@@ -97,7 +96,7 @@ def index():
     # Each member of staff's own (it greets them) until something is written, an event starts,
     # ends or comes within the days shown, or the day ends: rendered once.
     key = ("overview", current_user.id, current_locale())
-    body = Markup(remembered_while(key, now, body))  # noqa: S704 (a rendered template)
+    body = once.kept(key, now, body)
     return render_template("secretariat/index.html", body=body)
 
 
@@ -151,7 +150,7 @@ def inbox():
     # The same for every member of staff until something is written or what needs action
     # could change with the time (a start, a deadline, midnight): rendered once.
     key = ("inbox page", request.full_path, current_locale())
-    body = Markup(remembered_while(key, now, body))  # noqa: S704 (a rendered template)
+    body = once.kept(key, now, body)
     return render_template("secretariat/inbox.html", body=body)
 
 
@@ -723,7 +722,7 @@ def calendar():
     # The same for all staff until something is written, an event shown ends (it then awaits
     # attendance) or the day ends (today is marked): rendered once.
     key = ("calendar", view, day, current_locale())
-    body = Markup(remembered_while(key, now, body))  # noqa: S704 (a rendered template)
+    body = once.kept(key, now, body)
     return render_template("secretariat/calendar.html", body=body)
 
 

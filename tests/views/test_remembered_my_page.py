@@ -1,0 +1,167 @@
+"""An ambassador's "my page" is rendered once per person and language, and kept while the data
+and what the time decides stay the same (views/assignee.index): every page must be byte for
+byte the one rendered with nothing remembered, at every moment the time changes it and after
+every kind of write, and each session's forms must carry its own CSRF token."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import clock
+from portal.extensions import db
+from portal.models import Assignment
+from portal.models.enums import AssignmentStatus, Role
+from portal.services import offers, remembered
+from tests.browser_form import browser_form
+from tests.factories import make_ambassador, make_scheduled, make_user, offer_to
+
+MY_PAGE = "/mig/"
+
+
+@pytest.fixture(autouse=True)
+def _a_long_session(app, monkeypatch):
+    """Signed in across the moments: no idle timeout in between."""
+    for name in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "PERMANENT_SESSION_LIFETIME"):
+        monkeypatch.setitem(app.config, name, timedelta(days=3))
+
+
+@pytest.fixture
+def person():
+    return make_ambassador(first_name="Yasmin", last_name="Haddad")
+
+
+@pytest.fixture
+def signed_in(app, login, person):
+    """signed_in(): a new session of the person's user (one user, any number of sessions)."""
+    user = make_user(role=Role.ASSIGNEE, person=person)
+
+    def session():
+        client = app.test_client()
+        login(client, user)
+        client.get("/mig/tilgaengelighed")  # the first page after signing in may still write
+        client.get(MY_PAGE)  # so may the first look (it makes the calendar feed's address)
+        return client
+
+    return session
+
+
+@pytest.fixture
+def moments(person):
+    """The person's offer whose deadline passes, an event they said yes to starting (it then
+    awaits attendance), an offer whose event starts, and midnight. Soonest first."""
+    now = clock.now()
+    [expiring] = offer_to(make_scheduled(starts_at=now + timedelta(days=3)), person)
+    expiring.expires_at = now + timedelta(hours=1)
+    [accepted] = offer_to(make_scheduled(starts_at=now + timedelta(hours=2)), person)
+    offers.accept_offer(accepted)
+    [starting] = offer_to(make_scheduled(starts_at=now + timedelta(hours=3)), person)
+    starting.expires_at = None
+    db.session.commit()
+    return sorted(
+        [
+            expiring.expires_at,
+            accepted.event.starts_at,
+            starting.event.starts_at,
+            clock.next_midnight(now),
+        ]
+    )
+
+
+def _page(client):
+    return client.get(MY_PAGE).get_data()
+
+
+def _afresh(client, monkeypatch):
+    with monkeypatch.context() as patched:
+        patched.setattr(remembered, "_results", lambda: None)  # nothing found or kept
+        return _page(client)
+
+
+def _body(page):
+    return page.split(b"<h1>", 1)[1]
+
+
+def test_my_page_equals_one_rendered_afresh_at_every_moment_the_time_changes_it(
+    travel, moments, signed_in, monkeypatch
+):
+    client = signed_in()
+    bodies = set()
+    for moment in moments:
+        for offset in (-timedelta(seconds=1), timedelta(0), timedelta(seconds=1)):
+            travel(moment + offset, tick=False)
+            kept = _page(client)
+            assert kept == _afresh(client, monkeypatch), moment + offset
+            bodies.add(_body(kept))
+    # The deadline and the two starts change the page: one kept past them would be found wrong.
+    assert len(bodies) >= 4
+
+
+def test_each_session_answers_from_the_kept_page_with_its_own_token(
+    travel, moments, signed_in, monkeypatch, count_queries
+):
+    """Two sessions of one person: the second is shown the kept page (nothing rendered), with
+    its own CSRF token in every form, and says yes from it as a browser posts it."""
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    laptop, phone = signed_in(), signed_in()
+    first = _page(laptop)
+    with count_queries() as counted:
+        second = _page(phone)
+    assert counted.probes == 1, counted.statements  # found: one read of the data version
+    assert second == _afresh(phone, monkeypatch) and second != first
+    with phone.session_transaction() as session:
+        assert session["csrf_token"]
+    offered = db.session.scalars(
+        db.select(Assignment)
+        .where(Assignment.status == AssignmentStatus.OFFERED)
+        .order_by(Assignment.id)
+    ).first()
+    form = browser_form(phone, MY_PAGE, action=f"/mig/tildelinger/{offered.id}/ja")
+    assert form.submit().status_code in (200, 302)
+    said_yes = db.session.scalars(
+        db.select(Assignment).where(Assignment.status == AssignmentStatus.ACCEPTED)
+    ).all()
+    assert len(said_yes) == 2  # the one accepted before, and this one
+    assert _page(laptop) == _afresh(laptop, monkeypatch)
+
+
+@pytest.mark.parametrize("write", ["a new offer", "an offer declined", "withdrawn"])
+def test_every_write_is_on_the_next_page(travel, moments, person, signed_in, monkeypatch, write):
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    client = signed_in()
+    before = _page(client)
+    offered = db.session.scalars(
+        db.select(Assignment)
+        .where(Assignment.person_id == person.id, Assignment.status == AssignmentStatus.OFFERED)
+        .order_by(Assignment.id)
+    ).first()
+    if write == "a new offer":
+        offer_to(make_scheduled(starts_at=clock.now() + timedelta(days=5)), person)
+    elif write == "an offer declined":
+        offers.decline_offer(offered, reason=None)
+    else:
+        db.session.execute(
+            db.update(Assignment)
+            .where(Assignment.id == offered.id)
+            .values(status=AssignmentStatus.WITHDRAWN)
+        )
+    db.session.commit()
+    after = _page(client)
+    assert after == _afresh(client, monkeypatch)
+    assert _body(after) != _body(before)
+
+
+def test_another_person_and_another_language_get_their_own_page(
+    travel, moments, signed_in, app, login, monkeypatch
+):
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    mine = signed_in()
+    other = app.test_client()
+    login(other, make_user(role=Role.ASSIGNEE, person=make_ambassador(first_name="Omar")))
+    for page in ("/mig/tilgaengelighed", MY_PAGE):  # each may write the first time
+        other.get(page)
+    kept = _page(mine)
+    assert b"Yasmin" in kept and b"Omar" in _page(other)
+    assert _page(mine) == kept == _afresh(mine, monkeypatch)
+    mine.set_cookie("vink_lang", "en")
+    english = _page(mine)
+    assert b'<html lang="en">' in english and english == _afresh(mine, monkeypatch)
