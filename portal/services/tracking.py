@@ -191,6 +191,17 @@ def _history_line(entry, events):
     return HistoryLine(entry.at, entry.action, event_at, after.get("note") or "")
 
 
+def next_change(request, *, now):
+    """The first moment at or after `now` at which the requester's page could read otherwise
+    with nothing written: its event starting (no more changes or withdrawal from the page) or
+    ending (held), or the next Copenhagen midnight (the closed periods ahead)."""
+    event = request.event
+    found = [clock.next_midnight(now)]
+    if event is not None:
+        found += [moment for moment in (event.starts_at, event.ends_at) if moment >= now]
+    return min(found)
+
+
 def public_status(request):
     """The one word a requester sees: received, planning, reserved, planned, staffed, held,
     declined, cancelled, withdrawn or counselled (the event's state wins once there is an event)."""

@@ -19,6 +19,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .. import clock
+from ..extensions import db
 from ..htmx import is_htmx
 from ..i18n import current_locale
 from ..services.remembered import remembered, remembered_while
@@ -73,12 +74,24 @@ def kept(key, now, render):
     """The body render() gives as (html, until), kept under `key` from `now` until `until`
     (`remembered_while`): the key names all else the body shows (the address, the language,
     the person it greets). This session's CSRF token, in any form the body holds, is marked in
-    the kept body and this request's put in. Markup (a rendered template)."""
+    the kept body and this request's put in. What render() shows is read in it (all the
+    session holds is read again first) and never the signed-in user: what shows them (a
+    greeting, their own settings) is rendered outside the body. Markup (a rendered template)."""
     token = generate_csrf()
     mark = _MARK.format("csrf")
     rendered = []
 
     def compute():
+        session = db.session
+        if not (session.new or session.dirty or session.deleted):
+            # Read again what the request loaded before the data version was read (the booking
+            # its link opened, the person): a write committed in between would otherwise leave
+            # an older body under a newer version. Not the signed-in user, whom no kept body
+            # shows. (With changes pending nothing is kept, and nothing is read again.)
+            user = current_user._get_current_object()
+            for loaded in list(session.identity_map.values()):
+                if loaded is not user:
+                    session.expire(loaded)
         html, until = render()
         rendered.append(html)
         return html.replace(token, mark), until

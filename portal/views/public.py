@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import clock, links
@@ -368,7 +369,15 @@ def _tracked_or_refuse(request_id):
 @bp.get("/bestilling/<int:request_id>")
 def tracking(request_id):
     tracked = _tracked_or_refuse(request_id)
-    return _tracking_page(tracked)
+    now = clock.now()
+
+    def body():
+        return _tracking_body(tracked), tracking_service.next_change(tracked, now=now)
+
+    # The requester's own (only after their link's cookie is checked), the same until something
+    # is written, the event starts or ends, or the day ends: rendered once.
+    key = ("tracking page", tracked.id, request.full_path, current_locale())
+    return render_template("public/tracking.html", body=once.kept(key, now, body))
 
 
 @bp.app_template_global()
@@ -377,9 +386,14 @@ def closed_periods_ahead(offer_kind):
 
 
 def _tracking_page(tracked, status=200, action_error=None):
+    body = Markup(_tracking_body(tracked, action_error))  # noqa: S704 (a rendered template)
+    return render_template("public/tracking.html", body=body), status
+
+
+def _tracking_body(tracked, action_error=None):
     just_submitted = request.args.get("ny") == "1"
     return render_template(
-        "public/tracking.html",
+        "public/_tracking_body.html",
         req=tracked,
         event=tracked.event,
         # Cancelled events a new one has replaced (the current event, cancelled, is `event`).
@@ -407,7 +421,7 @@ def _tracking_page(tracked, status=200, action_error=None):
             else None
         ),
         action_error=action_error,
-    ), status
+    )
 
 
 @bp.route("/bestilling/<int:request_id>/trak-tilbage", methods=["GET", "POST"])

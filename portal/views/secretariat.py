@@ -93,9 +93,9 @@ def index():
         until = event_service.overview_next_change(now=now, days=UPCOMING_DAYS)
         return html, until
 
-    # Each member of staff's own (it greets them) until something is written, an event starts,
-    # ends or comes within the days shown, or the day ends: rendered once.
-    key = ("overview", current_user.id, current_locale())
+    # The same for all staff (the greeting is outside it) until something is written, an event
+    # starts, ends or comes within the days shown, or the day ends: rendered once.
+    key = ("overview", current_locale())
     body = once.kept(key, now, body)
     return render_template("secretariat/index.html", body=body)
 

@@ -1,0 +1,158 @@
+"""A requester's page of their booking is rendered once per booking, address and language, and
+kept while the data and what the time decides stay the same (views/public.tracking): every page
+must be byte for byte the one rendered with nothing remembered, at every moment the time changes
+it and after every kind of write; and it is shown only to the browser holding the link."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal import clock, links
+from portal.extensions import db
+from portal.services import events, remembered
+from portal.services import requests as requests_service
+from tests.factories import make_request, make_scheduled, move_to
+
+
+@pytest.fixture(autouse=True)
+def _a_long_cookie(app, monkeypatch):
+    """The link's cookie lasts across the moments (an hour at a time in use)."""
+    monkeypatch.setitem(app.config, "TRACKING_COOKIE_MINUTES", 3 * 24 * 60)
+
+
+@pytest.fixture
+def booking():
+    """A planned booking whose event starts in an hour and lasts 90 minutes."""
+    request = make_request()
+    make_scheduled(starts_at=clock.now() + timedelta(hours=1), request=request)
+    db.session.commit()
+    return request
+
+
+def _opened(app, request):
+    client = app.test_client()
+    link = links.sign("tracking", request.id, request.tracking_token)
+    assert client.get(f"/b/{link}").status_code == 302
+    return client
+
+
+def _pages(client, request):
+    addresses = [f"/bestilling/{request.id}", f"/bestilling/{request.id}?ny=1"]
+    return {address: client.get(address).get_data() for address in addresses}
+
+
+def _afresh(client, request, monkeypatch):
+    with monkeypatch.context() as patched:
+        patched.setattr(remembered, "_results", lambda: None)  # nothing found or kept
+        return _pages(client, request)
+
+
+def test_the_page_equals_one_rendered_afresh_at_every_moment_the_time_changes_it(
+    app, travel, booking, monkeypatch
+):
+    client = _opened(app, booking)
+    event = booking.event
+    moments = [event.starts_at, event.ends_at, clock.next_midnight(clock.now())]
+    bodies = set()
+    for moment in moments:
+        for offset in (-timedelta(seconds=1), timedelta(0), timedelta(seconds=1)):
+            travel(moment + offset, tick=False)
+            kept = _pages(client, booking)
+            assert kept == _afresh(client, booking, monkeypatch), moment + offset
+            bodies.add(next(iter(kept.values())))
+    # The start (no more changes) and the end (held) change the page.
+    assert len(bodies) >= 3
+
+
+def test_a_page_seen_again_is_found_by_another_browser_with_its_own_token(
+    app, travel, booking, monkeypatch, count_queries
+):
+    travel(clock.now(), tick=False)
+    first, second = _opened(app, booking), _opened(app, booking)
+    seen = _pages(first, booking)
+    with count_queries() as counted:
+        again = _pages(second, booking)
+    assert again == _afresh(second, booking, monkeypatch)
+    assert again != seen  # each browser's page carries its own session's CSRF token
+    assert counted.probes == 2  # found: one read of the data version a page
+
+
+@pytest.mark.parametrize("write", ["moved", "cancelled", "withdrawn", "new dates"])
+def test_every_write_is_on_the_next_page(app, travel, monkeypatch, write):
+    travel(clock.now(), tick=False)
+    request = make_request()
+    db.session.commit()
+    if write in ("moved", "cancelled"):
+        make_scheduled(starts_at=clock.now() + timedelta(days=3), request=request)
+    client = _opened(app, request)
+    before = _pages(client, request)
+    if write == "moved":
+        move_to(request.event, clock.now() + timedelta(days=4))
+    elif write == "cancelled":
+        events.cancel_event(request.event, by=None)
+    elif write == "withdrawn":
+        requests_service.withdraw_request(request, note="")
+    else:
+        day = clock.today() + timedelta(days=30)
+        requests_service.propose_dates(request, dates=[(day, day)], note="")
+    db.session.commit()
+    after = _pages(client, request)
+    assert after == _afresh(client, request, monkeypatch)
+    assert after != before
+
+
+def test_another_booking_and_no_link_see_nothing_of_it(app, booking):
+    """Kept per booking, and only shown once the link's cookie is checked."""
+    other = make_request()
+    db.session.commit()
+    mine = _opened(app, booking)
+    page = _pages(mine, booking)[f"/bestilling/{booking.id}"]
+    theirs = _opened(app, other)
+    assert theirs.get(f"/bestilling/{other.id}").get_data() != page
+    stranger = app.test_client()
+    answer = stranger.get(f"/bestilling/{booking.id}")
+    assert answer.status_code == 403
+    assert booking.organisation.name.encode() not in answer.get_data()
+    # Their link opens their own booking, not this one.
+    assert theirs.get(f"/bestilling/{booking.id}").status_code == 403
+
+
+def test_in_english_the_page_is_the_one_rendered_afresh(app, travel, booking, monkeypatch):
+    travel(clock.now(), tick=False)
+    client = _opened(app, booking)
+    _pages(client, booking)
+    client.set_cookie("vink_lang", "en")
+    english = _pages(client, booking)
+    assert english == _afresh(client, booking, monkeypatch)
+    assert all(b'<html lang="en">' in page for page in english.values())
+
+
+def test_a_write_landing_after_the_link_is_checked_is_on_the_page(app, booking, monkeypatch):
+    """The booking is found (the cookie checked) before the data version is read: a change
+    another process commits in between must be on the page kept under the newer version."""
+    from portal.views import public
+
+    client = _opened(app, booking)
+    found = public._tracked_or_refuse
+
+    def found_then_changed(request_id):
+        tracked = found(request_id)
+        tracked.place  # loaded as it was  # noqa: B018
+        with db.engine.begin() as other:  # another process's write, committed
+            other.execute(
+                db.update(type(tracked))
+                .where(type(tracked).id == request_id)
+                .values(place="Lokale 7, ny bygning")
+            )
+        return tracked
+
+    with monkeypatch.context() as patched:
+        patched.setattr(public, "_tracked_or_refuse", found_then_changed)
+        client.get(f"/bestilling/{booking.id}")
+    page = client.get(f"/bestilling/{booking.id}").get_data()
+    assert b"Lokale 7, ny bygning" in page
+    assert {f"/bestilling/{booking.id}": page} == {
+        address: body
+        for address, body in _afresh(client, booking, monkeypatch).items()
+        if "?" not in address
+    }
