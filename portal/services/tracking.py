@@ -16,6 +16,7 @@ from ..models import AuditEntry, Contact, Request
 from ..models.enums import AssignmentStatus, EventStatus, RequestStatus
 from ..normal_form import email_key
 from . import audit, mail
+from .remembered import remembered
 from .requests import audit_about, events_of
 
 LINK_PURPOSE = links.TRACKING
@@ -64,9 +65,21 @@ def request_for_cookie(request_id, cookie_value):
     if not isinstance(value, list) or len(value) != 2 or value[0] != request_id:
         raise links.LinkError(COOKIE_PURPOSE)
     request = _request_for(*value)
-    if clock.now() > link_expires_at(request):
+    if clock.now() > _remembered_expiry(request):
         raise LinkExpired()
     return request
+
+
+def _remembered_expiry(request):
+    """link_expires_at(request), remembered under the data version: a page opened again reads
+    only the request (its contact, event and wished dates are read when something was written)."""
+
+    def expiry():
+        if not db.session.is_modified(request):
+            db.session.expire(request)  # read after the data version, as what it is read with
+        return link_expires_at(request)
+
+    return remembered(("tracking link expires", request.id), expiry)
 
 
 def _request_for(request_id, token):
