@@ -15,6 +15,7 @@ import logging
 import os
 import re
 from contextlib import contextmanager
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -298,6 +299,22 @@ def as_role(app, login):
         return client
 
     return make
+
+
+@pytest.fixture
+def long_session(app, monkeypatch):
+    """Signed in (and a booking's link open) across a day of moments: no timeout between."""
+    for name in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "PERMANENT_SESSION_LIFETIME"):
+        monkeypatch.setitem(app.config, name, timedelta(days=3))
+    monkeypatch.setitem(app.config, "TRACKING_COOKIE_MINUTES", 3 * 24 * 60)
+
+
+@pytest.fixture
+def staff(as_role):
+    """A client signed in as the secretariat, past the first page (which may still write)."""
+    client = as_role(Role.SECRETARIAT)
+    client.get("/sekretariat/indbakke")
+    return client
 
 
 @pytest.fixture

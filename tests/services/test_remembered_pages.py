@@ -116,23 +116,21 @@ def test_a_list_seen_again_before_anything_changes_is_not_asked_again(
     assert not [s for s in again.statements if "UNION ALL" in s], again.statements
 
 
-@pytest.mark.parametrize(
-    "write",
-    ["a new request", "a request withdrawn", "a change seen", "an away period", "retention"],
-)
-def test_every_write_is_in_the_next_answer(travel, moments, write):
-    """Each write changes what needs action or the counts (searched by the contact's name,
-    which retention blanks), and the next answer equals a fresh one: the clock stands still."""
-    travel(moments[0] - timedelta(minutes=5), tick=False)
-    now = clock.now()
+# Writes that change what needs action or the inbox's counts (searched by the contact's name,
+# which retention blanks): `someone_away_later` (below) prepares what "an away period" needs.
+WRITES = ["a new request", "a request withdrawn", "a change seen", "an away period", "retention"]
+
+
+def someone_away_later():
+    """Someone who said yes to an event five days ahead (committed): the person."""
     on_leave = make_ambassador()
-    later = make_scheduled(starts_at=_days_ahead(5))
-    accepted_on(later, on_leave)
+    accepted_on(make_scheduled(starts_at=_days_ahead(5)), on_leave)
     db.session.commit()
-    before = _listed(now)
-    filters = inbox.InboxFilters(q="Mortensen")
-    facets = inbox._facet_counts(filters)
-    statuses = inbox.count_by_status()
+    return on_leave
+
+
+def write_one(write, *, now, on_leave):
+    """Make one of WRITES at `now` (the clock standing still), committed."""
     if write == "a new request":
         make_request()
     elif write == "a request withdrawn":
@@ -146,6 +144,20 @@ def test_every_write_is_in_the_next_answer(travel, moments, write):
     elif write == "retention":
         assert retention.anonymise_expired_contacts(now=now + timedelta(days=3 * 365))
     db.session.commit()
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_every_write_is_in_the_next_answer(travel, moments, write):
+    """Each write changes what needs action or the counts, and the next answer equals a fresh
+    one: the clock stands still."""
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    now = clock.now()
+    on_leave = someone_away_later()
+    before = _listed(now)
+    filters = inbox.InboxFilters(q="Mortensen")
+    facets = inbox._facet_counts(filters)
+    statuses = inbox.count_by_status()
+    write_one(write, now=now, on_leave=on_leave)
     assert _listed(now) == _afresh(now)
     assert inbox._facet_counts(filters) == inbox._counted_facets(filters)
     assert (_listed(now), inbox._facet_counts(filters)) != (before, facets)

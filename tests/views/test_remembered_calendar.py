@@ -9,23 +9,11 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.models.enums import Role
-from portal.services import events, remembered
+from portal.services import events
 from tests.factories import make_event
+from tests.kept_pages import afresh, around_each
 
-
-@pytest.fixture(autouse=True)
-def _a_long_session(app, monkeypatch):
-    """Signed in across the moments: no idle timeout in between."""
-    for name in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "PERMANENT_SESSION_LIFETIME"):
-        monkeypatch.setitem(app.config, name, timedelta(days=3))
-
-
-@pytest.fixture
-def staff(as_role):
-    client = as_role(Role.SECRETARIAT)
-    client.get("/sekretariat/indbakke")  # the first page after signing in may still write
-    return client
+pytestmark = pytest.mark.usefixtures("long_session")
 
 
 @pytest.fixture
@@ -56,23 +44,12 @@ def _pages(client, shown):
     return {address: client.get(address).get_data() for address in shown}
 
 
-def _afresh(client, shown, monkeypatch):
-    with monkeypatch.context() as patched:
-        patched.setattr(remembered, "_results", lambda: None)  # nothing found or kept
-        return _pages(client, shown)
-
-
 def test_weeks_and_months_equal_ones_rendered_afresh_at_every_moment_the_time_changes_them(
     travel, moments, staff, monkeypatch
 ):
     shown = addresses()
-    bodies = set()
-    for moment in moments:
-        for offset in (-timedelta(seconds=1), timedelta(0), timedelta(seconds=1)):
-            travel(moment + offset, tick=False)
-            kept = _pages(staff, shown)
-            assert kept == _afresh(staff, shown, monkeypatch), moment + offset
-            bodies.add(kept[shown[2]].split(b"<h1>", 1)[1])
+    seen = around_each(moments, travel, monkeypatch, _pages, staff, shown)
+    bodies = {pages[shown[2]].split(b"<h1>", 1)[1] for pages in seen}
     # Each moment changes the week of that day: one kept past it would be found wrong.
     assert len(bodies) >= 3
 
@@ -90,7 +67,7 @@ def test_every_write_is_on_the_next_page(travel, moments, staff, monkeypatch, wr
         events.cancel_event(later, by=None)
     db.session.commit()
     after = _pages(staff, shown)
-    assert after == _afresh(staff, shown, monkeypatch)
+    assert after == afresh(monkeypatch, _pages, staff, shown)
     # The week shows each event's state (a month only its name): both change the weeks.
     assert [a for a in shown if after[a] == before[a] and "maaned" not in a] == []
 
@@ -106,5 +83,5 @@ def test_in_english_the_calendar_is_the_one_rendered_afresh(
     assert counted.probes == len(shown)  # found: one read of the data version a page
     staff.set_cookie("vink_lang", "en")
     english = _pages(staff, shown)
-    assert english == _afresh(staff, shown, monkeypatch)
+    assert english == afresh(monkeypatch, _pages, staff, shown)
     assert all(b'<html lang="en">' in page for page in english.values())

@@ -11,18 +11,13 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Assignment
 from portal.models.enums import AssignmentStatus, Role
-from portal.services import offers, remembered
+from portal.services import offers
 from tests.browser_form import browser_form
 from tests.factories import make_ambassador, make_scheduled, make_user, offer_to
+from tests.kept_pages import afresh, around_each
 
 MY_PAGE = "/mig/"
-
-
-@pytest.fixture(autouse=True)
-def _a_long_session(app, monkeypatch):
-    """Signed in across the moments: no idle timeout in between."""
-    for name in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "PERMANENT_SESSION_LIFETIME"):
-        monkeypatch.setitem(app.config, name, timedelta(days=3))
+pytestmark = pytest.mark.usefixtures("long_session")
 
 
 @pytest.fixture
@@ -71,12 +66,6 @@ def _page(client):
     return client.get(MY_PAGE).get_data()
 
 
-def _afresh(client, monkeypatch):
-    with monkeypatch.context() as patched:
-        patched.setattr(remembered, "_results", lambda: None)  # nothing found or kept
-        return _page(client)
-
-
 def _body(page):
     return page.split(b"<h1>", 1)[1]
 
@@ -85,13 +74,7 @@ def test_my_page_equals_one_rendered_afresh_at_every_moment_the_time_changes_it(
     travel, moments, signed_in, monkeypatch
 ):
     client = signed_in()
-    bodies = set()
-    for moment in moments:
-        for offset in (-timedelta(seconds=1), timedelta(0), timedelta(seconds=1)):
-            travel(moment + offset, tick=False)
-            kept = _page(client)
-            assert kept == _afresh(client, monkeypatch), moment + offset
-            bodies.add(_body(kept))
+    bodies = {_body(page) for page in around_each(moments, travel, monkeypatch, _page, client)}
     # The deadline and the two starts change the page: one kept past them would be found wrong.
     assert len(bodies) >= 4
 
@@ -107,7 +90,7 @@ def test_each_session_answers_from_the_kept_page_with_its_own_token(
     with count_queries() as counted:
         second = _page(phone)
     assert counted.probes == 1, counted.statements  # found: one read of the data version
-    assert second == _afresh(phone, monkeypatch) and second != first
+    assert second == afresh(monkeypatch, _page, phone) and second != first
     with phone.session_transaction() as session:
         assert session["csrf_token"]
     offered = db.session.scalars(
@@ -121,7 +104,7 @@ def test_each_session_answers_from_the_kept_page_with_its_own_token(
         db.select(Assignment).where(Assignment.status == AssignmentStatus.ACCEPTED)
     ).all()
     assert len(said_yes) == 2  # the one accepted before, and this one
-    assert _page(laptop) == _afresh(laptop, monkeypatch)
+    assert _page(laptop) == afresh(monkeypatch, _page, laptop)
 
 
 @pytest.mark.parametrize("write", ["a new offer", "an offer declined", "withdrawn"])
@@ -146,7 +129,7 @@ def test_every_write_is_on_the_next_page(travel, moments, person, signed_in, mon
         )
     db.session.commit()
     after = _page(client)
-    assert after == _afresh(client, monkeypatch)
+    assert after == afresh(monkeypatch, _page, client)
     assert _body(after) != _body(before)
 
 
@@ -161,7 +144,7 @@ def test_another_person_and_another_language_get_their_own_page(
         other.get(page)
     kept = _page(mine)
     assert b"Yasmin" in kept and b"Omar" in _page(other)
-    assert _page(mine) == kept == _afresh(mine, monkeypatch)
+    assert _page(mine) == kept == afresh(monkeypatch, _page, mine)
     mine.set_cookie("vink_lang", "en")
     english = _page(mine)
-    assert b'<html lang="en">' in english and english == _afresh(mine, monkeypatch)
+    assert b'<html lang="en">' in english and english == afresh(monkeypatch, _page, mine)

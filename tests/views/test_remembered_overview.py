@@ -11,24 +11,12 @@ from portal import clock
 from portal.extensions import db
 from portal.models import Event
 from portal.models.enums import EventStatus, Role
-from portal.services import attendance, events, remembered
+from portal.services import attendance, events
 from tests.factories import make_event, make_request
+from tests.kept_pages import afresh, around_each
 
 OVERVIEW = "/sekretariat/"
-
-
-@pytest.fixture(autouse=True)
-def _a_long_session(app, monkeypatch):
-    """Signed in for the whole day of moments: no idle timeout in between."""
-    for name in ("SESSION_IDLE_TIMEOUT", "SESSION_ABSOLUTE_LIFETIME", "PERMANENT_SESSION_LIFETIME"):
-        monkeypatch.setitem(app.config, name, timedelta(days=3))
-
-
-@pytest.fixture
-def staff(as_role):
-    client = as_role(Role.SECRETARIAT)
-    client.get("/sekretariat/indbakke")  # the first page after signing in may still write
-    return client
+pytestmark = pytest.mark.usefixtures("long_session")
 
 
 @pytest.fixture
@@ -57,12 +45,6 @@ def _page(client):
     return client.get(OVERVIEW).get_data()
 
 
-def _afresh(client, monkeypatch):
-    with monkeypatch.context() as patched:
-        patched.setattr(remembered, "_results", lambda: None)  # nothing found or kept
-        return _page(client)
-
-
 def _body(page):
     return page.split(b"<h1>", 1)[1]
 
@@ -70,13 +52,7 @@ def _body(page):
 def test_the_overview_equals_one_rendered_afresh_at_every_moment_the_time_changes_it(
     travel, moments, staff, monkeypatch
 ):
-    bodies = set()
-    for moment in moments:
-        for offset in (-timedelta(seconds=1), timedelta(0), timedelta(seconds=1)):
-            travel(moment + offset, tick=False)
-            kept = _page(staff)
-            assert kept == _afresh(staff, monkeypatch), moment + offset
-            bodies.add(_body(kept))
+    bodies = {_body(page) for page in around_each(moments, travel, monkeypatch, _page, staff)}
     # Each moment but midnight changes the page: one kept past it would be found wrong.
     assert len(bodies) >= 5
 
@@ -112,7 +88,7 @@ def test_every_write_is_on_the_next_page(travel, moments, staff, monkeypatch, wr
         make_request()
     db.session.commit()
     after = _page(staff)
-    assert after == _afresh(staff, monkeypatch)
+    assert after == afresh(monkeypatch, _page, staff)
     assert _body(after) != _body(before)
 
 
@@ -125,9 +101,9 @@ def test_each_member_of_staff_is_greeted_by_name_in_their_language(
         client.get("/sekretariat/indbakke")
     pages = [_page(first), _page(second), _page(first), _page(second)]
     assert pages[:2] == pages[2:]
-    assert [_afresh(first, monkeypatch), _afresh(second, monkeypatch)] == pages[:2]
+    assert [afresh(monkeypatch, _page, first), afresh(monkeypatch, _page, second)] == pages[:2]
     assert _body(pages[0]) != _body(pages[1])  # each greeted by name
     second.set_cookie("vink_lang", "en")
     english = _page(second)
     assert b'<html lang="en">' in english and b"Overview</h1>" in english
-    assert english == _afresh(second, monkeypatch)
+    assert english == afresh(monkeypatch, _page, second)

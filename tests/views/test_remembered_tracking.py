@@ -9,15 +9,12 @@ import pytest
 
 from portal import clock, links
 from portal.extensions import db
-from portal.services import events, remembered
+from portal.services import events
 from portal.services import requests as requests_service
 from tests.factories import make_request, make_scheduled, move_to
+from tests.kept_pages import afresh, around_each
 
-
-@pytest.fixture(autouse=True)
-def _a_long_cookie(app, monkeypatch):
-    """The link's cookie lasts across the moments (an hour at a time in use)."""
-    monkeypatch.setitem(app.config, "TRACKING_COOKIE_MINUTES", 3 * 24 * 60)
+pytestmark = pytest.mark.usefixtures("long_session")
 
 
 @pytest.fixture
@@ -41,25 +38,14 @@ def _pages(client, request):
     return {address: client.get(address).get_data() for address in addresses}
 
 
-def _afresh(client, request, monkeypatch):
-    with monkeypatch.context() as patched:
-        patched.setattr(remembered, "_results", lambda: None)  # nothing found or kept
-        return _pages(client, request)
-
-
 def test_the_page_equals_one_rendered_afresh_at_every_moment_the_time_changes_it(
     app, travel, booking, monkeypatch
 ):
     client = _opened(app, booking)
     event = booking.event
     moments = [event.starts_at, event.ends_at, clock.next_midnight(clock.now())]
-    bodies = set()
-    for moment in moments:
-        for offset in (-timedelta(seconds=1), timedelta(0), timedelta(seconds=1)):
-            travel(moment + offset, tick=False)
-            kept = _pages(client, booking)
-            assert kept == _afresh(client, booking, monkeypatch), moment + offset
-            bodies.add(next(iter(kept.values())))
+    seen = around_each(moments, travel, monkeypatch, _pages, client, booking)
+    bodies = {next(iter(pages.values())) for pages in seen}
     # The start (no more changes) and the end (held) change the page.
     assert len(bodies) >= 3
 
@@ -72,7 +58,7 @@ def test_a_page_seen_again_is_found_by_another_browser_with_its_own_token(
     seen = _pages(first, booking)
     with count_queries() as counted:
         again = _pages(second, booking)
-    assert again == _afresh(second, booking, monkeypatch)
+    assert again == afresh(monkeypatch, _pages, second, booking)
     assert again != seen  # each browser's page carries its own session's CSRF token
     # Found: the request, a read of the data version for the link's expiry and one for the
     # body, a page (the tests' requests share one session, which may read the request again).
@@ -99,7 +85,7 @@ def test_every_write_is_on_the_next_page(app, travel, monkeypatch, write):
         requests_service.propose_dates(request, dates=[(day, day)], note="")
     db.session.commit()
     after = _pages(client, request)
-    assert after == _afresh(client, request, monkeypatch)
+    assert after == afresh(monkeypatch, _pages, client, request)
     assert after != before
 
 
@@ -125,7 +111,7 @@ def test_in_english_the_page_is_the_one_rendered_afresh(app, travel, booking, mo
     _pages(client, booking)
     client.set_cookie("vink_lang", "en")
     english = _pages(client, booking)
-    assert english == _afresh(client, booking, monkeypatch)
+    assert english == afresh(monkeypatch, _pages, client, booking)
     assert all(b'<html lang="en">' in page for page in english.values())
 
 
@@ -155,7 +141,7 @@ def test_a_write_landing_after_the_link_is_checked_is_on_the_page(app, booking, 
     assert b"Lokale 7, ny bygning" in page
     assert {f"/bestilling/{booking.id}": page} == {
         address: body
-        for address, body in _afresh(client, booking, monkeypatch).items()
+        for address, body in afresh(monkeypatch, _pages, client, booking).items()
         if "?" not in address
     }
 
