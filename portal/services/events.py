@@ -50,19 +50,27 @@ def for_the_event_page(event_id):
 def upcoming_events(*, now, days=14, limit=None):
     """([(event, accepted, needed)], how many in all): planned events starting within `days`,
     soonest first, at most `limit` of them. Two queries (the total rides on the rows)."""
-    rows = db.session.execute(
-        db.select(Event, db.func.count().over())
+    # The first `limit` ids with the count of all, from the events alone; then only those
+    # joined to what the page shows (joined first, all of them would be: 2.7 ms at 100x).
+    first = (
+        db.select(Event.id, db.func.count().over().label("total"))
         .where(
             Event.status == EventStatus.PLANNED,
             Event.starts_at >= now,
             Event.starts_at < now + timedelta(days=days),
         )
+        .order_by(Event.starts_at, Event.id)
+        .limit(limit)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(Event, first.c.total)
+        .join(first, first.c.id == Event.id)
         .options(
             joinedload(Event.offer_kind).selectinload(OfferKind.staffing_needs),
             joinedload(Event.request).joinedload(Request.organisation),
         )
-        .order_by(Event.starts_at)
-        .limit(limit)
+        .order_by(Event.starts_at, Event.id)
     ).all()
     events = [event for event, _total in rows]
     accepted = accepted_counts([event.id for event in events])
