@@ -1,9 +1,21 @@
 """What can be booked: offer kinds, topics and the local SSP committees a requester names
 (reference data the admin edits)."""
 
+from types import MappingProxyType
+
 from ..extensions import db
 from ..models import DeclineReason, District, OfferKind, SspCommittee, Topic
 from ..models.enums import BookingForm, DeclineReasonScope
+from .remembered import remembered
+
+
+def booking_forms():
+    """{code: booking form} of every active offer kind (read-only), remembered under the data
+    version: where a link to the booking form with ?tilbud= leads, without reading the kinds."""
+    return remembered(
+        ("booking forms",),
+        lambda: MappingProxyType({kind.code: kind.booking_form for kind in active_offer_kinds()}),
+    )
 
 
 def active_offer_kinds():

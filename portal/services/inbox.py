@@ -2,7 +2,7 @@
 counts per status, and what needs action ("Kræver handling")."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import MappingProxyType
 
 from sqlalchemy.orm import joinedload
@@ -141,7 +141,7 @@ class InboxPage(Page):
     counts: dict = field(default_factory=dict)
     # The first moment at which the page could differ with nothing written: what needs action
     # could change, or a new Copenhagen day begins (the years in reach, calls overdue).
-    until: object = None
+    until: datetime | None = None
 
 
 def inbox(filters, *, now, page=1, per_page=25, whole_page=True):

@@ -47,7 +47,7 @@ def link_expires_at(request):
 def open_tracking_link(signed):
     """The request a signed link opens. LinkError: not genuine; LinkExpired: time is up."""
     request = _request_for(*links.unsign(LINK_PURPOSE, signed))
-    if clock.now() > link_expires_at(request):
+    if clock.now() > _remembered_expiry(request):
         raise LinkExpired()
     return request
 

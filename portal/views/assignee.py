@@ -61,10 +61,12 @@ def _own_assignment_or_404(assignment_id):
 @bp.get("/")
 def index():
     person = _person()
-    feed_url = calendar_feed_url(person)
+    assignments.feed_token(person)  # made on first use: a write, before anything is kept
     now = clock.now()
 
     def body():
+        # Read after the data version: an address renewed meanwhile is the one shown.
+        feed_url = calendar_feed_url(person)
         shown = assignments.overview_for(person, now=now)
         html = render_template(
             "assignee/_index_body.html",

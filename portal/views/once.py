@@ -41,17 +41,19 @@ def alike():
     )
 
 
-def page(name, render, **own):
+def page(name, render, *, keep=True, **own):
     """The page render(**own) gives, rendered once per `name`, address, language, day and data
     version for the visitors `alike` admits; `own` holds this visitor's values (a time trap),
     which the kept page has in place of the first visitor's, as it has this visitor's CSRF
-    token. Otherwise rendered afresh."""
-    if not alike():
+    token. Otherwise, or when not to `keep` (an address the portal does not link to: each
+    would take a place in the store), rendered afresh."""
+    if not (keep and alike()):
         return render(**own)
     values = {"csrf": generate_csrf(), **own}
     rendered = []
 
     def skeleton():
+        _read_again()
         html = render(**own)
         rendered.append(html)
         if not all(_PLAIN.fullmatch(value) and value in html for value in values.values()):
@@ -82,20 +84,29 @@ def kept(key, now, render):
     rendered = []
 
     def compute():
-        session = db.session
-        if not (session.new or session.dirty or session.deleted):
-            # Read again what the request loaded before the data version was read (the booking
-            # its link opened, the person): a write committed in between would otherwise leave
-            # an older body under a newer version. Not the signed-in user, whom no kept body
-            # shows. (With changes pending nothing is kept, and nothing is read again.)
-            user = current_user._get_current_object()
-            for loaded in list(session.identity_map.values()):
-                if loaded is not user:
-                    session.expire(loaded)
+        _read_again()
         html, until = render()
         rendered.append(html)
+        if until <= clock.now():
+            # A moment passed while it was rendered: which side of it the body shows is not
+            # known, so it is kept for no time at all.
+            until = now
         return html.replace(token, mark), until
 
     html = remembered_while(key, now, compute)
     html = rendered[0] if rendered else html.replace(mark, token)
     return Markup(html)  # noqa: S704 (a rendered template, escaped by Jinja)
+
+
+def _read_again():
+    """Read again what the request loaded before the data version was read (the offer kinds, the
+    booking its link opened, the person): a write committed in between would otherwise leave an
+    older page under a newer version. Not the signed-in user, whom no kept page shows. (With
+    changes pending nothing is kept, and nothing is read again.)"""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return
+    user = current_user._get_current_object()
+    for loaded in list(session.identity_map.values()):
+        if loaded is not user:
+            session.expire(loaded)

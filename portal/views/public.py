@@ -40,7 +40,6 @@ from ..models.enums import (
 from ..services import availability, calendar, catalogue, free_times, mail, request_changes
 from ..services import requests as requests_service
 from ..services import tracking as tracking_service
-from ..services.remembered import remembered
 from ..urls import safe_next
 from . import once
 from .changes import change_booking
@@ -69,6 +68,7 @@ def index():
     return once.page(
         "start",
         lambda: render_template("public/index.html", offer_kinds=catalogue.active_offer_kinds()),
+        keep=not request.args,  # the start page's own address, not any typed after it
     )
 
 
@@ -103,13 +103,6 @@ def _request_form(*, with_times=True, wish_dates=None, **kwargs):
         else:
             form.offer_times([], None, [])
     return form
-
-
-def _a_concern(code):
-    return any(
-        kind.code == code and kind.booking_form == BookingForm.CONCERN
-        for kind in catalogue.active_offer_kinds()
-    )
 
 
 def _show_free_times(form):
@@ -147,7 +140,8 @@ def _sending_limited(view):
 def book():
     if request.method == "GET":
         code = request.args.get("tilbud")
-        if remembered(("a concern's code", code), lambda: _a_concern(code)):
+        forms = catalogue.booking_forms()
+        if forms.get(code) == BookingForm.CONCERN:
             # A link to counsel about a concern leads to its own form.
             return redirect(url_for("public.concern", tilbud=code))
         return once.page(
@@ -155,6 +149,11 @@ def book():
             lambda started: render_template(
                 "public/book.html", form=_request_form(offer=code, started=started)
             ),
+            # Kept for the links the portal gives (an offer's code, wished dates or free
+            # times); any other address is rendered, so that no address typed fills the store.
+            keep=(code is None or code in forms)
+            and request.args.get("egne_datoer") in (None, "0", "1")
+            and set(request.args) <= {"tilbud", "egne_datoer"},
             started=links.sign_timed(FORM_STARTED, "request"),
         )
     # A page that showed wished dates for the offer it sends keeps them, even if the offer

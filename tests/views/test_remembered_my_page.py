@@ -148,3 +148,31 @@ def test_another_person_and_another_language_get_their_own_page(
     mine.set_cookie("vink_lang", "en")
     english = _page(mine)
     assert b'<html lang="en">' in english and english == afresh(monkeypatch, _page, mine)
+
+
+def test_an_address_renewed_after_the_person_is_read_is_the_one_shown(
+    travel, moments, person, signed_in, monkeypatch
+):
+    """The person is read before the data version: a calendar address renewed on another
+    device in between must be the one the kept page shows."""
+    from portal.models import Person
+    from portal.views import assignee
+
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    client = signed_in()
+    read = assignee._person
+
+    def read_then_renewed():
+        found = read()
+        assert found.calendar_token  # read as it was
+        with db.engine.begin() as other:  # another device's renewal, committed
+            other.execute(
+                db.update(Person).where(Person.id == found.id).values(calendar_token="renewed-1")
+            )
+        return found
+
+    with monkeypatch.context() as patched:
+        patched.setattr(assignee, "_person", read_then_renewed)
+        client.get(MY_PAGE)
+    page = _page(client)
+    assert b"renewed-1" in page and page == afresh(monkeypatch, _page, client)

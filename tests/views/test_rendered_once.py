@@ -32,16 +32,14 @@ def afresh(monkeypatch):
 
 
 def booking_addresses():
-    """Every address a link opens the booking form at: each bookable offer kind (a dialogue
-    also opened for direkte booking, with free times, and back to wished dates), none at all,
-    and an unknown code."""
+    """Every address a link opens the booking form at: each active offer kind (a dialogue
+    also opened for direkte booking, with free times, and back to wished dates), and none."""
     kinds = db.session.scalars(
-        db.select(OfferKind).where(OfferKind.booking_form != BookingForm.CONCERN)
+        db.select(OfferKind).where(OfferKind.active, OfferKind.booking_form != BookingForm.CONCERN)
     ).all()
     return [
         "/",
         "/bestil",
-        "/bestil?tilbud=nonsense",
         *(f"/bestil?tilbud={kind.code}" for kind in kinds),
         "/bestil?tilbud=dialogue&egne_datoer=1",
     ]
@@ -196,3 +194,39 @@ def test_the_form_links_to_counsel_about_a_concern_whatever_is_kept(app):
     offer_kind("advisory").booking_form = BookingForm.CONCERN
     db.session.commit()
     assert app.test_client().get("/bestil?tilbud=advisory").status_code == 302
+
+
+def test_an_address_the_portal_does_not_link_to_is_rendered_each_time(app, still, monkeypatch):
+    """An unknown code, a value or a parameter typed after the address: each page is rendered
+    (and is the page rendered afresh), never kept, so no address typed takes a place."""
+    addresses = [
+        "/bestil?tilbud=nonsense",
+        "/bestil?tilbud=talk&egne_datoer=maybe",
+        "/bestil?tilbud=talk&utm_source=x",
+        "/?x=1",
+    ]
+    visitor = app.test_client()
+    pages(visitor, addresses)
+    with monkeypatch.context() as patched:
+        rendered = _counting_renders(patched)
+        seen = pages(visitor, addresses)
+    assert len(rendered) == len(addresses)
+    with monkeypatch.context() as patched:
+        afresh(patched)
+        assert pages(visitor, addresses) == seen
+
+
+def test_a_moment_passing_while_a_body_is_rendered_keeps_it_for_no_time(app, travel):
+    """A kept body's "until" lies at or before the time its rendering ended: which side of that
+    moment it shows is not known, so it is not served again."""
+    now = clock.now()
+    answers = iter(["first", "second"])
+
+    def render():
+        html = next(answers)
+        travel(now + timedelta(seconds=2), tick=False)  # the moment passes while rendering
+        return html, now + timedelta(seconds=1)
+
+    with app.test_request_context("/"):
+        assert once.kept(("a test body",), now, render) == "first"
+        assert once.kept(("a test body",), now, render) == "second"
