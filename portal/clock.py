@@ -44,6 +44,12 @@ def local(year, month, day, hour=0, minute=0):
     return datetime(year, month, day, hour, minute, tzinfo=COPENHAGEN).astimezone(UTC)
 
 
+def held_until(now, *moments):
+    """Until when what was computed at `now` holds with nothing written: the first of `moments`
+    at or after `now` (None and earlier ones left out) and the next Copenhagen midnight."""
+    return min([next_midnight(now), *(m for m in moments if m is not None and m >= now)])
+
+
 def next_midnight(instant):
     """The first Copenhagen midnight after `instant` (an aware datetime), as UTC."""
     tomorrow = instant.astimezone(COPENHAGEN).date() + timedelta(days=1)

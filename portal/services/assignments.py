@@ -28,7 +28,7 @@ from ..models.people import person_topics
 from . import audit, mail, offers, seats, suggestions
 from .availability import overlapping_assignment
 from .errors import OfferError, all_or_nothing
-from .pages import Page, by_id, first_of_each
+from .pages import Page, by_id, first_of_each, least
 
 ATTENDANCE_LINK = "attendance"
 FEED_LINK_BYTES = 24
@@ -105,21 +105,13 @@ def overview_for(person, *, now):
         "history": ([accepted, held, recorded, Event.starts_at >= year_start], latest),
     }
 
-    def first(column, *conditions):
-        return (
-            db.select(db.func.min(column))
-            .select_from(mine)
-            .join(Event, Event.id == mine.c.event_id)
-            .where(*conditions)
-            .scalar_subquery()
-        )
-
+    theirs = mine.join(Event, Event.id == mine.c.event_id)
     # When the lists could change with nothing written: an event of theirs starting (it
     # leaves the offers, the claims and the upcoming, and awaits attendance) or an offer's
     # deadline passing; and the next midnight (a new year's history, at the latest).
     moments = db.select(
-        first(Event.starts_at, planned, Event.starts_at >= now),
-        first(mine.c.expires_at, offered, mine.c.expires_at >= now),
+        least(Event.starts_at, planned, Event.starts_at >= now, among=theirs),
+        least(mine.c.expires_at, offered, mine.c.expires_at >= now, among=theirs),
     )
     ids, totals, carried = first_of_each(
         {
@@ -134,7 +126,7 @@ def overview_for(person, *, now):
     )
     if carried is None:  # no list has a row to carry them
         carried = db.session.execute(moments).one()
-    until = min(m for m in [clock.next_midnight(now), *carried] if m is not None)
+    until = clock.held_until(now, *carried)
     loaded = by_id(
         Assignment,
         [i for found in ids.values() for i in found],

@@ -72,13 +72,15 @@ def next_change(days, *, now):
     """The first moment at or after `now` at which `days` (a week's or a month's) could be shown
     otherwise with nothing written: an event shown ending, after which it awaits attendance
     (seats.display_state), or the next Copenhagen midnight, when another day is today."""
-    ends = [
-        event.ends_at
-        for shown in days
-        for event, *_rest in shown.entries
-        if event.status not in (EventStatus.CANCELLED, EventStatus.HELD) and event.ends_at >= now
-    ]
-    return min([clock.next_midnight(now), *ends])
+    return clock.held_until(
+        now,
+        *(
+            event.ends_at
+            for shown in days
+            for event, *_rest in shown.entries
+            if event.status not in (EventStatus.CANCELLED, EventStatus.HELD)
+        ),
+    )
 
 
 def day(day, *, page=1, per_page=DAY_PER_PAGE):

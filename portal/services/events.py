@@ -23,7 +23,7 @@ from ..models.enums import AssignmentStatus, CancelledBy, EventStatus, RequestSt
 from . import audit, mail
 from .availability import lock_people, overlapping_assignment
 from .errors import EditConflict, SchedulingError, all_or_nothing
-from .pages import paginate
+from .pages import least, paginate
 from .request_states import move_request
 from .seats import accepted_counts
 from .transitions import move_assignment, move_event
@@ -83,27 +83,21 @@ def overview_next_change(*, now, days=14):
     awaiting attendance could change with nothing written: a planned event starting (it leaves
     the upcoming), one coming within `days` (it joins them), or a planned or held event ending
     (it awaits attendance), or the next Copenhagen midnight at the latest. One query."""
-
-    def first(column, *conditions):
-        return db.select(db.func.min(column)).where(*conditions).scalar_subquery()
-
     planned = Event.status == EventStatus.PLANNED
-    ahead = now + timedelta(days=days)
     starts, ends, coming = db.session.execute(
         db.select(
-            first(Event.starts_at, planned, Event.starts_at >= now),
-            first(
+            least(Event.starts_at, planned, Event.starts_at >= now),
+            least(
                 Event.ends_at,
                 Event.status.in_([EventStatus.PLANNED, EventStatus.HELD]),
                 Event.ends_at >= now,
             ),
-            first(Event.starts_at, planned, Event.starts_at >= ahead),
+            least(Event.starts_at, planned, Event.starts_at >= now + timedelta(days=days)),
         )
     ).one()
-    found = [clock.next_midnight(now), starts, ends]
     if coming is not None:
-        found.append(coming - timedelta(days=days))
-    return min(moment for moment in found if moment is not None)
+        coming -= timedelta(days=days)
+    return clock.held_until(now, starts, ends, coming)
 
 
 def awaiting_attendance_query(now):

@@ -27,7 +27,7 @@ from ..models.enums import (
     RequestStatus,
 )
 from . import assignments, evaluations, offers
-from .pages import Page, by_id, first_of_each, paginate
+from .pages import Page, by_id, first_of_each, least, paginate
 from .remembered import remembered, remembered_while
 from .requests import callback_due_on, closed_days
 
@@ -337,15 +337,11 @@ def _moments(now):
     change with no write (see `_next_change`)."""
     planned = Event.status == EventStatus.PLANNED
     ahead = now + timedelta(days=offers.FOLLOW_UP_DAYS)
-
-    def first(column, since):
-        return db.select(db.func.min(column)).where(planned, column >= since).scalar_subquery()
-
     return db.select(
-        first(Event.starts_at, now).label("starts"),
-        first(Event.staff_by, now).label("staffing"),
-        first(Event.ends_at, now).label("ends"),
-        first(Event.starts_at, ahead).label("within"),
+        least(Event.starts_at, planned, Event.starts_at >= now).label("starts"),
+        least(Event.staff_by, planned, Event.staff_by >= now).label("staffing"),
+        least(Event.ends_at, planned, Event.ends_at >= now).label("ends"),
+        least(Event.starts_at, planned, Event.starts_at >= ahead).label("within"),
     )
 
 
@@ -355,10 +351,9 @@ def _next_change(now, moments):
     offers.FOLLOW_UP_DAYS (`moments`, the row of `_moments`), or a new Copenhagen day (an
     away period over)."""
     starts, staffing, ends, within = moments
-    found = [clock.next_midnight(now), starts, staffing, ends]
     if within is not None:
-        found.append(within - timedelta(days=offers.FOLLOW_UP_DAYS))
-    return min(moment for moment in found if moment is not None)
+        within -= timedelta(days=offers.FOLLOW_UP_DAYS)
+    return clock.held_until(now, starts, staffing, ends, within)
 
 
 def needs_action(*, now):

@@ -89,6 +89,15 @@ def first_of_each(lists, limits, also=None):
     return ids, totals, carried
 
 
+def least(column, *conditions, among=None):
+    """A scalar subquery: the least `column` where `conditions` hold, NULL when none do; of
+    `among` (a FROM, such as a join) or else of the column's table."""
+    query = db.select(db.func.min(column))
+    if among is not None:
+        query = query.select_from(among)
+    return query.where(*conditions).scalar_subquery()
+
+
 def by_id(model, ids, *options):
     """{id: row} of `model` for `ids` (none: no query), loaded with `options`: the rows that
     `first_of_each` chose."""

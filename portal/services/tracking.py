@@ -209,10 +209,7 @@ def next_change(request, *, now):
     with nothing written: its event starting (no more changes or withdrawal from the page) or
     ending (held), or the next Copenhagen midnight (the closed periods ahead)."""
     event = request.event
-    found = [clock.next_midnight(now)]
-    if event is not None:
-        found += [moment for moment in (event.starts_at, event.ends_at) if moment >= now]
-    return min(found)
+    return clock.held_until(now, *((event.starts_at, event.ends_at) if event else ()))
 
 
 def public_status(request):
