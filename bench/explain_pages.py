@@ -1,5 +1,6 @@
 """How PostgreSQL answers the secretariat's heaviest pages: every SQL statement of the inbox (as
-it opens and filtered), the overview and the report, at --scale times the demo data, with
+it opens and filtered), the overview, the report, a request's page and an event's page, at
+--scale times the demo data, with
 nothing remembered (so every statement runs), through EXPLAIN (ANALYZE, BUFFERS). Writes one
 file per page to bench/plans/ and prints, per statement, its time, the buffers it read and any
 sequential scan of requests or events (issue 27 allows none on these pages).
@@ -75,7 +76,11 @@ def main():
         from portal.extensions import db
 
         engine = db.engine
-        for name, path in PAGES.items():
+        pages = PAGES | {
+            "request-page": f"/sekretariat/henvendelser/{ids['request']}",
+            "event-page": f"/sekretariat/arrangementer/{ids['event']}",
+        }
+        for name, path in pages.items():
             client.get(path)  # warm: the first page after signing in may write
             found = statements_of(client, path)
             lines = [f"# {path} at {args.scale}x: {len(found)} statements\n"]

@@ -84,3 +84,27 @@ def test_no_page_of_the_overview_or_the_event_lists_reads_every_event_or_request
     assert seq_scans == {}, seq_scans
     # Ended and not yet recorded: found by the range of status and end (the migration's index).
     assert "ix_events_status_ends_at" in indexes
+
+
+@pytest.mark.postgres_only
+def test_a_requests_history_is_found_through_the_audit_logs_index_of_objects(app, monkeypatch):
+    """The request page's history (the request and every event it ever had) reads the audit
+    log by object, not the whole log newest first (as an OR of the two once made it)."""
+    demo.load(scale=2)
+    db.session.commit()
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
+    client = app.test_client()
+    client.log_in(STAFF, demo.DEMO_PASSWORD)
+    request_id = db.session.scalar(sa.text("SELECT min(id) FROM requests"))
+    path = f"/sekretariat/henvendelser/{request_id}"
+    client.get(path)  # the first page after signing in may still write
+    scans = []
+    for statement, parameters in _statements(client, path, monkeypatch):
+        scans += [
+            (node, index)
+            for node, relation, index in _plan(statement, parameters)
+            if relation == "audit_entries"
+        ]
+        db.session.rollback()
+    assert scans and all(index == "ix_audit_entries_object" for _node, index in scans), scans
