@@ -52,17 +52,21 @@ def page(name, render, *, keep=True, **own):
     values = {"csrf": generate_csrf(), **own}
     rendered = []
 
+    day = clock.today()
+
     def skeleton():
         _read_again()
         html = render(**own)
         rendered.append(html)
+        if clock.today() != day:
+            return None  # the day ended while it was rendered: which day it shows is not known
         if not all(_PLAIN.fullmatch(value) and value in html for value in values.values()):
             return None  # a value not where it can be told apart: never kept
         for which, value in values.items():
             html = html.replace(value, _MARK.format(which))
         return html
 
-    kept = remembered(("page", name, request.full_path, current_locale(), clock.today()), skeleton)
+    kept = remembered(("page", name, request.full_path, current_locale(), day), skeleton)
     if rendered:
         return rendered[0]
     if kept is None:

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_wtf.csrf import generate_csrf
 
 from portal import clock
 from portal.extensions import db
@@ -230,3 +231,20 @@ def test_a_moment_passing_while_a_body_is_rendered_keeps_it_for_no_time(app, tra
     with app.test_request_context("/"):
         assert once.kept(("a test body",), now, render) == "first"
         assert once.kept(("a test body",), now, render) == "second"
+
+
+def test_a_page_rendered_across_midnight_is_not_kept(app, travel):
+    """A public page is kept per day: one whose rendering began on one day and ended on the
+    next shows either, so it is not kept for the first."""
+    before_midnight = clock.next_midnight(clock.now()) - timedelta(milliseconds=5)
+    travel(before_midnight, tick=False)
+    answers = iter(["first", "second"])
+
+    def render():
+        travel(before_midnight + timedelta(seconds=1), tick=False)  # midnight passes meanwhile
+        return next(answers) + f'<meta name="csrf-token" content="{generate_csrf()}">'
+
+    for expected in ("first", "second"):
+        travel(before_midnight, tick=False)
+        with app.test_request_context("/"):
+            assert once.page("a test page", render).startswith(expected)
