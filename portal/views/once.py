@@ -7,8 +7,9 @@ the one rendered afresh (tests/views/test_rendered_once.py, test_remembered_*.py
   opens it), once per address, language and day. Rendered afresh whenever it may not be alike:
   for a signed-in user, a visitor with a message waiting (flashed), an htmx request, or
   anything but a GET.
-- `kept`: the body of a page signed-in people see (the inbox, the overview, the calendar, my
-  page), once per what its key names, while the time changes nothing in it."""
+- `kept`: the body of a page for someone known (the inbox, the overview, the calendar, my page;
+  a requester's page of their booking once their link is checked), once per what its key
+  names, while the time changes nothing in it."""
 
 import re
 import secrets
@@ -50,9 +51,7 @@ def page(name, render, *, keep=True, **own):
     if not (keep and alike()):
         return render(**own)
     values = {"csrf": generate_csrf(), **own}
-    rendered = []
-
-    day = clock.today()
+    rendered, day = [], clock.today()
 
     def skeleton():
         _read_again()
