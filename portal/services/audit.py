@@ -8,6 +8,7 @@ from enum import Enum
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from .. import clock, i18n
 from ..extensions import db
@@ -84,6 +85,13 @@ def history(object_type, object_id):
         .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
         .order_by(AuditEntry.at, AuditEntry.id)
     ).all()
+
+
+def with_actors(select):
+    """`select` of entries reading each one's actor with it (no load per actor), as the
+    database has them now: the signed-in user too, whom the session holds from before the
+    page was begun (a page kept under the data version names them as that version does)."""
+    return select.options(joinedload(AuditEntry.actor)).execution_options(populate_existing=True)
 
 
 def jsonable(value):

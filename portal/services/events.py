@@ -399,9 +399,11 @@ def history_for_staff(event):
             & (AuditEntry.object_id == event.attendance.id)
         )
     return db.session.scalars(
-        db.select(AuditEntry)
-        .where(sa.or_(*conditions))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        audit.with_actors(
+            db.select(AuditEntry)
+            .where(sa.or_(*conditions))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        )
     ).all()
 
 

@@ -668,10 +668,12 @@ def history_for_staff(request):
     each row (count(*) OVER (), taken before the LIMIT)."""
     total = db.func.count().over().label("total")
     rows = db.session.execute(
-        db.select(AuditEntry, total)
-        .where(audit_about(request))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(STAFF_HISTORY_SHOWN)
+        audit.with_actors(
+            db.select(AuditEntry, total)
+            .where(audit_about(request))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(STAFF_HISTORY_SHOWN)
+        )
     ).all()
     return [row[0] for row in rows], rows[0][1] if rows else 0
 

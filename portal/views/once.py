@@ -78,10 +78,12 @@ def page(name, render, *, keep=True, **own):
 def kept(key, now, render):
     """The body render() gives as (html, until), kept under `key` from `now` until `until`
     (`remembered_while`): the key names all else the body shows (the address, the language,
-    the person it greets). This session's CSRF token, in any form the body holds, is marked in
-    the kept body and this request's put in. What render() shows is read in it (all the
+    the person it greets). `html` may be a tuple of parts (a page's title and its body), kept
+    and given back together. This session's CSRF token, in any form the body holds, is marked
+    in the kept body and this request's put in. What render() shows is read in it (all the
     session holds is read again first) and never the signed-in user: what shows them (a
-    greeting, their own settings) is rendered outside the body. Markup (a rendered template)."""
+    greeting, their own settings) is rendered outside the body. Markup (a rendered template),
+    or a tuple of them."""
     token = generate_csrf()
     mark = _MARK.format("csrf")
     rendered = []
@@ -94,11 +96,16 @@ def kept(key, now, render):
             # A moment passed while it was rendered: which side of it the body shows is not
             # known, so it is kept for no time at all.
             until = now
-        return html.replace(token, mark), until
+        return _each(html, lambda part: part.replace(token, mark)), until
 
     html = remembered_while(key, now, compute)
-    html = rendered[0] if rendered else html.replace(mark, token)
-    return Markup(html)  # noqa: S704 (a rendered template, escaped by Jinja)
+    html = rendered[0] if rendered else _each(html, lambda part: part.replace(mark, token))
+    return _each(html, Markup)  # rendered templates, escaped by Jinja
+
+
+def _each(html, change):
+    """change() applied to `html`, or to each of its parts."""
+    return tuple(map(change, html)) if isinstance(html, tuple) else change(html)
 
 
 def _read_again():

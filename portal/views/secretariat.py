@@ -4,6 +4,7 @@ calendar. Each view loads, validates, calls one service function, and redirects 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import clock
 from ..extensions import db
@@ -214,12 +215,19 @@ def merge_organisations(org_id, other_id):
 # --- a request ----------------------------------------------------------------------------------
 
 
-def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
-    """The request page; `forms` are the ones a refused post re-shows as typed. The others
-    are built without the request's data (formdata=None): they show what is stored, never
-    what was typed into another form with a field of the same name. `chosen_day`, a wished
-    day the secretariat clicked, fills the schedule form's first session at the time the
-    page's availability counts assume (`wished_form`'s time, or the usual one)."""
+def _request_page(req, status=200, **forms):
+    """The request page as a refused post shows it (see `_request_parts`)."""
+    title, body = (Markup(part) for part in _request_parts(req, **forms))  # noqa: S704
+    return render_template("secretariat/request.html", title=title, body=body), status
+
+
+def _request_parts(req, chosen_day=None, wished_form=None, **forms):
+    """(title, body) of the request page; `forms` are the ones a refused post re-shows as
+    typed. The others are built without the request's data (formdata=None): they show what
+    is stored, never what was typed into another form with a field of the same name.
+    `chosen_day`, a wished day the secretariat clicked, fills the schedule form's first
+    session at the time the page's availability counts assume (`wished_form`'s time, or the
+    usual one)."""
     kind = req.offer_kind
     concern = requests.is_concern(req)
     wished_form = wished_form or WishedDaysForm(formdata=None)
@@ -260,20 +268,34 @@ def _request_page(req, status=200, chosen_day=None, wished_form=None, **forms):
             first = context["schedule_form"].sessions[0].form
             first.day.data = chosen_day
             first.starts.data, first.ends.data = suggestions.wished_day_hours(kind, start)
-    return render_template("secretariat/request.html", **context), status
+    return (
+        render_template("secretariat/_request_title.html", req=req),
+        render_template("secretariat/_request_body.html", **context),
+    )
 
 
 @bp.get("/henvendelser/<int:request_id>")
 def request_detail(request_id):
-    req = requests.for_the_request_page(request_id) or abort(404)
     try:
         chosen_day = clock.parse_day(request.args.get("dato"))
     except ValueError:
         abort(400, description=out_of_reach_message())
-    wished_form = WishedDaysForm(request.args)
-    if not wished_form.validate():
-        wished_form.kl.data = None  # the error shows beside the field; the usual time counts
-    return _request_page(req, chosen_day=chosen_day, wished_form=wished_form)
+    now = clock.now()
+
+    def parts():
+        # Everything the page shows is read here, after the data version it is kept under.
+        req = requests.for_the_request_page(request_id) or abort(404)
+        wished_form = WishedDaysForm(request.args)
+        if not wished_form.validate():
+            wished_form.kl.data = None  # the error shows beside the field; the usual time counts
+        # The time changes nothing on it but the day (the wished days ahead, a call overdue).
+        return _request_parts(req, chosen_day=chosen_day, wished_form=wished_form), (
+            clock.held_until(now)
+        )
+
+    # The same for all staff until something is written or the day ends: rendered once.
+    title, body = once.kept(("request page", request.full_path, current_locale()), now, parts)
+    return render_template("secretariat/request.html", title=title, body=body)
 
 
 @bp.post("/henvendelser/<int:request_id>/under-planlaegning")
@@ -449,7 +471,24 @@ def new_event():
 
 
 def _event_page(event, status=200, **extra):
-    """The event page; as on the request page, only a refused form shows what was typed."""
+    """The event page as a refused post shows it (see `_event_parts`)."""
+    return _event_response(*_event_parts(event, **extra)), status
+
+
+def _event_response(title, body):
+    """The event page, or only its body for htmx (which swaps #event-body)."""
+    if is_htmx():
+        return body
+    return render_template(
+        "secretariat/event.html",
+        title=Markup(title),  # noqa: S704 (rendered templates, escaped by Jinja)
+        body=Markup(body),  # noqa: S704
+    )
+
+
+def _event_parts(event, **extra):
+    """(title, body) of the event page; as on the request page, only a refused form shows
+    what was typed."""
     schedule_form = extra.pop("schedule_form", None)
     offer_form = extra.pop("offer_form", None)
     if schedule_form is None:
@@ -491,8 +530,9 @@ def _event_page(event, status=200, **extra):
         # Those accepted who cannot at the time a refused move asked for.
         "cannot": extra.pop("cannot", []),
     }
-    return render_page_or_partial(
-        "secretariat/event.html", "secretariat/_event_body.html", status, **context
+    return (
+        render_template("secretariat/_event_title.html", event=event),
+        render_template("secretariat/_event_body.html", **context),
     )
 
 
@@ -527,7 +567,20 @@ def _staffing_lists(event, offer_form=None):
 
 @bp.get("/arrangementer/<int:event_id>")
 def event_detail(event_id):
-    return _event_page(event_service.for_the_event_page(event_id) or abort(404))
+    now = clock.now()
+
+    def parts():
+        # Everything the page shows is read here, after the data version it is kept under.
+        event = event_service.for_the_event_page(event_id) or abort(404)
+        # What the time changes: staffing closes at the start, where attendance opens; the
+        # end awaits attendance; a direct booking's deadline; the day (who has how many
+        # events this term).
+        until = clock.held_until(now, event.starts_at, event.ends_at, event.staff_by)
+        return _event_parts(event), until
+
+    # The same for all staff until something is written or the time changes it: rendered once.
+    key = ("event page", request.full_path, current_locale())
+    return _event_response(*once.kept(key, now, parts))
 
 
 @bp.post("/arrangementer/<int:event_id>/flyt")
