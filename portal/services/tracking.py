@@ -58,16 +58,23 @@ def tracking_cookie_value(request):
 
 def request_for_cookie(request_id, cookie_value):
     """The request a tracking cookie gives access to, if it is for `request_id`; else LinkError."""
+    request = _request_for(*cookie_holds(request_id, cookie_value))
+    if clock.now() > _remembered_expiry(request):
+        raise LinkExpired()
+    return request
+
+
+def cookie_holds(request_id, cookie_value):
+    """(request id, token): what a genuine tracking cookie for `request_id`, not older than
+    TRACKING_COOKIE_MINUTES, holds; else LinkError. Reads nothing: whether the token is the
+    request's, and the link still works, `request_for_cookie` checks."""
     if not cookie_value:
         raise links.LinkError(COOKIE_PURPOSE)
     max_age = current_app.config["TRACKING_COOKIE_MINUTES"] * 60
     value = links.unsign_timed(COOKIE_PURPOSE, cookie_value, max_age=max_age)
     if not isinstance(value, list) or len(value) != 2 or value[0] != request_id:
         raise links.LinkError(COOKIE_PURPOSE)
-    request = _request_for(*value)
-    if clock.now() > _remembered_expiry(request):
-        raise LinkExpired()
-    return request
+    return tuple(value)
 
 
 def _remembered_expiry(request):
@@ -207,9 +214,11 @@ def _history_line(entry, events):
 def next_change(request, *, now):
     """The first moment at or after `now` at which the requester's page could read otherwise
     with nothing written: its event starting (no more changes or withdrawal from the page) or
-    ending (held), or the next Copenhagen midnight (the closed periods ahead)."""
+    ending (held), the link ceasing to work (the page is refused), or the next Copenhagen
+    midnight (the closed periods ahead)."""
     event = request.event
-    return clock.held_until(now, *((event.starts_at, event.ends_at) if event else ()))
+    moments = (event.starts_at, event.ends_at) if event else ()
+    return clock.held_until(now, *moments, link_expires_at(request))
 
 
 def public_status(request):

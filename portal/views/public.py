@@ -343,8 +343,15 @@ def _link_expired():
 
 def _tracked_or_refuse(request_id):
     """The request this browser's tracking cookie opens, or a clear refusal page."""
+    return _refusing(
+        tracking_service.request_for_cookie, request_id, request.cookies.get(TRACKING_COOKIE)
+    )
+
+
+def _refusing(check, *args):
+    """check(*args), or a clear refusal page when the tracking cookie opens nothing."""
     try:
-        return tracking_service.request_for_cookie(request_id, request.cookies.get(TRACKING_COOKIE))
+        return check(*args)
     except tracking_service.LinkExpired:
         abort(make_response(_link_expired()))
     except links.LinkError:
@@ -367,15 +374,20 @@ def _tracked_or_refuse(request_id):
 
 @bp.get("/bestilling/<int:request_id>")
 def tracking(request_id):
-    tracked = _tracked_or_refuse(request_id)
+    cookie = request.cookies.get(TRACKING_COOKIE)
+    holds = _refusing(tracking_service.cookie_holds, request_id, cookie)
     now = clock.now()
 
     def body():
+        # The booking is found (the token checked against it, and the link's expiry) after
+        # the data version is read: a page is kept only for a cookie that opened it then.
+        tracked = _tracked_or_refuse(request_id)
         return _tracking_body(tracked), tracking_service.next_change(tracked, now=now)
 
-    # The requester's own (only after their link's cookie is checked), the same until something
-    # is written, the event starts or ends, or the day ends: rendered once.
-    key = ("tracking page", tracked.id, request.full_path, current_locale())
+    # The requester's own, the same until something is written, the event starts or ends, the
+    # link stops working, or the day ends: rendered once, found again with nothing read but
+    # the data version.
+    key = ("tracking page", holds, request.full_path, current_locale())
     return render_template("public/tracking.html", body=once.kept(key, now, body))
 
 
