@@ -2,7 +2,7 @@
 and availability.py and are reused here, never copied."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from flask import current_app
@@ -487,15 +487,27 @@ class OpenSeat:
     topic_match: bool
 
 
+@dataclass
+class Board(Page):
+    # The first moment at which the board could differ with nothing written: the soonest of
+    # its events starting (it leaves the board, and every page after it moves up one), or a
+    # new Copenhagen day.
+    until: datetime | None = None
+
+
 def open_seats_page(person, *, now, page=1, per_page=BOARD_ROWS):
-    """A Page of OpenSeat, soonest first: each future planned event the person has never been
-    asked for (the secretariat decides about those, not the board) with a seat of their roles
-    nobody is offered or holds, and its first such seat. Which events is SQL
+    """A Board (a Page) of OpenSeat, soonest first: each future planned event the person has
+    never been asked for (the secretariat decides about those, not the board) with a seat of
+    their roles nobody is offered or holds, and its first such seat. Which events is SQL
     (`seats.has_free_seat`); the seat of each on the page is `seats.seats`, as everywhere.
-    The page and its total in one query (two past the last page, which is then shown)."""
+    The page, its total and the soonest start of all in one query (two past the last page,
+    which is then shown)."""
     board = (
         _board_query(person, now=now)
-        .add_columns(db.func.count().over().label("total"))
+        .add_columns(
+            db.func.count().over().label("total"),
+            db.func.min(Event.starts_at).over().label("soonest"),
+        )
         .options(*_BOARD_OPTIONS)
         .order_by(Event.starts_at, Event.id)
     )
@@ -517,11 +529,12 @@ def open_seats_page(person, *, now, page=1, per_page=BOARD_ROWS):
         )
         page = max(1, -(-total // per_page))
         rows = rows_of(page) if total else []
-    return Page(
+    return Board(
         items=_open_seats(person, [row.Event for row in rows]),
         total=total,
         page=page,
         pages=max(1, -(-total // per_page)),
+        until=clock.held_until(now, rows[0].soonest if rows else None),
     )
 
 

@@ -372,14 +372,30 @@ def remove_availability(kind, item_id):
 
 @bp.get("/ledige-pladser")
 def open_seats():
-    return _open_seats_page()
+    person = _person()
+    now = clock.now()
+
+    def body():
+        board = _board(person, now)
+        return render_template("assignee/_open_seats_body.html", board=board), board.until
+
+    # The person's own (never asked for its events, their roles), until something is written,
+    # the soonest of its events starts or the day ends: rendered once.
+    key = ("open seats", person.id, request.full_path, current_locale())
+    return render_template("assignee/open_seats.html", body=once.kept(key, now, body))
 
 
-def _open_seats_page(status=200, error=None):
-    board = assignments.open_seats_page(
-        _person(), now=clock.now(), page=request.args.get("side", 1, type=bounded_int)
+def _board(person, now):
+    page = request.args.get("side", 1, type=bounded_int)
+    return assignments.open_seats_page(person, now=now, page=page)
+
+
+def _open_seats_page(status, error):
+    """The board as a refused claim shows it, the refusal above it."""
+    body = render_template(
+        "assignee/_open_seats_body.html", board=_board(_person(), clock.now()), error=error
     )
-    return render_template("assignee/open_seats.html", board=board, error=error), status
+    return render_template("assignee/open_seats.html", body=Markup(body)), status  # noqa: S704
 
 
 @bp.post("/ledige-pladser/<int:event_id>")
