@@ -384,10 +384,17 @@ def tracking(request_id):
         tracked = _tracked_or_refuse(request_id)
         return _tracking_body(tracked), tracking_service.next_change(tracked, now=now)
 
+    def whole_page():
+        html, until = body()
+        return render_template("public/tracking.html", body=Markup(html)), until  # noqa: S704
+
     # The requester's own, the same until something is written, the event starts or ends, the
     # link stops working, or the day ends: rendered once, found again with nothing read but
-    # the data version.
+    # the data version. The whole page where its header is every visitor's (`once.alike`: not
+    # signed in, no message waiting), else the body within a header rendered afresh.
     key = ("tracking page", holds, request.full_path, current_locale())
+    if once.alike():
+        return once.kept((*key, "whole"), now, whole_page)
     return render_template("public/tracking.html", body=once.kept(key, now, body))
 
 

@@ -203,3 +203,18 @@ def test_a_cookie_for_another_token_is_refused_even_while_the_page_is_kept(app, 
     answer = forged.get(address)
     assert answer.status_code == 403
     assert booking.organisation.name.encode() not in answer.get_data()
+
+
+def test_a_message_waiting_is_shown_once_in_a_header_rendered_afresh(app, booking, monkeypatch):
+    """The whole page is kept where its header is every visitor's: a message flashed to this
+    browser (after a change it made) is on the next page, and only there."""
+    client = _opened(app, booking)
+    address = f"/bestilling/{booking.id}"
+    kept = client.get(address).get_data()
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Ændringen er gemt.")]
+    told = client.get(address).get_data()
+    assert "Ændringen er gemt.".encode() in told
+    again = client.get(address).get_data()
+    assert "Ændringen er gemt.".encode() not in again
+    assert again == kept == afresh(monkeypatch, _pages, client, booking)[address]
