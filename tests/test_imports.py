@@ -96,3 +96,28 @@ def test_mail_is_a_leaf_that_imports_no_other_service():
     for name in mail | {"portal.services.mail"}:
         services = {t for t in graph[name] if t.startswith("portal.services.")}
         assert services <= mail | {"portal.services.mail"}, name
+
+
+def test_a_worker_loads_the_provider_client_and_the_spreadsheet_writer_only_when_used():
+    """Authlib (with requests and joserfc) and openpyxl (with lxml) are 27 MB of a worker's
+    memory (bench/run.py holds each under 150 MB): the app, created as a worker creates it,
+    has none of them loaded until a sign-in at the provider or a spreadsheet needs them."""
+    import subprocess
+    import sys
+
+    heavy = ["authlib", "requests", "joserfc", "openpyxl", "lxml"]
+    program = (
+        "import sys, portal; "
+        "portal.create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x' * 40, "
+        "'ENV_NAME': 'development'}); "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=PORTAL.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    assert loaded == ""

@@ -13,9 +13,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ..labels import label
 from ..models.enums import AnswerKind, FundingSource
@@ -23,7 +20,6 @@ from .evaluation_report import HIDDEN
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ORE_PER_KRONE = 100
-HEADER_FONT = Font(bold=True)
 
 
 @dataclass
@@ -459,13 +455,19 @@ NUMBER_FORMATS = {
 def xlsx_bytes(report, written=None):
     """One sheet per table: a header row (frozen), typed cells, widths that fit. `written`: see
     tables()."""
+    # openpyxl (with lxml) is imported here: 10 MB that a worker serving no spreadsheet does
+    # without (bench/run.py holds each worker under 150 MB).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in tables(report, written):
         sheet = workbook.create_sheet(_sheet_title(table.title))
         sheet.append([str(column.header) for column in table.columns])
         for cell in sheet[1]:
-            cell.font = HEADER_FONT
+            cell.font = Font(bold=True)
         widths = [len(str(column.header)) for column in table.columns]
         for row_index, row in enumerate(table.rows, start=2):
             for col_index, (column, value) in enumerate(

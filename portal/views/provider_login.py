@@ -1,12 +1,12 @@
 """Sign in with the municipality's identity provider (OpenID Connect, Authorization Code flow
 with PKCE, state and nonce, all Authlib's): to the provider and back. Who the account is in the
-portal is services/provider_login.py's to say."""
+portal is services/provider_login.py's to say.
 
-import requests
-from authlib.integrations.flask_client import OAuth, OAuthError
+Authlib (with requests and joserfc) is imported where it is used: 17 MB that a worker serving
+no sign-in at the provider does without (bench/run.py holds each worker under 150 MB)."""
+
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
-from joserfc.errors import ClaimError, JoseError
 
 from ..auth_session import (
     await_second_factor,
@@ -33,6 +33,8 @@ def _client():
     )
     clients = current_app.extensions.setdefault("vink_provider_clients", {})
     if settings not in clients:
+        from authlib.integrations.flask_client import OAuth
+
         oauth = OAuth(current_app._get_current_object())
         clients[settings] = oauth.register(
             NAME,
@@ -59,6 +61,8 @@ def start():
     """To the provider's sign-in page, with a fresh state, nonce and PKCE challenge."""
     if not provider_login.configured():
         abort(404)
+    import requests
+
     try:
         return _client().authorize_redirect(url_for(".callback", _external=True))
     except requests.RequestException:
@@ -78,6 +82,10 @@ def callback():
     audience, expiry, nonce), and the person signed in as the user the claims name."""
     if not provider_login.configured():
         abort(404)
+    import requests
+    from authlib.integrations.flask_client import OAuthError
+    from joserfc.errors import ClaimError, JoseError
+
     try:
         token = _client().authorize_access_token()
     except requests.RequestException:
@@ -135,6 +143,8 @@ def end_session():
     hint = provider_logout_hint()
     if hint is None or not provider_login.configured():
         return redirect(url_for("public.index"))
+    import requests
+
     try:
         logout = _client().create_logout_url(
             post_logout_redirect_uri=url_for("public.index", _external=True),
