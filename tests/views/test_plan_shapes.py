@@ -110,3 +110,27 @@ def test_a_requests_history_is_found_through_the_audit_logs_index_of_objects(cli
         ]
         db.session.rollback()
     assert scans and all(index == "ix_audit_entries_object" for _node, index in scans), scans
+
+
+@pytest.mark.postgres_only
+def test_the_inbox_counts_its_facets_from_the_indexes_alone(client, monkeypatch):
+    """The inbox's counts per status, offer, kind of organisation, district and year read
+    every request: from the narrow index of each column (an index-only scan, 1 to 2 ms at 100x
+    once vacuumed), never the table (a count of the ids needs the rows: 36 ms)."""
+    path = "/sekretariat/indbakke"
+    client.get(path)  # the first page after signing in may still write
+    db.session.commit()
+    # What autovacuum keeps up on a live database: which pages hold only visible rows (without
+    # it an index-only scan would still visit the rows, and is not worth the planner's while).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as bare:
+        bare.execute(sa.text("VACUUM ANALYZE requests"))
+    [(statement, parameters)] = [
+        found for found in _statements(client, path, monkeypatch) if " AS facet" in found[0]
+    ]
+    scans = [
+        (node, index)
+        for node, relation, index in _plan(statement, parameters)
+        if relation == "requests"
+    ]
+    db.session.rollback()
+    assert len(scans) == 5 and {node for node, _index in scans} == {"Index Only Scan"}, scans
