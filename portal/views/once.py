@@ -7,8 +7,9 @@ the one rendered afresh (tests/views/test_rendered_once.py, test_remembered_*.py
   opens it), once per address, language and day. Rendered afresh whenever it may not be alike:
   for a signed-in user, a visitor with a message waiting (flashed), an htmx request, or
   anything but a GET.
-- `kept`: the body of a page for someone known (the inbox, the overview, the calendar, my page;
-  a requester's page of their booking once their link is checked), once per what its key
+- `kept`: the body of a page for someone known (the inbox, the overview, the calendar, a
+  request's and an event's page, my page, the board of open seats; a requester's page of
+  their booking, per booking and the token their link's cookie holds), once per what its key
   names, while the time changes nothing in it."""
 
 import re
@@ -110,9 +111,10 @@ def _each(html, change):
 
 def _read_again():
     """Read again what the request loaded before the data version was read (the offer kinds, the
-    booking its link opened, the person): a write committed in between would otherwise leave an
-    older page under a newer version. Not the signed-in user, whom no kept page shows. (With
-    changes pending nothing is kept, and nothing is read again.)"""
+    person): a write committed in between would otherwise leave an older page under a newer
+    version. Not the signed-in user, whom no kept page shows as such (a history names them
+    through `audit.with_actors`, read afresh). (With changes pending nothing is kept, and
+    nothing is read again.)"""
     session = db.session
     if session.new or session.dirty or session.deleted:
         return

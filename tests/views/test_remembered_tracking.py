@@ -1,7 +1,8 @@
-"""A requester's page of their booking is rendered once per booking, address and language, and
-kept while the data and what the time decides stay the same (views/public.tracking): every page
-must be byte for byte the one rendered with nothing remembered, at every moment the time changes
-it and after every kind of write; and it is shown only to the browser holding the link."""
+"""A requester's page of their booking is rendered once per booking, token, address and
+language, and kept while the data and what the time decides stay the same and the link works
+(views/public.tracking): every page must be byte for byte the one rendered with nothing
+remembered, at every moment the time changes it and after every kind of write; and it is shown
+only to the browser holding the link."""
 
 from datetime import timedelta
 
@@ -58,7 +59,7 @@ def test_a_page_seen_again_is_found_by_another_browser_with_its_own_token(
     travel(clock.now(), tick=False)
     first, second = _opened(app, booking), _opened(app, booking)
     seen = _pages(first, booking)
-    assert booking.id  # read before counting (the tests' requests share the test's session)
+    db.session.refresh(booking)  # read before counting (the tests' requests share the session)
     with count_queries() as counted:
         again = _pages(second, booking)
     assert again == afresh(monkeypatch, _pages, second, booking)
@@ -118,9 +119,10 @@ def test_in_english_the_page_is_the_one_rendered_afresh(app, travel, booking, mo
     assert all(b'<html lang="en">' in page for page in english.values())
 
 
-def test_a_write_landing_after_the_link_is_checked_is_on_the_page(app, booking, monkeypatch):
-    """The booking is found (the cookie checked) before the data version is read: a change
-    another process commits in between must be on the page kept under the newer version."""
+def test_a_write_landing_while_the_page_is_rendered_is_on_the_next_page(app, booking, monkeypatch):
+    """A change another process commits after the booking is read for the page (its token
+    checked) and before the page is kept must be on the next page: the page is kept under the
+    data version read before the booking, which that write moved."""
     from portal.views import public
 
     client = _opened(app, booking)
