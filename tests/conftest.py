@@ -310,6 +310,33 @@ def long_session(app, monkeypatch):
 
 
 @pytest.fixture
+def ambassador():
+    """An ambassador in the panel (Yasmin Haddad), with no user yet."""
+    from tests.factories import make_ambassador
+
+    return make_ambassador(first_name="Yasmin", last_name="Haddad")
+
+
+@pytest.fixture
+def ambassador_session(app, login, ambassador):
+    """ambassador_session(): a new session of the ambassador's user (one user, any number of
+    sessions), past the first pages after signing in (which may still write: the first look
+    at my page makes the calendar feed's address)."""
+    from tests.factories import make_user
+
+    user = make_user(role=Role.ASSIGNEE, person=ambassador)
+
+    def session():
+        client = app.test_client()
+        login(client, user)
+        client.get("/mig/tilgaengelighed")
+        client.get("/mig/")
+        return client
+
+    return session
+
+
+@pytest.fixture
 def staff(as_role):
     """A client signed in as the secretariat, past the first page (which may still write)."""
     client = as_role(Role.SECRETARIAT)

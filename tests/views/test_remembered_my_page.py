@@ -1,4 +1,4 @@
-"""An ambassador's "my page" is rendered once per person and language, and kept while the data
+"""An ambassador's "my page" is rendered once per ambassador and language, and kept while the data
 and what the time decides stay the same (views/assignee.index): every page must be byte for
 byte the one rendered with nothing remembered, at every moment the time changes it and after
 every kind of write, and each session's forms must carry its own CSRF token."""
@@ -21,35 +21,15 @@ pytestmark = pytest.mark.usefixtures("long_session")
 
 
 @pytest.fixture
-def person():
-    return make_ambassador(first_name="Yasmin", last_name="Haddad")
-
-
-@pytest.fixture
-def signed_in(app, login, person):
-    """signed_in(): a new session of the person's user (one user, any number of sessions)."""
-    user = make_user(role=Role.ASSIGNEE, person=person)
-
-    def session():
-        client = app.test_client()
-        login(client, user)
-        client.get("/mig/tilgaengelighed")  # the first page after signing in may still write
-        client.get(MY_PAGE)  # so may the first look (it makes the calendar feed's address)
-        return client
-
-    return session
-
-
-@pytest.fixture
-def moments(person):
-    """The person's offer whose deadline passes, an event they said yes to starting (it then
+def moments(ambassador):
+    """The ambassador's offer whose deadline passes, an event they said yes to starting (it then
     awaits attendance), an offer whose event starts, and midnight. Soonest first."""
     now = clock.now()
-    [expiring] = offer_to(make_scheduled(starts_at=now + timedelta(days=3)), person)
+    [expiring] = offer_to(make_scheduled(starts_at=now + timedelta(days=3)), ambassador)
     expiring.expires_at = now + timedelta(hours=1)
-    [accepted] = offer_to(make_scheduled(starts_at=now + timedelta(hours=2)), person)
+    [accepted] = offer_to(make_scheduled(starts_at=now + timedelta(hours=2)), ambassador)
     offers.accept_offer(accepted)
-    [starting] = offer_to(make_scheduled(starts_at=now + timedelta(hours=3)), person)
+    [starting] = offer_to(make_scheduled(starts_at=now + timedelta(hours=3)), ambassador)
     starting.expires_at = None
     db.session.commit()
     return sorted(
@@ -71,21 +51,21 @@ def _body(page):
 
 
 def test_my_page_equals_one_rendered_afresh_at_every_moment_the_time_changes_it(
-    travel, moments, signed_in, monkeypatch
+    travel, moments, ambassador_session, monkeypatch
 ):
-    client = signed_in()
+    client = ambassador_session()
     bodies = {_body(page) for page in around_each(moments, travel, monkeypatch, _page, client)}
     # The deadline and the two starts change the page: one kept past them would be found wrong.
     assert len(bodies) >= 4
 
 
 def test_each_session_answers_from_the_kept_page_with_its_own_token(
-    travel, moments, signed_in, monkeypatch, count_queries
+    travel, moments, ambassador_session, monkeypatch, count_queries
 ):
-    """Two sessions of one person: the second is shown the kept page (nothing rendered), with
+    """Two sessions of one ambassador: the second is shown the kept page (nothing rendered), with
     its own CSRF token in every form, and says yes from it as a browser posts it."""
     travel(moments[0] - timedelta(minutes=5), tick=False)
-    laptop, phone = signed_in(), signed_in()
+    laptop, phone = ambassador_session(), ambassador_session()
     first = _page(laptop)
     with count_queries() as counted:
         second = _page(phone)
@@ -108,17 +88,19 @@ def test_each_session_answers_from_the_kept_page_with_its_own_token(
 
 
 @pytest.mark.parametrize("write", ["a new offer", "an offer declined", "withdrawn"])
-def test_every_write_is_on_the_next_page(travel, moments, person, signed_in, monkeypatch, write):
+def test_every_write_is_on_the_next_page(
+    travel, moments, ambassador, ambassador_session, monkeypatch, write
+):
     travel(moments[0] - timedelta(minutes=5), tick=False)
-    client = signed_in()
+    client = ambassador_session()
     before = _page(client)
     offered = db.session.scalars(
         db.select(Assignment)
-        .where(Assignment.person_id == person.id, Assignment.status == AssignmentStatus.OFFERED)
+        .where(Assignment.person_id == ambassador.id, Assignment.status == AssignmentStatus.OFFERED)
         .order_by(Assignment.id)
     ).first()
     if write == "a new offer":
-        offer_to(make_scheduled(starts_at=clock.now() + timedelta(days=5)), person)
+        offer_to(make_scheduled(starts_at=clock.now() + timedelta(days=5)), ambassador)
     elif write == "an offer declined":
         offers.decline_offer(offered, reason=None)
     else:
@@ -134,10 +116,10 @@ def test_every_write_is_on_the_next_page(travel, moments, person, signed_in, mon
 
 
 def test_another_person_and_another_language_get_their_own_page(
-    travel, moments, signed_in, app, login, monkeypatch
+    travel, moments, ambassador_session, app, login, monkeypatch
 ):
     travel(moments[0] - timedelta(minutes=5), tick=False)
-    mine = signed_in()
+    mine = ambassador_session()
     other = app.test_client()
     login(other, make_user(role=Role.ASSIGNEE, person=make_ambassador(first_name="Omar")))
     for page in ("/mig/tilgaengelighed", MY_PAGE):  # each may write the first time
@@ -151,15 +133,15 @@ def test_another_person_and_another_language_get_their_own_page(
 
 
 def test_an_address_renewed_after_the_person_is_read_is_the_one_shown(
-    travel, moments, person, signed_in, monkeypatch
+    travel, moments, ambassador, ambassador_session, monkeypatch
 ):
-    """The person is read before the data version: a calendar address renewed on another
+    """The ambassador is read before the data version: a calendar address renewed on another
     device in between must be the one the kept page shows."""
     from portal.models import Person
     from portal.views import assignee
 
     travel(moments[0] - timedelta(minutes=5), tick=False)
-    client = signed_in()
+    client = ambassador_session()
     read = assignee._person
 
     def read_then_renewed():

@@ -1,4 +1,4 @@
-"""An ambassador's board of open seats is rendered once per person, address and language, and
+"""An ambassador's board of open seats is rendered once per ambassador, address and language, and
 kept while the data and what the time decides stay the same (views/assignee.open_seats): every
 page of it must be byte for byte the one rendered with nothing remembered, at every moment the
 time changes it and after every kind of write, and each session's forms must carry its own
@@ -20,26 +20,6 @@ from tests.kept_pages import afresh, around_each
 BOARD = "/mig/ledige-pladser"
 ADDRESSES = [BOARD, f"{BOARD}?side=2"]
 pytestmark = pytest.mark.usefixtures("long_session")
-
-
-@pytest.fixture
-def person():
-    return make_ambassador(first_name="Yasmin", last_name="Haddad")
-
-
-@pytest.fixture
-def signed_in(app, login, person):
-    """signed_in(): a new session of the person's user."""
-    user = make_user(role=Role.ASSIGNEE, person=person)
-
-    def session():
-        client = app.test_client()
-        login(client, user)
-        client.get("/mig/tilgaengelighed")  # the first page after signing in may still write
-        client.get("/mig/")  # so may the first look at my page (the calendar feed's address)
-        return client
-
-    return session
 
 
 @pytest.fixture
@@ -65,9 +45,9 @@ def _body(page):
 
 
 def test_every_page_of_the_board_equals_one_rendered_afresh_at_every_moment_the_time_changes_it(
-    travel, moments, signed_in, monkeypatch
+    travel, moments, ambassador_session, monkeypatch
 ):
-    seen = around_each(moments, travel, monkeypatch, _pages, signed_in())
+    seen = around_each(moments, travel, monkeypatch, _pages, ambassador_session())
     # The starts change both pages (the second's first event moves up to the first): one kept
     # past them would be found wrong.
     for address in ADDRESSES:
@@ -75,14 +55,14 @@ def test_every_page_of_the_board_equals_one_rendered_afresh_at_every_moment_the_
 
 
 def test_each_session_claims_from_the_kept_board_with_its_own_token(
-    travel, moments, signed_in, monkeypatch, count_queries
+    travel, moments, ambassador_session, monkeypatch, count_queries
 ):
     travel(moments[0] - timedelta(minutes=5), tick=False)
-    laptop, phone = signed_in(), signed_in()
+    laptop, phone = ambassador_session(), ambassador_session()
     first = laptop.get(BOARD).get_data()
     with count_queries() as counted:
         second = phone.get(BOARD).get_data()
-    assert counted.probes == 1 and counted.count <= 2, counted.statements  # user, person
+    assert counted.probes == 1 and counted.count <= 2, counted.statements  # user, ambassador
     assert second == afresh(monkeypatch, _pages, phone)[BOARD] and second != first
     soonest = db.session.scalars(db.select(Event).order_by(Event.starts_at)).first()
     form = browser_form(phone, BOARD, action=f"{BOARD}/{soonest.id}")
@@ -95,17 +75,19 @@ def test_each_session_claims_from_the_kept_board_with_its_own_token(
 
 
 @pytest.mark.parametrize(
-    "write", ["an event planned", "the person asked", "the seat taken", "an event cancelled"]
+    "write", ["an event planned", "the ambassador asked", "the seat taken", "an event cancelled"]
 )
-def test_every_write_is_on_the_next_board(travel, moments, person, signed_in, monkeypatch, write):
+def test_every_write_is_on_the_next_board(
+    travel, moments, ambassador, ambassador_session, monkeypatch, write
+):
     travel(moments[0] - timedelta(minutes=5), tick=False)
-    client = signed_in()
+    client = ambassador_session()
     before = _pages(client)
     soonest = db.session.scalars(db.select(Event).order_by(Event.starts_at)).first()
     if write == "an event planned":
         make_scheduled(starts_at=clock.now() + timedelta(minutes=30))
-    elif write == "the person asked":
-        offer_to(soonest, person)
+    elif write == "the ambassador asked":
+        offer_to(soonest, ambassador)
     elif write == "the seat taken":
         offer_to(soonest, make_ambassador(first_name="Omar"))
         offer_to(soonest, make_ambassador(first_name="Aisha"), seat_number=2)
@@ -118,13 +100,13 @@ def test_every_write_is_on_the_next_board(travel, moments, person, signed_in, mo
 
 
 def test_another_person_and_another_language_get_their_own_board(
-    travel, moments, signed_in, person, app, login, monkeypatch
+    travel, moments, ambassador_session, ambassador, app, login, monkeypatch
 ):
     travel(moments[0] - timedelta(minutes=5), tick=False)
-    mine = signed_in()
+    mine = ambassador_session()
     offer_to(
         db.session.scalars(db.select(Event).order_by(Event.starts_at)).first(),
-        person,
+        ambassador,
     )
     other = app.test_client()
     login(other, make_user(role=Role.ASSIGNEE, person=make_ambassador(first_name="Omar")))
