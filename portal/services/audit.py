@@ -87,11 +87,26 @@ def history(object_type, object_id):
     ).all()
 
 
-def with_actors(select):
-    """`select` of entries reading each one's actor with it (no load per actor), as the
-    database has them now: the signed-in user too, whom the session holds from before the
-    page was begun (a page kept under the data version names them as that version does)."""
-    return select.options(joinedload(AuditEntry.actor)).execution_options(populate_existing=True)
+# A staff page's history (a request's, an event's) shows at most this many entries.
+STAFF_HISTORY_SHOWN = 200
+
+
+def newest_for_staff(condition):
+    """([the entries `condition` picks, newest first, at most STAFF_HISTORY_SHOWN], how many
+    there are in all). One query: the total rides on each row (count(*) OVER (), taken before
+    the LIMIT), and so does each entry's actor, as the database has them now: the signed-in
+    user too, whom the session holds from before the page was begun (a page kept under the
+    data version names them as that version does)."""
+    total = db.func.count().over().label("total")
+    rows = db.session.execute(
+        db.select(AuditEntry, total)
+        .where(condition)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(STAFF_HISTORY_SHOWN)
+        .options(joinedload(AuditEntry.actor))
+        .execution_options(populate_existing=True)
+    ).all()
+    return [row[0] for row in rows], rows[0][1] if rows else 0
 
 
 def jsonable(value):

@@ -386,7 +386,8 @@ def tell_requester(event, kind):
 
 
 def history_for_staff(event):
-    """Audit entries about the event, its assignments and its attendance, newest first."""
+    """([the audit entries about the event, its assignments and its attendance, newest first,
+    at most audit.STAFF_HISTORY_SHOWN], how many there are in all). One query."""
     assignment_ids = [a.id for a in event.assignments]
     conditions = [(AuditEntry.object_type == "events") & (AuditEntry.object_id == event.id)]
     if assignment_ids:
@@ -398,13 +399,7 @@ def history_for_staff(event):
             (AuditEntry.object_type == "attendances")
             & (AuditEntry.object_id == event.attendance.id)
         )
-    return db.session.scalars(
-        audit.with_actors(
-            db.select(AuditEntry)
-            .where(sa.or_(*conditions))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        )
-    ).all()
+    return audit.newest_for_staff(sa.or_(*conditions))
 
 
 def event_list(*, now, which="upcoming", page=1, per_page=50):

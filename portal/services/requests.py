@@ -658,24 +658,10 @@ def audit_about(request):
     return db.tuple_(AuditEntry.object_type, AuditEntry.object_id).in_(about)
 
 
-# The request page shows at most this many history entries, the newest.
-STAFF_HISTORY_SHOWN = 200
-
-
 def history_for_staff(request):
     """([the audit entries about the request and every event it ever had, newest first, at
-    most STAFF_HISTORY_SHOWN], how many there are in all). One query: the total rides on
-    each row (count(*) OVER (), taken before the LIMIT)."""
-    total = db.func.count().over().label("total")
-    rows = db.session.execute(
-        audit.with_actors(
-            db.select(AuditEntry, total)
-            .where(audit_about(request))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-            .limit(STAFF_HISTORY_SHOWN)
-        )
-    ).all()
-    return [row[0] for row in rows], rows[0][1] if rows else 0
+    most audit.STAFF_HISTORY_SHOWN], how many there are in all). One query."""
+    return audit.newest_for_staff(audit_about(request))
 
 
 def replaced_and_replacement(event):

@@ -113,7 +113,7 @@ def _read_again():
     """Read again what the request loaded before the data version was read (the offer kinds, the
     person): a write committed in between would otherwise leave an older page under a newer
     version. Not the signed-in user, whom no kept page shows as such (a history names them
-    through `audit.with_actors`, read afresh). (With changes pending nothing is kept, and
+    through `audit.newest_for_staff`, read afresh). (With changes pending nothing is kept, and
     nothing is read again.)"""
     session = db.session
     if session.new or session.dirty or session.deleted:

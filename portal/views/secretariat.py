@@ -496,6 +496,7 @@ def _event_parts(event, **extra):
         schedule_form.prefill(event)
     event_seats = seats.seats(event)
     staffing_can_change = seats.staffing_can_change(event)
+    history, history_total = event_service.history_for_staff(event)
     replaced, replacement = requests.replaced_and_replacement(event)
     context = {
         "event": event,
@@ -510,7 +511,8 @@ def _event_parts(event, **extra):
         "staffing": _staffing_lists(event, offer_form) if staffing_can_change else [],
         "shown_first": suggestions.SHOWN_FIRST,
         "staffing_can_change": staffing_can_change,
-        "history": event_service.history_for_staff(event),
+        "history": history,
+        "history_total": history_total,
         "schedule_form": schedule_form,
         "message_form": extra.pop("message_form", None) or MessageForm(formdata=None),
         "attendance_form": extra.pop("attendance_form", None)
