@@ -68,16 +68,16 @@ def month(day, *, shown=MONTH_SHOWN):
     }
 
 
-def next_change(days, *, now):
-    """The first moment at or after `now` at which `days` (a week's or a month's) could be shown
-    otherwise with nothing written: an event shown ending, after which it awaits attendance
-    (seats.display_state), or the next Copenhagen midnight, when another day is today."""
+def next_change(entries, *, now):
+    """The first moment at or after `now` at which `entries` (the (event, ...) a week, a month
+    or a day shows) could be shown otherwise with nothing written: an event shown ending,
+    after which it awaits attendance (seats.display_state), or the next Copenhagen midnight,
+    when another day is today."""
     return clock.held_until(
         now,
         *(
             event.ends_at
-            for shown in days
-            for event, *_rest in shown.entries
+            for event, *_rest in entries
             if event.status not in (EventStatus.CANCELLED, EventStatus.HELD)
         ),
     )

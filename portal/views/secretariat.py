@@ -22,7 +22,7 @@ from ..forms.secretariat import (
     ScheduleForm,
     WishedDaysForm,
 )
-from ..htmx import is_htmx, render_page_or_partial
+from ..htmx import is_htmx
 from ..i18n import current_locale
 from ..models import (
     Assignment,
@@ -772,7 +772,8 @@ def calendar():
     def body():
         grid = calendar_view.month(day) if view == "maaned" else calendar_view.week(day)
         html = render_template("secretariat/_calendar_body.html", view=view, grid=grid, day=day)
-        return html, calendar_view.next_change(grid["days"], now=now)
+        shown = (entry for d in grid["days"] for entry in d.entries)
+        return html, calendar_view.next_change(shown, now=now)
 
     # The same for all staff until something is written, an event shown ends (it then awaits
     # attendance) or the day ends (today is marked): rendered once.
@@ -785,11 +786,23 @@ def calendar():
 def calendar_day():
     """One day's sessions, a page at a time: where a week's or a month's "+N flere" leads."""
     day = _calendar_day_asked()
-    return render_page_or_partial(
-        "secretariat/calendar_day.html",
-        "secretariat/_calendar_day_list.html",
-        grid=calendar_view.day(day, page=request.args.get("side", 1, type=bounded_int)),
-    )
+    page = request.args.get("side", 1, type=bounded_int)
+    if is_htmx():
+        # The pager swaps the list alone.
+        grid = calendar_view.day(day, page=page)
+        return render_template("secretariat/_calendar_day_list.html", grid=grid)
+    now = clock.now()
+
+    def body():
+        grid = calendar_view.day(day, page=page)
+        html = render_template("secretariat/_calendar_day_body.html", grid=grid)
+        return html, calendar_view.next_change(grid["result"].items, now=now)
+
+    # The same for all staff until something is written, an event shown ends (it then awaits
+    # attendance) or the day ends: rendered once.
+    key = ("calendar day", day, page, current_locale())
+    body = once.kept(key, now, body)
+    return render_template("secretariat/calendar_day.html", day=day, body=body)
 
 
 def _calendar_day_asked():

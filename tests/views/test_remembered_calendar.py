@@ -1,7 +1,7 @@
-"""The calendar's weeks and months are rendered once per view, day and language, and kept while
-the data and what the time decides stay the same (views/secretariat.calendar): every page must
-be byte for byte the one rendered with nothing remembered, at every moment the time changes it
-and after every kind of write."""
+"""The calendar's weeks, months and days are rendered once per view, day and language, and kept
+while the data and what the time decides stay the same (views/secretariat.calendar and
+calendar_day): every page must be byte for byte the one rendered with nothing remembered, at
+every moment the time changes it and after every kind of write."""
 
 from datetime import timedelta
 
@@ -9,7 +9,7 @@ import pytest
 
 from portal import clock
 from portal.extensions import db
-from portal.services import events
+from portal.services import calendar_view, events
 from tests.factories import make_event
 from tests.kept_pages import afresh, around_each
 
@@ -37,6 +37,9 @@ def addresses():
         "/sekretariat/kalender?visning=maaned",
         f"/sekretariat/kalender?dato={today}",
         f"/sekretariat/kalender?visning=maaned&dato={today}",
+        # A day's list, today's and asked by date (where a week's "+N flere" leads).
+        "/sekretariat/kalender/dag",
+        f"/sekretariat/kalender/dag?dato={today}",
     ]
 
 
@@ -85,3 +88,32 @@ def test_in_english_the_calendar_is_the_one_rendered_afresh(
     english = _pages(staff, shown)
     assert english == afresh(monkeypatch, _pages, staff, shown)
     assert all(b'<html lang="en">' in page for page in english.values())
+
+
+def test_the_day_lists_pager_swaps_the_list_alone_as_it_is_now(travel, moments, staff):
+    travel(moments[0] - timedelta(minutes=5), tick=False)
+    address = f"/sekretariat/kalender/dag?dato={clock.today().isoformat()}"
+    page = staff.get(address).get_data(as_text=True)
+    swapped = staff.get(address, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert swapped.lstrip().startswith('<div id="calendar-day-list"')
+    assert swapped.strip() in page
+
+
+def test_each_page_of_a_busy_day_is_its_own(travel, staff, monkeypatch):
+    """A day with more sessions than a page holds: its second page is kept apart from its
+    first, each the one rendered afresh."""
+    day = clock.today() + timedelta(days=3)
+    for minutes in range(calendar_view.DAY_PER_PAGE + 2):
+        make_event(
+            starts_at=clock.local(day.year, day.month, day.day, 8, 0)
+            + timedelta(minutes=5 * minutes)
+        )
+    db.session.commit()
+    shown = [
+        f"/sekretariat/kalender/dag?dato={day.isoformat()}",
+        f"/sekretariat/kalender/dag?dato={day.isoformat()}&side=2",
+    ]
+    pages = _pages(staff, shown)
+    assert _pages(staff, shown) == pages == afresh(monkeypatch, _pages, staff, shown)
+    assert pages[shown[0]].count(b"<tr>") == calendar_view.DAY_PER_PAGE + 1  # and the header
+    assert pages[shown[1]].count(b"<tr>") == 2 + 1
