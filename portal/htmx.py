@@ -18,6 +18,12 @@ def render_page_or_partial(page, partial, status=200, **context):
     return render_template(partial if is_htmx() else page, **context), status
 
 
+def page_or_body(page, body, status=200, **context):
+    """The full page around `body` (rendered already, as a page kept under the data version
+    is) for a normal request; only `body` for htmx."""
+    return (body if is_htmx() else render_template(page, body=body, **context)), status
+
+
 def init_app(app):
     @app.after_request
     def adapt_for_htmx(response):

@@ -22,7 +22,7 @@ from ..forms.secretariat import (
     ScheduleForm,
     WishedDaysForm,
 )
-from ..htmx import is_htmx
+from ..htmx import is_htmx, page_or_body
 from ..i18n import current_locale
 from ..models import (
     Assignment,
@@ -472,18 +472,13 @@ def new_event():
 
 def _event_page(event, status=200, **extra):
     """The event page as a refused post shows it (see `_event_parts`)."""
-    return _event_response(*_event_parts(event, **extra)), status
+    return _event_response(*_event_parts(event, **extra), status=status)
 
 
-def _event_response(title, body):
+def _event_response(title, body, status=200):
     """The event page, or only its body for htmx (which swaps #event-body)."""
-    if is_htmx():
-        return body
-    return render_template(
-        "secretariat/event.html",
-        title=Markup(title),  # noqa: S704 (rendered templates, escaped by Jinja)
-        body=Markup(body),  # noqa: S704
-    )
+    title, body = Markup(title), Markup(body)  # noqa: S704 (rendered templates, escaped by Jinja)
+    return page_or_body("secretariat/event.html", body, status, title=title)
 
 
 def _event_parts(event, **extra):
