@@ -102,6 +102,7 @@ def test_the_day_lists_pager_swaps_the_list_alone_as_it_is_now(travel, moments, 
 def test_each_page_of_a_busy_day_is_its_own(travel, staff, monkeypatch):
     """A day with more sessions than a page holds: its second page is kept apart from its
     first, each the one rendered afresh."""
+    travel(clock.now(), tick=False)
     day = clock.today() + timedelta(days=3)
     for minutes in range(calendar_view.DAY_PER_PAGE + 2):
         make_event(

@@ -155,7 +155,9 @@ def test_a_name_changed_after_the_user_is_read_is_the_one_in_the_history(asked, 
 def booked(travel):
     """A direct booking today: its staffing deadline passes (overdue), it starts (staffing
     closes, attendance opens), it ends (it awaits attendance); then midnight. Three ambassadors:
-    one asked (so not suggested), one suggested and away that day, one suggested and free."""
+    one asked (so not suggested), one suggested and away that day, one suggested and free.
+    The clock stands still (a page's signed CSRF token carries the second it was made)."""
+    travel(clock.now(), tick=False)
     now = clock.now()
     starts = now + timedelta(hours=3)
     _request, event = make_instant_booking(starts_at=starts, staff_by=now + timedelta(hours=1))

@@ -119,12 +119,15 @@ def test_in_english_the_page_is_the_one_rendered_afresh(app, travel, booking, mo
     assert all(b'<html lang="en">' in page for page in english.values())
 
 
-def test_a_write_landing_while_the_page_is_rendered_is_on_the_next_page(app, booking, monkeypatch):
+def test_a_write_landing_while_the_page_is_rendered_is_on_the_next_page(
+    app, travel, booking, monkeypatch
+):
     """A change another process commits after the booking is read for the page (its token
     checked) and before the page is kept must be on the next page: the page is kept under the
     data version read before the booking, which that write moved."""
     from portal.views import public
 
+    travel(clock.now(), tick=False)  # a page's signed CSRF token carries the second it was made
     client = _opened(app, booking)
     found = public._tracked_or_refuse
 
@@ -207,9 +210,12 @@ def test_a_cookie_for_another_token_is_refused_even_while_the_page_is_kept(app, 
     assert booking.organisation.name.encode() not in answer.get_data()
 
 
-def test_a_message_waiting_is_shown_once_in_a_header_rendered_afresh(app, booking, monkeypatch):
+def test_a_message_waiting_is_shown_once_in_a_header_rendered_afresh(
+    app, travel, booking, monkeypatch
+):
     """The whole page is kept where its header is every visitor's: a message flashed to this
     browser (after a change it made) is on the next page, and only there."""
+    travel(clock.now(), tick=False)
     client = _opened(app, booking)
     address = f"/bestilling/{booking.id}"
     kept = client.get(address).get_data()
