@@ -32,7 +32,11 @@ def test_the_request_page_says_how_many_older_entries_it_leaves_out(monkeypatch,
     _entries, total = requests_service.history_for_staff(request)
     monkeypatch.setattr(audit, "STAFF_HISTORY_SHOWN", 2)
     page = as_role(Role.SECRETARIAT).get(f"/sekretariat/henvendelser/{request.id}")
-    html = page.get_data(as_text=True)
+    _shows_two_and_says_the_rest(page.get_data(as_text=True), total)
+
+
+def _shows_two_and_says_the_rest(html, total):
+    """The page's history lists two entries (the cap the test sets) and says how many more."""
     history = html.split('<ol class="history-list', 1)[1].split("</ol>", 1)[0]
     assert history.count("<li>") == 2
     left_out = total - 2
@@ -54,10 +58,5 @@ def test_the_event_page_says_how_many_older_entries_it_leaves_out(monkeypatch, a
     _entries, total = events_service.history_for_staff(event)
     assert total >= 3
     monkeypatch.setattr(audit, "STAFF_HISTORY_SHOWN", 2)
-    html = as_role(Role.SECRETARIAT).get(f"/sekretariat/arrangementer/{event.id}")
-    html = html.get_data(as_text=True)
-    history = html.split('<ol class="history-list', 1)[1].split("</ol>", 1)[0]
-    assert history.count("<li>") == 2
-    left_out = total - 2
-    word = "hændelse" if left_out == 1 else "hændelser"
-    assert f"+{left_out} ældre {word} vises ikke" in html
+    page = as_role(Role.SECRETARIAT).get(f"/sekretariat/arrangementer/{event.id}")
+    _shows_two_and_says_the_rest(page.get_data(as_text=True), total)
