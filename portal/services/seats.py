@@ -136,6 +136,14 @@ def staffing_can_change(event):
     return event.status == EventStatus.PLANNED and event.starts_at > clock.now()
 
 
+def next_change(event, *, now):
+    """The first moment at or after `now` at which what this module decides about `event`
+    could differ with nothing written: its start (staffing closes, attendance opens), its end
+    (it awaits attendance), a direct booking's staffing deadline, or the next Copenhagen
+    midnight (the day its page counts each person's events of the term from)."""
+    return clock.held_until(now, event.starts_at, event.ends_at, event.staff_by)
+
+
 def display_state(event, accepted, needed, *, now=None):
     """What the secretariat sees: planned, staffed, awaiting_attendance, held or cancelled."""
     now = now or clock.now()

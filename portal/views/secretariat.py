@@ -217,7 +217,11 @@ def merge_organisations(org_id, other_id):
 
 def _request_page(req, status=200, **forms):
     """The request page as a refused post shows it (see `_request_parts`)."""
-    title, body = (Markup(part) for part in _request_parts(req, **forms))  # noqa: S704
+    return _request_response(*_request_parts(req, **forms), status=status)
+
+
+def _request_response(title, body, status=200):
+    title, body = Markup(title), Markup(body)  # noqa: S704 (rendered templates, escaped by Jinja)
     return render_template("secretariat/request.html", title=title, body=body), status
 
 
@@ -294,8 +298,9 @@ def request_detail(request_id):
         )
 
     # The same for all staff until something is written or the day ends: rendered once.
-    title, body = once.kept(("request page", request.full_path, current_locale()), now, parts)
-    return render_template("secretariat/request.html", title=title, body=body)
+    return _request_response(
+        *once.kept(("request page", request.full_path, current_locale()), now, parts)
+    )
 
 
 @bp.post("/henvendelser/<int:request_id>/under-planlaegning")
@@ -569,11 +574,7 @@ def event_detail(event_id):
     def parts():
         # Everything the page shows is read here, after the data version it is kept under.
         event = event_service.for_the_event_page(event_id) or abort(404)
-        # What the time changes: staffing closes at the start, where attendance opens; the
-        # end awaits attendance; a direct booking's deadline; the day (who has how many
-        # events this term).
-        until = clock.held_until(now, event.starts_at, event.ends_at, event.staff_by)
-        return _event_parts(event), until
+        return _event_parts(event), seats.next_change(event, now=now)
 
     # The same for all staff until something is written or the time changes it: rendered once.
     key = ("event page", request.full_path, current_locale())
