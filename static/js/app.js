@@ -41,13 +41,25 @@ function catchUpOfferFields() {
   }
 }
 
-// Registered now, not on DOMContentLoaded: htmx may process the page before that.
+// htmx sets the page up in a task of its own, queued when its script ran: before this script
+// ran if this one was still arriving (a slow line), or after. Either way the offer's questions
+// are caught up once htmx has processed the page: when it does (htmx.onLoad, registered now, not
+// on DOMContentLoaded; again on any later processing of the whole page), or, when that has
+// passed already, in a task queued after htmx's own.
+let pageProcessed = false;
+
 if (window.htmx) {
   window.htmx.onLoad((element) => {
     if (element === document.body) {
+      pageProcessed = true;
       catchUpOfferFields();
     } else if (element.isConnected && window.DKFDS) {
       initSwapped(element);
+    }
+  });
+  setTimeout(() => {
+    if (!pageProcessed) {
+      catchUpOfferFields();
     }
   });
 }

@@ -2,6 +2,7 @@
 
 import re
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -94,6 +95,35 @@ def test_an_offer_picked_before_the_script_has_loaded_still_gets_its_questions(
     assert page.locator("input[name=audience]").count() == 0
     expect(page.locator("h1")).to_have_text("Bestil ung-til-ung dialog")
     assert page.url.endswith("/bestil?tilbud=dialogue")
+
+
+def test_an_offer_picked_before_htmx_ran_gets_its_questions_when_the_portals_script_comes_last(
+    new_page, app, monkeypatch
+):
+    # The other order on a slow line (it failed CI once): the offer is picked before htmx has
+    # run; htmx then arrives and sets the page up while the portal's own script is still on its
+    # way. The questions of the offer checked are shown all the same.
+    picked, htmx_sent = threading.Event(), threading.Event()
+    serve_static = app.view_functions["static"]
+
+    def late_scripts(filename):
+        if "htmx" in filename:
+            picked.wait(timeout=10)
+            htmx_sent.set()
+        elif filename == "js/app.js":
+            htmx_sent.wait(timeout=10)
+            time.sleep(0.5)  # htmx has run and set the page up by now
+        return serve_static(filename=filename)
+
+    monkeypatch.setitem(app.view_functions, "static", late_scripts)
+    page = new_page(width=390)
+    page.goto("/bestil?tilbud=talk", wait_until="commit")
+    page.check("#offer_kind-1")
+    picked.set()
+
+    page.wait_for_selector("#grade", timeout=10_000)
+    assert page.locator("input[name=audience]").count() == 0
+    expect(page.locator("h1")).to_have_text("Bestil ung-til-ung dialog")
 
 
 def test_booking_works_without_javascript(browser, live_server):
