@@ -80,7 +80,9 @@ class InboxFilters:
     def _matching(self):
         """The requests whose organisation or contact holds the search words, as one CTE: the
         five facet counts share it (the database searches once, not five times), and the
-        organisations and contacts are each searched once, not per joined request."""
+        organisations and contacts are each searched once, not per joined request. A UNION of
+        the requests of each (found by the organisation_id and contact_id indexes), not an OR
+        over every request: PostgreSQL estimates how many it finds, and reads only those."""
         if self._matched is None:
             # autoescape: a % or _ typed in the search box is a character, not a wildcard.
             text = self.q.strip()
@@ -93,16 +95,10 @@ class InboxFilters:
                     Contact.email.icontains(text, autoescape=True),
                 )
             )
-            self._matched = (
-                db.select(Request.id)
-                .where(
-                    db.or_(
-                        Request.organisation_id.in_(organisations),
-                        Request.contact_id.in_(contacts),
-                    )
-                )
-                .cte("matching")
-            )
+            self._matched = db.union(
+                db.select(Request.id).where(Request.organisation_id.in_(organisations)),
+                db.select(Request.id).where(Request.contact_id.in_(contacts)),
+            ).cte("matching")
         return self._matched
 
     def select(self, *columns, skip=None, organisation=False):
@@ -167,6 +163,7 @@ def inbox(filters, *, now, page=1, per_page=25, whole_page=True):
         page=page,
         per_page=per_page,
         total=total,
+        key=Request.id,
     )
     if whole_page:
         actions, action_totals, until = _needs_action(now)

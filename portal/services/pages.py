@@ -25,10 +25,15 @@ class Page:
         return numbers
 
 
-def paginate(select, *, order_by, page, per_page, count=None, options=(), total=None):
+def paginate(select, *, order_by, page, per_page, count=None, options=(), total=None, key=None):
     """Page `page` (from 1; out of range means the nearest) of `select` in `order_by` (a list),
     its rows loaded with `options`. Two queries: the count (of `count`, or of the rows) and
-    the page; one when the caller knows the `total` already."""
+    the page; one when the caller knows the `total` already.
+
+    With `key` (the selected entity's primary key column), the page's keys are found first,
+    in a subquery that reads only what the filters and the order need (an index can hold it),
+    and only the page's rows are loaded, and joined to what `options` loads: never every row
+    of a long list joined, to keep a page of it."""
     if total is None:
         counted = select.with_only_columns(
             db.func.count(count) if count is not None else db.func.count(),
@@ -37,16 +42,12 @@ def paginate(select, *, order_by, page, per_page, count=None, options=(), total=
         total = db.session.scalar(counted)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    items = (
-        db.session.scalars(
-            select.options(*options)
-            .order_by(*order_by)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
-    )
+    rows = select.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
+    if key is not None:
+        keys = rows.with_only_columns(key, maintain_column_froms=True)
+        entity = select.column_descriptions[0]["entity"]
+        rows = db.select(entity).where(key.in_(keys.scalar_subquery())).order_by(*order_by)
+    items = db.session.scalars(rows.options(*options)).unique().all()
     return Page(items=items, total=total, page=page, pages=pages)
 
 
