@@ -4,6 +4,8 @@ new offer with one staffing need, and a requester books it from the start page."
 
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
 from portal.extensions import db
 from portal.models import OfferKind, OutboxMessage, Request, User
 from portal.models.enums import Role, SeatRole
@@ -21,7 +23,12 @@ def _admin_at_the_desk(new_page):
     desk.get_by_label("E-mail").fill(admin.email)
     desk.get_by_label("Adgangskode").fill(PASSWORD)
     desk.get_by_role("button", name="Log ind").click()
-    desk.get_by_role("link", name="Administration").first.click()
+    # An admin's sign-in leads to the administration page. (Clicking "Administration" there
+    # loaded the page again, and the next click could land on the page being left: CI once
+    # waited 30 s for "Tilføj et tilbud" after a click on the old page's "Tilbud" came to
+    # nothing.)
+    desk.wait_for_url("**/admin/")
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Administration")
     return desk
 
 
