@@ -47,8 +47,12 @@ def test_a_teacher_on_a_phone_takes_a_free_time_and_the_receipt_says_it_is_held(
     expect(page.get_by_role("group", name=choose)).to_be_visible()
     _fill_by_labels(page, english)
     # Another week, then back: what was typed stays, and the times are a list to tap.
-    page.get_by_role("button", name="Next week" if english else "Næste uge").click()
-    page.get_by_role("button", name="Previous week" if english else "Forrige uge").click()
+    # Each week is the whole form posted again to the same address: wait for the new page, or
+    # what follows could be read on (and the time ticked in) the page being left.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Next week" if english else "Næste uge").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Previous week" if english else "Forrige uge").click()
     expect(
         page.get_by_label(
             "Name of the school, association or unit"
@@ -62,7 +66,8 @@ def test_a_teacher_on_a_phone_takes_a_free_time_and_the_receipt_says_it_is_held(
     first.check()
     chosen = first.get_attribute("value")
     # A look at the next week keeps the choice, on its own, and the page stays sound.
-    page.get_by_role("button", name="Next week" if english else "Næste uge").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Next week" if english else "Næste uge").click()
     kept_name = "The time you chose" if english else "Den tid, I har valgt"
     kept = page.get_by_role("group", name=kept_name)
     expect(kept.get_by_role("radio")).to_be_checked()

@@ -3,6 +3,8 @@
 import logging
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
 from portal import demo
 from tests.browser.conftest import browser_login
 from tests.factories import PASSWORD
@@ -14,14 +16,14 @@ def test_staff_log_in_on_a_phone_switch_to_english_and_log_out(demo_data, new_pa
     page = new_page(width=390, height=844)
     browser_login(page, "sekretariat@vink.example.org")
     assert page.url.endswith("/sekretariat/")
-    assert page.locator("h1").inner_text() == "Overblik"
+    expect(page.locator("h1")).to_have_text("Overblik")
     assert page.locator("html").get_attribute("lang") == "da"
     # Nothing sticks out sideways on a 390 px phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     page.click("text=English")
-    assert page.locator("h1").inner_text() == "Overview"
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("h1")).to_have_text("Overview")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
     with page.expect_navigation():
         page.click("text=Log out")
@@ -38,7 +40,7 @@ def test_a_demo_user_chooses_a_new_password_at_the_first_login(demo_data, page, 
     with page.expect_navigation():
         page.click("main button[type=submit]")
     assert urlsplit(page.url).path == "/ny-adgangskode"
-    assert page.locator("h1").inner_text() == "Vælg en ny adgangskode"
+    expect(page.locator("h1")).to_have_text("Vælg en ny adgangskode")
     assert "for let at gætte" in page.inner_text("main")
     assert axe(page) == []
     # Nothing else opens before a new password is chosen (the page stays where it is).
@@ -58,7 +60,7 @@ def test_a_demo_user_chooses_a_new_password_at_the_first_login(demo_data, page, 
     assert urlsplit(page.url).path == "/sekretariat/indbakke"  # where she was going
     assert "Din nye adgangskode er gemt." in page.inner_text("main")
     page.goto("/sekretariat/")
-    assert page.locator("h1").inner_text() == "Overblik"
+    expect(page.locator("h1")).to_have_text("Overblik")
 
 
 def test_a_wrong_password_is_announced_and_the_email_is_kept(demo_data, page):

@@ -25,7 +25,7 @@ def test_from_inbox_to_fully_staffed_to_held(new_page, make_user, travel):
     browser_login(staff, "sara@example.org", PASSWORD)
     staff.click("a:has-text('Indbakke')")
     staff.click("a:has-text('Ung-til-ung dialog: Tingbjerg Skole')")
-    assert staff.locator("h1").inner_text() == "Ung-til-ung dialog: Tingbjerg Skole"
+    expect(staff.locator("h1")).to_have_text("Ung-til-ung dialog: Tingbjerg Skole")
 
     day = clock.today() + timedelta(days=9)
     while day.weekday() >= 5:
