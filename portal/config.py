@@ -117,8 +117,9 @@ def load_config(instance_dir=INSTANCE_DIR, overrides=None):
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_dir, development),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_dir),
         # hide_parameters: an error logged never carries the values of a statement (tokens,
-        # addresses). create_app adds pool_use_lifo where the pool takes it.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # addresses). create_app adds pool_use_lifo where the pool takes it, and pings a
+        # connection that has been idle (portal._ping_if_idle), not every one (pool_pre_ping).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         # Sessions: HttpOnly, SameSite=Lax, Secure outside development.
         "SESSION_COOKIE_NAME": "vink_session",
         "SESSION_COOKIE_HTTPONLY": True,

@@ -114,11 +114,9 @@ def _book(client):
     return form.fill(**booking_answers("talk")).submit("Send bestilling")
 
 
-@pytest.mark.postgres_only
-def test_a_lost_database_gives_a_danish_503_stores_nothing_and_recovers_by_itself(app, tmp_path):
+def _behind(app, proxy, tmp_path):
+    """The portal on the test database, reached through `proxy`."""
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432))
-    proxy.start()
     cut_off = create_app(
         {
             "TESTING": True,
@@ -135,6 +133,20 @@ def test_a_lost_database_gives_a_danish_503_stores_nothing_and_recovers_by_itsel
         }
     )
     cut_off.test_client_class = app.test_client_class
+    return cut_off
+
+
+def _proxy(app):
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432))
+    proxy.start()
+    return proxy
+
+
+@pytest.mark.postgres_only
+def test_a_lost_database_gives_a_danish_503_stores_nothing_and_recovers_by_itself(app, tmp_path):
+    proxy = _proxy(app)
+    cut_off = _behind(app, proxy, tmp_path)
     client = cut_off.test_client()
     try:
         with cut_off.app_context():
@@ -196,3 +208,36 @@ def test_a_database_that_cannot_be_opened_gives_the_danish_503_page_on_any_datab
     assert "Portalen er midlertidigt utilgængelig" in response.get_data(as_text=True)
     with unreachable.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_a_connection_that_died_while_idle_is_replaced_before_a_visitor_meets_it(
+    app, tmp_path, monkeypatch
+):
+    """A pooled connection idle for portal.IDLE_PING_SECONDS is pinged before use: one the
+    database dropped meanwhile (a restart, a firewall) is replaced, and the visitor gets the
+    page. One used a moment ago is not pinged (every checkout pinged cost a round trip or two
+    per page): lost under load, it fails its own request (the 503), and the next one works."""
+    import portal
+
+    proxy = _proxy(app)
+    cut_off = _behind(app, proxy, tmp_path)
+    client = cut_off.test_client()
+    try:
+        with cut_off.app_context():
+            assert client.get("/").status_code == 200
+        proxy.stop()
+        proxy.start()  # back at once: the pooled connection is dead, the database is not
+        with cut_off.app_context():
+            assert client.get("/").status_code == 503  # used a moment ago: not pinged
+            assert client.get("/").status_code == 200  # the pool has replaced it
+
+        proxy.stop()
+        proxy.start()
+        monkeypatch.setattr(portal, "IDLE_PING_SECONDS", 0)  # every connection counts as idle
+        with cut_off.app_context():
+            assert client.get("/").status_code == 200
+    finally:
+        with cut_off.app_context():
+            db.engine.dispose()
+        proxy.close()
