@@ -30,14 +30,48 @@ _STORE = "vink.remembered"
 
 
 def version(connection):
-    """The data version `connection` sees (a hashable value), or None when it has written."""
+    """The data version `connection` sees (a hashable value), or None when it has written.
+    Read again only when the connection has run another statement (or ended a transaction,
+    or gone back to the pool) since it was read: two lookups one after the other, nothing read
+    between them, are answered as of the first read (a page's look-ups: one round trip, not
+    two). What either finds is then as of that one moment, a moment within the request."""
+    found = connection.info.get(_VERSION)
+    if found is not None:
+        return found
     if connection.dialect.name == "postgresql":
         snapshot, writing = connection.execute(sa.text(PROBES["postgresql"])).one()
-        return None if writing is not None else snapshot
-    if connection.connection.dbapi_connection.in_transaction:
+        now = None if writing is not None else snapshot
+    elif connection.connection.dbapi_connection.in_transaction:
         # pysqlite opens a transaction only to write (or BEGIN IMMEDIATE, the write lock).
-        return None
-    return tuple(connection.execute(sa.text(PROBES["sqlite"])).one())
+        now = None
+    else:
+        now = tuple(connection.execute(sa.text(PROBES["sqlite"])).one())
+    if now is not None:
+        connection.info[_VERSION] = now
+    return now
+
+
+_VERSION = "vink.data_version"
+
+
+def _forget_version(connection, *_rest):
+    connection.info.pop(_VERSION, None)
+
+
+@sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
+def _before_statement(connection, _cursor, statement, *_rest):
+    if statement not in _PROBE_STATEMENTS:
+        _forget_version(connection)
+
+
+_PROBE_STATEMENTS = frozenset(PROBES.values())
+# Any engine, any transaction's end, any trip through the pool: the version is read again.
+for _name in ("commit", "rollback", "begin"):
+    sa.event.listen(sa.engine.Engine, _name, _forget_version)
+for _name in ("checkout", "checkin"):
+    sa.event.listen(
+        sa.pool.Pool, _name, lambda _dbapi, record, *_rest: record.info.pop(_VERSION, None)
+    )
 
 
 def _results():

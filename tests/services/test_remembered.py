@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models import ClosedPeriod, Person
 from portal.models.enums import ClosedPeriodKind, SeatRole
 from portal.services import assignments, free_times, offers, people, reference
+from portal.services.remembered import remembered
 from tests.factories import (
     book_a_time,
     make_ambassador,
@@ -201,3 +202,35 @@ def test_within_a_transaction_that_writes_each_write_is_seen(dialogue, pair):
     db.session.flush()  # a second write, nothing committed or ended in between
     assert shown(dialogue) == computed(dialogue) != first_write
     db.session.rollback()
+
+
+def test_two_lookups_with_nothing_read_between_them_read_the_version_once(
+    dialogue, pair, count_queries
+):
+    """A page's look-ups one after the other share one read of the data version (one round
+    trip to PostgreSQL, not one each); a statement between them has it read again."""
+    shown(dialogue)
+    with count_queries() as together:
+        first, second = shown(dialogue), shown(dialogue)
+    assert first == second and (together.count, together.probes) == (0, 1)
+    with count_queries() as apart:
+        db.session.execute(sa.select(Person.id).limit(1))
+        third = shown(dialogue)
+    assert third == first and (apart.count, apart.probes) == (1, 1), apart.statements
+
+
+def test_a_version_read_in_one_transaction_is_never_used_in_the_next(pair):
+    """What another connection commits after a lookup is in the next transaction's (the next
+    request's) lookups, though this connection ran nothing since it read the version."""
+    someone = pair[0].id  # read now: reading it after the lookups would run a statement
+
+    def active():
+        return db.session.scalar(sa.select(sa.func.count()).where(Person.active.is_(True)))
+
+    db.session.commit()
+    before = remembered(("active people",), active)
+    assert remembered(("active people",), active) == before  # found: the version read, kept
+    with db.engine.begin() as other:
+        other.execute(sa.update(Person).where(Person.id == someone).values(active=False))
+    db.session.rollback()  # the request ends; the next one takes the pooled connection again
+    assert remembered(("active people",), active) == before - 1
