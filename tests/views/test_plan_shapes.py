@@ -123,13 +123,7 @@ def test_the_inbox_counts_its_facets_from_the_indexes_alone(client, monkeypatch)
     """The inbox's counts per status, offer, kind of organisation, district and year read
     every request: from the narrow index of each column (an index-only scan, 1 to 2 ms at 100x
     once vacuumed), never the table (a count of the ids needs the rows: 36 ms)."""
-    path = "/sekretariat/indbakke"
-    client.get(path)  # the first page after signing in may still write
-    db.session.commit()
-    _vacuumed()
-    [(statement, parameters)] = [
-        found for found in _statements(client, path, monkeypatch) if " AS facet" in found[0]
-    ]
+    statement, parameters = _facets_statement(client, "/sekretariat/indbakke", monkeypatch)
     scans = [
         (node, index)
         for node, relation, index in _plan(statement, parameters)
@@ -139,12 +133,22 @@ def test_the_inbox_counts_its_facets_from_the_indexes_alone(client, monkeypatch)
     assert len(scans) == 5 and {node for node, _index in scans} == {"Index Only Scan"}, scans
 
 
-def _vacuumed():
-    """What autovacuum keeps up on a live database: the visibility map, without which an
-    index-only scan would still visit the rows."""
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as bare:
-        bare.execute(sa.text("VACUUM ANALYZE requests"))
-        bare.execute(sa.text("VACUUM ANALYZE events"))
+def _facets_statement(client, path, monkeypatch):
+    """(statement, parameters) of the inbox's facet counts at `path`, planned as on a live,
+    vacuumed database."""
+    [found] = [
+        found
+        for found in _vacuumed_statements(client, path, monkeypatch)
+        if " AS facet" in found[0]
+    ]
+    return found
+
+
+def _vacuumed_statements(client, path, monkeypatch):
+    client.get(path)  # the first page after signing in may still write
+    db.session.commit()
+    _vacuumed()
+    return _statements(client, path, monkeypatch)
 
 
 def _vacuumed():
@@ -161,12 +165,8 @@ def test_the_report_reads_a_years_events_and_requests_from_indexes_alone(client,
     hold what the report counts (ix_events_starts_at, ix_requests_submitted_at and
     ix_requests_id_covering, with their INCLUDE columns): index-only scans, never the rows,
     but for a lookup by primary key."""
-    path = "/sekretariat/rapport"
-    client.get(path)  # the first page after signing in may still write
-    db.session.commit()
-    _vacuumed()
     scans = []
-    for statement, parameters in _statements(client, path, monkeypatch):
+    for statement, parameters in _vacuumed_statements(client, "/sekretariat/rapport", monkeypatch):
         scans += [
             (node, index)
             for node, relation, index in _plan(statement, parameters)
@@ -195,12 +195,7 @@ def test_postgresql_knows_about_how_many_requests_a_search_matches(client, monke
     and reads only those. As an OR over every request it guessed three quarters of them (6,000
     of 8,000 where 518 matched, at 100x), and read every request to join them."""
     path = "/sekretariat/indbakke?q=skole"
-    client.get(path)  # the first page after signing in may still write
-    db.session.commit()
-    _vacuumed()
-    [(statement, parameters)] = [
-        found for found in _statements(client, path, monkeypatch) if " AS facet" in found[0]
-    ]
+    statement, parameters = _facets_statement(client, path, monkeypatch)
     [matching] = [
         node
         for node in _analysed(statement, parameters)
