@@ -139,9 +139,9 @@ def _ping_if_idle(dbapi_connection, record, _proxy):
     try:
         with contextlib.closing(dbapi_connection.cursor()) as cursor:
             cursor.execute("SELECT 1")
+        dbapi_connection.rollback()  # the ping's own transaction (PostgreSQL) ends with it
     except Exception as error:  # whatever the driver raises for a dead connection
         raise sa.exc.DisconnectionError() from error
-    dbapi_connection.rollback()  # the ping's own transaction (PostgreSQL) ends with it
 
 
 _IDLE_PING = {"connect": _note_use, "checkin": _note_use, "checkout": _ping_if_idle}

@@ -232,6 +232,15 @@ def test_a_connection_that_died_while_idle_is_replaced_before_a_visitor_meets_it
             assert client.get("/").status_code == 503  # used a moment ago: not pinged
             assert client.get("/").status_code == 200  # the pool has replaced it
 
+        # The health check meets a dead connection the same way: a 503 that says so (its
+        # rollback at the edge must not touch the dead connection: it once made this a 500).
+        proxy.stop()
+        proxy.start()
+        with cut_off.app_context():
+            health = client.get("/healthz?check=database")
+            assert (health.status_code, health.is_json) == (503, True)
+            assert client.get("/healthz?check=database").status_code == 200
+
         proxy.stop()
         proxy.start()
         monkeypatch.setattr(portal, "IDLE_PING_SECONDS", 0)  # every connection counts as idle

@@ -55,7 +55,10 @@ _VERSION = "vink.data_version"
 
 
 def _forget_version(connection, *_rest):
-    connection.info.pop(_VERSION, None)
+    # An invalidated connection (lost) would try to reconnect to hand over its info: the pool
+    # gives its replacement a new, empty one anyway.
+    if not connection.invalidated:
+        connection.info.pop(_VERSION, None)
 
 
 @sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
