@@ -35,7 +35,7 @@ def paginate(select, *, order_by, page, per_page, count=None, options=(), total=
     and only the page's rows are loaded, and joined to what `options` loads: never every row
     of a long list joined, to keep a page of it. For a select of one entity without DISTINCT,
     whose `order_by` is on that entity's columns and ends with a unique one (the key): the
-    outer query orders the page's rows again by it alone."""
+    outer query orders the page's rows again by `order_by`."""
     if total is None:
         counted = select.with_only_columns(
             db.func.count(count) if count is not None else db.func.count(),

@@ -61,20 +61,16 @@ def _forget_version(connection, *_rest):
         connection.info.pop(_VERSION, None)
 
 
-@sa.event.listens_for(sa.engine.Engine, "before_cursor_execute")
-def _before_statement(connection, _cursor, statement, *_rest):
-    if statement not in _PROBE_STATEMENTS:
-        _forget_version(connection)
+def _forget_pooled_version(_dbapi_connection, record, *_rest):
+    record.info.pop(_VERSION, None)
 
 
-_PROBE_STATEMENTS = frozenset(PROBES.values())
-# Any engine, any transaction's end, any trip through the pool: the version is read again.
-for _name in ("commit", "rollback", "begin"):
+# Any statement (the probe's own too: it runs before the version it reads is kept), any
+# transaction's begin or end, any trip through the pool, on any engine: read the version again.
+for _name in ("before_cursor_execute", "commit", "rollback", "begin"):
     sa.event.listen(sa.engine.Engine, _name, _forget_version)
 for _name in ("checkout", "checkin"):
-    sa.event.listen(
-        sa.pool.Pool, _name, lambda _dbapi, record, *_rest: record.info.pop(_VERSION, None)
-    )
+    sa.event.listen(sa.pool.Pool, _name, _forget_pooled_version)
 
 
 def _results():
